@@ -1,0 +1,125 @@
+"""Pure allocation maths: numbers in, numbers out. Knows nothing of plans.
+
+Every function works on exact `Fraction`s. Problems (infeasible bounds,
+nothing to share by) come back as `Infeasible` values, never exceptions.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Sequence
+
+import attrs
+
+
+@attrs.frozen
+class Infeasible:
+    reason: str
+
+
+def round_half_up(value: Fraction, unit: Fraction) -> Fraction:
+    """Nearest multiple of `unit`; halves go away from zero."""
+    q = abs(value) / unit
+    n = math.floor(q + Fraction(1, 2))
+    return (n if value >= 0 else -n) * unit
+
+
+def is_multiple(value: Fraction, unit: Fraction) -> bool:
+    return (value / unit).denominator == 1
+
+
+def largest_remainder(total: Fraction, quotas: Sequence[Fraction], unit: Fraction) -> list[Fraction]:
+    """Hamilton apportionment of `total` in multiples of `unit`.
+
+    Quotas are scaled to sum to `total` first. Each result is the quota
+    floored to a multiple of `unit`, and the leftover units go one each to
+    the largest remainders, ties to the earliest quota (declaration order).
+    The results sum to `total` exactly; if `total` itself is not a multiple
+    of `unit`, the sub-unit leftover joins the child with the largest
+    remainder (the only way to stay exact).
+    """
+    n = len(quotas)
+    if n == 0:
+        return []
+    quota_sum = sum(quotas, Fraction(0))
+    if quota_sum == 0:
+        # Nothing to go by: share equally, in declaration order.
+        quotas = [Fraction(1)] * n
+        quota_sum = Fraction(n)
+    scale = total / quota_sum
+    scaled = [q * scale for q in quotas]
+    floors = [math.floor(q / unit) * unit for q in scaled]
+    remainders = [q - f for q, f in zip(scaled, floors)]
+    leftover = total - sum(floors, Fraction(0))
+    order = sorted(range(n), key=lambda i: (-remainders[i], i))
+    whole_units = math.floor(leftover / unit)
+    result = list(floors)
+    for k in range(whole_units):
+        result[order[k % n]] += unit
+    tail = leftover - whole_units * unit
+    if tail:
+        result[order[0]] += tail
+    return result
+
+
+def proportional(amount: Fraction, scores: Sequence[Fraction]) -> list[Fraction]:
+    total = sum(scores, Fraction(0))
+    return [amount * s / total for s in scores]
+
+
+def water_fill(
+    amount: Fraction,
+    scores: Sequence[Fraction],
+    lows: Sequence[Fraction | None],
+    highs: Sequence[Fraction | None],
+) -> list[Fraction] | Infeasible:
+    """Share `amount` by `scores`, clamping each share to [low, high].
+
+    What a clamp frees or takes is redistributed among the unclamped shares
+    by their scores until no bound is violated. Exactly: find the level λ
+    with Σ clamp(λ·sᵢ, lowᵢ, highᵢ) = amount. That sum is piecewise linear
+    and non-decreasing in λ, so we walk its breakpoints in order.
+    """
+    n = len(scores)
+    lo = [low if low is not None else Fraction(0) for low in lows]
+    hi = list(highs)
+    for i in range(n):
+        if scores[i] < 0:
+            return Infeasible(f"share {i + 1} has a negative score")
+        if hi[i] is not None and lo[i] > hi[i]:
+            return Infeasible(f"share {i + 1} has min {lo[i]} above max {hi[i]}")
+    low_sum = sum(lo, Fraction(0))
+    if amount < low_sum:
+        return Infeasible(f"the mins need {low_sum} but only {amount} is left")
+    if all(h is not None for h in hi) and amount > sum(hi, Fraction(0)):  # type: ignore[arg-type]
+        return Infeasible(f"the maxes allow {sum(hi, Fraction(0))} but {amount} is left")  # type: ignore[arg-type]
+
+    def filled(level: Fraction) -> list[Fraction]:
+        out = []
+        for s, low, high in zip(scores, lo, hi):
+            v = max(level * s, low)
+            out.append(min(v, high) if high is not None else v)
+        return out
+
+    breaks = sorted({b / s for s, low, high in zip(scores, lo, hi) if s > 0
+                     for b in (low, high) if b is not None and b >= 0})
+    prev = Fraction(0)
+    prev_total = sum(filled(prev), Fraction(0))
+    for level in breaks + [None]:
+        if level is None:
+            # Past the last breakpoint only uncapped shares still grow.
+            slope = sum((s for s, high in zip(scores, hi) if high is None and s > 0), Fraction(0))
+            if slope == 0:
+                if prev_total == amount:
+                    return filled(prev)
+                return Infeasible("no share can take what is left (all scores zero or capped)")
+            return filled(prev + (amount - prev_total) / slope)
+        total = sum(filled(level), Fraction(0))
+        if total >= amount:
+            if total == prev_total:
+                return filled(level)
+            # Linear between the two breakpoints: interpolate exactly.
+            return filled(prev + (level - prev) * (amount - prev_total) / (total - prev_total))
+        prev, prev_total = level, total
+    raise AssertionError("unreachable")

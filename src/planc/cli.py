@@ -1,0 +1,150 @@
+"""The `planc` command. Sub-commands import what they need when they run,
+so `planc check` never pays for Jinja2 or the report code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Sequence
+
+from planc import __version__
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors exit 2, as §6 says
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"planc: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="planc", description="Compile, check and report sales target plans (.plan files).",
+                     epilog="Exit codes: 0 ok (warnings allowed), 1 the plan has errors, 2 usage error or unreadable file.")
+    parser.add_argument("--version", action="version", version=f"planc {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("check", help="check plans and report problems (a linter for pre-commit)",
+                       description="Check plans: syntax, names, splits that must add up, assertions, lint rules.")
+    p.add_argument("plans", nargs="+", metavar="PLAN")
+    p.add_argument("--format", choices=("text", "concise", "json", "github"), default="text")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+
+    p = sub.add_parser("eval", help="print the evaluated amounts of a plan",
+                       description="Evaluate a plan and print every target's exact, rounded amount.")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("refs", nargs="*", metavar="REF", help="only these targets (dotted names, as in a plan)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("build", help="write HTML/Markdown/JSON/CSV target reports",
+                       description="Compile plans into target reports.")
+    p.add_argument("plans", nargs="+", metavar="PLAN")
+    p.add_argument("-o", "--output", default="build", metavar="DIR", help="output directory (default: build/)")
+    p.add_argument("--format", default="html,md", help="comma-separated: html, md, json, csv (default: html,md)")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        handler = {"check": cmd_check, "eval": cmd_eval, "build": cmd_build}[args.command]
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `planc eval x.plan | head`: the reader left; say nothing more.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _colour(stream) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def print_diagnostics(diags, fmt: str = "text", stream=None) -> None:
+    from planc.diagnostics import render_concise, render_github, render_text
+
+    stream = stream or sys.stderr
+    colour = fmt == "text" and _colour(stream)
+    for d in diags:
+        if fmt == "github":
+            print(render_github(d), file=stream)
+        elif fmt == "concise":
+            print(render_concise(d), file=stream)
+        else:
+            print(render_text(d, colour) + "\n", file=stream)
+
+
+def _summary(errors: int, warnings: int, files: int) -> str:
+    def n(k: int, word: str) -> str:
+        return f"{k} {word}{'' if k == 1 else 's'}"
+
+    return f"{n(errors, 'error')}, {n(warnings, 'warning')} in {n(files, 'file')}"
+
+
+def cmd_check(args) -> int:
+    from planc.diagnostics import to_dict
+    from planc.pipeline import compile_plan
+
+    all_diags, unreadable = [], False
+    for plan in args.plans:
+        result = compile_plan(plan)
+        unreadable |= result.unreadable
+        all_diags.extend(result.diagnostics)
+    errors = sum(d.is_error for d in all_diags)
+    warnings = len(all_diags) - errors
+    if args.format == "json":
+        json.dump({"diagnostics": [to_dict(d) for d in all_diags], "errors": errors, "warnings": warnings},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    elif args.format == "github":
+        print_diagnostics(all_diags, "github", sys.stdout)
+    else:
+        print_diagnostics(all_diags, args.format)
+        if all_diags and args.format == "text":
+            print(_summary(errors, warnings, len(args.plans)), file=sys.stderr)
+    if unreadable:
+        return EXIT_USAGE
+    if errors or (args.strict and warnings):
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+def cmd_eval(args) -> int:
+    from planc.pipeline import compile_plan
+    from planc.present import amounts_json, amounts_table, select
+
+    result = compile_plan(args.plan)
+    if result.unreadable:
+        print_diagnostics(result.diagnostics)
+        return EXIT_USAGE
+    paths, problems = select(result, args.refs)
+    diags = result.diagnostics + problems
+    if args.format == "json":
+        json.dump(amounts_json(result, paths, diags), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print_diagnostics(diags)
+        print(amounts_table(result, paths))
+    return EXIT_ERRORS if any(d.is_error for d in diags) else EXIT_OK
+
+
+def cmd_build(args) -> int:
+    try:
+        from planc.report import build  # noqa: F401
+    except ImportError:
+        print("planc: error: `planc build` is not available in this version yet", file=sys.stderr)
+        return EXIT_USAGE
+    return build.run(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,451 @@
+"""Pure maths for `cross` (language.md §4 rule 10): proportional cells, IPF and
+controlled rounding. Stdlib and attrs only; nothing else from planc.
+
+Design
+------
+* Problems are reported as an `Infeasible` value, never raised. Programming
+  errors (ragged or mis-shaped matrices, a non-positive unit) raise ValueError.
+  Rows/columns are named by `row_names`/`col_names` when given, else by their
+  0-based index ("row 3"), the same index as `Infeasible.row`.
+* `ipf` checks feasibility exactly first (sums, negatives, all-zero lines, and
+  a max-flow test of the seed's zero pattern). The same flow shows which
+  seeded cells *every* exact fit must leave at zero; those are zeroed up front.
+  That is the RAS limit anyway, and it keeps the float iteration linearly
+  convergent instead of creeping towards zero for ever.
+* The iteration runs in floats on totals normalised to sum 1 (no overflow),
+  rows then columns per sweep; after each sweep every margin is checked
+  (relative error <= tolerance) and the loop is capped at `max_iterations`.
+* Exactness repair: the float fit is put on an exact rational grid (2**-64 of
+  the grand total, refined so every total is a whole number of grid steps) and
+  the remaining integer discrepancies are pushed along a maximum-weight
+  spanning forest of the support graph (rows and columns as nodes, cells as
+  edges), so the adjustments land on the largest cells. The result is exact:
+  every row AND column of `ipf(...)` sums to its total, and seed zeros are 0.
+* `controlled_round` is then the classic bipartite-flow rounding (Bacharach,
+  Cox): floors plus one unit on some cells with a fractional part, chosen by
+  max flow. Tie rule: cells are first bumped greedily in decreasing order of
+  fractional part (ties by row, then column index) while their row and column
+  still need units; max flow (Dinic, adjacency in that same order) completes
+  the rest, possibly re-routing a greedy choice. Deterministic throughout.
+  A fractional part within 1e-9 of 0 or 1 (in units) is snapped to the
+  nearer multiple first, so values that are integral up to float noise stay
+  put; if the snapped problem has no solution the exact one is solved.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Sequence
+
+import attrs
+
+Number = Fraction | int | float
+_SNAP = 10**9  # fractional parts within 1/_SNAP of 0 or 1 are snapped
+_GRID_BITS = 64  # grid step of the exact repair: 2**-64 of the grand total
+
+
+@attrs.frozen
+class Infeasible:
+    """Why a fit or rounding cannot be done: returned as a value, never raised."""
+
+    reason: str
+    row: int | None = None
+    col: int | None = None
+
+
+def proportional_cells(rows: Sequence[Fraction], cols: Sequence[Fraction]) -> list[list[Fraction]]:
+    """Unseeded cross: cell[i][j] = rows[i] * cols[j] / total, exact (total = sum(rows))."""
+    total = sum(map(Fraction, rows), Fraction(0))
+    if total == 0:
+        return [[Fraction(0)] * len(cols) for _ in rows]
+    return [[Fraction(r) * c / total for c in cols] for r in rows]
+
+
+def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequence[Fraction], *,
+        tolerance: float = 1e-9, max_iterations: int = 10_000,
+        row_names: Sequence[str] | None = None,
+        col_names: Sequence[str] | None = None) -> list[list[Fraction]] | Infeasible:
+    """Iterative proportional fitting (RAS) of a non-negative seed to row and column totals.
+
+    Returns exact Fractions whose rows and columns sum exactly to the totals.
+    """
+    n, m = len(rows), len(cols)
+    _check_shape(seed, n, m)
+    if max_iterations < 1:
+        raise ValueError("max_iterations must be at least 1")
+    name_r = lambda idx: _label("row", row_names, idx)  # noqa: E731
+    name_c = lambda idx: _label("column", col_names, idx)  # noqa: E731
+    rows, cols = [Fraction(x) for x in rows], [Fraction(x) for x in cols]
+    S: list[list[Fraction]] = []
+    for i, line in enumerate(seed):
+        S.append([])
+        for j, v in enumerate(line):
+            if isinstance(v, float) and not math.isfinite(v):
+                return Infeasible(f"seed cell ({name_r([i])}, {name_c([j])}) is not a finite "
+                                  "number", i, j)
+            S[i].append(Fraction(v))
+            if v < 0:
+                return Infeasible(f"seed cell ({name_r([i])}, {name_c([j])}) is negative "
+                                  f"({_fmt(v)})", i, j)
+    for kind, totals, name in (("row", rows, name_r), ("col", cols, name_c)):
+        for k, t in enumerate(totals):
+            if t < 0:
+                return Infeasible(f"{name([k])} has a negative total ({_fmt(t)})", **{kind: k})
+    total = sum(rows, Fraction(0))
+    if total != sum(cols, Fraction(0)):  # exact: inputs are Fractions
+        return Infeasible(f"the rows total {_fmt(total)} but the columns total {_fmt(sum(cols))}")
+    for i in range(n):
+        if rows[i] > 0 and not any(S[i]):
+            return Infeasible(f"{name_r([i])} has an all-zero seed but a total of {_fmt(rows[i])}", row=i)
+    for j in range(m):
+        if cols[j] > 0 and not any(S[i][j] for i in range(n)):
+            return Infeasible(f"{name_c([j])} has an all-zero seed but a total of {_fmt(cols[j])}", col=j)
+    if total == 0:
+        return [[Fraction(0)] * m for _ in range(n)]
+    support = _fit_support([[v > 0 for v in line] for line in S], rows, cols, name_r, name_c)
+    if isinstance(support, Infeasible):
+        return support
+    fitted = _ras(S, support, rows, cols, total, tolerance, max_iterations)
+    if isinstance(fitted, Infeasible):
+        return fitted
+    return _make_exact(fitted, support, rows, cols, total, name_r, name_c)
+
+
+def controlled_round(cells: Sequence[Sequence[Fraction]], rows: Sequence[Fraction],
+                     cols: Sequence[Fraction], unit: Fraction, *,
+                     row_names: Sequence[str] | None = None,
+                     col_names: Sequence[str] | None = None) -> list[list[Fraction]] | Infeasible:
+    """Round every cell to a multiple of `unit` so that each result is floor or ceil (to a
+    multiple of unit) of the input cell, and each row sums exactly to rows[i] and each
+    column to cols[j]."""
+    unit = Fraction(unit)
+    if unit <= 0:
+        raise ValueError("the rounding unit must be positive")
+    n, m = len(rows), len(cols)
+    _check_shape(cells, n, m)
+    name_r = lambda idx: _label("row", row_names, idx)  # noqa: E731
+    name_c = lambda idx: _label("column", col_names, idx)  # noqa: E731
+    R, C = [Fraction(x) / unit for x in rows], [Fraction(x) / unit for x in cols]
+    for kind, totals, name in (("row", R, name_r), ("col", C, name_c)):
+        for k, t in enumerate(totals):
+            if t.denominator != 1:
+                return Infeasible(f"{name([k])} total {_fmt(t * unit)} is not a multiple of the "
+                                  f"rounding unit {_fmt(unit)}", **{kind: k})
+    if sum(R) != sum(C):
+        return Infeasible(f"the rows total {_fmt(sum(R) * unit)} but the columns total "
+                          f"{_fmt(sum(C) * unit)}")
+    # cell / unit = floor + rem / den, in plain ints (Fraction arithmetic is slow)
+    parts = []
+    for line in cells:
+        parts.append([])
+        for c in map(Fraction, line):
+            num, den = c.numerator * unit.denominator, c.denominator * unit.numerator
+            parts[-1].append((num // den, num % den, den))
+    R, C = [int(t) for t in R], [int(t) for t in C]
+    result = _round_units(parts, R, C, _SNAP, name_r, name_c)
+    if isinstance(result, Infeasible):  # snapping may cost the only solution
+        result = _round_units(parts, R, C, None, name_r, name_c)
+    if isinstance(result, Infeasible):
+        return result
+    return [[k * unit for k in line] for line in result]
+
+
+# --- IPF internals ------------------------------------------------------------
+
+def _fit_support(pos, rows, cols, name_r, name_c):
+    """Cells that can be positive in an exact fit; Infeasible if there is no fit.
+
+    Rows are sources (capacity = total), columns sinks, seeded cells unbounded
+    edges: a fit with the seed's support exists iff the max flow is the grand
+    total. Integer capacities: every total times the common denominator.
+    """
+    n, m = len(rows), len(cols)
+    scale = math.lcm(*(x.denominator for x in rows + cols))
+    R, C = [int(x * scale) for x in rows], [int(x * scale) for x in cols]
+    total = sum(R)
+    net, s, t = _Flow(n + m + 2), n + m, n + m + 1
+    src = [net.add(s, i, R[i]) for i in range(n)]
+    snk = [net.add(n + j, t, C[j]) for j in range(m)]
+    edges = {(i, j): net.add(i, n + j, total + 1)
+             for i in range(n) for j in range(m) if pos[i][j]}
+    flow = 0
+    for (i, j), e in edges.items():  # greedy start; Dinic corrects it
+        f = min(net.cap[src[i]], net.cap[snk[j]])
+        if f:
+            net.push(e, f), net.push(src[i], f), net.push(snk[j], f)
+            flow += f
+    flow += net.max_flow(s, t)
+    if flow < total:  # rows on the source side of the min cut over-ask their columns
+        level = net.levels(s)
+        bad = [i for i in range(n) if level[i] >= 0]
+        reach = sorted({j for (i, j) in edges if level[i] >= 0})
+        need, have = sum(rows[i] for i in bad), sum((cols[j] for j in reach), Fraction(0))
+        return Infeasible(f"{name_r(bad)} need{'s' if len(bad) == 1 else ''} {_fmt(need)} "
+                          f"but the seeded columns ({name_c(reach)}) total only {_fmt(have)}",
+                          row=bad[0])
+    # A zero-flow cell can become positive iff some other fit uses it, i.e. its
+    # column reaches its row in the residual graph (they share a strong component).
+    adj: list[list[int]] = [[] for _ in range(n + m)]
+    for (i, j), e in edges.items():
+        adj[i].append(n + j)
+        if net.flow(e) > 0:
+            adj[n + j].append(i)
+    comp = _strong_components(adj)
+    return [(i, j) for (i, j), e in edges.items() if net.flow(e) > 0 or comp[i] == comp[n + j]]
+
+
+def _ras(S, support, rows, cols, total, tolerance, max_iterations):
+    """Float RAS on totals normalised to sum 1: no overflow, no NaN, capped sweeps."""
+    n, m = len(rows), len(cols)
+    peak = max(S[i][j] for i, j in support)
+    X = [[0.0] * m for _ in range(n)]
+    for i, j in support:
+        X[i][j] = float(S[i][j] / peak)
+    rt, ct = [float(r / total) for r in rows], [float(c / total) for c in cols]
+    tiny = 1e-300
+    err = math.inf
+    for _ in range(max_iterations):
+        X = [[v * (t / s) for v in line] if s > 0 else line
+             for line, t, s in zip(X, rt, map(sum, X))]
+        g = [t / s if s > 0 else 1.0 for t, s in zip(ct, map(sum, zip(*X)))]
+        X = [[v * gj for v, gj in zip(line, g)] for line in X]
+        err = max(max(abs(sum(line) - t) / max(t, tiny) for line, t in zip(X, rt)),
+                  max(abs(sum(col) - t) / max(t, tiny) for col, t in zip(zip(*X), ct)))
+        if not math.isfinite(err):
+            return Infeasible("the fit broke down numerically (a margin became infinite)")
+        if err <= tolerance:
+            return X
+    return Infeasible(f"did not converge within {max_iterations} iterations "
+                      f"(max margin error {err:.3g})")
+
+
+def _make_exact(X, support, rows, cols, total, name_r, name_c):
+    """Exact cells from the float fit: see the module docstring."""
+    n, m = len(rows), len(cols)
+    rel = [r / total for r in rows] + [c / total for c in cols]
+    grid = math.lcm(*(x.denominator for x in rel)) << _GRID_BITS  # steps per grand total
+    lift = float(1 << _GRID_BITS)
+    N = [[round(v * lift) * (grid >> _GRID_BITS) for v in line] for line in X]
+    excess = [int(x * grid) for x in rel]  # target minus current, rows then columns
+    for i, j in support:
+        excess[i] -= N[i][j]
+        excess[n + j] -= N[i][j]
+    # Kruskal: maximum-weight spanning forest, ties by position.
+    parent = list(range(n + m))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    tree: list[list[tuple[int, int, int]]] = [[] for _ in range(n + m)]
+    for i, j in sorted(support, key=lambda c: (-N[c[0]][c[1]], c)):
+        a, b = find(i), find(n + j)
+        if a != b:
+            parent[a] = b
+            tree[i].append((n + j, i, j))
+            tree[n + j].append((i, i, j))
+    seen = [False] * (n + m)
+    for root in range(n + m):
+        if seen[root]:
+            continue
+        seen[root] = True
+        order = [(root, root, -1, -1)]
+        for v, _, _, _ in order:  # BFS; the list grows while we walk it
+            for w, i, j in tree[v]:
+                if not seen[w]:
+                    seen[w] = True
+                    order.append((w, v, i, j))
+        for v, p, i, j in reversed(order[1:]):  # leaves first: settle v via its parent edge
+            d = excess[v]
+            N[i][j] += d
+            excess[p] -= d
+            excess[v] = 0
+        assert excess[root] == 0, "a support component is unbalanced"
+    for i, j in support:
+        if N[i][j] < 0:
+            return Infeasible(f"the fit is too loose to make the margins exact (cell "
+                              f"({name_r([i])}, {name_c([j])}) would turn negative); "
+                              "use a smaller tolerance", i, j)
+    num, den = total.numerator, total.denominator * grid
+    return [[Fraction(v * num, den) for v in line] for line in N]
+
+
+# --- controlled rounding internals ---------------------------------------------
+
+def _round_units(parts, R, C, snap, name_r, name_c):
+    """Integer rounding in units: floors plus 0/1 bumps that meet R and C exactly.
+
+    parts[i][j] = (floor, rem, den): the cell is floor + rem/den units. With
+    `snap` = k, a fractional part below 1/k counts as 0 and above 1 - 1/k as 1.
+    """
+    n, m = len(R), len(C)
+    base = [[0] * m for _ in range(n)]
+    flex = []  # (-fractional part, i, j); float keys, exact ties keep index order
+    for i, line in enumerate(parts):
+        for j, (fl, rem, den) in enumerate(line):
+            if snap and rem * snap < den:
+                rem = 0
+            elif snap and (den - rem) * snap < den:
+                fl, rem = fl + 1, 0
+            base[i][j] = fl
+            if rem:
+                flex.append((-(rem / den), i, j))
+    flex.sort()
+    r = [R[i] - sum(base[i]) for i in range(n)]
+    c = [C[j] - sum(base[i][j] for i in range(n)) for j in range(m)]
+    room_r, room_c = [0] * n, [0] * m
+    for _, i, j in flex:
+        room_r[i] += 1
+        room_c[j] += 1
+    for k in range(n):
+        if not 0 <= r[k] <= room_r[k]:
+            return _miss(name_r([k]), R[k], sum(base[k]), room_r[k], row=k)
+    for k in range(m):
+        if not 0 <= c[k] <= room_c[k]:
+            return _miss(name_c([k]), C[k], C[k] - c[k], room_c[k], col=k)
+    net, s, t = _Flow(n + m + 2), n + m, n + m + 1
+    src = [net.add(s, i, r[i]) for i in range(n)]
+    snk = [net.add(n + j, t, c[j]) for j in range(m)]
+    edges = {(i, j): net.add(i, n + j, 1) for _, i, j in flex}  # rows try big fracs first
+    for _, i, j in flex:  # greedy: biggest fractional parts first
+        if net.cap[src[i]] and net.cap[snk[j]]:
+            net.push(edges[i, j], 1), net.push(src[i], 1), net.push(snk[j], 1)
+    net.max_flow(s, t)
+    for i in range(n):
+        if net.cap[src[i]]:
+            return Infeasible(f"the cells cannot be rounded so that {name_r([i])} and every "
+                              "column meet their totals (the cells' margins do not match)", row=i)
+    for (i, j), e in edges.items():
+        base[i][j] += net.flow(e)
+    return base
+
+
+def _miss(name, target, low, room, **where):
+    return Infeasible(f"{name} cannot reach its total of {target} units: its cells round down "
+                      f"to {low} and at most {room} of them can round up", **where)
+
+
+# --- small shared tools --------------------------------------------------------
+
+class _Flow:
+    """Dinic max flow on integer capacities. Adjacency keeps insertion order, so
+    the result is deterministic and earlier-added edges are preferred."""
+
+    def __init__(self, size: int) -> None:
+        self.adj: list[list[int]] = [[] for _ in range(size)]
+        self.to: list[int] = []
+        self.cap: list[int] = []
+
+    def add(self, u: int, v: int, cap: int) -> int:
+        e = len(self.to)
+        self.to += (v, u)
+        self.cap += (cap, 0)
+        self.adj[u].append(e)
+        self.adj[v].append(e + 1)
+        return e
+
+    def push(self, e: int, f: int) -> None:
+        self.cap[e] -= f
+        self.cap[e ^ 1] += f
+
+    def flow(self, e: int) -> int:
+        return self.cap[e ^ 1]  # reverse edges start at 0
+
+    def levels(self, s: int) -> list[int]:
+        """BFS distances in the residual graph; -1 = unreachable (the min cut)."""
+        level = [-1] * len(self.adj)
+        level[s] = 0
+        queue = [s]
+        for u in queue:
+            for e in self.adj[u]:
+                v = self.to[e]
+                if self.cap[e] > 0 and level[v] < 0:
+                    level[v] = level[u] + 1
+                    queue.append(v)
+        return level
+
+    def max_flow(self, s: int, t: int) -> int:
+        total = 0
+        while (level := self.levels(s))[t] >= 0:
+            nxt = [0] * len(self.adj)  # current arc per node
+            path: list[int] = []
+            u = s
+            while True:
+                if u == t:
+                    f = min(self.cap[e] for e in path)
+                    for e in path:
+                        self.push(e, f)
+                    total, path, u = total + f, [], s
+                    continue
+                adj = self.adj[u]
+                while nxt[u] < len(adj):
+                    e = adj[nxt[u]]
+                    if self.cap[e] > 0 and level[self.to[e]] == level[u] + 1:
+                        break
+                    nxt[u] += 1
+                else:  # dead end: retreat one edge
+                    if u == s:
+                        break
+                    u = self.to[path.pop() ^ 1]
+                    nxt[u] += 1
+                    continue
+                path.append(e)
+                u = self.to[e]
+        return total
+
+
+def _strong_components(adj: list[list[int]]) -> list[int]:
+    """Kosaraju, iterative (no recursion limit): component id per node."""
+    n, order, seen = len(adj), [], [False] * len(adj)
+    for r in range(n):
+        if seen[r]:
+            continue
+        seen[r] = True
+        stack = [(r, iter(adj[r]))]
+        while stack:
+            v, it = stack[-1]
+            for w in it:
+                if not seen[w]:
+                    seen[w] = True
+                    stack.append((w, iter(adj[w])))
+                    break
+            else:
+                stack.pop()
+                order.append(v)
+    radj: list[list[int]] = [[] for _ in range(n)]
+    for v in range(n):
+        for w in adj[v]:
+            radj[w].append(v)
+    comp, c = [-1] * n, 0
+    for r in reversed(order):  # decreasing finish time, on the reversed graph
+        if comp[r] >= 0:
+            continue
+        comp[r], stack2, c = c, [r], c + 1
+        while stack2:
+            for w in radj[stack2.pop()]:
+                if comp[w] < 0:
+                    comp[w] = comp[r]
+                    stack2.append(w)
+    return comp
+
+
+def _check_shape(matrix: Sequence[Sequence[object]], n: int, m: int) -> None:
+    if len(matrix) != n or any(len(line) != m for line in matrix):
+        raise ValueError(f"expected a {n} x {m} matrix")
+
+
+def _label(kind: str, names: Sequence[str] | None, idx: Sequence[int]) -> str:
+    """'row 'east'', 'rows 'east', 'west'', 'column 3'."""
+    parts = [f"'{names[k]}'" if names else str(k) for k in idx]
+    return f"{kind}{'s' if len(parts) > 1 else ''} {', '.join(parts)}"
+
+
+def _fmt(x: Fraction | int) -> str:
+    """Thousands separators, exact when whole (same style as planc.amounts)."""
+    x = Fraction(x)
+    if x.denominator == 1:
+        return f"{x.numerator:,}"
+    return f"{float(x):,.6f}".rstrip("0").rstrip(".")

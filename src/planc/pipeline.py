@@ -1,0 +1,65 @@
+"""The compiler in one call: load -> resolve -> evaluate (-> lint).
+
+Each stage returns its value and its diagnostics; the pipeline goes as far
+as it safely can so that one run reports many problems.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import attrs
+
+from planc.diagnostics import Diagnostic, sort_key
+from planc.evaluate import Evaluation, evaluate
+from planc.loader import Program, load, load_source
+from planc.model import Model
+from planc.resolve import resolve
+from planc.source import Source
+
+
+@attrs.define
+class Compilation:
+    path: str
+    program: Program
+    model: Model | None
+    evaluation: Evaluation | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def unreadable(self) -> bool:
+        return self.program.unreadable
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self.diagnostics)
+
+
+def compile_plan(path: str | os.PathLike, display: str | None = None) -> Compilation:
+    program, diags = load(path, display)
+    return _finish(str(display or path), program, diags)
+
+
+def compile_text(text: str, path: str = "<input>", directory: Path | None = None) -> Compilation:
+    """Compile text as if it were the file `path` (imports relative to `directory`)."""
+    where = (directory or Path.cwd()) / Path(path).name
+    program, diags = load_source(Source(path, text), where)
+    return _finish(path, program, diags)
+
+
+def _finish(path: str, program: Program, diags: list[Diagnostic]) -> Compilation:
+    if program.unreadable or not program.modules or any(d.code == "E001" for d in diags):
+        return Compilation(path, program, None, None, _sorted(diags))
+    model, more = resolve(program)
+    diags += more
+    evaluation, more = evaluate(model)
+    diags += more
+    return Compilation(path, program, model, evaluation, _sorted(diags))
+
+
+def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
+    unique: dict = {}
+    for d in diags:
+        unique.setdefault((d.file, d.line, d.column, d.code, d.message), d)
+    return sorted(unique.values(), key=sort_key)
