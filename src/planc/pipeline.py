@@ -11,8 +11,10 @@ from pathlib import Path
 
 import attrs
 
+from planc.config import Config
 from planc.diagnostics import Diagnostic, sort_key
 from planc.evaluate import Evaluation, evaluate
+from planc.lint import lint
 from planc.loader import Program, load, load_source
 from planc.model import Model
 from planc.resolve import resolve
@@ -36,25 +38,31 @@ class Compilation:
         return any(d.is_error for d in self.diagnostics)
 
 
-def compile_plan(path: str | os.PathLike, display: str | None = None) -> Compilation:
+def compile_plan(path: str | os.PathLike, display: str | None = None, config: Config | None = None) -> Compilation:
+    """`config` None: the lint configuration found from the plan's folder up."""
     program, diags = load(path, display)
-    return _finish(str(display or path), program, diags)
+    return _finish(str(display or path), program, diags, Path(path), config)
 
 
-def compile_text(text: str, path: str = "<input>", directory: Path | None = None) -> Compilation:
-    """Compile text as if it were the file `path` (imports relative to `directory`)."""
+def compile_text(text: str, path: str = "<input>", directory: Path | None = None,
+                 config: Config | None = None) -> Compilation:
+    """Compile text as if it were the file `path` (imports relative to `directory`).
+    The lint configuration is looked up from `directory` when it is given."""
     where = (directory or Path.cwd()) / Path(path).name
     program, diags = load_source(Source(path, text), where)
-    return _finish(path, program, diags)
+    return _finish(path, program, diags, where if directory is not None else None, config)
 
 
-def _finish(path: str, program: Program, diags: list[Diagnostic]) -> Compilation:
+def _finish(path: str, program: Program, diags: list[Diagnostic], location: Path | None = None,
+            config: Config | None = None) -> Compilation:
     if program.unreadable or not program.modules or any(d.code == "E001" for d in diags):
         return Compilation(path, program, None, None, _sorted(diags))
     model, more = resolve(program)
     diags += more
     evaluation, more = evaluate(model)
     diags += more
+    # Lint rules, then config and suppression comments on every warning (planc.lint).
+    diags = lint(program, model, evaluation, diags, location, config)
     return Compilation(path, program, model, evaluation, _sorted(diags))
 
 

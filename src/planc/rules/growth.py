@@ -1,0 +1,56 @@
+"""A target grows more over last year's actuals than the threshold allows.
+
+A target far above history is unlikely to be achieved and demotivates its
+owner (domain.md §1: targets must be achievable). The rule compares each
+target with its value in a history table (`history` unless the global
+option `history-tables` names others), keyed by target name or by a path
+suffix such as `east.Q1`, and warns when the growth is above
+`max-growth` (50% by default). Keys that name no target, or more than
+one, are skipped; so are zero history values.
+
+Bad:
+
+```
+table history { east = 28M; west = 12M }
+target year = 100M
+split year by region { east = 80M; west = rest }
+```
+
+Good:
+
+```
+table history { east = 28M; west = 12M }
+target year = 48M
+split year by region { east = 33M; west = rest }
+```
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from planc.amounts import format_amount
+from planc.rules.context import Context, percent
+
+CODE = "W102"
+NAME = "high-growth"
+SEVERITY = "warning"
+OPTIONS = {
+    "max-growth": (Fraction(1, 2), "percent"),
+}
+
+
+def check(ctx: Context):
+    limit = ctx.options["max-growth"]
+    for table, node, before in ctx.history():
+        after = ctx.value(node)
+        if after is None or before <= 0:
+            continue
+        change = after / before - 1
+        if change > limit:
+            yield ctx.report(
+                f"`{node.path}` grows {percent(change)} over `{table.name}` "
+                f"({format_amount(before)} -> {format_amount(after)}), above {percent(limit)}",
+                node.span, label=f"+{percent(change)} over history",
+                help="a target far above history is unlikely to be reached; lower it, or explain it "
+                     "in a note and raise `max-growth` for this plan")

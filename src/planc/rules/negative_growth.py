@@ -1,0 +1,54 @@
+"""A target is planned below last year's actuals.
+
+A target under history asks a unit to sell less than it already did. It
+can be deliberate (a product being phased out, a region handed over), but
+more often it is a mistake in a fixed amount or in the weights. Same
+history tables as `high-growth`; the threshold is `min-growth` (0% by
+default: any decline).
+
+Bad:
+
+```
+table history { east = 28M; west = 12M }
+target year = 44M
+split year by region { east = 34M; west = rest }
+```
+
+Good:
+
+```
+table history { east = 28M; west = 12M }
+target year = 44M
+split year by region { east = 31M; west = rest }
+```
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from planc.amounts import format_amount
+from planc.rules.context import Context, percent
+
+CODE = "W103"
+NAME = "negative-growth"
+SEVERITY = "warning"
+OPTIONS = {
+    "min-growth": (Fraction(0), "percent"),
+}
+
+
+def check(ctx: Context):
+    limit = ctx.options["min-growth"]
+    for table, node, before in ctx.history():
+        after = ctx.value(node)
+        if after is None or before <= 0:
+            continue
+        change = after / before - 1
+        if change < limit:
+            yield ctx.report(
+                f"`{node.path}` is {percent(-change)} below `{table.name}` "
+                f"({format_amount(before)} -> {format_amount(after)})",
+                node.span, label=f"{percent(change)} against history",
+                help="if the decline is intended, say why in a `note:` and suppress this line "
+                     "with `# planc: disable=W103`")
