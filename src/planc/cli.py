@@ -28,9 +28,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check plans and report problems (a linter for pre-commit)",
                        description="Check plans: syntax, names, splits that must add up, assertions, lint rules.")
-    p.add_argument("plans", nargs="+", metavar="PLAN")
-    p.add_argument("--format", choices=("text", "concise", "json", "github"), default="text")
+    p.add_argument("plans", nargs="*", metavar="PLAN")
+    p.add_argument("--format", choices=("text", "concise", "json", "github", "md"), default="text",
+                   help="md: only with --list-rules")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    # lint rules (issue 5): documentation and configuration
+    p.add_argument("--list-rules", action="store_true", help="list the lint rules (--format md: docs/rules.md)")
+    p.add_argument("--explain", metavar="CODE", help="print a rule's documentation, e.g. --explain W102")
+    p.add_argument("--config", metavar="FILE", help="use this planc.toml or pyproject.toml, not the nearest one")
+
+    p = sub.add_parser("fmt", help="format plans in the canonical layout",
+                       description="Format plans: indentation, spacing, aligned `=`, one statement per line. "
+                       "Comments and number spellings are kept. `-` reads stdin and writes stdout.")
+    p.add_argument("plans", nargs="+", metavar="PLAN")
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would be reformatted")
+    p.add_argument("--diff", action="store_true", help="change nothing; print a unified diff of the changes")
 
     p = sub.add_parser("eval", help="print the evaluated amounts of a plan",
                        description="Evaluate a plan and print every target's exact, rounded amount.")
@@ -54,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        handler = {"check": cmd_check, "eval": cmd_eval, "build": cmd_build}[args.command]
+        handler = {"check": cmd_check, "eval": cmd_eval, "build": cmd_build, "fmt": cmd_fmt}[args.command]
         return handler(args)
     except KeyboardInterrupt:
         return 130
@@ -94,10 +106,16 @@ def cmd_check(args) -> int:
     from planc.diagnostics import to_dict
     from planc.pipeline import compile_plan
 
+    if args.list_rules or args.explain or not args.plans or args.format == "md":
+        return _rules_info(args)
+    config, problem = _explicit_config(args.config)
+    if problem is not None:
+        print_diagnostics([problem], "concise")
+        return EXIT_USAGE
     all_diags, unreadable = [], False
     for plan in args.plans:
-        result = compile_plan(plan)
-        unreadable |= result.unreadable
+        result = compile_plan(plan, config=config)
+        unreadable |= result.unreadable or any(d.code == "E090" for d in result.diagnostics)
         all_diags.extend(result.diagnostics)
     errors = sum(d.is_error for d in all_diags)
     warnings = len(all_diags) - errors
@@ -116,6 +134,53 @@ def cmd_check(args) -> int:
     if errors or (args.strict and warnings):
         return EXIT_ERRORS
     return EXIT_OK
+
+
+# ---- lint rules and `planc fmt` (issue 5) ---------------------------------------------
+
+
+def _rules_info(args) -> int:
+    """`check --list-rules [--format md|json]`, `check --explain CODE`."""
+    from planc.rules import docs
+
+    if args.explain:
+        text = docs.explain(args.explain)
+        if text is None:
+            print(f"planc: error: no rule `{args.explain}` (see `planc check --list-rules`)", file=sys.stderr)
+            return EXIT_USAGE
+        print(text)
+        return EXIT_OK
+    if not args.list_rules:
+        print("planc: error: check needs PLAN files (or --list-rules / --explain CODE)"
+              if not args.plans else "planc: error: --format md goes with --list-rules", file=sys.stderr)
+        return EXIT_USAGE
+    render = {"md": docs.render_markdown, "json": docs.render_json}.get(args.format, docs.render_list)
+    print(render().rstrip("\n"))
+    return EXIT_OK
+
+
+def _explicit_config(path):
+    """--config FILE: (config, None), or (None, a diagnostic) if it is broken; no flag: (None, None)."""
+    if path is None:
+        return None, None
+    from pathlib import Path
+
+    from planc.config import ConfigError, load
+
+    if not Path(path).is_file():
+        from planc.diagnostics import error
+
+        return None, error("E090", f"invalid planc configuration: no such file `{path}`", path=path)
+    try:
+        return load(Path(path)), None
+    except ConfigError as exc:
+        return None, exc.diagnostic()
+
+
+def cmd_fmt(args) -> int:
+    from planc.fmt import run
+
+    return run(args.plans, check=args.check, diff=args.diff)
 
 
 def cmd_eval(args) -> int:
