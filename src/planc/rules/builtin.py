@@ -49,6 +49,7 @@ UNKNOWN_ATTRIBUTE = _builtin("W002", "unknown-attribute", """
     Bad:
 
     ```
+    target year = 100M
     split year by region {
       east = 60M  [ownr: "Chen Jie"]
       west = rest
@@ -58,6 +59,7 @@ UNKNOWN_ATTRIBUTE = _builtin("W002", "unknown-attribute", """
     Good:
 
     ```
+    target year = 100M
     split year by region {
       east = 60M  [owner: "Chen Jie"]
       west = rest
@@ -77,6 +79,7 @@ UNKNOWN_HEADER_KEY = _builtin("W003", "unknown-header-key", """
     ```
     plan "FY2027" {
       curency: CNY
+      period: 2027-01-01 .. 2027-12-31
     }
     ```
 
@@ -85,6 +88,7 @@ UNKNOWN_HEADER_KEY = _builtin("W003", "unknown-header-key", """
     ```
     plan "FY2027" {
       currency: CNY
+      period: 2027-01-01 .. 2027-12-31
     }
     ```
 """)

@@ -11,17 +11,17 @@ one, are skipped; so are zero history values.
 Bad:
 
 ```
-table history { east = 28M; west = 12M }
-target year = 100M
-split year by region { east = 80M; west = rest }
+table history { east = 28M; north = 20M; west = 12M }
+target year = 78M
+split year by region { east = 44M; north = 21M; west = rest }
 ```
 
 Good:
 
 ```
-table history { east = 28M; west = 12M }
-target year = 48M
-split year by region { east = 33M; west = rest }
+table history { east = 28M; north = 20M; west = 12M }
+target year = 70M
+split year by region { east = 33M; north = 23M; west = rest }
 ```
 """
 

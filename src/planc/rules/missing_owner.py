@@ -3,9 +3,9 @@
 Targets become real when someone accepts them (domain.md §3). With
 `owners: required` in the `plan` header every target needs an
 `[owner: "…"]`. A root target may take the header's `owner`; children of a
-time split (quarters, months) take their parent's owner unless
-`time-splits-inherit = false`; with `inherit = true` every target takes the
-owner of its nearest owned ancestor. Children taken from a table's keys
+time split (quarters, months) belong to their parent's owner and are not
+reported unless `time-splits-inherit = false`; with `inherit = true` every
+target takes the owner of its nearest owned ancestor. Children taken from a table's keys
 (a split with no `{ }` block) have no line to carry an owner and are not
 checked.
 
@@ -64,6 +64,8 @@ def check(ctx: Context):
     for node in ctx.targets():
         if synthesized(node) or owned(node):
             continue
+        if time_inherit and node.producer is not None and is_time_split(node.producer):
+            continue  # a period of its parent: the parent is the one to own (or to be reported)
         yield ctx.report(f"`{node.path}` has no owner", node.span,
                          help=f'the plan asks for owners (`owners: required`): add `[owner: "…"]` '
                               f"to `{node.name}`")

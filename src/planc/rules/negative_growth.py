@@ -9,17 +9,17 @@ default: any decline).
 Bad:
 
 ```
-table history { east = 28M; west = 12M }
-target year = 44M
-split year by region { east = 34M; west = rest }
+table history { east = 28M; west = 20M }
+target year = 50M
+split year by region { east = 31M; west = rest }
 ```
 
 Good:
 
 ```
-table history { east = 28M; west = 12M }
-target year = 44M
-split year by region { east = 31M; west = rest }
+table history { east = 28M; west = 20M }
+target year = 52M
+split year by region { east = 30M; west = rest }
 ```
 """
 

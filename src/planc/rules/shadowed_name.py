@@ -10,6 +10,8 @@ Bad:
 ```
 import "std/seasonality"
 table retail_monthly { Jan = 9; Feb = 7 }
+target year = 16M
+split year by month using weight(retail_monthly) { Jan; Feb }
 ```
 
 Good:
@@ -17,6 +19,8 @@ Good:
 ```
 import "std/seasonality"
 table my_monthly { Jan = 9; Feb = 7 }
+target year = 16M
+split year by month using weight(my_monthly) { Jan; Feb }
 ```
 """
 

@@ -1,0 +1,363 @@
+"""Every lint rule: triggered at an exact line and column, and quiet on a clean plan."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import codes, found
+from planc.rules import RULES, lookup, run
+from planc.rules.context import customer_kind, is_time_name
+
+CLEAN = """\
+plan "FY2027 Sales Targets" {
+  currency: CNY
+  period: 2027-01-01 .. 2027-12-31
+  owner: "Wang Fang"
+  round: 1000
+  owners: required
+  status: final
+}
+
+import "std/seasonality"
+
+table history { east = 28M; north = 20M; south = 25M; west = 12M }
+table potential { east = 10; north = 8; south = 7; west = 6 }
+
+target year = 100M "Company revenue target" [status: agreed]
+
+split year by quarter using weight(retail_cn_quarterly)
+
+split year by region using weight(history: 60%, potential: 40%) {
+  east  [owner: "Chen Jie", status: agreed]
+  north [owner: "Li Na", status: agreed]
+  south = 30M [owner: "Zhao Lei", status: agreed]
+  west min 8M [owner: "Sun Mei", status: agreed]
+}
+
+split east by customers {
+  existing = 70% [owner: "Chen Jie", status: agreed]
+  new      = rest [owner: "Chen Jie", status: agreed]
+}
+
+assert Q4 <= 35% of year "no hockey-stick year"
+"""
+
+PERIOD = 'plan "P" {\n  period: 2027-01-01 .. 2027-12-31\n}\n'
+
+
+def test_clean_plan_has_no_diagnostics(lint):
+    result = lint(CLEAN)
+    assert result.diagnostics == [], [f"{d.line}:{d.column} {d.code} {d.message}" for d in result.diagnostics]
+
+
+def test_registry_is_complete_and_consistent():
+    assert list(RULES) == sorted(RULES)
+    for code, rule in RULES.items():
+        assert rule.code == code
+        assert re.fullmatch(r"W\d{3}", code)
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.name)
+        assert rule.severity in ("warning", "error")
+        assert "Bad" in rule.doc and "Good" in rule.doc and "```" in rule.doc, code
+        assert lookup(rule.name) is rule and lookup(code.lower()) is rule
+
+
+def _examples(rule):
+    blocks = re.findall(r"```\n(.*?)```", rule.doc, re.S)
+    bad_at = rule.doc.index("Bad")
+    good_at = rule.doc.index("Good")
+    bad = [b for b in blocks if bad_at < rule.doc.index(b) < good_at]
+    good = [b for b in blocks if rule.doc.index(b) > good_at]
+    return bad, good
+
+
+@pytest.mark.parametrize("code", list(RULES))
+def test_documented_examples(lint, code):
+    """The bad example in each rule's docs triggers it; the good one does not."""
+    bad, good = _examples(RULES[code])
+    assert bad and good
+    for text in bad:
+        result = lint(text)
+        assert code in codes(result), (code, text, codes(result))
+        assert not any(d.is_error for d in result.diagnostics), [d.message for d in result.diagnostics]
+    for text in good:
+        result = lint(text)
+        assert code not in codes(result), (code, text)
+        assert not any(d.is_error for d in result.diagnostics), [d.message for d in result.diagnostics]
+
+
+def test_run_takes_a_compilation_or_a_pair(lint):
+    result = lint("target year = 120M\nsplit year by quarter using even { Q1; Q2; Q3; Q4 }\n")
+    assert [d.code for d in run(result)] == ["W101"]
+    assert [d.code for d in run((result.model, result.evaluation))] == ["W101"]
+
+
+# ---- W101 flat-time-split ----------------------------------------------------------------
+
+
+def test_w101_flat_quarters(lint):
+    result = lint(PERIOD + "target year = 120M\nsplit year by quarter using even { Q1; Q2; Q3; Q4 }\n")
+    assert found(result, "W101") == [(5, 15)]
+    assert codes(result) == ["W101"]
+
+
+def test_w101_months_by_name_with_equal_percentages(lint):
+    result = lint("target year = 120M\nsplit year by period {\n  Jan = 50%\n  Feb = rest\n}\n")
+    assert found(result, "W101") == [(2, 15)]
+
+
+def test_w101_equal_before_rounding(lint):
+    # 100 / 3 rounds to 33, 33, 34: still a flat split
+    result = lint("target year = 100\nsplit year by month using even { 一月; 二月; 三月 }\n")
+    assert found(result, "W101") == [(2, 15)]
+
+
+def test_w101_quiet_on_seasonal_and_non_time_splits(lint):
+    result = lint("target year = 120M\nsplit year by quarter { Q1 = 20%; Q2 = 24%; Q3 = 26%; Q4 = rest }\n"
+                  "split year by region using even { east; west }\n")
+    assert "W101" not in codes(result)
+
+
+@pytest.mark.parametrize("name", ["Q1", "q4", "Jan", "december", "Sept", "1月", "12月", "十二月", "M03",
+                                  "第一季度", "二季度"])
+def test_time_names(name):
+    assert is_time_name(name)
+
+
+@pytest.mark.parametrize("name", ["east", "Q5", "13月", "Janet", "team"])
+def test_not_time_names(name):
+    assert not is_time_name(name)
+
+
+# ---- W102 high-growth / W103 negative-growth -------------------------------------------------
+
+
+def test_w102_growth_above_threshold(lint):
+    result = lint("table history { east = 28M; west = 12M }\ntarget year = 98M\n"
+                  "split year by region {\n  east = 80M\n  west = rest\n}\n")
+    assert found(result, "W102") == [(4, 3)]  # west grows exactly 50%: not above
+    assert "+185.7% over history" in [d.label for d in result.diagnostics][0]
+
+
+def test_w102_history_key_as_path_suffix(lint):
+    result = lint('table history { "east.Q1" = 1M }\ntarget year = 100M\n'
+                  "split year by region { east = 50%; west = rest }\n"
+                  "split east by quarter { Q1 = 10M; Q2 = 15M; Q3 = 12M; Q4 = rest }\n")
+    assert found(result, "W102") == [(4, 25)]
+
+
+def test_w102_ambiguous_or_unknown_keys_are_skipped(lint):
+    # `Q1` names year.east.Q1 and year.west.Q1 (same depth): not compared
+    result = lint("table history { Q1 = 1; nobody = 5 }\ntarget year = 100M\n"
+                  "split year by region { east = 50%; west = rest }\n"
+                  "split east by quarter { Q1 = 20%; Q2 = 25%; Q3 = 25%; Q4 = rest }\n"
+                  "split west by quarter { Q1 = 20%; Q2 = 25%; Q3 = 25%; Q4 = rest }\n")
+    assert "W102" not in codes(result) and "W103" not in codes(result)
+
+
+def test_w103_decline(lint):
+    result = lint("table history { east = 28M; west = 20M }\ntarget year = 50M\n"
+                  "split year by region {\n  east = 31M\n  west = rest\n}\n")
+    assert found(result, "W103") == [(5, 3)]
+    assert codes(result) == ["W103"]
+
+
+def test_history_of_a_root_target(lint):
+    result = lint("table history { year = 100M }\ntarget year = 160M\n")
+    assert found(result, "W102") == [(2, 8)]
+
+
+# ---- W104 missing-owner ---------------------------------------------------------------------
+
+
+OWNERS = ('plan "P" {\n  period: 2027-01-01 .. 2027-12-31\n  owners: required\n}\n'
+          "target year = 120M\nsplit year by region {\n  east = 60% [owner: \"Chen Jie\"]\n  west = rest\n}\n"
+          "split year by quarter { Q1 = 20%; Q2 = 30%; Q3 = 20%; Q4 = rest }\n")
+
+
+def test_w104_missing_owner(lint):
+    result = lint(OWNERS)
+    assert found(result, "W104") == [(5, 8), (8, 3)]  # not the quarters: they are year's periods
+    assert codes(result) == ["W104", "W104"]
+
+
+def test_w104_header_owner_owns_roots(lint):
+    result = lint(OWNERS.replace("owners: required", 'owners: required\n  owner: "Wang Fang"'))
+    assert found(result, "W104") == [(9, 3)]
+
+
+def test_w104_only_when_asked(lint):
+    assert "W104" not in codes(lint(OWNERS.replace("owners: required", "owners: optional")))
+
+
+# ---- W105 not-agreed ---------------------------------------------------------------------------
+
+
+FINAL = ('plan "P" {\n  period: 2027-01-01 .. 2027-12-31\n  status: final\n}\n'
+         "target year = 120M [status: agreed]\nsplit year by region {\n"
+         '  east = 60% [owner: "Chen Jie", status: disputed]\n  west = rest\n}\n')
+
+
+def test_w105_status_not_agreed(lint):
+    result = lint(FINAL)
+    assert found(result, "W105") == [(7, 34)]
+    assert codes(result) == ["W105"]
+
+
+def test_w105_quiet_when_not_final(lint):
+    assert "W105" not in codes(lint(FINAL.replace("status: final", "status: draft")))
+
+
+def test_w105_require_status(lint, tmp_path):
+    (tmp_path / "planc.toml").write_text("[rules.not-agreed]\nrequire-status = true\n")
+    result = lint(FINAL)
+    assert found(result, "W105") == [(7, 34), (8, 3)]
+
+
+# ---- W106 dominant-child -----------------------------------------------------------------------
+
+
+def test_w106_dominant_child(lint):
+    result = lint("target year = 100M\nsplit year by region { east = 85M; north = 10M; west = rest }\n")
+    assert found(result, "W106") == [(2, 24)]
+    assert codes(result) == ["W106"]
+
+
+def test_w106_threshold_is_strict_and_customers_are_exempt(lint):
+    result = lint("target year = 100M\nsplit year by region { east = 70%; west = rest }\n"
+                  "split year by customers { existing = 90%; new = rest }\n")
+    assert "W106" not in codes(result)
+
+
+# ---- W107 unused-table ----------------------------------------------------------------------------
+
+
+def test_w107_unused_table_and_data(lint):
+    result = lint('import "std/seasonality"\ntable potential { east = 5 }\ndata extra = csv("extra.csv")\n'
+                  "target year = 1M\n", files={"extra.csv": "name,value\nx,1\n"})
+    assert found(result, "W107") == [(2, 7), (3, 6)]  # never the stdlib's tables
+    assert codes(result) == ["W107", "W107"]
+
+
+def test_w107_used_tables(lint):
+    result = lint("table a { x = 1 }\ntable b { east = 1; west = 2 }\ntable history { east = 1M }\n"
+                  "target year = 3M + a.x\nsplit year by region using weight(b) { east; west }\n")
+    assert "W107" not in codes(result)
+
+
+def test_w107_history_that_matches_nothing_is_unused(lint):
+    result = lint("table history { nobody = 1M }\ntarget year = 3M\n")
+    assert found(result, "W107") == [(1, 7)]
+
+
+# ---- W108 zero-rest / W109 redundant-rest ------------------------------------------------------------
+
+
+def test_w108_zero_rest(lint):
+    result = lint("target year = 100M\nsplit year by region { east = 60M; north = 40M; west = rest }\n")
+    assert found(result, "W108") == [(2, 56)]
+    assert "W109" not in codes(result)
+
+
+def test_w109_percentages_sum_to_100(lint):
+    result = lint("target year = 120M\nsplit year by quarter {\n  Q1 = 20%\n  Q2 = 25%\n  Q3 = 25%\n"
+                  "  Q4 = 30%\n  extra = rest\n}\n")
+    assert found(result, "W109") == [(7, 11)]
+    assert "W108" not in codes(result)
+
+
+def test_w109_with_overassign(lint):
+    result = lint("target year = 100M\nsplit year by region overassign 110% { a = 60%; b = 50%; c = rest }\n")
+    assert found(result, "W109") == [(2, 62)]
+    assert "W109" not in codes(lint("target year = 100M\n"
+                                    "split year by region overassign 110% { a = 60%; b = 40%; c = rest }\n"))
+
+
+# ---- W110 existing-customers-only ------------------------------------------------------------------------
+
+
+def test_w110_no_new_customers(lint):
+    result = lint("target year = 100M\nsplit year by customers { existing = 100% }\n")
+    assert found(result, "W110") == [(2, 15)]
+
+
+def test_w110_new_gets_nothing(lint):
+    result = lint("target year = 100M\nsplit year by customer_type {\n  老客户 = 100M\n  新客户 = rest\n}\n")
+    assert found(result, "W110") == [(4, 3)]
+
+
+def test_w110_only_existing_grows(lint):
+    result = lint("table history { existing = 80M; new = 20M }\ntarget year = 120M\n"
+                  "split year by customers {\n  existing = 102M\n  new = rest\n}\n")
+    assert found(result, "W110") == [(5, 3)]
+
+
+def test_w110_quiet_when_new_customers_grow(lint):
+    result = lint("table history { existing_customers = 80M; new_customers = 20M }\ntarget year = 110M\n"
+                  "split year by customers { existing_customers = 85M; new_customers = rest }\n")
+    assert "W110" not in codes(result)
+
+
+@pytest.mark.parametrize("name,kind", [("new", "new"), ("new_accounts", "new"), ("新客户", "new"),
+                                       ("增量", "new"), ("existing", "existing"), ("renewals", "existing"),
+                                       ("存量客户", "existing"), ("east", None), ("newsletter", None)])
+def test_customer_kinds(name, kind):
+    assert customer_kind(name) == kind
+
+
+# ---- W111 missing-period ---------------------------------------------------------------------------------
+
+
+def test_w111_header_without_period(lint):
+    result = lint('# the plan\nplan "FY2027" {\n  currency: CNY\n}\ntarget year = 1M\n')
+    assert found(result, "W111") == [(2, 1)]
+    assert codes(result) == ["W111"]
+
+
+def test_w111_no_header_is_not_reported(lint):
+    assert codes(lint("target year = 1M\n")) == []
+
+
+# ---- W112 shadowed-name ---------------------------------------------------------------------------------
+
+
+def test_w112_table_hides_an_imported_table(lint):
+    result = lint('import "std/seasonality"\ntable retail_monthly { Jan = 9; Feb = 7 }\n'
+                  "target year = 12M\nsplit year by month using weight(retail_monthly) { Jan; Feb }\n")
+    assert found(result, "W112") == [(2, 7)]
+    assert "std/seasonality" in [d.message for d in result.diagnostics if d.code == "W112"][0]
+
+
+def test_w112_target_named_like_a_table(lint):
+    result = lint("table east { a = 1 }\ntarget year = 2M + east.a\nsplit year by region { east = 50%; west = rest }\n")
+    assert found(result, "W112") == [(3, 24)]
+
+
+def test_w112_imported_plan_file(lint):
+    result = lint('import "./shared.plan"\ntable weights { a = 1 }\ntarget t = 1M * weights.a\n',
+                  files={"shared.plan": "table weights { a = 2 }\n"})
+    assert found(result, "W112") == [(2, 7)]
+
+
+# ---- built-in warnings ------------------------------------------------------------------------------------
+
+
+def test_w001_is_a_registered_builtin(lint):
+    assert RULES["W001"].builtin and RULES["W001"].check is None
+    result = lint(PERIOD.replace("period", "round: 1000\n  period") + "target year = 1_234_567\n")
+    assert found(result, "W001") == [(5, 15)]
+
+
+def test_rules_ignore_imported_files(lint):
+    shared = ("table history { east = 1M }\ntarget other = 100M\n"
+              "split other by quarter using even { Q1; Q2; Q3; Q4 }\n")
+    result = lint('import "./shared.plan"\ntarget year = 1M\n', files={"shared.plan": shared})
+    assert codes(result) == []
+
+
+def test_rules_survive_plans_with_errors(lint):
+    result = lint("table history { east = 1M }\ntarget year = 100M\n"
+                  "split year by region { east = 80M; west = 30M }\n"
+                  "split year by quarter using even { Q1; Q2; Q3; Q4 }\n")
+    assert "E005" in codes(result) and "W101" in codes(result)
