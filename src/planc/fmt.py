@@ -397,11 +397,14 @@ def run(paths: list[str], check: bool = False, diff: bool = False) -> int:
             out, diags = _format_or_report(text, "<stdin>")
             if out is None:
                 print_diagnostics(diags)
-                sys.stdout.write(text)
+                sys.stdout.write(text)  # a filter passes what it cannot format through
                 failed += 1
-            elif diff:
+                continue
+            if out != text:
+                changed.append(name)
+            if diff:
                 _print_diff(text, out, "<stdin>")
-            else:
+            elif not check:
                 sys.stdout.write(out)
             continue
         path = Path(name)
