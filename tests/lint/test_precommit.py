@@ -21,7 +21,7 @@ pytestmark = pytest.mark.precommit
 
 UGLY = "target year=120M\nsplit year by region { east = 60%; west = rest }  # two regions\n"
 PRETTY = "target year = 120M\n\nsplit year by region {  # two regions\n  east = 60%\n  west = rest\n}\n"
-BROKEN = "target year = 100M\nsplit year by region { east = 90%; west = 20% }\n"
+BROKEN = "target year = 100M\n\nsplit year by region {\n  east = 90%\n  west = 20%\n}\n"
 
 
 def _git(repo: Path, *args: str) -> None:
@@ -63,7 +63,7 @@ def test_hooks_with_try_repo(tmp_path):
     output = first.stdout + first.stderr
     assert first.returncode == 1, output
     assert "files were modified by this hook" in output  # planc fmt rewrote ugly.plan
-    assert "broken.plan:2:43: error[E005]" in output  # planc check failed on broken.plan
+    assert "broken.plan:5:10: error[E005]" in output  # planc check failed on broken.plan
     assert (repo / "plans" / "ugly.plan").read_text() == PRETTY
     assert (repo / "plans" / "broken.plan").read_text() == BROKEN  # already canonical: untouched
 
