@@ -93,11 +93,12 @@ def run(target, config: "Config | None" = None) -> list[Diagnostic]:
     if model is None:
         return []
     out: list[Diagnostic] = []
+    shared: dict = {}
     for rule in RULES.values():
         if rule.check is None or (config is not None and not config.enabled(rule)):
             continue
         options = config.options_for(rule) if config is not None else defaults(rule)
-        ctx = Context(model, evaluation, rule.code, rule.severity, options)
+        ctx = Context(model, evaluation, rule.code, rule.severity, options, shared)
         out.extend(rule.check(ctx))
     return out
 

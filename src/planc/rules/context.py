@@ -3,6 +3,7 @@ keep every rule to the plan being checked (not its imports)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 from typing import TYPE_CHECKING, Iterator
@@ -25,6 +26,7 @@ class Context:
     code: str
     severity: str
     options: dict
+    shared: dict = attrs.Factory(dict)  # one per run: work the rules share (history lookups)
 
     # ---- reporting ----------------------------------------------------------------
     def report(self, message: str, span: Span | None, help: str | None = None,
@@ -76,24 +78,40 @@ class Context:
     def history(self) -> list[tuple[Table, TargetNode, Fraction]]:
         """(table, target, last year's amount) for every key of the history tables
         (option `history-tables`) that names exactly one target of this plan."""
+        names = tuple(self.options.get("history-tables", ("history",)))
+        cached = self.shared.get(("history", names))
+        if cached is not None:
+            return cached
         out = []
-        for name in self.options.get("history-tables", ("history",)):
+        pairs = None
+        for name in names:
             table = self.model.tables.get(name)
             if table is None:
                 continue
+            if pairs is None:
+                pairs = _pairs(self.model)
             for key, amount in table.values.items():
-                node = find_target(self.model, key if isinstance(key, tuple) else tuple(key.split(".")))
+                node = find_target(self.model, key if isinstance(key, tuple) else tuple(key.split(".")), pairs)
                 if node is not None and node.decl is not None and self.local(node.decl.span):
                     out.append((table, node, amount))
+        self.shared[("history", names)] = out
         return out
 
 
-def find_target(model: Model, parts: tuple[str, ...]) -> TargetNode | None:
+def _pairs(model: Model) -> dict[str, list]:
+    """(path, node) for every path and alias, by last component."""
+    out: dict[str, list] = {}
+    for n in model.targets.values():
+        for path in (n.path, *n.aliases):
+            out.setdefault(path.rsplit(".", 1)[-1], []).append((path, n))
+    return out
+
+
+def find_target(model: Model, parts: tuple[str, ...], pairs: dict | None = None) -> TargetNode | None:
     """A table key to a target by the reference rule of language.md §4.3(b):
     the shallowest target whose path ends with the key; None if none or a tie."""
-    pairs = [(n.path, n) for n in model.targets.values()]
-    pairs += [(a, n) for n in model.targets.values() for a in n.aliases]
-    found = suffix_matches(pairs, parts)
+    pairs = _pairs(model) if pairs is None else pairs
+    found = suffix_matches(pairs.get(parts[-1], ()), parts)
     return found[0] if len(found) == 1 else None
 
 
@@ -118,6 +136,7 @@ _TIME_NAME = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def is_time_name(name: str) -> bool:
     return _TIME_NAME.fullmatch(name) is not None
 
@@ -141,6 +160,7 @@ CUSTOMER_DIMENSIONS = {"customer", "customers", "customer_type", "customer_types
                        "客户类别", "客群"}
 
 
+@functools.lru_cache(maxsize=4096)
 def customer_kind(name: str) -> str | None:
     """'new', 'existing' or None, from a child's name (`new_customers`, `老客户`, …)."""
     if any(w in name for w in _NEW_CN):
