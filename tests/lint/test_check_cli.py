@@ -47,7 +47,7 @@ def test_explain(capsys):
     assert cli.main(["check", "--explain", "W102"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("W102 high-growth")
-    assert "Bad:" in out and "max-growth = \"50%\"" in out
+    assert "Bad:" in out and "max-growth = \"100%\"" in out
     assert cli.main(["check", "--explain", "dominant-child"]) == 0
     assert "W106" in capsys.readouterr().out
     assert explain("W001").startswith("W001 not-multiple-of-round (built-in")

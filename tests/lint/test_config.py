@@ -13,8 +13,8 @@ from planc.pipeline import compile_text
 from planc.suppress import scan
 
 FLAT = "target year = 120M\nsplit year by quarter using even { Q1; Q2; Q3; Q4 }\n"
-GROWTH = ("table history { east = 28M; west = 12M }\ntarget year = 58M\n"
-          "split year by region {\n  east = 40M\n  west = rest\n}\n")  # east +42.9%, west +50%
+GROWTH = ("table history { east = 28M; north = 30M; west = 12M }\ntarget year = 88M\n"
+          "split year by region {\n  east = 40M\n  north = 30M\n  west = rest\n}\n")  # east +42.9%, west +50%
 
 
 @pytest.fixture(autouse=True)
@@ -52,12 +52,12 @@ def test_threshold_option(lint, tmp_path):
     assert codes(lint(GROWTH)) == []
     (tmp_path / "planc.toml").write_text('[rules.high-growth]\nmax-growth = "40%"\n')
     config_mod._CACHE.clear()
-    assert found(lint(GROWTH), "W102") == [(4, 3), (5, 3)]
+    assert found(lint(GROWTH), "W102") == [(4, 3), (6, 3)]
 
 
 def test_threshold_as_a_ratio_and_by_code(lint, tmp_path):
     (tmp_path / "planc.toml").write_text("[rules.W102]\nmax-growth = 0.45\n")
-    assert found(lint(GROWTH), "W102") == [(5, 3)]
+    assert found(lint(GROWTH), "W102") == [(6, 3)]
 
 
 def test_history_tables_option(lint, tmp_path):

@@ -134,14 +134,14 @@ def test_not_time_names(name):
 
 
 def test_w102_growth_above_threshold(lint):
-    result = lint("table history { east = 28M; west = 12M }\ntarget year = 98M\n"
-                  "split year by region {\n  east = 80M\n  west = rest\n}\n")
-    assert found(result, "W102") == [(4, 3)]  # west grows exactly 50%: not above
-    assert "+185.7% over history" in [d.label for d in result.diagnostics][0]
+    result = lint("table history { east = 28M; north = 30M; west = 12M }\ntarget year = 128M\n"
+                  "split year by region {\n  east = 60M\n  north = 44M\n  west = rest\n}\n")
+    assert found(result, "W102") == [(4, 3)]  # west grows exactly 100%: not above
+    assert "+114.3% over history" in [d.label for d in result.diagnostics][0]
 
 
 def test_w102_history_key_as_path_suffix(lint):
-    result = lint('table history { "east.Q1" = 1M }\ntarget year = 100M\n'
+    result = lint('table history { "east.Q1" = 4M }\ntarget year = 100M\n'
                   "split year by region { east = 50%; west = rest }\n"
                   "split east by quarter { Q1 = 10M; Q2 = 15M; Q3 = 12M; Q4 = rest }\n")
     assert found(result, "W102") == [(4, 25)]
@@ -157,14 +157,14 @@ def test_w102_ambiguous_or_unknown_keys_are_skipped(lint):
 
 
 def test_w103_decline(lint):
-    result = lint("table history { east = 28M; west = 20M }\ntarget year = 50M\n"
-                  "split year by region {\n  east = 31M\n  west = rest\n}\n")
-    assert found(result, "W103") == [(5, 3)]
+    result = lint("table history { east = 28M; north = 20M; west = 20M }\ntarget year = 70M\n"
+                  "split year by region {\n  east = 31M\n  north = 21M\n  west = rest\n}\n")
+    assert found(result, "W103") == [(6, 3)]
     assert codes(result) == ["W103"]
 
 
 def test_history_of_a_root_target(lint):
-    result = lint("table history { year = 100M }\ntarget year = 160M\n")
+    result = lint("table history { year = 100M }\ntarget year = 201M\n")
     assert found(result, "W102") == [(2, 8)]
 
 
@@ -219,13 +219,13 @@ def test_w105_require_status(lint, tmp_path):
 
 
 def test_w106_dominant_child(lint):
-    result = lint("target year = 100M\nsplit year by region { east = 85M; north = 10M; west = rest }\n")
+    result = lint("target year = 100M\nsplit year by region { east = 61M; north = 30M; west = rest }\n")
     assert found(result, "W106") == [(2, 24)]
     assert codes(result) == ["W106"]
 
 
 def test_w106_threshold_is_strict_and_customers_are_exempt(lint):
-    result = lint("target year = 100M\nsplit year by region { east = 70%; west = rest }\n"
+    result = lint("target year = 100M\nsplit year by region { east = 60%; west = rest }\n"
                   "split year by customers { existing = 90%; new = rest }\n")
     assert "W106" not in codes(result)
 

@@ -4,16 +4,18 @@ A target far above history is unlikely to be achieved and demotivates its
 owner (domain.md §1: targets must be achievable). The rule compares each
 target with its value in a history table (`history` unless the global
 option `history-tables` names others), keyed by target name or by a path
-suffix such as `east.Q1`, and warns when the growth is above
-`max-growth` (50% by default). Keys that name no target, or more than
-one, are skipped; so are zero history values.
+suffix such as `east.Q1`, and warns when the growth is above `max-growth`
+(100% by default: more than doubling last year; a plan's growth spreads
+unevenly, and a small unit with a large potential can rightly grow much
+faster than the whole). Keys that name no target, or more than one, are
+skipped; so are zero history values.
 
 Bad:
 
 ```
 table history { east = 28M; north = 20M; west = 12M }
-target year = 78M
-split year by region { east = 44M; north = 21M; west = rest }
+target year = 90M
+split year by region { east = 40M; north = 24M; west = rest }
 ```
 
 Good:
@@ -36,7 +38,7 @@ CODE = "W102"
 NAME = "high-growth"
 SEVERITY = "warning"
 OPTIONS = {
-    "max-growth": (Fraction(1, 2), "percent"),
+    "max-growth": (Fraction(1), "percent"),
 }
 
 

@@ -9,17 +9,17 @@ default: any decline).
 Bad:
 
 ```
-table history { east = 28M; west = 20M }
-target year = 50M
-split year by region { east = 31M; west = rest }
+table history { east = 28M; north = 20M; west = 20M }
+target year = 70M
+split year by region { east = 31M; north = 21M; west = rest }
 ```
 
 Good:
 
 ```
-table history { east = 28M; west = 20M }
-target year = 52M
-split year by region { east = 30M; west = rest }
+table history { east = 28M; north = 20M; west = 20M }
+target year = 75M
+split year by region { east = 31M; north = 22M; west = rest }
 ```
 """
 

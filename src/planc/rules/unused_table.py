@@ -8,18 +8,18 @@ history table that the growth rules read (`history-tables`) counts as used.
 Bad:
 
 ```
-table history { east = 28M; west = 12M }
-table potential { east = 5; west = 3 }
-target year = 44M
+table history { east = 20M; west = 16M }
+table potential { east = 5; west = 4 }
+target year = 40M
 split year by region using weight(history) { east; west }
 ```
 
 Good:
 
 ```
-table history { east = 28M; west = 12M }
-table potential { east = 5; west = 3 }
-target year = 44M
+table history { east = 20M; west = 16M }
+table potential { east = 5; west = 4 }
+target year = 40M
 split year by region using weight(history: 60%, potential: 40%) { east; west }
 ```
 """
