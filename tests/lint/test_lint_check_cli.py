@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import ROOT, run_planc
+from lintkit import ROOT, run_planc
 from planc import cli
 from planc.rules import RULES
 from planc.rules.docs import explain, render_markdown

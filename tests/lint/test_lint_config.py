@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from conftest import codes, found, run_planc
+from lintkit import codes, found, lint, run_planc  # noqa: F401 - `lint` is a fixture
 from planc import config as config_mod
 from planc.config import Config, ConfigError, parse
 from planc.pipeline import compile_text

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from conftest import run_planc
+from lintkit import run_planc
 from planc import cli
 from planc.fmt import format_text
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import codes, found
+from lintkit import codes, found, lint  # noqa: F401 - `lint` is a fixture
 from planc.rules import RULES, lookup, run
 from planc.rules.context import customer_kind, is_time_name
 

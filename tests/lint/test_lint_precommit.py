@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from lintkit import ROOT
 
 pytestmark = pytest.mark.precommit
 

@@ -1,4 +1,8 @@
-"""Helpers for the lint, config, suppression and fmt tests."""
+"""Helpers and the `lint` fixture for the lint, config, suppression and fmt tests.
+
+Not a conftest.py: the suite's own tests do `from conftest import …`, and a
+second conftest.py would shadow it. Test modules import the fixture from here.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,6 @@ import pytest
 from planc.pipeline import Compilation, compile_plan
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "precommit: runs `pre-commit try-repo` (slow, needs the network)")
 
 
 @pytest.fixture
