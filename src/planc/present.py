@@ -68,9 +68,7 @@ def amounts_table(result: Compilation, paths: list[str]) -> str:
 def _how(d) -> str:
     if d is None:
         return ""
-    text = d.detail if d.method in ("fixed", "share", "weight", "root") else d.method
-    if d.method == "share":
-        text = d.detail
+    text = d.detail or d.method
     if d.capped:
-        text += f" (at {d.capped})"
+        text += f" (held at its {d.capped})"
     return text

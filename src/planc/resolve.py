@@ -53,8 +53,8 @@ class _Resolver:
         header = self.header([s for i, s in statements if isinstance(s, ast.PlanHeader) and i == 0])
         self.collect_tables(statements)
         roots = self.collect_roots([s for _, s in statements if isinstance(s, ast.Target)])
-        splits = self.attach_splits([s for _, s in statements if isinstance(s, ast.Split)])
-        crosses = self.attach_crosses([s for _, s in statements if isinstance(s, ast.Cross)])
+        splits, crosses = self.attach_splits([s for _, s in statements if isinstance(s, ast.Split)],
+                                             [s for _, s in statements if isinstance(s, ast.Cross)])
         asserts = [s for _, s in statements if isinstance(s, ast.Assert)]
         self.check_attributes()
         self.check_currency(statements, header)
@@ -162,6 +162,11 @@ class _Resolver:
     # ---- the target tree ---------------------------------------------------------
     def add_target(self, node: TargetNode) -> bool:
         prior = self.targets.get(node.path)
+        if prior is not None and prior.decl is None:  # a cross cell
+            self.diags.append(error(
+                "E033", f"`{node.path}` is a cell of the {prior.producer.describe()} and cannot also be "
+                f"defined here", node.span, help="split the cell itself, or drop the cross"))
+            return False
         if prior is not None:
             span = node.span
             self.diags.append(error(
@@ -182,10 +187,14 @@ class _Resolver:
                 roots.append(node)
         return roots
 
-    def attach_splits(self, decls: list[ast.Split]) -> list[SplitNode]:
+    def attach_splits(self, decls: list[ast.Split], cross_decls: list[ast.Cross]):
+        """Attach splits level by level; a cross joins as soon as both its
+        splits exist, so its cells can be split further in later rounds."""
         pending = list(decls)
+        waiting = list(cross_decls)
         attached: list[SplitNode] = []
-        while pending:
+        crosses: list[CrossNode] = []
+        while pending or waiting:
             progress, still = [], []
             for decl in pending:
                 found = self.lookup(decl.parent.parts, None)
@@ -195,8 +204,6 @@ class _Resolver:
                     self.ambiguous(decl.parent, found)
                 else:
                     still.append(decl)
-            if not progress:
-                break
             # Attach in source order so canonical paths do not depend on rounds.
             for decl, parent in sorted(progress, key=lambda p: (p[0].span.source.path, p[0].span.start)):
                 decl = self.with_table_children(decl)
@@ -209,16 +216,37 @@ class _Resolver:
                     if self.add_target(node):
                         split.children.append(node)
             pending = still
+            progress_cross = self.try_crosses(waiting, crosses, final=False)
+            if not progress and not progress_cross:
+                break
+        self.try_crosses(waiting, crosses, final=True)
         for decl in pending:
             self.undefined(decl.parent, "split parent")
         # Keep each target's splits in source order: the first split matters for `sum`.
         for node in self.targets.values():
             node.splits.sort(key=lambda s: (s.decl.span.source.path != s.parent.decl.span.source.path
                                             if s.parent.decl else False, s.decl.span.start))
-        return attached
+        return attached, crosses
+
+    def try_crosses(self, waiting: list, crosses: list, final: bool) -> bool:
+        from planc.crossing import PENDING, attach_cross
+
+        progressed = False
+        for decl in list(waiting):
+            cross = attach_cross(self, decl, final=final)
+            if cross is PENDING:
+                continue
+            waiting.remove(decl)
+            progressed = True
+            if cross is not None:
+                crosses.append(cross)
+        return progressed
 
     def with_table_children(self, decl: ast.Split) -> ast.Split:
         """`split P by D using weight(T)` with no block: one child per key of T."""
+        if decl.has_block and not decl.children:
+            self.diags.append(error("E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children",
+                                    decl.span, help="list the children inside `{ … }`"))
         if decl.has_block:
             return decl
         method = decl.method
@@ -233,16 +261,6 @@ class _Resolver:
         children = tuple(ast.Child(key, None, None, None, None, (), decl.span, decl.dimension_span)
                          for key in table.values)
         return attrs.evolve(decl, children=children)
-
-    def attach_crosses(self, decls: list[ast.Cross]) -> list[CrossNode]:
-        from planc.crossing import attach_cross  # the cross feature lives in its own module
-
-        crosses = []
-        for decl in decls:
-            cross = attach_cross(self, decl)
-            if cross is not None:
-                crosses.append(cross)
-        return crosses
 
     # ---- lookup ---------------------------------------------------------------------
     def lookup(self, parts: tuple[str, ...], scope: TargetNode | None) -> list[TargetNode]:

@@ -212,7 +212,7 @@ class _SplitRun:
         if parent is None and not split.bottom_up:
             return  # the parent is unknown (reported where it failed)
         self.classify()
-        if not self.ok:
+        if not self.ok or not self.children:
             return
         self.fixed_values(parent)
         if any(c.exact is None for c in self.children if c.kind in (FIXED, SHARE)):
