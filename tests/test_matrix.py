@@ -200,8 +200,8 @@ def test_round_inconsistent_cells_are_infeasible_not_wrong():
     # Row 0's cells round to 0 or 1 in total, but its total is 2.
     res = controlled_round([[F(1, 2), F(0)], [F(1, 2), F(1)]], [2, 1], [2, 1], F(1))
     assert isinstance(res, Infeasible) and res.row == 0
-    assert res.reason == ("row 0 cannot reach its total of 2 units: its cells round down "
-                          "to 0 and at most 1 of them can round up")
+    assert res.reason == ("row 0 cannot reach its total of 2: its cells round down "
+                          "to 0 and at most 1 of them can round up by 1")
     # Each line alone is fine, but rows 0 and 1 need 2 units from columns 0 and 1,
     # which can take only 1: the flow does not saturate.
     h = F(1, 2)

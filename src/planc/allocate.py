@@ -35,9 +35,10 @@ def largest_remainder(total: Fraction, quotas: Sequence[Fraction], unit: Fractio
     Quotas are scaled to sum to `total` first. Each result is the quota
     floored to a multiple of `unit`, and the leftover units go one each to
     the largest remainders, ties to the earliest quota (declaration order).
-    The results sum to `total` exactly; if `total` itself is not a multiple
-    of `unit`, the sub-unit leftover joins the child with the largest
-    remainder (the only way to stay exact).
+    The results sum to `total` exactly. If `total` is not a multiple of
+    `unit` (a fixed sibling off the grid took an odd part), the sub-unit
+    tail goes to the child furthest below its quota, which keeps every
+    child within one unit of its quota.
     """
     n = len(quotas)
     if n == 0:
@@ -47,19 +48,18 @@ def largest_remainder(total: Fraction, quotas: Sequence[Fraction], unit: Fractio
         # Nothing to go by: share equally, in declaration order.
         quotas = [Fraction(1)] * n
         quota_sum = Fraction(n)
-    scale = total / quota_sum
-    scaled = [q * scale for q in quotas]
+    scaled = [q * total / quota_sum for q in quotas]
     floors = [math.floor(q / unit) * unit for q in scaled]
     remainders = [q - f for q, f in zip(scaled, floors)]
-    leftover = total - sum(floors, Fraction(0))
+    whole_units = math.floor((total - sum(floors, Fraction(0))) / unit)
     order = sorted(range(n), key=lambda i: (-remainders[i], i))
-    whole_units = math.floor(leftover / unit)
     result = list(floors)
     for k in range(whole_units):
         result[order[k % n]] += unit
-    tail = leftover - whole_units * unit
+    tail = total - sum(result, Fraction(0))
     if tail:
-        result[order[0]] += tail
+        lowest = min(range(n), key=lambda i: (result[i] - scaled[i], i))
+        result[lowest] += tail
     return result
 
 
