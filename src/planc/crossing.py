@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from planc.resolve import _Resolver
 
 PENDING = object()  # the splits it needs are not attached yet
+# RAS converges linearly; a seed whose cells span many orders of magnitude can
+# crawl. Cap the sweeps so a bad seed fails in seconds, not minutes.
+MAX_IPF_SWEEPS = 2_000
 
 
 def attach_cross(resolver: "_Resolver", decl: ast.Cross, final: bool = False):
@@ -160,13 +163,13 @@ def evaluate_cross(ev: "Evaluator", cross: CrossNode) -> None:
         how = f"{cross.rows.dimension} × {cross.cols.dimension} / {cross.parent.name}"
     else:
         seed = [[cross.seed.values[(r, c)] for c in col_names] for r in row_names]
-        fitted = ipf(seed, rows, cols, row_names=row_names, col_names=col_names)  # type: ignore[arg-type]
+        fitted = ipf(seed, rows, cols, row_names=row_names, col_names=col_names, max_iterations=MAX_IPF_SWEEPS)  # type: ignore[arg-type]
         how = f"fitted to seed {cross.seed.name}"
         if isinstance(fitted, Infeasible):
             ev.diags.append(error("E035", f"cannot fit seed `{cross.seed.name}` to the totals: {fitted.reason}",
                                   cross.decl.seed.span if cross.decl.seed else cross.decl.span))
             return
-    cells = controlled_round(fitted, rows, cols, ev.unit)  # type: ignore[arg-type]
+    cells = controlled_round(fitted, rows, cols, ev.unit, row_names=row_names, col_names=col_names)  # type: ignore[arg-type]
     if isinstance(cells, Infeasible):
         ev.diags.append(error("E035", f"cannot round the cross exactly: {cells.reason}", cross.decl.span,
                               help="row and column totals must be multiples of the plan's `round`"))
