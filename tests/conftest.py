@@ -53,3 +53,15 @@ def run_planc(*args: str, cwd: Path | None = None, input: str | None = None) -> 
     env = dict(os.environ, PYTHONIOENCODING="utf-8", NO_COLOR="1")
     return subprocess.run([sys.executable, "-m", "planc", *args], cwd=cwd, input=input,
                           capture_output=True, text=True, env=env, timeout=120)
+
+
+def top_level_statements(text: str) -> list[str]:
+    """Split plan text into top-level statements (a `{` block stays whole)."""
+    out, current, depth = [], [], 0
+    for line in text.splitlines():
+        current.append(line)
+        depth += line.count("{") - line.count("}")
+        if depth == 0:
+            out.append("\n".join(current))
+            current = []
+    return out

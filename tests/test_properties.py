@@ -8,6 +8,7 @@ from fractions import Fraction as F
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from conftest import top_level_statements
 from planc.pipeline import compile_text
 
 UNITS = [1, 10, 1000]
@@ -94,22 +95,10 @@ def test_statement_order_does_not_matter(case, rnd):
     text = case[0]
     first = compile_text(text)
     assume(not first.has_errors)
-    statements = _statements(text)
+    statements = top_level_statements(text)
     rnd.shuffle(statements)
     again = compile_text("\n".join(statements) + "\n")
     assert again.evaluation.values == first.evaluation.values
-
-
-def _statements(text: str) -> list[str]:
-    """Top-level statements (a `{` block stays with its statement)."""
-    out, current, depth = [], [], 0
-    for line in text.splitlines():
-        current.append(line)
-        depth += line.count("{") - line.count("}")
-        if depth == 0:
-            out.append("\n".join(current))
-            current = []
-    return out
 
 
 TREE = """plan "T" { round: 100 }
@@ -128,7 +117,7 @@ assert Q4 >= Q1
 def test_a_deeper_plan_is_order_free_and_exact(rnd):
     base = compile_text(TREE)
     assert not base.has_errors, base.diagnostics
-    statements = _statements(TREE)
+    statements = top_level_statements(TREE)
     rnd.shuffle(statements)
     shuffled = compile_text("\n".join(statements) + "\n")
     assert shuffled.evaluation.values == base.evaluation.values

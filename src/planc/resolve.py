@@ -177,6 +177,8 @@ class _Resolver:
             pass  # a target may share a table's name; `T.key` still means the table
         self.targets[node.path] = node
         self.by_name.setdefault(node.name, []).append((node.path, node))
+        for alias in node.aliases:  # below a cross cell: also reachable by the cell's other path
+            self.by_name[node.name].append((alias, node))
         return True
 
     def collect_roots(self, decls: list[ast.Target]) -> list[TargetNode]:
@@ -212,7 +214,8 @@ class _Resolver:
                 parent.splits.append(split)
                 attached.append(split)
                 for child in decl.children:
-                    node = TargetNode(child.name, f"{parent.path}.{child.name}", child, parent, split)
+                    node = TargetNode(child.name, f"{parent.path}.{child.name}", child, parent, split,
+                                      aliases=[f"{a}.{child.name}" for a in parent.aliases])
                     if self.add_target(node):
                         split.children.append(node)
             pending = still
