@@ -65,3 +65,7 @@ def top_level_statements(text: str) -> list[str]:
             out.append("\n".join(current))
             current = []
     return out
+
+
+# Tests parse thousands of generated plans: keep them out of the user's parse cache.
+os.environ["PLANC_NO_CACHE"] = "1"

@@ -4,7 +4,6 @@ so `planc check` never pays for Jinja2 or the report code."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Sequence
@@ -91,6 +90,8 @@ def _summary(errors: int, warnings: int, files: int) -> str:
 
 
 def cmd_check(args) -> int:
+    import json
+
     from planc.diagnostics import to_dict
     from planc.pipeline import compile_plan
 
@@ -119,6 +120,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    import json
+
     from planc.pipeline import compile_plan
     from planc.present import amounts_json, amounts_table, select
 

@@ -7,8 +7,6 @@ anything a plan refers to is a diagnostic at the reference.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from fractions import Fraction
 from pathlib import Path
@@ -18,7 +16,8 @@ import attrs
 from planc import ast
 from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error
-from planc.parse import parse, resource_dir
+from planc.parse import parse
+from planc.resources import resource_dir
 from planc.source import Source, Span
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a plan or CSV bigger than this is a mistake
@@ -164,6 +163,9 @@ def _import_path(name: str, base: Path) -> Path | None:
 def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataTable | None:
     """Header row, then key column(s) and a value column. Errors point at the
     `csv("…")` path in the plan and name the CSV line."""
+    import csv  # only plans with data pay for it
+    import io
+
     span = decl.path_span
     text, why = read_text(path)
     if text is None:

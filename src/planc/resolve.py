@@ -232,6 +232,8 @@ class _Resolver:
         return attached, crosses
 
     def try_crosses(self, waiting: list, crosses: list, final: bool) -> bool:
+        if not waiting:
+            return False
         from planc.crossing import PENDING, attach_cross
 
         progressed = False

@@ -3,6 +3,7 @@ language.md §4.6–9, then apportionment from the rounded parent (§4.5)."""
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -286,8 +287,8 @@ class _SplitRun:
     def over(self, given: Fraction, total: Fraction) -> None:
         last = [c for c in self.children if c.kind in (FIXED, SHARE)][-1]
         pct = f"{float(given / total * 100):.1f}%" if total else "∞"
-        need = format_percent(given / total * (self.split.decl.overassign.ratio if self.split.decl.overassign else 1)) \
-            if total else ""
+        ratio = given / total * (self.split.decl.overassign.ratio if self.split.decl.overassign else 1) if total else 0
+        need = f"{math.ceil(ratio * 100)}%"
         self.fail("E005", f"{self.split.describe()} allocates {format_amount(given)} of {format_amount(total)} ({pct})",
                   last.alloc.span, label=f"fixed children already take {format_amount(given)}",
                   help=f"lower a fixed child, or add `overassign {need}` if this is intended" if total > 0
