@@ -34,6 +34,10 @@ class _PlanError(Exception):
         self.diagnostic = diagnostic
 
 
+KEYWORDS = frozenset(
+    "plan target split by using rest even weight of table data assert cross seed import min max "
+    "overassign sum csv".split())
+
 # Tokens the builder sees; keywords, punctuation and separators only give positions.
 _NAMED_TOKENS = frozenset({"NAME", "NUMBER", "PERCENT", "STRING", "DATE", "CURRENCY", "COMPARE"})
 
@@ -350,17 +354,27 @@ class _Callbacks:
     rule's span and its named children."""
 
     def __init__(self, builder: _Builder) -> None:
+        self.builder = builder
         for name in dir(builder):
             if not name.startswith("_"):
                 setattr(self, name, self._wrap(getattr(builder, name)))
 
-    @staticmethod
-    def _wrap(method):
+    def _wrap(self, method):
         def call(children: list):
             meta = _Meta(children)
             named = [c for c in children if not isinstance(c, Token) or c.type in _NAMED_TOKENS]
+            for c in named:
+                if isinstance(c, Token) and c.type == "NAME" and c in KEYWORDS:
+                    self._reserved(c)
             return method(meta, named)
         return call
+
+    def _reserved(self, token: Token) -> None:
+        # The contextual lexer reads a keyword as a name where no keyword fits;
+        # keywords stay reserved so `x = rest` can never mean two things.
+        span = Span(self.builder.source, token.start_pos, token.end_pos)
+        raise _PlanError(error("E001", f"`{token}` is a keyword and cannot be used as a name", span,
+                               help=f"rename it, e.g. `{token}_`"))
 
 
 def parser() -> tuple[Lark, _Builder]:
