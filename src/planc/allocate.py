@@ -82,6 +82,15 @@ def water_fill(
     and non-decreasing in λ, so we walk its breakpoints in order.
     """
     n = len(scores)
+    if all(low is None for low in lows) and all(high is None for high in highs):
+        # No caps (the common case): a plain proportional share.
+        if any(s < 0 for s in scores):
+            return Infeasible("a share has a negative score")
+        total = sum(scores)
+        if total == 0:
+            return [Fraction(0)] * n if amount == 0 else Infeasible(
+                "no share can take what is left (all scores zero)")
+        return [amount * s / total for s in scores]
     lo = [low if low is not None else Fraction(0) for low in lows]
     hi = list(highs)
     for i in range(n):
