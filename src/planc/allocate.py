@@ -12,6 +12,8 @@ from typing import Sequence
 
 import attrs
 
+from planc.amounts import format_amount
+
 
 @attrs.frozen
 class Infeasible:
@@ -97,12 +99,13 @@ def water_fill(
         if scores[i] < 0:
             return Infeasible(f"share {i + 1} has a negative score")
         if hi[i] is not None and lo[i] > hi[i]:
-            return Infeasible(f"share {i + 1} has min {lo[i]} above max {hi[i]}")
+            return Infeasible(f"share {i + 1} has min {format_amount(lo[i])} above max {format_amount(hi[i])}")
     low_sum = sum(lo, Fraction(0))
     if amount < low_sum:
-        return Infeasible(f"the mins need {low_sum} but only {amount} is left")
+        return Infeasible(f"the mins need {format_amount(low_sum)} but only {format_amount(amount)} is left")
     if all(h is not None for h in hi) and amount > sum(hi, Fraction(0)):  # type: ignore[arg-type]
-        return Infeasible(f"the maxes allow {sum(hi, Fraction(0))} but {amount} is left")  # type: ignore[arg-type]
+        return Infeasible(f"the maxes allow only {format_amount(sum(hi, Fraction(0)))} "  # type: ignore[arg-type]
+                          f"but {format_amount(amount)} is left")
 
     def filled(level: Fraction) -> list[Fraction]:
         out = []

@@ -460,8 +460,8 @@ def _hint_for(source: Source, token: Token) -> str | None:
         return "plans have no logic operators or loops; write separate statements"
     if token.type == "$END" and source.text.count("{") > source.text.count("}"):
         return "a `{` block is missing its closing `}`"
-    if token.type == "NAME" and token.end_pos is not None and source.text[token.end_pos:token.end_pos + 1] == "%":
-        return "scale suffixes (k, M, B, 万, 亿) go directly after the digits"
+    if token.type == "NAME" and token in ("k", "M", "B", "万", "亿"):
+        return f"write the scale suffix directly after the digits, e.g. `30{token}`"
     return None
 
 

@@ -46,6 +46,7 @@ class _Resolver:
         self.tables: dict[str, Table] = {}
         self.refs: dict = {}
         self.used_tables: set[str] = set()
+        self.broken_tables: set[str] = set()  # `data` whose file could not be read
 
     def run(self) -> tuple[Model, list[Diagnostic]]:
         modules = self.program.modules
@@ -130,8 +131,11 @@ class _Resolver:
         for index, stmt in ordered:
             if isinstance(stmt, ast.Table):
                 table = self.inline_table(stmt, imported=index != 0)
-            elif isinstance(stmt, ast.Data) and id(stmt) in data:
-                d = data[id(stmt)]
+            elif isinstance(stmt, ast.Data):
+                d = data.get(id(stmt))
+                if d is None:
+                    self.broken_tables.add(stmt.name)
+                    continue
                 table = Table(stmt.name, d.dims, d.values, stmt.name_span, imported=index != 0)
             else:
                 continue
@@ -307,17 +311,22 @@ class _Resolver:
     def resolve_expr(self, expr, scope: TargetNode | None) -> None:
         if expr is None:
             return
+        if isinstance(expr, ast.Weight):  # its arguments name tables, not targets
+            for arg in expr.args:
+                self.resolve_weight_arg(arg)
+            return
         for sub in ast.walk_expr(expr):
-            if isinstance(sub, ast.Weight):
-                for arg in sub.args:
-                    self.resolve_weight_arg(arg)
-            elif isinstance(sub, ast.Ref) and id(sub) not in self.refs:
+            if isinstance(sub, ast.Ref) and id(sub) not in self.refs:
                 self.resolve_ref(sub, scope)
 
     def resolve_weight_arg(self, arg: ast.WeightArg) -> None:
         name = arg.table
+        if name in self.broken_tables:
+            return  # its data file failed to load: reported there
         if name is None and isinstance(arg.value, ast.Ref) and len(arg.value.parts) == 1:
             name = arg.value.parts[0]
+            if name in self.broken_tables:
+                return
             if name not in self.tables:
                 self.diags.append(error("E026", f"`{name}` is not a table", arg.value.span,
                                         help=did_you_mean(name, self.tables) or
@@ -339,6 +348,8 @@ class _Resolver:
 
     def resolve_ref(self, ref: ast.Ref, scope: TargetNode | None) -> None:
         parts = ref.parts
+        if parts[0] in self.broken_tables:
+            return  # its data file failed to load: reported there
         table = self.tables.get(parts[0])
         if table is not None and len(parts) > 1:
             self.used_tables.add(table.name)

@@ -259,7 +259,7 @@ class _SplitRun:
         shares = water_fill(left, scores, lows, highs)
         if isinstance(shares, Infeasible):
             first = flex[0].decl
-            self.fail("E013", f"the caps of {self.split.describe()} cannot be met: {shares.reason}",
+            self.fail("E013", f"the caps in the {self.split.describe()} cannot be met: {shares.reason}",
                       self.split.decl.span if first.min is None and first.max is None else first.span,
                       help=f"{format_amount(left)} is left for the flexible children; loosen a `min` or `max`")
             return False
