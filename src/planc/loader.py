@@ -228,6 +228,8 @@ def _looks_numeric(cell: str) -> bool:
 
 
 def _csv_number(raw: str) -> Fraction | None:
+    if raw.isascii() and raw.isdigit() and len(raw) < 19:  # the common case, without the general parser
+        return Fraction(int(raw))
     text = raw.replace(",", "").replace(" ", "")
     if not text:
         return None

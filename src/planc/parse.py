@@ -37,7 +37,7 @@ def _key(source: Source) -> str:
 
 
 def parse(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
-    folder = cache_dir()
+    folder = cache_dir(parse_cache=True)
     entry = os.path.join(folder, "ast", _key(source) + ".pickle") if folder else None
     if entry:
         try:

@@ -14,8 +14,8 @@ def ordered_paths(result: Compilation) -> list[str]:
         return []
     values = result.evaluation.values
     seen = [n.path for n in result.model.walk() if n.path in values]
-    rest = [p for p in values if p not in set(seen)]
-    return seen + rest
+    known = set(seen)
+    return seen + [p for p in values if p not in known]
 
 
 def select(result: Compilation, refs: list[str]) -> tuple[list[str], list[Diagnostic]]:

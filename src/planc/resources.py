@@ -16,9 +16,10 @@ def resource_dir(name: str) -> Path:
     return _PACKAGE_DIR.parent.parent / name
 
 
-def cache_dir() -> str | None:
-    """The per-user cache folder, or None when caching is off or impossible."""
-    if os.environ.get("PLANC_NO_CACHE"):
+def cache_dir(parse_cache: bool = False) -> str | None:
+    """The per-user cache folder, or None when it cannot be used.
+    PLANC_NO_CACHE switches off the parse cache, not the grammar tables."""
+    if parse_cache and os.environ.get("PLANC_NO_CACHE"):
         return None
     folder = os.environ.get("PLANC_CACHE_DIR")
     if not folder:
