@@ -183,7 +183,8 @@ class _SplitRun:
                 self.fail("E021", "the weights sum to zero", c.alloc.span)
                 return None
             specs.append([(t, w / total_w, a) for t, w, a in spec])
-            c.detail = "weight(" + ", ".join(f"{t.name} {format_percent(w / total_w)}" for t, w, _ in specs[-1]) + ")"
+            parts = [t.name if len(spec) == 1 else f"{t.name} {format_percent(w)}" for t, w, _ in specs[-1]]
+            c.detail = f"weight({', '.join(parts)})"
         sums: dict[str, Fraction] = {}
         for c, spec in zip(flex, specs):
             for t, _, _ in spec:
