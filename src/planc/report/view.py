@@ -80,6 +80,10 @@ class SplitView:
     total: Fraction
 
     @property
+    def has_labels(self) -> bool:
+        return any(r.label for r in self.rows)
+
+    @property
     def has_growth(self) -> bool:
         return any(r.growth is not None for r in self.rows)
 
