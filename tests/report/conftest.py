@@ -1,42 +1,15 @@
-"""Helpers for the report tests: compile a plan text and build its reports in memory or on disk."""
+"""Fixtures of the report tests (helpers live in report_helpers.py)."""
 
 from __future__ import annotations
 
-import argparse
-import io
 import sys
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = ROOT / "tests" / "golden" / "report"
-EXAMPLE = ROOT / "examples" / "fy2027" / "fy2027.plan"
-EPOCH = "1798761600"  # 2027-01-01 00:00 UTC
-ENV = {"SOURCE_DATE_EPOCH": EPOCH}
+sys.path.insert(0, str(Path(__file__).parent))  # report_helpers, htmltree
 
-
-def run_build(plans, out: Path, fmt: str = "html,md", lang: str = "en", environ=None):
-    """`planc build` in-process: (exit code, stdout, stderr)."""
-    from planc.report.build import run
-
-    args = argparse.Namespace(plans=[str(p) for p in plans], output=str(out), format=fmt, lang=lang)
-    so, se = io.StringIO(), io.StringIO()
-    with redirect_stdout(so), redirect_stderr(se):
-        code = run(args, environ=ENV if environ is None else environ)
-    return code, so.getvalue(), se.getvalue()
-
-
-def render(plan: Path, fmt: str = "html", lang: str = "en") -> dict[str, str]:
-    """Every output of one plan, in memory: {relative name: text}."""
-    from planc.pipeline import compile_plan
-    from planc.report.build import render_all
-
-    result = compile_plan(plan)
-    assert not result.has_errors, [d.message for d in result.diagnostics]
-    files = render_all(result, plan.read_bytes(), fmt.split(","), lang, Path("out"), ENV)
-    return {str(p.relative_to("out")): data.decode("utf-8") for p, data in files.items()}
+from report_helpers import ROOT  # noqa: E402
 
 
 @pytest.fixture
@@ -50,7 +23,9 @@ def write_plan(tmp_path):
     return write
 
 
-@pytest.fixture(autouse=True)
-def _src_on_path():
-    # The report code is imported from this checkout (pyproject sets pythonpath = src).
-    assert str(ROOT / "src") in [str(Path(p).resolve()) for p in sys.path if p], sys.path
+@pytest.fixture(autouse=True, scope="session")
+def _this_checkout():
+    """Test the planc of this checkout (pyproject sets pythonpath = src), not another install."""
+    import planc
+
+    assert Path(planc.__file__).resolve().is_relative_to(ROOT / "src"), planc.__file__

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENV, EXAMPLE, GOLDEN, ROOT, run_build
+from report_helpers import ENV, EXAMPLE, GOLDEN, ROOT, run_build
 
 BAD_PLAN = """
 target year = 100M

@@ -9,10 +9,9 @@ import re
 
 import pytest
 
-from conftest import run_build
+from report_helpers import ALLOWED_TAGS, run_build
 from htmltree import parse
 
-from test_html import ALLOWED_TAGS
 
 SCRIPT = "<script>alert('x')</script>"
 HOSTILE_PLAN = r'''

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from conftest import GOLDEN, render
+from report_helpers import GOLDEN, render
 
 CASES = sorted(p.stem for p in GOLDEN.glob("*.plan"))
 UPDATE = os.environ.get("PLANC_UPDATE_GOLDEN") == "1"

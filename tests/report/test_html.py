@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE, render
+from report_helpers import ALLOWED_TAGS, EXAMPLE, render
 from htmltree import parse, table_rows
 
 from planc.allocate import round_half_up
@@ -20,11 +20,6 @@ from planc.report.i18n import amount_zh
 from planc.report.render import render_html
 from planc.report.view import generation_time
 
-ALLOWED_TAGS = {
-    "html", "head", "meta", "title", "style", "body", "header", "div", "p", "h1", "h2", "h3", "dl", "dt", "dd",
-    "span", "nav", "a", "section", "svg", "rect", "text", "line", "table", "thead", "tbody", "tfoot", "tr", "th",
-    "td", "code", "strong", "ul", "li", "br", "figure", "figcaption", "footer",
-}
 
 
 @pytest.fixture(scope="module")
