@@ -15,7 +15,7 @@ from pathlib import Path
 
 from planc import __version__, ast
 from planc.allocate import largest_remainder
-from planc.model import CrossNode, Model, SplitNode, TargetNode
+from planc.model import CrossNode, Model, SplitNode, Table, TargetNode
 from planc.pipeline import Compilation
 from planc.present import ordered_paths
 from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, How, Meta, OwnerSheet, Point, Problem,
@@ -95,10 +95,9 @@ class _Builder:
         if not isinstance(alloc, ast.Weight):
             return (), None
         named = [(a.table or a.value.parts[0], a.value) for a in alloc.args  # type: ignore[union-attr]
-                 if a.table is not None or isinstance(a.value, ast.Ref)]
-        if not named:
-            value = alloc.args[0].value if alloc.args else None
-            return (), value.value if isinstance(value, ast.Number) else None
+                 if a.table is not None or isinstance(self.model.refs.get(id(a.value)), Table)]
+        if not named:  # a raw score: `weight(3)`, `weight(history.east)`
+            return (), self.raw_score(alloc)
         weights = []
         for name, value in named:
             if isinstance(value, ast.Ref):  # `weight(history, potential)`: equal weights
@@ -113,6 +112,13 @@ class _Builder:
         if total == 0:
             return (), None
         return tuple((n, w / total) for n, w in weights), None
+
+    def raw_score(self, alloc: ast.Weight) -> Fraction | None:
+        value = alloc.args[0].value if len(alloc.args) == 1 else None
+        if isinstance(value, ast.Number):
+            return value.value
+        resolved = self.model.refs.get(id(value)) if isinstance(value, ast.Ref) else None
+        return resolved if isinstance(resolved, Fraction) else None
 
     def row(self, node: TargetNode) -> Row:
         if node.path in self.rows:
