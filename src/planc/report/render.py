@@ -2,9 +2,10 @@
 
 Two environments, each built once: HTML with autoescaping on, Markdown with
 a `finalize` that escapes every value for Markdown unless it is `Markup`
-(made only by the filters here). So in both formats text from a plan is
-escaped unless a template goes out of its way, and the escaping tests check
-that it never does.
+(made only by the helpers here, and by `|safe` on the output of a Markdown
+macro, whose values were escaped inside it). So in both formats text from a
+plan is escaped unless a template goes out of its way, and the escaping
+tests check that it never does.
 """
 
 from __future__ import annotations
@@ -164,7 +165,7 @@ def md_table(head: list, rows: list[list], align: str = "") -> Markup:
 
 def _common(env: jinja2.Environment) -> jinja2.Environment:
     env.filters.update(number=number, heat=heat, colour=colour)
-    env.globals.update(ratio=ratio, palette=PALETTE)
+    env.globals.update(ratio=ratio)
     return env
 
 
