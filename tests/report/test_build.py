@@ -179,3 +179,12 @@ def test_check_does_not_load_jinja():
     code = "import sys, planc.cli; planc.cli.main(['check', %r]); print('jinja2' in sys.modules)" % str(EXAMPLE)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env())
     assert proc.stdout.strip() == "False", proc.stderr
+
+
+def test_warnings_are_printed_and_reported(tmp_path, write_plan):
+    plan = write_plan("target year = 1000\nsplit year by q { Q1 = 1/3 * year; Q2 = rest }\n", "warn.plan")
+    code, _, err = run_build([plan], tmp_path / "o", "html,md")
+    assert code == 0 and "warning[W001]" in err
+    md = (tmp_path / "o" / "warn.md").read_text(encoding="utf-8")
+    assert "- `warn.plan:2:24` W001: 333.333333 is not a multiple of the rounding unit 1" in md
+    assert "W001</span> 333.333333 is not a multiple" in (tmp_path / "o" / "warn.html").read_text(encoding="utf-8")
