@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import run_planc
+from helpers import run_planc
 from planc.diagnostics import display_width
 
 GOOD = textwrap.dedent("""\

@@ -8,7 +8,7 @@ from fractions import Fraction as F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import codes, top_level_statements, values
+from helpers import codes, top_level_statements, values
 from planc.pipeline import compile_text
 
 PLAIN = """plan "C" { round: 1000 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from fractions import Fraction as F
 
-from conftest import run_planc
+from helpers import run_planc
 
 PLAN = """plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1000 }
 target year = 120M

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import codes, errors, values
+from helpers import codes, errors, values
 
 
 def test_brief_example_amounts(plan):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_planc
+from helpers import run_planc
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "diagnostics"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.plan"))

@@ -8,7 +8,7 @@ from fractions import Fraction as F
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import top_level_statements
+from helpers import top_level_statements
 from planc.pipeline import compile_text
 
 UNITS = [1, 10, 1000]
