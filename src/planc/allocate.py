@@ -12,6 +12,8 @@ from typing import Sequence
 
 import attrs
 
+from planc.amounts import format_amount
+
 
 @attrs.frozen
 class Infeasible:
@@ -35,9 +37,10 @@ def largest_remainder(total: Fraction, quotas: Sequence[Fraction], unit: Fractio
     Quotas are scaled to sum to `total` first. Each result is the quota
     floored to a multiple of `unit`, and the leftover units go one each to
     the largest remainders, ties to the earliest quota (declaration order).
-    The results sum to `total` exactly; if `total` itself is not a multiple
-    of `unit`, the sub-unit leftover joins the child with the largest
-    remainder (the only way to stay exact).
+    The results sum to `total` exactly. If `total` is not a multiple of
+    `unit` (a fixed sibling off the grid took an odd part), the sub-unit
+    tail goes to the child furthest below its quota, which keeps every
+    child within one unit of its quota.
     """
     n = len(quotas)
     if n == 0:
@@ -47,19 +50,18 @@ def largest_remainder(total: Fraction, quotas: Sequence[Fraction], unit: Fractio
         # Nothing to go by: share equally, in declaration order.
         quotas = [Fraction(1)] * n
         quota_sum = Fraction(n)
-    scale = total / quota_sum
-    scaled = [q * scale for q in quotas]
+    scaled = [q * total / quota_sum for q in quotas]
     floors = [math.floor(q / unit) * unit for q in scaled]
     remainders = [q - f for q, f in zip(scaled, floors)]
-    leftover = total - sum(floors, Fraction(0))
+    whole_units = math.floor((total - sum(floors, Fraction(0))) / unit)
     order = sorted(range(n), key=lambda i: (-remainders[i], i))
-    whole_units = math.floor(leftover / unit)
     result = list(floors)
     for k in range(whole_units):
         result[order[k % n]] += unit
-    tail = leftover - whole_units * unit
+    tail = total - sum(result, Fraction(0))
     if tail:
-        result[order[0]] += tail
+        lowest = min(range(n), key=lambda i: (result[i] - scaled[i], i))
+        result[lowest] += tail
     return result
 
 
@@ -82,18 +84,28 @@ def water_fill(
     and non-decreasing in λ, so we walk its breakpoints in order.
     """
     n = len(scores)
+    if all(low is None for low in lows) and all(high is None for high in highs):
+        # No caps (the common case): a plain proportional share.
+        if any(s < 0 for s in scores):
+            return Infeasible("a share has a negative score")
+        total = sum(scores)
+        if total == 0:
+            return [Fraction(0)] * n if amount == 0 else Infeasible(
+                "no share can take what is left (all scores zero)")
+        return [amount * s / total for s in scores]
     lo = [low if low is not None else Fraction(0) for low in lows]
     hi = list(highs)
     for i in range(n):
         if scores[i] < 0:
             return Infeasible(f"share {i + 1} has a negative score")
         if hi[i] is not None and lo[i] > hi[i]:
-            return Infeasible(f"share {i + 1} has min {lo[i]} above max {hi[i]}")
+            return Infeasible(f"share {i + 1} has min {format_amount(lo[i])} above max {format_amount(hi[i])}")
     low_sum = sum(lo, Fraction(0))
     if amount < low_sum:
-        return Infeasible(f"the mins need {low_sum} but only {amount} is left")
+        return Infeasible(f"the mins need {format_amount(low_sum)} but only {format_amount(amount)} is left")
     if all(h is not None for h in hi) and amount > sum(hi, Fraction(0)):  # type: ignore[arg-type]
-        return Infeasible(f"the maxes allow {sum(hi, Fraction(0))} but {amount} is left")  # type: ignore[arg-type]
+        return Infeasible(f"the maxes allow only {format_amount(sum(hi, Fraction(0)))} "  # type: ignore[arg-type]
+                          f"but {format_amount(amount)} is left")
 
     def filled(level: Fraction) -> list[Fraction]:
         out = []

@@ -18,6 +18,8 @@ MAX_AMOUNT = Fraction(10) ** 18
 def parse_number(text: str) -> Fraction:
     """`120_000_000`, `1.5`, `120M`, `1.2亿`, `20%` (as 20) -> exact value."""
     text = text.rstrip("%")
+    if len(text) > 40:  # far beyond MAX_AMOUNT; also keeps int() within its digit limit
+        raise ValueError(f"number too long: {len(text)} characters")
     scale = 1
     if text and text[-1] in SCALES:
         scale = SCALES[text[-1]]

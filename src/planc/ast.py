@@ -1,7 +1,9 @@
 """The typed syntax tree: frozen attrs nodes, each with the span it came from.
 
-Nothing here knows about Lark; `parse.py` builds these from the grammar.
-Percentages are stored as ratios (20% -> 1/5).
+Nothing here knows about Lark; `builder.py` builds these from the grammar.
+Percentages are stored as ratios (20% -> 1/5). Nodes compare by identity
+(`eq=False`): they are keyed by `id()` and never compared by value, and it
+halves the cost of defining the classes at start-up.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from planc.source import Source, Span
 # ---- expressions -----------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Number:
     value: Fraction
     text: str  # as written, for `fmt` and messages
@@ -25,21 +27,21 @@ class Number:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Percent:
     ratio: Fraction
     text: str
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class PercentOf:
     percent: Percent
     base: "Expr"
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Ref:
     parts: tuple[str, ...]
     span: Span
@@ -49,7 +51,7 @@ class Ref:
         return ".".join(self.parts)
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class BinOp:
     op: str  # + - * /
     left: "Expr"
@@ -57,13 +59,13 @@ class BinOp:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Neg:
     operand: "Expr"
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Paren:
     """Kept so `fmt` can print the user's parentheses back."""
 
@@ -71,7 +73,7 @@ class Paren:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Call:
     func: str  # min | max
     args: tuple["Expr", ...]
@@ -83,17 +85,17 @@ Expr = Union[Number, Percent, PercentOf, Ref, BinOp, Neg, Paren, Call]
 # ---- allocation methods ------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Rest:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Even:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class WeightArg:
     """`history: 60%` (table with a factor), `history` or `3` (raw score)."""
 
@@ -102,7 +104,7 @@ class WeightArg:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Weight:
     args: tuple[WeightArg, ...]
     span: Span
@@ -112,7 +114,7 @@ Method = Union[Even, Weight]
 Alloc = Union[Expr, Rest, Even, Weight]
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class SumMarker:
     """`target year = sum`: the sum of the first split's children."""
 
@@ -124,7 +126,7 @@ class SumMarker:
 SettingValue = Union[str, Fraction, datetime.date, tuple]
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Setting:
     key: str
     kind: str  # string | name | amount | percent | date | period
@@ -137,20 +139,20 @@ class Setting:
 # ---- statements ------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class PlanHeader:
     title: str
     settings: tuple[Setting, ...]
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Import:
     path: str
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class TableEntry:
     key: str
     column: str | None  # set in 2-D tables
@@ -159,7 +161,7 @@ class TableEntry:
     key_span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Table:
     name: str
     dims: tuple[str, ...]  # () for a 1-D table
@@ -168,7 +170,7 @@ class Table:
     name_span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Data:
     name: str
     dims: tuple[str, ...]
@@ -178,7 +180,7 @@ class Data:
     path_span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Target:
     name: str
     value: Union[Expr, SumMarker]
@@ -188,7 +190,7 @@ class Target:
     name_span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Child:
     name: str
     alloc: Alloc | None
@@ -200,7 +202,7 @@ class Child:
     name_span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Split:
     parent: Ref
     dimension: str
@@ -212,7 +214,7 @@ class Split:
     dimension_span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Cross:
     dims: tuple[str, ...]
     dim_spans: tuple[Span, ...]
@@ -220,7 +222,7 @@ class Cross:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Assert:
     left: Expr
     op: str
@@ -232,7 +234,7 @@ class Assert:
 Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert]
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Module:
     source: Source
     statements: tuple[Statement, ...]

@@ -4,7 +4,6 @@ so `planc check` never pays for Jinja2 or the report code."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Sequence
@@ -56,6 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="build", metavar="DIR", help="output directory (default: build/)")
     p.add_argument("--format", default="html,md", help="comma-separated: html, md, json, csv (default: html,md)")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    p = sub.add_parser("diff", help="show what moved between two versions of a plan",
+                       description="Compare the evaluated targets of two plans: added, removed, changed amounts, "
+                                   "owners and statuses.")
+    p.add_argument("old", metavar="OLD.plan")
+    p.add_argument("new", metavar="NEW.plan")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("track", help="compare actuals to date with the plan",
+                       description="Attainment, pace against the seasonal expectation, and a forecast.")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--actuals", required=True, metavar="FILE.csv", help="CSV with a header and rows `target,value`")
+    p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: today)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -66,7 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        handler = {"check": cmd_check, "eval": cmd_eval, "build": cmd_build, "fmt": cmd_fmt}[args.command]
+        handler = {"check": cmd_check, "eval": cmd_eval, "build": cmd_build, "diff": cmd_diff,
+                   "track": cmd_track, "fmt": cmd_fmt}[args.command]
         return handler(args)
     except KeyboardInterrupt:
         return 130
@@ -103,6 +116,8 @@ def _summary(errors: int, warnings: int, files: int) -> str:
 
 
 def cmd_check(args) -> int:
+    import json
+
     from planc.diagnostics import to_dict
     from planc.pipeline import compile_plan
 
@@ -184,6 +199,8 @@ def cmd_fmt(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    import json
+
     from planc.pipeline import compile_plan
     from planc.present import amounts_json, amounts_table, select
 
@@ -199,6 +216,66 @@ def cmd_eval(args) -> int:
     else:
         print_diagnostics(diags)
         print(amounts_table(result, paths))
+    return EXIT_ERRORS if any(d.is_error for d in diags) else EXIT_OK
+
+
+def _compile_or_exit(path: str):
+    """(compilation, exit code or None): unreadable files exit 2, errors exit 1."""
+    from planc.pipeline import compile_plan
+
+    result = compile_plan(path)
+    if result.unreadable:
+        print_diagnostics(result.diagnostics)
+        return result, EXIT_USAGE
+    if result.has_errors:
+        print_diagnostics(result.diagnostics)
+        return result, EXIT_ERRORS
+    return result, None
+
+
+def cmd_diff(args) -> int:
+    import json
+
+    from planc import diffing
+
+    old, code = _compile_or_exit(args.old)
+    if code is not None:
+        return code
+    new, code = _compile_or_exit(args.new)
+    if code is not None:
+        return code
+    changes = diffing.compare(old, new)
+    if args.format == "json":
+        print(json.dumps(diffing.to_json(changes), ensure_ascii=False, indent=2))
+    else:
+        print(diffing.render_text(changes, args.old, args.new))
+    return EXIT_OK
+
+
+def cmd_track(args) -> int:
+    import datetime
+    import json
+    from pathlib import Path
+
+    from planc import tracking
+
+    try:
+        as_of = datetime.date.fromisoformat(args.as_of) if args.as_of else datetime.date.today()
+    except ValueError:
+        print(f"planc: error: --as-of `{args.as_of}` is not a date (YYYY-MM-DD)", file=sys.stderr)
+        return EXIT_USAGE
+    result, code = _compile_or_exit(args.plan)
+    if code is not None:
+        return code
+    actuals, diags = tracking.read_actuals(Path(args.actuals), result)
+    print_diagnostics(diags)
+    if any(d.code in ("E015", "E016") for d in diags):
+        return EXIT_USAGE
+    rows = tracking.track(result, actuals, as_of)
+    if args.format == "json":
+        print(json.dumps(tracking.to_json(rows, as_of), ensure_ascii=False, indent=2))
+    else:
+        print(tracking.render_text(rows, as_of))
     return EXIT_ERRORS if any(d.is_error for d in diags) else EXIT_OK
 
 

@@ -7,8 +7,6 @@ tools. Renderers live here so every command prints problems the same way.
 
 from __future__ import annotations
 
-import unicodedata
-
 import attrs
 
 from planc.source import Source, Span
@@ -59,8 +57,10 @@ def sort_key(d: Diagnostic) -> tuple:
     return (d.file, d.line, d.column, d.code)
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Terminal columns: CJK characters take two."""
+    import unicodedata
+
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -86,7 +86,7 @@ def _snippet(span: Span, label: str | None) -> list[str]:
     stop = end_col - 1 if end_line == line else len(text)
     marked = text[col - 1 : stop] or " "
     gutter = " " * len(str(line))
-    caret = " " * _width(text[: col - 1]) + "^" * max(1, _width(marked))
+    caret = " " * display_width(text[: col - 1]) + "^" * max(1, display_width(marked))
     if label:
         caret += " " + label
     return [f"{gutter} |", f"{line} | {text.expandtabs(1)}", f"{gutter} | {caret}"]

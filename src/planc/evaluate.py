@@ -194,8 +194,10 @@ class Evaluator:
 
     # ---- running -------------------------------------------------------------------------
     def run(self) -> tuple[Evaluation, list[Diagnostic]]:
-        from planc.crossing import evaluate_cross
         from planc.splitting import evaluate_split
+
+        if self.model.crosses:  # the IPF and rounding maths load only when needed
+            from planc.crossing import evaluate_cross
 
         for node in self.order():
             if id(node) in self.broken:

@@ -7,8 +7,6 @@ anything a plan refers to is a diagnostic at the reference.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from fractions import Fraction
 from pathlib import Path
@@ -18,7 +16,8 @@ import attrs
 from planc import ast
 from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error
-from planc.parse import parse, resource_dir
+from planc.parse import parse
+from planc.resources import resource_dir
 from planc.source import Source, Span
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a plan or CSV bigger than this is a mistake
@@ -75,6 +74,9 @@ def load(path: str | os.PathLike, display: str | None = None) -> tuple[Program, 
 def load_source(source: Source, path: Path | None = None) -> tuple[Program, list[Diagnostic]]:
     """Parse `source` (whose file is `path`, for relative imports) and everything it needs."""
     state = _Loader()
+    if path is not None:
+        state.main_dir = path.resolve().parent
+        state.main_shown_dir = os.path.dirname(source.path)
     state.visit(source, path.resolve() if path else None, (), 0)
     return Program(tuple(state.modules), tuple(state.data)), state.diagnostics
 
@@ -85,6 +87,8 @@ class _Loader:
         self.data: list[DataTable] = []
         self.diagnostics: list[Diagnostic] = []
         self.seen: set[Path] = set()
+        self.main_dir: Path | None = None
+        self.main_shown_dir = ""
 
     def visit(self, source: Source, path: Path | None, stack: tuple[Path, ...], depth: int) -> None:
         module, diags = parse(source)
@@ -126,14 +130,19 @@ class _Loader:
             code = "E016" if why and "UTF-8" in why else "E015"
             self.diagnostics.append(error(code, f"cannot import `{stmt.path}`: {why}", stmt.span))
             return
-        self.visit(Source(_display(target), text), target, stack, depth + 1)
+        self.visit(Source(self.display(target), text), target, stack, depth + 1)
 
-
-def _display(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    def display(self, path: Path) -> str:
+        """Imported files are named relative to the main plan as the user named it."""
+        stdlib = resource_dir("stdlib").resolve()
+        if path.parent == stdlib:
+            return f"std/{path.name}"
+        if self.main_dir is None:
+            return str(path)
+        try:
+            return os.path.normpath(os.path.join(self.main_shown_dir, os.path.relpath(path, self.main_dir)))
+        except ValueError:  # another drive on Windows
+            return str(path)
 
 
 def _import_path(name: str, base: Path) -> Path | None:
@@ -154,6 +163,9 @@ def _import_path(name: str, base: Path) -> Path | None:
 def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataTable | None:
     """Header row, then key column(s) and a value column. Errors point at the
     `csv("…")` path in the plan and name the CSV line."""
+    import csv  # only plans with data pay for it
+    import io
+
     span = decl.path_span
     text, why = read_text(path)
     if text is None:
@@ -216,6 +228,8 @@ def _looks_numeric(cell: str) -> bool:
 
 
 def _csv_number(raw: str) -> Fraction | None:
+    if raw.isascii() and raw.isdigit() and len(raw) < 19:  # the common case, without the general parser
+        return Fraction(int(raw))
     text = raw.replace(",", "").replace(" ", "")
     if not text:
         return None

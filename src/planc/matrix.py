@@ -1,35 +1,28 @@
 """Pure maths for `cross` (language.md §4 rule 10): proportional cells, IPF and
 controlled rounding. Stdlib and attrs only; nothing else from planc.
 
-Design
-------
-* Problems are reported as an `Infeasible` value, never raised. Programming
-  errors (ragged or mis-shaped matrices, a non-positive unit) raise ValueError.
-  Rows/columns are named by `row_names`/`col_names` when given, else by their
-  0-based index ("row 3"), the same index as `Infeasible.row`.
-* `ipf` checks feasibility exactly first (sums, negatives, all-zero lines, and
-  a max-flow test of the seed's zero pattern). The same flow shows which
-  seeded cells *every* exact fit must leave at zero; those are zeroed up front.
-  That is the RAS limit anyway, and it keeps the float iteration linearly
-  convergent instead of creeping towards zero for ever.
-* The iteration runs in floats on totals normalised to sum 1 (no overflow),
-  rows then columns per sweep; after each sweep every margin is checked
-  (relative error <= tolerance) and the loop is capped at `max_iterations`.
-* Exactness repair: the float fit is put on an exact rational grid (2**-64 of
-  the grand total, refined so every total is a whole number of grid steps) and
-  the remaining integer discrepancies are pushed along a maximum-weight
-  spanning forest of the support graph (rows and columns as nodes, cells as
-  edges), so the adjustments land on the largest cells. The result is exact:
-  every row AND column of `ipf(...)` sums to its total, and seed zeros are 0.
-* `controlled_round` is then the classic bipartite-flow rounding (Bacharach,
-  Cox): floors plus one unit on some cells with a fractional part, chosen by
-  max flow. Tie rule: cells are first bumped greedily in decreasing order of
-  fractional part (ties by row, then column index) while their row and column
-  still need units; max flow (Dinic, adjacency in that same order) completes
-  the rest, possibly re-routing a greedy choice. Deterministic throughout.
-  A fractional part within 1e-9 of 0 or 1 (in units) is snapped to the
-  nearer multiple first, so values that are integral up to float noise stay
-  put; if the snapped problem has no solution the exact one is solved.
+* Data problems come back as an `Infeasible` value; programming errors (bad
+  shapes, unit <= 0) raise ValueError. Lines are named by row_names/col_names,
+  else by 0-based index ("row 3"), the same index as `Infeasible.row`.
+* ipf first checks feasibility exactly: sums, signs, all-zero lines, and a
+  max flow over the seed's support. The same flow tells which seeded cells
+  every exact fit leaves at zero; they are zeroed up front. That is the RAS
+  limit anyway, and it keeps the iteration linearly convergent rather than
+  creeping towards zero. Floats only in the RAS sweeps (rows, then columns;
+  every margin checked after each sweep; capped at max_iterations).
+* Exactness: the float fit is put on an exact grid (2**-64 of the grand
+  total, refined so every total is a whole number of steps) and the integer
+  leftovers are pushed along a maximum-weight spanning forest of the support
+  (rows and columns as nodes, cells as edges), so they land on big cells.
+  ipf's rows AND columns are therefore exact, and seed zeros are exactly 0.
+* controlled_round: floors plus one unit on some cells with a fractional part,
+  chosen by max flow (Bacharach 1966, Cox 1987), so it cannot fail on exact
+  input. Tie rule: cells are bumped greedily by decreasing fractional part
+  (compared as floats; ties by row, then column) while their row and column
+  still need units; Dinic completes the rest, possibly re-routing a greedy
+  bump. Fractional parts within 1e-9 of 0 or 1 are snapped to that end first,
+  so float-noise around whole values stays put; if the snapped problem has no
+  solution the exact one is solved. Deterministic throughout.
 """
 
 from __future__ import annotations
@@ -74,33 +67,24 @@ def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequen
     _check_shape(seed, n, m)
     if max_iterations < 1:
         raise ValueError("max_iterations must be at least 1")
-    name_r = lambda idx: _label("row", row_names, idx)  # noqa: E731
-    name_c = lambda idx: _label("column", col_names, idx)  # noqa: E731
+    name_r, name_c = _namers(row_names, col_names)
     rows, cols = [Fraction(x) for x in rows], [Fraction(x) for x in cols]
-    S: list[list[Fraction]] = []
-    for i, line in enumerate(seed):
-        S.append([])
-        for j, v in enumerate(line):
-            if isinstance(v, float) and not math.isfinite(v):
-                return Infeasible(f"seed cell ({name_r([i])}, {name_c([j])}) is not a finite "
-                                  "number", i, j)
-            S[i].append(Fraction(v))
-            if v < 0:
-                return Infeasible(f"seed cell ({name_r([i])}, {name_c([j])}) is negative "
-                                  f"({_fmt(v)})", i, j)
-    for kind, totals, name in (("row", rows, name_r), ("col", cols, name_c)):
-        for k, t in enumerate(totals):
-            if t < 0:
-                return Infeasible(f"{name([k])} has a negative total ({_fmt(t)})", **{kind: k})
+    S = [[Fraction(v) if not isinstance(v, float) or math.isfinite(v) else None for v in line]
+         for line in seed]
+    for i, j in ((i, j) for i in range(n) for j in range(m) if S[i][j] is None or S[i][j] < 0):
+        what = "is not a finite number" if S[i][j] is None else f"is negative ({_fmt(S[i][j])})"
+        return Infeasible(f"seed cell ({name_r([i])}, {name_c([j])}) {what}", i, j)
     total = sum(rows, Fraction(0))
     if total != sum(cols, Fraction(0)):  # exact: inputs are Fractions
         return Infeasible(f"the rows total {_fmt(total)} but the columns total {_fmt(sum(cols))}")
-    for i in range(n):
-        if rows[i] > 0 and not any(S[i]):
-            return Infeasible(f"{name_r([i])} has an all-zero seed but a total of {_fmt(rows[i])}", row=i)
-    for j in range(m):
-        if cols[j] > 0 and not any(S[i][j] for i in range(n)):
-            return Infeasible(f"{name_c([j])} has an all-zero seed but a total of {_fmt(cols[j])}", col=j)
+    for kind, totals, name, lines in (("row", rows, name_r, S),
+                                      ("col", cols, name_c, [[ln[j] for ln in S] for j in range(m)])):
+        for k, (t, line) in enumerate(zip(totals, lines)):
+            if t < 0:
+                return Infeasible(f"{name([k])} has a negative total ({_fmt(t)})", **{kind: k})
+            if t > 0 and not any(line):
+                return Infeasible(f"{name([k])} has an all-zero seed but a total of {_fmt(t)}",
+                                  **{kind: k})
     if total == 0:
         return [[Fraction(0)] * m for _ in range(n)]
     support = _fit_support([[v > 0 for v in line] for line in S], rows, cols, name_r, name_c)
@@ -124,8 +108,7 @@ def controlled_round(cells: Sequence[Sequence[Fraction]], rows: Sequence[Fractio
         raise ValueError("the rounding unit must be positive")
     n, m = len(rows), len(cols)
     _check_shape(cells, n, m)
-    name_r = lambda idx: _label("row", row_names, idx)  # noqa: E731
-    name_c = lambda idx: _label("column", col_names, idx)  # noqa: E731
+    name_r, name_c = _namers(row_names, col_names)
     R, C = [Fraction(x) / unit for x in rows], [Fraction(x) / unit for x in cols]
     for kind, totals, name in (("row", R, name_r), ("col", C, name_c)):
         for k, t in enumerate(totals):
@@ -143,9 +126,9 @@ def controlled_round(cells: Sequence[Sequence[Fraction]], rows: Sequence[Fractio
             num, den = c.numerator * unit.denominator, c.denominator * unit.numerator
             parts[-1].append((num // den, num % den, den))
     R, C = [int(t) for t in R], [int(t) for t in C]
-    result = _round_units(parts, R, C, _SNAP, name_r, name_c)
+    result = _round_units(parts, R, C, unit, _SNAP, name_r, name_c)
     if isinstance(result, Infeasible):  # snapping may cost the only solution
-        result = _round_units(parts, R, C, None, name_r, name_c)
+        result = _round_units(parts, R, C, unit, None, name_r, name_c)
     if isinstance(result, Infeasible):
         return result
     return [[k * unit for k in line] for line in result]
@@ -275,7 +258,7 @@ def _make_exact(X, support, rows, cols, total, name_r, name_c):
 
 # --- controlled rounding internals ---------------------------------------------
 
-def _round_units(parts, R, C, snap, name_r, name_c):
+def _round_units(parts, R, C, unit, snap, name_r, name_c):
     """Integer rounding in units: floors plus 0/1 bumps that meet R and C exactly.
 
     parts[i][j] = (floor, rem, den): the cell is floor + rem/den units. With
@@ -300,12 +283,12 @@ def _round_units(parts, R, C, snap, name_r, name_c):
     for _, i, j in flex:
         room_r[i] += 1
         room_c[j] += 1
-    for k in range(n):
-        if not 0 <= r[k] <= room_r[k]:
-            return _miss(name_r([k]), R[k], sum(base[k]), room_r[k], row=k)
-    for k in range(m):
-        if not 0 <= c[k] <= room_c[k]:
-            return _miss(name_c([k]), C[k], C[k] - c[k], room_c[k], col=k)
+    for kind, need, room, total, name in (("row", r, room_r, R, name_r), ("col", c, room_c, C, name_c)):
+        for k in range(len(need)):
+            if not 0 <= need[k] <= room[k]:
+                return Infeasible(f"{name([k])} cannot reach its total of {_fmt(total[k] * unit)}: its "
+                                  f"cells round down to {_fmt((total[k] - need[k]) * unit)} and at "
+                                  f"most {room[k]} of them can round up by {_fmt(unit)}", **{kind: k})
     net, s, t = _Flow(n + m + 2), n + m, n + m + 1
     src = [net.add(s, i, r[i]) for i in range(n)]
     snk = [net.add(n + j, t, c[j]) for j in range(m)]
@@ -321,11 +304,6 @@ def _round_units(parts, R, C, snap, name_r, name_c):
     for (i, j), e in edges.items():
         base[i][j] += net.flow(e)
     return base
-
-
-def _miss(name, target, low, room, **where):
-    return Infeasible(f"{name} cannot reach its total of {target} units: its cells round down "
-                      f"to {low} and at most {room} of them can round up", **where)
 
 
 # --- small shared tools --------------------------------------------------------
@@ -435,6 +413,11 @@ def _strong_components(adj: list[list[int]]) -> list[int]:
 def _check_shape(matrix: Sequence[Sequence[object]], n: int, m: int) -> None:
     if len(matrix) != n or any(len(line) != m for line in matrix):
         raise ValueError(f"expected a {n} x {m} matrix")
+
+
+def _namers(row_names, col_names):
+    return (lambda idx: _label("row", row_names, idx),
+            lambda idx: _label("column", col_names, idx))
 
 
 def _label(kind: str, names: Sequence[str] | None, idx: Sequence[int]) -> str:

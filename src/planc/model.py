@@ -26,6 +26,7 @@ class TargetNode:
     producer: "SplitNode | CrossNode | None" = None  # what gives it its amount
     splits: list["SplitNode"] = attrs.Factory(list)
     aliases: list[str] = attrs.Factory(list)  # other paths that reach it (cross cells)
+    cells: list["TargetNode"] = attrs.Factory(list)  # cross cells in this node's row
 
     @property
     def depth(self) -> int:
@@ -124,7 +125,7 @@ class Model:
         while stack:
             node = stack.pop()
             yield node
-            kids = [c for s in node.splits for c in s.children]
+            kids = [c for s in node.splits for c in s.children] + node.cells
             stack.extend(reversed(kids))
 
 

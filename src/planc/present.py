@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from planc.amounts import format_amount, to_json_number
-from planc.diagnostics import Diagnostic, error, to_dict
+from planc.diagnostics import Diagnostic, display_width, error, to_dict
 from planc.model import find_targets
 from planc.pipeline import Compilation
 
@@ -14,8 +14,8 @@ def ordered_paths(result: Compilation) -> list[str]:
         return []
     values = result.evaluation.values
     seen = [n.path for n in result.model.walk() if n.path in values]
-    rest = [p for p in values if p not in set(seen)]
-    return seen + rest
+    known = set(seen)
+    return seen + [p for p in values if p not in known]
 
 
 def select(result: Compilation, refs: list[str]) -> tuple[list[str], list[Diagnostic]]:
@@ -58,19 +58,22 @@ def amounts_table(result: Compilation, paths: list[str]) -> str:
         return ""
     currency = result.model.header.currency if result.model else None
     head = ("target", f"amount ({currency})" if currency else "amount", "how")
-    w0 = max(len(head[0]), *(len(r[0]) for r in rows))
+    w0 = max(display_width(head[0]), *(display_width(r[0]) for r in rows))
     w1 = max(len(head[1]), *(len(r[1]) for r in rows))
-    lines = [f"{head[0]:<{w0}}  {head[1]:>{w1}}  {head[2]}", f"{'-' * w0}  {'-' * w1}  {'-' * 3}"]
-    lines += [f"{p:<{w0}}  {a:>{w1}}  {h}".rstrip() for p, a, h in rows]
+    lines = [f"{_pad(head[0], w0)}  {head[1]:>{w1}}  {head[2]}", f"{'-' * w0}  {'-' * w1}  {'-' * 3}"]
+    lines += [f"{_pad(p, w0)}  {a:>{w1}}  {h}".rstrip() for p, a, h in rows]
     return "\n".join(lines)
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in terminal columns (a CJK character takes two)."""
+    return text + " " * (width - display_width(text))
 
 
 def _how(d) -> str:
     if d is None:
         return ""
-    text = d.detail if d.method in ("fixed", "share", "weight", "root") else d.method
-    if d.method == "share":
-        text = d.detail
+    text = d.detail or d.method
     if d.capped:
-        text += f" (at {d.capped})"
+        text += f" (held at its {d.capped})"
     return text

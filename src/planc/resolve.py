@@ -46,6 +46,7 @@ class _Resolver:
         self.tables: dict[str, Table] = {}
         self.refs: dict = {}
         self.used_tables: set[str] = set()
+        self.broken_tables: set[str] = set()  # `data` whose file could not be read
 
     def run(self) -> tuple[Model, list[Diagnostic]]:
         modules = self.program.modules
@@ -53,8 +54,8 @@ class _Resolver:
         header = self.header([s for i, s in statements if isinstance(s, ast.PlanHeader) and i == 0])
         self.collect_tables(statements)
         roots = self.collect_roots([s for _, s in statements if isinstance(s, ast.Target)])
-        splits = self.attach_splits([s for _, s in statements if isinstance(s, ast.Split)])
-        crosses = self.attach_crosses([s for _, s in statements if isinstance(s, ast.Cross)])
+        splits, crosses = self.attach_splits([s for _, s in statements if isinstance(s, ast.Split)],
+                                             [s for _, s in statements if isinstance(s, ast.Cross)])
         asserts = [s for _, s in statements if isinstance(s, ast.Assert)]
         self.check_attributes()
         self.check_currency(statements, header)
@@ -130,8 +131,11 @@ class _Resolver:
         for index, stmt in ordered:
             if isinstance(stmt, ast.Table):
                 table = self.inline_table(stmt, imported=index != 0)
-            elif isinstance(stmt, ast.Data) and id(stmt) in data:
-                d = data[id(stmt)]
+            elif isinstance(stmt, ast.Data):
+                d = data.get(id(stmt))
+                if d is None:
+                    self.broken_tables.add(stmt.name)
+                    continue
                 table = Table(stmt.name, d.dims, d.values, stmt.name_span, imported=index != 0)
             else:
                 continue
@@ -162,6 +166,11 @@ class _Resolver:
     # ---- the target tree ---------------------------------------------------------
     def add_target(self, node: TargetNode) -> bool:
         prior = self.targets.get(node.path)
+        if prior is not None and prior.decl is None:  # a cross cell
+            self.diags.append(error(
+                "E033", f"`{node.path}` is a cell of the {prior.producer.describe()} and cannot also be "
+                f"defined here", node.span, help="split the cell itself, or drop the cross"))
+            return False
         if prior is not None:
             span = node.span
             self.diags.append(error(
@@ -172,6 +181,8 @@ class _Resolver:
             pass  # a target may share a table's name; `T.key` still means the table
         self.targets[node.path] = node
         self.by_name.setdefault(node.name, []).append((node.path, node))
+        for alias in node.aliases:  # below a cross cell: also reachable by the cell's other path
+            self.by_name[node.name].append((alias, node))
         return True
 
     def collect_roots(self, decls: list[ast.Target]) -> list[TargetNode]:
@@ -182,10 +193,14 @@ class _Resolver:
                 roots.append(node)
         return roots
 
-    def attach_splits(self, decls: list[ast.Split]) -> list[SplitNode]:
+    def attach_splits(self, decls: list[ast.Split], cross_decls: list[ast.Cross]):
+        """Attach splits level by level; a cross joins as soon as both its
+        splits exist, so its cells can be split further in later rounds."""
         pending = list(decls)
+        waiting = list(cross_decls)
         attached: list[SplitNode] = []
-        while pending:
+        crosses: list[CrossNode] = []
+        while pending or waiting:
             progress, still = [], []
             for decl in pending:
                 found = self.lookup(decl.parent.parts, None)
@@ -195,8 +210,6 @@ class _Resolver:
                     self.ambiguous(decl.parent, found)
                 else:
                     still.append(decl)
-            if not progress:
-                break
             # Attach in source order so canonical paths do not depend on rounds.
             for decl, parent in sorted(progress, key=lambda p: (p[0].span.source.path, p[0].span.start)):
                 decl = self.with_table_children(decl)
@@ -205,20 +218,44 @@ class _Resolver:
                 parent.splits.append(split)
                 attached.append(split)
                 for child in decl.children:
-                    node = TargetNode(child.name, f"{parent.path}.{child.name}", child, parent, split)
+                    node = TargetNode(child.name, f"{parent.path}.{child.name}", child, parent, split,
+                                      aliases=[f"{a}.{child.name}" for a in parent.aliases])
                     if self.add_target(node):
                         split.children.append(node)
             pending = still
+            progress_cross = self.try_crosses(waiting, crosses, final=False)
+            if not progress and not progress_cross:
+                break
+        self.try_crosses(waiting, crosses, final=True)
         for decl in pending:
             self.undefined(decl.parent, "split parent")
         # Keep each target's splits in source order: the first split matters for `sum`.
         for node in self.targets.values():
             node.splits.sort(key=lambda s: (s.decl.span.source.path != s.parent.decl.span.source.path
                                             if s.parent.decl else False, s.decl.span.start))
-        return attached
+        return attached, crosses
+
+    def try_crosses(self, waiting: list, crosses: list, final: bool) -> bool:
+        if not waiting:
+            return False
+        from planc.crossing import PENDING, attach_cross
+
+        progressed = False
+        for decl in list(waiting):
+            cross = attach_cross(self, decl, final=final)
+            if cross is PENDING:
+                continue
+            waiting.remove(decl)
+            progressed = True
+            if cross is not None:
+                crosses.append(cross)
+        return progressed
 
     def with_table_children(self, decl: ast.Split) -> ast.Split:
         """`split P by D using weight(T)` with no block: one child per key of T."""
+        if decl.has_block and not decl.children:
+            self.diags.append(error("E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children",
+                                    decl.span, help="list the children inside `{ … }`"))
         if decl.has_block:
             return decl
         method = decl.method
@@ -233,16 +270,6 @@ class _Resolver:
         children = tuple(ast.Child(key, None, None, None, None, (), decl.span, decl.dimension_span)
                          for key in table.values)
         return attrs.evolve(decl, children=children)
-
-    def attach_crosses(self, decls: list[ast.Cross]) -> list[CrossNode]:
-        from planc.crossing import attach_cross  # the cross feature lives in its own module
-
-        crosses = []
-        for decl in decls:
-            cross = attach_cross(self, decl)
-            if cross is not None:
-                crosses.append(cross)
-        return crosses
 
     # ---- lookup ---------------------------------------------------------------------
     def lookup(self, parts: tuple[str, ...], scope: TargetNode | None) -> list[TargetNode]:
@@ -284,17 +311,22 @@ class _Resolver:
     def resolve_expr(self, expr, scope: TargetNode | None) -> None:
         if expr is None:
             return
+        if isinstance(expr, ast.Weight):  # its arguments name tables, not targets
+            for arg in expr.args:
+                self.resolve_weight_arg(arg)
+            return
         for sub in ast.walk_expr(expr):
-            if isinstance(sub, ast.Weight):
-                for arg in sub.args:
-                    self.resolve_weight_arg(arg)
-            elif isinstance(sub, ast.Ref) and id(sub) not in self.refs:
+            if isinstance(sub, ast.Ref) and id(sub) not in self.refs:
                 self.resolve_ref(sub, scope)
 
     def resolve_weight_arg(self, arg: ast.WeightArg) -> None:
         name = arg.table
+        if name in self.broken_tables:
+            return  # its data file failed to load: reported there
         if name is None and isinstance(arg.value, ast.Ref) and len(arg.value.parts) == 1:
             name = arg.value.parts[0]
+            if name in self.broken_tables:
+                return
             if name not in self.tables:
                 self.diags.append(error("E026", f"`{name}` is not a table", arg.value.span,
                                         help=did_you_mean(name, self.tables) or
@@ -316,6 +348,8 @@ class _Resolver:
 
     def resolve_ref(self, ref: ast.Ref, scope: TargetNode | None) -> None:
         parts = ref.parts
+        if parts[0] in self.broken_tables:
+            return  # its data file failed to load: reported there
         table = self.tables.get(parts[0])
         if table is not None and len(parts) > 1:
             self.used_tables.add(table.name)

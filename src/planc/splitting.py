@@ -3,6 +3,7 @@ language.md §4.6–9, then apportionment from the rounded parent (§4.5)."""
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -182,7 +183,8 @@ class _SplitRun:
                 self.fail("E021", "the weights sum to zero", c.alloc.span)
                 return None
             specs.append([(t, w / total_w, a) for t, w, a in spec])
-            c.detail = "weight(" + ", ".join(f"{t.name} {format_percent(w / total_w)}" for t, w, _ in specs[-1]) + ")"
+            parts = [t.name if len(spec) == 1 else f"{t.name} {format_percent(w)}" for t, w, _ in specs[-1]]
+            c.detail = f"weight({', '.join(parts)})"
         sums: dict[str, Fraction] = {}
         for c, spec in zip(flex, specs):
             for t, _, _ in spec:
@@ -212,7 +214,7 @@ class _SplitRun:
         if parent is None and not split.bottom_up:
             return  # the parent is unknown (reported where it failed)
         self.classify()
-        if not self.ok:
+        if not self.ok or not self.children:
             return
         self.fixed_values(parent)
         if any(c.exact is None for c in self.children if c.kind in (FIXED, SHARE)):
@@ -258,7 +260,7 @@ class _SplitRun:
         shares = water_fill(left, scores, lows, highs)
         if isinstance(shares, Infeasible):
             first = flex[0].decl
-            self.fail("E013", f"the caps of {self.split.describe()} cannot be met: {shares.reason}",
+            self.fail("E013", f"the caps in the {self.split.describe()} cannot be met: {shares.reason}",
                       self.split.decl.span if first.min is None and first.max is None else first.span,
                       help=f"{format_amount(left)} is left for the flexible children; loosen a `min` or `max`")
             return False
@@ -286,8 +288,8 @@ class _SplitRun:
     def over(self, given: Fraction, total: Fraction) -> None:
         last = [c for c in self.children if c.kind in (FIXED, SHARE)][-1]
         pct = f"{float(given / total * 100):.1f}%" if total else "∞"
-        need = format_percent(given / total * (self.split.decl.overassign.ratio if self.split.decl.overassign else 1)) \
-            if total else ""
+        ratio = given / total * (self.split.decl.overassign.ratio if self.split.decl.overassign else 1) if total else 0
+        need = f"{math.ceil(ratio * 100)}%"
         self.fail("E005", f"{self.split.describe()} allocates {format_amount(given)} of {format_amount(total)} ({pct})",
                   last.alloc.span, label=f"fixed children already take {format_amount(given)}",
                   help=f"lower a fixed child, or add `overassign {need}` if this is intended" if total > 0

@@ -1,0 +1,92 @@
+"""`planc diff OLD NEW`: what moved between two versions of a plan.
+
+Targets are matched by canonical path. For each: added, removed, or an
+amount that changed (with the difference and its percentage), and owner or
+status changes — what a review of a renegotiated plan needs to see.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import attrs
+
+from planc.amounts import format_amount, to_json_number
+from planc.pipeline import Compilation
+
+
+@attrs.frozen
+class Change:
+    path: str
+    kind: str  # added | removed | changed
+    old: Fraction | None
+    new: Fraction | None
+    notes: tuple[str, ...] = ()  # owner/status/label changes
+
+    @property
+    def delta(self) -> Fraction:
+        return (self.new or Fraction(0)) - (self.old or Fraction(0))
+
+
+def _attributes(result: Compilation, path: str) -> dict[str, str]:
+    node = result.model.targets.get(path) if result.model else None
+    if node is None:
+        return {}
+    out = {k: str(s.value) for k, s in node.attributes.items() if k in ("owner", "status")}
+    if node.label:
+        out["label"] = node.label
+    return out
+
+
+def compare(old: Compilation, new: Compilation) -> list[Change]:
+    a = old.evaluation.values if old.evaluation else {}
+    b = new.evaluation.values if new.evaluation else {}
+    order = list(b) + [p for p in a if p not in b]
+    changes = []
+    for path in order:
+        before, after = a.get(path), b.get(path)
+        notes = []
+        attrs_a, attrs_b = _attributes(old, path), _attributes(new, path)
+        for key in ("owner", "status", "label"):
+            if before is not None and after is not None and attrs_a.get(key) != attrs_b.get(key):
+                notes.append(f"{key}: {attrs_a.get(key, '—')} → {attrs_b.get(key, '—')}")
+        if before is None:
+            changes.append(Change(path, "added", None, after))
+        elif after is None:
+            changes.append(Change(path, "removed", before, None))
+        elif before != after or notes:
+            changes.append(Change(path, "changed", before, after, tuple(notes)))
+    return changes
+
+
+def render_text(changes: list[Change], old_name: str, new_name: str) -> str:
+    if not changes:
+        return f"no differences in targets between {old_name} and {new_name}"
+    rows = []
+    for c in changes:
+        sign = {"added": "+", "removed": "-", "changed": "~"}[c.kind]
+        old = format_amount(c.old) if c.old is not None else ""
+        new = format_amount(c.new) if c.new is not None else ""
+        delta = ""
+        if c.kind == "changed" and c.delta:
+            delta = ("+" if c.delta > 0 else "") + format_amount(c.delta)
+            if c.old:
+                delta += f" ({float(c.delta / c.old * 100):+.1f}%)"
+        rows.append((sign, c.path, old, new, delta, "; ".join(c.notes)))
+    head = ("", "target", old_name, new_name, "change", "")
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(5)]
+    lines = [f"{head[0]:1}  {head[1]:<{widths[1]}}  {head[2]:>{widths[2]}}  {head[3]:>{widths[3]}}  {head[4]}"]
+    for r in rows:
+        line = f"{r[0]:1}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]:>{widths[3]}}  {r[4]:<{widths[4]}}"
+        lines.append((line + ("  " + r[5] if r[5] else "")).rstrip())
+    counts = {k: sum(c.kind == k for c in changes) for k in ("added", "removed", "changed")}
+    lines.append(f"{counts['changed']} changed, {counts['added']} added, {counts['removed']} removed")
+    return "\n".join(lines)
+
+
+def to_json(changes: list[Change]) -> dict:
+    return {"changes": [
+        {"path": c.path, "kind": c.kind,
+         "old": to_json_number(c.old) if c.old is not None else None,
+         "new": to_json_number(c.new) if c.new is not None else None,
+         "delta": to_json_number(c.delta), "notes": list(c.notes)} for c in changes]}

@@ -1,0 +1,153 @@
+"""`planc build PLAN... [-o DIR] [--format html,md,json,csv] [--lang en|zh]`.
+
+Every plan is compiled and every output rendered in memory first; only when
+all of that succeeded is anything written, each file atomically (a temporary
+file in the target directory, then `os.replace`). So a plan with errors, or
+a bug in a renderer, never leaves a half-written or half-updated report.
+
+Exit codes (language.md §6): 0 written (warnings allowed), 1 a plan has
+errors (diagnostics printed, nothing written), 2 usage error, unreadable
+plan or unwritable output.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("html", "md", "json", "csv")
+OWNER_MARK = "<!-- planc: owner sheet -->"
+
+
+def _usage(message: str) -> int:
+    print(f"planc build: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def parse_formats(text: str) -> list[str] | None:
+    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
+    if wanted == ["all"]:
+        return list(FORMATS)
+    if not wanted or any(f not in FORMATS for f in wanted):
+        return None
+    return [f for f in FORMATS if f in wanted]
+
+
+def run(args, environ=None) -> int:
+    from planc.cli import print_diagnostics
+    from planc.pipeline import compile_plan
+
+    environ = os.environ if environ is None else environ
+    formats = parse_formats(args.format)
+    if formats is None:
+        return _usage(f"unknown format in `{args.format}`; choose from {', '.join(FORMATS)}")
+    stems: dict[str, str] = {}
+    for plan in args.plans:
+        stem = Path(plan).stem
+        if stem in stems and stems[stem] != plan:
+            return _usage(f"`{stems[stem]}` and `{plan}` would write the same report files ({stem}.*)")
+        stems[stem] = plan
+
+    compiled = []
+    status = EXIT_OK
+    for plan in dict.fromkeys(args.plans):
+        result = compile_plan(plan)
+        print_diagnostics(result.diagnostics)
+        if result.unreadable:
+            status = EXIT_USAGE
+        elif result.has_errors or result.model is None or result.evaluation is None:
+            status = max(status, EXIT_ERRORS)
+        compiled.append((plan, result))
+    if status != EXIT_OK:
+        print("planc build: nothing written", file=sys.stderr)
+        return status
+
+    files: dict[Path, bytes] = {}
+    owner_dirs: list[Path] = []
+    out_dir = Path(args.output)
+    for plan, result in compiled:
+        try:
+            source = Path(plan).read_bytes()
+        except OSError as exc:
+            return _usage(f"cannot read `{plan}`: {exc.strerror or exc}")
+        files.update(render_all(result, source, formats, args.lang, out_dir, environ))
+        if "md" in formats:
+            owner_dirs.append(out_dir / f"{Path(plan).stem}.owners")
+    try:
+        for path, data in files.items():
+            atomic_write(path, data)
+        for folder in owner_dirs:
+            remove_stale_sheets(folder, {p for p in files if p.parent == folder})
+    except OSError as exc:
+        return _usage(f"cannot write `{getattr(exc, 'filename', None) or out_dir}`: {exc.strerror or exc}")
+    for path in files:
+        print(path)
+    return EXIT_OK
+
+
+def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Path, environ) -> dict[Path, bytes]:
+    """Every output file of one plan, rendered in memory: path -> bytes."""
+    from planc.report import data, render
+    from planc.report.gather import build_report
+    from planc.report.view import generation_time
+
+    report = build_report(result, source, generation_time(environ))
+    stem = report.meta.stem
+    out: dict[Path, bytes] = {}
+    if "html" in formats:
+        out[out_dir / f"{stem}.html"] = render.render_html(report, lang).encode("utf-8")
+    if "md" in formats:
+        owner_dir = f"{stem}.owners"
+        out[out_dir / f"{stem}.md"] = render.render_markdown(report, lang, owner_dir).encode("utf-8")
+        for sheet in report.owners:
+            text = render.render_owner_markdown(report, sheet, lang, back=f"../{stem}.md")
+            out[out_dir / owner_dir / f"{sheet.slug}.md"] = text.encode("utf-8")
+    if "json" in formats:
+        out[out_dir / f"{stem}.json"] = data.to_json(report).encode("utf-8")
+    if "csv" in formats:
+        out[out_dir / f"{stem}.csv"] = data.to_csv(report).encode("utf-8")
+    return out
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def remove_stale_sheets(folder: Path, keep: set[Path]) -> None:
+    """Owner sheets from an earlier build whose owner has left the plan."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.md")):
+        if path in keep:
+            continue
+        try:
+            with path.open("r", encoding="utf-8") as f:
+                first = f.readline()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if first.strip() == OWNER_MARK:
+            path.unlink()

@@ -1,0 +1,129 @@
+"""JSON and CSV reports: the numbers for tools (Excel, BI, scripts).
+
+JSON is the `planc eval --format json` object of language.md §6 (`plan`,
+`currency`, `targets`, `diagnostics`) plus per-target details and the rest
+of the report. CSV has one row per target. Neither depends on `--lang`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from fractions import Fraction
+
+from planc.amounts import to_json_number
+from planc.report.view import Report, Row
+
+CSV_COLUMNS = ("path", "parent", "dimension", "amount", "share", "method", "owner", "status",
+               "name", "label", "detail", "history", "growth", "margin", "due", "note")
+
+
+def _num(value: Fraction | None) -> int | float | None:
+    return None if value is None else to_json_number(value)
+
+
+def _ratio(value: Fraction | None) -> float | None:
+    return None if value is None else round(float(value), 6)
+
+
+def _exact(value: Fraction) -> int | str:
+    """Whole amounts as integers; others as an exact `p/q` string."""
+    return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def _details(row: Row) -> dict:
+    h = row.how
+    out: dict = {
+        "name": row.name, "label": row.label, "parent": row.parent, "dimension": row.dimension,
+        "amount": _num(row.amount), "exact": _exact(row.exact), "share": _ratio(row.share),
+        "method": h.method, "detail": h.detail or h.expr,
+    }
+    if h.factors:
+        out["factors"] = {name: _ratio(w) for name, w in h.factors}
+    if h.capped:
+        out["capped"] = {"bound": h.capped, "at": h.bound}
+    for key in ("owner", "status", "note"):
+        if getattr(row, key) is not None:
+            out[key] = getattr(row, key)
+    if row.due is not None:
+        out["due"] = row.due.isoformat()
+    if row.margin is not None:
+        out["margin"] = _ratio(row.margin)
+    if row.history is not None:
+        out["history"] = _num(row.history)
+        out["growth"] = _ratio(row.growth)
+    return out
+
+
+def to_json(report: Report) -> str:
+    m = report.meta
+    doc = {
+        "plan": m.title,
+        "currency": m.currency,
+        "targets": {r.path: _num(r.amount) for r in report.rows},
+        "diagnostics": [
+            {"file": d.file, "line": d.line, "column": d.column, "severity": d.severity, "code": d.code,
+             "message": d.message} for d in report.diagnostics
+        ],
+        "report": {
+            "period": [m.period[0].isoformat(), m.period[1].isoformat()] if m.period else None,
+            "owner": m.owner, "round": _num(m.round), "version": m.version, "description": m.description,
+            "source": {"file": m.source_name, "sha256": m.source_hash},
+            "generated": m.generated.strftime("%Y-%m-%dT%H:%M:%SZ"), "planc": m.planc_version,
+        },
+        "details": {r.path: _details(r) for r in report.rows},
+        "splits": [
+            {"parent": s.parent.path, "dimension": s.dimension, "using": s.method or None,
+             "overassign": _ratio(s.overassign), "children": [r.path for r in s.rows]}
+            for s in report.splits
+        ],
+        "crosses": [
+            {"parent": c.parent.path, "rows": c.row_dimension, "columns": c.col_dimension,
+             "row_names": list(c.row_names), "column_names": list(c.col_names),
+             "cells": [[_num(v) for v in line] for line in c.cells]}
+            for c in report.crosses
+        ],
+        "assertions": [
+            {"expression": a.text, "message": a.message, "line": a.line, "left": _num(a.left),
+             "right": _num(a.right), "passed": a.passed}
+            for a in report.assertions
+        ],
+        "open_items": [r.path for r in report.open_items],
+        "owners": {s.owner: [r.path for r in s.rows] for s in report.owners},
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    # A cell that starts like a formula is data, not code, when Excel opens the file.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        if not _is_number(text):
+            text = "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def to_csv(report: Report) -> str:
+    """UTF-8 with a byte-order mark, so Excel reads Chinese names right; CRLF as RFC 4180 says."""
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\r\n")
+    out.writerow(CSV_COLUMNS)
+    for r in report.rows:
+        amount = _num(r.amount)
+        out.writerow([_cell(v) for v in (
+            r.path, r.parent, r.dimension, amount, _ratio(r.share), r.how.method, r.owner, r.status,
+            r.name, r.label, r.how.detail or r.how.expr, _num(r.history), _ratio(r.growth), _ratio(r.margin),
+            r.due.isoformat() if r.due else None, r.note,
+        )])
+    return "\ufeff" + buf.getvalue()

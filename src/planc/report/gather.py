@@ -1,0 +1,357 @@
+"""Compilation -> the view-model of `view.py`.
+
+Only reads the model and the evaluation; never changes them. Everything a
+report shows that the evaluator does not already say (growth over the
+`history` table, owners' totals, time profiles, open items) is worked out
+here, once, for every output format.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from fractions import Fraction
+from pathlib import Path
+
+from planc import __version__, ast
+from planc.allocate import largest_remainder
+from planc.model import CrossNode, Model, SplitNode, Table, TargetNode
+from planc.pipeline import Compilation
+from planc.present import ordered_paths
+from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, How, Meta, OwnerSheet, Point, Problem,
+                               Report, Row, SplitView, TimeProfile, is_time_split, slugify)
+
+
+class _Builder:
+    def __init__(self, comp: Compilation, source: bytes, generated: datetime.datetime) -> None:
+        assert comp.model is not None and comp.evaluation is not None
+        self.comp = comp
+        self.model: Model = comp.model
+        self.values = comp.evaluation.values
+        self.derivations = comp.evaluation.derivations
+        self.source = source
+        self.generated = generated
+        history = self.model.tables.get("history")
+        self.history = history.values if history is not None and not history.is_2d else {}
+        self.rows: dict[str, Row] = {}
+        self.cell_of: dict[str, CrossNode] = {}
+        for cross in self.model.crosses:
+            for node in cross.cells.values():
+                self.cell_of[node.path] = cross
+
+    # ---- targets ------------------------------------------------------------------------
+    def parent_of(self, node: TargetNode) -> TargetNode | None:
+        if node.path in self.cell_of:
+            return self.cell_of[node.path].parent
+        return node.parent
+
+    def dimension_of(self, node: TargetNode) -> str | None:
+        cross = self.cell_of.get(node.path)
+        if cross is not None:
+            return f"{cross.rows.dimension} × {cross.cols.dimension}"
+        if isinstance(node.producer, SplitNode):
+            return node.producer.dimension
+        if node.parent is not None:
+            for split in node.parent.splits:
+                if any(c is node for c in split.children):
+                    return split.dimension
+        return None
+
+    def how(self, node: TargetNode) -> How:
+        d = self.derivations.get(node.path)
+        method = d.method if d is not None else "fixed"
+        detail = d.detail if d is not None else ""
+        decl = node.decl
+        parent = self.parent_of(node)
+        of = parent.name if parent is not None else ""
+        capped = d.capped if d is not None else None
+        bound = ""
+        if capped and isinstance(decl, ast.Child):
+            cap = decl.min if capped == "min" else decl.max
+            bound = cap.span.text if cap is not None else ""
+        expr = ""
+        factors: tuple = ()
+        score = None
+        if method == "root" and isinstance(decl, ast.Target):
+            expr = decl.value.span.text  # type: ignore[union-attr]
+        elif method in ("fixed", "share") and isinstance(decl, ast.Child) and decl.alloc is not None:
+            alloc = decl.alloc
+            expr = alloc.text if isinstance(alloc, ast.Percent) else alloc.span.text  # type: ignore[union-attr]
+        elif method == "weight":
+            factors, score = self.weight_parts(node)
+        elif method == "sum":
+            expr = node.splits[0].dimension if node.splits else ""
+        cross = ("", "")
+        if node.path in self.cell_of:
+            c = self.cell_of[node.path]
+            cross = (c.rows.dimension, c.cols.dimension)
+        return How(method, expr, of, factors, score, capped, bound, detail, cross)
+
+    def weight_parts(self, node: TargetNode) -> tuple[tuple, Fraction | None]:
+        decl = node.decl
+        alloc = getattr(decl, "alloc", None)
+        if alloc is None and isinstance(node.producer, SplitNode):
+            alloc = node.producer.decl.method
+        if not isinstance(alloc, ast.Weight):
+            return (), None
+        named = [(a.table or a.value.parts[0], a.value) for a in alloc.args  # type: ignore[union-attr]
+                 if a.table is not None or isinstance(self.model.refs.get(id(a.value)), Table)]
+        if not named:  # a raw score: `weight(3)`, `weight(history.east)`
+            return (), self.raw_score(alloc)
+        weights = []
+        for name, value in named:
+            if isinstance(value, ast.Ref):  # `weight(history, potential)`: equal weights
+                weights.append((name, Fraction(1)))
+            elif isinstance(value, ast.Percent):
+                weights.append((name, value.ratio))
+            elif isinstance(value, ast.Number):
+                weights.append((name, value.value))
+            else:
+                return (), None
+        total = sum((w for _, w in weights), Fraction(0))
+        if total == 0:
+            return (), None
+        return tuple((n, w / total) for n, w in weights), None
+
+    def raw_score(self, alloc: ast.Weight) -> Fraction | None:
+        value = alloc.args[0].value if len(alloc.args) == 1 else None
+        if isinstance(value, ast.Number):
+            return value.value
+        resolved = self.model.refs.get(id(value)) if isinstance(value, ast.Ref) else None
+        return resolved if isinstance(resolved, Fraction) else None
+
+    def row(self, node: TargetNode) -> Row:
+        if node.path in self.rows:
+            return self.rows[node.path]
+        amount = self.values[node.path]
+        d = self.derivations.get(node.path)
+        parent = self.parent_of(node)
+        parent_amount = self.values.get(parent.path) if parent is not None else None
+        share = amount / parent_amount if parent_amount else None
+        history = self.history.get(node.name)
+        growth = amount / history - 1 if history else None
+        attrs_ = node.attributes
+
+        def attr(key: str):
+            a = attrs_.get(key)
+            return a.value if a is not None else None
+
+        owner = attr("owner")
+        if owner is None and node.parent is None and node.path not in self.cell_of:
+            owner = self.model.header.owner  # the plan's owner owns its roots
+        margin = attr("margin")
+        due = attr("due")
+        row = Row(
+            name=node.name, path=node.path, label=node.label,
+            parent=parent.path if parent is not None else None,
+            parent_name=parent.name if parent is not None else None,
+            dimension=self.dimension_of(node), depth=node.path.count("."),
+            amount=amount, exact=d.exact if d is not None else amount, share=share, how=self.how(node),
+            history=history, growth=growth,
+            owner=str(owner) if owner is not None else None,
+            status=str(attr("status")) if attr("status") is not None else None,
+            note=str(attr("note")) if attr("note") is not None else None,
+            due=due if isinstance(due, datetime.date) else None,
+            margin=margin if isinstance(margin, Fraction) else None,
+        )
+        self.rows[node.path] = row
+        return row
+
+    def all_rows(self) -> list[Row]:
+        out = []
+        for path in ordered_paths(self.comp):
+            node = self.model.targets.get(path) or self.cell_node(path)
+            if node is not None and path in self.values:
+                out.append(self.row(node))
+        return out
+
+    def cell_node(self, path: str) -> TargetNode | None:
+        for cross in self.model.crosses:
+            for node in cross.cells.values():
+                if node.path == path:
+                    return node
+        return None
+
+    # ---- splits, crosses, time ----------------------------------------------------------
+    def splits(self) -> list[SplitView]:
+        out = []
+        for split in self.model.splits:
+            if split.parent.path not in self.values:
+                continue
+            if not all(c.path in self.values for c in split.children):
+                continue
+            rows = tuple(self.row(c) for c in split.children)
+            method = split.decl.method.span.text if split.decl.method is not None else ""
+            over = split.decl.overassign.ratio if split.decl.overassign is not None else None
+            out.append(SplitView(len(out) + 1, self.row(split.parent), split.dimension, method, over,
+                                 is_time_split(split), rows, sum((r.amount for r in rows), Fraction(0))))
+        return out
+
+    def crosses(self) -> list[CrossView]:
+        out = []
+        for cross in self.model.crosses:
+            if cross.parent.path not in self.values:
+                continue
+            rows = [c.name for c in cross.rows.children]
+            cols = [c.name for c in cross.cols.children]
+            matrix = []
+            for r in rows:
+                line = []
+                for c in cols:
+                    node = cross.cells.get((r, c))
+                    line.append(self.values.get(node.path) if node is not None else None)
+                matrix.append(tuple(line))
+            if all(v is None for line in matrix for v in line):
+                continue  # not evaluated
+            row_totals = tuple(sum((v for v in line if v is not None), Fraction(0)) for line in matrix)
+            col_totals = tuple(sum((line[j] for line in matrix if line[j] is not None), Fraction(0))
+                               for j in range(len(cols)))
+            out.append(CrossView(len(out) + 1, self.row(cross.parent), cross.rows.dimension,
+                                 cross.cols.dimension, tuple(rows), tuple(cols), tuple(matrix), row_totals,
+                                 col_totals, sum(row_totals, Fraction(0))))
+        return out
+
+    def time_split(self, node: TargetNode) -> SplitNode | None:
+        for split in node.splits:
+            if is_time_split(split) and all(c.path in self.values for c in split.children):
+                return split
+        return None
+
+    def points(self, split: SplitNode) -> tuple[Point, ...]:
+        return tuple(Point(c.name, c.label, self.values[c.path]) for c in split.children)
+
+    def own_profile(self, node: TargetNode) -> TimeProfile | None:
+        split = self.time_split(node)
+        if split is None:
+            return None
+        groups = []
+        for child in split.children:
+            sub = self.time_split(child)
+            if sub is not None:
+                groups.append((child.name, self.points(sub)))
+        if len(groups) != len(split.children):
+            groups = []
+        return TimeProfile("own", split.dimension, node.path, self.points(split), tuple(groups))
+
+    def profile(self, node: TargetNode) -> TimeProfile | None:
+        """The time profile an owner reads: exact when the plan has one, else indicative."""
+        if node.path in self.cell_of:
+            return None
+        if isinstance(node.producer, SplitNode) and is_time_split(node.producer):
+            return None  # a period itself
+        own = self.own_profile(node)
+        if own is not None:
+            return own
+        for cross in self.model.crosses:
+            for this, other, key in ((cross.rows, cross.cols, 0), (cross.cols, cross.rows, 1)):
+                if any(c is node for c in this.children) and is_time_split(other):
+                    pts = []
+                    for c in other.children:
+                        cell = cross.cells.get((node.name, c.name) if key == 0 else (c.name, node.name))
+                        if cell is None or cell.path not in self.values:
+                            break
+                        pts.append(Point(c.name, c.label, self.values[cell.path]))
+                    else:
+                        return TimeProfile("cross", other.dimension, cross.parent.path, tuple(pts))
+        ancestor = node.parent
+        while ancestor is not None:
+            split = self.time_split(ancestor)
+            base = self.values.get(ancestor.path)
+            if split is not None and base:
+                quotas = [self.values[node.path] * self.values[c.path] / base for c in split.children]
+                unit = self.model.header.round
+                total = self.values[node.path]
+                amounts = largest_remainder(total, quotas, unit) if (total / unit).denominator == 1 else quotas
+                pts = tuple(Point(c.name, c.label, a) for c, a in zip(split.children, amounts))
+                return TimeProfile("indicative", split.dimension, ancestor.path, pts)
+            ancestor = ancestor.parent
+        return None
+
+    # ---- the rest --------------------------------------------------------------------------
+    def assertions(self) -> list[AssertionView]:
+        out = []
+        for a in self.comp.evaluation.assertions:  # type: ignore[union-attr]
+            d = a.decl
+            text = f"{d.left.span.text} {d.op} {d.right.span.text}"
+            out.append(AssertionView(text, d.message, a.left, a.right, a.passed, d.span.line))
+        return out
+
+    def problems(self) -> list[Problem]:
+        base = Path(self.comp.path).parent
+        out = []
+        for d in self.comp.diagnostics:
+            file = d.file
+            try:
+                file = str(Path(file).relative_to(base)) if str(base) not in ("", ".") else file
+            except ValueError:
+                pass
+            out.append(Problem(file, d.line, d.column, d.severity, d.code, d.message, d.help))
+        return out
+
+    def owners(self, rows: list[Row]) -> list[OwnerSheet]:
+        by_owner: dict[str, list[Row]] = {}
+        for row in rows:
+            if row.owner:
+                by_owner.setdefault(row.owner, []).append(row)
+        taken: set[str] = set()
+        sheets = []
+        for owner, owned in by_owner.items():
+            profiles = tuple(self.profile(self.model.targets[r.path]) if r.path in self.model.targets else None
+                             for r in owned)
+            sheets.append(OwnerSheet(owner, slugify(owner, taken), tuple(owned), profiles, self.owned_total(owned)))
+        return sheets
+
+    def chain(self, path: str) -> list[TargetNode] | None:
+        node = self.model.targets.get(path)
+        out = []
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out[::-1] or None
+
+    def owned_total(self, owned: list[Row]) -> Fraction | None:
+        """What an owner answers for in all: the sum of their outermost targets,
+        if those never overlap (siblings of one split, or below such siblings)."""
+        chains = [self.chain(r.path) for r in owned]
+        if any(c is None for c in chains):
+            return None
+        outer = [c for c in chains if not any(o is not c and len(o) < len(c) and c[len(o) - 1] is o[-1]
+                                              for o in chains)]  # type: ignore[arg-type]
+        for i, a in enumerate(outer):
+            for b in outer[i + 1:]:
+                if a[0] is not b[0]:
+                    return None  # two roots may not even be in the same unit
+                k = next((k for k in range(min(len(a), len(b))) if a[k] is not b[k]), None)
+                if k is None or a[k].producer is not b[k].producer:
+                    return None
+        return sum((self.values[c[-1].path] for c in outer), Fraction(0))  # type: ignore[index]
+
+    def build(self) -> Report:
+        h = self.model.header
+        setting = lambda key: str(h.settings[key].value) if key in h.settings else None  # noqa: E731
+        name = Path(self.comp.path).name
+        meta = Meta(
+            title=h.title or Path(self.comp.path).stem, description=setting("description"),
+            version=setting("version"), plan_status=setting("status"), period=h.period, currency=h.currency,
+            owner=h.owner, round=h.round, source_name=name, stem=Path(self.comp.path).stem,
+            source_hash=hashlib.sha256(self.source).hexdigest()[:12], generated=self.generated,
+            planc_version=__version__,
+        )
+        rows = self.all_rows()
+        roots = tuple(self.row(r) for r in self.model.roots if r.path in self.values)
+        profiles = tuple(p for p in (self.own_profile(r) for r in self.model.roots if r.path in self.values) if p)
+        open_items = sorted((r for r in rows if r.status != "agreed" and (r.status or r.owner)),
+                            key=lambda r: STATUS_ORDER.get(r.status, 3))
+        problems = self.problems()
+        return Report(
+            meta=meta, roots=roots, rows=tuple(rows), splits=tuple(self.splits()), crosses=tuple(self.crosses()),
+            time_profiles=profiles, assertions=tuple(self.assertions()),
+            warnings=tuple(p for p in problems if p.severity != "error"), open_items=tuple(open_items),
+            owners=tuple(self.owners(rows)), diagnostics=tuple(problems),
+        )
+
+
+def build_report(comp: Compilation, source: bytes, generated: datetime.datetime) -> Report:
+    """The view-model of one compiled plan (which must have no errors)."""
+    return _Builder(comp, source, generated).build()
+

@@ -1,0 +1,211 @@
+"""HTML and Markdown from the view-model, through Jinja2 templates.
+
+Two environments, each built once: HTML with autoescaping on, Markdown with
+a `finalize` that escapes every value for Markdown unless it is `Markup`
+(made only by the helpers here, and by `|safe` on the output of a Markdown
+macro, whose values were escaped inside it). So in both formats text from a
+plan is escaped unless a template goes out of its way, and the escaping
+tests check that it never does.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from fractions import Fraction
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from planc.amounts import to_json_number
+from planc.report.i18n import Words
+from planc.report.view import How, OwnerSheet, Report
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+PALETTE = ("#1f4e79", "#2e86ab", "#5fb49c", "#e0a339", "#c8553d", "#7b6bb0", "#3f8f5b", "#b5446e",
+           "#4f6d7a", "#9c7a3c", "#2f6690", "#8aa29e")
+
+
+# ---- filters shared by both formats ------------------------------------------------------
+
+
+def number(value: object, places: int = 2) -> str:
+    """A float for SVG geometry: `12.5`, never `25/2`."""
+    text = f"{float(value):.{places}f}".rstrip("0").rstrip(".")  # type: ignore[arg-type]
+    return "0" if text in ("-0", "") else text
+
+
+def ratio(part: Fraction | None, whole: Fraction | None) -> float:
+    if part is None or not whole:
+        return 0.0
+    return float(part / whole)
+
+
+def describe(how: How, t: Words) -> str:
+    """`weighted: history 60% · potential 40%`, `45% of east`, `rest of year`, …"""
+    m = how.method
+    if m == "root":
+        text = t("how_root", expr=how.expr)
+    elif m == "sum":
+        text = t("how_sum", dim=t.dimension(how.expr))
+    elif m == "fixed":
+        text = t("how_fixed", expr=how.expr or how.detail)
+    elif m == "share":
+        text = t("how_share", pct=how.expr, parent=how.of)
+    elif m == "rest":
+        text = t("how_rest", parent=how.of)
+    elif m == "even":
+        text = t("how_even")
+    elif m == "weight" and len(how.factors) == 1:
+        text = t("how_weight_one", table=how.factors[0][0])
+    elif m == "weight" and how.factors:
+        parts = [f"{name} {t.percent(w, 0 if (w * 100).denominator == 1 else 1)}" for name, w in how.factors]
+        text = t("how_weight", factors=" · ".join(parts))
+    elif m == "weight" and how.score is not None:
+        text = t("how_raw_weight", score=number(how.score, 4))
+    elif m == "cell":
+        text = t("how_cell", rows=how.cross[0], cols=how.cross[1])
+    else:
+        text = how.detail or m
+    if how.capped:
+        text += " · " + t("how_capped", bound=t("bound_" + how.capped), value=how.bound)
+    return text
+
+
+def heat(value: Fraction | None, top: Fraction) -> str:
+    """Background of a cross-table cell: deeper blue for bigger cells (a CSS colour, no plan text)."""
+    share = ratio(value, top)
+    return f"background-color: rgba(31, 78, 121, {number(0.06 + 0.55 * share, 3)})" + (
+        "; color: #fff" if share > 0.62 else "")
+
+
+def json_number(value: Fraction) -> Markup:
+    return Markup(str(to_json_number(value)))
+
+
+def colour(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+# ---- Markdown ------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"[\\`*\[\]<>|&$~#@{}]|(?<!\w)_|_(?!\w)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\r\n\t]+")
+
+
+def md_escape(text: object) -> str:
+    """Plan text as literal Markdown: one line, punctuation that Markdown, GFM
+    tables, HTML or GitHub (math, mentions) would read backslash-escaped."""
+    text = _CONTROL.sub(" ", str(text))
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+
+
+def md_finalize(value: object) -> object:
+    if isinstance(value, Markup):
+        return str(value)
+    if value is None:
+        return ""
+    return md_escape(value)
+
+
+def mermaid_text(text: object) -> Markup:
+    """A label inside a Mermaid block: letters, digits, spaces and a little punctuation."""
+    cleaned = re.sub(r"[^\w .,+\-()/%·×]", "", _CONTROL.sub(" ", str(text)))
+    return Markup(cleaned.strip() or "?")
+
+
+def link(path: str) -> Markup:
+    return Markup(quote(path))
+
+
+def bold(text: object) -> Markup:
+    return Markup(f"**{md_escape(text)}**")
+
+
+def code(text: object) -> Markup:
+    """Inline code; backticks in the text lengthen the fence (CommonMark)."""
+    text = _CONTROL.sub(" ", str(text))
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Markup(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def width(text: str) -> int:
+    """Columns a terminal or editor gives `text`: CJK wide characters take two."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def md_table(head: list, rows: list[list], align: str = "") -> Markup:
+    """A GFM table padded to line up as plain text. Cells are escaped unless Markup.
+    `align` has one letter per column: l(eft) or r(ight)."""
+    cells = [[md_finalize(c) for c in row] for row in [head, *rows]]
+    n = len(head)
+    align = (align or "").ljust(n, "l")
+    widths = [max(3, *(width(row[i]) for row in cells if i < len(row))) for i in range(n)]
+
+    def line(row: list[str]) -> str:
+        out = []
+        for i in range(n):
+            text = row[i] if i < len(row) else ""
+            gap = " " * (widths[i] - width(text))
+            out.append(gap + text if align[i] == "r" else text + gap)
+        return "| " + " | ".join(out) + " |"
+
+    rule = "| " + " | ".join("-" * (w - 1) + ":" if a == "r" else "-" * w for w, a in zip(widths, align)) + " |"
+    return Markup("\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])]))
+
+
+# ---- environments ---------------------------------------------------------------------------
+
+
+def _common(env: jinja2.Environment) -> jinja2.Environment:
+    env.filters.update(number=number, heat=heat, colour=colour)
+    env.globals.update(ratio=ratio)
+    return env
+
+
+@functools.cache
+def html_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # every template of this environment is HTML or SVG
+        extensions=["jinja2.ext.do"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    return _common(env)
+
+
+@functools.cache
+def md_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=False, finalize=md_finalize, extensions=["jinja2.ext.do"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters.update(mermaid=mermaid_text, link=link, bold=bold, code=code)
+    env.globals.update(md_table=md_table, json_number=json_number, bold=bold, code=code)
+    return _common(env)
+
+
+def _context(report: Report, lang: str) -> dict:
+    t = Words(lang)
+    return {"r": report, "m": report.meta, "t": t, "lang": lang, "how": lambda h: describe(h, t)}
+
+
+def render_html(report: Report, lang: str = "en") -> str:
+    return html_env().get_template("report.html.j2").render(_context(report, lang))
+
+
+def render_markdown(report: Report, lang: str = "en", owner_dir: str | None = None) -> str:
+    return md_env().get_template("report.md.j2").render(_context(report, lang), owner_dir=owner_dir)
+
+
+def render_owner_markdown(report: Report, sheet: OwnerSheet, lang: str = "en", back: str = "") -> str:
+    return md_env().get_template("owner.md.j2").render(_context(report, lang), sheet=sheet, back=back)

@@ -1,0 +1,250 @@
+"""The report's view-model: plain attrs classes that every output renders.
+
+Nothing here formats numbers or picks words: amounts stay exact Fractions
+and methods stay structured, so HTML, Markdown (in either language), JSON
+and CSV all say the same thing. `gather.py` fills these from a compilation.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from fractions import Fraction
+
+import attrs
+
+from planc.model import SplitNode
+
+STATUS_ORDER = {"disputed": 0, "proposed": 1, "draft": 2, None: 3}
+TIME_DIMENSIONS = {
+    "quarter", "quarters", "month", "months", "week", "weeks", "half", "halves", "season", "period",
+    "periods", "time", "day", "days", "季度", "季", "月", "月份", "周", "半年", "时间",
+}
+_TIME_NAME = re.compile(
+    r"^(Q[1-4]|H[12]|W\d{1,2}|M\d{1,2}|(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*|"
+    r"[一二三四1-4]季度?|\d{1,2}月)$")
+
+
+@attrs.frozen
+class How:
+    """How a target got its amount: `Derivation`, with its parts kept apart."""
+
+    method: str  # root | sum | fixed | share | rest | even | weight | cell
+    expr: str = ""  # the amount or percentage as written
+    of: str = ""  # the parent, for share and rest
+    factors: tuple[tuple[str, Fraction], ...] = ()  # weight(history: 60%, …), normalised
+    score: Fraction | None = None  # weight(3)
+    capped: str | None = None  # "min" | "max"
+    bound: str = ""  # the cap as written
+    detail: str = ""  # the evaluator's own one-line description
+    cross: tuple[str, str] = ("", "")  # row and column dimension, for cells
+
+
+@attrs.frozen
+class Row:
+    """One target, as a row of any table."""
+
+    name: str
+    path: str
+    label: str | None
+    parent: str | None  # parent's canonical path
+    parent_name: str | None
+    dimension: str | None
+    depth: int
+    amount: Fraction
+    exact: Fraction
+    share: Fraction | None  # of the parent's amount
+    how: How
+    history: Fraction | None
+    growth: Fraction | None
+    owner: str | None
+    status: str | None
+    note: str | None
+    due: datetime.date | None
+    margin: Fraction | None
+
+    @property
+    def profit(self) -> Fraction | None:
+        return None if self.margin is None else self.amount * self.margin
+
+
+@attrs.frozen
+class SplitView:
+    index: int
+    parent: Row
+    dimension: str
+    method: str  # the split's `using` as written, or ""
+    overassign: Fraction | None
+    is_time: bool
+    rows: tuple[Row, ...]
+    total: Fraction
+
+    @property
+    def has_labels(self) -> bool:
+        return any(r.label for r in self.rows)
+
+    @property
+    def has_growth(self) -> bool:
+        return any(r.growth is not None for r in self.rows)
+
+    @property
+    def has_margin(self) -> bool:
+        return any(r.margin is not None for r in self.rows)
+
+    @property
+    def has_people(self) -> bool:
+        return any(r.owner or r.status for r in self.rows)
+
+    @property
+    def blended_margin(self) -> tuple[Fraction, Fraction] | None:
+        """(gross profit, blended margin) over the children that carry a margin."""
+        rows = [r for r in self.rows if r.margin is not None]
+        if not rows:
+            return None
+        profit = sum((r.amount * r.margin for r in rows), Fraction(0))  # type: ignore[operator]
+        base = sum((r.amount for r in rows), Fraction(0))
+        return profit, (profit / base if base else Fraction(0))
+
+    @property
+    def growth_range(self) -> tuple[Fraction, Fraction] | None:
+        values = [r.growth for r in self.rows if r.growth is not None]
+        return (min(values), max(values)) if len(values) >= 2 else None
+
+
+@attrs.frozen
+class CrossView:
+    index: int
+    parent: Row
+    row_dimension: str
+    col_dimension: str
+    row_names: tuple[str, ...]
+    col_names: tuple[str, ...]
+    cells: tuple[tuple[Fraction | None, ...], ...]
+    row_totals: tuple[Fraction, ...]
+    col_totals: tuple[Fraction, ...]
+    total: Fraction
+
+    @property
+    def max_cell(self) -> Fraction:
+        values = [c for row in self.cells for c in row if c is not None]
+        return max(values) if values else Fraction(0)
+
+
+@attrs.frozen
+class Point:
+    name: str
+    label: str | None
+    amount: Fraction
+
+
+@attrs.frozen
+class TimeProfile:
+    """A target's amount over time: exact (its own split, a cross) or indicative."""
+
+    kind: str  # own | cross | indicative
+    dimension: str
+    source: str  # the target whose time split gives the shape
+    points: tuple[Point, ...]
+    groups: tuple[tuple[str, tuple[Point, ...]], ...] = ()  # months per quarter, when the plan has them
+
+
+@attrs.frozen
+class AssertionView:
+    text: str
+    message: str | None
+    left: Fraction | None
+    right: Fraction | None
+    passed: bool | None
+    line: int
+
+
+@attrs.frozen
+class Problem:
+    file: str
+    line: int
+    column: int
+    severity: str
+    code: str
+    message: str
+    help: str | None
+
+
+@attrs.frozen
+class OwnerSheet:
+    owner: str
+    slug: str
+    rows: tuple[Row, ...]
+    profiles: tuple[TimeProfile | None, ...]  # one per row
+    total: Fraction | None  # None when the targets overlap (e.g. a region and a product line)
+
+
+@attrs.frozen
+class Meta:
+    title: str
+    description: str | None
+    version: str | None
+    plan_status: str | None
+    period: tuple[datetime.date, datetime.date] | None
+    currency: str | None
+    owner: str | None
+    round: Fraction
+    source_name: str
+    stem: str
+    source_hash: str
+    generated: datetime.datetime
+    planc_version: str
+
+
+@attrs.frozen
+class Report:
+    meta: Meta
+    roots: tuple[Row, ...]
+    rows: tuple[Row, ...]  # every target, parents first (the tree, the CSV, the JSON)
+    splits: tuple[SplitView, ...]
+    crosses: tuple[CrossView, ...]
+    time_profiles: tuple[TimeProfile, ...]  # of each root that has a time split
+    assertions: tuple[AssertionView, ...]
+    warnings: tuple[Problem, ...]
+    open_items: tuple[Row, ...]
+    owners: tuple[OwnerSheet, ...]
+    diagnostics: tuple[Problem, ...]
+
+    @property
+    def total(self) -> Fraction:
+        return sum((r.amount for r in self.roots), Fraction(0))
+
+    @property
+    def assertions_passed(self) -> int:
+        return sum(1 for a in self.assertions if a.passed)
+
+    @property
+    def disputed(self) -> int:
+        return sum(1 for r in self.open_items if r.status == "disputed")
+
+
+# ---- building ------------------------------------------------------------------------------
+
+
+def is_time_split(split: SplitNode) -> bool:
+    if split.dimension.lower() in TIME_DIMENSIONS:
+        return True
+    names = [c.name for c in split.children]
+    return bool(names) and all(_TIME_NAME.match(n) for n in names)
+
+
+def slugify(text: str, taken: set[str]) -> str:
+    """A file-name-safe, unique slug: letters (any script) and digits, joined by `-`."""
+    base = "-".join(re.findall(r"\w+", text.lower())).strip("_-")[:60] or "owner"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def generation_time(environ: dict) -> datetime.datetime:
+    """Now, or `SOURCE_DATE_EPOCH` (https://reproducible-builds.org/specs/source-date-epoch/)."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)

@@ -1,0 +1,162 @@
+"""Structural tests of the HTML report: parse it, find the tables and the numbers."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from report_helpers import ALLOWED_TAGS, EXAMPLE, render
+from htmltree import parse, table_rows
+
+from planc.allocate import round_half_up
+from planc.amounts import format_amount
+from planc.pipeline import compile_plan, compile_text
+from planc.report.gather import build_report
+from planc.report.i18n import amount_zh
+from planc.report.render import render_html
+from planc.report.view import generation_time
+
+
+
+@pytest.fixture(scope="module")
+def example():
+    result = compile_plan(EXAMPLE)
+    html = render(EXAMPLE, "html")["fy2027.html"]
+    root, tags = parse(html)
+    return result, html, root, tags
+
+
+def amount_cells(row: list[str]) -> list[str]:
+    return [c for c in row if re.fullmatch(r"-?[\d,]+", c)]
+
+
+def test_page_is_self_contained(example):
+    _, html, root, tags = example
+    assert {t for t, _ in tags} <= ALLOWED_TAGS
+    for tag, attrs in tags:
+        assert not any(k.startswith("on") for k in attrs), (tag, attrs)
+        for key in ("href", "src", "xlink:href"):
+            value = attrs.get(key)
+            if value is not None and tag != "svg":
+                assert value.startswith("#"), (tag, attrs)  # in-page links only: no network
+    assert "<script" not in html and "@import" not in html and "url(" not in html
+    assert root.find("style") is not None
+
+
+def test_header_facts(example):
+    result, _, root, _ = example
+    assert root.find("h1").text() == "FY2027 Sales Targets"
+    facts = root.find("dl", "facts").text()
+    for fact in ("2027-01-01 – 2027-12-31", "CNY", "Wang Fang", "1,000"):
+        assert fact in facts
+    provenance = root.find("p", "provenance").text()
+    assert "fy2027.plan" in provenance and re.search(r"sha256 [0-9a-f]{12}", provenance)
+    assert "2027-01-01 00:00 UTC" in provenance  # SOURCE_DATE_EPOCH
+
+
+def test_every_split_table_shows_the_evaluated_amounts(example):
+    result, _, root, _ = example
+    values = result.evaluation.values
+    cards = [d for d in root.find_all("div", "card") if d.attrs.get("id", "").startswith("split-")]
+    assert len(cards) == len(result.model.splits)
+    for card, split in zip(cards, result.model.splits):
+        table = card.find("table")
+        rows = table_rows(table)
+        assert len(rows) == len(split.children)
+        for row, child in zip(rows, split.children):
+            assert row[0].startswith(child.name)
+            assert format_amount(values[child.path]) in amount_cells(row)
+        total = sum(values[c.path] for c in split.children)
+        footer = table_rows(table, "tfoot")[0]
+        assert format_amount(total) in footer
+        over = split.decl.overassign.ratio if split.decl.overassign else 1
+        unit = result.model.header.round
+        assert total == round_half_up(values[split.parent.path] * over, unit)  # and the report says so
+        assert len(card.find_all("svg", "chart")) == 1  # its share bar
+
+
+def test_the_tree_lists_every_target(example):
+    result, _, root, _ = example
+    rows = table_rows(root.find("table", "tree"))
+    values = result.evaluation.values
+    assert len(rows) == len(values)
+    shown = {row[0].lstrip("└").split(" · ")[0].strip(): amount_cells(row) for row in rows}
+    for path, value in values.items():
+        assert format_amount(value) in shown[path.split(".")[-1]]
+
+
+def test_assertions_and_open_items(example):
+    result, _, root, _ = example
+    rows = table_rows(root.find("table", "assertions"))
+    assert len(rows) == len(result.evaluation.assertions) == 5
+    assert all("pass" in row[-1] for row in rows)
+    open_rows = table_rows(root.find("table", "open"))
+    statuses = [row[0] for row in open_rows]
+    assert statuses[:2] == ["disputed", "disputed"]  # disputed first
+    assert "agreed" not in statuses
+
+
+def test_charts_have_geometry(example):
+    _, _, root, _ = example
+    charts = root.find_all("svg", "chart")
+    assert len(charts) > 15
+    bars = [r for svg in root.find_all("svg", "bars") for r in svg.find_all("rect")]
+    assert bars
+    for rect in bars:
+        assert float(rect.attrs["height"]) >= 0
+        assert 0 < float(rect.attrs["width"].rstrip("%")) <= 100
+    share_total = [sum(float(r.attrs["width"].rstrip("%")) for r in svg.find_all("rect"))
+                   for svg in root.find_all("svg", "share")]
+    assert all(abs(total - 100) < 0.05 for total in share_total)
+
+
+def test_owner_sheets(example):
+    result, _, root, _ = example
+    sheets = root.find_all("div", "owner-sheet")
+    owners = {n.attributes["owner"].value for n in result.model.targets.values() if "owner" in n.attributes}
+    assert len(sheets) == len(owners)
+    li_na = next(s for s in sheets if "Li Na" in s.find("h3").text())
+    rows = table_rows(li_na.find("table"))
+    assert [r[0].split()[0] for r in rows] == ["year.华东East", "year.华东.key_accountsKey"]  # path, then label
+    assert "51,767,000 in total" in li_na.text()  # key_accounts lies inside 华东: not added twice
+    assert li_na.find_all("svg", "bars")  # time profiles
+
+
+def test_chinese_report():
+    html = render(EXAMPLE, "html", "zh")["fy2027.html"]
+    root, _ = parse(html)
+    assert root.find("html").attrs["lang"] == "zh-CN"
+    assert "1.5亿" in root.find("div", "kpi").text()
+    assert "目标分解报告" in root.find("p", "kicker").text()
+    assert "5,176.7万" in html  # 华东 = 51,767,000
+
+
+PARENT = st.integers(1, 10**6).map(lambda k: k * 1000)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parent=PARENT, shares=st.lists(st.integers(1, 30), min_size=1, max_size=4),
+       weights=st.lists(st.integers(1, 9), min_size=1, max_size=3), lang=st.sampled_from(["en", "zh"]))
+def test_generated_plans_show_their_amounts(parent, shares, weights, lang):
+    """Plans that are not in the repository: every amount in the report is the evaluated one."""
+    lines = [f"target total = {parent}", "split total by part {"]
+    lines += [f"  s{i} = {p}%" for i, p in enumerate(shares)] + ["  tail = rest", "}"]
+    lines += ["split tail by kind {"] + [f"  w{i} = weight({w})" for i, w in enumerate(weights)] + ["}"]
+    text = "\n".join(lines) + "\n"
+    if sum(shares) > 100:
+        return
+    result = compile_text(text, "gen.plan")
+    assert not result.has_errors
+    report = build_report(result, text.encode(), generation_time({"SOURCE_DATE_EPOCH": "0"}))
+    root, _ = parse(render_html(report, lang))
+    fmt = amount_zh if lang == "zh" else format_amount
+    shown = {}
+    for row in table_rows(root.find("table", "tree")):
+        name = row[0].lstrip("└").split(" · ")[0].strip()
+        shown[name] = row
+    for path, value in result.evaluation.values.items():
+        assert fmt(Fraction(value)) in shown[path.split(".")[-1]]

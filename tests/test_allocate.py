@@ -1,0 +1,86 @@
+"""The allocation maths on its own: exact sums, caps, ties, determinism."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planc.allocate import Infeasible, largest_remainder, round_half_up, water_fill
+
+units = st.sampled_from([F(1), F(10), F(1000), F(1, 100)])
+quota_lists = st.lists(st.fractions(min_value=0, max_value=10**7, max_denominator=1000), min_size=1, max_size=12)
+
+
+def test_round_half_up_goes_away_from_zero_on_halves():
+    assert round_half_up(F(1500), F(1000)) == 2000
+    assert round_half_up(F(1499), F(1000)) == 1000
+    assert round_half_up(F(-1500), F(1000)) == -2000
+
+
+def test_largest_remainder_known_answer_and_declaration_order_ties():
+    # 100 in thirds: the extra unit goes to the first of the tied remainders.
+    assert largest_remainder(F(100), [F(1), F(1), F(1)], F(1)) == [34, 33, 33]
+    # Remainders .6, .3, .1 of 10.6, 20.3, 30.1 in a total of 61: .6 wins.
+    assert largest_remainder(F(61), [F(106, 10), F(203, 10), F(301, 10)], F(1)) == [11, 20, 30]
+
+
+@given(quota_lists, units, st.integers(min_value=0, max_value=10**6))
+def test_largest_remainder_sums_exactly_and_stays_within_one_unit(quotas, unit, k):
+    total = k * unit
+    out = largest_remainder(total, quotas, unit)
+    assert sum(out) == total
+    qsum = sum(quotas)
+    scaled = [q * total / qsum for q in quotas] if qsum else [total / len(quotas)] * len(quotas)
+    for got, exact in zip(out, scaled):
+        assert (got / unit).denominator == 1
+        assert abs(got - exact) < unit
+
+
+@given(quota_lists, units, st.integers(min_value=0, max_value=10**6))
+def test_largest_remainder_is_deterministic(quotas, unit, k):
+    assert largest_remainder(k * unit, quotas, unit) == largest_remainder(k * unit, list(quotas), unit)
+
+
+def test_water_fill_redistributes_what_a_cap_frees():
+    # Scores 1:1:2 of 100 would be 25/25/50; a max of 10 on the first frees 15,
+    # a min of 30 on the second takes 5 more, the third gets the rest.
+    assert water_fill(F(100), [F(1), F(1), F(2)], [None, F(30), None], [F(10), None, None]) == [10, 30, 60]
+
+
+def test_water_fill_reports_infeasible_bounds():
+    assert isinstance(water_fill(F(100), [F(1), F(1)], [F(60), F(60)], [None, None]), Infeasible)
+    assert isinstance(water_fill(F(100), [F(1), F(1)], [None, None], [F(10), F(10)]), Infeasible)
+    assert isinstance(water_fill(F(10), [F(0), F(0)], [None, None], [None, None]), Infeasible)
+    assert isinstance(water_fill(F(10), [F(1)], [F(5)], [F(4)]), Infeasible)
+
+
+@st.composite
+def capped_problems(draw):
+    n = draw(st.integers(min_value=1, max_value=8))
+    scores = [F(draw(st.integers(min_value=0, max_value=50))) for _ in range(n)]
+    lows = [draw(st.one_of(st.none(), st.integers(min_value=0, max_value=40).map(F))) for _ in range(n)]
+    highs = [draw(st.one_of(st.none(), st.integers(min_value=0, max_value=80).map(F))) for _ in range(n)]
+    amount = F(draw(st.integers(min_value=0, max_value=300)))
+    return amount, scores, lows, highs
+
+
+@settings(max_examples=300)
+@given(capped_problems())
+def test_water_fill_sums_respects_caps_or_says_why(problem):
+    amount, scores, lows, highs = problem
+    out = water_fill(amount, scores, lows, highs)
+    if isinstance(out, Infeasible):
+        assert out.reason
+        return
+    assert sum(out) == amount
+    for value, low, high in zip(out, lows, highs):
+        assert value >= (low or 0)
+        if high is not None:
+            assert value <= high
+    # Unclamped shares are proportional to their scores (one common level).
+    free = [(v, s) for v, s, lo, hi in zip(out, scores, lows, highs)
+            if s > 0 and v != (lo or 0) and v != hi]
+    levels = {v / s for v, s in free}
+    assert len(levels) <= 1

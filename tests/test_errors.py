@@ -1,0 +1,93 @@
+"""Every diagnostic code, triggered at an exact line and column.
+
+docs/errors.md lists the same codes; test_every_documented_code_is_tested
+keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+HEAD = 'plan "T" {\n  currency: CNY\n  round: 1000\n}\n'  # 4 lines
+
+CASES = [
+    # (code, plan text, {extra files}, line, column, words in the message)
+    ("E001", "target year = 120M +\n", {}, 1, 21, "unexpected end of line"),
+    ("E001", "target year = 120M\nsplit year by q {\n  a = 5 5\n}\n", {}, 3, 9, "unexpected number"),
+    ("E002", "target year = 10000000000000000000000\n", {}, 1, 15, "too large"),
+    ("E002", 'plan "x" { period: 2027-02-30 .. 2027-12-31 }\n', {}, 1, 20, "not a valid date"),
+    ("E003", "target year = 120M\nsplit yeer by q { a = rest }\n", {}, 2, 7, "undefined name `yeer`"),
+    ("E004", "target a = 1M\ntarget b = 1M\nsplit a by q { x = rest }\nsplit b by q { x = rest }\n"
+             "target c = x\n", {}, 5, 12, "ambiguous"),
+    ("E005", HEAD + "target year = 120M\nsplit year by region {\n  east = 50M\n  north = 40M\n  south = 36M\n}\n",
+     {}, 9, 11, "allocates 126,000,000 of 120,000,000 (105.0%)"),
+    ("E006", "target year = 100\nsplit year by q { a = 20%; b = 30% }\n", {}, 2, 32, "50 short"),
+    ("E007", "target year = 1\ntarget year = 2\n", {}, 2, 8, "defined twice"),
+    ("E008", "target a = b + 1\ntarget b = a + 1\n", {}, 1, 8, "circular definition"),
+    ("E009", "target y = 100\nsplit y by q { a = 150; b = rest }\n", {}, 2, 29, "negative"),
+    ("E010", "target y = 100\nsplit y by q { a = rest; b = even }\n", {}, 2, 20, "cannot share"),
+    ("E011", "target y = 100\nsplit y by q { a = rest; b = rest }\n", {}, 2, 30, "more than one `rest`"),
+    ("E012", "table h { a = 1 }\ntarget y = 100\nsplit y by q using weight(h) {\n  a\n  b\n}\n", {}, 5, 3,
+     "no value in table `h`"),
+    ("E013", "target y = 100\nsplit y by q using even { a min 60; b min 60 }\n", {}, 2, 27, "cannot be met"),
+    ("E014", "target y = 100\nassert y < 50 \"too big\"\n", {}, 2, 1, "assertion failed"),
+    ("E015", 'data d = csv("missing.csv")\n', {}, 1, 14, "cannot read data file"),
+    ("E015", 'import "std/nonesuch"\n', {}, 1, 1, "cannot import"),
+    ("E016", 'data d = csv("d.csv")\n', {"d.csv": "name,value\na,1\nb,\xe9\n".encode("latin-1")}, 1, 14,
+     "not UTF-8"),
+    ("E017", 'data d = csv("d.csv")\n', {"d.csv": "name,value,x,y\na,1,2,3\n"}, 1, 14, "columns"),
+    ("E018", 'data d = csv("d.csv")\n', {"d.csv": "name,value\na,1\nb,lots\n"}, 1, 14, "line 3"),
+    ("E019", 'data d = csv("d.csv")\n', {"d.csv": "name,value\na,1\na,2\n"}, 1, 14, "duplicate key `a`"),
+    ("E019", "table t {\n  a = 1\n  a = 2\n}\n", {}, 3, 3, "key `a` twice"),
+    ("E020", HEAD + "target year = 120M USD\n", {}, 5, 15, "USD"),
+    ("E021", "target y = 10 / (5 - 5)\n", {}, 1, 12, "division by zero"),
+    ("E022", "target y = 100\nsplit y by q { a = 50; b }\n", {}, 2, 24, "no amount"),
+    ("E023", 'import "./main.plan"\n', {}, 1, 1, "import cycle"),
+    ("E024", "table h { a = 1; b = 1 }\ntarget y = 100\nsplit y by q { a = weight(h); b = weight(2) }\n",
+     {}, 3, 35, "mixes raw scores"),
+    ("E025", 'plan "x" { round: 0 }\n', {}, 1, 12, "positive"),
+    ("E025", "target y = 1 [status: done]\n", {}, 1, 15, "status must be"),
+    ("E026", "table h { a = 1 }\ntarget y = h.b\n", {}, 2, 12, "has no key `b`"),
+    ("E027", "target y = sum\nsplit y by q { a = 10; b = 20% }\n", {}, 2, 28, "needs fixed amounts"),
+    ("E028", "target y = 100\nsplit y by q using even\n", {}, 2, 1, "no children"),
+    ("E029", "target y = 100\nsplit y by q { a = 30 min 40; b = rest }\n", {}, 2, 27, "below its min"),
+    ("E030", "target y = " + "(" * 300 + "1" + ")" * 300 + "\n", {}, 1, 55, "nested"),
+    ("E031", "target y = 20%\n", {}, 1, 12, "bare percentage"),
+    ("E032", "target y = 100\nsplit y by q { a = rest }\ncross q by region\n", {}, 3, 1, "no target is split by both"),
+    ("E033", "target y = 100\nsplit y by q { Q1 = rest }\nsplit y by r { e = rest }\nsplit e by m { Q1 = rest }\n"
+             "cross r by q\n", {}, 4, 16, "cell of the cross"),
+    ("E034", "target y = 100\nsplit y by a { x = rest }\nsplit y by b { z = rest }\nsplit y by c { w = rest }\n"
+             "cross a by b by c\n", {}, 5, 1, "three-way"),
+    ("E035", "target y = 10\nsplit y by r { a = 5; b = 5 }\nsplit y by c { x = 5; z = 5 }\n"
+             "table s by r, c {\n  a: x = 1, z = 0\n  b: x = 1, z = 0\n}\ncross r by c seed s\n", {}, 8, 19,
+     "cannot fit"),
+    ("E036", "target y = 10\nsplit y by r { a = 5; b = 5 }\nsplit y by c { x = 5; z = 5 }\n"
+             "table s { a = 1 }\ncross r by c seed s\n", {}, 5, 19, "1-D table"),
+    ("W001", HEAD + "target year = 120_000_500\n", {}, 5, 15, "not a multiple"),
+    ("W002", "target y = 1 [colour: \"red\"]\n", {}, 1, 15, "unknown attribute"),
+    ("W003", 'plan "x" { colour: red }\n', {}, 1, 12, "unknown header key"),
+]
+
+
+@pytest.mark.parametrize("code,text,files,line,column,words", CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_code_at_exact_position(plan, code, text, files, line, column, words):
+    result = plan(text, files)
+    hits = [d for d in result.diagnostics if d.code == code]
+    assert hits, f"expected {code}, got {[(d.code, d.message) for d in result.diagnostics]}"
+    d = hits[0]
+    assert (d.file, d.line, d.column) == ("main.plan", line, column), (d.line, d.column, d.message)
+    assert words in d.message
+    assert d.severity == ("warning" if code.startswith("W") else "error")
+
+
+def test_every_documented_code_is_tested():
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "errors.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^## ([EW]\d{3})\b", doc, flags=re.M))
+    tested = {c[0] for c in CASES}
+    assert documented, "docs/errors.md lists no codes"
+    assert documented - tested == set(), "documented but never triggered"
+    assert tested - documented == set(), "triggered but not documented"

@@ -1,0 +1,128 @@
+"""The grammar and the AST builder: every construct, spans, the parse cache."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+import pytest
+
+from planc import ast
+from planc.parse import parse
+from planc.source import Source
+
+
+def parsed(text: str) -> tuple:
+    module, diags = parse(Source("t.plan", text))
+    assert not diags, [d.message for d in diags]
+    return module.statements
+
+
+def test_numbers_suffixes_currency_and_percentages():
+    (target,) = parsed("target y = 1.2亿 CNY\n")
+    assert target.value.value == 120_000_000 and target.value.currency == "CNY"
+    for text, value in [("120_000_000", 120_000_000), ("850k", 850_000), ("4500万", 45_000_000),
+                        ("1.5", F(3, 2)), ("2B", 2 * 10**9), ("1.25M", 1_250_000)]:
+        (t,) = parsed(f"target y = {text}\n")
+        assert t.value.value == value and t.value.text == text
+    (t,) = parsed("target y = 12.5% of z\n")
+    assert isinstance(t.value, ast.PercentOf) and t.value.percent.ratio == F(1, 8)
+
+
+def test_separators_comments_and_blank_lines():
+    statements = parsed("# top\n\ntarget a = 1; target b = 2 # trailing\n\n\n; target c = 3\n")
+    assert [s.name for s in statements] == ["a", "b", "c"]
+
+
+def test_unicode_identifiers_and_string_escapes():
+    (t,) = parsed('target 华东_2027 = 1 "line\\none \\"q\\" \\\\"\n')
+    assert t.name == "华东_2027" and t.label == 'line\none "q" \\'
+
+
+def test_split_with_every_child_form():
+    (split,) = parsed(
+        "split year by region using weight(history: 60%, potential: 40%) overassign 110% {\n"
+        "  east\n"
+        '  south = 30M "South" [owner: "Chen Jie", status: agreed, due: 2027-03-31, margin: 35%]\n'
+        "  west max 20M min 8M\n"
+        "  north = rest; centre = even; far = weight(3)\n"
+        "}\n")
+    assert split.parent.parts == ("year",) and split.dimension == "region"
+    assert [a.table for a in split.method.args] == ["history", "potential"]
+    assert split.overassign.ratio == F(11, 10)
+    east, south, west, north, centre, far = split.children
+    assert east.alloc is None
+    assert south.label == "South" and [a.key for a in south.attributes] == ["owner", "status", "due", "margin"]
+    assert west.min.value == 8_000_000 and west.max.value == 20_000_000
+    assert isinstance(north.alloc, ast.Rest) and isinstance(centre.alloc, ast.Even)
+    assert far.alloc.args[0].value.value == 3
+
+
+def test_tables_data_cross_assert_import_header():
+    statements = parsed(
+        'plan "P" {\n  currency: CNY\n  period: 2027-01-01 .. 2027-12-31\n  round: 1000\n}\n'
+        'import "std/seasonality"\n'
+        "table t by region, quarter {\n  east: Q1 = 1, Q2 = 2\n}\n"
+        'data d by a, b = csv("x.csv")\n'
+        "cross region by quarter seed t\n"
+        'assert Q4 <= 35% of year "no hockey stick"\n')
+    header, imp, table, data, cross, check = statements
+    assert header.title == "P" and [s.key for s in header.settings] == ["currency", "period", "round"]
+    assert imp.path == "std/seasonality"
+    assert table.dims == ("region", "quarter") and [(e.key, e.column) for e in table.entries] == [
+        ("east", "Q1"), ("east", "Q2")]
+    assert data.dims == ("a", "b") and data.path == "x.csv"
+    assert cross.dims == ("region", "quarter") and cross.seed.parts == ("t",)
+    assert check.op == "<=" and check.message == "no hockey stick"
+
+
+def test_expression_precedence_and_spans():
+    text = "target y = 1 + 2 * (3 - 4) / max(5, 6)\n"
+    (t,) = parsed(text)
+    top = t.value
+    assert top.op == "+" and top.right.op == "/" and top.right.left.op == "*"
+    assert top.span.text == "1 + 2 * (3 - 4) / max(5, 6)"
+    assert top.right.left.right.span.text == "(3 - 4)"
+    assert t.span.text == text.rstrip("\n") and t.name_span.text == "y"
+
+
+def test_keywords_are_reserved():
+    module, diags = parse(Source("t.plan", "target rest = 5\n"))
+    assert module is None and diags[0].code == "E001"
+
+
+def test_several_syntax_errors_in_one_run():
+    module, diags = parse(Source("t.plan", "target a = = 1\ntarget b = 2\ntarget c 3\nsplit x by y {\n a = ?\n}\n"))
+    assert module is None
+    assert [(d.code, d.line) for d in diags] == [("E001", 1), ("E001", 3), ("E001", 5)]
+
+
+def test_parse_cache_round_trip(tmp_path, monkeypatch):
+    monkeypatch.delenv("PLANC_NO_CACHE", raising=False)
+    monkeypatch.setenv("PLANC_CACHE_DIR", str(tmp_path))
+    text = "target y = 120M\nsplit y by q { a = 20%; b = rest }\n"
+    first, _ = parse(Source("c.plan", text))
+    entries = list((tmp_path / "ast").iterdir())
+    assert len(entries) == 1
+    again, _ = parse(Source("c.plan", text))
+    assert again is not first  # from the cache…
+    assert again.statements[1].children[0].alloc.ratio == F(1, 5)  # …and the same tree
+    assert again.statements[1].children[0].span.text == "a = 20%"
+    entries[0].write_bytes(b"not a pickle")  # a damaged entry is parsed afresh
+    fixed, diags = parse(Source("c.plan", text))
+    assert not diags and fixed.statements[0].name == "y"
+
+
+def test_parse_cache_can_be_switched_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("PLANC_NO_CACHE", "1")
+    parse(Source("c.plan", "target y = 1\n"))
+    assert not (tmp_path / "ast").exists()
+
+
+@pytest.mark.parametrize("text", ["target y = 5 +\n", "split {\n"])
+def test_syntax_errors_are_not_cached(tmp_path, monkeypatch, text):
+    monkeypatch.delenv("PLANC_NO_CACHE", raising=False)
+    monkeypatch.setenv("PLANC_CACHE_DIR", str(tmp_path))
+    module, diags = parse(Source("e.plan", text))
+    assert module is None and diags
+    assert not (tmp_path / "ast").exists() or not list((tmp_path / "ast").iterdir())
