@@ -155,21 +155,23 @@ def test_real_entry_point(plans):
 
 def test_check_reuses_one_parser(tmp_path, monkeypatch):
     """Checking many files in one process builds the Lark parser once."""
-    from planc import parse
+    from planc import builder
     from planc.pipeline import compile_plan
 
     built = []
-    real = parse.Lark
+    real = builder.Lark
 
     def counting(*args, **kwargs):
         built.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(parse, "_PARSER", None)
-    monkeypatch.setattr(parse, "Lark", counting)
+    monkeypatch.setenv("PLANC_NO_CACHE", "1")  # parse every file (no cached syntax trees)
+    monkeypatch.setattr(builder, "_PARSER", None)
+    monkeypatch.setattr(builder, "_BUILDER", None)  # the parser's callbacks are bound to it
+    monkeypatch.setattr(builder, "Lark", counting)
     for n in range(5):
-        (tmp_path / f"p{n}.plan").write_text(WARN)
-        compile_plan(tmp_path / f"p{n}.plan")
+        (tmp_path / f"p{n}.plan").write_text(WARN + f"target other{n} = {n + 1}M\n")
+        assert [d.code for d in compile_plan(tmp_path / f"p{n}.plan").diagnostics] == ["W101"]
     assert len(built) == 1
 
 

@@ -38,7 +38,7 @@ OPTIONS: dict = {}
 
 
 def _where(path: str) -> str:
-    from planc.parse import resource_dir
+    from planc.resources import resource_dir
 
     try:
         if Path(path).resolve().parent == resource_dir("stdlib").resolve():
