@@ -219,13 +219,13 @@ def test_w105_require_status(lint, tmp_path):
 
 
 def test_w106_dominant_child(lint):
-    result = lint("target year = 100M\nsplit year by region { east = 61M; north = 30M; west = rest }\n")
+    result = lint("target year = 100M\nsplit year by region { east = 76M; north = 20M; west = rest }\n")
     assert found(result, "W106") == [(2, 24)]
     assert codes(result) == ["W106"]
 
 
 def test_w106_threshold_is_strict_and_customers_are_exempt(lint):
-    result = lint("target year = 100M\nsplit year by region { east = 60%; west = rest }\n"
+    result = lint("target year = 100M\nsplit year by region { east = 75%; west = rest }\n"
                   "split year by customers { existing = 90%; new = rest }\n")
     assert "W106" not in codes(result)
 

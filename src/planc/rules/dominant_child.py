@@ -2,7 +2,7 @@
 
 When one region, team or rep carries most of a split, the plan depends on
 it alone, and the split is probably drawn at the wrong level (domain.md
-§2: "fair yet motivating"). The threshold is `max-share` (60% by default)
+§2: "fair yet motivating"). The threshold is `max-share` (75% by default)
 of the sum of the split's children; splits with fewer than `min-children`
 children (2) are skipped, and so are new/existing customer splits, where
 existing customers usually carry most of the revenue (see
@@ -33,7 +33,7 @@ CODE = "W106"
 NAME = "dominant-child"
 SEVERITY = "warning"
 OPTIONS = {
-    "max-share": (Fraction(3, 5), "percent"),
+    "max-share": (Fraction(3, 4), "percent"),
     "min-children": (2, "int"),
 }
 
