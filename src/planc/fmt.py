@@ -1,13 +1,16 @@
 """`planc fmt`: one canonical layout for `.plan` files.
 
-The layout:
+The layout (docs/fmt.md):
 
-- one statement, child, table entry or header entry per line; blocks open
-  with `{` at the end of the statement's line and close with `}` alone;
+- one statement per line; a `{ }` block written on one line stays on one
+  line (items separated by `; `) if it fits in 100 columns, otherwise it has
+  one child, table entry or header entry per line, `{` at the end of the
+  statement's line and `}` alone;
 - two spaces of indentation inside a block;
 - single spaces around `=`, operators, `of`, `by`, `using`; `key: value`;
-  `, ` between list items; the `=` of a split's children and of a table's
-  entries aligned in a column (display width, so CJK names align too);
+  `, ` between list items; two spaces before a label string and before
+  `[attributes]`; the `=` of a split's children and of a table's entries
+  aligned in a column (display width, so CJK names align too);
 - exactly one blank line around a multi-line block; elsewhere the author's
   blank lines are kept, at most one in a row; none just inside `{ }`;
 - the spelling of numbers (`120_000_000`, `1.2亿`, `850k`) and of
@@ -40,7 +43,13 @@ from planc.parse import parse
 from planc.source import Source, Span
 
 INDENT = "  "
+MAX_WIDTH = 100  # a block written on one line stays on one line up to this width
 _NAME = re.compile(r"[^\W\d]\w*")
+try:
+    from planc.builder import KEYWORDS
+except ImportError:  # pragma: no cover - an older parser module
+    KEYWORDS = frozenset("plan target split by using rest even weight of table data assert cross seed import "
+                         "min max overassign sum csv".split())
 
 
 class FormatterBug(Exception):
@@ -56,7 +65,7 @@ def quote(text: str) -> str:
 
 
 def key(text: str) -> str:
-    return text if _NAME.fullmatch(text) else quote(text)
+    return text if _NAME.fullmatch(text) and text not in KEYWORDS else quote(text)
 
 
 def expr(e) -> str:
@@ -95,9 +104,9 @@ def attributes(settings: tuple[ast.Setting, ...]) -> str:
 def _tail(label: str | None, attrs_: tuple[ast.Setting, ...]) -> str:
     out = ""
     if label is not None:
-        out += " " + quote(label)
+        out += "  " + quote(label)
     if attrs_:
-        out += " " + attributes(attrs_)
+        out += "  " + attributes(attrs_)
     return out
 
 
@@ -141,17 +150,31 @@ class _Layout:
             first, last = span_or_lines
         self.els.append(_El(depth, text, first, last, kind, stmt))
 
-    def block(self, opener: str, stmt_node, items: list[tuple[str, Span | tuple]], i: int) -> None:
-        start = self.line(stmt_node.span.start)
+    def block(self, opener: str, stmt_node, items: list, i: int, last_item: int | None = None) -> None:
+        """A `{ … }` statement. Items are (head, tail, where): `head` is padded so
+        the `=` that starts `tail` lines up (None: not aligned). A block written on
+        one line stays on one line if it fits in MAX_WIDTH; otherwise one item per
+        line. The braces are found in the text (a span need not cover the `}`)."""
+        text = self.source.text
+        brace = _find(text, stmt_node.span.start, "{")
+        close_at = _find(text, max(brace + 1, last_item or 0), "}")
+        start, close = self.line(brace), self.line(close_at)
+        if start == close and self.line(stmt_node.span.start) == start:
+            body = "; ".join((head or "") + tail for head, tail, _ in items)
+            one = f"{opener} {{ {body} }}" if items else f"{opener} {{}}"
+            if width(one) <= MAX_WIDTH:
+                self.add(0, one, (start, close), "line", i)
+                return
+        column = max((width(head) for head, _, _ in items if head is not None), default=0)
         self.add(0, opener + " {", (start, start), "open", i)
-        for text, where in items:
-            self.add(1, text, where, "item", i)
-        close = self.line(stmt_node.span.end - 1)
+        for head, tail, where in items:
+            self.add(1, (tail if head is None else _pad(head, column) + tail), where, "item", i)
         self.add(0, "}", (close, close), "close", i)
 
     def statement(self, s, i: int) -> None:
         if isinstance(s, ast.PlanHeader):
-            self.block(f"plan {quote(s.title)}", s, [(f"{e.key}: {e.text}", e.span) for e in s.settings], i)
+            self.block(f"plan {quote(s.title)}", s, [(None, f"{e.key}: {e.text}", e.span) for e in s.settings], i,
+                       max((e.span.end for e in s.settings), default=None))
         elif isinstance(s, ast.Import):
             self.add(0, f"import {quote(s.path)}", s.span, "line", i)
         elif isinstance(s, ast.Data):
@@ -159,7 +182,8 @@ class _Layout:
             self.add(0, f"data {s.name}{dims} = csv({quote(s.path)})", s.span, "line", i)
         elif isinstance(s, ast.Table):
             dims = f" by {', '.join(s.dims)}" if s.dims else ""
-            self.block(f"table {s.name}{dims}", s, self.table_rows(s), i)
+            self.block(f"table {s.name}{dims}", s, self.table_rows(s), i,
+                       max((e.span.end for e in s.entries), default=None))
         elif isinstance(s, ast.Target):
             self.add(0, f"target {s.name} = {expr(s.value)}{_tail(s.label, s.attributes)}", s.span, "line", i)
         elif isinstance(s, ast.Split):
@@ -169,7 +193,7 @@ class _Layout:
             if s.overassign is not None:
                 head += f" overassign {s.overassign.text}"
             if s.has_block:
-                self.block(head, s, self.children(s), i)
+                self.block(head, s, self.children(s), i, max((c.span.end for c in s.children), default=None))
             else:
                 self.add(0, head, s.span, "line", i)
         elif isinstance(s, ast.Cross):
@@ -178,29 +202,26 @@ class _Layout:
         elif isinstance(s, ast.Assert):
             text = f"assert {expr(s.left)} {s.op} {expr(s.right)}"
             if s.message is not None:
-                text += " " + quote(s.message)
+                text += "  " + quote(s.message)
             self.add(0, text, s.span, "line", i)
         else:  # pragma: no cover - a new statement kind the formatter does not know
             raise FormatterBug(f"no layout for {type(s).__name__}")
 
     def children(self, s: ast.Split) -> list:
         names = [key(c.name) for c in s.children]
-        column = max((width(n) for n, c in zip(names, s.children) if c.alloc is not None), default=0)
         out = []
         for name, c in zip(names, s.children):
-            text = _pad(name, column) + " = " + expr(c.alloc) if c.alloc is not None else name
+            head, text = (name, " = " + expr(c.alloc)) if c.alloc is not None else (None, name)
             if c.min is not None:
                 text += f" min {expr(c.min)}"
             if c.max is not None:
                 text += f" max {expr(c.max)}"
-            out.append((text + _tail(c.label, c.attributes), c.span))
+            out.append((head, text + _tail(c.label, c.attributes), c.span))
         return out
 
     def table_rows(self, s: ast.Table) -> list:
         if not s.dims:
-            keys = [e.key_span.text for e in s.entries]
-            column = max((width(k) for k in keys), default=0)
-            return [(f"{_pad(k, column)} = {expr(e.value)}", e.span) for k, e in zip(keys, s.entries)]
+            return [(e.key_span.text, f" = {expr(e.value)}", e.span) for e in s.entries]
         rows: list[list[ast.TableEntry]] = []
         for e in s.entries:
             same_row = rows and rows[-1][-1].key == e.key and "," in self.source.text[rows[-1][-1].span.end:e.span.start]
@@ -212,8 +233,27 @@ class _Layout:
         for row in rows:
             cells = ", ".join(f"{e.key_span.text} = {expr(e.value)}" for e in row)
             first, last = self.line(row[0].span.start), self.line(row[-1].span.end - 1)
-            out.append((f"{key(row[0].key)}: {cells}", (first, last)))
+            out.append((None, f"{key(row[0].key)}: {cells}", (first, last)))
         return out
+
+
+def _find(text: str, start: int, char: str) -> int:
+    """The offset of the first `char` at or after `start`, outside strings and comments."""
+    i, n = start, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == char:
+            return i
+        if ch == '"':
+            i += 1
+            while i < n and text[i] not in '"\n':
+                i += 2 if text[i] == "\\" else 1
+        elif ch == "#":
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        i += 1
+    raise FormatterBug(f"no `{char}` after offset {start}")
 
 
 def _attach(els: list[_El], comments: list[Comment], blank: list[bool]) -> list[tuple[bool, str]]:

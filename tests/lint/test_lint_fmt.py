@@ -55,7 +55,7 @@ table history {  # last year
   "south west" = 0.25亿
 }
 
-target year = 120_000_000 CNY "Company \\"revenue\\" target" [owner: "Wang Fang", status: agreed]
+target year = 120_000_000 CNY  "Company \\"revenue\\" target"  [owner: "Wang Fang", status: agreed]
 
 split year by quarter using weight(retail_cn_quarterly)
 
@@ -63,16 +63,11 @@ split year by region using weight(history: 60%, potential: 40%) {
   east
   north min 8M
   # the negotiated one
-  "south west" = 30M [note: "+2 reps"]
+  "south west" = 30M  [note: "+2 reps"]
 }
 
-split east by team {  # one line
-  key_accounts = 45%
-  channel      = 35%
-  retail       = rest
-}
-
-assert Q4 <= 35% of year "no hockey-stick year"
+split east by team { key_accounts = 45%; channel = 35%; retail = rest }  # one line
+assert Q4 <= 35% of year  "no hockey-stick year"
 # the end
 """
 
@@ -98,15 +93,15 @@ def test_expressions_keep_their_spelling_and_parentheses():
 
 
 def test_cjk_names_align_by_display_width():
-    text = "target 年 = 1亿\nsplit 年 by 地区 { 华东 = 40%; 华北 = 30%; west = rest }\n"
+    text = "target 年 = 1亿\nsplit 年 by 地区 {华东 = 40%; 华北 = 30%\n west = rest }\n"
     assert fmt(text) == ("target 年 = 1亿\n\nsplit 年 by 地区 {\n  华东 = 40%\n  华北 = 30%\n  west = rest\n}\n")
 
 
 def test_two_dimensional_tables_and_data():
-    text = ('data pot by region, quarter = csv( "p.csv" )\ntable seed by region, quarter { east: Q1 = 1, Q2 = 2\n'
-            "west: Q1=3 , Q2=4 }\ncross region by quarter seed seed\n")
-    assert fmt(text) == ('data pot by region, quarter = csv("p.csv")\n\ntable seed by region, quarter {\n'
-                         "  east: Q1 = 1, Q2 = 2\n  west: Q1 = 3, Q2 = 4\n}\n\ncross region by quarter seed seed\n")
+    text = ('data pot by region, quarter = csv( "p.csv" )\ntable s by region, quarter { east: Q1 = 1, Q2 = 2\n'
+            "west: Q1=3 , Q2=4 }\ncross region by quarter seed s\n")
+    assert fmt(text) == ('data pot by region, quarter = csv("p.csv")\n\ntable s by region, quarter {\n'
+                         "  east: Q1 = 1, Q2 = 2\n  west: Q1 = 3, Q2 = 4\n}\n\ncross region by quarter seed s\n")
 
 
 def test_blank_lines():
@@ -137,8 +132,19 @@ def test_crlf_is_kept():
 
 
 def test_string_escapes_and_keys():
-    text = 'table t { "a\\"b" = 1; rest = 2 }\ntarget x = t.rest "tab\\there \\\\ \\n"\n'
-    assert fmt(text) == 'table t {\n  "a\\"b" = 1\n  rest   = 2\n}\n\ntarget x = t.rest "tab\\there \\\\ \\n"\n'
+    text = 'table t { "a\\"b" = 1; "rest" = 2\n "{x}" = 3 }\ntarget x = t.y "tab\\there \\\\ \\n { }"\n'
+    assert fmt(text) == ('table t {\n  "a\\"b" = 1\n  "rest" = 2\n  "{x}"  = 3\n}\n\n'
+                         'target x = t.y  "tab\\there \\\\ \\n { }"\n')
+    assert fmt('plan "a { b" { currency: CNY }\n') == 'plan "a { b" { currency: CNY }\n'
+
+
+def test_one_line_blocks_stay_on_one_line_when_they_fit():
+    short = "split year by quarter using even { Q1; Q2; Q3; Q4 }  # flat\ntable t {a=1;b=2}\n"
+    assert fmt(short) == "split year by quarter using even { Q1; Q2; Q3; Q4 }  # flat\ntable t { a = 1; b = 2 }\n"
+    long = "split year by region { " + "; ".join(f"region_{n} = {n}%" for n in range(1, 10)) + "; rest_of_it = rest }\n"
+    out = fmt(long)
+    assert out.splitlines()[:3] == ["split year by region {", "  region_1   = 1%", "  region_2   = 2%"]
+    assert fmt(out) == out
 
 
 def test_syntax_error_gives_diagnostics():

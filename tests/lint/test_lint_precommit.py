@@ -20,7 +20,7 @@ from lintkit import ROOT
 pytestmark = pytest.mark.precommit
 
 UGLY = "target year=120M\nsplit year by region { east = 60%; west = rest }  # two regions\n"
-PRETTY = "target year = 120M\n\nsplit year by region {  # two regions\n  east = 60%\n  west = rest\n}\n"
+PRETTY = "target year = 120M\nsplit year by region { east = 60%; west = rest }  # two regions\n"
 BROKEN = "target year = 100M\n\nsplit year by region {\n  east = 90%\n  west = 20%\n}\n"
 
 
