@@ -12,7 +12,7 @@ from planc.diagnostics import display_width
 
 GOOD = textwrap.dedent("""\
     plan "FY2027 Sales Targets" {
-      currency: CNY
+      currency: CNY; period: 2027-01-01 .. 2027-12-31
       round: 1000
     }
     target year = 120M

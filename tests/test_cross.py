@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from helpers import codes, top_level_statements, values
 from planc.pipeline import compile_text
 
-PLAIN = """plan "C" { round: 1000 }
+PLAIN = """plan "C" { round: 1000; period: 2027-01-01 .. 2027-12-31 }
 target year = 120M
 split year by quarter { Q1 = 20%; Q2 = 24%; Q3 = 26%; Q4 = rest }
 split year by region { east = 40M; north = 30M; south = 30M; west = rest }
