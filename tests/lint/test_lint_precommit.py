@@ -2,7 +2,7 @@
 
 Slow (pre-commit builds a virtualenv and installs planc from this checkout)
 and needs the package index: marked `precommit`, skipped when pre-commit is
-not installed (`pip install -e .[precommit]`) or the index cannot be reached.
+not installed (it is in the `test` extra) or the index cannot be reached.
 """
 
 from __future__ import annotations
