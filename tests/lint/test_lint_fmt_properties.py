@@ -145,7 +145,7 @@ def _outcome(text: str):
     return values, Counter(d.code for d in result.diagnostics)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
 def test_fmt_is_idempotent_and_keeps_meaning(text):
     once, diags = format_text(text)
