@@ -112,7 +112,7 @@ class _SplitRun:
                 c.detail = f"{c.alloc.text} of {self.split.parent.name}"
             else:
                 c.exact = self.ev.expr(c.alloc, sibling_lookup)
-                c.detail = c.alloc.span.text
+                c.detail = " ".join(c.alloc.span.text.split())  # as written, on one line
             active.discard(id(c.node))
             return c.exact
 
