@@ -267,6 +267,12 @@ class _Resolver:
                 "E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children", decl.span,
                 help="list the children in `{ … }`, or use `weight(TABLE)` to take them from a table's keys"))
             return decl
+        bad = [key for key in table.values if not key.isidentifier()]
+        if bad:
+            self.diags.append(error(
+                "E026", f"table `{table.name}` key `{bad[0]}` cannot name a target", decl.span,
+                help="keys that become children must be names (letters, digits, `_`); list the children in `{ … }`"))
+            return attrs.evolve(decl, children=())
         children = tuple(ast.Child(key, None, None, None, None, (), decl.span, decl.dimension_span)
                          for key in table.values)
         return attrs.evolve(decl, children=children)
