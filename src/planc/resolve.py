@@ -212,6 +212,12 @@ class _Resolver:
                     still.append(decl)
             # Attach in source order so canonical paths do not depend on rounds.
             for decl, parent in sorted(progress, key=lambda p: (p[0].span.source.path, p[0].span.start)):
+                twin = next((s for s in parent.splits if s.dimension == decl.dimension), None)
+                if twin is not None:
+                    self.diags.append(error(
+                        "E007", f"`{parent.path}` is split by `{decl.dimension}` twice", decl.dimension_span,
+                        help=f"first split at {_where(twin.decl.span)}; give the second split another dimension"))
+                    continue
                 decl = self.with_table_children(decl)
                 split = SplitNode(decl, parent)
                 self.refs[id(decl.parent)] = parent
