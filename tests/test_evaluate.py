@@ -129,3 +129,9 @@ def test_assertions_use_final_amounts(plan):
     result = plan("target y = 100\nsplit y by q using even { a; b; c }\nassert a == 34\nassert b == 34\n")
     assert codes(result) == ["E014"]
     assert result.evaluation.assertions[0].passed is True
+
+
+def test_table_keys_that_are_not_names_cannot_become_children(plan):
+    result = plan('table t { "a b" = 1; c = 2 }\ntarget y = 10\nsplit y by k using weight(t)\n')
+    (d,) = errors(result)
+    assert d.code == "E026" and "`a b` cannot name a target" in d.message

@@ -126,3 +126,13 @@ def test_syntax_errors_are_not_cached(tmp_path, monkeypatch, text):
     module, diags = parse(Source("e.plan", text))
     assert module is None and diags
     assert not (tmp_path / "ast").exists() or not list((tmp_path / "ast").iterdir())
+
+
+def test_lists_in_brackets_and_parentheses_may_wrap():
+    statements = parsed('target y = 300 [owner: "A",\n   status: agreed]\n'
+                        "split y by q using weight(\n  h: 50%,\n  p: 50%\n) { a; b }\n"
+                        "target z = min(\n  1,\n  2\n)\n")
+    target, split, z = statements
+    assert [a.key for a in target.attributes] == ["owner", "status"]
+    assert [a.table for a in split.method.args] == ["h", "p"]
+    assert len(z.value.args) == 2

@@ -206,7 +206,11 @@ def cmd_eval(args) -> int:
 
     result = compile_plan(args.plan)
     if result.unreadable:
-        print_diagnostics(result.diagnostics)
+        if args.format == "json":  # still one JSON object, as tools expect
+            json.dump(amounts_json(result, [], result.diagnostics), sys.stdout, ensure_ascii=False, indent=2)
+            print()
+        else:
+            print_diagnostics(result.diagnostics)
         return EXIT_USAGE
     paths, problems = select(result, args.refs)
     diags = result.diagnostics + problems

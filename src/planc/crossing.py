@@ -55,6 +55,14 @@ def attach_cross(resolver: "_Resolver", decl: ast.Cross, final: bool = False):
                                     help="rename one of the dimensions so each cross names one parent"))
         return None
     parent = parents[0]
+    row0, col0 = _split_by(parent, row_dim).children, _split_by(parent, col_dim).children  # type: ignore[union-attr]
+    if row0 and col0:
+        existing = resolver.targets.get(f"{parent.path}.{row0[0].name}.{col0[0].name}") or \
+            resolver.targets.get(f"{parent.path}.{col0[0].name}.{row0[0].name}")
+        if existing is not None and existing.decl is None:
+            resolver.diags.append(error("E007", f"cross of {row_dim} by {col_dim} is declared twice", decl.span,
+                                        help=f"first declared at {_where(existing.producer.decl.span)}"))
+            return None
     cross = CrossNode(decl, parent, _split_by(parent, row_dim), _split_by(parent, col_dim))  # type: ignore[arg-type]
     if decl.seed is not None:
         cross.seed = _seed_table(resolver, decl, cross)
@@ -62,6 +70,10 @@ def attach_cross(resolver: "_Resolver", decl: ast.Cross, final: bool = False):
             return None
     _make_cells(resolver, cross)
     return cross
+
+
+def _where(span) -> str:
+    return f"{span.source.path}:{span.line}:{span.column}"
 
 
 def _split_by(target: TargetNode, dimension: str) -> SplitNode | None:

@@ -227,7 +227,7 @@ class Evaluator:
         if amount is None:
             return
         self.check_multiple(amount, decl.value)
-        self.set_value(node, amount, Derivation("root", amount, decl.value.span.text))
+        self.set_value(node, amount, Derivation("root", amount, " ".join(decl.value.span.text.split())))
 
     def check_multiple(self, amount: Fraction, expr) -> None:
         if (amount / self.unit).denominator != 1:

@@ -8,6 +8,7 @@ anything a plan refers to is a diagnostic at the reference.
 from __future__ import annotations
 
 import os
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -186,10 +187,10 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
     (_, header), body = rows[0], rows[1:]
     width = len(decl.dims) + 1 if decl.dims else len(header)
     if width not in (2, 3) or len(header) != width:
-        expect = "name,value" if width != 3 else "row,column,value"
+        expected = width if width in (2, 3) else 2
         diagnostics.append(error(
-            "E017", f"`{decl.path}` has {len(header)} columns in its header; expected {width if width in (2, 3) else 2}",
-            span, help=f"1-D data is `{expect}`; 2-D data is `row,column,value`"))
+            "E017", f"`{decl.path}` has {len(header)} columns in its header; expected {expected}", span,
+            help="1-D data is `name,value`; 2-D data (`data T by A, B`) is `row,column,value`"))
         return None
     if _looks_numeric(header[-1]):
         diagnostics.append(error("E017", f"`{decl.path}` has no header row (first line is `{','.join(header)}`)",
@@ -223,6 +224,9 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
     return DataTable(decl, values, dims)
 
 
+_CSV_NUMBER = re.compile(r"[+-]?\d[\d_]*(\.\d+)?(k|M|B|万|亿)?%?")
+
+
 def _looks_numeric(cell: str) -> bool:
     return _csv_number(cell.strip()) is not None
 
@@ -231,7 +235,7 @@ def _csv_number(raw: str) -> Fraction | None:
     if raw.isascii() and raw.isdigit() and len(raw) < 19:  # the common case, without the general parser
         return Fraction(int(raw))
     text = raw.replace(",", "").replace(" ", "")
-    if not text:
+    if not _CSV_NUMBER.fullmatch(text):  # the plan's own number forms, nothing more
         return None
     sign = -1 if text.startswith("-") else 1
     text = text.lstrip("+-")

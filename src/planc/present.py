@@ -28,7 +28,8 @@ def select(result: Compilation, refs: list[str]) -> tuple[list[str], list[Diagno
     for ref in refs:
         found = find_targets(result.model, ref)
         if len(found) == 1:
-            chosen.append(found[0].path)
+            if found[0].path not in chosen:
+                chosen.append(found[0].path)
         elif found:
             names = ", ".join(n.path for n in found)
             problems.append(error("E004", f"`{ref}` is ambiguous: it could be {names}", path=result.path))

@@ -212,6 +212,12 @@ class _Resolver:
                     still.append(decl)
             # Attach in source order so canonical paths do not depend on rounds.
             for decl, parent in sorted(progress, key=lambda p: (p[0].span.source.path, p[0].span.start)):
+                twin = next((s for s in parent.splits if s.dimension == decl.dimension), None)
+                if twin is not None:
+                    self.diags.append(error(
+                        "E007", f"`{parent.path}` is split by `{decl.dimension}` twice", decl.dimension_span,
+                        help=f"first split at {_where(twin.decl.span)}; give the second split another dimension"))
+                    continue
                 decl = self.with_table_children(decl)
                 split = SplitNode(decl, parent)
                 self.refs[id(decl.parent)] = parent
@@ -267,6 +273,12 @@ class _Resolver:
                 "E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children", decl.span,
                 help="list the children in `{ … }`, or use `weight(TABLE)` to take them from a table's keys"))
             return decl
+        bad = [key for key in table.values if not key.isidentifier()]
+        if bad:
+            self.diags.append(error(
+                "E026", f"table `{table.name}` key `{bad[0]}` cannot name a target", decl.span,
+                help="keys that become children must be names (letters, digits, `_`); list the children in `{ … }`"))
+            return attrs.evolve(decl, children=())
         children = tuple(ast.Child(key, None, None, None, None, (), decl.span, decl.dimension_span)
                          for key in table.values)
         return attrs.evolve(decl, children=children)

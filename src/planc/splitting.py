@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from planc import ast
-from planc.allocate import Infeasible, is_multiple, largest_remainder, round_half_up, water_fill
+from planc.allocate import Infeasible, is_multiple, largest_remainder, water_fill
 from planc.amounts import format_amount, format_percent
 from planc.diagnostics import error
 from planc.model import SplitNode, Table, TargetNode
@@ -43,6 +43,7 @@ class _SplitRun:
         self.diags = ev.diags
         self.children: list[_Child] = []
         self.ok = True
+        self.sibling_lookup = ev.lookup
 
     def fail(self, code: str, message: str, span, **kw) -> None:
         self.diags.append(error(code, message, span, **kw))
@@ -112,10 +113,11 @@ class _SplitRun:
                 c.detail = f"{c.alloc.text} of {self.split.parent.name}"
             else:
                 c.exact = self.ev.expr(c.alloc, sibling_lookup)
-                c.detail = c.alloc.span.text
+                c.detail = " ".join(c.alloc.span.text.split())  # as written, on one line
             active.discard(id(c.node))
             return c.exact
 
+        self.sibling_lookup = sibling_lookup  # caps may refer to fixed siblings too
         for c in self.children:
             compute(c)
 
@@ -160,6 +162,10 @@ class _SplitRun:
         for c in flex:
             spec = []
             for arg in c.alloc.args:
+                if arg.table is None and not isinstance(self.ev.model.refs.get(id(arg.value)), Table):
+                    self.fail("E024", "a weight mixes tables and raw scores", arg.span,
+                              help="weigh by tables (`weight(T1: 60%, T2: 40%)`) or by one number (`weight(3)`)")
+                    return None
                 name = arg.table if arg.table is not None else arg.value.parts[0]
                 table = self.ev.model.tables.get(name)
                 if table is None:
@@ -205,7 +211,7 @@ class _SplitRun:
             return None
         if isinstance(expr, ast.Percent):  # `max 40%`: of the parent
             return None if parent is None else expr.ratio * parent
-        return self.ev.expr(expr)
+        return self.ev.expr(expr, self.sibling_lookup)
 
     # ---- the whole split ------------------------------------------------------------------
     def run(self) -> None:
@@ -220,7 +226,14 @@ class _SplitRun:
         if any(c.exact is None for c in self.children if c.kind in (FIXED, SHARE)):
             return
         if split.bottom_up:
+            if split.decl.overassign is not None:
+                self.fail("E027", f"`overassign` has no meaning on the split that defines "
+                          f"`{split.parent.name} = sum`", split.decl.overassign.span,
+                          help="over-assign in another split of the target")
+                return
             total = sum((c.exact for c in self.children), Fraction(0))  # type: ignore[misc]
+            if not self.check_caps(total):
+                return
             self.ev.set_value(split.parent, total, _derive("sum", total, "sum of " + split.dimension))
             self.finish(total, total)
             return
@@ -305,18 +318,27 @@ class _SplitRun:
 
     # ---- rounding ----------------------------------------------------------------------------
     def finish(self, parent: Fraction, total: Fraction) -> None:
-        """Fixed children stay as written; the others share the rounded total."""
+        """Fixed children stay as written; the others share what is left of the
+        total, in whole units by largest remainder. The total itself is never
+        changed, so the children always add up to it exactly."""
         unit = self.ev.unit
         fixed = [c for c in self.children if c.kind == FIXED]
-        moving = [c for c in self.children if c.kind != FIXED]
         for c in fixed:
             if not is_multiple(c.exact, unit):  # type: ignore[arg-type]
                 self.ev.check_multiple(c.exact, c.alloc)  # type: ignore[arg-type]
-        rounded_total = total if is_multiple(total, unit) or not moving else round_half_up(total, unit)
-        pool = rounded_total - sum((c.exact for c in fixed), Fraction(0))  # type: ignore[misc]
-        amounts = largest_remainder(pool, [c.exact for c in moving], unit) if moving else []  # type: ignore[misc]
         final = {id(c): c.exact for c in fixed}
-        final.update({id(c): a for c, a in zip(moving, amounts)})
+        # A child held at a cap that is off the grid is rounded towards the
+        # inside of its cap, and takes no part in the apportionment.
+        for c in self.children:
+            if c.capped and not is_multiple(c.exact, unit):  # type: ignore[arg-type]
+                step = c.exact / unit  # type: ignore[operator]
+                final[id(c)] = (math.floor(step) if c.capped == "max" else math.ceil(step)) * unit
+        moving = [c for c in self.children if id(c) not in final]
+        pool = total - sum(final.values(), Fraction(0))  # type: ignore[arg-type]
+        if moving:
+            final.update(zip(map(id, moving), largest_remainder(pool, [c.exact for c in moving], unit)))
+        elif pool:  # only capped children: the last one takes the odd part
+            final[id(self.children[-1])] += pool
         for c in self.children:
             method = c.kind
             if c.kind == FLEX:

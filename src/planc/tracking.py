@@ -57,7 +57,7 @@ def read_actuals(path: Path, result: Compilation) -> tuple[dict[str, Fraction], 
     diags: list[Diagnostic] = []
     table = read_csv(decl, path, diags)
     # The CSV's problems belong to the CSV file, not to a place in a plan.
-    diags = [attrs.evolve(d, span=None, path=shown) for d in diags]
+    diags = [attrs.evolve(d, span=None, path=shown, help=None if d.code == "E015" else d.help) for d in diags]
     if table is None:
         return {}, diags
     if table.dims:

@@ -21,10 +21,15 @@ plan "</title><script>alert('t')</script> & \"Co\"" {
   description: "a & b <b>bold</b> ]]> <!-- -->"
   version: "'; DROP TABLE --"
 }
-table weights { "<script>alert('x')</script>" = 2; "a&b" = 1; "|pipe|" = 1; "=cmd|' /C calc'!A0" = 1 }
+table weights { "<script>alert('x')</script>" = 2; k1 = 2; k2 = 1; k3 = 1; k4 = 1 }
 table history { "<script>alert('x')</script>" = 1M }
 target year = 10M "<script>alert('label')</script>" [owner: "\"><svg onload=alert(2)>", status: disputed, note: "x <i>y</i> & z | w `code` *em* $math$ @team"]
-split year by kind using weight(weights)
+split year by kind using weight(weights) {
+  k1 "<script>alert('x')</script>"
+  k2 "a&b"
+  k3 "|pipe|"
+  k4 "=cmd|' /C calc'!A0"  [owner: "=cmd|' /C calc'!A0"]
+}
 split year by quarter { Q1 = 25% "Q1 \" onmouseover=\"alert(3)"; Q2 = 25% [owner: "<script>alert('x')</script>"]; Q3 = 25%; Q4 = rest [note: "</td></tr></table><h1>x</h1>"] }
 '''
 HOSTILE_TEXTS = [
@@ -94,10 +99,10 @@ def test_json_and_csv_keep_the_text_exactly(outputs):
     doc = json.loads(outputs["en"]["evil.json"])
     assert doc["plan"] == "</title><script>alert('t')</script> & \"Co\""
     assert doc["details"]["year"]["owner"] == "\"><svg onload=alert(2)>"
-    assert f"year.{SCRIPT}" in doc["targets"]
+    assert doc["details"]["year.k1"]["label"] == SCRIPT
     rows = list(csv.DictReader(io.StringIO(outputs["en"]["evil.csv"].lstrip("\ufeff"))))
     by_path = {r["path"]: r for r in rows}
     assert by_path["year"]["note"] == "x <i>y</i> & z | w `code` *em* $math$ @team"
-    # a key that looks like a spreadsheet formula is kept from running in Excel
-    formula = [r for r in rows if "calc" in r["path"]][0]
-    assert formula["name"].startswith("'=")
+    # text that looks like a spreadsheet formula is kept from running in Excel
+    formula = by_path["year.k4"]
+    assert formula["label"].startswith("'=") and formula["owner"].startswith("'=")

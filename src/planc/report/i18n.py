@@ -67,6 +67,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "owner_total": ("{n} target{s}, {amount} in total", "共 {n} 项目标，合计 {amount}"),
     "owner_count": ("{n} target{s}", "共 {n} 项目标"),
     "targets_in_splits": ("{n} in {k} split{s}", "{n} 个目标，{k} 项分解"),
+    "n_crosses": ("{n} cross table{s}", "{n} 个交叉矩阵"),
     "share_of": ("{pct} of {parent}", "占 {parent} 的 {pct}"),
     "acceptance": ("Accepted by", "确认人"),
     "date": ("Date", "日期"),
