@@ -224,3 +224,14 @@ def test_fmt_stdin_real_entry_point(tmp_path):
     assert proc.returncode == 0
     proc = run_planc("fmt", "-", input="target = 1\n", cwd=tmp_path)
     assert proc.returncode == 1 and proc.stdout == "target = 1\n" and "E001" in proc.stderr
+
+
+def test_wrapped_lists_are_joined_and_their_comments_kept():
+    text = ('target year = 100M  [owner: "Wang",\n                     status: agreed]  # root\n'
+            'split year by region {\n  east = 60%  [owner: "Li",   # who\n               status: agreed]\n'
+            "  west = max(10M,\n             20M)\n  south = rest\n}\n")
+    out = fmt(text)
+    assert out == ('target year = 100M  [owner: "Wang", status: agreed]  # root\n\nsplit year by region {\n'
+                   '  # who\n  east  = 60%  [owner: "Li", status: agreed]\n  west  = max(10M, 20M)\n'
+                   "  south = rest\n}\n")
+    assert fmt(out) == out
