@@ -128,6 +128,11 @@ def _layout(draw, stmts: list[list[str]]) -> str:
             if draw(st.integers(0, 4)) == 0:
                 lines.append(indent + draw(COMMENT))
             line = indent + _respace(draw, item)
+            if "[" in line and "," in line.split("[", 1)[1] and draw(st.booleans()):
+                head, attrs_ = line.split("[", 1)  # wrap the attribute list (allowed since the grammar change)
+                first, rest = attrs_.split(",", 1)
+                wrap_comment = (" " + draw(COMMENT)) if draw(st.booleans()) else ""
+                line = f"{head}[{first},{wrap_comment}\n{indent}    {rest.strip()}"
             if draw(st.integers(0, 3)) == 0:
                 line += _space(draw) + draw(COMMENT)
             if draw(st.integers(0, 5)) == 0:
