@@ -229,11 +229,13 @@ class _Builder:
 
     header_entry = attribute = _setting
 
+    # Labels, attribute lists and blocks carry their span so the statement
+    # around them ends at their closing quote, `]` or `}`.
     def attributes(self, meta, children):
-        return tuple(children)
+        return ("attrs", tuple(children), self._span(meta))
 
     def label(self, meta, children):
-        return self._string(children[0])
+        return ("label", self._string(children[0]), self._span(meta))
 
     # ---- statements ---------------------------------------------------------
     def start(self, meta, children):
@@ -280,9 +282,9 @@ class _Builder:
 
     def target_stmt(self, meta, children):
         name, value, *rest = children
-        label = next((r for r in rest if isinstance(r, str)), None)
-        attrs_ = next((r for r in rest if isinstance(r, tuple)), ())
-        return ast.Target(str(name), value, label, attrs_, self._span(meta), self._tok(name))
+        parts = {r[0]: r[1] for r in rest}
+        return ast.Target(str(name), value, parts.get("label"), parts.get("attrs", ()), self._span(meta),
+                          self._tok(name))
 
     def min_cap(self, meta, children):
         return ("min", children[0], self._span(meta))
@@ -296,15 +298,15 @@ class _Builder:
         caps: dict[str, object] = {}
         attributes: tuple = ()
         for part in rest:
-            if isinstance(part, str):
-                label = part
-            elif isinstance(part, tuple) and part and part[0] in ("min", "max") and len(part) == 3 \
-                    and isinstance(part[2], Span):
-                if part[0] in caps:
-                    raise _PlanError(error("E002", f"`{part[0]}` given twice for `{name}`", part[2]))
-                caps[part[0]] = part[1]
-            elif isinstance(part, tuple):
-                attributes = part
+            kind = part[0] if isinstance(part, tuple) else None
+            if kind == "label":
+                label = part[1]
+            elif kind in ("min", "max"):
+                if kind in caps:
+                    raise _PlanError(error("E002", f"`{kind}` given twice for `{name}`", part[2]))
+                caps[kind] = part[1]
+            elif kind == "attrs":
+                attributes = part[1]
             else:
                 alloc = part
         return ast.Child(str(name), alloc, caps.get("min"), caps.get("max"), label, attributes,
@@ -318,11 +320,11 @@ class _Builder:
         return ("overassign", ast.Percent(self._number(token) / 100, str(token), self._tok(token)))
 
     def split_block(self, meta, children):
-        return ("block", tuple(children))
+        return ("block", tuple(children), self._span(meta))
 
     def split_stmt(self, meta, children):
         parent, dimension, *rest = children
-        parts = dict(rest)
+        parts = {r[0]: r[1] for r in rest}
         return ast.Split(parent, str(dimension), parts.get("using"), parts.get("overassign"),
                          parts.get("block", ()), "block" in parts, self._span(meta),
                          self._tok(dimension))
@@ -337,7 +339,7 @@ class _Builder:
 
     def assert_stmt(self, meta, children):
         left, op, right, *rest = children
-        return ast.Assert(left, str(op), right, rest[0] if rest else None, self._span(meta))
+        return ast.Assert(left, str(op), right, rest[0][1] if rest else None, self._span(meta))
 
 
 def _grammar_cache() -> str | bool:
