@@ -66,6 +66,7 @@ CASES = [
      "cannot fit"),
     ("E036", "target y = 10\nsplit y by r { a = 5; b = 5 }\nsplit y by c { x = 5; z = 5 }\n"
              "table s { a = 1 }\ncross r by c seed s\n", {}, 5, 19, "1-D table"),
+    ("E090", "target y = 1\n", {"planc.toml": "[rules\n"}, 1, 7, "not valid TOML"),
     ("W001", HEAD + "target year = 120_000_500\n", {}, 5, 15, "not a multiple"),
     ("W002", "target y = 1 [colour: \"red\"]\n", {}, 1, 15, "unknown attribute"),
     ("W003", 'plan "x" { colour: red }\n', {}, 1, 12, "unknown header key"),
@@ -79,7 +80,8 @@ def test_code_at_exact_position(plan, code, text, files, line, column, words):
     hits = [d for d in result.diagnostics if d.code == code]
     assert hits, f"expected {code}, got {[(d.code, d.message) for d in result.diagnostics]}"
     d = hits[0]
-    assert (d.file, d.line, d.column) == ("main.plan", line, column), (d.line, d.column, d.message)
+    expected_file = "planc.toml" if code == "E090" else "main.plan"  # a configuration problem is in its file
+    assert d.file.endswith(expected_file) and (d.line, d.column) == (line, column), (d.file, d.line, d.column)
     assert words in d.message
     assert d.severity == ("warning" if code.startswith("W") else "error")
 
@@ -87,7 +89,20 @@ def test_code_at_exact_position(plan, code, text, files, line, column, words):
 def test_every_documented_code_is_tested():
     doc = (Path(__file__).resolve().parent.parent / "docs" / "errors.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^## ([EW]\d{3})\b", doc, flags=re.M))
-    tested = {c[0] for c in CASES}
+    tested = {c[0] for c in CASES} | {"E099"}  # E099: test_fmt_refuses_to_write_what_it_cannot_verify
     assert documented, "docs/errors.md lists no codes"
     assert documented - tested == set(), "documented but never triggered"
     assert tested - documented == set(), "triggered but not documented"
+
+
+def test_fmt_refuses_to_write_what_it_cannot_verify(tmp_path, monkeypatch, capsys):
+    """E099: the formatter re-parses its own output; a mismatch leaves the file alone."""
+    from planc import fmt
+
+    path = tmp_path / "p.plan"
+    original = "target y = 100\nsplit y by q { a = 40%; b = rest }\n"
+    path.write_text(original, encoding="utf-8")
+    monkeypatch.setattr(fmt, "layout", lambda source, module: "target y = 100\n")  # drops a statement
+    assert fmt.run([str(path)]) == 1
+    assert "error[E099]" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == original

@@ -7,13 +7,11 @@ configuration (disable, severity) and suppression comments apply to them.
 
 from __future__ import annotations
 
-import inspect
+from planc.rules.rule import Rule, cleandoc
 
 
 def _builtin(code: str, name: str, doc: str):
-    from planc.rules.rule import Rule
-
-    return Rule(code, name, "warning", inspect.cleandoc(doc))
+    return Rule(code, name, "warning", cleandoc(doc))
 
 
 NOT_MULTIPLE_OF_ROUND = _builtin("W001", "not-multiple-of-round", """
