@@ -399,28 +399,10 @@ _BOM = b"\xef\xbb\xbf"
 
 
 def write_atomic(path: Path, text: str, bom: bool = False) -> None:
-    """Write beside the file, then rename over it: never a half-written plan."""
-    import tempfile
+    """Never a half-written plan (see planc.files)."""
+    from planc.files import write_atomic as write
 
-    real = Path(os.path.realpath(path))
-    data = (_BOM if bom else b"") + text.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.chmod(tmp, os.stat(real).st_mode & 0o7777)
-        except OSError:
-            pass
-        os.replace(tmp, real)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write(path, (_BOM if bom else b"") + text.encode("utf-8"))
 
 
 def run(paths: list[str], check: bool = False, diff: bool = False) -> int:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
+
+from planc.files import write_atomic
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("html", "md", "json", "csv")
@@ -78,7 +79,7 @@ def run(args, environ=None) -> int:
             owner_dirs.append(out_dir / f"{Path(plan).stem}.owners")
     try:
         for path, data in files.items():
-            atomic_write(path, data)
+            write_atomic(path, data)
         for folder in owner_dirs:
             remove_stale_sheets(folder, {p for p in files if p.parent == folder})
     except OSError as exc:
@@ -110,31 +111,6 @@ def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Pa
     if "csv" in formats:
         out[out_dir / f"{stem}.csv"] = data.to_csv(report).encode("utf-8")
     return out
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def remove_stale_sheets(folder: Path, keep: set[Path]) -> None:
