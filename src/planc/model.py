@@ -17,7 +17,7 @@ from planc import ast
 from planc.source import Span
 
 
-@attrs.define(eq=False)
+@attrs.define(eq=False, repr=False)  # a short repr: nodes link up and down the tree
 class TargetNode:
     name: str
     path: str  # canonical path, e.g. year.east.Q1
@@ -27,6 +27,9 @@ class TargetNode:
     splits: list["SplitNode"] = attrs.Factory(list)
     aliases: list[str] = attrs.Factory(list)  # other paths that reach it (cross cells)
     cells: list["TargetNode"] = attrs.Factory(list)  # cross cells in this node's row
+
+    def __repr__(self) -> str:
+        return f"TargetNode({self.path!r})"
 
     @property
     def depth(self) -> int:
@@ -49,7 +52,7 @@ class TargetNode:
         return isinstance(self.decl, ast.Target) and isinstance(self.decl.value, ast.SumMarker)
 
 
-@attrs.define(eq=False)
+@attrs.define(eq=False, repr=False)
 class SplitNode:
     decl: ast.Split
     parent: TargetNode
@@ -67,8 +70,11 @@ class SplitNode:
     def describe(self) -> str:
         return f"split of {self.parent.name} by {self.dimension}"
 
+    def __repr__(self) -> str:
+        return f"SplitNode({self.parent.path!r} by {self.dimension!r})"
 
-@attrs.define(eq=False)
+
+@attrs.define(eq=False, repr=False)
 class CrossNode:
     decl: ast.Cross
     parent: TargetNode
@@ -79,6 +85,9 @@ class CrossNode:
 
     def describe(self) -> str:
         return f"cross of {self.rows.dimension} by {self.cols.dimension}"
+
+    def __repr__(self) -> str:
+        return f"CrossNode({self.parent.path!r}: {self.describe()})"
 
 
 @attrs.frozen
@@ -105,7 +114,7 @@ class Header:
     span: Span | None = None
 
 
-@attrs.define(eq=False)
+@attrs.define(eq=False, repr=False)
 class Model:
     header: Header
     roots: list[TargetNode]

@@ -1,7 +1,7 @@
 """Text -> AST, through a content-addressed cache.
 
 Parsing is the most expensive step of `planc check` (Lark is pure Python),
-so a parsed module is kept in the user's cache, keyed by a hash of the
+so a parsed module is kept in the user's cache, keyed by a BLAKE2 hash of the
 planc version, the grammar, the file's name and its text — the way Python
 keeps `.pyc` files. A hit needs neither Lark nor the grammar; a miss parses
 with `planc.builder` and stores the result. Only clean parses are cached.
@@ -10,9 +10,14 @@ Set PLANC_NO_CACHE=1 to switch the cache off, PLANC_CACHE_DIR to move it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
+from pathlib import Path
+
+try:  # the builtin module: `hashlib` loads OpenSSL, which costs start-up time
+    from _blake2 import blake2b as _digest
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b as _digest
 
 from planc import __version__, ast
 from planc.diagnostics import Diagnostic
@@ -28,9 +33,15 @@ _GRAMMAR_DIGEST: bytes | None = None
 def _key(source: Source) -> str:
     global _GRAMMAR_DIGEST
     if _GRAMMAR_DIGEST is None:
-        grammar = (resource_dir("grammar") / "planc.lark").read_bytes()
-        _GRAMMAR_DIGEST = hashlib.sha256(grammar).digest()
-    h = hashlib.sha256(_GRAMMAR_DIGEST)
+        # Whatever shapes the tree is part of the key: the grammar and the
+        # modules that build and define it (a changed checkout must not load
+        # trees built by older code under the same version number).
+        here = Path(__file__).resolve().parent
+        h = _digest((resource_dir("grammar") / "planc.lark").read_bytes())
+        for module in ("builder.py", "ast.py", "source.py"):
+            h.update((here / module).read_bytes())
+        _GRAMMAR_DIGEST = h.digest()
+    h = _digest(_GRAMMAR_DIGEST)
     h.update(f"\0{__version__}\0{source.path}\0".encode())
     h.update(source.text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
