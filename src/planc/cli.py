@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--actuals", required=True, metavar="FILE.csv", help="CSV with a header and rows `target,value`")
     p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: today)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+
+    sub.add_parser("lsp", help="run the language server on stdin/stdout (for editors)",
+                   description="A Language Server for .plan files over stdio: diagnostics, hover, "
+                               "go to definition, document symbols, formatting. See docs/lsp.md.")
     return parser
 
 
@@ -79,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         handler = {"check": cmd_check, "eval": cmd_eval, "build": cmd_build, "diff": cmd_diff,
-                   "track": cmd_track, "fmt": cmd_fmt}[args.command]
+                   "track": cmd_track, "fmt": cmd_fmt, "lsp": cmd_lsp}[args.command]
         return handler(args)
     except KeyboardInterrupt:
         return 130
@@ -281,6 +285,12 @@ def cmd_track(args) -> int:
     else:
         print(tracking.render_text(rows, as_of))
     return EXIT_ERRORS if any(d.is_error for d in diags) else EXIT_OK
+
+
+def cmd_lsp(args) -> int:
+    from planc.lsp import serve
+
+    return serve()
 
 
 def cmd_build(args) -> int:
