@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction as F
 
 from hypothesis import given, settings
@@ -84,3 +85,38 @@ def test_water_fill_sums_respects_caps_or_says_why(problem):
             if s > 0 and v != (lo or 0) and v != hi]
     levels = {v / s for v, s in free}
     assert len(levels) <= 1
+
+
+@st.composite
+def bounded_quotas(draw):
+    """Quotas summing to a whole number of units, each with optional bounds around it."""
+    unit = draw(units)
+    n = draw(st.integers(min_value=1, max_value=8))
+    quotas = [draw(st.fractions(min_value=0, max_value=1000, max_denominator=7)) * unit for _ in range(n)]
+    k = math.ceil(sum(quotas) / unit)
+    quotas[-1] += k * unit - sum(quotas)  # the total is a whole number of units
+    lows = [draw(st.one_of(st.none(), st.fractions(min_value=0, max_value=1, max_denominator=5).map(
+        lambda f, q=q: q * f))) for q in quotas]
+    highs = [draw(st.one_of(st.none(), st.fractions(min_value=1, max_value=2, max_denominator=5).map(
+        lambda f, q=q: q * f))) for q in quotas]
+    return k * unit, quotas, unit, lows, highs
+
+
+@settings(max_examples=300)
+@given(bounded_quotas())
+def test_largest_remainder_keeps_caps_whenever_some_rounding_can(case):
+    total, quotas, unit, lows, highs = case
+    out = largest_remainder(total, quotas, unit, lows, highs)
+    assert sum(out) == total
+    assert all(abs(o - q) < unit for o, q in zip(out, quotas))
+    # Each child may take its floor or its ceiling: caps can be kept iff the
+    # children forced up are few enough and the children free to go up many enough.
+    floors = [math.floor(q / unit) * unit for q in quotas]
+    k = (total - sum(floors)) / unit
+    can_up = [q != f and (hi is None or f + unit <= hi) for q, f, hi in zip(quotas, floors, highs)]
+    must_up = [lo is not None and f < lo for f, lo in zip(floors, lows)]
+    feasible = all(c for c, m in zip(can_up, must_up) if m) and sum(must_up) <= k <= sum(can_up)
+    if feasible:
+        for o, lo, hi in zip(out, lows, highs):
+            assert lo is None or o >= lo
+            assert hi is None or o <= hi

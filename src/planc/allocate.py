@@ -31,20 +31,32 @@ def is_multiple(value: Fraction, unit: Fraction) -> bool:
     return (value / unit).denominator == 1
 
 
-def largest_remainder(total: Fraction, quotas: Sequence[Fraction], unit: Fraction) -> list[Fraction]:
+def largest_remainder(
+    total: Fraction,
+    quotas: Sequence[Fraction],
+    unit: Fraction,
+    lows: Sequence[Fraction | None] | None = None,
+    highs: Sequence[Fraction | None] | None = None,
+) -> list[Fraction]:
     """Hamilton apportionment of `total` in multiples of `unit`.
 
     Quotas are scaled to sum to `total` first. Each result is the quota
     floored to a multiple of `unit`, and the leftover units go one each to
     the largest remainders, ties to the earliest quota (declaration order).
-    The results sum to `total` exactly. If `total` is not a multiple of
-    `unit` (a fixed sibling off the grid took an odd part), the sub-unit
-    tail goes to the child furthest below its quota, which keeps every
-    child within one unit of its quota.
+    The results sum to `total` exactly and each is within one unit of its
+    quota. If `total` is not a multiple of `unit` (a fixed sibling off the
+    grid took an odd part), the sub-unit tail goes to the child furthest
+    below its quota.
+
+    Optional bounds (caps) steer the leftover units: a child whose floor is
+    below its low gets a unit first, a child a unit would lift above its
+    high gets one only when no other child can take it.
     """
     n = len(quotas)
     if n == 0:
         return []
+    lows = lows or [None] * n
+    highs = highs or [None] * n
     quota_sum = sum(quotas, Fraction(0))
     if quota_sum == 0:
         # Nothing to go by: share equally, in declaration order.
@@ -54,13 +66,21 @@ def largest_remainder(total: Fraction, quotas: Sequence[Fraction], unit: Fractio
     floors = [math.floor(q / unit) * unit for q in scaled]
     remainders = [q - f for q, f in zip(scaled, floors)]
     whole_units = math.floor((total - sum(floors, Fraction(0))) / unit)
-    order = sorted(range(n), key=lambda i: (-remainders[i], i))
+
+    def rank(i: int) -> tuple:
+        must = lows[i] is not None and floors[i] < lows[i]
+        barred = highs[i] is not None and floors[i] + unit > highs[i]
+        # Only children with a remainder are ever bumped: that keeps each
+        # within one unit of its quota (there are always enough of them).
+        return (remainders[i] == 0, not must, barred, -remainders[i], i)
+
     result = list(floors)
-    for k in range(whole_units):
-        result[order[k % n]] += unit
+    for i in sorted(range(n), key=rank)[:whole_units]:
+        result[i] += unit
     tail = total - sum(result, Fraction(0))
     if tail:
-        lowest = min(range(n), key=lambda i: (result[i] - scaled[i], i))
+        fits = [i for i in range(n) if highs[i] is None or result[i] + tail <= highs[i]] or list(range(n))
+        lowest = min(fits, key=lambda i: (result[i] - scaled[i], i))
         result[lowest] += tail
     return result
 

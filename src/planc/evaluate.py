@@ -227,7 +227,9 @@ class Evaluator:
         if amount is None:
             return
         self.check_multiple(amount, decl.value)
-        self.set_value(node, amount, Derivation("root", amount, " ".join(decl.value.span.text.split())))
+        from planc.splitting import one_line
+
+        self.set_value(node, amount, Derivation("root", amount, one_line(decl.value.span.text)))
 
     def check_multiple(self, amount: Fraction, expr) -> None:
         if (amount / self.unit).denominator != 1:

@@ -4,6 +4,7 @@ language.md §4.6–9, then apportionment from the rounded parent (§4.5)."""
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,8 @@ class _Child:
     exact: Fraction | None = None
     detail: str = ""
     capped: str | None = None
+    low: Fraction | None = None  # caps of a flexible child, to steer rounding
+    high: Fraction | None = None
 
 
 def evaluate_split(ev: "Evaluator", split: SplitNode) -> None:
@@ -113,7 +116,7 @@ class _SplitRun:
                 c.detail = f"{c.alloc.text} of {self.split.parent.name}"
             else:
                 c.exact = self.ev.expr(c.alloc, sibling_lookup)
-                c.detail = " ".join(c.alloc.span.text.split())  # as written, on one line
+                c.detail = one_line(c.alloc.span.text)
             active.discard(id(c.node))
             return c.exact
 
@@ -278,7 +281,7 @@ class _SplitRun:
                       help=f"{format_amount(left)} is left for the flexible children; loosen a `min` or `max`")
             return False
         for c, share, low, high in zip(flex, shares, lows, highs):
-            c.exact = share
+            c.exact, c.low, c.high = share, low, high
             if high is not None and share == high and high < left:
                 c.capped = "max"
             elif low is not None and share == low and low > 0:
@@ -319,31 +322,30 @@ class _SplitRun:
     # ---- rounding ----------------------------------------------------------------------------
     def finish(self, parent: Fraction, total: Fraction) -> None:
         """Fixed children stay as written; the others share what is left of the
-        total, in whole units by largest remainder. The total itself is never
-        changed, so the children always add up to it exactly."""
+        total, in whole units by largest remainder, steered by their caps. The
+        total itself is never changed, so the children always add up to it."""
         unit = self.ev.unit
         fixed = [c for c in self.children if c.kind == FIXED]
         for c in fixed:
             if not is_multiple(c.exact, unit):  # type: ignore[arg-type]
                 self.ev.check_multiple(c.exact, c.alloc)  # type: ignore[arg-type]
         final = {id(c): c.exact for c in fixed}
-        # A child held at a cap that is off the grid is rounded towards the
-        # inside of its cap, and takes no part in the apportionment.
-        for c in self.children:
-            if c.capped and not is_multiple(c.exact, unit):  # type: ignore[arg-type]
-                step = c.exact / unit  # type: ignore[operator]
-                final[id(c)] = (math.floor(step) if c.capped == "max" else math.ceil(step)) * unit
-        moving = [c for c in self.children if id(c) not in final]
+        moving = [c for c in self.children if c.kind != FIXED]
         pool = total - sum(final.values(), Fraction(0))  # type: ignore[arg-type]
-        if moving:
-            final.update(zip(map(id, moving), largest_remainder(pool, [c.exact for c in moving], unit)))
-        elif pool:  # only capped children: the last one takes the odd part
-            final[id(self.children[-1])] += pool
+        amounts = largest_remainder(pool, [c.exact for c in moving], unit,  # type: ignore[misc]
+                                    [c.low for c in moving], [c.high for c in moving])
+        final.update(zip(map(id, moving), amounts))
         for c in self.children:
             method = c.kind
             if c.kind == FLEX:
                 method = "even" if isinstance(c.alloc, ast.Even) else "weight"
             self.ev.set_value(c.node, final[id(c)], _derive(method, c.exact, c.detail, c.capped))  # type: ignore[arg-type]
+
+
+def one_line(text: str) -> str:
+    """An expression as written, on one line, without comments."""
+    text = " ".join(re.sub(r"#[^\n]*", "", text).split())
+    return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", text))
 
 
 def _derive(method: str, exact: Fraction, detail: str, capped: str | None = None):
