@@ -135,3 +135,8 @@ def test_table_keys_that_are_not_names_cannot_become_children(plan):
     result = plan('table t { "a b" = 1; c = 2 }\ntarget y = 10\nsplit y by k using weight(t)\n')
     (d,) = errors(result)
     assert d.code == "E026" and "`a b` cannot name a target" in d.message
+
+
+def test_csv_numbers_follow_the_plan_number_forms(plan):
+    result = plan('data d = csv("d.csv")\n', {"d.csv": "name,value\na,\"1,5\"\nb,1k%\nc,1e3\n"})
+    assert [d.code for d in errors(result)] == ["E018", "E018", "E018"]

@@ -17,6 +17,10 @@ import attrs
 
 from planc.source import Source, Span
 
+KEYWORDS = frozenset(
+    "plan target split by using rest even weight of table data assert cross seed import min max "
+    "overassign sum csv".split())
+
 _node = attrs.frozen(eq=False, repr=False)
 
 

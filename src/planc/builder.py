@@ -18,6 +18,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from planc import ast
+from planc.ast import KEYWORDS
 from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error
 from planc.resources import cache_dir, resource_dir
@@ -34,9 +35,6 @@ class _PlanError(Exception):
         self.diagnostic = diagnostic
 
 
-KEYWORDS = frozenset(
-    "plan target split by using rest even weight of table data assert cross seed import min max "
-    "overassign sum csv".split())
 
 # Tokens the builder sees; keywords, punctuation and separators only give positions.
 _NAMED_TOKENS = frozenset({"NAME", "NUMBER", "PERCENT", "STRING", "DATE", "CURRENCY", "COMPARE"})

@@ -122,11 +122,19 @@ def _config_in(folder: Path) -> Config | None:
     return None
 
 
+def _shown(path: Path) -> str:
+    """Relative to the working directory when below it, like the plans on the command line."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
 def load(path: Path, text: str | None = None) -> Config:
     """Read one configuration file (planc.toml, or pyproject.toml's [tool.planc])."""
     import tomllib
 
-    shown = str(path)
+    shown = _shown(path)
     if text is None:
         try:
             text = path.read_text(encoding="utf-8")

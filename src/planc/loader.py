@@ -187,7 +187,7 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
     (_, header), body = rows[0], rows[1:]
     width = len(decl.dims) + 1 if decl.dims else len(header)
     if width not in (2, 3) or len(header) != width:
-        expected = width if width in (2, 3) else 2
+        expected = {2: "2 (name,value)", 3: "3 (row,column,value)"}.get(width, "2 (name,value) or 3 (row,column,value)")
         diagnostics.append(error(
             "E017", f"`{decl.path}` has {len(header)} columns in its header; expected {expected}", span,
             help="1-D data is `name,value`; 2-D data (`data T by A, B`) is `row,column,value`"))
@@ -224,7 +224,10 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
     return DataTable(decl, values, dims)
 
 
-_CSV_NUMBER = re.compile(r"[+-]?\d[\d_]*(\.\d+)?(k|M|B|万|亿)?%?")
+# The plan's own number forms: a scaled amount (`2k`, `1.5亿`) or a percentage, not both.
+_CSV_NUMBER = re.compile(r"[+-]?\d[\d_]*(\.\d+)?((k|M|B|万|亿)|%)?")
+# Thousands separators only where they group thousands: `1,000`, not `1,5` (a decimal comma).
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?((k|M|B|万|亿)|%)?")
 
 
 def _looks_numeric(cell: str) -> bool:
@@ -234,7 +237,11 @@ def _looks_numeric(cell: str) -> bool:
 def _csv_number(raw: str) -> Fraction | None:
     if raw.isascii() and raw.isdigit() and len(raw) < 19:  # the common case, without the general parser
         return Fraction(int(raw))
-    text = raw.replace(",", "").replace(" ", "")
+    text = raw.replace(" ", "")
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            return None
+        text = text.replace(",", "")
     if not _CSV_NUMBER.fullmatch(text):  # the plan's own number forms, nothing more
         return None
     sign = -1 if text.startswith("-") else 1

@@ -273,7 +273,7 @@ class _Resolver:
                 "E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children", decl.span,
                 help="list the children in `{ … }`, or use `weight(TABLE)` to take them from a table's keys"))
             return decl
-        bad = [key for key in table.values if not key.isidentifier()]
+        bad = [key for key in table.values if not key.isidentifier() or key in ast.KEYWORDS]
         if bad:
             self.diags.append(error(
                 "E026", f"table `{table.name}` key `{bad[0]}` cannot name a target", decl.span,

@@ -188,3 +188,9 @@ def test_warnings_are_printed_and_reported(tmp_path, write_plan):
     md = (tmp_path / "o" / "warn.md").read_text(encoding="utf-8")
     assert "- `warn.plan:2:24` W001: 333.333333 is not a multiple of the rounding unit 1" in md
     assert "W001</span> 333.333333 is not a multiple" in (tmp_path / "o" / "warn.html").read_text(encoding="utf-8")
+
+
+def test_a_bad_source_date_epoch_is_a_usage_error(tmp_path):
+    code, _, err = run_build([EXAMPLE], tmp_path, "md", environ={"SOURCE_DATE_EPOCH": "abc"})
+    assert code == 2 and "SOURCE_DATE_EPOCH" in err and "Traceback" not in err
+    assert not list(tmp_path.iterdir())

@@ -45,6 +45,9 @@ def run(args, environ=None) -> int:
     formats = parse_formats(args.format)
     if formats is None:
         return _usage(f"unknown format in `{args.format}`; choose from {', '.join(FORMATS)}")
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not (epoch.isascii() and epoch.isdigit() and len(epoch) <= 11):
+        return _usage(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, not `{epoch}`")
     stems: dict[str, str] = {}
     for plan in args.plans:
         stem = Path(plan).stem

@@ -40,8 +40,10 @@ max-growth = "40%"                    # percentages as "40%" strings, or ratios 
 ```
 
 Only warnings are configurable: errors cannot be disabled or downgraded. A
-broken configuration is reported as `E090` at the configuration file, the
-plan is checked with the defaults, and `planc check` exits 2.
+broken configuration is reported as `E090` at the configuration file and
+`planc check` exits 2 (a configuration found next to the plan: the plan is
+still checked, with the defaults; one given with `--config`: nothing else is
+checked).
 
 ## Suppression comments
 
