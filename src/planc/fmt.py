@@ -283,6 +283,11 @@ def _attach(els: list[_El], comments: list[Comment], blank: list[bool]) -> list[
             if not c.own_line and owner is not None and owner.trailing is None:
                 owner.trailing = c.text
                 continue
+            inside = [e for e in els if e.first < c.line <= e.last]
+            if owner is None and inside:
+                # Within a statement that `fmt` joins onto one line: keep it just above.
+                inside[-1].leading.append((False, c.text))
+                continue
             pending.append((gap(c.line), c.text))
             previous_line = c.line
         else:

@@ -235,3 +235,10 @@ def test_wrapped_lists_are_joined_and_their_comments_kept():
                    '  # who\n  east  = 60%  [owner: "Li", status: agreed]\n  west  = max(10M, 20M)\n'
                    "  south = rest\n}\n")
     assert fmt(out) == out
+
+
+def test_comments_inside_a_joined_statement_move_above_it():
+    out, diags = format_text("target x = max(\n  1,  # one\n  2  # two\n)  # end\n")
+    assert not diags
+    assert out == "# one\n# two\ntarget x = max(1, 2)  # end\n"
+    assert format_text(out)[0] == out
