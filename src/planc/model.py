@@ -141,12 +141,9 @@ class Model:
 def suffix_matches(paths, parts: tuple[str, ...]) -> list:
     """Language.md §4.3(b): (path, node) pairs whose path ends with `parts`,
     component by component; only the shallowest of them."""
-    found = []
-    n = len(parts)
-    for path, node in paths:
-        components = path.split(".")
-        if len(components) >= n and tuple(components[-n:]) == parts:
-            found.append((len(components), node))
+    dotted = ".".join(parts)
+    tail = "." + dotted
+    found = [(path.count("."), node) for path, node in paths if path == dotted or path.endswith(tail)]
     if not found:
         return []
     best = min(depth for depth, _ in found)

@@ -98,12 +98,17 @@ class Context:
         return out
 
 
-def _pairs(model: Model) -> dict[str, list]:
-    """(path, node) for every path and alias, by last component."""
-    out: dict[str, list] = {}
+def _pairs(model: Model) -> dict[tuple[str, ...], list]:
+    """(path, node) for every path and alias, by its last component and by
+    its last two (a 2-D key such as `east, Q1` then looks at a few cells,
+    not at every cell of a large cross)."""
+    out: dict[tuple[str, ...], list] = {}
     for n in model.targets.values():
         for path in (n.path, *n.aliases):
-            out.setdefault(path.rsplit(".", 1)[-1], []).append((path, n))
+            parts = path.split(".")
+            out.setdefault((parts[-1],), []).append((path, n))
+            if len(parts) > 1:
+                out.setdefault((parts[-2], parts[-1]), []).append((path, n))
     return out
 
 
@@ -111,7 +116,7 @@ def find_target(model: Model, parts: tuple[str, ...], pairs: dict | None = None)
     """A table key to a target by the reference rule of language.md §4.3(b):
     the shallowest target whose path ends with the key; None if none or a tie."""
     pairs = _pairs(model) if pairs is None else pairs
-    found = suffix_matches(pairs.get(parts[-1], ()), parts)
+    found = suffix_matches(pairs.get(tuple(parts[-2:]), ()), parts)
     return found[0] if len(found) == 1 else None
 
 
