@@ -15,13 +15,14 @@ import os
 from fractions import Fraction
 
 from lark import Lark, Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedEOF, UnexpectedInput
 
 from planc import ast
 from planc.ast import KEYWORDS
 from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error
 from planc.resources import cache_dir, resource_dir
+from planc.syntax_errors import blank_region, syntax_diagnostic
 from planc.source import Source, Span
 
 MAX_NESTING = 256  # deeper expressions are surely generated or broken
@@ -389,97 +390,6 @@ def parser() -> tuple[Lark, _Builder]:
     return _PARSER, _BUILDER
 
 
-# ---- syntax errors --------------------------------------------------------------
-
-_WORDS = {
-    "NAME": "a name", "NUMBER": "a number", "PERCENT": "a percentage", "STRING": "a string",
-    "DATE": "a date", "CURRENCY": "a currency code", "COMPARE": "a comparison (<, <=, ==, …)",
-    "_SEP": "a new line or `;`", "$END": "end of file",
-}
-
-
-def _expected_words(lark: Lark, expected: set[str]) -> str:
-    words = set()
-    for name in expected:
-        if name in _WORDS:
-            words.add(_WORDS[name])
-            continue
-        try:
-            pattern = lark.get_terminal(name).pattern
-        except KeyError:
-            words.add(name.lower())
-            continue
-        words.add(f"`{pattern.value}`" if pattern.type == "str" else name.lower())
-    ordered = sorted(words, key=lambda w: (not w.startswith("`"), w))
-    if len(ordered) > 8:
-        ordered = ordered[:8] + ["…"]
-    return ", ".join(ordered[:-1]) + (" or " if len(ordered) > 1 else "") + ordered[-1]
-
-
-def _describe(token: Token) -> str:
-    if token.type == "$END":
-        return "end of file"
-    if token.type == "_SEP":
-        return "end of line" if ";" not in token else "`;`"
-    if token.type in ("NAME", "NUMBER", "PERCENT", "STRING", "DATE"):
-        return f"{_WORDS[token.type].split(' ', 1)[1]} `{token}`"
-    return f"`{token}`"
-
-
-def _syntax_diagnostic(source: Source, lark: Lark, exc: UnexpectedInput) -> Diagnostic:
-    if isinstance(exc, UnexpectedCharacters):
-        char = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else "?"
-        span = Span(source, exc.pos_in_stream, exc.pos_in_stream + 1)
-        hint = None
-        if char == "'":
-            hint = 'strings use double quotes: "like this"'
-        elif char in "，；：（）":
-            hint = "use ASCII punctuation (, ; : ( )) between items"
-        return error("E001", f"unexpected character `{char}`", span, label="not valid here", help=hint)
-    if isinstance(exc, UnexpectedToken):
-        token = exc.token
-        if token.type == "$END":
-            end = len(source.text)
-            span = Span(source, max(0, end - 1), end)
-        else:
-            start = token.start_pos if token.start_pos is not None else 0
-            # A separator token swallows blank lines; point at its first character.
-            stop = start + 1 if token.type == "_SEP" else (token.end_pos or start + 1)
-            span = Span(source, start, stop)
-        expected = _expected_words(lark, set(exc.accepts or exc.expected))
-        return error("E001", f"unexpected {_describe(token)}", span,
-                     label=f"expected {expected}", help=_hint_for(source, token))
-    assert isinstance(exc, UnexpectedEOF)
-    end = len(source.text)
-    return error("E001", "unexpected end of file", Span(source, max(0, end - 1), end),
-                 label=f"expected {_expected_words(lark, set(exc.expected))}")
-
-
-def _hint_for(source: Source, token: Token) -> str | None:
-    if token.type == "NAME" and token in ("and", "or", "if", "else", "for"):
-        return "plans have no logic operators or loops; write separate statements"
-    if token.type == "$END" and source.text.count("{") > source.text.count("}"):
-        return "a `{` block is missing its closing `}`"
-    if token.type == "NAME" and token in ("k", "M", "B", "万", "亿"):
-        return f"write the scale suffix directly after the digits, e.g. `30{token}`"
-    return None
-
-
-def _blank_region(text: str, line: int) -> str:
-    """Blank out the failing line (and the block it opens) to parse on."""
-    lines = text.split("\n")
-    index = line - 1
-    depth = 0
-    stop = index
-    for stop in range(index, len(lines)):
-        depth += lines[stop].count("{") - lines[stop].count("}")
-        if depth <= 0:
-            break
-    for i in range(index, min(stop, len(lines) - 1) + 1):
-        lines[i] = " " * len(lines[i])
-    return "\n".join(lines)
-
-
 def parse_text(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
     """Parse one file. On syntax errors, report each failing line (up to a
     limit) by blanking it and parsing on; the module is then None."""
@@ -494,14 +404,14 @@ def parse_text(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
         try:
             statements = lark.parse(text)
         except UnexpectedInput as exc:
-            diag = _syntax_diagnostic(source, lark, exc)
+            diag = syntax_diagnostic(source, lark, exc)
             diagnostics.append(diag)
             line = diag.line
             if line in blanked or len(diagnostics) >= MAX_SYNTAX_ERRORS or isinstance(exc, UnexpectedEOF) \
                     or getattr(getattr(exc, "token", None), "type", None) == "$END":
                 return None, diagnostics
             blanked.add(line)
-            text = _blank_region(text, line)
+            text = blank_region(text, line)
             continue
         except _PlanError as exc:
             return None, diagnostics + [exc.diagnostic]

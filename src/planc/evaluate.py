@@ -220,7 +220,7 @@ class Evaluator:
                                         decl.value.span, help=f"add `split {node.name} by DIMENSION {{ … }}`"))
             return  # set by its first split
         if isinstance(decl.value, ast.Percent):
-            self.diags.append(error("E031", f"a root target needs an amount, not a bare percentage",
+            self.diags.append(error("E031", "a root target needs an amount, not a bare percentage",
                                     decl.value.span, help=f"write e.g. `{decl.value.text} of OTHER_TARGET`"))
             return
         amount = self.expr(decl.value)

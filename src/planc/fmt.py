@@ -28,7 +28,6 @@ alone and the formatter reports an internal error.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import unicodedata

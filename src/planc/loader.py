@@ -19,7 +19,7 @@ from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error
 from planc.parse import parse
 from planc.resources import resource_dir
-from planc.source import Source, Span
+from planc.source import Source
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a plan or CSV bigger than this is a mistake
 MAX_IMPORT_DEPTH = 32

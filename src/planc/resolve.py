@@ -300,7 +300,7 @@ class _Resolver:
     def undefined(self, ref: ast.Ref, what: str) -> None:
         names = list(self.by_name) + list(self.targets) + list(self.tables)
         self.diags.append(error("E003", f"undefined name `{ref.dotted}`", ref.span,
-                                label=f"no target or table of this name",
+                                label="no target or table of this name",
                                 help=did_you_mean(ref.dotted, names)))
 
     # ---- references in expressions -----------------------------------------------

@@ -79,7 +79,7 @@ class _SplitRun:
                       help=f"only one child can take the rest; first was `{rests[0].decl.name}`")
         flex = [c for c in self.children if c.kind == FLEX]
         if rests and flex:
-            self.fail("E010", f"`rest` cannot share a split with `even` or `weight` children",
+            self.fail("E010", "`rest` cannot share a split with `even` or `weight` children",
                       rests[0].alloc.span, help="use `even`/`weight` for all flexible children, or one `rest`")
         if self.split.bottom_up:
             for c in self.children:

@@ -1,0 +1,102 @@
+"""Syntax errors in words: what was found, what was expected, a hint.
+
+Lark reports terminals by name; these turn them into what a plan's author
+reads (`a name`, `` `}` ``, `a new line or ;`), and blank out a failing line
+so the parser can go on and report the next one.
+"""
+
+from __future__ import annotations
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from planc.diagnostics import Diagnostic, error
+from planc.source import Source, Span
+
+_WORDS = {
+    "NAME": "a name", "NUMBER": "a number", "PERCENT": "a percentage", "STRING": "a string",
+    "DATE": "a date", "CURRENCY": "a currency code", "COMPARE": "a comparison (<, <=, ==, …)",
+    "_SEP": "a new line or `;`", "$END": "end of file",
+}
+
+
+def _expected_words(lark: Lark, expected: set[str]) -> str:
+    words = set()
+    for name in expected:
+        if name in _WORDS:
+            words.add(_WORDS[name])
+            continue
+        try:
+            pattern = lark.get_terminal(name).pattern
+        except KeyError:
+            words.add(name.lower())
+            continue
+        words.add(f"`{pattern.value}`" if pattern.type == "str" else name.lower())
+    ordered = sorted(words, key=lambda w: (not w.startswith("`"), w))
+    if len(ordered) > 8:
+        ordered = ordered[:8] + ["…"]
+    return ", ".join(ordered[:-1]) + (" or " if len(ordered) > 1 else "") + ordered[-1]
+
+
+def _describe(token: Token) -> str:
+    if token.type == "$END":
+        return "end of file"
+    if token.type == "_SEP":
+        return "end of line" if ";" not in token else "`;`"
+    if token.type in ("NAME", "NUMBER", "PERCENT", "STRING", "DATE"):
+        return f"{_WORDS[token.type].split(' ', 1)[1]} `{token}`"
+    return f"`{token}`"
+
+
+def syntax_diagnostic(source: Source, lark: Lark, exc: UnexpectedInput) -> Diagnostic:
+    if isinstance(exc, UnexpectedCharacters):
+        char = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else "?"
+        span = Span(source, exc.pos_in_stream, exc.pos_in_stream + 1)
+        hint = None
+        if char == "'":
+            hint = 'strings use double quotes: "like this"'
+        elif char in "，；：（）":
+            hint = "use ASCII punctuation (, ; : ( )) between items"
+        return error("E001", f"unexpected character `{char}`", span, label="not valid here", help=hint)
+    if isinstance(exc, UnexpectedToken):
+        token = exc.token
+        if token.type == "$END":
+            end = len(source.text)
+            span = Span(source, max(0, end - 1), end)
+        else:
+            start = token.start_pos if token.start_pos is not None else 0
+            # A separator token swallows blank lines; point at its first character.
+            stop = start + 1 if token.type == "_SEP" else (token.end_pos or start + 1)
+            span = Span(source, start, stop)
+        expected = _expected_words(lark, set(exc.accepts or exc.expected))
+        return error("E001", f"unexpected {_describe(token)}", span,
+                     label=f"expected {expected}", help=_hint_for(source, token))
+    assert isinstance(exc, UnexpectedEOF)
+    end = len(source.text)
+    return error("E001", "unexpected end of file", Span(source, max(0, end - 1), end),
+                 label=f"expected {_expected_words(lark, set(exc.expected))}")
+
+
+def _hint_for(source: Source, token: Token) -> str | None:
+    if token.type == "NAME" and token in ("and", "or", "if", "else", "for"):
+        return "plans have no logic operators or loops; write separate statements"
+    if token.type == "$END" and source.text.count("{") > source.text.count("}"):
+        return "a `{` block is missing its closing `}`"
+    if token.type == "NAME" and token in ("k", "M", "B", "万", "亿"):
+        return f"write the scale suffix directly after the digits, e.g. `30{token}`"
+    return None
+
+
+def blank_region(text: str, line: int) -> str:
+    """Blank out the failing line (and the block it opens) to parse on."""
+    lines = text.split("\n")
+    index = line - 1
+    depth = 0
+    stop = index
+    for stop in range(index, len(lines)):
+        depth += lines[stop].count("{") - lines[stop].count("}")
+        if depth <= 0:
+            break
+    for i in range(index, min(stop, len(lines) - 1) + 1):
+        lines[i] = " " * len(lines[i])
+    return "\n".join(lines)
