@@ -136,3 +136,18 @@ def test_lists_in_brackets_and_parentheses_may_wrap():
     assert [a.key for a in target.attributes] == ["owner", "status"]
     assert [a.table for a in split.method.args] == ["h", "p"]
     assert len(z.value.args) == 2
+
+
+def test_cache_falls_back_to_a_private_temporary_folder(tmp_path, monkeypatch):
+    from planc.resources import cache_dir
+
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, so no folder can be made below it")
+    monkeypatch.delenv("PLANC_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
+    folder = cache_dir()
+    assert folder is not None and folder.startswith(str(tmp_path)) and "planc-cache-" in folder
