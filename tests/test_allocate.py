@@ -8,16 +8,10 @@ from fractions import Fraction as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planc.allocate import Infeasible, largest_remainder, round_half_up, water_fill
+from planc.allocate import Infeasible, largest_remainder, water_fill
 
 units = st.sampled_from([F(1), F(10), F(1000), F(1, 100)])
 quota_lists = st.lists(st.fractions(min_value=0, max_value=10**7, max_denominator=1000), min_size=1, max_size=12)
-
-
-def test_round_half_up_goes_away_from_zero_on_halves():
-    assert round_half_up(F(1500), F(1000)) == 2000
-    assert round_half_up(F(1499), F(1000)) == 1000
-    assert round_half_up(F(-1500), F(1000)) == -2000
 
 
 def test_largest_remainder_known_answer_and_declaration_order_ties():

@@ -20,13 +20,6 @@ class Infeasible:
     reason: str
 
 
-def round_half_up(value: Fraction, unit: Fraction) -> Fraction:
-    """Nearest multiple of `unit`; halves go away from zero."""
-    q = abs(value) / unit
-    n = math.floor(q + Fraction(1, 2))
-    return (n if value >= 0 else -n) * unit
-
-
 def is_multiple(value: Fraction, unit: Fraction) -> bool:
     return (value / unit).denominator == 1
 
@@ -83,11 +76,6 @@ def largest_remainder(
         lowest = min(fits, key=lambda i: (result[i] - scaled[i], i))
         result[lowest] += tail
     return result
-
-
-def proportional(amount: Fraction, scores: Sequence[Fraction]) -> list[Fraction]:
-    total = sum(scores, Fraction(0))
-    return [amount * s / total for s in scores]
 
 
 def water_fill(
