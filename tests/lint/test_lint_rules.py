@@ -361,3 +361,19 @@ def test_rules_survive_plans_with_errors(lint):
                   "split year by region { east = 80M; west = 30M }\n"
                   "split year by quarter using even { Q1; Q2; Q3; Q4 }\n")
     assert "E005" in codes(result) and "W101" in codes(result)
+
+
+# ---- W113 ratio-as-amount -------------------------------------------------------------------------
+
+
+def test_w113_percentages_in_arithmetic_are_ratios(lint):
+    result = lint("target year = 100M\nsplit year by quarter { Q1 = 10% * 2; Q2 = 30%; Q3 = 25%; Q4 = rest }\n"
+                  "target bonus = 5% + 1%\n")
+    assert found(result, "W113") == [(2, 30), (3, 16)]
+
+
+def test_w113_not_when_the_percentage_has_a_base(lint):
+    result = lint("table history { east = 28M }\ntarget year = 100M\n"
+                  "split year by region { east = history.east * 110%; west = 20% of year; north = 30%; "
+                  "south = rest }\n")
+    assert "W113" not in codes(result)

@@ -35,6 +35,7 @@ from planc.rules import (
     missing_period,
     negative_growth,
     not_agreed,
+    ratio_as_amount,
     redundant_rest,
     shadowed_name,
     unused_table,
@@ -67,6 +68,7 @@ RULES: dict[str, Rule] = {
     "W110": Rule.of(existing_customers_only),
     "W111": Rule.of(missing_period),
     "W112": Rule.of(shadowed_name),
+    "W113": Rule.of(ratio_as_amount),
 }
 
 BY_NAME: dict[str, Rule] = {r.name: r for r in RULES.values()}
