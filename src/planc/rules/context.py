@@ -97,6 +97,13 @@ class Context:
         self.shared[("history", names)] = out
         return out
 
+    def growth(self):
+        """(table, target, last year, this year, change) where both are known and last year > 0."""
+        for table, node, before in self.history():
+            after = self.value(node)
+            if after is not None and before > 0:
+                yield table, node, before, after, after / before - 1
+
 
 def _pairs(model: Model) -> dict[tuple[str, ...], list]:
     """(path, node) for every path and alias, by its last component and by
@@ -188,8 +195,3 @@ def customer_split(split: SplitNode) -> bool:
         "new" in kinds or split.dimension.lower() in CUSTOMER_DIMENSIONS)
 
 
-def percent(ratio: Fraction) -> str:
-    pct = ratio * 100
-    if pct.denominator == 1:
-        return f"{pct.numerator}%"
-    return f"{float(pct):.1f}%"

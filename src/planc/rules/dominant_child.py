@@ -27,7 +27,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from planc.rules.context import Context, customer_split, percent
+from planc.amounts import format_percent as percent
+from planc.rules.context import Context, customer_split
 
 CODE = "W106"
 NAME = "dominant-child"

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from planc.amounts import format_amount
-from planc.rules.context import Context, percent
+from planc.amounts import format_amount, format_percent as percent
+from planc.rules.context import Context
 
 CODE = "W103"
 NAME = "negative-growth"
@@ -40,11 +40,7 @@ OPTIONS = {
 
 def check(ctx: Context):
     limit = ctx.options["min-growth"]
-    for table, node, before in ctx.history():
-        after = ctx.value(node)
-        if after is None or before <= 0:
-            continue
-        change = after / before - 1
+    for table, node, before, after, change in ctx.growth():
         if change < limit:
             yield ctx.report(
                 f"`{node.path}` is {percent(-change)} below `{table.name}` "
