@@ -96,7 +96,7 @@ def main() -> None:
         each = best(1, lambda: [check([p]) for p in paths])
 
         os.environ["PLANC_NO_CACHE"] = "1"  # in process: parse every plan with Lark
-        from planc import builder
+        from planc.syntax import builder
         from planc.pipeline import compile_plan
 
         built = []
@@ -115,8 +115,8 @@ def main() -> None:
         in_process = best(args.repeat, lambda: [compile_plan(p) for p in paths])
         builder.Lark = real
 
-        from planc import rules
-        from planc.config import DEFAULT
+        from planc.lint import rules
+        from planc.lint.config import DEFAULT
 
         results = [compile_plan(p) for p in paths]
         linting = best(args.repeat, lambda: [rules.run(r, DEFAULT) for r in results])

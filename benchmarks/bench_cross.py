@@ -60,8 +60,8 @@ def main() -> None:
             walls.append(time.perf_counter() - start)
 
         from planc.evaluate import evaluate
-        from planc.loader import load
-        from planc.resolve import resolve
+        from planc.semantics.loader import load
+        from planc.semantics.resolve import resolve
 
         program, _ = load(plan)
         inproc = []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from planc.matrix import Infeasible, controlled_round, ipf  # noqa: E402
+from planc.maths.matrix import Infeasible, controlled_round, ipf  # noqa: E402
 
 
 def problem(n: int = 200, m: int = 50, seed: int = 1):

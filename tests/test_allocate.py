@@ -8,7 +8,7 @@ from fractions import Fraction as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planc.allocate import Infeasible, largest_remainder, water_fill
+from planc.maths.allocate import Infeasible, largest_remainder, water_fill
 
 units = st.sampled_from([F(1), F(10), F(1000), F(1, 100)])
 quota_lists = st.lists(st.fractions(min_value=0, max_value=10**7, max_denominator=1000), min_size=1, max_size=12)

@@ -138,7 +138,7 @@ def test_check_does_not_import_jinja2_or_the_cross_maths(tmp_path):
     path = write(tmp_path, GOOD)
     code = ("import sys\nfrom planc.cli import main\nrc = main(['check', %r])\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('jinja2', 'markupsafe') "
-            "or m in ('planc.crossing', 'planc.matrix', 'difflib', 'planc.report')))" % str(path))
+            "or m in ('planc.evaluate.crosses', 'planc.maths.matrix', 'difflib', 'planc.report')))" % str(path))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

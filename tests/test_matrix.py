@@ -1,4 +1,4 @@
-"""Tests for planc.matrix: proportional cells, IPF and controlled rounding."""
+"""Tests for planc.maths.matrix: proportional cells, IPF and controlled rounding."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planc.matrix import Infeasible, controlled_round, ipf, proportional_cells
+from planc.maths.matrix import Infeasible, controlled_round, ipf, proportional_cells
 
 
 def margins(M):

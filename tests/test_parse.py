@@ -6,8 +6,8 @@ from fractions import Fraction as F
 
 import pytest
 
-from planc import ast
-from planc.parse import parse
+from planc.syntax import ast
+from planc.syntax.parse import parse
 from planc.source import Source
 
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import attrs
 
-from planc.config import Config
+from planc.lint.config import Config
 from planc.diagnostics import Diagnostic, sort_key
 from planc.evaluate import Evaluation, evaluate
 from planc.lint import lint
-from planc.loader import Program, load, load_source
-from planc.model import Model
-from planc.resolve import resolve
+from planc.semantics.loader import Program, load, load_source
+from planc.semantics.model import Model
+from planc.semantics.resolve import resolve
 from planc.source import Source
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from lintkit import ROOT, run_planc
 from planc import cli
-from planc.rules import RULES
-from planc.rules.docs import explain, render_markdown
+from planc.lint.rules import RULES
+from planc.lint.rules.docs import explain, render_markdown
 
 CLEAN = 'plan "P" {\n  period: 2027-01-01 .. 2027-12-31\n}\ntarget year = 120M\n'
 WARN = "target year = 120M\nsplit year by quarter using even { Q1; Q2; Q3; Q4 }\n"
@@ -155,7 +155,7 @@ def test_real_entry_point(plans):
 
 def test_check_reuses_one_parser(tmp_path, monkeypatch):
     """Checking many files in one process builds the Lark parser once."""
-    from planc import builder
+    from planc.syntax import builder
     from planc.pipeline import compile_plan
 
     built = []

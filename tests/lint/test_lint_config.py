@@ -7,10 +7,10 @@ from fractions import Fraction
 import pytest
 
 from lintkit import codes, found, lint, run_planc  # noqa: F401 - `lint` is a fixture
-from planc import config as config_mod
-from planc.config import Config, ConfigError, parse
+from planc.lint import config as config_mod
+from planc.lint.config import Config, ConfigError, parse
 from planc.pipeline import compile_text
-from planc.suppress import scan
+from planc.lint.suppress import scan
 
 FLAT = "target year = 120M\nsplit year by quarter using even { Q1; Q2; Q3; Q4 }\n"
 GROWTH = ("table history { east = 28M; north = 30M; west = 12M }\ntarget year = 88M\n"

@@ -12,7 +12,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planc.comments import scan
+from planc.syntax.comments import scan
 from planc.fmt import format_text
 from planc.pipeline import compile_text
 

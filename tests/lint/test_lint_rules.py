@@ -7,8 +7,8 @@ import re
 import pytest
 
 from lintkit import codes, found, lint  # noqa: F401 - `lint` is a fixture
-from planc.rules import RULES, lookup, run
-from planc.rules.context import customer_kind, is_time_name
+from planc.lint.rules import RULES, lookup, run
+from planc.lint.rules.context import customer_kind, is_time_name
 
 CLEAN = """\
 plan "FY2027 Sales Targets" {

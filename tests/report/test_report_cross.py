@@ -12,8 +12,8 @@ import re
 
 from htmltree import parse, table_rows
 
-from planc import ast
-from planc.model import CrossNode, TargetNode
+from planc.syntax import ast
+from planc.semantics.model import CrossNode, TargetNode
 from planc.pipeline import compile_text
 from planc.report.data import to_csv, to_json
 from planc.report.gather import build_report

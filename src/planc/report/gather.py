@@ -13,11 +13,12 @@ import hashlib
 from fractions import Fraction
 from pathlib import Path
 
-from planc import __version__, ast
-from planc.allocate import largest_remainder
-from planc.model import CrossNode, Model, SplitNode, Table, TargetNode
+from planc import __version__
+from planc.syntax import ast
+from planc.maths.allocate import largest_remainder
+from planc.semantics.model import CrossNode, Model, SplitNode, Table, TargetNode
 from planc.pipeline import Compilation
-from planc.present import ordered_paths
+from planc.cli.present import ordered_paths
 from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, How, Meta, OwnerSheet, Point, Problem,
                                Report, Row, SplitView, TimeProfile, is_time_split, slugify)
 

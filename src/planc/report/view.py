@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import attrs
 
-from planc.model import SplitNode
+from planc.semantics.model import SplitNode
 
 STATUS_ORDER = {"disputed": 0, "proposed": 1, "draft": 2, None: 3}
 TIME_DIMENSIONS = {

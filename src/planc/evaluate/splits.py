@@ -1,0 +1,355 @@
+"""One split: its children's exact shares, the consistency checks of
+language.md §4.6–9, then apportionment from the rounded parent (§4.5)."""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+import attrs
+
+from planc.syntax import ast
+from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, water_fill
+from planc.amounts import format_amount, format_percent
+from planc.diagnostics import error
+from planc.semantics.model import SplitNode, Table, TargetNode
+
+if TYPE_CHECKING:
+    from planc.evaluate import Evaluator
+
+FIXED, SHARE, REST, FLEX = "fixed", "share", "rest", "flex"
+
+
+@attrs.define
+class _Child:
+    node: TargetNode
+    decl: ast.Child
+    kind: str
+    alloc: object
+    exact: Fraction | None = None
+    detail: str = ""
+    capped: str | None = None
+    low: Fraction | None = None  # caps of a flexible child, to steer rounding
+    high: Fraction | None = None
+
+
+def evaluate_split(ev: "Evaluator", split: SplitNode) -> None:
+    _SplitRun(ev, split).run()
+
+
+class _SplitRun:
+    def __init__(self, ev: "Evaluator", split: SplitNode) -> None:
+        self.ev = ev
+        self.split = split
+        self.diags = ev.diags
+        self.children: list[_Child] = []
+        self.ok = True
+        self.sibling_lookup = ev.lookup
+
+    def fail(self, code: str, message: str, span, **kw) -> None:
+        self.diags.append(error(code, message, span, **kw))
+        self.ok = False
+
+    # ---- classification --------------------------------------------------------
+    def classify(self) -> None:
+        method = self.split.decl.method
+        for node in self.split.children:
+            decl = node.decl
+            assert isinstance(decl, ast.Child)
+            alloc = decl.alloc if decl.alloc is not None else method
+            if alloc is None:
+                self.fail("E022", f"`{decl.name}` has no amount and the split has no `using` method",
+                          decl.name_span, help=f"write `{decl.name} = 30M`, `{decl.name} = rest`, "
+                          "or add `using even` / `using weight(TABLE)` to the split")
+                continue
+            if isinstance(alloc, ast.Rest):
+                kind = REST
+            elif isinstance(alloc, (ast.Even, ast.Weight)):
+                kind = FLEX
+            elif isinstance(alloc, ast.Percent):
+                kind = SHARE
+            else:
+                kind = FIXED
+            self.children.append(_Child(node, decl, kind, alloc))
+        rests = [c for c in self.children if c.kind == REST]
+        for extra in rests[1:]:
+            self.fail("E011", f"{self.split.describe()} has more than one `rest` child", extra.alloc.span,
+                      help=f"only one child can take the rest; first was `{rests[0].decl.name}`")
+        flex = [c for c in self.children if c.kind == FLEX]
+        if rests and flex:
+            self.fail("E010", "`rest` cannot share a split with `even` or `weight` children",
+                      rests[0].alloc.span, help="use `even`/`weight` for all flexible children, or one `rest`")
+        if self.split.bottom_up:
+            for c in self.children:
+                if c.kind != FIXED:
+                    self.fail("E027", f"`{self.split.parent.name} = sum` needs fixed amounts in its first split",
+                              c.alloc.span if hasattr(c.alloc, "span") else c.decl.name_span,
+                              help="a bottom-up target adds up its children; give each child an amount")
+
+    # ---- exact values ----------------------------------------------------------------
+    def fixed_values(self, parent: Fraction | None) -> None:
+        """Fixed and percentage children, in dependency order among siblings."""
+        by_node = {id(c.node): c for c in self.children}
+        active: set[int] = set()
+
+        def sibling_lookup(ref: ast.Ref) -> Fraction | None:
+            target = self.ev.model.refs.get(id(ref))
+            if isinstance(target, TargetNode) and id(target) in by_node:
+                return compute(by_node[id(target)], ref)
+            return self.ev.lookup(ref)
+
+        def compute(c: _Child, via: ast.Ref | None = None) -> Fraction | None:
+            if c.exact is not None or c.kind in (REST, FLEX):
+                if c.kind in (REST, FLEX) and via is not None:
+                    self.fail("E008", f"`{c.decl.name}` depends on what its siblings leave, so a sibling "
+                              "cannot refer to it", via.span)
+                return c.exact
+            if id(c.node) in active:
+                self.fail("E008", f"circular definition between siblings of {self.split.describe()}",
+                          via.span if via else c.decl.name_span)
+                return None
+            active.add(id(c.node))
+            if c.kind == SHARE:
+                c.exact = None if parent is None else c.alloc.ratio * parent
+                c.detail = f"{c.alloc.text} of {self.split.parent.name}"
+            else:
+                c.exact = self.ev.expr(c.alloc, sibling_lookup)
+                c.detail = one_line(c.alloc.span.text)
+            active.discard(id(c.node))
+            return c.exact
+
+        self.sibling_lookup = sibling_lookup  # caps may refer to fixed siblings too
+        for c in self.children:
+            compute(c)
+
+    def scores(self, flex: list[_Child]) -> list[Fraction] | None:
+        raw, tabled = [], []
+        for c in flex:
+            (tabled if self.uses_tables(c.alloc) else raw).append(c)
+        if raw and tabled:
+            self.fail("E024", f"{self.split.describe()} mixes raw scores and table weights",
+                      raw[0].alloc.span, help="score every flexible child by the same tables, or all by numbers")
+            return None
+        if raw:
+            out = []
+            for c in flex:
+                if isinstance(c.alloc, ast.Even):
+                    out.append(Fraction(1))
+                    c.detail = "even"
+                    continue
+                value = self.ev.expr(c.alloc.args[0].value) if len(c.alloc.args) == 1 else None
+                if len(c.alloc.args) != 1:
+                    self.fail("E024", "a raw weight takes one number, e.g. `weight(3)`", c.alloc.span)
+                    return None
+                if value is None:
+                    return None
+                if value < 0:
+                    self.fail("E013", f"weight of `{c.decl.name}` is negative", c.alloc.span)
+                    return None
+                out.append(value)
+                c.detail = f"weight {format_amount(value)}"
+            return out
+        return self.table_scores(flex)
+
+    def uses_tables(self, alloc) -> bool:
+        if not isinstance(alloc, ast.Weight):
+            return False
+        return any(a.table is not None or isinstance(self.ev.model.refs.get(id(a.value)), Table)
+                   for a in alloc.args)
+
+    def table_scores(self, flex: list[_Child]) -> list[Fraction] | None:
+        """score(c) = Σ wᵢ·Tᵢ[c] / Σ_{c' weighted by Tᵢ} Tᵢ[c'], with the wᵢ normalised."""
+        specs = []
+        for c in flex:
+            spec = []
+            for arg in c.alloc.args:
+                if arg.table is None and not isinstance(self.ev.model.refs.get(id(arg.value)), Table):
+                    self.fail("E024", "a weight mixes tables and raw scores", arg.span,
+                              help="weigh by tables (`weight(T1: 60%, T2: 40%)`) or by one number (`weight(3)`)")
+                    return None
+                name = arg.table if arg.table is not None else arg.value.parts[0]
+                table = self.ev.model.tables.get(name)
+                if table is None:
+                    return None  # reported by the resolver
+                w = Fraction(1) if arg.table is None else self.ev.expr(arg.value)
+                if w is None:
+                    return None
+                if w < 0:
+                    self.fail("E013", f"the weight of `{name}` is negative", arg.span)
+                    return None
+                if table.is_2d:
+                    self.fail("E026", f"`{name}` is a 2-D table; weights need a 1-D table", arg.span)
+                    return None
+                if c.decl.name not in table.values:
+                    self.fail("E012", f"`{c.decl.name}` has no value in table `{name}`", c.decl.name_span,
+                              help=f"add `{c.decl.name} = …` to `{name}`, or give `{c.decl.name}` a fixed amount")
+                    return None
+                spec.append((table, w, arg))
+            total_w = sum((w for _, w, _ in spec), Fraction(0))
+            if total_w == 0:
+                self.fail("E021", "the weights sum to zero", c.alloc.span)
+                return None
+            specs.append([(t, w / total_w, a) for t, w, a in spec])
+            parts = [t.name if len(spec) == 1 else f"{t.name} {format_percent(w)}" for t, w, _ in specs[-1]]
+            c.detail = f"weight({', '.join(parts)})"
+        sums: dict[str, Fraction] = {}
+        for c, spec in zip(flex, specs):
+            for t, _, _ in spec:
+                sums[t.name] = sums.get(t.name, Fraction(0)) + t.values[c.decl.name]
+        out = []
+        for c, spec in zip(flex, specs):
+            score = Fraction(0)
+            for t, w, arg in spec:
+                if sums[t.name] == 0:
+                    self.fail("E021", f"the values of `{t.name}` for this split sum to zero", arg.span)
+                    return None
+                score += w * t.values[c.decl.name] / sums[t.name]
+            out.append(score)
+        return out
+
+    def cap(self, expr, parent: Fraction | None) -> Fraction | None:
+        if expr is None:
+            return None
+        if isinstance(expr, ast.Percent):  # `max 40%`: of the parent
+            return None if parent is None else expr.ratio * parent
+        return self.ev.expr(expr, self.sibling_lookup)
+
+    # ---- the whole split ------------------------------------------------------------------
+    def run(self) -> None:
+        split = self.split
+        parent = None if split.bottom_up else self.ev.value(split.parent)
+        if parent is None and not split.bottom_up:
+            return  # the parent is unknown (reported where it failed)
+        self.classify()
+        if not self.ok or not self.children:
+            return
+        self.fixed_values(parent)
+        if any(c.exact is None for c in self.children if c.kind in (FIXED, SHARE)):
+            return
+        if split.bottom_up:
+            if split.decl.overassign is not None:
+                self.fail("E027", f"`overassign` has no meaning on the split that defines "
+                          f"`{split.parent.name} = sum`", split.decl.overassign.span,
+                          help="over-assign in another split of the target")
+                return
+            total = sum((c.exact for c in self.children), Fraction(0))  # type: ignore[misc]
+            if not self.check_caps(total):
+                return
+            self.ev.set_value(split.parent, total, _derive("sum", total, "sum of " + split.dimension))
+            self.finish(total, total)
+            return
+        overassign = split.decl.overassign.ratio if split.decl.overassign else Fraction(1)
+        total = parent * overassign
+        given = sum((c.exact for c in self.children if c.kind in (FIXED, SHARE)), Fraction(0))
+        rest = [c for c in self.children if c.kind == REST]
+        flex = [c for c in self.children if c.kind == FLEX]
+        if rest:
+            left = total - given
+            if left < 0:
+                self.fail("E009", f"`rest` of {split.describe()} comes out negative ({format_amount(left)})",
+                          rest[0].alloc.span, label=f"the other children take {format_amount(given)}",
+                          help=f"the other children exceed {format_amount(total)} by {format_amount(-left)}")
+                return
+            rest[0].exact, rest[0].detail = left, "rest"
+        elif flex:
+            left = total - given
+            if left < 0:
+                self.over(given, total)
+                return
+            if not self.share_flexible(flex, left, parent):
+                return
+        elif given != total:
+            self.over(given, total) if given > total else self.under(given, total)
+            return
+        if not self.check_caps(parent):
+            return
+        self.finish(parent, total)
+
+    def share_flexible(self, flex: list[_Child], left: Fraction, parent: Fraction) -> bool:
+        scores = self.scores(flex)
+        if scores is None:
+            return False
+        lows = [self.cap(c.decl.min, parent) for c in flex]
+        highs = [self.cap(c.decl.max, parent) for c in flex]
+        shares = water_fill(left, scores, lows, highs)
+        if isinstance(shares, Infeasible):
+            first = flex[0].decl
+            self.fail("E013", f"the caps in the {self.split.describe()} cannot be met: {shares.reason}",
+                      self.split.decl.span if first.min is None and first.max is None else first.span,
+                      help=f"{format_amount(left)} is left for the flexible children; loosen a `min` or `max`")
+            return False
+        for c, share, low, high in zip(flex, shares, lows, highs):
+            c.exact, c.low, c.high = share, low, high
+            if high is not None and share == high and high < left:
+                c.capped = "max"
+            elif low is not None and share == low and low > 0:
+                c.capped = "min"
+        return True
+
+    def check_caps(self, parent: Fraction) -> bool:
+        for c in self.children:
+            if c.kind == FLEX:
+                continue
+            low, high = self.cap(c.decl.min, parent), self.cap(c.decl.max, parent)
+            if low is not None and c.exact < low:
+                self.fail("E029", f"`{c.decl.name}` is {format_amount(c.exact)}, below its min {format_amount(low)}",
+                          c.decl.min.span)
+            if high is not None and c.exact > high:
+                self.fail("E029", f"`{c.decl.name}` is {format_amount(c.exact)}, above its max {format_amount(high)}",
+                          c.decl.max.span)
+        return self.ok
+
+    def over(self, given: Fraction, total: Fraction) -> None:
+        last = [c for c in self.children if c.kind in (FIXED, SHARE)][-1]
+        pct = f"{float(given / total * 100):.1f}%" if total else "∞"
+        ratio = given / total * (self.split.decl.overassign.ratio if self.split.decl.overassign else 1) if total else 0
+        need = f"{math.ceil(ratio * 100)}%"
+        self.fail("E005", f"{self.split.describe()} allocates {format_amount(given)} of {format_amount(total)} ({pct})",
+                  last.alloc.span, label=f"fixed children already take {format_amount(given)}",
+                  help=f"lower a fixed child, or add `overassign {need}` if this is intended" if total > 0
+                  else "lower a fixed child")
+
+    def under(self, given: Fraction, total: Fraction) -> None:
+        last = [c for c in self.children if c.kind in (FIXED, SHARE)][-1]
+        pct = f"{float(given / total * 100):.1f}%" if total else "-"
+        self.fail("E006", f"{self.split.describe()} allocates {format_amount(given)} of {format_amount(total)} "
+                  f"({pct}), {format_amount(total - given)} short", last.alloc.span,
+                  label=f"children add up to {format_amount(given)}",
+                  help="add a `rest` child, or raise a fixed child")
+
+    # ---- rounding ----------------------------------------------------------------------------
+    def finish(self, parent: Fraction, total: Fraction) -> None:
+        """Fixed children stay as written; the others share what is left of the
+        total, in whole units by largest remainder, steered by their caps. The
+        total itself is never changed, so the children always add up to it."""
+        unit = self.ev.unit
+        fixed = [c for c in self.children if c.kind == FIXED]
+        for c in fixed:
+            if not is_multiple(c.exact, unit):  # type: ignore[arg-type]
+                self.ev.check_multiple(c.exact, c.alloc)  # type: ignore[arg-type]
+        final = {id(c): c.exact for c in fixed}
+        moving = [c for c in self.children if c.kind != FIXED]
+        pool = total - sum(final.values(), Fraction(0))  # type: ignore[arg-type]
+        amounts = largest_remainder(pool, [c.exact for c in moving], unit,  # type: ignore[misc]
+                                    [c.low for c in moving], [c.high for c in moving])
+        final.update(zip(map(id, moving), amounts))
+        for c in self.children:
+            method = c.kind
+            if c.kind == FLEX:
+                method = "even" if isinstance(c.alloc, ast.Even) else "weight"
+            self.ev.set_value(c.node, final[id(c)], _derive(method, c.exact, c.detail, c.capped))  # type: ignore[arg-type]
+
+
+def one_line(text: str) -> str:
+    """An expression as written, on one line, without comments."""
+    text = " ".join(re.sub(r"#[^\n]*", "", text).split())
+    return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", text))
+
+
+def _derive(method: str, exact: Fraction, detail: str, capped: str | None = None):
+    from planc.evaluate import Derivation
+
+    return Derivation(method, exact, detail, capped)
+

@@ -1,0 +1,60 @@
+"""One child holds more than a threshold of its split.
+
+When one region, team or rep carries most of a split, the plan depends on
+it alone, and the split is probably drawn at the wrong level (domain.md
+§2: "fair yet motivating"). The threshold is `max-share` (75% by default)
+of the sum of the split's children; splits with fewer than `min-children`
+children (2) are skipped, and so are new/existing customer splits, where
+existing customers usually carry most of the revenue (see
+`existing-customers-only`).
+
+Bad:
+
+```
+target year = 100M
+split year by region { east = 85M; north = 10M; west = rest }
+```
+
+Good:
+
+```
+target year = 100M
+split year by region { east = 45M; north = 30M; west = rest }
+```
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from planc.amounts import format_percent as percent
+from planc.lint.rules.context import Context, customer_split
+
+CODE = "W106"
+NAME = "dominant-child"
+SEVERITY = "warning"
+OPTIONS = {
+    "max-share": (Fraction(3, 4), "percent"),
+    "min-children": (2, "int"),
+}
+
+
+def check(ctx: Context):
+    limit, fewest = ctx.options["max-share"], ctx.options["min-children"]
+    for split in ctx.splits():
+        if len(split.children) < max(2, fewest) or customer_split(split):
+            continue
+        amounts = [ctx.value(c) for c in split.children]
+        if any(a is None or a < 0 for a in amounts):
+            continue
+        total = sum(amounts, Fraction(0))
+        if total <= 0:
+            continue
+        for child, amount in zip(split.children, amounts):
+            share = amount / total
+            if share > limit:
+                yield ctx.report(
+                    f"`{child.name}` holds {percent(share)} of the {split.describe()}",
+                    child.span, label=f"more than {percent(limit)}",
+                    help="a plan that rests on one unit is fragile; split the big unit further, "
+                         "or raise `max-share` if this is how the business is")

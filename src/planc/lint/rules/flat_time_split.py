@@ -1,0 +1,48 @@
+"""A time split gives every quarter or month the same amount.
+
+Sales follow seasons, holidays and launch cycles; a year cut into equal
+quarters or months is almost never what the business will do, and the
+targets then miss in the strong months and overshoot in the weak ones
+(domain.md §2, "never a flat average by default"). A split is a time split
+when its dimension is `quarter` or `month` (or 季度, 月, …) or when all its
+children are named like periods: `Q1`…`Q4`, `Jan`…`Dec`, `1月`…`12月`.
+It is flat when all children get the same exact amount (before rounding).
+
+Bad:
+
+```
+target year = 120M
+split year by quarter using even { Q1; Q2; Q3; Q4 }
+```
+
+Good: reflect seasonality, from last year's actuals or a stdlib profile.
+
+```
+import "std/seasonality"
+target year = 120M
+split year by quarter using weight(retail_cn_quarterly)
+```
+"""
+
+from __future__ import annotations
+
+from planc.lint.rules.context import Context, is_time_split
+
+CODE = "W101"
+NAME = "flat-time-split"
+SEVERITY = "warning"
+OPTIONS: dict = {}
+
+
+def check(ctx: Context):
+    for split in ctx.splits():
+        if len(split.children) < 2 or not is_time_split(split):
+            continue
+        amounts = [ctx.exact(c) for c in split.children]
+        if any(a is None for a in amounts) or len(set(amounts)) != 1 or amounts[0] == 0:
+            continue
+        yield ctx.report(
+            f"{split.describe()} gives all {len(amounts)} periods the same amount",
+            split.decl.dimension_span, label="a flat time split",
+            help="reflect seasonality: weight the periods by last year's actuals or a profile "
+                 "from std/seasonality")

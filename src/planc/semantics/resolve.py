@@ -1,0 +1,444 @@
+"""AST modules -> a plan model: header, tables, the target tree, references.
+
+Order-free: root targets first, then splits are attached level by level,
+so a split's parent is always resolved against every shallower target
+(the shallowest-match rule of language.md §4.3 needs that).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Iterable
+
+import attrs
+
+from planc.syntax import ast
+from planc.diagnostics import Diagnostic, error, warning
+from planc.semantics.loader import Program
+from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, suffix_matches
+from planc.source import Span
+
+HEADER_KEYS = {
+    "currency": "name", "period": "period", "owner": "string", "round": "amount",
+    "status": "name", "owners": "name", "description": "string", "version": "string",
+}
+ATTRIBUTE_KEYS = {"owner", "status", "note", "due", "margin"}
+STATUSES = ("draft", "proposed", "agreed", "disputed")
+
+
+def resolve(program: Program) -> tuple[Model, list[Diagnostic]]:
+    return _Resolver(program).run()
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    import difflib  # only on the error path: keeps `planc check` start-up lean
+
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+class _Resolver:
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.diags: list[Diagnostic] = []
+        self.targets: dict[str, TargetNode] = {}
+        self.by_name: dict[str, list[tuple[str, TargetNode]]] = {}  # last component -> (path, node)
+        self.tables: dict[str, Table] = {}
+        self.refs: dict = {}
+        self.used_tables: set[str] = set()
+        self.broken_tables: set[str] = set()  # `data` whose file could not be read
+
+    def run(self) -> tuple[Model, list[Diagnostic]]:
+        modules = self.program.modules
+        statements = [(i, s) for i, m in enumerate(modules) for s in m.statements]
+        header = self.header([s for i, s in statements if isinstance(s, ast.PlanHeader) and i == 0])
+        self.collect_tables(statements)
+        roots = self.collect_roots([s for _, s in statements if isinstance(s, ast.Target)])
+        splits, crosses = self.attach_splits([s for _, s in statements if isinstance(s, ast.Split)],
+                                             [s for _, s in statements if isinstance(s, ast.Cross)])
+        asserts = [s for _, s in statements if isinstance(s, ast.Assert)]
+        self.check_attributes()
+        self.check_currency(statements, header)
+        model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
+                      modules, self.used_tables)
+        self.resolve_refs(model)
+        return model, self.diags
+
+    # ---- header ----------------------------------------------------------------
+    def header(self, headers: list[ast.PlanHeader]) -> Header:
+        if not headers:
+            return Header()
+        first = headers[0]
+        for extra in headers[1:]:
+            self.diags.append(error("E007", "the plan header is given twice", extra.span,
+                                    help=f"merge it into the header at line {first.span.line}"))
+        fields: dict = {"title": first.title, "span": first.span}
+        settings = {}
+        for s in first.settings:
+            if s.key in settings:
+                self.diags.append(error("E007", f"header key `{s.key}` is given twice", s.key_span))
+                continue
+            settings[s.key] = s
+            expected = HEADER_KEYS.get(s.key)
+            if expected is None:
+                self.diags.append(warning("W003", f"unknown header key `{s.key}`", s.key_span,
+                                          help="known keys: " + ", ".join(sorted(HEADER_KEYS))))
+                continue
+            if s.kind != expected and not (expected == "string" and s.kind == "name"):
+                self.diags.append(error("E025", f"header `{s.key}` expects {_kind_words(expected)}", s.span))
+                continue
+            if s.key == "round":
+                if s.value <= 0:
+                    self.diags.append(error("E025", "`round` must be a positive amount", s.span,
+                                            help="e.g. `round: 1000` for whole thousands"))
+                    continue
+                fields["round"] = s.value
+            elif s.key == "period":
+                start, end = s.value
+                if end < start:
+                    self.diags.append(error("E025", f"the period ends ({end}) before it starts ({start})", s.span))
+                    continue
+                fields["period"] = s.value
+            elif s.key == "currency":
+                if not (len(s.value) == 3 and s.value.isascii() and s.value.isupper()):
+                    self.diags.append(error("E025", f"currency `{s.value}` is not a 3-letter ISO code", s.span,
+                                            help="e.g. `currency: CNY`"))
+                    continue
+                fields["currency"] = s.value
+            elif s.key == "owner":
+                fields["owner"] = s.value
+        return Header(settings=settings, **fields)
+
+    def check_currency(self, statements, header: Header) -> None:
+        for _, stmt in statements:
+            for node in _expressions(stmt):
+                for sub in ast.walk_expr(node):
+                    if isinstance(sub, ast.Number) and sub.currency:
+                        if header.currency is None:
+                            self.diags.append(error(
+                                "E020", f"amount in {sub.currency} but the plan declares no currency", sub.span,
+                                help=f"add `currency: {sub.currency}` to the plan header"))
+                        elif sub.currency != header.currency:
+                            self.diags.append(error(
+                                "E020", f"amount in {sub.currency} in a plan in {header.currency}", sub.span,
+                                help=f"write the amount in {header.currency}; planc does not convert currencies"))
+
+    # ---- tables ----------------------------------------------------------------
+    def collect_tables(self, statements) -> None:
+        data = {id(d.decl): d for d in self.program.data}
+        # The main file's tables win over imported ones of the same name.
+        ordered = sorted(statements, key=lambda p: p[0] != 0)
+        for index, stmt in ordered:
+            if isinstance(stmt, ast.Table):
+                table = self.inline_table(stmt, imported=index != 0)
+            elif isinstance(stmt, ast.Data):
+                d = data.get(id(stmt))
+                if d is None:
+                    self.broken_tables.add(stmt.name)
+                    continue
+                table = Table(stmt.name, d.dims, d.values, stmt.name_span, imported=index != 0)
+            else:
+                continue
+            if table is None:
+                continue
+            prior = self.tables.get(table.name)
+            if prior is not None:
+                if prior.imported == table.imported:
+                    self.diags.append(error("E007", f"table `{table.name}` is defined twice", table.span,
+                                            help=f"first defined at {_where(prior.span)}"))
+                # A local table shadowing an import is reported by the lint rules.
+                continue
+            self.tables[table.name] = table
+
+    def inline_table(self, stmt: ast.Table, imported: bool) -> Table | None:
+        values: dict = {}
+        for entry in stmt.entries:
+            key = entry.key if not stmt.dims else (entry.key, entry.column)
+            if key in values:
+                shown = key if isinstance(key, str) else f"{key[0]}: {key[1]}"
+                self.diags.append(error("E019", f"table `{stmt.name}` has key `{shown}` twice", entry.key_span))
+                continue
+            value = constant(entry.value, self.diags)
+            if value is not None:
+                values[key] = value
+        return Table(stmt.name, stmt.dims, values, stmt.name_span, imported)
+
+    # ---- the target tree ---------------------------------------------------------
+    def add_target(self, node: TargetNode) -> bool:
+        prior = self.targets.get(node.path)
+        if prior is not None and prior.decl is None:  # a cross cell
+            self.diags.append(error(
+                "E033", f"`{node.path}` is a cell of the {prior.producer.describe()} and cannot also be "
+                f"defined here", node.span, help="split the cell itself, or drop the cross"))
+            return False
+        if prior is not None:
+            span = node.span
+            self.diags.append(error(
+                "E007", f"`{node.path}` is defined twice", span,
+                label="second definition", help=f"first defined at {_where(prior.span)}"))
+            return False
+        if node.name in self.tables:
+            pass  # a target may share a table's name; `T.key` still means the table
+        self.targets[node.path] = node
+        self.by_name.setdefault(node.name, []).append((node.path, node))
+        for alias in node.aliases:  # below a cross cell: also reachable by the cell's other path
+            self.by_name[node.name].append((alias, node))
+        return True
+
+    def collect_roots(self, decls: list[ast.Target]) -> list[TargetNode]:
+        roots = []
+        for decl in decls:
+            node = TargetNode(decl.name, decl.name, decl)
+            if self.add_target(node):
+                roots.append(node)
+        return roots
+
+    def attach_splits(self, decls: list[ast.Split], cross_decls: list[ast.Cross]):
+        """Attach splits level by level; a cross joins as soon as both its
+        splits exist, so its cells can be split further in later rounds."""
+        pending = list(decls)
+        waiting = list(cross_decls)
+        attached: list[SplitNode] = []
+        crosses: list[CrossNode] = []
+        while pending or waiting:
+            progress, still = [], []
+            for decl in pending:
+                found = self.lookup(decl.parent.parts, None)
+                if len(found) == 1:
+                    progress.append((decl, found[0]))
+                elif len(found) > 1:
+                    self.ambiguous(decl.parent, found)
+                else:
+                    still.append(decl)
+            # Attach in source order so canonical paths do not depend on rounds.
+            for decl, parent in sorted(progress, key=lambda p: (p[0].span.source.path, p[0].span.start)):
+                twin = next((s for s in parent.splits if s.dimension == decl.dimension), None)
+                if twin is not None:
+                    self.diags.append(error(
+                        "E007", f"`{parent.path}` is split by `{decl.dimension}` twice", decl.dimension_span,
+                        help=f"first split at {_where(twin.decl.span)}; give the second split another dimension"))
+                    continue
+                decl = self.with_table_children(decl)
+                split = SplitNode(decl, parent)
+                self.refs[id(decl.parent)] = parent
+                parent.splits.append(split)
+                attached.append(split)
+                for child in decl.children:
+                    node = TargetNode(child.name, f"{parent.path}.{child.name}", child, parent, split,
+                                      aliases=[f"{a}.{child.name}" for a in parent.aliases])
+                    if self.add_target(node):
+                        split.children.append(node)
+            pending = still
+            progress_cross = self.try_crosses(waiting, crosses, final=False)
+            if not progress and not progress_cross:
+                break
+        self.try_crosses(waiting, crosses, final=True)
+        for decl in pending:
+            self.undefined(decl.parent, "split parent")
+        # Keep each target's splits in source order: the first split matters for `sum`.
+        for node in self.targets.values():
+            node.splits.sort(key=lambda s: (s.decl.span.source.path != s.parent.decl.span.source.path
+                                            if s.parent.decl else False, s.decl.span.start))
+        return attached, crosses
+
+    def try_crosses(self, waiting: list, crosses: list, final: bool) -> bool:
+        if not waiting:
+            return False
+        from planc.evaluate.crosses import PENDING, attach_cross
+
+        progressed = False
+        for decl in list(waiting):
+            cross = attach_cross(self, decl, final=final)
+            if cross is PENDING:
+                continue
+            waiting.remove(decl)
+            progressed = True
+            if cross is not None:
+                crosses.append(cross)
+        return progressed
+
+    def with_table_children(self, decl: ast.Split) -> ast.Split:
+        """`split P by D using weight(T)` with no block: one child per key of T."""
+        if decl.has_block and not decl.children:
+            self.diags.append(error("E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children",
+                                    decl.span, help="list the children inside `{ … }`"))
+        if decl.has_block:
+            return decl
+        method = decl.method
+        names = [a.table or (a.value.parts[0] if isinstance(a.value, ast.Ref) else None)
+                 for a in getattr(method, "args", ())]
+        table = self.tables.get(names[0]) if names and names[0] else None
+        if table is None or table.is_2d:
+            self.diags.append(error(
+                "E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children", decl.span,
+                help="list the children in `{ … }`, or use `weight(TABLE)` to take them from a table's keys"))
+            return decl
+        bad = [key for key in table.values if not key.isidentifier() or key in ast.KEYWORDS]
+        if bad:
+            self.diags.append(error(
+                "E026", f"table `{table.name}` key `{bad[0]}` cannot name a target", decl.span,
+                help="keys that become children must be names (letters, digits, `_`); list the children in `{ … }`"))
+            return attrs.evolve(decl, children=())
+        children = tuple(ast.Child(key, None, None, None, None, (), decl.span, decl.dimension_span)
+                         for key in table.values)
+        return attrs.evolve(decl, children=children)
+
+    # ---- lookup ---------------------------------------------------------------------
+    def lookup(self, parts: tuple[str, ...], scope: TargetNode | None) -> list[TargetNode]:
+        """Sibling first (inside a split of `scope`), then shallowest suffix match."""
+        if scope is not None:
+            sibling = self.targets.get(f"{scope.path}.{'.'.join(parts)}")
+            if sibling is not None:
+                return [sibling]
+        return suffix_matches(self.by_name.get(parts[-1], ()), parts)
+
+    def ambiguous(self, ref: ast.Ref, found: list[TargetNode]) -> None:
+        names = ", ".join(f"`{n.path}`" for n in found)
+        self.diags.append(error("E004", f"`{ref.dotted}` is ambiguous: it could be {names}", ref.span,
+                                help=f"write more of the path, e.g. `{found[0].path}`"))
+
+    def undefined(self, ref: ast.Ref, what: str) -> None:
+        names = list(self.by_name) + list(self.targets) + list(self.tables)
+        self.diags.append(error("E003", f"undefined name `{ref.dotted}`", ref.span,
+                                label="no target or table of this name",
+                                help=did_you_mean(ref.dotted, names)))
+
+    # ---- references in expressions -----------------------------------------------
+    def resolve_refs(self, model: Model) -> None:
+        for node in list(self.targets.values()):
+            decl = node.decl
+            if isinstance(decl, ast.Target):
+                self.resolve_expr(decl.value, None)
+            elif isinstance(decl, ast.Child):
+                scope = node.parent
+                for part in (decl.alloc, decl.min, decl.max):
+                    self.resolve_expr(part, scope)
+        for split in model.splits:
+            if split.decl.method is not None:
+                self.resolve_expr(split.decl.method, split.parent)
+        for stmt in model.asserts:
+            self.resolve_expr(stmt.left, None)
+            self.resolve_expr(stmt.right, None)
+
+    def resolve_expr(self, expr, scope: TargetNode | None) -> None:
+        if expr is None:
+            return
+        if isinstance(expr, ast.Weight):  # its arguments name tables, not targets
+            for arg in expr.args:
+                self.resolve_weight_arg(arg)
+            return
+        for sub in ast.walk_expr(expr):
+            if isinstance(sub, ast.Ref) and id(sub) not in self.refs:
+                self.resolve_ref(sub, scope)
+
+    def resolve_weight_arg(self, arg: ast.WeightArg) -> None:
+        name = arg.table
+        if name in self.broken_tables:
+            return  # its data file failed to load: reported there
+        if name is None and isinstance(arg.value, ast.Ref) and len(arg.value.parts) == 1:
+            name = arg.value.parts[0]
+            if name in self.broken_tables:
+                return
+            if name not in self.tables:
+                self.diags.append(error("E026", f"`{name}` is not a table", arg.value.span,
+                                        help=did_you_mean(name, self.tables) or
+                                        "weight(T) takes a table name, or a number for a raw score"))
+                return
+            self.used_tables.add(name)
+            self.refs[id(arg.value)] = self.tables[name]  # type: ignore[assignment]
+            return
+        if name is not None:
+            if name not in self.tables:
+                self.diags.append(error("E026", f"`{name}` is not a table", arg.span,
+                                        help=did_you_mean(name, self.tables)))
+            else:
+                self.used_tables.add(name)
+        # The weight itself (60%, 3, …) is an ordinary expression.
+        for sub in ast.walk_expr(arg.value):
+            if isinstance(sub, ast.Ref) and id(sub) not in self.refs:
+                self.resolve_ref(sub, None)
+
+    def resolve_ref(self, ref: ast.Ref, scope: TargetNode | None) -> None:
+        parts = ref.parts
+        if parts[0] in self.broken_tables:
+            return  # its data file failed to load: reported there
+        table = self.tables.get(parts[0])
+        if table is not None and len(parts) > 1:
+            self.used_tables.add(table.name)
+            key = parts[1] if len(parts) == 2 and not table.is_2d else tuple(parts[1:])
+            if key in table.values:
+                self.refs[id(ref)] = table.values[key]
+                return
+            if (len(parts) == 2) == (not table.is_2d):
+                shown = key if isinstance(key, str) else ".".join(key)
+                keys = [k if isinstance(k, str) else ".".join(k) for k in table.values]
+                self.diags.append(error("E026", f"table `{table.name}` has no key `{shown}`", ref.span,
+                                        help=did_you_mean(shown, keys)))
+                return
+            # `T.a` on a 2-D table or `T.a.b` on a 1-D table: maybe a target after all.
+        found = self.lookup(parts, scope)
+        if len(found) == 1:
+            self.refs[id(ref)] = found[0]
+        elif found:
+            self.ambiguous(ref, found)
+        elif table is not None:
+            self.diags.append(error("E026", f"table `{table.name}` is used as an amount", ref.span,
+                                    help=f"pick one value, e.g. `{table.name}.{_first_key(table)}`"))
+        else:
+            self.undefined(ref, "reference")
+
+    # ---- attributes ---------------------------------------------------------------------
+    def check_attributes(self) -> None:
+        for node in self.targets.values():
+            for attr in getattr(node.decl, "attributes", ()):
+                if attr.key not in ATTRIBUTE_KEYS:
+                    self.diags.append(warning("W002", f"unknown attribute `{attr.key}`", attr.key_span,
+                                              help="known attributes: " + ", ".join(sorted(ATTRIBUTE_KEYS))))
+                elif attr.key == "status" and (attr.kind != "name" or attr.value not in STATUSES):
+                    self.diags.append(error("E025", f"status must be one of {', '.join(STATUSES)}", attr.span))
+                elif attr.key == "margin" and attr.kind != "percent":
+                    self.diags.append(error("E025", "margin must be a percentage, e.g. `margin: 35%`", attr.span))
+                elif attr.key == "due" and attr.kind != "date":
+                    self.diags.append(error("E025", "due must be a date, e.g. `due: 2027-03-31`", attr.span))
+
+
+def constant(expr: ast.Expr, diags: list[Diagnostic]) -> Fraction | None:
+    """A table value: numbers and arithmetic only (tables are data, not formulas)."""
+    from planc.evaluate import arithmetic
+
+    for sub in ast.walk_expr(expr):
+        if isinstance(sub, ast.Ref):
+            diags.append(error("E026", "table values must be constants", sub.span,
+                               help="compute it in a target instead"))
+            return None
+    return arithmetic(expr, lambda ref: None, diags)
+
+
+def _first_key(table: Table) -> str:
+    for key in table.values:
+        return key if isinstance(key, str) else ".".join(key)
+    return "KEY"
+
+
+def _kind_words(kind: str) -> str:
+    return {"name": "a name", "period": "a period `DATE .. DATE`", "string": "a string",
+            "amount": "an amount", "percent": "a percentage", "date": "a date"}[kind]
+
+
+def _where(span: Span | None) -> str:
+    if span is None:
+        return "a cross"
+    return f"{span.source.path}:{span.line}:{span.column}"
+
+
+def _expressions(stmt) -> list:
+    if isinstance(stmt, ast.Target):
+        return [stmt.value]
+    if isinstance(stmt, ast.Split):
+        out = [c for child in stmt.children for c in (child.alloc, child.min, child.max)]
+        return out + [stmt.method]
+    if isinstance(stmt, ast.Table):
+        return [e.value for e in stmt.entries]
+    if isinstance(stmt, ast.Assert):
+        return [stmt.left, stmt.right]
+    return []

@@ -1,0 +1,423 @@
+"""Text -> AST with Lark: a cached LALR parser, an inline builder, syntax diagnostics.
+
+The Lark parser is built once per process and its tables are cached on disk
+(per user), so `planc check` in pre-commit does not rebuild the grammar on
+every commit. The builder runs inline while parsing: no parse tree is made
+and no position propagation runs (they cost more than the parse itself).
+Lark keeps every token (`keep_all_tokens`), so each rule's span is taken
+from its first and last token, and the builder sees only the named ones.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from fractions import Fraction
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedEOF, UnexpectedInput
+
+from planc.syntax import ast
+from planc.syntax.ast import KEYWORDS
+from planc.amounts import MAX_AMOUNT, parse_number
+from planc.diagnostics import Diagnostic, error
+from planc.resources import cache_dir, resource_dir
+from planc.syntax.errors import blank_region, syntax_diagnostic
+from planc.source import Source, Span
+
+MAX_NESTING = 256  # deeper expressions are surely generated or broken
+MAX_SYNTAX_ERRORS = 20
+
+class _PlanError(Exception):
+    """A problem found while building a node (not a planc bug)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+
+# Tokens the builder sees; keywords, punctuation and separators only give positions.
+_NAMED_TOKENS = frozenset({"NAME", "NUMBER", "PERCENT", "STRING", "DATE", "CURRENCY", "COMPARE"})
+
+
+class _Meta:
+    """Where a rule's text starts and ends, from the first and last positioned child."""
+
+    __slots__ = ("start_pos", "end_pos")
+
+    def __init__(self, children: list) -> None:
+        self.start_pos = next((p for p in map(_start, children) if p is not None), 0)
+        self.end_pos = next((p for p in map(_end, reversed(children)) if p is not None), self.start_pos)
+
+
+def _start(x) -> int | None:
+    if isinstance(x, Token):
+        return x.start_pos
+    if isinstance(x, Span):
+        return x.start
+    span = getattr(x, "span", None)
+    if span is not None:
+        return span.start
+    if isinstance(x, (tuple, list)):
+        return next((p for p in map(_start, x) if p is not None), None)
+    return None
+
+
+def _end(x) -> int | None:
+    if isinstance(x, Token):
+        return x.end_pos
+    if isinstance(x, Span):
+        return x.end
+    span = getattr(x, "span", None)
+    if span is not None:
+        return span.end
+    if isinstance(x, (tuple, list)):
+        return next((p for p in map(_end, reversed(x)) if p is not None), None)
+    return None
+
+
+class _Builder:
+    """One method per grammar rule: (meta, named children) -> AST value."""
+
+    source: Source
+
+    def _span(self, meta) -> Span:
+        return Span(self.source, meta.start_pos, meta.end_pos)
+
+    def _tok(self, token: Token) -> Span:
+        return Span(self.source, token.start_pos, token.end_pos)
+
+    # ---- literals -----------------------------------------------------
+    def _number(self, token: Token) -> Fraction:
+        try:
+            value = parse_number(token)
+        except ValueError:
+            value = MAX_AMOUNT * 10
+        if abs(value) > MAX_AMOUNT:
+            raise _PlanError(error(
+                "E002", f"number `{token}` is too large", self._tok(token),
+                help="amounts are limited to 10^18; check for an extra suffix or zeros"))
+        return value
+
+    def amount(self, meta, children):
+        number, *currency = children
+        return ast.Number(self._number(number), str(number), str(currency[0]) if currency else None,
+                          self._span(meta))
+
+    def percent(self, meta, children):
+        (token,) = children
+        return ast.Percent(self._number(token) / 100, str(token), self._span(meta))
+
+    def _string(self, token: Token) -> str:
+        body = token[1:-1]
+        if "\\" not in body:
+            return body
+        out, i = [], 0
+        escapes = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+        while i < len(body):
+            ch = body[i]
+            if ch == "\\" and i + 1 < len(body):
+                nxt = body[i + 1]
+                if nxt not in escapes:
+                    start = token.start_pos + 1 + i
+                    raise _PlanError(error("E002", f"unknown escape `\\{nxt}` in a string",
+                                           Span(self.source, start, start + 2),
+                                           help='use \\" \\\\ \\n or \\t'))
+                out.append(escapes[nxt])
+                i += 2
+            else:
+                out.append(ch)
+                i += 1
+        return "".join(out)
+
+    def _date(self, token: Token) -> datetime.date:
+        try:
+            return datetime.date.fromisoformat(str(token))
+        except ValueError:
+            raise _PlanError(error("E002", f"`{token}` is not a valid date", self._tok(token),
+                                   help="dates are written YYYY-MM-DD")) from None
+
+    # ---- expressions ----------------------------------------------------
+    def _binop(op):  # noqa: N805 - a factory used in the class body
+        def build(self, meta, children):
+            left, right = children
+            node = ast.BinOp(op, left, right, self._span(meta))
+            self._nest(meta, node, left, right)
+            return node
+        return build
+
+    add, sub, mul, div = _binop("+"), _binop("-"), _binop("*"), _binop("/")
+
+    def _nest(self, meta, node, *parts) -> None:
+        depth = 1 + max((self.depths.get(id(p), 0) for p in parts), default=0)
+        if depth > MAX_NESTING:
+            raise _PlanError(error("E030", f"expression nested more than {MAX_NESTING} levels deep",
+                                   self._span(meta), help="break it up into named targets"))
+        self.depths[id(node)] = depth
+        self.keep.append(node)  # ids stay valid while the node is alive
+
+    def neg(self, meta, children):
+        node = ast.Neg(children[0], self._span(meta))
+        self._nest(meta, node, children[0])
+        return node
+
+    def paren(self, meta, children):
+        node = ast.Paren(children[0], self._span(meta))
+        self._nest(meta, node, children[0])
+        return node
+
+    def percent_of(self, meta, children):
+        node = ast.PercentOf(children[0], children[1], self._span(meta))
+        self._nest(meta, node, children[1])
+        return node
+
+    def _call(func):  # noqa: N805
+        def build(self, meta, children):
+            node = ast.Call(func, tuple(children), self._span(meta))
+            self._nest(meta, node, *children)
+            return node
+        return build
+
+    min_call, max_call = _call("min"), _call("max")
+
+    def ref(self, meta, children):
+        return ast.Ref(tuple(str(c) for c in children), self._span(meta))
+
+    # ---- allocations ------------------------------------------------------
+    def rest(self, meta, children):
+        return ast.Rest(self._span(meta))
+
+    def even(self, meta, children):
+        return ast.Even(self._span(meta))
+
+    def weight(self, meta, children):
+        args = tuple(c if isinstance(c, ast.WeightArg) else ast.WeightArg(None, c, c.span)
+                     for c in children)
+        return ast.Weight(args, self._span(meta))
+
+    def named_weight(self, meta, children):
+        name, value = children
+        return ast.WeightArg(str(name), value, self._span(meta))
+
+    def sum_marker(self, meta, children):
+        return ast.SumMarker(self._span(meta))
+
+    # ---- settings ---------------------------------------------------------
+    def string_value(self, meta, children):
+        return ("string", self._string(children[0]), str(children[0]))
+
+    def name_value(self, meta, children):
+        return ("name", str(children[0]), str(children[0]))
+
+    def date_value(self, meta, children):
+        return ("date", self._date(children[0]), str(children[0]))
+
+    def period_value(self, meta, children):
+        start, end = children
+        return ("period", (self._date(start), self._date(end)), f"{start} .. {end}")
+
+    def _setting(self, meta, children) -> ast.Setting:
+        key, value = children
+        if isinstance(value, ast.Number):
+            value = ("amount", value.value, value.text + (f" {value.currency}" if value.currency else ""))
+        elif isinstance(value, ast.Percent):
+            value = ("percent", value.ratio, value.text)
+        kind, parsed, text = value
+        return ast.Setting(str(key), kind, parsed, text, self._span(meta), self._tok(key))
+
+    header_entry = attribute = _setting
+
+    # Labels, attribute lists and blocks carry their span so the statement
+    # around them ends at their closing quote, `]` or `}`.
+    def attributes(self, meta, children):
+        return ("attrs", tuple(children), self._span(meta))
+
+    def label(self, meta, children):
+        return ("label", self._string(children[0]), self._span(meta))
+
+    # ---- statements ---------------------------------------------------------
+    def start(self, meta, children):
+        return tuple(children)
+
+    def plan_header(self, meta, children):
+        title, *settings = children
+        return ast.PlanHeader(self._string(title), tuple(settings), self._span(meta))
+
+    def import_stmt(self, meta, children):
+        return ast.Import(self._string(children[0]), self._span(meta))
+
+    def table_dims(self, meta, children):
+        return ("dims", tuple(str(c) for c in children))
+
+    def _key(self, token: Token) -> str:
+        return self._string(token) if token.type == "STRING" else str(token)
+
+    def table_entry(self, meta, children):
+        key, value = children
+        return (ast.TableEntry(self._key(key), None, value, self._span(meta), self._tok(key)),)
+
+    def cell_entry(self, meta, children):
+        col, value = children
+        return (col, value, self._span(meta))
+
+    def table_row2(self, meta, children):
+        row, *cells = children
+        return tuple(ast.TableEntry(self._key(row), self._key(col), value, span, self._tok(col))
+                     for col, value, span in cells)
+
+    def table_stmt(self, meta, children):
+        name, *rest = children
+        dims = rest.pop(0)[1] if rest and rest[0][0] == "dims" else ()
+        entries = tuple(e for row in rest for e in row)
+        return ast.Table(str(name), dims, entries, self._span(meta), self._tok(name))
+
+    def data_stmt(self, meta, children):
+        name, *rest = children
+        path = rest[-1]
+        dims = rest[0][1] if len(rest) == 2 else ()
+        return ast.Data(str(name), dims, self._string(path), self._span(meta), self._tok(name),
+                        self._tok(path))
+
+    def target_stmt(self, meta, children):
+        name, value, *rest = children
+        parts = {r[0]: r[1] for r in rest}
+        return ast.Target(str(name), value, parts.get("label"), parts.get("attrs", ()), self._span(meta),
+                          self._tok(name))
+
+    def min_cap(self, meta, children):
+        return ("min", children[0], self._span(meta))
+
+    def max_cap(self, meta, children):
+        return ("max", children[0], self._span(meta))
+
+    def child(self, meta, children):
+        name, *rest = children
+        alloc = label = None
+        caps: dict[str, object] = {}
+        attributes: tuple = ()
+        for part in rest:
+            kind = part[0] if isinstance(part, tuple) else None
+            if kind == "label":
+                label = part[1]
+            elif kind in ("min", "max"):
+                if kind in caps:
+                    raise _PlanError(error("E002", f"`{kind}` given twice for `{name}`", part[2]))
+                caps[kind] = part[1]
+            elif kind == "attrs":
+                attributes = part[1]
+            else:
+                alloc = part
+        return ast.Child(str(name), alloc, caps.get("min"), caps.get("max"), label, attributes,
+                         self._span(meta), self._tok(name))
+
+    def using(self, meta, children):
+        return ("using", children[0])
+
+    def overassign(self, meta, children):
+        token = children[0]
+        return ("overassign", ast.Percent(self._number(token) / 100, str(token), self._tok(token)))
+
+    def split_block(self, meta, children):
+        return ("block", tuple(children), self._span(meta))
+
+    def split_stmt(self, meta, children):
+        parent, dimension, *rest = children
+        parts = {r[0]: r[1] for r in rest}
+        return ast.Split(parent, str(dimension), parts.get("using"), parts.get("overassign"),
+                         parts.get("block", ()), "block" in parts, self._span(meta),
+                         self._tok(dimension))
+
+    def seed(self, meta, children):
+        return ast.Ref((str(children[0]),), self._tok(children[0]))
+
+    def cross_stmt(self, meta, children):
+        seed = children.pop() if isinstance(children[-1], ast.Ref) else None
+        return ast.Cross(tuple(str(n) for n in children), tuple(self._tok(n) for n in children),
+                         seed, self._span(meta))
+
+    def assert_stmt(self, meta, children):
+        left, op, right, *rest = children
+        return ast.Assert(left, str(op), right, rest[0][1] if rest else None, self._span(meta))
+
+
+def _grammar_cache() -> str | bool:
+    folder = cache_dir()
+    return os.path.join(folder, "grammar.lark-cache") if folder else False
+
+
+_BUILDER: _Builder | None = None
+_PARSER: Lark | None = None
+
+
+class _Callbacks:
+    """What Lark calls on each reduction: a rule's builder method, given the
+    rule's span and its named children."""
+
+    def __init__(self, builder: _Builder) -> None:
+        self.builder = builder
+        for name in dir(builder):
+            if not name.startswith("_"):
+                setattr(self, name, self._wrap(getattr(builder, name)))
+
+    def _wrap(self, method):
+        def call(children: list):
+            meta = _Meta(children)
+            named = [c for c in children if not isinstance(c, Token) or c.type in _NAMED_TOKENS]
+            for c in named:
+                if isinstance(c, Token) and c.type == "NAME" and c in KEYWORDS:
+                    self._reserved(c)
+            return method(meta, named)
+        return call
+
+    def _reserved(self, token: Token) -> None:
+        # The contextual lexer reads a keyword as a name where no keyword fits;
+        # keywords stay reserved so `x = rest` can never mean two things.
+        span = Span(self.builder.source, token.start_pos, token.end_pos)
+        raise _PlanError(error("E001", f"`{token}` is a keyword and cannot be used as a name", span,
+                               help=f"rename it, e.g. `{token}_`"))
+
+
+def parser() -> tuple[Lark, _Builder]:
+    global _PARSER, _BUILDER
+    if _PARSER is None:
+        _BUILDER = _Builder()
+        grammar = (resource_dir("grammar") / "planc.lark").read_text(encoding="utf-8")
+        cache = _grammar_cache()
+        _PARSER = Lark(grammar, parser="lalr", lexer="contextual", keep_all_tokens=True,
+                       maybe_placeholders=False, transformer=_Callbacks(_BUILDER), cache=cache)
+    assert _BUILDER is not None
+    return _PARSER, _BUILDER
+
+
+def parse_text(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
+    """Parse one file. On syntax errors, report each failing line (up to a
+    limit) by blanking it and parsing on; the module is then None."""
+    lark, builder = parser()
+    diagnostics: list[Diagnostic] = []
+    text = source.text
+    blanked: set[int] = set()
+    while True:
+        builder.source = source
+        builder.depths = {}
+        builder.keep = []
+        try:
+            statements = lark.parse(text)
+        except UnexpectedInput as exc:
+            diag = syntax_diagnostic(source, lark, exc)
+            diagnostics.append(diag)
+            line = diag.line
+            if line in blanked or len(diagnostics) >= MAX_SYNTAX_ERRORS or isinstance(exc, UnexpectedEOF) \
+                    or getattr(getattr(exc, "token", None), "type", None) == "$END":
+                return None, diagnostics
+            blanked.add(line)
+            text = blank_region(text, line)
+            continue
+        except _PlanError as exc:
+            return None, diagnostics + [exc.diagnostic]
+        finally:
+            builder.depths = {}
+            builder.keep = []
+        if diagnostics:
+            return None, diagnostics
+        return ast.Module(source, tuple(statements)), []

@@ -1,0 +1,94 @@
+"""Text -> AST, through a content-addressed cache.
+
+Parsing is the most expensive step of `planc check` (Lark is pure Python),
+so a parsed module is kept in the user's cache, keyed by a BLAKE2 hash of the
+planc version, the grammar, the file's name and its text — the way Python
+keeps `.pyc` files. A hit needs neither Lark nor the grammar; a miss parses
+with `planc.syntax.builder` and stores the result. Only clean parses are cached.
+Set PLANC_NO_CACHE=1 to switch the cache off, PLANC_CACHE_DIR to move it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+try:  # the builtin module: `hashlib` loads OpenSSL, which costs start-up time
+    from _blake2 import blake2b as _digest
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b as _digest
+
+from planc import __version__
+from planc.syntax import ast
+from planc.diagnostics import Diagnostic
+from planc.resources import cache_dir, resource_dir
+from planc.source import Source
+
+MAX_CACHED_MODULES = 512  # the oldest entries go beyond this
+
+
+_GRAMMAR_DIGEST: bytes | None = None
+
+
+def _key(source: Source) -> str:
+    global _GRAMMAR_DIGEST
+    if _GRAMMAR_DIGEST is None:
+        # Whatever shapes the tree is part of the key: the grammar and the
+        # modules that build and define it (a changed checkout must not load
+        # trees built by older code under the same version number).
+        here = Path(__file__).resolve().parent.parent
+        h = _digest((resource_dir("grammar") / "planc.lark").read_bytes())
+        for module in ("syntax/builder.py", "syntax/ast.py", "source.py"):
+            h.update((here / module).read_bytes())
+        _GRAMMAR_DIGEST = h.digest()
+    h = _digest(_GRAMMAR_DIGEST)
+    h.update(f"\0{__version__}\0{source.path}\0".encode())
+    h.update(source.text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def parse(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
+    folder = cache_dir(parse_cache=True)
+    entry = os.path.join(folder, "ast", _key(source) + ".pickle") if folder else None
+    if entry:
+        try:
+            with open(entry, "rb") as f:
+                module = pickle.load(f)
+            if isinstance(module, ast.Module) and module.source.text == source.text:
+                return module, []
+        except FileNotFoundError:
+            pass
+        except Exception:  # a damaged or foreign entry: parse afresh and overwrite it
+            pass
+    from planc.syntax.builder import parse_text
+
+    module, diagnostics = parse_text(source)
+    if entry and module is not None:
+        _store(entry, module)
+    return module, diagnostics
+
+
+def _store(entry: str, module: ast.Module) -> None:
+    folder = os.path.dirname(entry)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        tmp = f"{entry}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as f:
+            pickle.dump(module, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, entry)
+        _prune(folder)
+    except (OSError, pickle.PicklingError, RecursionError):
+        pass  # caching is an optimisation; never fail a check over it
+
+
+def _prune(folder: str) -> None:
+    names = os.listdir(folder)
+    if len(names) <= MAX_CACHED_MODULES:
+        return
+    paths = sorted((os.path.join(folder, n) for n in names), key=lambda p: os.stat(p).st_mtime)
+    for path in paths[: len(paths) - MAX_CACHED_MODULES]:
+        try:
+            os.remove(path)
+        except OSError:
+            pass
