@@ -98,11 +98,12 @@ def test_every_documented_code_is_tested():
 def test_fmt_refuses_to_write_what_it_cannot_verify(tmp_path, monkeypatch, capsys):
     """E099: the formatter re-parses its own output; a mismatch leaves the file alone."""
     from planc import fmt
+    from planc.cli.fmt import format_files
 
     path = tmp_path / "p.plan"
     original = "target y = 100\nsplit y by q { a = 40%; b = rest }\n"
     path.write_text(original, encoding="utf-8")
     monkeypatch.setattr(fmt, "layout", lambda source, module: "target y = 100\n")  # drops a statement
-    assert fmt.run([str(path)]) == 1
+    assert format_files([str(path)]) == 1
     assert "error[E099]" in capsys.readouterr().err
     assert path.read_text(encoding="utf-8") == original

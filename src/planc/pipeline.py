@@ -71,3 +71,13 @@ def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
     for d in diags:
         unique.setdefault((d.file, d.line, d.column, d.code, d.message), d)
     return sorted(unique.values(), key=sort_key)
+
+
+def ordered_paths(result: Compilation) -> list[str]:
+    """Every evaluated target, parents before children, in declaration order."""
+    if result.model is None or result.evaluation is None:
+        return []
+    values = result.evaluation.values
+    seen = [n.path for n in result.model.walk() if n.path in values]
+    known = set(seen)
+    return seen + [p for p in values if p not in known]

@@ -9,6 +9,7 @@ import pytest
 
 from lintkit import ROOT, run_planc
 from planc import cli
+from planc.cli import output
 from planc.lint.rules import RULES
 from planc.lint.rules.docs import explain, render_markdown
 
@@ -106,11 +107,11 @@ def test_text_colour_only_on_a_terminal(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
     stream = Tty()
-    cli.print_diagnostics(diags, "text", stream)
+    output.print_diagnostics(diags, "text", stream)
     assert "\x1b[1;33mwarning[W101]" in stream.getvalue()
     monkeypatch.setenv("NO_COLOR", "1")
     stream = Tty()
-    cli.print_diagnostics(diags, "text", stream)
+    output.print_diagnostics(diags, "text", stream)
     assert "\x1b[" not in stream.getvalue()
 
 

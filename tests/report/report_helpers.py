@@ -19,7 +19,7 @@ ENV = {"SOURCE_DATE_EPOCH": EPOCH}
 
 def run_build(plans, out: Path, fmt: str = "html,md", lang: str = "en", environ=None):
     """`planc build` in-process: (exit code, stdout, stderr)."""
-    from planc.report.build import run
+    from planc.cli.build import run
 
     args = argparse.Namespace(plans=[str(p) for p in plans], output=str(out), format=fmt, lang=lang)
     so, se = io.StringIO(), io.StringIO()

@@ -10,7 +10,7 @@ from typing import Sequence
 
 from planc import __version__
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+from planc.cli.output import EXIT_OK, EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,9 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        handler = {"check": cmd_check, "eval": cmd_eval, "build": cmd_build, "diff": cmd_diff,
-                   "track": cmd_track, "fmt": cmd_fmt, "lsp": cmd_lsp}[args.command]
-        return handler(args)
+        import importlib
+
+        # one module per command, imported only when it runs (start-up stays lean)
+        command = importlib.import_module(f"planc.cli.{args.command}")
+        return command.run(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -92,214 +94,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-
-
-def _colour(stream) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-
-
-def print_diagnostics(diags, fmt: str = "text", stream=None) -> None:
-    from planc.diagnostics import render_concise, render_github, render_text
-
-    stream = stream or sys.stderr
-    colour = fmt == "text" and _colour(stream)
-    for d in diags:
-        if fmt == "github":
-            print(render_github(d), file=stream)
-        elif fmt == "concise":
-            print(render_concise(d), file=stream)
-        else:
-            print(render_text(d, colour) + "\n", file=stream)
-
-
-def _summary(errors: int, warnings: int, files: int) -> str:
-    def n(k: int, word: str) -> str:
-        return f"{k} {word}{'' if k == 1 else 's'}"
-
-    return f"{n(errors, 'error')}, {n(warnings, 'warning')} in {n(files, 'file')}"
-
-
-def cmd_check(args) -> int:
-    import json
-
-    from planc.diagnostics import to_dict
-    from planc.pipeline import compile_plan
-
-    if args.list_rules or args.explain or not args.plans or args.format == "md":
-        return _rules_info(args)
-    config, problem = _explicit_config(args.config)
-    if problem is not None:
-        print_diagnostics([problem], "concise")
-        return EXIT_USAGE
-    all_diags, unreadable = [], False
-    for plan in args.plans:
-        result = compile_plan(plan, config=config)
-        unreadable |= result.unreadable or any(d.code == "E090" for d in result.diagnostics)
-        all_diags.extend(result.diagnostics)
-    errors = sum(d.is_error for d in all_diags)
-    warnings = len(all_diags) - errors
-    if args.format == "json":
-        json.dump({"diagnostics": [to_dict(d) for d in all_diags], "errors": errors, "warnings": warnings},
-                  sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    elif args.format == "github":
-        print_diagnostics(all_diags, "github", sys.stdout)
-    else:
-        print_diagnostics(all_diags, args.format)
-        if all_diags and args.format == "text":
-            print(_summary(errors, warnings, len(args.plans)), file=sys.stderr)
-    if unreadable:
-        return EXIT_USAGE
-    if errors or (args.strict and warnings):
-        return EXIT_ERRORS
-    return EXIT_OK
-
-
-# ---- lint rules and `planc fmt` (issue 5) ---------------------------------------------
-
-
-def _rules_info(args) -> int:
-    """`check --list-rules [--format md|json]`, `check --explain CODE`."""
-    from planc.lint.rules import docs
-
-    if args.explain:
-        text = docs.explain(args.explain)
-        if text is None:
-            print(f"planc: error: no rule `{args.explain}` (see `planc check --list-rules`)", file=sys.stderr)
-            return EXIT_USAGE
-        print(text)
-        return EXIT_OK
-    if not args.list_rules:
-        print("planc: error: check needs PLAN files (or --list-rules / --explain CODE)"
-              if not args.plans else "planc: error: --format md goes with --list-rules", file=sys.stderr)
-        return EXIT_USAGE
-    render = {"md": docs.render_markdown, "json": docs.render_json}.get(args.format, docs.render_list)
-    print(render().rstrip("\n"))
-    return EXIT_OK
-
-
-def _explicit_config(path):
-    """--config FILE: (config, None), or (None, a diagnostic) if it is broken; no flag: (None, None)."""
-    if path is None:
-        return None, None
-    from pathlib import Path
-
-    from planc.lint.config import ConfigError, load
-
-    if not Path(path).is_file():
-        from planc.diagnostics import error
-
-        return None, error("E090", f"invalid planc configuration: no such file `{path}`", path=path)
-    try:
-        return load(Path(path)), None
-    except ConfigError as exc:
-        return None, exc.diagnostic()
-
-
-def cmd_fmt(args) -> int:
-    from planc.fmt import run
-
-    return run(args.plans, check=args.check, diff=args.diff)
-
-
-def cmd_eval(args) -> int:
-    import json
-
-    from planc.pipeline import compile_plan
-    from planc.cli.present import amounts_json, amounts_table, select
-
-    result = compile_plan(args.plan)
-    if result.unreadable:
-        if args.format == "json":  # still one JSON object, as tools expect
-            json.dump(amounts_json(result, [], result.diagnostics), sys.stdout, ensure_ascii=False, indent=2)
-            print()
-        else:
-            print_diagnostics(result.diagnostics)
-        return EXIT_USAGE
-    paths, problems = select(result, args.refs)
-    diags = result.diagnostics + problems
-    if args.format == "json":
-        json.dump(amounts_json(result, paths, diags), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        print_diagnostics(diags)
-        print(amounts_table(result, paths))
-    return EXIT_ERRORS if any(d.is_error for d in diags) else EXIT_OK
-
-
-def _compile_or_exit(path: str):
-    """(compilation, exit code or None): unreadable files exit 2, errors exit 1."""
-    from planc.pipeline import compile_plan
-
-    result = compile_plan(path)
-    if result.unreadable:
-        print_diagnostics(result.diagnostics)
-        return result, EXIT_USAGE
-    if result.has_errors:
-        print_diagnostics(result.diagnostics)
-        return result, EXIT_ERRORS
-    return result, None
-
-
-def cmd_diff(args) -> int:
-    import json
-
-    from planc.review import diff as diffing
-
-    old, code = _compile_or_exit(args.old)
-    if code is not None:
-        return code
-    new, code = _compile_or_exit(args.new)
-    if code is not None:
-        return code
-    changes = diffing.compare(old, new)
-    if args.format == "json":
-        print(json.dumps(diffing.to_json(changes), ensure_ascii=False, indent=2))
-    else:
-        print(diffing.render_text(changes, args.old, args.new))
-    return EXIT_OK
-
-
-def cmd_track(args) -> int:
-    import datetime
-    import json
-    from pathlib import Path
-
-    from planc.review import track as tracking
-
-    try:
-        as_of = datetime.date.fromisoformat(args.as_of) if args.as_of else datetime.date.today()
-    except ValueError:
-        print(f"planc: error: --as-of `{args.as_of}` is not a date (YYYY-MM-DD)", file=sys.stderr)
-        return EXIT_USAGE
-    result, code = _compile_or_exit(args.plan)
-    if code is not None:
-        return code
-    actuals, diags = tracking.read_actuals(Path(args.actuals), result)
-    print_diagnostics(diags)
-    if any(d.code in ("E015", "E016") for d in diags):
-        return EXIT_USAGE
-    rows = tracking.track(result, actuals, as_of)
-    if args.format == "json":
-        print(json.dumps(tracking.to_json(rows, as_of), ensure_ascii=False, indent=2))
-    else:
-        print(tracking.render_text(rows, as_of))
-    return EXIT_ERRORS if any(d.is_error for d in diags) else EXIT_OK
-
-
-def cmd_lsp(args) -> int:
-    from planc.lsp import serve
-
-    return serve()
-
-
-def cmd_build(args) -> int:
-    try:
-        from planc.report import build  # noqa: F401
-    except ImportError:
-        print("planc: error: `planc build` is not available in this version yet", file=sys.stderr)
-        return EXIT_USAGE
-    return build.run(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

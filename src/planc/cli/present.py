@@ -5,17 +5,7 @@ from __future__ import annotations
 from planc.amounts import format_amount, to_json_number
 from planc.diagnostics import Diagnostic, display_width, error, to_dict
 from planc.semantics.model import find_targets
-from planc.pipeline import Compilation
-
-
-def ordered_paths(result: Compilation) -> list[str]:
-    """Every evaluated target, parents before children, in declaration order."""
-    if result.model is None or result.evaluation is None:
-        return []
-    values = result.evaluation.values
-    seen = [n.path for n in result.model.walk() if n.path in values]
-    known = set(seen)
-    return seen + [p for p in values if p not in known]
+from planc.pipeline import Compilation, ordered_paths
 
 
 def select(result: Compilation, refs: list[str]) -> tuple[list[str], list[Diagnostic]]:

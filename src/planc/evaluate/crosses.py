@@ -1,162 +1,28 @@
-"""Crossed dimensions (language.md §4.10): `cross A by B [seed T]`.
-
-Resolution creates a cell for every (row child, column child) pair of two
-splits of the same parent, at `parent.row.col` and also reachable as
-`parent.col.row`. Evaluation fills the cells from the rounded row and
-column totals — proportionally, or by IPF to a 2-D seed table — and then
-rounds them with controlled rounding so both margins stay exact.
-A three-way cross is refused (see docs/language.md: exact 3-D controlled
-rounding does not always exist, and we will not silently break a total).
+"""Crossed dimensions at evaluation (language.md §4.10): the cells are filled
+from the rounded row and column totals — proportionally, or by IPF to a 2-D
+seed table — and then rounded with controlled rounding so both margins stay
+exact. The cells themselves are made at resolve time (`planc.semantics.cross`).
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
-from planc.syntax import ast
 from planc.amounts import format_amount
 from planc.diagnostics import error
+from planc.evaluate.record import Derivation, Scope
 from planc.maths.matrix import Infeasible, controlled_round, ipf, proportional_cells
-from planc.semantics.model import CrossNode, SplitNode, Table, TargetNode
+from planc.semantics.model import CrossNode
 
-if TYPE_CHECKING:
-    from planc.evaluate import Evaluator
-    from planc.semantics.resolve import _Resolver
-
-PENDING = object()  # the splits it needs are not attached yet
 # RAS converges linearly; a seed whose cells span many orders of magnitude can
 # crawl. Cap the sweeps so a bad seed fails in seconds, not minutes.
 MAX_IPF_SWEEPS = 2_000
 
 
-def attach_cross(resolver: "_Resolver", decl: ast.Cross, final: bool = False):
-    """A CrossNode, None after an error, or PENDING (try again next round)."""
-    if len(decl.dims) != 2:
-        resolver.diags.append(error(
-            "E034", "a three-way cross is not supported", decl.span,
-            help="cross two dimensions, then split the cells (e.g. `split east.Q1 by product …`)"))
-        return None
-    row_dim, col_dim = decl.dims
-    if row_dim == col_dim:
-        resolver.diags.append(error("E032", f"cannot cross `{row_dim}` with itself", decl.span))
-        return None
-    parents = [t for t in resolver.targets.values()
-               if _split_by(t, row_dim) is not None and _split_by(t, col_dim) is not None]
-    if not parents:
-        if not final:
-            return PENDING
-        resolver.diags.append(_no_parent(resolver, decl))
-        return None
-    if len(parents) > 1:
-        names = ", ".join(f"`{p.path}`" for p in parents)
-        resolver.diags.append(error("E032", f"cross of {row_dim} by {col_dim} is ambiguous: {names} are "
-                                    f"each split by both", decl.span,
-                                    help="rename one of the dimensions so each cross names one parent"))
-        return None
-    parent = parents[0]
-    row0, col0 = _split_by(parent, row_dim).children, _split_by(parent, col_dim).children  # type: ignore[union-attr]
-    if row0 and col0:
-        existing = resolver.targets.get(f"{parent.path}.{row0[0].name}.{col0[0].name}") or \
-            resolver.targets.get(f"{parent.path}.{col0[0].name}.{row0[0].name}")
-        if existing is not None and existing.decl is None:
-            resolver.diags.append(error("E007", f"cross of {row_dim} by {col_dim} is declared twice", decl.span,
-                                        help=f"first declared at {_where(existing.producer.decl.span)}"))
-            return None
-    cross = CrossNode(decl, parent, _split_by(parent, row_dim), _split_by(parent, col_dim))  # type: ignore[arg-type]
-    if decl.seed is not None:
-        cross.seed = _seed_table(resolver, decl, cross)
-        if cross.seed is None:
-            return None
-    _make_cells(resolver, cross)
-    return cross
-
-
-def _where(span) -> str:
-    return f"{span.source.path}:{span.line}:{span.column}"
-
-
-def _split_by(target: TargetNode, dimension: str) -> SplitNode | None:
-    return next((s for s in target.splits if s.dimension == dimension), None)
-
-
-def _no_parent(resolver: "_Resolver", decl: ast.Cross):
-    by_dim = {d: sorted({s.parent.path for t in resolver.targets.values() for s in t.splits
-                         if s.dimension == d}) for d in decl.dims}
-    known = "; ".join(f"`{d}` splits {', '.join(p) if p else 'nothing'}" for d, p in by_dim.items())
-    return error("E032", f"cross of {decl.dims[0]} by {decl.dims[1]}: no target is split by both", decl.span,
-                 help=f"a cross needs two splits of the same parent ({known})")
-
-
-def _seed_table(resolver: "_Resolver", decl: ast.Cross, cross: CrossNode) -> Table | None:
-    ref = decl.seed
-    assert ref is not None
-    table = resolver.tables.get(ref.parts[0])
-    if table is None:
-        from planc.semantics.resolve import did_you_mean
-
-        resolver.diags.append(error("E026", f"seed `{ref.dotted}` is not a table", ref.span,
-                                    help=did_you_mean(ref.dotted, resolver.tables)))
-        return None
-    resolver.used_tables.add(table.name)
-    if not table.is_2d:
-        resolver.diags.append(error("E036", f"seed `{table.name}` is a 1-D table; a cross needs a 2-D seed",
-                                    ref.span, help=f"declare it `table {table.name} by {decl.dims[0]}, {decl.dims[1]} "
-                                    "{ row: col = v, … }`"))
-        return None
-    dims = tuple(table.dims)
-    if dims == (decl.dims[1], decl.dims[0]):  # written the other way round: transpose
-        table = Table(table.name, decl.dims, {(c, r): v for (r, c), v in table.values.items()}, table.span,
-                      table.imported)
-    elif dims != tuple(decl.dims):
-        resolver.diags.append(error("E036", f"seed `{table.name}` is by {', '.join(dims)}; the cross is by "
-                                    f"{', '.join(decl.dims)}", ref.span))
-        return None
-    rows = [c.name for c in cross.rows.children]
-    cols = [c.name for c in cross.cols.children]
-    problems = []
-    missing = [f"{r}: {c}" for r in rows for c in cols if (r, c) not in table.values]
-    if missing:
-        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-        problems.append(f"has no value for {', '.join(missing[:3])}{more}")
-    unknown = sorted({k for k in table.values if k[0] not in rows or k[1] not in cols})
-    if unknown:
-        problems.append("has keys that are not cells of the cross: " +
-                        ", ".join(f"{r}: {c}" for r, c in unknown[:3]))
-    negative = [k for k, v in table.values.items() if v < 0]
-    if negative:
-        problems.append(f"has a negative value at {negative[0][0]}: {negative[0][1]}")
-    for p in problems:
-        resolver.diags.append(error("E036", f"seed `{table.name}` {p}", ref.span))
-    return None if problems else table
-
-
-def _make_cells(resolver: "_Resolver", cross: CrossNode) -> None:
-    parent = cross.parent
-    for row in cross.rows.children:
-        for col in cross.cols.children:
-            path = f"{parent.path}.{row.name}.{col.name}"
-            alias = f"{parent.path}.{col.name}.{row.name}"
-            clash = resolver.targets.get(path) or resolver.targets.get(alias)
-            if clash is not None:
-                where = clash.span
-                resolver.diags.append(error(
-                    "E033", f"cell `{path}` of the cross is also defined by a split", cross.decl.span,
-                    help=f"`{clash.path}` is defined at {where.source.path}:{where.line}:{where.column}" if where
-                    else None))
-                continue
-            cell = TargetNode(col.name, path, None, row, cross, aliases=[alias])
-            resolver.targets[path] = cell
-            resolver.by_name.setdefault(col.name, []).append((path, cell))
-            resolver.by_name.setdefault(row.name, []).append((alias, cell))
-            row.cells.append(cell)
-            cross.cells[(row.name, col.name)] = cell
-
-
 # ---- evaluation ------------------------------------------------------------------------
 
 
-def evaluate_cross(ev: "Evaluator", cross: CrossNode) -> None:
+def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
     rows = [ev.value(r) for r in cross.rows.children]
     cols = [ev.value(c) for c in cross.cols.children]
     if any(v is None for v in rows + cols):
@@ -186,8 +52,6 @@ def evaluate_cross(ev: "Evaluator", cross: CrossNode) -> None:
         ev.diags.append(error("E035", f"cannot round the cross exactly: {cells.reason}", cross.decl.span,
                               help="row and column totals must be multiples of the plan's `round`"))
         return
-    from planc.evaluate import Derivation
-
     for i, r in enumerate(row_names):
         for j, c in enumerate(col_names):
             cell = cross.cells.get((r, c))

@@ -4,20 +4,16 @@ language.md §4.6–9, then apportionment from the rounded parent (§4.5)."""
 from __future__ import annotations
 
 import math
-import re
 from fractions import Fraction
-from typing import TYPE_CHECKING
-
 import attrs
 
 from planc.syntax import ast
 from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, water_fill
 from planc.amounts import format_amount, format_percent
 from planc.diagnostics import error
+from planc.evaluate.record import Derivation, Scope
+from planc.semantics.expressions import one_line
 from planc.semantics.model import SplitNode, Table, TargetNode
-
-if TYPE_CHECKING:
-    from planc.evaluate import Evaluator
 
 FIXED, SHARE, REST, FLEX = "fixed", "share", "rest", "flex"
 
@@ -35,12 +31,12 @@ class _Child:
     high: Fraction | None = None
 
 
-def evaluate_split(ev: "Evaluator", split: SplitNode) -> None:
+def evaluate_split(ev: Scope, split: SplitNode) -> None:
     _SplitRun(ev, split).run()
 
 
 class _SplitRun:
-    def __init__(self, ev: "Evaluator", split: SplitNode) -> None:
+    def __init__(self, ev: Scope, split: SplitNode) -> None:
         self.ev = ev
         self.split = split
         self.diags = ev.diags
@@ -342,14 +338,6 @@ class _SplitRun:
             self.ev.set_value(c.node, final[id(c)], _derive(method, c.exact, c.detail, c.capped))  # type: ignore[arg-type]
 
 
-def one_line(text: str) -> str:
-    """An expression as written, on one line, without comments."""
-    text = " ".join(re.sub(r"#[^\n]*", "", text).split())
-    return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", text))
-
-
-def _derive(method: str, exact: Fraction, detail: str, capped: str | None = None):
-    from planc.evaluate import Derivation
-
+def _derive(method: str, exact: Fraction, detail: str, capped: str | None = None) -> Derivation:
     return Derivation(method, exact, detail, capped)
 

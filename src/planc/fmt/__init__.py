@@ -29,9 +29,7 @@ alone and the formatter reports an internal error.
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
-from pathlib import Path
 
 import attrs
 
@@ -395,97 +393,3 @@ def format_source(source: Source) -> tuple[str | None, list[Diagnostic]]:
 
 def format_text(text: str, path: str = "<input>") -> tuple[str | None, list[Diagnostic]]:
     return format_source(Source(path, text))
-
-
-# ---- the command ------------------------------------------------------------------------------
-
-_BOM = b"\xef\xbb\xbf"
-
-
-def write_atomic(path: Path, text: str, bom: bool = False) -> None:
-    """Never a half-written plan (see planc.files)."""
-    from planc.files import write_atomic as write
-
-    write(path, (_BOM if bom else b"") + text.encode("utf-8"))
-
-
-def run(paths: list[str], check: bool = False, diff: bool = False) -> int:
-    """`planc fmt [--check] [--diff] PLAN...`; exit 0, 1 (errors, or changes with
-    --check/--diff) or 2 (a file cannot be read)."""
-    from planc.cli import print_diagnostics
-    from planc.diagnostics import error
-    from planc.semantics.loader import read_text
-
-    changed, unchanged, failed, unreadable = [], 0, 0, False
-    for name in paths:
-        if name == "-":
-            text = sys.stdin.read()
-            out, diags = _format_or_report(text, "<stdin>")
-            if out is None:
-                print_diagnostics(diags)
-                sys.stdout.write(text)  # a filter passes what it cannot format through
-                failed += 1
-                continue
-            if out != text:
-                changed.append(name)
-            if diff:
-                _print_diff(text, out, "<stdin>")
-            elif not check:
-                sys.stdout.write(out)
-            continue
-        path = Path(name)
-        text, why = read_text(path)
-        if text is None:
-            print_diagnostics([error("E015", f"cannot read `{name}`: {why}", path=name)], "concise")
-            unreadable = True
-            continue
-        out, diags = _format_or_report(text, name)
-        if out is None:
-            print_diagnostics(diags)
-            failed += 1
-            continue
-        if out == text:
-            unchanged += 1
-            continue
-        changed.append(name)
-        if diff:
-            _print_diff(text, out, name)
-        if check:
-            print(f"would reformat {name}", file=sys.stderr)
-        elif not diff:
-            with open(path, "rb") as f:
-                bom = f.read(3) == _BOM
-            write_atomic(path, out, bom)
-    verb = "would be reformatted" if check or diff else "reformatted"
-    parts = []
-    if changed:
-        parts.append(f"{len(changed)} file{'s' if len(changed) != 1 else ''} {verb}")
-    if unchanged:
-        parts.append(f"{unchanged} file{'s' if unchanged != 1 else ''} left unchanged")
-    if failed:
-        parts.append(f"{failed} file{'s' if failed != 1 else ''} with errors, not formatted")
-    if parts and paths != ["-"]:
-        print(", ".join(parts), file=sys.stderr)
-    if unreadable:
-        return 2
-    if failed or ((check or diff) and changed):
-        return 1
-    return 0
-
-
-def _format_or_report(text: str, name: str) -> tuple[str | None, list[Diagnostic]]:
-    from planc.diagnostics import error
-
-    try:
-        return format_text(text, name)
-    except FormatterBug as exc:
-        return None, [error("E099", f"planc fmt could not format this file safely: {exc}", path=name,
-                            help="this is a bug in planc; the file was left unchanged, please report it")]
-
-
-def _print_diff(before: str, after: str, name: str) -> None:
-    import difflib
-
-    sys.stdout.writelines(difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"{name}\t(original)",
-        f"{name}\t(formatted)"))

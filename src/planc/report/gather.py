@@ -17,8 +17,7 @@ from planc import __version__
 from planc.syntax import ast
 from planc.maths.allocate import largest_remainder
 from planc.semantics.model import CrossNode, Model, SplitNode, Table, TargetNode
-from planc.pipeline import Compilation
-from planc.cli.present import ordered_paths
+from planc.pipeline import Compilation, ordered_paths
 from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, How, Meta, OwnerSheet, Point, Problem,
                                Report, Row, SplitView, TimeProfile, is_time_split, slugify)
 

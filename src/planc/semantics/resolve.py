@@ -8,12 +8,13 @@ so a split's parent is always resolved against every shallower target
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Iterable
+
 
 import attrs
 
 from planc.syntax import ast
 from planc.diagnostics import Diagnostic, error, warning
+from planc.diagnostics.suggest import did_you_mean
 from planc.semantics.loader import Program
 from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, suffix_matches
 from planc.source import Span
@@ -28,13 +29,6 @@ STATUSES = ("draft", "proposed", "agreed", "disputed")
 
 def resolve(program: Program) -> tuple[Model, list[Diagnostic]]:
     return _Resolver(program).run()
-
-
-def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    import difflib  # only on the error path: keeps `planc check` start-up lean
-
-    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
 
 
 class _Resolver:
@@ -244,7 +238,7 @@ class _Resolver:
     def try_crosses(self, waiting: list, crosses: list, final: bool) -> bool:
         if not waiting:
             return False
-        from planc.evaluate.crosses import PENDING, attach_cross
+        from planc.semantics.cross import PENDING, attach_cross
 
         progressed = False
         for decl in list(waiting):
@@ -404,7 +398,7 @@ class _Resolver:
 
 def constant(expr: ast.Expr, diags: list[Diagnostic]) -> Fraction | None:
     """A table value: numbers and arithmetic only (tables are data, not formulas)."""
-    from planc.evaluate import arithmetic
+    from planc.semantics.expressions import arithmetic
 
     for sub in ast.walk_expr(expr):
         if isinstance(sub, ast.Ref):

@@ -22,7 +22,7 @@ checked when those files are checked themselves.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from planc.diagnostics import Diagnostic
 from planc.lint.rules import (
@@ -44,10 +44,12 @@ from planc.lint.rules import (
 from planc.lint.rules.context import Context
 from planc.lint.rules.rule import Rule
 
-if TYPE_CHECKING:
-    from planc.lint.config import Config
-    from planc.evaluate import Evaluation
-    from planc.semantics.model import Model
+class Settings(Protocol):
+    """Which rules run and with which options (`planc.lint.config.Config`)."""
+
+    def enabled(self, rule: Rule) -> bool: ...
+
+    def options_for(self, rule: Rule) -> dict: ...
 
 
 RULES: dict[str, Rule] = {
@@ -85,7 +87,7 @@ def lookup(code_or_name: str) -> Rule | None:
     return RULES.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
 
 
-def run(target, config: "Config | None" = None) -> list[Diagnostic]:
+def run(target, config: Settings | None = None) -> list[Diagnostic]:
     """Run every enabled lint rule on a `Compilation` or a `(model, evaluation)`
     pair. Config severities and suppression are applied by `planc.lint`."""
     if isinstance(target, tuple):

@@ -1,0 +1,93 @@
+"""`planc build PLAN... [-o DIR] [--format html,md,json,csv] [--lang en|zh]`.
+
+Every plan is compiled and every output rendered in memory first; only when
+all of that succeeded is anything written, each file atomically (a temporary
+file in the target directory, then `os.replace`). So a plan with errors, or
+a bug in a renderer, never leaves a half-written or half-updated report.
+
+Exit codes (language.md §6): 0 written (warnings allowed), 1 a plan has
+errors (diagnostics printed, nothing written), 2 usage error, unreadable
+plan or unwritable output.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
+from planc.files import write_atomic
+from planc.report.build import remove_stale_sheets, render_all
+
+FORMATS = ("html", "md", "json", "csv")
+
+
+def _usage(message: str) -> int:
+    print(f"planc build: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def parse_formats(text: str) -> list[str] | None:
+    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
+    if wanted == ["all"]:
+        return list(FORMATS)
+    if not wanted or any(f not in FORMATS for f in wanted):
+        return None
+    return [f for f in FORMATS if f in wanted]
+
+
+def run(args, environ=None) -> int:
+    from planc.pipeline import compile_plan
+
+    environ = os.environ if environ is None else environ
+    formats = parse_formats(args.format)
+    if formats is None:
+        return _usage(f"unknown format in `{args.format}`; choose from {', '.join(FORMATS)}")
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not (epoch.isascii() and epoch.isdigit() and len(epoch) <= 11):
+        return _usage(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, not `{epoch}`")
+    stems: dict[str, str] = {}
+    for plan in args.plans:
+        stem = Path(plan).stem
+        if stem in stems and stems[stem] != plan:
+            return _usage(f"`{stems[stem]}` and `{plan}` would write the same report files ({stem}.*)")
+        stems[stem] = plan
+
+    compiled = []
+    status = EXIT_OK
+    for plan in dict.fromkeys(args.plans):
+        result = compile_plan(plan)
+        print_diagnostics(result.diagnostics)
+        if result.unreadable:
+            status = EXIT_USAGE
+        elif result.has_errors or result.model is None or result.evaluation is None:
+            status = max(status, EXIT_ERRORS)
+        compiled.append((plan, result))
+    if status != EXIT_OK:
+        print("planc build: nothing written", file=sys.stderr)
+        return status
+
+    files: dict[Path, bytes] = {}
+    owner_dirs: list[Path] = []
+    out_dir = Path(args.output)
+    for plan, result in compiled:
+        try:
+            source = Path(plan).read_bytes()
+        except OSError as exc:
+            return _usage(f"cannot read `{plan}`: {exc.strerror or exc}")
+        files.update(render_all(result, source, formats, args.lang, out_dir, environ))
+        if "md" in formats:
+            owner_dirs.append(out_dir / f"{Path(plan).stem}.owners")
+    try:
+        for path, data in files.items():
+            write_atomic(path, data)
+        for folder in owner_dirs:
+            remove_stale_sheets(folder, {p for p in files if p.parent == folder})
+    except OSError as exc:
+        return _usage(f"cannot write `{getattr(exc, 'filename', None) or out_dir}`: {exc.strerror or exc}")
+    for path in files:
+        print(path)
+    return EXIT_OK
+
+

@@ -1,0 +1,81 @@
+"""`planc check`: the linter (and `--list-rules`, `--explain`)."""
+
+from __future__ import annotations
+
+import sys
+
+from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics, summary
+
+
+def run(args) -> int:
+    import json
+
+    from planc.diagnostics import to_dict
+    from planc.pipeline import compile_plan
+
+    if args.list_rules or args.explain or not args.plans or args.format == "md":
+        return _rules_info(args)
+    config, problem = _explicit_config(args.config)
+    if problem is not None:
+        print_diagnostics([problem], "concise")
+        return EXIT_USAGE
+    all_diags, unreadable = [], False
+    for plan in args.plans:
+        result = compile_plan(plan, config=config)
+        unreadable |= result.unreadable or any(d.code == "E090" for d in result.diagnostics)
+        all_diags.extend(result.diagnostics)
+    errors = sum(d.is_error for d in all_diags)
+    warnings = len(all_diags) - errors
+    if args.format == "json":
+        json.dump({"diagnostics": [to_dict(d) for d in all_diags], "errors": errors, "warnings": warnings},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    elif args.format == "github":
+        print_diagnostics(all_diags, "github", sys.stdout)
+    else:
+        print_diagnostics(all_diags, args.format)
+        if all_diags and args.format == "text":
+            print(summary(errors, warnings, len(args.plans)), file=sys.stderr)
+    if unreadable:
+        return EXIT_USAGE
+    if errors or (args.strict and warnings):
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+def _rules_info(args) -> int:
+    """`check --list-rules [--format md|json]`, `check --explain CODE`."""
+    from planc.lint.rules import docs
+
+    if args.explain:
+        text = docs.explain(args.explain)
+        if text is None:
+            print(f"planc: error: no rule `{args.explain}` (see `planc check --list-rules`)", file=sys.stderr)
+            return EXIT_USAGE
+        print(text)
+        return EXIT_OK
+    if not args.list_rules:
+        print("planc: error: check needs PLAN files (or --list-rules / --explain CODE)"
+              if not args.plans else "planc: error: --format md goes with --list-rules", file=sys.stderr)
+        return EXIT_USAGE
+    render = {"md": docs.render_markdown, "json": docs.render_json}.get(args.format, docs.render_list)
+    print(render().rstrip("\n"))
+    return EXIT_OK
+
+
+def _explicit_config(path):
+    """--config FILE: (config, None), or (None, a diagnostic) if it is broken; no flag: (None, None)."""
+    if path is None:
+        return None, None
+    from pathlib import Path
+
+    from planc.lint.config import ConfigError, load
+
+    if not Path(path).is_file():
+        from planc.diagnostics import error
+
+        return None, error("E090", f"invalid planc configuration: no such file `{path}`", path=path)
+    try:
+        return load(Path(path)), None
+    except ConfigError as exc:
+        return None, exc.diagnostic()

@@ -1,0 +1,32 @@
+"""`planc eval`: every target's exact, rounded amount."""
+
+from __future__ import annotations
+
+import sys
+
+from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
+
+
+def run(args) -> int:
+    import json
+
+    from planc.pipeline import compile_plan
+    from planc.cli.present import amounts_json, amounts_table, select
+
+    result = compile_plan(args.plan)
+    if result.unreadable:
+        if args.format == "json":  # still one JSON object, as tools expect
+            json.dump(amounts_json(result, [], result.diagnostics), sys.stdout, ensure_ascii=False, indent=2)
+            print()
+        else:
+            print_diagnostics(result.diagnostics)
+        return EXIT_USAGE
+    paths, problems = select(result, args.refs)
+    diags = result.diagnostics + problems
+    if args.format == "json":
+        json.dump(amounts_json(result, paths, diags), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print_diagnostics(diags)
+        print(amounts_table(result, paths))
+    return EXIT_ERRORS if any(d.is_error for d in diags) else EXIT_OK

@@ -1,0 +1,48 @@
+"""The only place diagnostics are printed, and the exit codes of every command."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _colour(stream) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def print_diagnostics(diags, fmt: str = "text", stream=None) -> None:
+    from planc.diagnostics import render_concise, render_github, render_text
+
+    stream = stream or sys.stderr
+    colour = fmt == "text" and _colour(stream)
+    for d in diags:
+        if fmt == "github":
+            print(render_github(d), file=stream)
+        elif fmt == "concise":
+            print(render_concise(d), file=stream)
+        else:
+            print(render_text(d, colour) + "\n", file=stream)
+
+
+def summary(errors: int, warnings: int, files: int) -> str:
+    def n(k: int, word: str) -> str:
+        return f"{k} {word}{'' if k == 1 else 's'}"
+
+    return f"{n(errors, 'error')}, {n(warnings, 'warning')} in {n(files, 'file')}"
+
+
+
+def compile_or_exit(path: str):
+    """(compilation, exit code or None): unreadable files exit 2, errors exit 1."""
+    from planc.pipeline import compile_plan
+
+    result = compile_plan(path)
+    if result.unreadable:
+        print_diagnostics(result.diagnostics)
+        return result, EXIT_USAGE
+    if result.has_errors:
+        print_diagnostics(result.diagnostics)
+        return result, EXIT_ERRORS
+    return result, None

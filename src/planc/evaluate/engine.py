@@ -1,0 +1,197 @@
+"""Model -> exact amounts, top-down, in dependency order.
+
+Each target's amount is final when it is computed: a parent is rounded
+first and its children are apportioned from the rounded parent (largest
+remainder), so every split adds up exactly. Expressions that refer to other
+targets see those final amounts. Split and cross maths live in `splits`
+and `crosses`; this module orders the work and evaluates expressions.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Union
+
+from planc.amounts import format_amount
+from planc.diagnostics import Diagnostic, error, warning
+from planc.evaluate.record import AssertionResult, Derivation, Evaluation
+from planc.semantics.expressions import COMPARE, Lookup, arithmetic, one_line
+from planc.semantics.model import CrossNode, Model, SplitNode, Table, TargetNode
+from planc.syntax import ast
+
+Node = Union[TargetNode, SplitNode, CrossNode]
+
+
+class Evaluator:
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.unit = model.header.round
+        self.result = Evaluation()
+        self.diags: list[Diagnostic] = []
+
+    # ---- values ------------------------------------------------------------------
+    def value(self, node: TargetNode) -> Fraction | None:
+        return self.result.values.get(node.path)
+
+    def set_value(self, node: TargetNode, amount: Fraction, derivation: Derivation) -> None:
+        self.result.values[node.path] = amount
+        self.result.derivations[node.path] = derivation
+
+    def lookup(self, ref: ast.Ref) -> Fraction | None:
+        target = self.model.refs.get(id(ref))
+        if target is None or isinstance(target, Table):
+            return None  # unresolved: already reported
+        if isinstance(target, Fraction):
+            return target
+        return self.value(target)
+
+    def expr(self, expr, lookup: Lookup | None = None) -> Fraction | None:
+        return arithmetic(expr, lookup or self.lookup, self.diags)
+
+    # ---- ordering ------------------------------------------------------------------
+    def producer(self, target: TargetNode) -> Node:
+        return target.producer if target.producer is not None else target
+
+    def dependencies(self, node: Node) -> list[Node]:
+        refs: list = []
+        if isinstance(node, TargetNode):
+            if node.is_sum:
+                return [node.splits[0]] if node.splits else []
+            refs = [node.decl.value]  # type: ignore[union-attr]
+        elif isinstance(node, SplitNode):
+            deps: list[Node] = [] if node.bottom_up else [self.producer(node.parent)]
+            for child in node.children:
+                decl = child.decl
+                refs.extend((decl.alloc, decl.min, decl.max))  # type: ignore[union-attr]
+            return deps + [d for d in self._ref_producers(refs) if d is not node]
+        elif isinstance(node, CrossNode):
+            return [node.rows, node.cols]
+        return self._ref_producers(refs)
+
+    def _ref_producers(self, exprs: list) -> list[Node]:
+        out = []
+        for e in exprs:
+            if e is None:
+                continue
+            for sub in ast.walk_expr(e):
+                if isinstance(sub, ast.Ref):
+                    target = self.model.refs.get(id(sub))
+                    if isinstance(target, TargetNode):
+                        out.append(self.producer(target))
+        return out
+
+    def order(self) -> list[Node]:
+        """Topological order (iterative DFS); cycles become E008 diagnostics."""
+        nodes: list[Node] = [t for t in self.model.roots]
+        nodes += self.model.splits + self.model.crosses
+        done: set[int] = set()
+        on_path: dict[int, int] = {}
+        order: list[Node] = []
+        broken: set[int] = set()
+        for start in nodes:
+            if id(start) in done:
+                continue
+            stack = [(start, iter(self.dependencies(start)))]
+            path = [start]
+            on_path[id(start)] = 0
+            while stack:
+                node, deps = stack[-1]
+                dep = next(deps, None)
+                if dep is None:
+                    stack.pop()
+                    path.pop()
+                    del on_path[id(node)]
+                    done.add(id(node))
+                    order.append(node)
+                elif id(dep) in on_path:
+                    cycle = path[on_path[id(dep)]:]
+                    if not any(id(c) in broken for c in cycle):
+                        self.report_cycle(cycle)
+                    broken.update(id(c) for c in cycle)
+                elif id(dep) not in done:
+                    on_path[id(dep)] = len(path)
+                    path.append(dep)
+                    stack.append((dep, iter(self.dependencies(dep))))
+        self.broken = broken
+        return order
+
+    def report_cycle(self, cycle: list[Node]) -> None:
+        names = [_node_name(n) for n in cycle]
+        first = cycle[0]
+        span = first.decl.span if isinstance(first, (SplitNode, CrossNode)) else first.decl.name_span  # type: ignore[union-attr]
+        self.diags.append(error("E008", "circular definition: " + " -> ".join(names + names[:1]), span,
+                                help="one of these amounts must be given without referring back"))
+
+    # ---- running -------------------------------------------------------------------------
+    def run(self) -> tuple[Evaluation, list[Diagnostic]]:
+        from planc.evaluate.splits import evaluate_split
+
+        if self.model.crosses:  # the IPF and rounding maths load only when needed
+            from planc.evaluate.crosses import evaluate_cross
+
+        for node in self.order():
+            if id(node) in self.broken:
+                continue
+            if isinstance(node, SplitNode):
+                evaluate_split(self, node)
+            elif isinstance(node, CrossNode):
+                evaluate_cross(self, node)
+            else:
+                self.root(node)
+        self.assertions()
+        return self.result, self.diags
+
+    def root(self, node: TargetNode) -> None:
+        decl = node.decl
+        assert isinstance(decl, ast.Target)
+        if isinstance(decl.value, ast.SumMarker):
+            if not node.splits:
+                self.diags.append(error("E027", f"`{node.name} = sum` but `{node.name}` is never split",
+                                        decl.value.span, help=f"add `split {node.name} by DIMENSION {{ … }}`"))
+            return  # set by its first split
+        if isinstance(decl.value, ast.Percent):
+            self.diags.append(error("E031", "a root target needs an amount, not a bare percentage",
+                                    decl.value.span, help=f"write e.g. `{decl.value.text} of OTHER_TARGET`"))
+            return
+        amount = self.expr(decl.value)
+        if amount is None:
+            return
+        self.check_multiple(amount, decl.value)
+        self.set_value(node, amount, Derivation("root", amount, one_line(decl.value.span.text)))
+
+    def check_multiple(self, amount: Fraction, expr) -> None:
+        if (amount / self.unit).denominator != 1:
+            self.diags.append(warning(
+                "W001", f"{format_amount(amount)} is not a multiple of the rounding unit {format_amount(self.unit)}",
+                expr.span, help="fixed amounts stay as written; children are still apportioned exactly"))
+
+    def assertions(self) -> None:
+        for decl in self.model.asserts:
+            left, right = self.expr(decl.left), self.expr(decl.right)
+            passed = None if left is None or right is None else COMPARE[decl.op](left, right)
+            self.result.assertions.append(AssertionResult(decl, left, right, passed))
+            if passed is False:
+                text = f"{decl.left.span.text} {decl.op} {decl.right.span.text}"
+                msg = f"assertion failed: {text}"
+                if decl.message:
+                    msg += f" ({decl.message})"
+                self.diags.append(error(
+                    "E014", msg, decl.span,
+                    label=f"left is {_show(left)}, right is {_show(right)}",  # type: ignore[arg-type]
+                    help=f"left side {_show(left)} {decl.op} right side {_show(right)} does not hold"))  # type: ignore[arg-type]
+
+
+def _show(value: Fraction) -> str:
+    if abs(value) < 10 and value.denominator != 1:
+        return f"{float(value):.4g}"
+    return format_amount(value)
+
+
+def _node_name(node: Node) -> str:
+    if isinstance(node, TargetNode):
+        return node.path
+    return node.describe()
+
+
+def evaluate(model: Model) -> tuple[Evaluation, list[Diagnostic]]:
+    return Evaluator(model).run()
