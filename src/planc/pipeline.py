@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Sequence
 
 import attrs
 
-from planc.lint.config import Config
+from planc.lint.config import Config, ConfigError, discover
 from planc.diagnostics import Diagnostic, sort_key
 from planc.evaluate import Evaluation, evaluate
 from planc.lint import lint
@@ -38,19 +39,33 @@ class Compilation:
         return any(d.is_error for d in self.diagnostics)
 
 
-def compile_plan(path: str | os.PathLike, display: str | None = None, config: Config | None = None) -> Compilation:
-    """`config` None: the lint configuration found from the plan's folder up."""
-    program, diags = load(path, display)
+def compile_plan(path: str | os.PathLike, display: str | None = None, config: Config | None = None,
+                 allow_outside: Sequence[str | os.PathLike] = ()) -> Compilation:
+    """`config` None: the lint configuration found from the plan's folder up.
+    `allow_outside`: folders beyond the project root that imports and data may read."""
+    allowed = (*allow_outside, *_configured_outside(config, Path(path)))
+    program, diags = load(path, display, allowed)
     return _finish(str(display or path), program, diags, Path(path), config)
 
 
 def compile_text(text: str, path: str = "<input>", directory: Path | None = None,
-                 config: Config | None = None) -> Compilation:
+                 config: Config | None = None, allow_outside: Sequence[str | os.PathLike] = ()) -> Compilation:
     """Compile text as if it were the file `path` (imports relative to `directory`).
     The lint configuration is looked up from `directory` when it is given."""
     where = (directory or Path.cwd()) / Path(path).name
-    program, diags = load_source(Source(path, text), where)
+    allowed = (*allow_outside, *_configured_outside(config, where if directory is not None else None))
+    program, diags = load_source(Source(path, text), where, allowed)
     return _finish(path, program, diags, where if directory is not None else None, config)
+
+
+def _configured_outside(config: Config | None, location: Path | None) -> tuple[str, ...]:
+    """`allow-outside` of the configuration (a broken one is reported by the lint stage)."""
+    if config is None:
+        try:
+            config = discover(location)
+        except ConfigError:
+            return ()
+    return config.allow_outside
 
 
 def _finish(path: str, program: Program, diags: list[Diagnostic], location: Path | None = None,
