@@ -15,13 +15,18 @@ import os
 from fractions import Fraction
 
 from lark import Lark, Token
+
+try:  # the builtin module: `hashlib` loads OpenSSL, which costs start-up time
+    from _blake2 import blake2b as _digest
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b as _digest
 from lark.exceptions import UnexpectedEOF, UnexpectedInput
 
 from planc.syntax import ast
 from planc.syntax.ast import KEYWORDS
 from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error
-from planc.resources import cache_dir, resource_dir
+from planc.resources import cache_dir, read_entry, resource_dir, write_entry
 from planc.syntax.errors import blank_region, syntax_diagnostic
 from planc.source import Source, Span
 
@@ -341,9 +346,35 @@ class _Builder:
         return ast.Assert(left, str(op), right, rest[0][1] if rest else None, self._span(meta))
 
 
-def _grammar_cache() -> str | bool:
+# Options given to Lark; the cached tables depend on them, the grammar, and Lark's version.
+_OPTIONS = dict(parser="lalr", lexer="contextual", keep_all_tokens=True, maybe_placeholders=False)
+
+
+def _build(grammar: str, callbacks: "_Callbacks") -> Lark:
+    """The LALR parser, its tables from the cache when an authenticated entry
+    is there (Lark's own `cache=` would unpickle whatever file it finds)."""
+    import io
+    import sys
+
+    import lark
+
     folder = cache_dir()
-    return os.path.join(folder, "grammar.lark-cache") if folder else False
+    entry = None
+    if folder:
+        tag = f"{lark.__version__}\0{sys.version_info[:2]}\0{sorted(_OPTIONS.items())}\0{grammar}"
+        entry = os.path.join(folder, f"grammar-{_digest(tag.encode()).hexdigest()[:32]}.lark-cache")
+        payload = read_entry(folder, entry)
+        if payload is not None:
+            try:
+                return Lark.__new__(Lark)._load(io.BytesIO(payload), transformer=callbacks)
+            except Exception:  # tables from another Lark: build afresh and overwrite them
+                pass
+    parser = Lark(grammar, transformer=callbacks, **_OPTIONS)
+    if entry:
+        buffer = io.BytesIO()
+        parser.save(buffer, exclude_options=("transformer",))
+        write_entry(folder, entry, buffer.getvalue())
+    return parser
 
 
 _BUILDER: _Builder | None = None
@@ -383,9 +414,7 @@ def parser() -> tuple[Lark, _Builder]:
     if _PARSER is None:
         _BUILDER = _Builder()
         grammar = (resource_dir("grammar") / "planc.lark").read_text(encoding="utf-8")
-        cache = _grammar_cache()
-        _PARSER = Lark(grammar, parser="lalr", lexer="contextual", keep_all_tokens=True,
-                       maybe_placeholders=False, transformer=_Callbacks(_BUILDER), cache=cache)
+        _PARSER = _build(grammar, _Callbacks(_BUILDER))
     assert _BUILDER is not None
     return _PARSER, _BUILDER
 
