@@ -10,7 +10,7 @@ from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
 def run(args) -> int:
     import json
 
-    from planc.diagnostics import to_dict
+    from planc.diagnostics import json_safe, to_dict
     from planc.pipeline import compile_plan
 
     if args.list_rules or args.explain or not args.plans or args.format == "md":
@@ -21,14 +21,14 @@ def run(args) -> int:
         return EXIT_USAGE
     all_diags, unreadable = [], False
     for plan in args.plans:
-        result = compile_plan(plan, config=config)
+        result = compile_plan(plan, config=config, allow_outside=getattr(args, "allow_outside", ()))
         unreadable |= result.unreadable or any(d.code == "E090" for d in result.diagnostics)
         all_diags.extend(result.diagnostics)
     errors = sum(d.is_error for d in all_diags)
     warnings = len(all_diags) - errors
     if args.format == "json":
-        json.dump({"diagnostics": [to_dict(d) for d in all_diags], "errors": errors, "warnings": warnings},
-                  sys.stdout, ensure_ascii=False, indent=2)
+        report = {"diagnostics": [to_dict(d) for d in all_diags], "errors": errors, "warnings": warnings}
+        sys.stdout.write(json_safe(json.dumps(report, ensure_ascii=False, indent=2)))
         print()
     elif args.format == "github":
         print_diagnostics(all_diags, "github", sys.stdout)
