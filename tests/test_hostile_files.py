@@ -171,38 +171,47 @@ def test_a_newline_in_an_import_path_forges_no_line_in_any_format(tmp_path):
 # ---- only regular files, within the size limit ------------------------------------------------
 
 
-def _fifo(path: Path) -> None:
-    os.mkfifo(path)
-    # If planc opened it for reading and waited, a writer would release it: make
-    # sure the test itself can never hang by opening the write end late.
-    def release():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
-            os.close(fd)
-        except OSError:
-            pass
-    timer = threading.Timer(10, release)
-    timer.daemon = True
-    timer.start()
+@pytest.fixture
+def fifo():
+    """fifo(path): make a FIFO. Should planc wrongly open one to read and wait,
+    a helper opens its write end after a few seconds, so the test fails
+    instead of hanging."""
+    stop = threading.Event()
+
+    def release(path: Path) -> None:
+        stop.wait(5)
+        while not stop.is_set():
+            try:
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))  # EOF for a waiting reader
+            except OSError:
+                pass  # no reader: nobody is waiting
+            stop.wait(0.2)
+
+    def make(path: Path) -> None:
+        os.mkfifo(path)
+        threading.Thread(target=release, args=(path,), daemon=True).start()
+
+    yield make
+    stop.set()
 
 
 @posix_only
-def test_fifos_are_refused_not_waited_for(tmp_path):
+def test_fifos_are_refused_not_waited_for(tmp_path, fifo):
     root = project(tmp_path, {"main.plan": 'import "./pipe.plan"\ndata d = csv("pipe.csv")\ntarget y = 1\n'})
-    _fifo(root / "pipe.plan")
-    _fifo(root / "pipe.csv")
+    fifo(root / "pipe.plan")
+    fifo(root / "pipe.csv")
     result = compile_plan(root / "main.plan")
     assert codes(result) == ["E015", "E015"]
     assert all("not a regular file" in d.message for d in result.diagnostics)
-    _fifo(root / "plan.plan")
+    fifo(root / "plan.plan")
     proc = run_planc("check", str(root / "plan.plan"))
     assert proc.returncode == 2 and "not a regular file" in proc.stderr
 
 
 @posix_only
-def test_fifo_actuals_are_refused(tmp_path):
+def test_fifo_actuals_are_refused(tmp_path, fifo):
     root = project(tmp_path, {"main.plan": "target y = 10\n"})
-    _fifo(root / "actuals.csv")
+    fifo(root / "actuals.csv")
     proc = run_planc("track", str(root / "main.plan"), "--actuals", str(root / "actuals.csv"))
     assert proc.returncode == 2 and "not a regular file" in proc.stderr
 
@@ -265,7 +274,7 @@ def test_an_imported_file_that_is_not_a_plan_is_never_quoted(tmp_path):
     'history-tables = ' + "[" * 200 + "]" * 200 + "\n",
     'allow-outside = [1, 2]\n',
     '# ' + "x" * (2 * 1024 * 1024) + "\n",
-])
+], ids=["inf", "nan", "1e400", "-inf", "nested-5000", "nested-200", "not-folders", "2-MiB"])
 def test_hostile_config_values_are_e090(tmp_path, toml):
     (tmp_path / "planc.toml").write_text(toml, encoding="utf-8")
     (tmp_path / "main.plan").write_text("target y = 1\n", encoding="utf-8")
@@ -523,3 +532,13 @@ def test_the_cache_key_is_private_and_a_loose_key_disables_the_cache(tmp_path, m
     key.chmod(0o644)
     assert resources.read_entry(str(folder), str(next((folder / "ast").iterdir()))) is None
     assert not resources.write_entry(str(folder), str(folder / "x"), b"data")
+
+
+def test_diff_escapes_labels_from_the_plan(tmp_path):
+    old, new = tmp_path / "old.plan", tmp_path / "new.plan"
+    old.write_text('target y = 1 "plain"\n', encoding="utf-8")
+    new.write_text('target y = 1 "\x1b[2J\u202eevil"\n', encoding="utf-8")
+    proc = run_planc("diff", str(old), str(new))
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout and "\u202e" not in proc.stdout
+    assert "label: plain → \\x1b[2J\\u202eevil" in proc.stdout

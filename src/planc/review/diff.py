@@ -12,6 +12,7 @@ from fractions import Fraction
 import attrs
 
 from planc.amounts import format_amount, to_json_number
+from planc.diagnostics import escape_control
 from planc.pipeline import Compilation
 
 
@@ -72,7 +73,7 @@ def render_text(changes: list[Change], old_name: str, new_name: str) -> str:
             delta = ("+" if c.delta > 0 else "") + format_amount(c.delta)
             if c.old:
                 delta += f" ({float(c.delta / c.old * 100):+.1f}%)"
-        rows.append((sign, c.path, old, new, delta, "; ".join(c.notes)))
+        rows.append((sign, c.path, old, new, delta, escape_control("; ".join(c.notes))))  # labels are plan text
     head = ("", "target", old_name, new_name, "change", "")
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(5)]
     lines = [f"{head[0]:1}  {head[1]:<{widths[1]}}  {head[2]:>{widths[2]}}  {head[3]:>{widths[3]}}  {head[4]}"]

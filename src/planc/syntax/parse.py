@@ -44,7 +44,7 @@ def _key(source: Source) -> str:
             h.update((here / module).read_bytes())
         _GRAMMAR_DIGEST = h.digest()
     h = _digest(_GRAMMAR_DIGEST)
-    h.update(f"\0{__version__}\0{source.path}\0".encode())
+    h.update(f"\0{__version__}\0{source.path}\0{source.quoted}\0".encode())
     h.update(source.text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
