@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -542,3 +544,21 @@ def test_diff_escapes_labels_from_the_plan(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "\x1b" not in proc.stdout and "\u202e" not in proc.stdout
     assert "label: plain → \\x1b[2J\\u202eevil" in proc.stdout
+
+
+@posix_only
+def test_check_verbose_says_why_a_cache_folder_was_skipped(tmp_path):
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o777)
+    plan = tmp_path / "p.plan"
+    plan.write_text("target y = 1\n", encoding="utf-8")
+    env = dict(os.environ, PLANC_CACHE_DIR=str(folder), PYTHONIOENCODING="utf-8")
+    env.pop("PLANC_NO_CACHE", None)
+    for verbose in ([], ["--verbose"]):
+        proc = subprocess.run([sys.executable, "-m", "planc", "check", str(plan), *verbose], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0
+        noted = f"planc: note: cache folder `{folder}` not used: others may write to it (mode 777)" in proc.stderr
+        assert noted == bool(verbose), proc.stderr
+    assert list(folder.iterdir()) == []

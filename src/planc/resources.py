@@ -52,21 +52,49 @@ def cache_subdir(folder: str, name: str) -> str | None:
     return _usable(os.path.join(folder, name))
 
 
+_SKIPPED: dict[str, None] = {}  # why a cache folder was not used, for `check --verbose`
+
+
+def skipped_caches() -> list[str]:
+    """Why cache folders were skipped in this process (oldest first)."""
+    return list(_SKIPPED)
+
+
+def _skip(folder: str, why: str) -> None:
+    _SKIPPED[f"cache folder `{folder}` not used: {why}"] = None
+
+
 def _usable(folder: str) -> str | None:
     try:
         if not os.path.lexists(folder):
             os.makedirs(folder, mode=0o700, exist_ok=True)
         info = os.lstat(folder)  # lstat: a symbolic link (say, planted in /tmp) is refused, not followed
-    except (OSError, ValueError):
+    except (OSError, ValueError) as exc:
+        _skip(folder, getattr(exc, "strerror", None) or str(exc))
         return None
-    return folder if _private(info, stat.S_ISDIR) and os.access(folder, os.W_OK) else None
+    why = _unsafe(info, stat.S_ISDIR) or (None if os.access(folder, os.W_OK) else "it is not writable")
+    if why:
+        _skip(folder, why)
+        return None
+    return folder
+
+
+def _unsafe(info: os.stat_result, kind) -> str | None:
+    """Why a file is not of the right kind, owned by the user and writable by no one else."""
+    if stat.S_ISLNK(info.st_mode):
+        return "it is a symbolic link"
+    if not kind(info.st_mode):
+        return "it is not a folder" if kind is stat.S_ISDIR else "it is not a regular file"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"others may write to it (mode {stat.S_IMODE(info.st_mode):o})"
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return "it belongs to another user"
+    return None
 
 
 def _private(info: os.stat_result, kind) -> bool:
     """Of the right kind, owned by the user, writable by no one else."""
-    if not kind(info.st_mode) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return False
-    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return _unsafe(info, kind) is None
 
 
 # ---- authenticated entries ---------------------------------------------------------------------
@@ -147,6 +175,7 @@ def _key(folder: str) -> bytes | None:
         _write_private(path, os.urandom(_MAC_BYTES), exclusive=True)  # a racing process may win: read back
         key = _read_private(path, _MAC_BYTES, secret=True)
     if key is None or len(key) != _MAC_BYTES:
+        _skip(folder, "its `key` file is not a private 32-byte file of yours")
         return None  # someone else's, too open, or damaged: no cache
     _KEYS[folder] = key
     return key

@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list-rules", action="store_true", help="list the lint rules (--format md: docs/rules.md)")
     p.add_argument("--explain", metavar="CODE", help="print a rule's documentation, e.g. --explain W102")
     p.add_argument("--config", metavar="FILE", help="use this planc.toml or pyproject.toml, not the nearest one")
+    p.add_argument("--verbose", action="store_true", help="also print notes, e.g. why a cache folder was not used")
 
     p = sub.add_parser("fmt", help="format plans in the canonical layout",
                        description="Format plans: indentation, spacing, aligned `=`, one statement per line. "

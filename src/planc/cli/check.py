@@ -10,7 +10,7 @@ from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
 def run(args) -> int:
     import json
 
-    from planc.diagnostics import json_safe, to_dict
+    from planc.diagnostics import escape_control, json_safe, to_dict
     from planc.pipeline import compile_plan
 
     if args.list_rules or args.explain or not args.plans or args.format == "md":
@@ -36,6 +36,11 @@ def run(args) -> int:
         print_diagnostics(all_diags, args.format)
         if all_diags and args.format == "text":
             print(summary(errors, warnings, len(args.plans)), file=sys.stderr)
+    if getattr(args, "verbose", False):
+        from planc.resources import skipped_caches
+
+        for note in skipped_caches():
+            print(f"planc: note: {escape_control(note)}", file=sys.stderr)
     if unreadable:
         return EXIT_USAGE
     if errors or (args.strict and warnings):
