@@ -1,6 +1,6 @@
 """JSON and CSV reports: the numbers for tools (Excel, BI, scripts).
 
-JSON is the `planc eval --format json` object of language.md §6 (`plan`,
+JSON is the `planc eval --format json` object (docs/cli.md, "JSON") (`plan`,
 `currency`, `targets`, `diagnostics`) plus per-target details and the rest
 of the report. CSV has one row per target. Neither depends on `--lang`.
 """

@@ -1,7 +1,7 @@
 """One child holds more than a threshold of its split.
 
 When one region, team or rep carries most of a split, the plan depends on
-it alone, and the split is probably drawn at the wrong level (domain.md
+it alone, and the split is probably drawn at the wrong level (method.md
 §2: "fair yet motivating"). The threshold is `max-share` (75% by default)
 of the sum of the split's children; splits with fewer than `min-children`
 children (2) are skipped, and so are new/existing customer splits, where

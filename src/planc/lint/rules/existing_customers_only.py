@@ -1,7 +1,7 @@
 """Growth is carried by existing customers alone.
 
 A plan should say how much comes from new customers as well as from
-selling more to existing ones (domain.md §2, "Customers and markets").
+selling more to existing ones (method.md §2, "Customers and markets").
 The rule looks at splits whose children are existing and new customers
 (named `existing`, `existing_customers`, `retained`, `renewal`, 老客户,
 存量…, and `new`, `new_customers`, `acquisition`, 新客户, 增量…) and

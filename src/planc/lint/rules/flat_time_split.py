@@ -3,7 +3,7 @@
 Sales follow seasons, holidays and launch cycles; a year cut into equal
 quarters or months is almost never what the business will do, and the
 targets then miss in the strong months and overshoot in the weak ones
-(domain.md §2, "never a flat average by default"). A split is a time split
+(method.md §2, "never a flat average by default"). A split is a time split
 when its dimension is `quarter` or `month` (or 季度, 月, …) or when all its
 children are named like periods: `Q1`…`Q4`, `Jan`…`Dec`, `1月`…`12月`.
 It is flat when all children get the same exact amount (before rounding).

@@ -1,6 +1,6 @@
 """A target has no owner in a plan whose header asks for owners.
 
-Targets become real when someone accepts them (domain.md §3). With
+Targets become real when someone accepts them (method.md §3). With
 `owners: required` in the `plan` header every target needs an
 `[owner: "…"]`. A root target may take the header's `owner`; children of a
 time split (quarters, months) belong to their parent's owner and are not
