@@ -26,7 +26,8 @@ split year by quarter using weight(retail_cn_quarterly)
 
 from __future__ import annotations
 
-from planc.lint.rules.context import Context, is_time_split
+from planc.lint.rules.context import Context
+from planc.semantics.time import is_time_split
 
 CODE = "W101"
 NAME = "flat-time-split"
