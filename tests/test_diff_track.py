@@ -133,3 +133,19 @@ def test_time_names_and_the_dates_they_cover():
     assert dates["year.下半年.Q3"] == (d(2027, 10, 1), d(2027, 12, 31))
     assert dates["year.下半年.Q4.二月"] == (d(2028, 2, 1), d(2028, 2, 29))
     assert dates["year.上半年.Q2.M1"] == (d(2027, 7, 1), d(2027, 7, 31))  # M1 of Q2, not of the year
+
+
+def test_text_tables_align_chinese_names(tmp_path):
+    from planc.diagnostics import display_width
+
+    plan = write(tmp_path, "p.plan", CHINESE)
+    actuals = write(tmp_path, "a.csv", "target,value\nyear,26M\n一季度,26M\n")
+    lines = run_planc("track", plan, "--actuals", actuals, "--as-of", "2027-03-31").stdout.splitlines()[1:]
+    assert len({display_width(line) for line in lines}) == 1, lines  # the last column is right-aligned
+    assert " 26% " in lines[2]  # one percent format everywhere: amounts.format_percent
+
+    new = write(tmp_path, "new.plan", CHINESE.replace("二季度 = 24.25M", "二季度 = 23.25M"))
+    lines = run_planc("diff", plan, new).stdout.splitlines()[:-1]
+    ends = {display_width(line[: line.index(new_amount) + len(new_amount)])
+            for line, new_amount in zip(lines, ("new.plan", "23,250,000", "31,000,000"))}
+    assert len(ends) == 1, lines

@@ -16,8 +16,9 @@ from typing import Sequence
 
 import attrs
 
-from planc.amounts import format_amount, to_json_number
+from planc.amounts import format_amount, format_percent, to_json_number
 from planc.diagnostics import Diagnostic, error
+from planc.diagnostics.table import text_table
 from planc.semantics import time
 from planc.semantics.model import CrossNode, TargetNode, find_targets
 from planc.semantics.time import Dates
@@ -155,7 +156,7 @@ def track(result: Compilation, actuals: dict[str, Fraction], as_of: datetime.dat
 
 
 def _pct(x: Fraction | None) -> str:
-    return f"{float(x) * 100:.1f}%" if x is not None else "—"
+    return format_percent(x) if x is not None else "—"
 
 
 def render_text(rows: list[Progress], as_of: datetime.date) -> str:
@@ -163,10 +164,7 @@ def render_text(rows: list[Progress], as_of: datetime.date) -> str:
     body = [(p.path, format_amount(p.target), format_amount(p.actual), _pct(p.attainment),
              format_amount(round(p.expected)) if p.expected is not None else "—", _pct(p.pace),
              format_amount(round(p.forecast)) if p.forecast is not None else "—") for p in rows]
-    widths = [max(len(r[i]) for r in body + [head]) for i in range(len(head))]
-    fmt = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-    return "\n".join([f"as of {as_of.isoformat()}", fmt(head), fmt(tuple("-" * w for w in widths))]
-                     + [fmt(r) for r in body])
+    return "\n".join([f"as of {as_of.isoformat()}", *text_table(head, body, "lrrrrrr", rule=True)])
 
 
 def to_json(rows: list[Progress], as_of: datetime.date) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from planc.diagnostics.table import text_table
 from planc.lint.rules import GLOBAL_OPTIONS, RULES, Rule, lookup, show_option
 
 INTRO = """\
@@ -96,8 +97,8 @@ def render_markdown() -> str:
 
 
 def render_list() -> str:
-    width = max(len(r.name) for r in RULES.values())
-    return "\n".join(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.summary}" for r in RULES.values())
+    rows = [(r.code, r.name, r.severity, r.summary) for r in RULES.values()]
+    return "\n".join(text_table(None, rows, "llll"))
 
 
 def render_json() -> str:
