@@ -31,7 +31,7 @@ picks one explicitly). Configurations do not merge: the nearest one wins.
 [tool.planc]                          # in planc.toml: the same keys at the top level
 disable = ["W106", "flat-time-split"] # codes or names; "all" disables every warning
 enable = ["W101"]                     # wins over `disable`
-history-tables = ["history"]          # tables of last year's actuals (W102, W103, W107, W110)
+history-tables = ["history"]          # last year's actuals: W102, W103, W107, W110 and the reports
 
 [tool.planc.severity]                 # error | warning | off
 high-growth = "error"
