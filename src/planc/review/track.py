@@ -1,10 +1,11 @@
 """`planc track PLAN --actuals FILE.csv [--as-of DATE]`: actuals against plan.
 
 For every target with an actual to date: attainment (actual / target), the
-amount the plan expected by the as-of date — following the seasonal time
-profile (the nearest quarter or month split above or at the target), not a
-straight line — the pace against that expectation, and a forecast for the
-period at that pace.
+amount the plan expected by the as-of date — within the dates the target
+covers, following the nearest seasonal time profile, not a straight line
+(time splits and their dates: `planc.semantics.time`) — the pace against
+that expectation, and a forecast for the target's period at that pace.
+The rules are in docs/cli.md, "planc track".
 """
 
 from __future__ import annotations
@@ -80,8 +81,8 @@ def expected_share(node: TargetNode, values: dict[str, Fraction], period: Dates,
     The target's own dates are the plan period narrowed by every time child
     on its way up (a cross cell `east.Q1` covers Q1). Within them it follows
     the nearest time profile — its own time split, else its own cross cells
-    along a time dimension, else an ancestor's (a cell: its time row or
-    column's first) — and runs in a straight line through each period of
+    along a time dimension, else (a cross cell) its time row or column's,
+    else an ancestor's — and runs in a straight line through each period of
     that profile; with no profile, in a straight line through its dates."""
     first, last = time.coverage(node, period)
     if as_of < first:
