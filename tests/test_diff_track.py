@@ -149,3 +149,11 @@ def test_text_tables_align_chinese_names(tmp_path):
     ends = {display_width(line[: line.index(new_amount) + len(new_amount)])
             for line, new_amount in zip(lines, ("new.plan", "23,250,000", "31,000,000"))}
     assert len(ends) == 1, lines
+
+
+def test_track_without_a_period_takes_the_calendar_year_of_the_as_of_date(tmp_path):
+    plan = write(tmp_path, "p.plan", PLAN.replace("period: 2027-01-01 .. 2027-12-31; ", ""))
+    actuals = write(tmp_path, "a.csv", "target,value\nQ1,25M\n")
+    out = json.loads(run_planc("track", plan, "--actuals", actuals, "--as-of", "2027-04-15",
+                               "--format", "json").stdout)["targets"]
+    assert out["year.Q1"]["expected"] == 24_000_000

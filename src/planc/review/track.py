@@ -143,16 +143,18 @@ def _pieces(pairs, values: dict[str, Fraction], period: Dates) -> list[tuple[Dat
 
 
 def track(result: Compilation, actuals: dict[str, Fraction], as_of: datetime.date) -> list[Progress]:
-    values = result.evaluation.values
-    period = result.model.header.period or time.calendar_year(as_of)
+    model, evaluation = result.model, result.evaluation
+    if model is None or evaluation is None:
+        return []
+    values = evaluation.values
+    period = model.header.period or time.calendar_year(as_of)
     out = []
     for path, actual in actuals.items():
-        node = result.model.targets[path]
         target = values.get(path)
         if target is None:
             continue
-        out.append(Progress(path, target, actual, target * expected_share(node, values, period, as_of,
-                                                                         result.model.crosses)))
+        share = expected_share(model.targets[path], values, period, as_of, model.crosses)
+        out.append(Progress(path, target, actual, target * share))
     return out
 
 
