@@ -106,3 +106,10 @@ def test_owner_sheet_periods_are_on_the_grid_and_add_up(tmp_path):
     assert sum(amounts) == 12_606_300
     assert all("." not in c for c in cells)
     assert sum(1 for a in amounts if a % 1000) == 1
+
+
+def test_a_part_of_one_quarter_is_not_spread_over_the_year(tmp_path):
+    plan = write(tmp_path, HEAD + "target year = 40M\nsplit year by quarter { Q1 = 25%; Q2 = 25%; Q3 = 25%; Q4 = rest }\n"
+                 'split Q1 by region { east = 60% [owner: "Li"]; west = rest }\n')
+    sheet = render(plan, "md")["p.owners/li.md"]
+    assert "6,000,000" in sheet and "indicative" not in sheet

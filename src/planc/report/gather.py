@@ -265,6 +265,8 @@ class _Builder:
                 amounts = largest_remainder(self.values[node.path], quotas, self.model.header.round)
                 pts = tuple(Point(c.name, c.label, a) for c, a in zip(split.children, amounts))
                 return TimeProfile("indicative", split.dimension, ancestor.path, pts)
+            if isinstance(ancestor.producer, SplitNode) and is_time_split(ancestor.producer):
+                return None  # a part of one period (`Q1.east`): the periods above are not its profile
             ancestor = ancestor.parent
         return None
 
