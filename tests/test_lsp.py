@@ -394,3 +394,23 @@ def test_shutdown_then_exit_is_exit_code_0(tmp_path):
     assert client.request("textDocument/hover", {})["error"]["code"] == -32600
     client.notify("exit")
     assert client.close() == 0
+
+
+def test_hover_shows_the_dates_and_last_year(server, folder):
+    # The plan concepts (planc.semantics): a time child's dates, the history tables' figure.
+    text = textwrap.dedent("""\
+        plan "M" { currency: CNY; period: 2027-04-01 .. 2028-03-31 }
+        table history { east = 20M }
+        target y = 100M
+        split y by region { east = 25M; west = rest }
+        split y by 季度 { 一季度 = 20%; 二季度 = 30%; 三季度 = 30%; 四季度 = rest }
+        """)
+    uri = server.open(folder / "concepts.plan", text)
+    server.diagnostics(uri)
+
+    def hover(line, character):
+        return server.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                     "position": at(line, character)})["result"]["contents"]["value"]
+
+    assert "covers 2027-07-01 – 2027-09-30" in hover(4, text.splitlines()[4].index("二季度") + 1)
+    assert "last year: 20,000,000 (+25%)" in hover(3, text.splitlines()[3].index("east") + 1)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from planc.amounts import format_amount, to_json_number
-from planc.diagnostics import Diagnostic, display_width, error, to_dict
+from planc.diagnostics import Diagnostic, error, to_dict
+from planc.diagnostics.table import text_table
 from planc.semantics.model import find_targets
 from planc.pipeline import Compilation, ordered_paths
 
@@ -49,16 +50,7 @@ def amounts_table(result: Compilation, paths: list[str]) -> str:
         return ""
     currency = result.model.header.currency if result.model else None
     head = ("target", f"amount ({currency})" if currency else "amount", "how")
-    w0 = max(display_width(head[0]), *(display_width(r[0]) for r in rows))
-    w1 = max(len(head[1]), *(len(r[1]) for r in rows))
-    lines = [f"{_pad(head[0], w0)}  {head[1]:>{w1}}  {head[2]}", f"{'-' * w0}  {'-' * w1}  {'-' * 3}"]
-    lines += [f"{_pad(p, w0)}  {a:>{w1}}  {h}".rstrip() for p, a, h in rows]
-    return "\n".join(lines)
-
-
-def _pad(text: str, width: int) -> str:
-    """Left-align in terminal columns (a CJK character takes two)."""
-    return text + " " * (width - display_width(text))
+    return "\n".join(text_table(head, rows, "lrl", rule=True))
 
 
 def _how(d) -> str:

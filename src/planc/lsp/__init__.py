@@ -16,6 +16,7 @@ import os
 import re
 import sys
 import traceback
+from fractions import Fraction
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -25,6 +26,8 @@ import attrs
 from planc import __version__
 from planc.syntax import ast
 from planc.amounts import format_amount, format_percent
+from planc.semantics import time
+from planc.semantics.concepts import last_year
 from planc.semantics.model import Table, TargetNode, find_targets
 from planc.source import Source, Span
 
@@ -264,12 +267,27 @@ def describe_target(result, node: TargetNode) -> str:
     parent = ev.values.get(node.parent.path) if node.parent else None
     if parent:
         facts.append(f"share of {md(node.parent.path)}: {format_percent(value / parent)}")
+    facts += concept_facts(result, node, value)
     settings = sorted(node.attributes.values(), key=lambda s: (s.key != "owner", s.key != "status"))
     facts += [f"{s.key}: {md(str(s.value) if s.kind in ('string', 'name') else s.text)}" for s in settings]
     if node.aliases:
         facts.append("also: " + ", ".join(md(a) for a in node.aliases))
     amount = f"**{format_amount(value)}** {currency}".rstrip()
     return "\n\n".join([head, amount] + (["\n".join(f"- {f}" for f in facts)] if facts else []))
+
+
+def concept_facts(result, node: TargetNode, value: Fraction) -> list[str]:
+    """What the plan concepts say of a target: the dates it covers, last year's figure."""
+    facts = []
+    period = result.model.header.period
+    if period is not None and time.time_coordinates(node, period):
+        first, last = time.coverage(node, period)
+        facts.append(f"covers {first.isoformat()} – {last.isoformat()}")
+    before = last_year(result.model, result.history_tables).get(node.path)
+    if before is not None:
+        growth = f" ({'+' if value > before else ''}{format_percent(value / before - 1)})" if before > 0 else ""
+        facts.append(f"last year: {format_amount(before)}{growth}")
+    return facts
 
 
 def describe(result, meaning, ref: ast.Ref | None) -> str:

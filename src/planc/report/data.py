@@ -70,7 +70,8 @@ def to_json(report: Report) -> str:
         ],
         "report": {
             "period": [m.period[0].isoformat(), m.period[1].isoformat()] if m.period else None,
-            "owner": m.owner, "round": _num(m.round), "version": m.version, "description": m.description,
+            "owner": m.owner, "round": _num(m.round),
+            "headline": report.headline.path if report.headline is not None else None, "version": m.version, "description": m.description,
             "source": {"file": m.source_name, "sha256": m.source_hash},
             "generated": m.generated.strftime("%Y-%m-%dT%H:%M:%SZ"), "planc": m.planc_version,
         },

@@ -2,8 +2,9 @@
 
 Only reads the model and the evaluation; never changes them. Everything a
 report shows that the evaluator does not already say (growth over the
-`history` table, owners' totals, time profiles, open items) is worked out
-here, once, for every output format.
+history tables, owners' totals, time profiles, open items) is worked out
+here, once, for every output format; the plan concepts (time, history, the
+headline target) come from `planc.semantics`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from pathlib import Path
 from planc import __version__
 from planc.syntax import ast
 from planc.maths.allocate import largest_remainder
+from planc.semantics.concepts import headline, last_year
 from planc.semantics.model import CrossNode, Model, SplitNode, Table, TargetNode
+from planc.semantics.time import is_time_split
 from planc.pipeline import Compilation, ordered_paths
 from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, How, Meta, OwnerSheet, Point, Problem,
-                               Report, Row, SplitView, TimeProfile, is_time_split, slugify)
+                               Report, Row, SplitView, TimeProfile, slugify)
 
 
 class _Builder:
@@ -31,8 +34,7 @@ class _Builder:
         self.derivations = comp.evaluation.derivations
         self.source = source
         self.generated = generated
-        history = self.model.tables.get("history")
-        self.history = history.values if history is not None and not history.is_2d else {}
+        self.history = last_year(self.model, comp.history_tables)  # path -> last year's figure
         self.rows: dict[str, Row] = {}
         self.cell_of: dict[str, CrossNode] = {}
         for cross in self.model.crosses:
@@ -41,8 +43,7 @@ class _Builder:
 
     # ---- targets ------------------------------------------------------------------------
     def parent_of(self, node: TargetNode) -> TargetNode | None:
-        if node.path in self.cell_of:
-            return self.cell_of[node.path].parent
+        """A target's parent; a cross cell's is its row (`year.east` for `year.east.Q1`)."""
         return node.parent
 
     def dimension_of(self, node: TargetNode) -> str | None:
@@ -128,7 +129,7 @@ class _Builder:
         parent = self.parent_of(node)
         parent_amount = self.values.get(parent.path) if parent is not None else None
         share = amount / parent_amount if parent_amount else None
-        history = self.history.get(node.name)
+        history = self.history.get(node.path)
         growth = amount / history - 1 if history else None
         attrs_ = node.attributes
 
@@ -258,12 +259,14 @@ class _Builder:
             split = self.time_split(ancestor)
             base = self.values.get(ancestor.path)
             if split is not None and base:
-                quotas = [self.values[node.path] * self.values[c.path] / base for c in split.children]
-                unit = self.model.header.round
-                total = self.values[node.path]
-                amounts = largest_remainder(total, quotas, unit) if (total / unit).denominator == 1 else quotas
+                # Whole multiples of `round` that add up to the target exactly (an
+                # off-grid target leaves its odd part on one period).
+                quotas = [self.values[c.path] for c in split.children]
+                amounts = largest_remainder(self.values[node.path], quotas, self.model.header.round)
                 pts = tuple(Point(c.name, c.label, a) for c, a in zip(split.children, amounts))
                 return TimeProfile("indicative", split.dimension, ancestor.path, pts)
+            if isinstance(ancestor.producer, SplitNode) and is_time_split(ancestor.producer):
+                return None  # a part of one period (`Q1.east`): the periods above are not its profile
             ancestor = ancestor.parent
         return None
 
@@ -339,12 +342,14 @@ class _Builder:
         )
         rows = self.all_rows()
         roots = tuple(self.row(r) for r in self.model.roots if r.path in self.values)
+        main = headline(self.model)
+        head = self.row(main) if main is not None and main.path in self.values else None
         profiles = tuple(p for p in (self.own_profile(r) for r in self.model.roots if r.path in self.values) if p)
         open_items = sorted((r for r in rows if r.status != "agreed" and (r.status or r.owner)),
                             key=lambda r: STATUS_ORDER.get(r.status, 3))
         problems = self.problems()
         return Report(
-            meta=meta, roots=roots, rows=tuple(rows), splits=tuple(self.splits()), crosses=tuple(self.crosses()),
+            meta=meta, roots=roots, headline=head, rows=tuple(rows), splits=tuple(self.splits()), crosses=tuple(self.crosses()),
             time_profiles=profiles, assertions=tuple(self.assertions()),
             warnings=tuple(p for p in problems if p.severity != "error"), open_items=tuple(open_items),
             owners=tuple(self.owners(rows)), diagnostics=tuple(problems),

@@ -13,16 +13,7 @@ from fractions import Fraction
 
 import attrs
 
-from planc.semantics.model import SplitNode
-
 STATUS_ORDER = {"disputed": 0, "proposed": 1, "draft": 2, None: 3}
-TIME_DIMENSIONS = {
-    "quarter", "quarters", "month", "months", "week", "weeks", "half", "halves", "season", "period",
-    "periods", "time", "day", "days", "季度", "季", "月", "月份", "周", "半年", "时间",
-}
-_TIME_NAME = re.compile(
-    r"^(Q[1-4]|H[12]|W\d{1,2}|M\d{1,2}|(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*|"
-    r"[一二三四1-4]季度?|\d{1,2}月)$")
 
 
 @attrs.frozen
@@ -199,6 +190,7 @@ class Meta:
 class Report:
     meta: Meta
     roots: tuple[Row, ...]
+    headline: Row | None  # the plan's headline target; None: several roots, each shown (never added up)
     rows: tuple[Row, ...]  # every target, parents first (the tree, the CSV, the JSON)
     splits: tuple[SplitView, ...]
     crosses: tuple[CrossView, ...]
@@ -210,10 +202,6 @@ class Report:
     diagnostics: tuple[Problem, ...]
 
     @property
-    def total(self) -> Fraction:
-        return sum((r.amount for r in self.roots), Fraction(0))
-
-    @property
     def assertions_passed(self) -> int:
         return sum(1 for a in self.assertions if a.passed)
 
@@ -223,13 +211,6 @@ class Report:
 
 
 # ---- building ------------------------------------------------------------------------------
-
-
-def is_time_split(split: SplitNode) -> bool:
-    if split.dimension.lower() in TIME_DIMENSIONS:
-        return True
-    names = [c.name for c in split.children]
-    return bool(names) and all(_TIME_NAME.match(n) for n in names)
 
 
 def slugify(text: str, taken: set[str]) -> str:

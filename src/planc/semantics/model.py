@@ -110,6 +110,7 @@ class Header:
     period: tuple[datetime.date, datetime.date] | None = None
     owner: str | None = None
     round: Fraction = Fraction(1)
+    main: str | None = None  # the headline target, when `main:` names a root
     settings: dict[str, ast.Setting] = attrs.Factory(dict)
     span: Span | None = None
 

@@ -21,7 +21,7 @@ from planc.source import Span
 
 HEADER_KEYS = {
     "currency": "name", "period": "period", "owner": "string", "round": "amount",
-    "status": "name", "owners": "name", "description": "string", "version": "string",
+    "status": "name", "owners": "name", "description": "string", "version": "string", "main": "name",
 }
 ATTRIBUTE_KEYS = {"owner", "status", "note", "due", "margin"}
 STATUSES = ("draft", "proposed", "agreed", "disputed")
@@ -50,6 +50,7 @@ class _Resolver:
         roots = self.collect_roots([s for _, s in statements if isinstance(s, ast.Target)])
         splits, crosses = self.attach_splits([s for _, s in statements if isinstance(s, ast.Split)],
                                              [s for _, s in statements if isinstance(s, ast.Cross)])
+        header = self.check_main(header, roots)
         asserts = [s for _, s in statements if isinstance(s, ast.Assert)]
         self.check_attributes()
         self.check_currency(statements, header)
@@ -102,6 +103,29 @@ class _Resolver:
             elif s.key == "owner":
                 fields["owner"] = s.value
         return Header(settings=settings, **fields)
+
+    def check_main(self, header: Header, roots: list[TargetNode]) -> Header:
+        """`main: NAME` names the headline target, which must be a root."""
+        setting = header.settings.get("main")
+        if setting is None or setting.kind != "name":
+            return header
+        name = setting.value
+        span = setting.span
+        at = span.source.text.find(name, setting.key_span.end)
+        if at >= 0:  # the value itself, not the whole entry
+            span = Span(span.source, at, at + len(name))
+        if any(r.name == name for r in roots):
+            return attrs.evolve(header, main=name)
+        inner = [node for _path, node in self.by_name.get(name, ()) if node.parent is not None]
+        if inner:
+            self.diags.append(error("E025", f"`main` must name a root target; `{name}` is part of "
+                                    f"`{inner[0].parent.path}`", span,  # type: ignore[union-attr]
+                                    label="not a root target",
+                                    help="roots: " + ", ".join(f"`{r.name}`" for r in roots)))
+        else:
+            self.diags.append(error("E003", f"undefined name `{name}`", span, label="no root target of this name",
+                                    help=did_you_mean(name, [r.name for r in roots])))
+        return header
 
     def check_currency(self, statements, header: Header) -> None:
         for _, stmt in statements:
