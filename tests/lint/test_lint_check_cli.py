@@ -90,7 +90,7 @@ def test_text_format(plans, capsys, monkeypatch):
     assert code == 1 and out == ""
     assert "error.plan:2:43: error[E005]: split of year by region allocates" in err
     assert "warn.plan:2:15: warning[W101]: split of year by quarter gives all 4 periods the same amount" in err
-    assert "   = help: reflect seasonality" in err
+    assert "\n  = help: reflect seasonality" in err  # `=` under the one-digit gutter's `|`
     assert "\x1b[" not in err  # not a terminal: no colour
     assert err.rstrip().endswith("1 error, 1 warning in 2 files")
 
