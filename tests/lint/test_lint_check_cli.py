@@ -168,7 +168,6 @@ def test_check_reuses_one_parser(tmp_path, monkeypatch):
 
     monkeypatch.setenv("PLANC_NO_CACHE", "1")  # parse every file (no cached syntax trees)
     monkeypatch.setattr(builder, "_PARSER", None)
-    monkeypatch.setattr(builder, "_BUILDER", None)  # the parser's callbacks are bound to it
     monkeypatch.setattr(builder, "Lark", counting)
     for n in range(5):
         (tmp_path / f"p{n}.plan").write_text(WARN + f"target other{n} = {n + 1}M\n")

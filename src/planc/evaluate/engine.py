@@ -169,7 +169,7 @@ class Evaluator:
         decl = node.decl
         assert isinstance(decl, ast.Target)
         if isinstance(decl.value, ast.SumMarker):
-            if not node.splits:
+            if not node.splits and node.name not in self.model.unparsed_names:
                 self.diags.append(error("E027", f"`{node.name} = sum` but `{node.name}` is never split",
                                         decl.value.span, help=f"add `split {node.name} by DIMENSION {{ … }}`"))
             return  # set by its first split

@@ -29,6 +29,9 @@ class Names(Protocol):
     def cross_clash(self, cross: CrossNode, node: TargetNode) -> None:
         """`node`, defined by a split, is also a cell of `cross` (one E033 per cross)."""
 
+    def maybe_unparsed(self, *names: str | None) -> bool:
+        """Could an imported file that did not parse have defined one of these names?"""
+
 PENDING = object()  # the splits it needs are not attached yet
 
 
@@ -48,7 +51,8 @@ def attach_cross(resolver: Names, decl: ast.Cross, final: bool = False):
     if not parents:
         if not final:
             return PENDING
-        resolver.diags.append(_no_parent(resolver, decl))
+        if not resolver.maybe_unparsed(*decl.dims):  # else its splits may be in a file that did not parse
+            resolver.diags.append(_no_parent(resolver, decl))
         return None
     if len(parents) > 1:
         names = ", ".join(f"`{p.path}`" for p in parents)
@@ -91,9 +95,9 @@ def _seed_table(resolver: Names, decl: ast.Cross, cross: CrossNode) -> Table | N
     assert ref is not None
     table = resolver.tables.get(ref.parts[0])
     if table is None:
-
-        resolver.diags.append(error("E026", f"seed `{ref.dotted}` is not a table", ref.span,
-                                    help=did_you_mean(ref.dotted, resolver.tables)))
+        if not resolver.maybe_unparsed(ref.parts[0]):
+            resolver.diags.append(error("E026", f"seed `{ref.dotted}` is not a table", ref.span,
+                                        help=did_you_mean(ref.dotted, resolver.tables)))
         return None
     resolver.used_tables.add(table.name)
     if not table.is_2d:

@@ -43,6 +43,8 @@ class _Resolver:
         self.broken_tables: set[str] = set()  # `data` whose file could not be read
         # Cross cells also defined by a split, by cross: one E033 per cross, not per cell.
         self.cross_clashes: dict[int, tuple[CrossNode, list[TargetNode]]] = {}
+        # Names an imported file that did not parse might define: not reported as unknown.
+        self.unparsed_names: set[str] = set(program.unparsed_names)
 
     def run(self) -> tuple[Model, list[Diagnostic]]:
         modules = self.program.modules
@@ -56,7 +58,7 @@ class _Resolver:
         self.check_attributes()
         self.check_currency(statements, header)
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
-                      modules, self.used_tables)
+                      modules, self.used_tables, frozenset(self.unparsed_names))
         self.resolve_refs(model)
         return model, self.diags
 
@@ -231,6 +233,7 @@ class _Resolver:
                 break
         self.try_crosses(waiting, crosses, final=True)
         self.report_cross_clashes()
+        self.unparsed_children(pending)
         for decl in pending:
             self.undefined(decl.parent, "split parent")
         # Keep each target's splits in source order: the first split matters for `sum`.
@@ -238,6 +241,21 @@ class _Resolver:
             node.splits.sort(key=lambda s: (s.decl.span.source.path != s.parent.decl.span.source.path
                                             if s.parent.decl else False, s.decl.span.start))
         return attached, crosses
+
+    def maybe_unparsed(self, *names: str | None) -> bool:
+        """Could a file that did not parse have defined one of these names?"""
+        return any(name in self.unparsed_names for name in names if name)
+
+    def unparsed_children(self, pending: list[ast.Split]) -> None:
+        """A split whose parent may be in a file that did not parse may define its children too."""
+        grown = True
+        while grown:
+            grown = False
+            for decl in pending:
+                if self.maybe_unparsed(*decl.parent.parts):
+                    new = {c.name for c in decl.children} - self.unparsed_names
+                    self.unparsed_names |= new
+                    grown = grown or bool(new)
 
     def cross_clash(self, cross: CrossNode, node: TargetNode) -> None:
         """`node`, defined by a split, is also a cell of `cross`: reported once per cross."""
@@ -288,6 +306,8 @@ class _Resolver:
         names = [a.table or (a.value.parts[0] if isinstance(a.value, ast.Ref) else None)
                  for a in getattr(method, "args", ())]
         table = self.tables.get(names[0]) if names and names[0] else None
+        if table is None and names and self.maybe_unparsed(names[0]):
+            return decl  # its table may be in a file that did not parse
         if table is None or table.is_2d:
             self.diags.append(error(
                 "E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children", decl.span,
@@ -319,6 +339,8 @@ class _Resolver:
                                 help=f"write more of the path, e.g. `{found[0].path}`"))
 
     def undefined(self, ref: ast.Ref, what: str) -> None:
+        if self.maybe_unparsed(*ref.parts):
+            return  # it may be defined in a file that did not parse (reported there)
         names = list(self.by_name) + list(self.targets) + list(self.tables)
         self.diags.append(error("E003", f"undefined name `{ref.dotted}`", ref.span,
                                 label="no target or table of this name",
@@ -358,7 +380,7 @@ class _Resolver:
             return  # its data file failed to load: reported there
         if name is None and isinstance(arg.value, ast.Ref) and len(arg.value.parts) == 1:
             name = arg.value.parts[0]
-            if name in self.broken_tables:
+            if name in self.broken_tables or (name not in self.tables and self.maybe_unparsed(name)):
                 return
             if name not in self.tables:
                 self.diags.append(error("E026", f"`{name}` is not a table", arg.value.span,
@@ -369,11 +391,11 @@ class _Resolver:
             self.refs[id(arg.value)] = self.tables[name]  # type: ignore[assignment]
             return
         if name is not None:
-            if name not in self.tables:
+            if name in self.tables:
+                self.used_tables.add(name)
+            elif not self.maybe_unparsed(name):
                 self.diags.append(error("E026", f"`{name}` is not a table", arg.span,
                                         help=did_you_mean(name, self.tables)))
-            else:
-                self.used_tables.add(name)
         # The weight itself (60%, 3, …) is an ordinary expression.
         for sub in ast.walk_expr(arg.value):
             if isinstance(sub, ast.Ref) and id(sub) not in self.refs:
