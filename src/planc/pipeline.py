@@ -62,7 +62,9 @@ def compile_text(text: str, path: str = "<input>", directory: Path | None = None
 
 def _finish(path: str, program: Program, diags: list[Diagnostic], location: Path | None = None,
             config: Config | None = None) -> Compilation:
-    if program.unreadable or not program.modules or any(d.code == "E001" for d in diags):
+    # A plan that did not parse stops here; an import that did not parse is left
+    # out (the loader reported it, and the resolver knows what it might define).
+    if program.unreadable or not program.modules:
         return Compilation(path, program, None, None, _sorted(diags))
     if config is None:
         config, problems = configuration(location)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from planc.amounts import format_amount, to_json_number
-from planc.diagnostics import Diagnostic, error, to_dict
+from planc.diagnostics import Diagnostic, error
+from planc.diagnostics.render import to_dict
 from planc.diagnostics.table import text_table
 from planc.semantics.model import find_targets
 from planc.pipeline import Compilation, ordered_paths

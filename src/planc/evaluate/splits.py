@@ -10,7 +10,7 @@ import attrs
 from planc.syntax import ast
 from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, water_fill
 from planc.amounts import format_amount, format_percent
-from planc.diagnostics import error
+from planc.diagnostics import Label, error
 from planc.evaluate.record import Derivation, Scope
 from planc.semantics.expressions import one_line
 from planc.semantics.model import SplitNode, Table, TargetNode
@@ -88,7 +88,8 @@ class _SplitRun:
     def fixed_values(self, parent: Fraction | None) -> None:
         """Fixed and percentage children, in dependency order among siblings."""
         by_node = {id(c.node): c for c in self.children}
-        active: set[int] = set()
+        chain: list[tuple[_Child, ast.Ref | None]] = []  # being computed, each with the reference that led to it
+        looped: set[int] = set()  # in a reported cycle: not computed (nor reported) again
 
         def sibling_lookup(ref: ast.Ref) -> Fraction | None:
             target = self.ev.model.refs.get(id(ref))
@@ -102,23 +103,40 @@ class _SplitRun:
                     self.fail("E008", f"`{c.decl.name}` depends on what its siblings leave, so a sibling "
                               "cannot refer to it", via.span)
                 return c.exact
-            if id(c.node) in active:
-                self.fail("E008", f"circular definition between siblings of {self.split.describe()}",
-                          via.span if via else c.decl.name_span)
+            if id(c.node) in looped:
                 return None
-            active.add(id(c.node))
+            at = next((i for i, (d, _) in enumerate(chain) if d is c), None)
+            if at is not None:
+                self.sibling_cycle(chain[at:], via)
+                looped.update(id(d.node) for d, _ in chain[at:])
+                return None
+            chain.append((c, via))
             if c.kind == SHARE:
                 c.exact = None if parent is None else c.alloc.ratio * parent
                 c.detail = f"{c.alloc.text} of {self.split.parent.name}"
             else:
                 c.exact = self.ev.expr(c.alloc, sibling_lookup)
                 c.detail = one_line(c.alloc.span.text)
-            active.discard(id(c.node))
+            chain.pop()
             return c.exact
 
         self.sibling_lookup = sibling_lookup  # caps may refer to fixed siblings too
         for c in self.children:
             compute(c)
+
+    def sibling_cycle(self, loop: list[tuple[_Child, ast.Ref | None]], closing: ast.Ref | None) -> None:
+        """One E008 for siblings that refer to each other in a loop: each step
+        is labelled at its reference; the first of them in the text is the primary."""
+        kids = [c for c, _ in loop]
+        refs = [via for _, via in loop[1:]] + [closing]
+        steps = [(ref.span, f"`{c.decl.name}` needs `{after.decl.name}`")
+                 for c, after, ref in zip(kids, kids[1:] + kids[:1], refs) if ref is not None]
+        steps.sort(key=lambda step: step[0].start)
+        names = " -> ".join(c.decl.name for c in kids + kids[:1])
+        (span, label), rest = steps[0], steps[1:]
+        self.fail("E008", f"circular definition between siblings of {self.split.describe()}: {names}", span,
+                  label=label, related=tuple(Label(s, m) for s, m in rest),
+                  help="one of these amounts must be given without referring back")
 
     def scores(self, flex: list[_Child]) -> list[Fraction] | None:
         raw, tabled = [], []

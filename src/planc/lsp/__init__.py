@@ -179,10 +179,26 @@ class Document:
         elif d.file not in (self.path, "<input>"):  # an import, planc.toml
             place = self.shown(d.file) + (f":{d.line}:{d.column}" if d.span is not None else "")
             message = f"{place}: {message}"
+        for note in d.notes:
+            message += f"\nnote: {note}"
         if d.help:
             message += f"\nhelp: {d.help}"
-        return {"range": where, "severity": 1 if d.is_error else 2, "code": d.code,
-                "source": "planc", "message": message}
+        out = {"range": where, "severity": 1 if d.is_error else 2, "code": d.code,
+               "source": "planc", "message": message}
+        related = [r for r in map(self.related, d.related) if r is not None]
+        if related:
+            out["relatedInformation"] = related
+        return out
+
+    def related(self, label) -> dict | None:
+        """A secondary label as LSP relatedInformation (None if its file has no URI)."""
+        span = label.span
+        here = span.source.path == self.path
+        uri = self.uri if here else path_to_uri(span.source.path)
+        if uri is None:
+            return None
+        lines = self.lines if here else Lines(span.source.text)
+        return {"location": {"uri": uri, "range": lines.range(span.start, span.end)}, "message": label.message}
 
 
 # ---- what is under the cursor ------------------------------------------------------------

@@ -66,7 +66,8 @@ def to_json(report: Report) -> str:
         # plan's folder, so a build does not depend on where the plan lives.
         "diagnostics": [
             {"file": d.file, "line": d.line, "column": d.column, "severity": d.severity, "code": d.code,
-             "message": d.message, **({"help": d.help} if d.help else {})} for d in report.diagnostics
+             "message": d.message, **({"help": d.help} if d.help else {}),
+             **({"related": list(d.related)} if d.related else {})} for d in report.diagnostics
         ],
         "report": {
             "period": [m.period[0].isoformat(), m.period[1].isoformat()] if m.period else None,

@@ -15,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from planc import __version__
+from planc.diagnostics.render import related_dict
 from planc.syntax import ast
 from planc.maths.allocate import largest_remainder
 from planc.semantics.concepts import headline, last_year
@@ -283,12 +284,9 @@ class _Builder:
         base = Path(self.comp.path).parent
         out = []
         for d in self.comp.diagnostics:
-            file = d.file
-            try:
-                file = str(Path(file).relative_to(base)) if str(base) not in ("", ".") else file
-            except ValueError:
-                pass
-            out.append(Problem(file, d.line, d.column, d.severity, d.code, d.message, d.help))
+            related = tuple({**r, "file": _relative(r["file"], base)} for r in map(related_dict, d.related))
+            out.append(Problem(_relative(d.file, base), d.line, d.column, d.severity, d.code, d.message, d.help,
+                               related))
         return out
 
     def owners(self, rows: list[Row]) -> list[OwnerSheet]:
@@ -360,3 +358,10 @@ def build_report(comp: Compilation, source: bytes, generated: datetime.datetime)
     """The view-model of one compiled plan (which must have no errors)."""
     return _Builder(comp, source, generated).build()
 
+
+def _relative(file: str, base: Path) -> str:
+    """A diagnostic's file named relative to the plan's folder, when it is inside it."""
+    try:
+        return str(Path(file).relative_to(base)) if str(base) not in ("", ".") else file
+    except ValueError:
+        return file

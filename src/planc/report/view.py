@@ -158,6 +158,7 @@ class Problem:
     code: str
     message: str
     help: str | None
+    related: tuple[dict, ...] = ()  # as in `planc check --format json`, files relative like `file`
 
 
 @attrs.frozen

@@ -128,6 +128,8 @@ class Model:
     refs: dict[int, Union[TargetNode, Fraction]]
     modules: tuple[ast.Module, ...] = ()
     used_tables: set[str] = attrs.Factory(set)
+    # Names an imported file that did not parse might define (see `Program.unparsed_names`).
+    unparsed_names: frozenset[str] = frozenset()
 
     def walk(self):
         """Targets top-down: each parent before its children."""
