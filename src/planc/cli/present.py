@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from planc.amounts import format_amount, to_json_number
 from planc.diagnostics import Diagnostic, display_width, error, to_dict
+from planc.evaluate.explain import explain
 from planc.semantics.model import find_targets
 from planc.pipeline import Compilation, ordered_paths
 
@@ -62,9 +63,4 @@ def _pad(text: str, width: int) -> str:
 
 
 def _how(d) -> str:
-    if d is None:
-        return ""
-    text = d.detail or d.method
-    if d.capped:
-        text += f" (held at its {d.capped})"
-    return text
+    return "" if d is None else explain(d)
