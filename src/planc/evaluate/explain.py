@@ -154,17 +154,14 @@ _ROLES = {
 }
 
 
-def explain_lines(d: Derivation, code: Callable[[str], str] = str, escape: Callable[[str], str] = str) -> list[str]:
+def explain_lines(d: Derivation, code: Callable[[str], str] = str) -> list[str]:
     """Every part of the record, one fact a line (English): what was done, the
     inputs with their values, the weights and score, the caps, the exact and
     rounded amounts and the rounding adjustment, and the exact share. `code`
-    marks plan text (names, expressions), e.g. as Markdown code; `escape`
-    protects a line that mixes plan text with words."""
+    marks plan text (names, expressions), e.g. as Markdown code."""
     short = explain(d, DETAIL)
     plain = d.method in ("root", "share") or short.startswith(d.method)
     lines = [f"computed: {code(short)}" if plain else f"computed: {d.method}: {code(short)}"]
-    if d.method not in ("root", "fixed") or _values(d, PLAIN):
-        lines.append(f"how: {escape(explain(d, PLAIN))}")
     if d.inputs:
         lines.append("inputs: " + "; ".join(_input(i, code) for i in d.inputs))
     for f in d.weights:
@@ -194,3 +191,37 @@ def _input(i: Input, code: Callable[[str], str]) -> str:
 def _exact_percent(ratio: Fraction) -> str:
     pct = ratio * 100
     return f"{pct.numerator}%" if pct.denominator == 1 else f"{float(pct):.4f}%".rstrip("0")
+
+
+# ---- for tools ----------------------------------------------------------------------------
+
+
+def as_json(d: Derivation) -> dict:
+    """The record as JSON (`planc eval --format json --how`). Numbers are exact:
+    an integer when whole, else a string `"p/q"`."""
+    out: dict = {
+        "method": d.method, "text": explain(d), "expression": d.expression,
+        "exact": exact(d.exact), "rounded": exact(d.rounded), "adjustment": exact(d.adjustment),
+        "share": exact(d.share) if d.share is not None else None,
+        "inputs": [{"role": i.role, "name": i.name, "value": exact(i.value), "path": i.path} for i in d.inputs],
+    }
+    if d.weights:
+        out["weights"] = [{"table": f.table, "weight": exact(f.weight), "value": exact(f.value),
+                           "total": exact(f.total), "part": exact(f.part)} for f in d.weights]
+    if d.score is not None:
+        out["score"] = exact(d.score)
+    if d.caps:
+        out["caps"] = [{"bound": c.bound, "value": exact(c.value), "expression": c.expression,
+                        "binding": c.binding} for c in d.caps]
+    if d.dimension:
+        out["dimension"] = list(d.dimension)
+    if d.overassign is not None:
+        out["overassign"] = exact(d.overassign)
+    if d.using:
+        out["using"] = d.using
+    return out
+
+
+def exact(value: Fraction) -> int | str:
+    """A whole number as an integer, any other as an exact `"p/q"` string."""
+    return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"

@@ -304,10 +304,15 @@ class _SplitRun:
         return Input("parent", self.split.parent.name, parent, self.split.parent.path)
 
     def left_inputs(self, parent: Fraction, given: Fraction) -> tuple[Input, ...]:
-        """What a `rest` or flexible child is left: the parent (× overassign) less the fixed siblings."""
+        """What a `rest` or flexible child is left: the parent (× overassign) less the
+        fixed siblings (named even when there are none, for `rest`)."""
         over = self.split.decl.overassign
+        fixed = any(c.kind in (FIXED, SHARE) for c in self.children)
         return (self.parent_input(parent),) + ((Input("overassign", over.text, over.ratio),) if over else ()) + (
-            Input("taken", "fixed siblings", given),)
+            (Input("taken", "fixed siblings", given),) if fixed or not self.flexible() else ())
+
+    def flexible(self) -> bool:
+        return any(c.kind == FLEX for c in self.children)
 
     def caps_of(self, c: _Child, low: Fraction | None, high: Fraction | None, capped: str | None) -> tuple[Cap, ...]:
         return tuple(Cap(bound, value, one_line(expr.span.text), capped == bound)

@@ -251,7 +251,7 @@ def describe_target(result, node: TargetNode) -> str:
     facts = []
     how = ev.derivations.get(node.path)
     if how is not None:  # the evaluator's record of how the amount was made, in full
-        facts += explain_lines(how, code=lambda text: f"`{text}`", escape=md)
+        facts += explain_lines(how, code=lambda text: f"`{text}`")
     parent = ev.values.get(node.parent.path) if node.parent else None
     if parent:
         facts.append(f"share of {md(node.parent.path)}: {format_percent(value / parent)}")
