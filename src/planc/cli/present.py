@@ -33,7 +33,7 @@ def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic],
     """The §6 object; with `how`, a fifth key `derivations` (path -> the record, docs/cli.md)."""
     header = result.model.header if result.model else None
     values = result.evaluation.values if result.evaluation else {}
-    out = {
+    out: dict = {
         "plan": header.title if header else None,
         "currency": header.currency if header else None,
         "targets": {p: to_json_number(values[p]) for p in paths if p in values},

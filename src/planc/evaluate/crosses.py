@@ -52,7 +52,9 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
                               help="row and column totals must be multiples of the plan's `round`"))
         return
     parent = ev.value(cross.parent)
-    shared = (Input("parent", cross.parent.name, parent, cross.parent.path),) if parent is not None else ()
+    shared: tuple[Input, ...] = ()
+    if parent is not None:
+        shared = (Input("parent", cross.parent.name, parent, cross.parent.path),)
     if parent != row_total:  # over-assigned margins share out more than the parent
         shared += (Input("total", "shared", row_total),)
     expression = one_line(cross.decl.span.text)

@@ -286,7 +286,7 @@ class _SplitRun:
                       self.split.decl.span if first.min is None and first.max is None else first.span,
                       help=f"{format_amount(left)} is left for the flexible children; loosen a `min` or `max`")
             return False
-        given = sum((c.exact for c in self.children if c.kind in (FIXED, SHARE)), Fraction(0))  # type: ignore[misc]
+        given = sum((c.exact for c in self.children if c.kind in (FIXED, SHARE) and c.exact is not None), Fraction(0))
         pooled = self.left_inputs(parent, given) + (Input("pool", "left", left), Input("scores", "scores", sum(scores, Fraction(0))))
         for c, share, low, high in zip(flex, shares, lows, highs):
             c.exact, c.low, c.high = share, low, high
@@ -371,11 +371,12 @@ class _SplitRun:
             self.ev.set_value(c.node, final[id(c)], self.record(c, final[id(c)], total))  # type: ignore[arg-type]
 
     def record(self, c: _Child, rounded: Fraction, total: Fraction) -> Derivation:
+        assert c.exact is not None  # every child has its exact amount by now
         method = c.kind
         if c.kind == FLEX:
             method = "even" if isinstance(c.alloc, ast.Even) else "weight"
         over, using = self.split.decl.overassign, self.split.decl.method
-        return Derivation(method, c.exact, rounded, share=c.exact / total if total else None,  # type: ignore[arg-type]
+        return Derivation(method, c.exact, rounded, share=c.exact / total if total else None,
                           inputs=c.inputs, weights=c.weights, score=c.score, caps=c.caps,
                           expression=c.expression, dimension=(self.split.dimension,),
                           overassign=over.ratio if over is not None else None,
