@@ -9,8 +9,11 @@ from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from helpers import ROOT, run_planc
+from planc.pipeline import compile_text
+from test_properties import split_plans
 from planc.evaluate.explain import DETAIL, PLAIN, as_json, explain, explain_lines
 from planc.evaluate.record import Cap, Derivation, Factor, Input
 
@@ -283,3 +286,28 @@ def test_the_grep_catches_what_it_is_for():
     assert SPAN_TEXT.search("method = split.decl.method.span.text if split.decl.method else ''")
     assert SPAN_TEXT.search("alloc.span.text")
     assert not SPAN_TEXT.search("text = f'{d.left.span.text} {d.op}'")
+
+
+# ---- on any split ------------------------------------------------------------------------------
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(split_plans())
+def test_every_record_agrees_with_the_amounts(case):
+    text, unit, total, overassign, caps = case
+    result = compile_text(text)
+    if result.has_errors:
+        return
+    values, recs = result.evaluation.values, result.evaluation.derivations
+    assert set(recs) == set(values)
+    children = [p for p in values if p.startswith("top.")]
+    shared = total * F(overassign or 100, 100)
+    for path in values:
+        d = recs[path]
+        assert d.rounded == values[path] and d.rounded - d.exact == d.adjustment
+        for cap in d.caps:
+            if cap.binding:
+                assert d.exact == cap.value
+    if not overassign:  # (how an over-assigned total meets the grid is the splits' business)
+        assert sum(recs[p].exact for p in children) == shared == total
+        assert sum(recs[p].share for p in children) == 1
