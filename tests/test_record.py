@@ -236,6 +236,13 @@ def test_explain_lines_hold_the_whole_record(plan):
     assert "exact share of the total shared: 66.6667%" in a
 
 
+def test_a_long_sum_names_its_first_dozen_children(plan):
+    children = "; ".join(f"c{i} = {i}k" for i in range(1, 15))
+    lines = explain_lines(records(plan, f"target t = sum\nsplit t by team {{ {children} }}\n")["t"])
+    inputs = next(line for line in lines if line.startswith("inputs: "))
+    assert inputs.startswith("inputs: c1 = 1,000; c2 = 2,000;") and inputs.endswith("c12 = 12,000; … 2 more")
+
+
 def test_plain_words_and_the_report_words_name_the_same_keys():
     from planc.report.i18n import WORDS
 

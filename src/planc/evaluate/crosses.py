@@ -63,7 +63,8 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
             cell = cross.cells.get((r, c))
             if cell is None:
                 continue
-            inputs = (Input("row", r, rows[i], row.path), Input("column", c, cols[j], col.path)) + shared  # type: ignore[arg-type]
+            inputs = (Input("row", r, rows[i], row.path),  # type: ignore[arg-type]
+                      Input("column", c, cols[j], col.path)) + shared  # type: ignore[arg-type]
             if cross.seed is not None:
                 inputs += (Input("seed", cross.seed.name, cross.seed.values[(r, c)]),)
             ev.set_value(cell, cells[i][j], Derivation(

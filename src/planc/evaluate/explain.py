@@ -162,8 +162,10 @@ def explain_lines(d: Derivation, code: Callable[[str], str] = str) -> list[str]:
     short = explain(d, DETAIL)
     plain = d.method in ("root", "share") or short.startswith(d.method)
     lines = [f"computed: {code(short)}" if plain else f"computed: {d.method}: {code(short)}"]
-    if d.inputs:
-        lines.append("inputs: " + "; ".join(_input(i, code) for i in d.inputs))
+    if d.inputs:  # a sum of many children names the first dozen
+        shown = [_input(i, code) for i in d.inputs[:12]]
+        more = [f"… {len(d.inputs) - 12} more"] if len(d.inputs) > 12 else []
+        lines.append("inputs: " + "; ".join(shown + more))
     for f in d.weights:
         lines.append(f"weight {code(f.table)} {format_percent(f.weight)}: {format_amount(f.value)} of "
                      f"{format_amount(f.total)} → {_score(f.part)}")

@@ -240,7 +240,8 @@ class _SplitRun:
             total = sum((c.exact for c in self.children), Fraction(0))  # type: ignore[misc]
             if not self.check_caps(total):
                 return
-            children = tuple(Input("child", c.decl.name, c.exact, c.node.path) for c in self.children)  # type: ignore[arg-type]
+            children = tuple(Input("child", c.decl.name, c.exact, c.node.path)  # type: ignore[arg-type]
+                             for c in self.children)
             self.ev.set_value(split.parent, total, Derivation("sum", total, total, inputs=children, expression="sum",
                                                               dimension=(split.dimension,)))
             self.finish(total, total)
@@ -287,7 +288,8 @@ class _SplitRun:
                       help=f"{format_amount(left)} is left for the flexible children; loosen a `min` or `max`")
             return False
         given = sum((c.exact for c in self.children if c.kind in (FIXED, SHARE) and c.exact is not None), Fraction(0))
-        pooled = self.left_inputs(parent, given) + (Input("pool", "left", left), Input("scores", "scores", sum(scores, Fraction(0))))
+        pooled = self.left_inputs(parent, given) + (Input("pool", "left", left),
+                                                    Input("scores", "scores", sum(scores, Fraction(0))))
         for c, share, low, high in zip(flex, shares, lows, highs):
             c.exact, c.low, c.high = share, low, high
             capped = None
