@@ -276,6 +276,32 @@ def test_hover_on_a_reference(server, main_uri):
     assert nothing["result"] is None
 
 
+def test_hover_shows_the_whole_record_of_how_the_amount_was_made(server, folder):
+    text = textwrap.dedent("""\
+        plan "H" { currency: CNY; round: 1000 }
+        table history { east = 2; west = 1 }
+        target y = 1M
+        split y by region using weight(history) { east max 600k; west }
+        target z = 1M
+        split z by q using weight(history) { east; west }
+        """)
+    uri = server.open(folder / "record.plan", text)
+    server.diagnostics(uri)
+
+    def hover(line, character):
+        return server.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                     "position": at(line, character)})["result"]["contents"]["value"]
+
+    east = hover(3, 43)  # `east` in the region split: held at its max
+    assert "- computed: `weight(history)`" in east
+    assert "- inputs: parent `y` = 1,000,000; left to share 1,000,000; scores add up to 1" in east
+    assert "- weight `history` 100%: 2 of 3 → 0.6667" in east
+    assert "- max `600k` = 600,000: held it" in east
+    rounded = hover(5, 38)  # `east` in the q split: rounded up
+    assert "- exact before rounding: 666,666.666667; rounded: 667,000 (adjustment +333.333333)" in rounded
+    assert "- exact share of the total shared: 66.6667%" in rounded
+
+
 def test_hover_and_definition_of_tables(server, folder):
     text = textwrap.dedent("""\
         plan "M" { currency: CNY; period: 2027-01-01 .. 2027-12-31 }

@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("plan", metavar="PLAN")
     p.add_argument("refs", nargs="*", metavar="REF", help="only these targets (dotted names, as in a plan)")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--how", action="store_true",
+                   help="with --format json: add how each amount was made (`derivations`)")
 
     p = sub.add_parser("build", help="write HTML/Markdown/JSON/CSV target reports",
                        description="Compile plans into target reports.")

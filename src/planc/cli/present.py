@@ -6,6 +6,7 @@ from planc.amounts import format_amount, to_json_number
 from planc.diagnostics import Diagnostic, error
 from planc.diagnostics.render import to_dict
 from planc.diagnostics.table import text_table
+from planc.evaluate.explain import as_json, explain
 from planc.semantics.model import find_targets
 from planc.pipeline import Compilation, ordered_paths
 
@@ -30,15 +31,20 @@ def select(result: Compilation, refs: list[str]) -> tuple[list[str], list[Diagno
     return chosen, problems
 
 
-def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic]) -> dict:
+def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic], how: bool = False) -> dict:
+    """The §6 object; with `how`, a fifth key `derivations` (path -> the record, docs/cli.md)."""
     header = result.model.header if result.model else None
     values = result.evaluation.values if result.evaluation else {}
-    return {
+    out: dict = {
         "plan": header.title if header else None,
         "currency": header.currency if header else None,
         "targets": {p: to_json_number(values[p]) for p in paths if p in values},
         "diagnostics": [to_dict(d) for d in diags],
     }
+    if how:
+        records = result.evaluation.derivations if result.evaluation else {}
+        out["derivations"] = {p: as_json(records[p]) for p in paths if p in values and p in records}
+    return out
 
 
 def amounts_table(result: Compilation, paths: list[str]) -> str:
@@ -55,9 +61,4 @@ def amounts_table(result: Compilation, paths: list[str]) -> str:
 
 
 def _how(d) -> str:
-    if d is None:
-        return ""
-    text = d.detail or d.method
-    if d.capped:
-        text += f" (held at its {d.capped})"
-    return text
+    return "" if d is None else explain(d)

@@ -14,7 +14,7 @@ from typing import Union
 
 from planc.amounts import format_amount
 from planc.diagnostics import Diagnostic, Label, error, warning
-from planc.evaluate.record import AssertionResult, Derivation, Evaluation
+from planc.evaluate.record import AssertionResult, Derivation, Evaluation, Trace
 from planc.semantics.expressions import COMPARE, Lookup, arithmetic, one_line
 from planc.semantics.model import CrossNode, Model, SplitNode, Table, TargetNode
 from planc.syntax import ast
@@ -177,11 +177,13 @@ class Evaluator:
             self.diags.append(error("E031", "a root target needs an amount, not a bare percentage",
                                     decl.value.span, help=f"write e.g. `{decl.value.text} of OTHER_TARGET`"))
             return
-        amount = self.expr(decl.value)
+        trace = Trace(self.lookup, self.model)
+        amount = self.expr(decl.value, trace)
         if amount is None:
             return
         self.check_multiple(amount, decl.value)
-        self.set_value(node, amount, Derivation("root", amount, one_line(decl.value.span.text)))
+        self.set_value(node, amount, Derivation("root", amount, amount, inputs=trace.inputs(decl.value),
+                                                expression=one_line(decl.value.span.text)))
 
     def check_multiple(self, amount: Fraction, expr) -> None:
         if (amount / self.unit).denominator != 1:

@@ -28,6 +28,7 @@ from planc.syntax import ast
 from planc.amounts import format_amount, format_percent
 from planc.semantics import time
 from planc.semantics.concepts import last_year
+from planc.evaluate.explain import explain_lines
 from planc.semantics.model import Table, TargetNode, find_targets
 from planc.source import Source, Span
 
@@ -260,14 +261,6 @@ def md(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|~])", r"\\\1", text)
 
 
-def how_text(how) -> str:
-    text = how.method
-    if how.detail and how.detail != how.method:  # `weight(…)`, `45% of 华东` say it all
-        plain = how.method in ("root", "share") or how.detail.startswith(how.method)
-        text = f"`{how.detail}`" if plain else f"{how.method}: `{how.detail}`"
-    return text + (f" (held at its {how.capped})" if how.capped else "")
-
-
 def describe_target(result, node: TargetNode) -> str:
     ev, currency = result.evaluation, result.model.header.currency or ""
     head = f"**{md(node.path)}**" + (f" — {md(node.label)}" if node.label else "")
@@ -276,10 +269,8 @@ def describe_target(result, node: TargetNode) -> str:
         return f"{head}\n\nnot evaluated (see the plan's errors)"
     facts = []
     how = ev.derivations.get(node.path)
-    if how is not None:
-        facts.append(f"computed: {how_text(how)}")
-        if how.exact != value:
-            facts.append(f"exact before rounding: {format_amount(how.exact)}")
+    if how is not None:  # the evaluator's record of how the amount was made, in full
+        facts += explain_lines(how, code=lambda text: f"`{text}`")
     parent = ev.values.get(node.parent.path) if node.parent else None
     if parent:
         facts.append(f"share of {md(node.parent.path)}: {format_percent(value / parent)}")

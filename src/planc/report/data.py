@@ -13,6 +13,7 @@ import json
 from fractions import Fraction
 
 from planc.amounts import to_json_number
+from planc.evaluate.explain import DETAIL, explain
 from planc.report.view import Report, Row
 
 CSV_COLUMNS = ("path", "parent", "dimension", "amount", "share", "method", "owner", "status",
@@ -37,12 +38,13 @@ def _details(row: Row) -> dict:
     out: dict = {
         "name": row.name, "label": row.label, "parent": row.parent, "dimension": row.dimension,
         "amount": _num(row.amount), "exact": _exact(row.exact), "share": _ratio(row.share),
-        "method": h.method, "detail": h.detail or h.expr,
+        "method": h.method, "detail": explain(h, DETAIL),
     }
-    if h.factors:
-        out["factors"] = {name: _ratio(w) for name, w in h.factors}
-    if h.capped:
-        out["capped"] = {"bound": h.capped, "at": h.bound}
+    if h.weights:
+        out["factors"] = {f.table: _ratio(f.weight) for f in h.weights}
+    held = next((c for c in h.caps if c.binding), None)
+    if held is not None:
+        out["capped"] = {"bound": held.bound, "at": held.expression}
     for key in ("owner", "status", "note"):
         if getattr(row, key) is not None:
             out[key] = getattr(row, key)
@@ -127,7 +129,7 @@ def to_csv(report: Report) -> str:
         amount = _num(r.amount)
         out.writerow([_cell(v) for v in (
             r.path, r.parent, r.dimension, amount, _ratio(r.share), r.how.method, r.owner, r.status,
-            r.name, r.label, r.how.detail or r.how.expr, _num(r.history), _ratio(r.growth), _ratio(r.margin),
+            r.name, r.label, explain(r.how, DETAIL), _num(r.history), _ratio(r.growth), _ratio(r.margin),
             r.due.isoformat() if r.due else None, r.note,
         )])
     return "\ufeff" + buf.getvalue()

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from planc import __version__
 from planc.diagnostics.render import related_dict
-from planc.syntax import ast
+from planc.evaluate.record import Derivation
 from planc.maths.allocate import largest_remainder
 from planc.semantics.concepts import headline, last_year
-from planc.semantics.model import CrossNode, Model, SplitNode, Table, TargetNode
+from planc.semantics.model import CrossNode, Model, SplitNode, TargetNode
 from planc.semantics.time import is_time_split
 from planc.pipeline import Compilation, ordered_paths
-from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, How, Meta, OwnerSheet, Point, Problem,
+from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, Meta, OwnerSheet, Point, Problem,
                                Report, Row, SplitView, TimeProfile, slugify)
 
 
@@ -59,68 +59,13 @@ class _Builder:
                     return split.dimension
         return None
 
-    def how(self, node: TargetNode) -> How:
+    def how(self, node: TargetNode) -> Derivation:
+        """The evaluator's record; every evaluated target has one."""
         d = self.derivations.get(node.path)
-        method = d.method if d is not None else "fixed"
-        detail = d.detail if d is not None else ""
-        decl = node.decl
-        parent = self.parent_of(node)
-        of = parent.name if parent is not None else ""
-        capped = d.capped if d is not None else None
-        bound = ""
-        if capped and isinstance(decl, ast.Child):
-            cap = decl.min if capped == "min" else decl.max
-            bound = cap.span.text if cap is not None else ""
-        expr = ""
-        factors: tuple = ()
-        score = None
-        if method == "root" and isinstance(decl, ast.Target):
-            expr = decl.value.span.text  # type: ignore[union-attr]
-        elif method in ("fixed", "share") and isinstance(decl, ast.Child) and decl.alloc is not None:
-            alloc = decl.alloc
-            expr = alloc.text if isinstance(alloc, ast.Percent) else alloc.span.text  # type: ignore[union-attr]
-        elif method == "weight":
-            factors, score = self.weight_parts(node)
-        elif method == "sum":
-            expr = node.splits[0].dimension if node.splits else ""
-        cross = ("", "")
-        if node.path in self.cell_of:
-            c = self.cell_of[node.path]
-            cross = (c.rows.dimension, c.cols.dimension)
-        return How(method, expr, of, factors, score, capped, bound, detail, cross)
-
-    def weight_parts(self, node: TargetNode) -> tuple[tuple, Fraction | None]:
-        decl = node.decl
-        alloc = getattr(decl, "alloc", None)
-        if alloc is None and isinstance(node.producer, SplitNode):
-            alloc = node.producer.decl.method
-        if not isinstance(alloc, ast.Weight):
-            return (), None
-        named = [(a.table or a.value.parts[0], a.value) for a in alloc.args  # type: ignore[union-attr]
-                 if a.table is not None or isinstance(self.model.refs.get(id(a.value)), Table)]
-        if not named:  # a raw score: `weight(3)`, `weight(history.east)`
-            return (), self.raw_score(alloc)
-        weights = []
-        for name, value in named:
-            if isinstance(value, ast.Ref):  # `weight(history, potential)`: equal weights
-                weights.append((name, Fraction(1)))
-            elif isinstance(value, ast.Percent):
-                weights.append((name, value.ratio))
-            elif isinstance(value, ast.Number):
-                weights.append((name, value.value))
-            else:
-                return (), None
-        total = sum((w for _, w in weights), Fraction(0))
-        if total == 0:
-            return (), None
-        return tuple((n, w / total) for n, w in weights), None
-
-    def raw_score(self, alloc: ast.Weight) -> Fraction | None:
-        value = alloc.args[0].value if len(alloc.args) == 1 else None
-        if isinstance(value, ast.Number):
-            return value.value
-        resolved = self.model.refs.get(id(value)) if isinstance(value, ast.Ref) else None
-        return resolved if isinstance(resolved, Fraction) else None
+        if d is None:
+            amount = self.values[node.path]
+            return Derivation("fixed", amount, amount)
+        return d
 
     def row(self, node: TargetNode) -> Row:
         if node.path in self.rows:
@@ -183,7 +128,7 @@ class _Builder:
             if not all(c.path in self.values for c in split.children):
                 continue
             rows = tuple(self.row(c) for c in split.children)
-            method = split.decl.method.span.text if split.decl.method is not None else ""
+            method = next((self.how(c).using for c in split.children), "")
             over = split.decl.overassign.ratio if split.decl.overassign is not None else None
             out.append(SplitView(len(out) + 1, self.row(split.parent), split.dimension, method, over,
                                  is_time_split(split), rows, sum((r.amount for r in rows), Fraction(0))))

@@ -128,10 +128,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "how_rest": ("rest of {parent}", "{parent}的余额"),
     "how_even": ("even share", "平均分配"),
     "how_weight": ("weighted: {factors}", "加权：{factors}"),
+    "how_sep": (" · ", " · "),  # between the tables of a weight
     "how_weight_one": ("weighted by {table}", "按 {table} 加权"),
     "how_raw_weight": ("weight {score}", "权重 {score}"),
     "how_cell": ("cell of {rows} × {cols}", "{rows} × {cols} 交叉单元"),
-    "how_capped": ("capped at {bound} {value}", "受{bound}限 {value} 约束"),
+    "how_cell_seed": ("cell of {rows} × {cols}", "{rows} × {cols} 交叉单元"),
+    "how_capped": (" · capped at {bound} {value}", " · 受{bound}限 {value} 约束"),
     "bound_min": ("min", "下"),
     "bound_max": ("max", "上"),
 }

@@ -13,22 +13,9 @@ from fractions import Fraction
 
 import attrs
 
+from planc.evaluate.record import Derivation
+
 STATUS_ORDER = {"disputed": 0, "proposed": 1, "draft": 2, None: 3}
-
-
-@attrs.frozen
-class How:
-    """How a target got its amount: `Derivation`, with its parts kept apart."""
-
-    method: str  # root | sum | fixed | share | rest | even | weight | cell
-    expr: str = ""  # the amount or percentage as written
-    of: str = ""  # the parent, for share and rest
-    factors: tuple[tuple[str, Fraction], ...] = ()  # weight(history: 60%, …), normalised
-    score: Fraction | None = None  # weight(3)
-    capped: str | None = None  # "min" | "max"
-    bound: str = ""  # the cap as written
-    detail: str = ""  # the evaluator's own one-line description
-    cross: tuple[str, str] = ("", "")  # row and column dimension, for cells
 
 
 @attrs.frozen
@@ -45,7 +32,7 @@ class Row:
     amount: Fraction
     exact: Fraction
     share: Fraction | None  # of the parent's amount
-    how: How
+    how: Derivation  # the evaluator's record of how the amount was made
     history: Fraction | None
     growth: Fraction | None
     owner: str | None
