@@ -5,7 +5,8 @@ from __future__ import annotations
 from helpers import codes, errors, values
 
 
-def test_brief_example_amounts(plan):
+def test_first_plan_example_amounts(plan):
+    """The example plan of language.md, "A first plan", without its cross and with other potentials."""
     result = plan(
         'plan "FY" { currency: CNY; round: 1000; period: 2027-01-01 .. 2027-12-31 }\n'
         "table history { east = 28M; north = 20M; south = 25M; west = 12M }\n"

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from helpers import run_planc
-from planc.diagnostics import Diagnostic, error, render_concise, render_github, render_text, to_dict
+from planc.diagnostics import Diagnostic, Label, error
+from planc.diagnostics.render import render_concise, render_github, render_text, to_dict
 from planc.pipeline import compile_plan, compile_text
 from planc.source import Source, Span
 
@@ -465,14 +466,14 @@ def test_a_planted_grammar_table_is_not_unpickled(tmp_path, monkeypatch):
     folder = _cache(tmp_path, monkeypatch)
     marker = tmp_path / "PWNED"
     grammar = "start: NAME\nNAME: /[a-z]+/\n"
-    first = builder._build(grammar, builder._Callbacks(builder._Builder()))
+    first = builder._build(grammar)
     (entry,) = folder.glob("grammar-*.lark-cache")
     entry.write_bytes(b"\0" * 32 + pickle.dumps(_Planted(str(marker))))
-    again = builder._build(grammar, builder._Callbacks(builder._Builder()))
+    again = builder._build(grammar)
     assert not marker.exists(), "a planted pickle was loaded"
     assert again is not first and again.parse("abc") is not None
     # the good entry written back is loaded (from the cache, authenticated)
-    loaded = builder._build(grammar, builder._Callbacks(builder._Builder()))
+    loaded = builder._build(grammar)
     assert loaded.parse("xyz") is not None
 
 
@@ -482,7 +483,7 @@ def test_no_cache_switches_off_the_grammar_tables_too(tmp_path, monkeypatch):
 
     folder = _cache(tmp_path, monkeypatch)
     monkeypatch.setenv("PLANC_NO_CACHE", "1")
-    builder._build("start: NAME\nNAME: /[a-z]+/\n", builder._Callbacks(builder._Builder()))
+    builder._build("start: NAME\nNAME: /[a-z]+/\n")
     assert list(folder.iterdir()) == []
 
 
@@ -562,3 +563,17 @@ def test_check_verbose_says_why_a_cache_folder_was_skipped(tmp_path):
         noted = f"planc: note: cache folder `{folder}` not used: others may write to it (mode 777)" in proc.stderr
         assert noted == bool(verbose), proc.stderr
     assert list(folder.iterdir()) == []
+
+
+def test_related_labels_and_notes_are_escaped_and_unquoted_sources_hidden():
+    plan = Source("p\x1b.plan", "target a = 1\ntarget \u202eb = 2\n")
+    secret = Source("notes.txt", "password = hunter2\n", quoted=False)
+    d = error("E007", "defined twice", Span(plan, 7, 8), label="again\x1b[2J",
+              related=(Label(Span(plan, 20, 22), "first \u2066here"), Label(Span(secret, 0, 8), "there\x1b")),
+              notes=("note \x1b[31m",))
+    for out in (render_text(d), render_text(d, colour=True), render_github(d)):
+        assert "\u202e" not in out and "\u2066" not in out and "\x1b[2J" not in out and "\x1b[31m" not in out
+        assert "hunter2" not in out
+    text = render_text(d)
+    assert "2 | target \\u202eb = 2" in text and "first \\u2066here" in text and "= note: note \\x1b[31m" in text
+    assert "notes.txt" not in text  # its snippet (and header) is left out

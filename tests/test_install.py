@@ -1,11 +1,27 @@
-"""A wheel (not an editable install) carries the grammar and the stdlib."""
+"""A wheel (not an editable install) carries the grammar and the stdlib.
+
+The wheel is installed into a fresh virtual environment that sees nothing
+of the environment running the tests: no system site-packages (a venv made
+from inside another venv would see the *base* interpreter's packages, not
+the outer venv's, so that cannot be relied on). planc's own dependencies
+(lark, attrs, jinja2 and what they need) are copied from the running
+environment into a folder the new venv reads through a `.pth` file, so the
+test needs no network beyond what building the wheel may take, and it works
+the same when the suite runs in a venv or on a system Python.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 import venv
+import zipfile
+from email.parser import Parser
+from importlib import metadata
+from pathlib import Path
 
 import pytest
 
@@ -13,11 +29,59 @@ from helpers import ROOT
 
 pytestmark = pytest.mark.slow
 
+BIN = "Scripts" if os.name == "nt" else "bin"
+PLANC = "planc.exe" if os.name == "nt" else "planc"
+
+
+def _requirements(meta_text: str) -> list[tuple[str, str]]:
+    """(name, marker) of every Requires-Dist in a METADATA text."""
+    out = []
+    for req in Parser().parsestr(meta_text).get_all("Requires-Dist") or []:
+        spec, _, marker = req.partition(";")
+        name = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", spec)
+        assert name, req
+        out.append((name.group(1), marker.strip()))
+    return out
+
+
+def _copy_dependencies(wheel: Path, dest: Path) -> list[str]:
+    """Copy the installed distributions the wheel depends on (transitively,
+    extras left out) from the running environment into `dest`."""
+    with zipfile.ZipFile(wheel) as zf:
+        (meta_name,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
+        pending = _requirements(zf.read(meta_name).decode("utf-8"))
+    seen: set[str] = set()
+    copied = []
+    while pending:
+        name, marker = pending.pop()
+        key = re.sub(r"[-_.]+", "-", name).lower()
+        if key in seen or "extra" in marker:
+            continue
+        seen.add(key)
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            if marker:  # a dependency for another platform or Python
+                continue
+            pytest.fail(f"planc needs {name}, which is not installed in the environment running the tests")
+        root = Path(dist.locate_file("")).resolve()
+        files = dist.files
+        assert files, f"{name}: the installed distribution lists no files (no RECORD)"
+        for rel in files:
+            src = Path(dist.locate_file(rel)).resolve()
+            if not src.is_file() or not src.is_relative_to(root) or "__pycache__" in src.parts:
+                continue  # scripts outside site-packages, byte code
+            target = dest / src.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target)
+        copied.append(dist.metadata["Name"])
+        pending.extend(_requirements(dist.read_text("METADATA") or ""))
+    return copied
+
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
-    """planc installed from a wheel into a fresh venv (with the running
-    interpreter's site-packages visible for lark/attrs/jinja2, so no network)."""
+    """planc installed from its wheel into a fresh, isolated venv."""
     base = tmp_path_factory.mktemp("wheel")
     wheels = base / "wheels"
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
@@ -27,18 +91,42 @@ def installed(tmp_path_factory):
                                 str(ROOT)], capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
     (wheel,) = wheels.glob("planc-*.whl")
+
     env_dir = base / "venv"
-    venv.EnvBuilder(with_pip=False, system_site_packages=True).create(env_dir)
-    python = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
-    install = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--force-reinstall", "-q",
-                              "--target", str(base / "site"), str(wheel)], capture_output=True, text=True)
-    assert install.returncode == 0, install.stderr
-    return python, base / "site", wheel
+    venv.EnvBuilder(with_pip=False, system_site_packages=False, symlinks=os.name != "nt").create(env_dir)
+    python = env_dir / BIN / ("python.exe" if os.name == "nt" else "python")
+    # pip of the running environment installs into the new venv (pip >= 22.3), so
+    # the venv needs no pip of its own and the `planc` script points at its python.
+    install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)]
+    proc = subprocess.run(install, capture_output=True, text=True)
+    if proc.returncode != 0 and "no such option" in proc.stderr:  # an older pip: give the venv its own
+        ensure = subprocess.run([str(python), "-m", "ensurepip", "-q"], capture_output=True, text=True)
+        assert ensure.returncode == 0, ensure.stderr
+        proc = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
+                              capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+    deps = base / "deps"
+    assert {"lark", "attrs", "jinja2"} <= {n.lower() for n in _copy_dependencies(wheel, deps)}
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                             capture_output=True, text=True, env=_clean_env(), check=True).stdout.strip()
+    (Path(purelib) / "planc_test_deps.pth").write_text(f"{deps}\n", encoding="utf-8")
+    isolated = subprocess.run([str(python), "-c", "import importlib.util as u; print(u.find_spec('pytest'))"],
+                              capture_output=True, text=True, env=_clean_env())
+    assert isolated.stdout.strip() == "None", "the test venv sees the environment running the tests"
+    return env_dir, python, wheel
+
+
+def _clean_env() -> dict[str, str]:
+    """The environment for the installed planc: nothing that points back at the checkout."""
+    env = dict(os.environ, PLANC_NO_CACHE="1", PYTHONIOENCODING="utf-8", NO_COLOR="1")
+    for name in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE"):
+        env.pop(name, None)
+    env["PYTHONNOUSERSITE"] = "1"
+    return env
 
 
 def test_wheel_contains_grammar_and_stdlib(installed):
-    import zipfile
-
     _, _, wheel = installed
     names = zipfile.ZipFile(wheel).namelist()
     assert "planc/grammar/planc.lark" in names
@@ -46,19 +134,28 @@ def test_wheel_contains_grammar_and_stdlib(installed):
 
 
 def test_installed_planc_runs_from_another_directory(installed, tmp_path):
-    python, site, _ = installed
+    env_dir, python, _ = installed
     plan = tmp_path / "p.plan"
     plan.write_text('import "std/seasonality"\ntarget y = 1200\nsplit y by month using weight(flat_monthly)\n',
                     encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(site), PLANC_NO_CACHE="1")
-    env.pop("PYTHONHOME", None)
+    env = _clean_env()
     code = "import planc, sys; from planc.cli import main; print(planc.__file__); sys.exit(main(sys.argv[1:]))"
     proc = subprocess.run([str(python), "-c", code, "eval", str(plan), "--format", "json"], cwd=tmp_path,
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     first, rest = proc.stdout.split("\n", 1)
-    assert first.startswith(str(site))  # the installed copy, not the checkout
+    assert Path(first).resolve().is_relative_to(env_dir.resolve())  # the installed copy, not the checkout
     assert '"y.Dec": 100' in rest
-    script = site / ("Scripts" if os.name == "nt" else "bin") / "planc"
+    script = env_dir / BIN / PLANC
     proc = subprocess.run([str(script), "check", str(plan)], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_installed_planc_builds_the_example(installed, tmp_path):
+    """`planc build` from the installed wheel writes the reports of the shipped example."""
+    env_dir, _, _ = installed
+    out = tmp_path / "out"
+    proc = subprocess.run([str(env_dir / BIN / PLANC), "build", str(ROOT / "examples" / "fy2027" / "fy2027.plan"),
+                           "-o", str(out)], cwd=tmp_path, capture_output=True, text=True, env=_clean_env())
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "fy2027.html").is_file() and (out / "fy2027.md").is_file()

@@ -146,3 +146,22 @@ def test_the_walker_sees_every_kind_of_import(tmp_path, snippet, expected):
     path = tmp_path / "probe.py"
     path.write_text(snippet, encoding="utf-8")
     assert imports_of(path, name="planc.review.probe") == expected
+
+
+# The server speaks on stdout and logs to stderr by protocol; `__main__` hands the CLI's exit code on.
+MAY_PRINT = ("planc.cli", "planc.lsp", "planc.__main__")
+
+
+def test_only_the_cli_prints_or_exits():
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = module_name(path)
+        if any(name == m or name.startswith(m + ".") for m in MAY_PRINT):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("print", "exit", "quit"):
+                offenders.append(f"{name}:{node.lineno} {node.func.id}()")
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "sys" \
+                    and node.attr in ("exit", "stdout", "stderr", "stdin"):
+                offenders.append(f"{name}:{node.lineno} sys.{node.attr}")
+    assert offenders == []

@@ -45,5 +45,5 @@ def format_percent(ratio: Fraction) -> str:
 
 
 def to_json_number(value: Fraction) -> int | float:
-    """A JSON integer when whole, else the nearest float (the brief's §6 shape)."""
+    """A JSON integer when whole, else the nearest float (the shape of `planc eval --format json`, docs/cli.md)."""
     return value.numerator if value.denominator == 1 else float(value)

@@ -12,11 +12,12 @@ from typing import Sequence
 
 import attrs
 
-from planc.lint.config import Config, ConfigError, discover
+from planc.lint.config import DEFAULT, Config
 from planc.diagnostics import Diagnostic, sort_key
 from planc.evaluate import Evaluation, evaluate
-from planc.lint import lint
+from planc.lint import configuration, lint
 from planc.semantics.loader import Program, load, load_source
+from planc.semantics.concepts import HISTORY_TABLES
 from planc.semantics.model import Model
 from planc.semantics.resolve import resolve
 from planc.source import Source
@@ -29,6 +30,12 @@ class Compilation:
     model: Model | None
     evaluation: Evaluation | None
     diagnostics: list[Diagnostic]
+    config: Config = DEFAULT  # the lint configuration, read once for every consumer
+
+    @property
+    def history_tables(self) -> tuple[str, ...]:
+        """The `history-tables` setting: which tables hold last year's figures."""
+        return tuple(self.config.global_options.get("history-tables", HISTORY_TABLES))
 
     @property
     def unreadable(self) -> bool:
@@ -42,10 +49,11 @@ class Compilation:
 def compile_plan(path: str | os.PathLike, display: str | None = None, config: Config | None = None,
                  allow_outside: Sequence[str | os.PathLike] = ()) -> Compilation:
     """`config` None: the lint configuration found from the plan's folder up.
-    `allow_outside`: folders beyond the project root that imports and data may read."""
-    allowed = (*allow_outside, *_configured_outside(config, Path(path)))
-    program, diags = load(path, display, allowed)
-    return _finish(str(display or path), program, diags, Path(path), config)
+    `allow_outside`: folders beyond the project root that imports and data may read
+    (with the configuration's `allow-outside`)."""
+    config, problems = _configured(config, Path(path))
+    program, diags = load(path, display, (*allow_outside, *config.allow_outside))
+    return _finish(str(display or path), program, diags, Path(path), config, problems)
 
 
 def compile_text(text: str, path: str = "<input>", directory: Path | None = None,
@@ -53,32 +61,33 @@ def compile_text(text: str, path: str = "<input>", directory: Path | None = None
     """Compile text as if it were the file `path` (imports relative to `directory`).
     The lint configuration is looked up from `directory` when it is given."""
     where = (directory or Path.cwd()) / Path(path).name
-    allowed = (*allow_outside, *_configured_outside(config, where if directory is not None else None))
-    program, diags = load_source(Source(path, text), where, allowed)
-    return _finish(path, program, diags, where if directory is not None else None, config)
+    location = where if directory is not None else None
+    config, problems = _configured(config, location)
+    program, diags = load_source(Source(path, text), where, (*allow_outside, *config.allow_outside))
+    return _finish(path, program, diags, location, config, problems)
 
 
-def _configured_outside(config: Config | None, location: Path | None) -> tuple[str, ...]:
-    """`allow-outside` of the configuration (a broken one is reported by the lint stage)."""
-    if config is None:
-        try:
-            config = discover(location)
-        except ConfigError:
-            return ()
-    return config.allow_outside
+def _configured(config: Config | None, location: Path | None) -> tuple[Config, list[Diagnostic]]:
+    """The configuration is needed before loading: it may allow folders outside the project root."""
+    return (config, []) if config is not None else configuration(location)
 
 
 def _finish(path: str, program: Program, diags: list[Diagnostic], location: Path | None = None,
-            config: Config | None = None) -> Compilation:
-    if program.unreadable or not program.modules or any(d.code == "E001" for d in diags):
+            config: Config | None = None, problems: Sequence[Diagnostic] = ()) -> Compilation:
+    # A plan that did not parse stops here; an import that did not parse is left
+    # out (the loader reported it, and the resolver knows what it might define).
+    if program.unreadable or not program.modules:
         return Compilation(path, program, None, None, _sorted(diags))
+    if config is None:
+        config, problems = configuration(location)
+    diags += problems
     model, more = resolve(program)
     diags += more
     evaluation, more = evaluate(model)
     diags += more
     # Lint rules, then config and suppression comments on every warning (planc.lint).
     diags = lint(program, model, evaluation, diags, location, config)
-    return Compilation(path, program, model, evaluation, _sorted(diags))
+    return Compilation(path, program, model, evaluation, _sorted(diags), config)
 
 
 def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:

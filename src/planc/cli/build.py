@@ -5,7 +5,7 @@ all of that succeeded is anything written, each file atomically (a temporary
 file in the target directory, then `os.replace`). So a plan with errors, or
 a bug in a renderer, never leaves a half-written or half-updated report.
 
-Exit codes (language.md §6): 0 written (warnings allowed), 1 a plan has
+Exit codes (docs/cli.md): 0 written (warnings allowed), 1 a plan has
 errors (diagnostics printed, nothing written), 2 usage error, unreadable
 plan or unwritable output.
 """

@@ -8,9 +8,10 @@ from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
 
 
 def run(args) -> int:
-    import json
+    import os
 
-    from planc.diagnostics import escape_control, json_safe, to_dict
+    from planc.diagnostics import escape_control
+    from planc.diagnostics.render import resolve_format
     from planc.pipeline import compile_plan
 
     if args.list_rules or args.explain or not args.plans or args.format == "md":
@@ -26,15 +27,12 @@ def run(args) -> int:
         all_diags.extend(result.diagnostics)
     errors = sum(d.is_error for d in all_diags)
     warnings = len(all_diags) - errors
-    if args.format == "json":
-        report = {"diagnostics": [to_dict(d) for d in all_diags], "errors": errors, "warnings": warnings}
-        sys.stdout.write(json_safe(json.dumps(report, ensure_ascii=False, indent=2)))
-        print()
-    elif args.format == "github":
-        print_diagnostics(all_diags, "github", sys.stdout)
+    fmt = resolve_format(args.format, os.environ)
+    if fmt in ("json", "github"):  # for tools: on stdout
+        print_diagnostics(all_diags, fmt, sys.stdout)
     else:
-        print_diagnostics(all_diags, args.format)
-        if all_diags and args.format == "text":
+        print_diagnostics(all_diags, fmt)
+        if all_diags and fmt == "text":
             print(summary(errors, warnings, len(args.plans)), file=sys.stderr)
     if getattr(args, "verbose", False):
         from planc.resources import skipped_caches

@@ -17,8 +17,8 @@ def run(args) -> int:
     result = compile_plan(args.plan, allow_outside=getattr(args, "allow_outside", ()))
     if result.unreadable:
         if args.format == "json":  # still one JSON object, as tools expect
-            sys.stdout.write(json_safe(json.dumps(amounts_json(result, [], result.diagnostics), ensure_ascii=False,
-                                                   indent=2)))
+            sys.stdout.write(json_safe(json.dumps(amounts_json(result, [], result.diagnostics, args.how),
+                                                  ensure_ascii=False, indent=2)))
             print()
         else:
             print_diagnostics(result.diagnostics)
@@ -26,7 +26,8 @@ def run(args) -> int:
     paths, problems = select(result, args.refs)
     diags = result.diagnostics + problems
     if args.format == "json":
-        sys.stdout.write(json_safe(json.dumps(amounts_json(result, paths, diags), ensure_ascii=False, indent=2)))
+        sys.stdout.write(json_safe(json.dumps(amounts_json(result, paths, diags, args.how), ensure_ascii=False,
+                                              indent=2)))
         print()
     else:
         print_diagnostics(diags)

@@ -13,17 +13,12 @@ def _colour(stream) -> bool:
 
 
 def print_diagnostics(diags, fmt: str = "text", stream=None) -> None:
-    from planc.diagnostics import render_concise, render_github, render_text
+    """Print in a format of `planc.diagnostics.render` (`auto`: github under GitHub Actions)."""
+    from planc.diagnostics.render import render, resolve_format
 
     stream = stream or sys.stderr
-    colour = fmt == "text" and _colour(stream)
-    for d in diags:
-        if fmt == "github":
-            print(render_github(d), file=stream)
-        elif fmt == "concise":
-            print(render_concise(d), file=stream)
-        else:
-            print(render_text(d, colour) + "\n", file=stream)
+    fmt = resolve_format(fmt, os.environ)
+    stream.write(render(diags, fmt, colour=fmt == "text" and _colour(stream)))
 
 
 def summary(errors: int, warnings: int, files: int) -> str:

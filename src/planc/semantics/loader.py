@@ -3,6 +3,11 @@
 All I/O of the compiler happens here, so later stages are pure. A missing
 or undecodable *main* file is reported with `unreadable=True` (exit code 2);
 anything a plan refers to is a diagnostic at the reference.
+
+An imported file that fails to parse is left out, but not forgotten: its
+imports are still followed (found in its text), and every word of it (and
+of the CSV files it names) goes into `Program.unparsed_names`, the names it
+might have defined, so that the resolver does not report them as unknown.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error, escape_control
 from planc.syntax.parse import parse
 from planc.resources import resource_dir
-from planc.source import Source
+from planc.source import Source, Span
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a plan or CSV bigger than this is a mistake
 MAX_IMPORT_DEPTH = 32
@@ -46,6 +51,8 @@ class Program:
     modules: tuple[ast.Module, ...]
     data: tuple[DataTable, ...]
     unreadable: bool = False
+    failed: tuple[Source, ...] = ()  # imported files that did not parse (their errors are reported)
+    unparsed_names: frozenset[str] = frozenset()  # every word of those files and of the CSV files they name
 
 
 def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[str | None, str | None]:
@@ -142,7 +149,8 @@ def load_source(source: Source, path: Path | None = None,
     extra = (_resolve(Path(p))[0] for p in allow_outside if path_problem(str(p)) is None)
     state.allowed = (state.root, resource_dir("stdlib").resolve(), *(p for p in extra if p is not None))
     state.visit(source, where, (), 0)
-    return Program(tuple(state.modules), tuple(state.data)), state.diagnostics
+    return Program(tuple(state.modules), tuple(state.data), failed=tuple(state.failed),
+                   unparsed_names=frozenset(state.unparsed_names)), state.diagnostics
 
 
 def _resolve(path: Path) -> tuple[Path | None, str | None]:
@@ -170,16 +178,19 @@ class _Loader:
         self.seen: set[Path] = set()
         self.main_dir: Path | None = None
         self.main_shown_dir = ""
-        self.root = Path.cwd()
+        self.failed: list[Source] = []
+        self.unparsed_names: set[str] = set()
         self.allowed: tuple[Path, ...] = ()
 
     def visit(self, source: Source, path: Path | None, stack: tuple[Path, ...], depth: int) -> None:
         module, diags = parse(source)
         self.diagnostics.extend(diags)
+        base = path.parent if path else Path.cwd()
         if module is None:
+            if depth > 0:  # a broken main file stops here; a broken import does not stop the plan
+                self.salvage(source, base, stack + ((path,) if path else ()), depth)
             return
         self.modules.append(module)
-        base = path.parent if path else Path.cwd()
         for stmt in module.statements:
             if isinstance(stmt, ast.Import):
                 self.follow(stmt, base, stack + ((path,) if path else ()), depth)
@@ -190,6 +201,9 @@ class _Loader:
                 if table is not None:
                     self.data.append(table)
 
+    def inside(self, target: Path) -> bool:
+        return any(target == folder or target.is_relative_to(folder) for folder in self.allowed)
+
     def confined(self, path: Path, name: str, span, problem: str, help: str | None) -> Path | None:
         """The real path of `path` (written `name`) if it may be read; else a diagnostic and None."""
         why = path_problem(name)
@@ -199,11 +213,24 @@ class _Loader:
         if target is None:
             self.diagnostics.append(error("E015", f"{problem}: {why}", span, help=help))
             return None
-        if not any(target == folder or target.is_relative_to(folder) for folder in self.allowed):
+        if not self.inside(target):
             self.diagnostics.append(error(OUTSIDE, f"{problem}: it is outside the project root", span,
                                           help=_OUTSIDE_HELP))
             return None
         return target
+
+    def salvage(self, source: Source, base: Path, stack: tuple[Path, ...], depth: int) -> None:
+        """What a file that failed to parse still tells: the names it might define and its imports."""
+        self.failed.append(source)
+        self.unparsed_names.update(_WORD.findall(source.text))
+        for match in _CSV_PATH.finditer(source.text):
+            found = _resolve(base / match.group(1))[0] if path_problem(match.group(1)) is None else None
+            text = read_text(found)[0] if found is not None and self.inside(found) else None  # confined too
+            if text is not None:
+                self.unparsed_names.update(_WORD.findall(text))
+        for match in _IMPORT_LINE.finditer(source.text):
+            stmt = ast.Import(match.group(2), Span(source, match.start(1), match.end(1)))
+            self.follow(stmt, base, stack, depth)
 
     def follow(self, stmt: ast.Import, base: Path, stack: tuple[Path, ...], depth: int) -> None:
         target = _import_path(stmt.path, base) if path_problem(stmt.path) is None else None
@@ -248,6 +275,12 @@ class _Loader:
             return os.path.normpath(os.path.join(self.main_shown_dir, os.path.relpath(path, self.main_dir)))
         except ValueError:  # another drive on Windows
             return str(path)
+
+
+# Read from the text of a file that did not parse (strings never span lines).
+_WORD = re.compile(r"\w+")
+_IMPORT_LINE = re.compile(r'^[ \t]*(import[ \t]+"([^"\n\\]*)")', re.M)
+_CSV_PATH = re.compile(r'csv[ \t]*\([ \t]*"([^"\n\\]*)"')
 
 
 def _import_path(name: str, base: Path) -> Path | None:

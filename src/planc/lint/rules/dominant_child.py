@@ -1,7 +1,7 @@
 """One child holds more than a threshold of its split.
 
 When one region, team or rep carries most of a split, the plan depends on
-it alone, and the split is probably drawn at the wrong level (domain.md
+it alone, and the split is probably drawn at the wrong level (method.md
 §2: "fair yet motivating"). The threshold is `max-share` (75% by default)
 of the sum of the split's children; splits with fewer than `min-children`
 children (2) are skipped, and so are new/existing customer splits, where
@@ -28,7 +28,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from planc.amounts import format_percent as percent
-from planc.lint.rules.context import Context, customer_split
+from planc.lint.rules.context import Context
+from planc.semantics.concepts import customer_split
 
 CODE = "W106"
 NAME = "dominant-child"

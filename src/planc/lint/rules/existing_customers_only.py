@@ -1,7 +1,7 @@
 """Growth is carried by existing customers alone.
 
 A plan should say how much comes from new customers as well as from
-selling more to existing ones (domain.md §2, "Customers and markets").
+selling more to existing ones (method.md §2, "Customers and markets").
 The rule looks at splits whose children are existing and new customers
 (named `existing`, `existing_customers`, `retained`, `renewal`, 老客户,
 存量…, and `new`, `new_customers`, `acquisition`, 新客户, 增量…) and
@@ -32,7 +32,8 @@ split year by customers { existing = 90M; new = rest }
 from __future__ import annotations
 
 from planc.amounts import format_amount
-from planc.lint.rules.context import CUSTOMER_DIMENSIONS, Context, customer_kind
+from planc.lint.rules.context import Context
+from planc.semantics.concepts import customer_kind, is_customer_dimension
 
 CODE = "W110"
 NAME = "existing-customers-only"
@@ -48,7 +49,7 @@ def check(ctx: Context):
         if not old:
             continue
         if not new:
-            if split.dimension.lower() in CUSTOMER_DIMENSIONS:
+            if is_customer_dimension(split.dimension):
                 yield ctx.report(
                     f"the {split.describe()} has no target for new customers",
                     split.decl.dimension_span,

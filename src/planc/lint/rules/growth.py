@@ -1,7 +1,7 @@
 """A target grows more over last year's actuals than the threshold allows.
 
 A target far above history is unlikely to be achieved and demotivates its
-owner (domain.md §1: targets must be achievable). The rule compares each
+owner (method.md §1: targets must be achievable). The rule compares each
 target with its value in a history table (`history` unless the global
 option `history-tables` names others), keyed by target name or by a path
 suffix such as `east.Q1`, and warns when the growth is above `max-growth`

@@ -1,6 +1,6 @@
 """A target has no owner in a plan whose header asks for owners.
 
-Targets become real when someone accepts them (domain.md §3). With
+Targets become real when someone accepts them (method.md §3). With
 `owners: required` in the `plan` header every target needs an
 `[owner: "…"]`. A root target may take the header's `owner`; children of a
 time split (quarters, months) belong to their parent's owner and are not
@@ -35,7 +35,8 @@ split year by region {
 from __future__ import annotations
 
 from planc.syntax import ast
-from planc.lint.rules.context import Context, is_time_split, synthesized
+from planc.lint.rules.context import Context, synthesized
+from planc.semantics.time import is_time_split
 
 CODE = "W104"
 NAME = "missing-owner"

@@ -1,6 +1,6 @@
 """The plan header sets no period.
 
-A target is time-bound (the T of SMART, domain.md §1) only when the plan
+A target is time-bound (the T of SMART, method.md §1) only when the plan
 says which period it covers. Without `period:` readers and reports must
 guess the year, and `planc track` cannot compute the pace. Plans with no
 `plan` header at all (snippets, imported modules) are not checked.

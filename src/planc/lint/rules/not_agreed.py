@@ -1,7 +1,7 @@
 """A target's status is not `agreed` in a plan marked final.
 
 A plan whose header says `status: final` is the agreed one: every target
-in it should have been discussed and accepted by its owner (domain.md §3).
+in it should have been discussed and accepted by its owner (method.md §3).
 A `draft`, `proposed` or `disputed` target in it is an open disagreement.
 With `require-status = true` a target with no status at all is reported
 too.
