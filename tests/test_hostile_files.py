@@ -577,3 +577,19 @@ def test_related_labels_and_notes_are_escaped_and_unquoted_sources_hidden():
     text = render_text(d)
     assert "2 | target \\u202eb = 2" in text and "first \\u2066here" in text and "= note: note \\x1b[31m" in text
     assert "notes.txt" not in text  # its snippet (and header) is left out
+
+
+def test_a_broken_import_names_no_file_outside_the_root(tmp_path, monkeypatch):
+    """A file that fails to parse is salvaged for names; the CSV files it names are confined too."""
+    from planc.semantics import loader
+
+    outside = tmp_path / "secret.csv"
+    outside.write_text("name,value\nhunter2,1\n", encoding="utf-8")
+    root = project(tmp_path, {"main.plan": 'import "./broken.plan"\ntarget y = 1\n',
+                              "broken.plan": f'data d = csv("{outside}")\ntarget = oops\n'})
+    opened = []
+    real = loader.read_text
+    monkeypatch.setattr(loader, "read_text", lambda path, *a: opened.append(Path(path)) or real(path, *a))
+    result = compile_plan(root / "main.plan")
+    assert "E001" in codes(result)
+    assert outside not in opened and "hunter2" not in rendered(result)
