@@ -8,10 +8,10 @@ from pathlib import Path
 
 try:  # the builtin modules: `hashlib` and `hmac` load OpenSSL, which costs start-up time
     from _blake2 import blake2b as _blake2b
-    from _operator import _compare_digest
+    from _operator import _compare_digest  # type: ignore[attr-defined]  # builtin: no OpenSSL at start-up
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b as _blake2b
-    from hmac import compare_digest as _compare_digest
+    from hmac import compare_digest as _compare_digest  # type: ignore[no-redef]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -186,7 +186,7 @@ def read_entry(folder: str, path: str, limit: int = 64 * 1024 * 1024) -> bytes |
     right; else None (missing, damaged, planted or not private)."""
     key = _key(folder)
     data = _read_private(path, limit) if key is not None else None
-    if data is None or len(data) < _MAC_BYTES:
+    if key is None or data is None or len(data) < _MAC_BYTES:
         return None
     mac, payload = data[:_MAC_BYTES], data[_MAC_BYTES:]
     return payload if _compare_digest(mac, _mac(key, payload)) else None

@@ -83,7 +83,8 @@ class Evaluator:
     def order(self) -> list[Node]:
         """Topological order (iterative DFS); cycles become E008 diagnostics."""
         nodes: list[Node] = [t for t in self.model.roots]
-        nodes += self.model.splits + self.model.crosses
+        nodes += self.model.splits
+        nodes += self.model.crosses
         done: set[int] = set()
         on_path: dict[int, int] = {}
         order: list[Node] = []

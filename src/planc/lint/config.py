@@ -27,12 +27,15 @@ import os
 import re
 from fractions import Fraction
 from pathlib import Path
+from typing import Callable, NoReturn
 
 import attrs
 
 from planc.diagnostics import Diagnostic, error
 from planc.semantics.loader import read_text
 from planc.source import Source, Span
+
+Fail = Callable[[str], NoReturn]  # raises ConfigError for the file being read
 
 CONFIG_ERROR = "E090"
 SEVERITIES = ("error", "warning", "off")
@@ -160,16 +163,17 @@ def load(path: Path, text: str | None = None) -> Config:
         raise ConfigError(shown, f"not valid TOML: {exc}", span) from None
     if path.name == "pyproject.toml":
         tool = data.get("tool")
-        data = tool.get("planc") if isinstance(tool, dict) else None
-        if data is None:
+        ours = tool.get("planc") if isinstance(tool, dict) else None
+        if ours is None:
             return DEFAULT
+        data = ours
     return parse(data, shown, path.resolve().parent)
 
 
 def parse(data: dict, path: str = "<config>", folder: Path | None = None) -> Config:
     from planc.lint.rules import GLOBAL_OPTIONS, lookup
 
-    def fail(message: str):
+    def fail(message: str) -> NoReturn:
         raise ConfigError(path, message)
 
     if not isinstance(data, dict):
@@ -210,6 +214,7 @@ def parse(data: dict, path: str = "<config>", folder: Path | None = None) -> Con
     for name, values in rules.items():
         code = code_of(name, "rules")
         rule = lookup(code)
+        assert rule is not None  # code_of found it
         if not isinstance(values, dict):
             fail(f"`rules.{name}` must be a table of options")
         for key, raw in values.items():
@@ -226,7 +231,7 @@ def parse(data: dict, path: str = "<config>", folder: Path | None = None) -> Con
                   _folders(data.get("allow-outside", []), folder, fail))
 
 
-def _folders(raw: object, folder: Path | None, fail) -> tuple[str, ...]:
+def _folders(raw: object, folder: Path | None, fail: Fail) -> tuple[str, ...]:
     """`allow-outside`: paths relative to the configuration file's folder."""
     if isinstance(raw, str):
         raw = [raw]
@@ -235,7 +240,7 @@ def _folders(raw: object, folder: Path | None, fail) -> tuple[str, ...]:
     return tuple(os.path.abspath(os.path.join(folder or Path.cwd(), v)) for v in raw)
 
 
-def _value(raw: object, kind: str, where: str, fail):
+def _value(raw: object, kind: str, where: str, fail: Fail):
     if kind == "percent":
         if isinstance(raw, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*%\s*", raw):
             return Fraction(raw.strip().rstrip("%").strip()) / 100

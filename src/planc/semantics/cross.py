@@ -65,7 +65,7 @@ def attach_cross(resolver: Names, decl: ast.Cross, final: bool = False):
     if row0 and col0:
         existing = resolver.targets.get(f"{parent.path}.{row0[0].name}.{col0[0].name}") or \
             resolver.targets.get(f"{parent.path}.{col0[0].name}.{row0[0].name}")
-        if existing is not None and existing.decl is None:
+        if existing is not None and existing.decl is None and existing.producer is not None:
             resolver.diags.append(error("E007", f"cross of {row_dim} by {col_dim} is declared twice", decl.span,
                                         related=(Label(existing.producer.decl.span, "first declared here"),)))
             return None

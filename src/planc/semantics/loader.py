@@ -181,6 +181,7 @@ class _Loader:
         self.failed: list[Source] = []
         self.unparsed_names: set[str] = set()
         self.allowed: tuple[Path, ...] = ()
+        self.root: Path | None = None
 
     def visit(self, source: Source, path: Path | None, stack: tuple[Path, ...], depth: int) -> None:
         module, diags = parse(source)
@@ -316,12 +317,12 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
     except csv.Error as exc:
         diagnostics.append(error("E017", f"`{decl.path}` is not valid CSV: {exc}", span))
         return None
-    rows = [(n, r) for n, r in enumerate(rows, start=1) if any(cell.strip() for cell in r)]
-    if not rows:
+    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(cell.strip() for cell in r)]
+    if not numbered:
         diagnostics.append(error("E017", f"`{decl.path}` is empty", span,
                                  help="the first line is a header, e.g. `name,value`"))
         return None
-    (_, header), body = rows[0], rows[1:]
+    (_, header), body = numbered[0], numbered[1:]
     width = len(decl.dims) + 1 if decl.dims else len(header)
     if width not in (2, 3) or len(header) != width:
         expected = {2: "2 (name,value)", 3: "3 (row,column,value)"}.get(width, "2 (name,value) or 3 (row,column,value)")

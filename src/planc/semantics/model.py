@@ -65,7 +65,7 @@ class SplitNode:
     @property
     def bottom_up(self) -> bool:
         """The first split of a `sum` target defines the parent, not the reverse."""
-        return self.parent.is_sum and self.parent.splits and self.parent.splits[0] is self
+        return self.parent.is_sum and bool(self.parent.splits) and self.parent.splits[0] is self
 
     def describe(self) -> str:
         return f"split of {self.parent.name} by {self.dimension}"

@@ -62,8 +62,9 @@ def syntax_diagnostic(source: Source, lark: Lark, exc: UnexpectedInput) -> Diagn
 
 def _syntax_diagnostic(source: Source, lark: Lark, exc: UnexpectedInput) -> Diagnostic:
     if isinstance(exc, UnexpectedCharacters):
-        char = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else "?"
-        span = Span(source, exc.pos_in_stream, exc.pos_in_stream + 1)
+        at = exc.pos_in_stream or 0  # always set for characters; typed optional by Lark
+        char = source.text[at] if at < len(source.text) else "?"
+        span = Span(source, at, at + 1)
         hint = None
         if char == "'":
             hint = 'strings use double quotes: "like this"'

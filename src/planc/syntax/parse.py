@@ -53,7 +53,7 @@ def parse(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
     folder = cache_dir()
     trees = cache_subdir(folder, "ast") if folder else None
     entry = os.path.join(trees, _key(source) + ".pickle") if trees else None
-    if entry:
+    if folder and entry:
         # Only an entry whose MAC checks is unpickled (unpickling runs code).
         payload = read_entry(folder, entry)
         if payload is not None:
@@ -66,7 +66,7 @@ def parse(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
     from planc.syntax.builder import parse_text
 
     module, diagnostics = parse_text(source)
-    if entry and module is not None:
+    if folder and entry and module is not None:
         _store(folder, entry, module)
     return module, diagnostics
 

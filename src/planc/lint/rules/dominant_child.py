@@ -45,8 +45,9 @@ def check(ctx: Context):
     for split in ctx.splits():
         if len(split.children) < max(2, fewest) or customer_split(split):
             continue
-        amounts = [ctx.value(c) for c in split.children]
-        if any(a is None or a < 0 for a in amounts):
+        known = [ctx.value(c) for c in split.children]
+        amounts = [a for a in known if a is not None and a >= 0]
+        if len(amounts) != len(known):
             continue
         total = sum(amounts, Fraction(0))
         if total <= 0:

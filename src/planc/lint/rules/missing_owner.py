@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from planc.syntax import ast
 from planc.lint.rules.context import Context, synthesized
+from planc.semantics.model import SplitNode
 from planc.semantics.time import is_time_split
 
 CODE = "W104"
@@ -59,13 +60,13 @@ def check(ctx: Context):
             return True
         if node.parent is None:
             return isinstance(node.decl, ast.Target) and bool(header_owner)
-        via_time = time_inherit and node.producer is not None and is_time_split(node.producer)
+        via_time = time_inherit and isinstance(node.producer, SplitNode) and is_time_split(node.producer)
         return (inherit or via_time) and owned(node.parent)
 
     for node in ctx.targets():
         if synthesized(node) or owned(node):
             continue
-        if time_inherit and node.producer is not None and is_time_split(node.producer):
+        if time_inherit and isinstance(node.producer, SplitNode) and is_time_split(node.producer):
             continue  # a period of its parent: the parent is the one to own (or to be reported)
         yield ctx.report(f"`{node.path}` has no owner", node.span,
                          help=f'the plan asks for owners (`owners: required`): add `[owner: "…"]` '

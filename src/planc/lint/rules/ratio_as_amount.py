@@ -45,9 +45,15 @@ def ratio_only(expr) -> bool:
 def check(ctx: Context):
     for node in ctx.targets():
         decl = node.decl
-        parts = [decl.value] if isinstance(decl, ast.Target) else [decl.alloc, decl.min, decl.max]
+        parts: list = []
+        if isinstance(decl, ast.Target):
+            parts = [decl.value]
+        elif isinstance(decl, ast.Child):
+            parts = [decl.alloc, decl.min, decl.max]
+        else:
+            continue  # a cross cell: no expression of its own
         for expr in parts:
-            if ratio_only(expr):
+            if expr is not None and ratio_only(expr):
                 yield ctx.report(
                     f"`{' '.join(expr.span.text.split())}` is a ratio, not an amount: "
                     f"percentages in arithmetic are plain numbers", expr.span,

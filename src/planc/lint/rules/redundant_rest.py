@@ -36,9 +36,9 @@ OPTIONS: dict = {}
 
 def percentages_fill(split: SplitNode) -> bool:
     """A `rest` child beside percentage children summing to the split's total."""
-    children = [c.decl for c in split.children]
-    shares = [c.alloc.ratio for c in children if isinstance(getattr(c, "alloc", None), ast.Percent)]
-    if not shares or not any(isinstance(getattr(c, "alloc", None), ast.Rest) for c in children):
+    children = [c.decl for c in split.children if isinstance(c.decl, ast.Child)]
+    shares = [c.alloc.ratio for c in children if isinstance(c.alloc, ast.Percent)]
+    if not shares or not any(isinstance(c.alloc, ast.Rest) for c in children):
         return False
     total = split.decl.overassign.ratio if split.decl.overassign is not None else Fraction(1)
     return sum(shares, Fraction(0)) == total
@@ -48,9 +48,11 @@ def check(ctx: Context):
     for split in ctx.splits():
         if not percentages_fill(split):
             continue
-        rest = next(c for c in split.children if isinstance(getattr(c.decl, "alloc", None), ast.Rest))
+        rest = next(c.decl for c in split.children
+                    if isinstance(c.decl, ast.Child) and isinstance(c.decl.alloc, ast.Rest))
+        assert isinstance(rest, ast.Child) and rest.alloc is not None
         total = split.decl.overassign.text if split.decl.overassign is not None else "100%"
         yield ctx.report(
             f"the percentages of the {split.describe()} already sum to {total}, "
-            f"so `{rest.name} = rest` gets nothing", rest.decl.alloc.span,
+            f"so `{rest.name} = rest` gets nothing", rest.alloc.span,
             help=f"remove `{rest.name}`, or make one of the percentages `rest`")

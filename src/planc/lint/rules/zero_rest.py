@@ -36,7 +36,7 @@ def check(ctx: Context):
     for split in ctx.splits():
         for child in split.children:
             decl = child.decl
-            if not isinstance(getattr(decl, "alloc", None), ast.Rest):
+            if not isinstance(decl, ast.Child) or not isinstance(decl.alloc, ast.Rest):
                 continue
             if ctx.exact(child) == 0 and not percentages_fill(split):
                 yield ctx.report(
