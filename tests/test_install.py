@@ -159,3 +159,32 @@ def test_installed_planc_builds_the_example(installed, tmp_path):
                            "-o", str(out)], cwd=tmp_path, capture_output=True, text=True, env=_clean_env())
     assert proc.returncode == 0, proc.stderr
     assert (out / "fy2027.html").is_file() and (out / "fy2027.md").is_file()
+
+
+def _wheel_metadata(wheel: Path):
+    with zipfile.ZipFile(wheel) as zf:
+        (meta_name,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
+        return Parser().parsestr(zf.read(meta_name).decode("utf-8")), zf.namelist()
+
+
+def test_wheel_declares_the_mit_licence_and_ships_it(installed):
+    """PEP 639: a licence expression and the LICENSE file itself in the wheel (issue 13)."""
+    _, _, wheel = installed
+    meta, names = _wheel_metadata(wheel)
+    assert meta["License-Expression"] == "MIT"
+    assert meta.get_all("License-File") == ["LICENSE"]
+    (licence,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+    text = zipfile.ZipFile(wheel).read(licence).decode("utf-8")
+    assert text.startswith("MIT License") and "the planc authors" in text
+    assert text == (ROOT / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_wheel_has_the_classifiers(installed):
+    _, _, wheel = installed
+    meta, _ = _wheel_metadata(wheel)
+    classifiers = set(meta.get_all("Classifier"))
+    assert "Topic :: Office/Business :: Financial" in classifiers
+    assert {f"Programming Language :: Python :: 3.{v}" for v in (11, 12, 13)} <= classifiers
+    # PEP 639: the licence is said once, as an expression, not again as a classifier
+    assert not any(c.startswith("License ::") for c in classifiers)
+    assert meta["Requires-Python"] == ">=3.11"
