@@ -28,8 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="check plans and report problems (a linter for pre-commit)",
                        description="Check plans: syntax, names, splits that must add up, assertions, lint rules.")
     p.add_argument("plans", nargs="*", metavar="PLAN")
-    p.add_argument("--format", choices=("text", "concise", "json", "github", "md"), default="text",
-                   help="md: only with --list-rules")
+    p.add_argument("--format", choices=("text", "concise", "json", "github", "sarif", "md"), default="text",
+                   help="sarif: SARIF 2.1.0 for code scanning; md: only with --list-rules")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     # lint rules (issue 5): documentation and configuration
     p.add_argument("--list-rules", action="store_true", help="list the lint rules (--format md: docs/rules.md)")

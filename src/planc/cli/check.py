@@ -30,8 +30,12 @@ def run(args) -> int:
         json.dump({"diagnostics": [to_dict(d) for d in all_diags], "errors": errors, "warnings": warnings},
                   sys.stdout, ensure_ascii=False, indent=2)
         print()
+    elif args.format == "sarif":
+        _print_sarif(all_diags)
     elif args.format == "github":
-        print_diagnostics(all_diags, "github", sys.stdout)
+        from planc.cli.annotations import titles
+
+        print_diagnostics(all_diags, "github", sys.stdout, titles=titles())
     else:
         print_diagnostics(all_diags, args.format)
         if all_diags and args.format == "text":
@@ -41,6 +45,18 @@ def run(args) -> int:
     if errors or (args.strict and warnings):
         return EXIT_ERRORS
     return EXIT_OK
+
+
+def _print_sarif(diags) -> None:
+    import json
+    import os
+
+    from planc import __version__
+    from planc.cli.annotations import rule_infos
+    from planc.diagnostics.sarif import to_sarif
+
+    json.dump(to_sarif(diags, rule_infos(), __version__, os.getcwd()), sys.stdout, ensure_ascii=False, indent=2)
+    print()
 
 
 def _rules_info(args) -> int:

@@ -12,14 +12,14 @@ def _colour(stream) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def print_diagnostics(diags, fmt: str = "text", stream=None) -> None:
+def print_diagnostics(diags, fmt: str = "text", stream=None, titles: dict | None = None) -> None:
     from planc.diagnostics import render_concise, render_github, render_text
 
     stream = stream or sys.stderr
     colour = fmt == "text" and _colour(stream)
     for d in diags:
         if fmt == "github":
-            print(render_github(d), file=stream)
+            print(render_github(d, (titles or {}).get(d.code)), file=stream)
         elif fmt == "concise":
             print(render_concise(d), file=stream)
         else:

@@ -96,8 +96,9 @@ def render_concise(d: Diagnostic) -> str:
     return f"{d.file}:{d.line}:{d.column}: {d.severity}[{d.code}]: {d.message}"
 
 
-def render_github(d: Diagnostic) -> str:
-    """A GitHub Actions workflow command; `%`, CR and LF must be escaped."""
+def render_github(d: Diagnostic, title: str | None = None) -> str:
+    """A GitHub Actions workflow command; `%`, CR and LF must be escaped.
+    `title` defaults to the code; the end column only when the span is on one line."""
     level = "error" if d.is_error else "warning"
 
     def esc(s: str) -> str:
@@ -107,10 +108,12 @@ def render_github(d: Diagnostic) -> str:
         return esc(s).replace(":", "%3A").replace(",", "%2C")
 
     msg = d.message + (f"\n\nhelp: {d.help}" if d.help else "")
-    return (
-        f"::{level} file={prop(d.file)},line={d.line},col={d.column},"
-        f"title={prop(d.code)}::{esc(msg)}"
-    )
+    where = f"line={d.line},col={d.column}"
+    if d.span is not None:
+        end_line, end_col = d.span.source.position(max(d.span.start, d.span.end))
+        where = f"line={d.line},endLine={end_line},col={d.column}" + (
+            f",endColumn={end_col}" if end_line == d.line else "")
+    return f"::{level} file={prop(d.file)},{where},title={prop(title or d.code)}::{esc(msg)}"
 
 
 def to_dict(d: Diagnostic) -> dict:
