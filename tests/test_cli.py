@@ -32,7 +32,8 @@ def test_eval_json_has_the_contract_shape(tmp_path):
     proc = run_planc("eval", str(write(tmp_path, GOOD)), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert set(out) == {"plan", "currency", "targets", "diagnostics"}
+    assert set(out) == {"plan", "currency", "targets", "diagnostics", "schema_version"}
+    assert out["schema_version"] == "1"
     assert out["plan"] == "FY2027 Sales Targets" and out["currency"] == "CNY"
     assert out["targets"]["year"] == 120_000_000 and isinstance(out["targets"]["year.Q1"], int)
     assert out["targets"]["year.华东"] == 45_000_000

@@ -27,8 +27,10 @@ def run(args) -> int:
     errors = sum(d.is_error for d in all_diags)
     warnings = len(all_diags) - errors
     if args.format == "json":
-        json.dump({"diagnostics": [to_dict(d) for d in all_diags], "errors": errors, "warnings": warnings},
-                  sys.stdout, ensure_ascii=False, indent=2)
+        from planc.amounts import JSON_SCHEMA_VERSION
+
+        json.dump({"diagnostics": [to_dict(d) for d in all_diags], "errors": errors, "warnings": warnings,
+                   "schema_version": JSON_SCHEMA_VERSION}, sys.stdout, ensure_ascii=False, indent=2)
         print()
     elif args.format == "sarif":
         _print_sarif(all_diags)

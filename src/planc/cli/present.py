@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planc.amounts import format_amount, to_json_number
+from planc.amounts import JSON_SCHEMA_VERSION, format_amount, to_json_number
 from planc.diagnostics import Diagnostic, display_width, error, to_dict
 from planc.semantics.model import find_targets
 from planc.pipeline import Compilation, ordered_paths
@@ -36,6 +36,7 @@ def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic])
         "currency": header.currency if header else None,
         "targets": {p: to_json_number(values[p]) for p in paths if p in values},
         "diagnostics": [to_dict(d) for d in diags],
+        "schema_version": JSON_SCHEMA_VERSION,
     }
 
 

@@ -12,7 +12,7 @@ import io
 import json
 from fractions import Fraction
 
-from planc.amounts import to_json_number
+from planc.amounts import JSON_SCHEMA_VERSION, to_json_number
 from planc.report.view import Report, Row
 
 CSV_COLUMNS = ("path", "parent", "dimension", "amount", "share", "method", "owner", "status",
@@ -93,6 +93,7 @@ def to_json(report: Report) -> str:
         ],
         "open_items": [r.path for r in report.open_items],
         "owners": {s.owner: [r.path for r in s.rows] for s in report.owners},
+        "schema_version": JSON_SCHEMA_VERSION,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 

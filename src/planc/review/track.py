@@ -15,7 +15,7 @@ from pathlib import Path
 
 import attrs
 
-from planc.amounts import format_amount, to_json_number
+from planc.amounts import JSON_SCHEMA_VERSION, format_amount, to_json_number
 from planc.diagnostics import Diagnostic, error
 from planc.semantics.model import TargetNode, find_targets
 from planc.pipeline import Compilation
@@ -184,4 +184,5 @@ def to_json(rows: list[Progress], as_of: datetime.date) -> dict:
 
     return {"as_of": as_of.isoformat(), "targets": {
         p.path: {"plan": num(p.target), "actual": num(p.actual), "attainment": num(p.attainment),
-                 "expected": num(p.expected), "pace": num(p.pace), "forecast": num(p.forecast)} for p in rows}}
+                 "expected": num(p.expected), "pace": num(p.pace), "forecast": num(p.forecast)} for p in rows},
+        "schema_version": JSON_SCHEMA_VERSION}
