@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Compile plans into target reports.")
     p.add_argument("plans", nargs="+", metavar="PLAN")
     p.add_argument("-o", "--output", default="build", metavar="DIR", help="output directory (default: build/)")
-    p.add_argument("--format", default="html,md", help="comma-separated: html, md, json, csv (default: html,md)")
+    p.add_argument("--format", default="html,md", help="comma-separated: html, md, json, csv, xlsx, or all (default: html,md)")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
     p = sub.add_parser("diff", help="show what moved between two versions of a plan",
                        description="Compare the evaluated targets of two plans: added, removed, changed amounts, "

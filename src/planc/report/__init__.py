@@ -5,6 +5,7 @@ JSON and CSV.
     i18n.py      words and number formats for `--lang en|zh`
     render.py    the Jinja2 environment (built once) and the HTML/Markdown renderers
     data.py      JSON and CSV (no templates)
+    xlsx.py      the Excel workbook (XlsxWriter, imported only for --format xlsx)
     build.py     the command: compile, render everything in memory, write atomically
 
 Only this package imports Jinja2, so `planc check` never loads it.
