@@ -135,6 +135,26 @@ def test_reproducible_byte_for_byte(tmp_path):
     assert (other / "fy2027.xlsx").read_bytes() != (a / "fy2027.xlsx").read_bytes()
 
 
+def test_constant_memory_mode_writes_the_same_workbook(tmp_path, monkeypatch):
+    """Big plans stream their sheets (constant memory): same cells, formulas and outline, still reproducible."""
+    from planc.report import xlsx
+
+    assert run_build([EXAMPLE], tmp_path / "memory", "xlsx")[0] == 0
+    monkeypatch.setattr(xlsx, "CONSTANT_MEMORY_FROM", 1)
+    assert run_build([EXAMPLE], tmp_path / "stream", "xlsx")[0] == 0
+    assert run_build([EXAMPLE], tmp_path / "again", "xlsx")[0] == 0
+    streamed = (tmp_path / "stream" / "fy2027.xlsx").read_bytes()
+    assert streamed == (tmp_path / "again" / "fy2027.xlsx").read_bytes()
+    assert streamed != (tmp_path / "memory" / "fy2027.xlsx").read_bytes()  # inline strings, not a shared table
+    for values in (False, True):
+        a, b = book(tmp_path / "memory" / "fy2027.xlsx", values), book(tmp_path / "stream" / "fy2027.xlsx", values)
+        assert a.sheetnames == b.sheetnames
+        for name in a.sheetnames:
+            assert list(a[name].values) == list(b[name].values), name
+    a, b = book(tmp_path / "memory" / "fy2027.xlsx")["Target tree"], book(tmp_path / "stream" / "fy2027.xlsx")["Target tree"]
+    assert [a.row_dimensions[i].outline_level for i in range(1, 60)] == [b.row_dimensions[i].outline_level for i in range(1, 60)]
+
+
 def test_amount_format_follows_the_rounding_unit(tmp_path, write_plan):
     plan = write_plan('plan "p" { currency: CNY; round: 0.01 }\ntarget year = 100\n'
                       "split year by q using even { a; b; c }\n")
