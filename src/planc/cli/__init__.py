@@ -72,6 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("lsp", help="run the language server on stdin/stdout (for editors)",
                    description="A Language Server for .plan files over stdio: diagnostics, hover, "
                                "go to definition, document symbols, formatting. See docs/lsp.md.")
+    p = sub.add_parser("completion", help="print a shell completion script (bash, zsh, fish)",
+                       description="Print a completion script for SHELL, generated from these commands and "
+                                   "options. bash: source <(planc completion bash); zsh: save it as _planc on "
+                                   "$fpath; fish: planc completion fish > ~/.config/fish/completions/planc.fish")
+    p.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL", help="bash, zsh or fish")
+    # --color is taken before the command and after it (planc check --color always …)
+    color = dict(choices=("auto", "always", "never"), help="colour in text diagnostics (default: auto)")
+    parser.add_argument("--color", default="auto", **color)
+    for command in sub.choices.values():
+        command.add_argument("--color", default=argparse.SUPPRESS, **color)
     return parser
 
 
@@ -81,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    from planc.cli import output
+
+    output.COLOR = args.color
     try:
         import importlib
 

@@ -8,8 +8,19 @@ import sys
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
+COLOR = "auto"  # --color: auto | always | never (set by `planc.cli.main`)
+
+
 def _colour(stream) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    """--color wins; with auto, NO_COLOR (set at all) turns colour off, FORCE_COLOR
+    (set, not empty) turns it on, otherwise a terminal that is not `dumb` gets it."""
+    if COLOR != "auto":
+        return COLOR == "always"
+    if "NO_COLOR" in os.environ:
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def print_diagnostics(diags, fmt: str = "text", stream=None, titles: dict | None = None) -> None:
