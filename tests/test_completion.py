@@ -121,3 +121,20 @@ def test_color_auto_follows_force_color_and_no_color(tmp_path):
     assert "\x1b[" not in check_stderr(tmp_path, "check", "bad.plan", FORCE_COLOR="")  # empty: not set
     assert "\x1b[" not in check_stderr(tmp_path, "check", "bad.plan", FORCE_COLOR="1", NO_COLOR="")
     assert "\x1b[" not in check_stderr(tmp_path, "check", "bad.plan", "--format", "concise", FORCE_COLOR="1")
+
+
+def test_eval_refs_may_follow_the_options(tmp_path):
+    """`planc eval PLAN REF… --format json` in any order (issue 13, CLI habits)."""
+    import json
+
+    plan = tmp_path / "p.plan"
+    plan.write_text("target year = 100\nsplit year by q { a = 40; b = rest }\n", encoding="utf-8")
+    for args in (["p.plan", "a", "b", "--format", "json"], ["p.plan", "--format", "json", "a", "b"],
+                 ["p.plan", "a", "--format", "json", "b"], ["--format", "json", "p.plan", "a", "b"]):
+        proc = run_planc("eval", *args, cwd=tmp_path)
+        assert proc.returncode == 0, (args, proc.stderr)
+        assert json.loads(proc.stdout)["targets"] == {"year.a": 40, "year.b": 60}, args
+    proc = run_planc("eval", "p.plan", "--format", "json", "a", "--bogus", cwd=tmp_path)
+    assert proc.returncode == 2 and "unrecognized arguments: a --bogus" in proc.stderr
+    proc = run_planc("check", "p.plan", "--bogus", cwd=tmp_path)
+    assert proc.returncode == 2 and "unrecognized arguments: --bogus" in proc.stderr

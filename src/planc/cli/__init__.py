@@ -87,7 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # `planc eval PLAN --format json Q1`: REFs may follow the options too
+        if args.command != "eval" or any(e.startswith("-") for e in extra):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.refs += extra
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
