@@ -188,3 +188,48 @@ def test_wheel_has_the_classifiers(installed):
     # PEP 639: the licence is said once, as an expression, not again as a classifier
     assert not any(c.startswith("License ::") for c in classifiers)
     assert meta["Requires-Python"] == ">=3.11"
+
+
+def _interpreter(version: str) -> str | None:
+    """A working `python3.X` on PATH or under pyenv (whose shims may refuse to run), or None."""
+    import glob
+
+    candidates = [shutil.which(f"python{version}"),
+                  *sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}*/bin/python{version}")))]
+    for candidate in filter(None, candidates):
+        probe = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                               capture_output=True, text=True, env=_clean_env())
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return candidate
+    return None
+
+
+@pytest.mark.parametrize("version", ["3.11", "3.12", "3.13"])
+def test_the_wheel_runs_on_each_supported_python(installed, tmp_path, version):
+    """The classifiers promise 3.11–3.13: install the wheel under each one found here and check the example."""
+    python = _interpreter(version)
+    if python is None:
+        pytest.skip(f"no Python {version} on this machine")
+    _, _, wheel = installed
+    env_dir = tmp_path / "venv"
+    made = subprocess.run([python, "-m", "venv", "--without-pip", str(env_dir)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    venv_python = env_dir / BIN / ("python.exe" if os.name == "nt" else "python")
+    proc = subprocess.run([sys.executable, "-m", "pip", "--python", str(venv_python), "install", "--no-deps", "-q",
+                           str(wheel)], capture_output=True, text=True)
+    if proc.returncode != 0 and "no such option" in proc.stderr:
+        pytest.skip("this pip cannot install into another interpreter")
+    assert proc.returncode == 0, proc.stderr
+    deps = tmp_path / "deps"  # pure-Python fallbacks cover a compiled module built for another Python
+    _copy_dependencies(wheel, deps)
+    purelib = subprocess.run([str(venv_python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                             capture_output=True, text=True, env=_clean_env(), check=True).stdout.strip()
+    (Path(purelib) / "planc_test_deps.pth").write_text(f"{deps}\n", encoding="utf-8")
+    example = ROOT / "examples" / "fy2027" / "fy2027.plan"
+    script = env_dir / BIN / PLANC
+    check = subprocess.run([str(script), "check", str(example)], capture_output=True, text=True, env=_clean_env())
+    assert check.returncode == 0, check.stderr
+    out = subprocess.run([str(script), "eval", str(example), "year", "--format", "json"], capture_output=True,
+                         text=True, env=_clean_env())
+    assert out.returncode == 0, out.stderr
+    assert '"year": 150000000' in out.stdout
