@@ -107,7 +107,7 @@ def main() -> None:
             return real(*a, **kw)
 
         builder.Lark = counting
-        builder._PARSER = builder._BUILDER = None
+        builder._PARSER = None
         start = time.perf_counter()
         for p in paths:
             compile_plan(p)

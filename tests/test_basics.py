@@ -7,7 +7,8 @@ from fractions import Fraction as F
 import pytest
 
 from planc.amounts import format_amount, format_percent, parse_number, to_json_number
-from planc.diagnostics import error, render_concise, render_github, render_text, to_dict, warning
+from planc.diagnostics import error, warning
+from planc.diagnostics.render import render_concise, render_github, render_text, to_dict
 from planc.source import Source, Span
 
 
@@ -49,7 +50,7 @@ def test_text_rendering_underlines_the_span_in_terminal_columns():
     assert lines[0] == "p.plan:1:8: error[E003]: undefined name"
     assert lines[2] == "1 | target 华东 = 5M"
     assert lines[3] == "  |        ^^^^ here"  # two CJK characters are four columns
-    assert lines[4] == "   = help: did you mean `x`?"
+    assert lines[4] == "  = help: did you mean `x`?"  # `=` under the gutter's `|`
     assert render_concise(d) == lines[0]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -59,10 +60,12 @@ def test_eval_table_is_aligned_with_thousands_separators(tmp_path):
     assert lines[0].split() == ["target", "amount", "(CNY)", "how"]
     row = next(l for l in lines if l.startswith("year.Q2 "))
     assert "28,800,000" in row and "24% of year" in row
-    # The amount column is right-aligned: every amount ends at the same terminal column
+    # The amount column is right-aligned: every amount (the first number with thousands
+    # separators; the "how" column after it may hold more) ends at the same terminal column
     # (华东 takes two columns per character).
-    ends = {display_width(l[: l.rindex(",000") + 4]) for l in lines[2:] if ",000" in l}
-    assert len(ends) == 1
+    amounts = [re.search(r"\d{1,3}(,\d{3})+", l) for l in lines[2:]]
+    ends = {display_width(l[: m.end()]) for l, m in zip(lines[2:], amounts) if m}
+    assert len(ends) == 1 and len(amounts) == len(lines) - 2
 
 
 def test_eval_selected_refs_and_unknown_ref(tmp_path):

@@ -66,7 +66,7 @@ def test_bash_completes_commands_options_values_and_files(tmp_path):
     assert "completion" in bash_complete(tmp_path, "planc", "")
     assert bash_complete(tmp_path, "planc", "check", "--fo") == ["--format"]
     assert bash_complete(tmp_path, "planc", "check", "--format", "") == sorted(
-        ["text", "concise", "json", "github", "sarif", "md"])
+        ["text", "concise", "json", "github", "sarif", "auto", "md"])
     assert bash_complete(tmp_path, "planc", "check", "") == ["a.plan", "b.plan", "out"]  # plans and folders
     assert bash_complete(tmp_path, "planc", "build", "x.plan", "--lang", "") == ["en", "zh"]
     assert bash_complete(tmp_path, "planc", "build", "x.plan", "-o", "") == ["out"]

@@ -68,3 +68,92 @@ def test_track_reports_bad_actuals(tmp_path):
     assert "year" in proc.stdout
     assert run_planc("track", plan, "--actuals", str(tmp_path / "none.csv")).returncode == 2
     assert run_planc("track", plan, "--actuals", actuals, "--as-of", "soon").returncode == 2
+
+
+CHINESE = """plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1000 }
+target year = 100M
+split year by 季度 { 一季度 = 25.75M; 二季度 = 24.25M; 三季度 = 20M; 四季度 = rest }
+"""
+
+
+def test_track_follows_a_chinese_time_split(tmp_path):
+    plan = write(tmp_path, "p.plan", CHINESE)
+    actuals = write(tmp_path, "a.csv", "target,value\nyear,26M\n一季度,26M\n")
+    out = json.loads(run_planc("track", plan, "--actuals", actuals, "--as-of", "2027-03-31",
+                               "--format", "json").stdout)["targets"]
+    # Q1 (一季度) is over: the plan expected all of it, not a straight line through the year.
+    assert out["year"]["expected"] == 25_750_000
+    assert out["year.一季度"]["expected"] == 25_750_000
+
+
+CROSSED = PLAN.replace("split year by region {", "cross region by quarter\nsplit year by region {")
+
+
+def test_track_of_a_cross_cell_covers_only_its_period(tmp_path):
+    plan = write(tmp_path, "p.plan", CROSSED)
+    cells = json.loads(run_planc("eval", plan, "--format", "json").stdout)["targets"]
+    q1 = cells["year.east.Q1"]
+    actuals = write(tmp_path, "a.csv", f"target,value\neast.Q1,{q1}\neast,{q1}\n")
+    proc = run_planc("track", plan, "--actuals", actuals, "--as-of", "2027-04-15", "--format", "json")
+    out = json.loads(proc.stdout)["targets"]
+    # Q1 is over and met: all of the cell was expected, pace 100%, forecast the cell itself.
+    assert out["year.east.Q1"]["expected"] == q1
+    assert out["year.east.Q1"]["pace"] == 1 and out["year.east.Q1"]["forecast"] == q1
+    # east follows its own cells: all of its Q1, and 15 of Q2's 91 days.
+    expected = q1 + F(cells["year.east.Q2"]) * 15 / 91
+    assert abs(out["year.east"]["expected"] - float(expected)) < 1e-6
+
+
+def test_time_names_and_the_dates_they_cover():
+    import datetime
+
+    from planc.semantics.time import period_name
+
+    assert [period_name(n) for n in ("一季度", "第二季度", "3季度", "Q4", "上半年", "H2", "W53", "第5周")] == [
+        ("quarter", 1), ("quarter", 2), ("quarter", 3), ("quarter", 4), ("half", 1), ("half", 2), ("week", 53),
+        ("week", 5)]
+    assert [period_name(n) for n in ("一月", "十二月", "1月", "January", "Sept", "M3")] == [
+        ("calendar", 1), ("calendar", 12), ("calendar", 1), ("calendar", 1), ("calendar", 9), ("month", 3)]
+    assert period_name("east") is None and period_name("Q5") is None and period_name("W54") is None
+
+    from planc.pipeline import compile_text
+    from planc.semantics.time import coverage
+
+    # A fiscal year from April: ordinals count from the period's start, month names are calendar months.
+    result = compile_text('plan "P" { period: 2027-04-01 .. 2028-03-31 }\ntarget year = 120M\n'
+                          "split year by half { 上半年 = 50%; 下半年 = rest }\n"
+                          "split 下半年 by quarter { Q3 = 50%; Q4 = rest }\n"
+                          "split Q4 by month { 一月 = 30%; 二月 = 30%; 三月 = rest }\n"
+                          "split 上半年 by quarter { Q1 = 50%; Q2 = rest }\n"
+                          "split Q2 by month { M1 = 30%; M2 = 30%; M3 = rest }\n")
+    period = result.model.header.period
+    d = datetime.date
+    dates = {p: coverage(n, period) for p, n in result.model.targets.items()}
+    assert dates["year.上半年"] == (d(2027, 4, 1), d(2027, 9, 30))
+    assert dates["year.下半年.Q3"] == (d(2027, 10, 1), d(2027, 12, 31))
+    assert dates["year.下半年.Q4.二月"] == (d(2028, 2, 1), d(2028, 2, 29))
+    assert dates["year.上半年.Q2.M1"] == (d(2027, 7, 1), d(2027, 7, 31))  # M1 of Q2, not of the year
+
+
+def test_text_tables_align_chinese_names(tmp_path):
+    from planc.diagnostics import display_width
+
+    plan = write(tmp_path, "p.plan", CHINESE)
+    actuals = write(tmp_path, "a.csv", "target,value\nyear,26M\n一季度,26M\n")
+    lines = run_planc("track", plan, "--actuals", actuals, "--as-of", "2027-03-31").stdout.splitlines()[1:]
+    assert len({display_width(line) for line in lines}) == 1, lines  # the last column is right-aligned
+    assert " 26% " in lines[2]  # one percent format everywhere: amounts.format_percent
+
+    new = write(tmp_path, "new.plan", CHINESE.replace("二季度 = 24.25M", "二季度 = 23.25M"))
+    lines = run_planc("diff", plan, new).stdout.splitlines()[:-1]
+    ends = {display_width(line[: line.index(new_amount) + len(new_amount)])
+            for line, new_amount in zip(lines, ("new.plan", "23,250,000", "31,000,000"))}
+    assert len(ends) == 1, lines
+
+
+def test_track_without_a_period_takes_the_calendar_year_of_the_as_of_date(tmp_path):
+    plan = write(tmp_path, "p.plan", PLAN.replace("period: 2027-01-01 .. 2027-12-31; ", ""))
+    actuals = write(tmp_path, "a.csv", "target,value\nQ1,25M\n")
+    out = json.loads(run_planc("track", plan, "--actuals", actuals, "--as-of", "2027-04-15",
+                               "--format", "json").stdout)["targets"]
+    assert out["year.Q1"]["expected"] == 24_000_000

@@ -20,6 +20,7 @@ CASES = [
     ("E002", "target year = 10000000000000000000000\n", {}, 1, 15, "too large"),
     ("E002", 'plan "x" { period: 2027-02-30 .. 2027-12-31 }\n', {}, 1, 20, "not a valid date"),
     ("E003", "target year = 120M\nsplit yeer by q { a = rest }\n", {}, 2, 7, "undefined name `yeer`"),
+    ("E003", 'plan "x" { main: yeer }\ntarget year = 120M\n', {}, 1, 18, "undefined name `yeer`"),
     ("E004", "target a = 1M\ntarget b = 1M\nsplit a by q { x = rest }\nsplit b by q { x = rest }\n"
              "target c = x\n", {}, 5, 12, "ambiguous"),
     ("E005", HEAD + "target year = 120M\nsplit year by region {\n  east = 50M\n  north = 40M\n  south = 36M\n}\n",
@@ -49,6 +50,8 @@ CASES = [
     ("E024", "table h { a = 1; b = 1 }\ntarget y = 100\nsplit y by q { a = weight(h); b = weight(2) }\n",
      {}, 3, 35, "mixes raw scores"),
     ("E025", 'plan "x" { round: 0 }\n', {}, 1, 12, "positive"),
+    ("E025", 'plan "x" { main: east }\ntarget year = 1M\nsplit year by r { east = rest }\n', {}, 1, 18,
+     "must name a root target"),
     ("E025", "target y = 1 [status: done]\n", {}, 1, 15, "status must be"),
     ("E026", "table h { a = 1 }\ntarget y = h.b\n", {}, 2, 12, "has no key `b`"),
     ("E027", "target y = sum\nsplit y by q { a = 10; b = 20% }\n", {}, 2, 28, "needs fixed amounts"),

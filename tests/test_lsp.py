@@ -276,6 +276,32 @@ def test_hover_on_a_reference(server, main_uri):
     assert nothing["result"] is None
 
 
+def test_hover_shows_the_whole_record_of_how_the_amount_was_made(server, folder):
+    text = textwrap.dedent("""\
+        plan "H" { currency: CNY; round: 1000 }
+        table history { east = 2; west = 1 }
+        target y = 1M
+        split y by region using weight(history) { east max 600k; west }
+        target z = 1M
+        split z by q using weight(history) { east; west }
+        """)
+    uri = server.open(folder / "record.plan", text)
+    server.diagnostics(uri)
+
+    def hover(line, character):
+        return server.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                     "position": at(line, character)})["result"]["contents"]["value"]
+
+    east = hover(3, 43)  # `east` in the region split: held at its max
+    assert "- computed: `weight(history)`" in east
+    assert "- inputs: parent `y` = 1,000,000; left to share 1,000,000; scores add up to 1" in east
+    assert "- weight `history` 100%: 2 of 3 → 0.6667" in east
+    assert "- max `600k` = 600,000: held it" in east
+    rounded = hover(5, 38)  # `east` in the q split: rounded up
+    assert "- exact before rounding: 666,666.666667; rounded: 667,000 (adjustment +333.333333)" in rounded
+    assert "- exact share of the total shared: 66.6667%" in rounded
+
+
 def test_hover_and_definition_of_tables(server, folder):
     text = textwrap.dedent("""\
         plan "M" { currency: CNY; period: 2027-01-01 .. 2027-12-31 }
@@ -394,3 +420,23 @@ def test_shutdown_then_exit_is_exit_code_0(tmp_path):
     assert client.request("textDocument/hover", {})["error"]["code"] == -32600
     client.notify("exit")
     assert client.close() == 0
+
+
+def test_hover_shows_the_dates_and_last_year(server, folder):
+    # The plan concepts (planc.semantics): a time child's dates, the history tables' figure.
+    text = textwrap.dedent("""\
+        plan "M" { currency: CNY; period: 2027-04-01 .. 2028-03-31 }
+        table history { east = 20M }
+        target y = 100M
+        split y by region { east = 25M; west = rest }
+        split y by 季度 { 一季度 = 20%; 二季度 = 30%; 三季度 = 30%; 四季度 = rest }
+        """)
+    uri = server.open(folder / "concepts.plan", text)
+    server.diagnostics(uri)
+
+    def hover(line, character):
+        return server.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                     "position": at(line, character)})["result"]["contents"]["value"]
+
+    assert "covers 2027-07-01 – 2027-09-30" in hover(4, text.splitlines()[4].index("二季度") + 1)
+    assert "last year: 20,000,000 (+25%)" in hover(3, text.splitlines()[3].index("east") + 1)

@@ -133,7 +133,8 @@ def test_github_annotations_have_end_positions_and_rule_titles(tmp_path, fmt):
 
 
 def test_github_annotation_of_a_span_over_lines_has_no_end_column():
-    from planc.diagnostics import error, render_github
+    from planc.diagnostics import error
+    from planc.diagnostics.render import render_github
     from planc.source import Source, Span
 
     src = Source("x.plan", "split y by q {\n  a\n}\n")

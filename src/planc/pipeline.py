@@ -11,11 +11,12 @@ from pathlib import Path
 
 import attrs
 
-from planc.lint.config import Config
+from planc.lint.config import DEFAULT, Config
 from planc.diagnostics import Diagnostic, sort_key
 from planc.evaluate import Evaluation, evaluate
-from planc.lint import lint
+from planc.lint import configuration, lint
 from planc.semantics.loader import Program, load, load_source
+from planc.semantics.concepts import HISTORY_TABLES
 from planc.semantics.model import Model
 from planc.semantics.resolve import resolve
 from planc.source import Source
@@ -28,6 +29,12 @@ class Compilation:
     model: Model | None
     evaluation: Evaluation | None
     diagnostics: list[Diagnostic]
+    config: Config = DEFAULT  # the lint configuration, read once for every consumer
+
+    @property
+    def history_tables(self) -> tuple[str, ...]:
+        """The `history-tables` setting: which tables hold last year's figures."""
+        return tuple(self.config.global_options.get("history-tables", HISTORY_TABLES))
 
     @property
     def unreadable(self) -> bool:
@@ -55,15 +62,20 @@ def compile_text(text: str, path: str = "<input>", directory: Path | None = None
 
 def _finish(path: str, program: Program, diags: list[Diagnostic], location: Path | None = None,
             config: Config | None = None) -> Compilation:
-    if program.unreadable or not program.modules or any(d.code == "E001" for d in diags):
+    # A plan that did not parse stops here; an import that did not parse is left
+    # out (the loader reported it, and the resolver knows what it might define).
+    if program.unreadable or not program.modules:
         return Compilation(path, program, None, None, _sorted(diags))
+    if config is None:
+        config, problems = configuration(location)
+        diags += problems
     model, more = resolve(program)
     diags += more
     evaluation, more = evaluate(model)
     diags += more
     # Lint rules, then config and suppression comments on every warning (planc.lint).
     diags = lint(program, model, evaluation, diags, location, config)
-    return Compilation(path, program, model, evaluation, _sorted(diags))
+    return Compilation(path, program, model, evaluation, _sorted(diags), config)
 
 
 def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:

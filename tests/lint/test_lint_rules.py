@@ -8,7 +8,8 @@ import pytest
 
 from lintkit import codes, found, lint  # noqa: F401 - `lint` is a fixture
 from planc.lint.rules import RULES, lookup, run
-from planc.lint.rules.context import customer_kind, is_time_name
+from planc.semantics.concepts import customer_kind
+from planc.semantics.time import is_time_name
 
 CLEAN = """\
 plan "FY2027 Sales Targets" {

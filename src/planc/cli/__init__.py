@@ -28,8 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="check plans and report problems (a linter for pre-commit)",
                        description="Check plans: syntax, names, splits that must add up, assertions, lint rules.")
     p.add_argument("plans", nargs="*", metavar="PLAN")
-    p.add_argument("--format", choices=("text", "concise", "json", "github", "sarif", "md"), default="text",
-                   help="sarif: SARIF 2.1.0 for code scanning; md: only with --list-rules")
+    p.add_argument("--format", choices=("text", "concise", "json", "github", "sarif", "auto", "md"), default="text",
+                   help="sarif: SARIF 2.1.0 for code scanning; auto: github under GitHub Actions "
+                        "(GITHUB_ACTIONS=true), text otherwise; md: only with --list-rules")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     # lint rules (issue 5): documentation and configuration
     p.add_argument("--list-rules", action="store_true", help="list the lint rules (--format md: docs/rules.md)")
@@ -48,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("plan", metavar="PLAN")
     p.add_argument("refs", nargs="*", metavar="REF", help="only these targets (dotted names, as in a plan)")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--how", action="store_true",
+                   help="with --format json: add how each amount was made (`derivations`)")
 
     p = sub.add_parser("build", help="write HTML/Markdown/JSON/CSV target reports",
                        description="Compile plans into target reports.")

@@ -8,9 +8,9 @@ from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
 
 
 def run(args) -> int:
-    import json
+    import os
 
-    from planc.diagnostics import to_dict
+    from planc.diagnostics.render import resolve_format
     from planc.pipeline import compile_plan
 
     if args.list_rules or args.explain or not args.plans or args.format == "md":
@@ -26,21 +26,19 @@ def run(args) -> int:
         all_diags.extend(result.diagnostics)
     errors = sum(d.is_error for d in all_diags)
     warnings = len(all_diags) - errors
-    if args.format == "json":
-        from planc.amounts import JSON_SCHEMA_VERSION
-
-        json.dump({"diagnostics": [to_dict(d) for d in all_diags], "errors": errors, "warnings": warnings,
-                   "schema_version": JSON_SCHEMA_VERSION}, sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    elif args.format == "sarif":
+    fmt = resolve_format(args.format, os.environ)
+    if fmt == "sarif":
         _print_sarif(all_diags)
-    elif args.format == "github":
-        from planc.cli.annotations import titles
+    elif fmt in ("json", "github"):  # for tools: on stdout
+        names = None
+        if fmt == "github":
+            from planc.cli.annotations import titles
 
-        print_diagnostics(all_diags, "github", sys.stdout, titles=titles())
+            names = titles()
+        print_diagnostics(all_diags, fmt, sys.stdout, titles=names)
     else:
-        print_diagnostics(all_diags, args.format)
-        if all_diags and args.format == "text":
+        print_diagnostics(all_diags, fmt)
+        if all_diags and fmt == "text":
             print(summary(errors, warnings, len(args.plans)), file=sys.stderr)
     if unreadable:
         return EXIT_USAGE

@@ -16,7 +16,7 @@ def run(args) -> int:
     result = compile_plan(args.plan)
     if result.unreadable:
         if args.format == "json":  # still one JSON object, as tools expect
-            json.dump(amounts_json(result, [], result.diagnostics), sys.stdout, ensure_ascii=False, indent=2)
+            json.dump(amounts_json(result, [], result.diagnostics, args.how), sys.stdout, ensure_ascii=False, indent=2)
             print()
         else:
             print_diagnostics(result.diagnostics)
@@ -24,7 +24,7 @@ def run(args) -> int:
     paths, problems = select(result, args.refs)
     diags = result.diagnostics + problems
     if args.format == "json":
-        json.dump(amounts_json(result, paths, diags), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(amounts_json(result, paths, diags, args.how), sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
         print_diagnostics(diags)

@@ -24,17 +24,13 @@ def _colour(stream) -> bool:
 
 
 def print_diagnostics(diags, fmt: str = "text", stream=None, titles: dict | None = None) -> None:
-    from planc.diagnostics import render_concise, render_github, render_text
+    """Print in a format of `planc.diagnostics.render` (`auto`: github under GitHub Actions);
+    `titles`: a GitHub annotation's title by code (`E005 over-allocation`)."""
+    from planc.diagnostics.render import render, resolve_format
 
     stream = stream or sys.stderr
-    colour = fmt == "text" and _colour(stream)
-    for d in diags:
-        if fmt == "github":
-            print(render_github(d, (titles or {}).get(d.code)), file=stream)
-        elif fmt == "concise":
-            print(render_concise(d), file=stream)
-        else:
-            print(render_text(d, colour) + "\n", file=stream)
+    fmt = resolve_format(fmt, os.environ)
+    stream.write(render(diags, fmt, colour=fmt == "text" and _colour(stream), titles=titles))
 
 
 def summary(errors: int, warnings: int, files: int) -> str:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from planc.amounts import JSON_SCHEMA_VERSION, format_amount, to_json_number
-from planc.diagnostics import Diagnostic, display_width, error, to_dict
+from planc.diagnostics import Diagnostic, error
+from planc.diagnostics.render import to_dict
+from planc.diagnostics.table import text_table
+from planc.evaluate.explain import as_json, explain
 from planc.semantics.model import find_targets
 from planc.pipeline import Compilation, ordered_paths
 
@@ -28,16 +31,21 @@ def select(result: Compilation, refs: list[str]) -> tuple[list[str], list[Diagno
     return chosen, problems
 
 
-def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic]) -> dict:
+def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic], how: bool = False) -> dict:
+    """The §6 object; with `how`, a fifth key `derivations` (path -> the record, docs/cli.md)."""
     header = result.model.header if result.model else None
     values = result.evaluation.values if result.evaluation else {}
-    return {
+    out: dict = {
         "plan": header.title if header else None,
         "currency": header.currency if header else None,
         "targets": {p: to_json_number(values[p]) for p in paths if p in values},
         "diagnostics": [to_dict(d) for d in diags],
-        "schema_version": JSON_SCHEMA_VERSION,
     }
+    if how:
+        records = result.evaluation.derivations if result.evaluation else {}
+        out["derivations"] = {p: as_json(records[p]) for p in paths if p in values and p in records}
+    out["schema_version"] = JSON_SCHEMA_VERSION  # last: the keys above are the contract, unchanged
+    return out
 
 
 def amounts_table(result: Compilation, paths: list[str]) -> str:
@@ -50,22 +58,8 @@ def amounts_table(result: Compilation, paths: list[str]) -> str:
         return ""
     currency = result.model.header.currency if result.model else None
     head = ("target", f"amount ({currency})" if currency else "amount", "how")
-    w0 = max(display_width(head[0]), *(display_width(r[0]) for r in rows))
-    w1 = max(len(head[1]), *(len(r[1]) for r in rows))
-    lines = [f"{_pad(head[0], w0)}  {head[1]:>{w1}}  {head[2]}", f"{'-' * w0}  {'-' * w1}  {'-' * 3}"]
-    lines += [f"{_pad(p, w0)}  {a:>{w1}}  {h}".rstrip() for p, a, h in rows]
-    return "\n".join(lines)
-
-
-def _pad(text: str, width: int) -> str:
-    """Left-align in terminal columns (a CJK character takes two)."""
-    return text + " " * (width - display_width(text))
+    return "\n".join(text_table(head, rows, "lrl", rule=True))
 
 
 def _how(d) -> str:
-    if d is None:
-        return ""
-    text = d.detail or d.method
-    if d.capped:
-        text += f" (held at its {d.capped})"
-    return text
+    return "" if d is None else explain(d)

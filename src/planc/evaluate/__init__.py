@@ -5,6 +5,6 @@ assertions; `splits` and `crosses` apportion children and cells; `record`
 holds what comes out."""
 
 from planc.evaluate.engine import Evaluator, evaluate
-from planc.evaluate.record import AssertionResult, Derivation, Evaluation, Scope
+from planc.evaluate.record import AssertionResult, Cap, Derivation, Evaluation, Factor, Input, Scope
 
-__all__ = ["AssertionResult", "Derivation", "Evaluation", "Evaluator", "Scope", "evaluate"]
+__all__ = ["AssertionResult", "Cap", "Derivation", "Factor", "Input", "Evaluation", "Evaluator", "Scope", "evaluate"]

@@ -10,7 +10,8 @@ from fractions import Fraction
 
 from planc.amounts import format_amount
 from planc.diagnostics import error
-from planc.evaluate.record import Derivation, Scope
+from planc.evaluate.record import Derivation, Input, Scope
+from planc.semantics.expressions import one_line
 from planc.maths.matrix import Infeasible, controlled_round, ipf, proportional_cells
 from planc.semantics.model import CrossNode
 
@@ -38,11 +39,9 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
     col_names = [c.name for c in cross.cols.children]
     if cross.seed is None:
         fitted = proportional_cells(rows, cols)  # type: ignore[arg-type]
-        how = f"{cross.rows.dimension} × {cross.cols.dimension} / {cross.parent.name}"
     else:
         seed = [[cross.seed.values[(r, c)] for c in col_names] for r in row_names]
         fitted = ipf(seed, rows, cols, row_names=row_names, col_names=col_names, max_iterations=MAX_IPF_SWEEPS)  # type: ignore[arg-type]
-        how = f"fitted to seed {cross.seed.name}"
         if isinstance(fitted, Infeasible):
             ev.diags.append(error("E035", f"cannot fit seed `{cross.seed.name}` to the totals: {fitted.reason}",
                                   cross.decl.seed.span if cross.decl.seed else cross.decl.span))
@@ -52,8 +51,23 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
         ev.diags.append(error("E035", f"cannot round the cross exactly: {cells.reason}", cross.decl.span,
                               help="row and column totals must be multiples of the plan's `round`"))
         return
-    for i, r in enumerate(row_names):
-        for j, c in enumerate(col_names):
+    parent = ev.value(cross.parent)
+    shared: tuple[Input, ...] = ()
+    if parent is not None:
+        shared = (Input("parent", cross.parent.name, parent, cross.parent.path),)
+    if parent != row_total:  # over-assigned margins share out more than the parent
+        shared += (Input("total", "shared", row_total),)
+    expression = one_line(cross.decl.span.text)
+    for i, (r, row) in enumerate(zip(row_names, cross.rows.children)):
+        for j, (c, col) in enumerate(zip(col_names, cross.cols.children)):
             cell = cross.cells.get((r, c))
-            if cell is not None:
-                ev.set_value(cell, cells[i][j], Derivation("cell", fitted[i][j], how))
+            if cell is None:
+                continue
+            inputs = (Input("row", r, rows[i], row.path),  # type: ignore[arg-type]
+                      Input("column", c, cols[j], col.path)) + shared  # type: ignore[arg-type]
+            if cross.seed is not None:
+                inputs += (Input("seed", cross.seed.name, cross.seed.values[(r, c)]),)
+            ev.set_value(cell, cells[i][j], Derivation(
+                "cell", fitted[i][j], cells[i][j], share=fitted[i][j] / row_total if row_total else None,
+                inputs=inputs, expression=expression,
+                dimension=(cross.rows.dimension, cross.cols.dimension)))

@@ -13,8 +13,8 @@ from fractions import Fraction
 from typing import Union
 
 from planc.amounts import format_amount
-from planc.diagnostics import Diagnostic, error, warning
-from planc.evaluate.record import AssertionResult, Derivation, Evaluation
+from planc.diagnostics import Diagnostic, Label, error, warning
+from planc.evaluate.record import AssertionResult, Derivation, Evaluation, Trace
 from planc.semantics.expressions import COMPARE, Lookup, arithmetic, one_line
 from planc.semantics.model import CrossNode, Model, SplitNode, Table, TargetNode
 from planc.syntax import ast
@@ -116,11 +116,35 @@ class Evaluator:
         return order
 
     def report_cycle(self, cycle: list[Node]) -> None:
+        """One E008 for the whole loop, with each step drawn where it refers to the next."""
         names = [_node_name(n) for n in cycle]
         first = cycle[0]
         span = first.decl.span if isinstance(first, (SplitNode, CrossNode)) else first.decl.name_span  # type: ignore[union-attr]
+        steps = []
+        for node, after in zip(cycle, cycle[1:] + cycle[:1]):
+            where = self.step_span(node, after)
+            if where is not None:
+                steps.append(Label(where, f"{_quoted(node)} needs {_quoted(after)}"))
         self.diags.append(error("E008", "circular definition: " + " -> ".join(names + names[:1]), span,
+                                related=tuple(steps),
                                 help="one of these amounts must be given without referring back"))
+
+    def step_span(self, node: Node, after: Node):
+        """Where `node` refers to `after`: a reference to it, a split's parent, a cross's splits."""
+        if isinstance(node, CrossNode):
+            return node.decl.span
+        if isinstance(node, SplitNode) and after is self.producer(node.parent) and not node.bottom_up:
+            return node.decl.parent.span
+        if isinstance(node, TargetNode) and node.is_sum:
+            return node.splits[0].decl.span if node.splits else None
+        exprs = [node.decl.value] if isinstance(node, TargetNode) else [  # type: ignore[union-attr]
+            e for c in node.children for e in (c.decl.alloc, c.decl.min, c.decl.max)]  # type: ignore[union-attr]
+        for e in exprs:
+            for sub in ast.walk_expr(e) if e is not None else ():
+                target = self.model.refs.get(id(sub)) if isinstance(sub, ast.Ref) else None
+                if isinstance(target, TargetNode) and self.producer(target) is after:
+                    return sub.span
+        return None
 
     # ---- running -------------------------------------------------------------------------
     def run(self) -> tuple[Evaluation, list[Diagnostic]]:
@@ -145,7 +169,7 @@ class Evaluator:
         decl = node.decl
         assert isinstance(decl, ast.Target)
         if isinstance(decl.value, ast.SumMarker):
-            if not node.splits:
+            if not node.splits and node.name not in self.model.unparsed_names:
                 self.diags.append(error("E027", f"`{node.name} = sum` but `{node.name}` is never split",
                                         decl.value.span, help=f"add `split {node.name} by DIMENSION {{ … }}`"))
             return  # set by its first split
@@ -153,11 +177,13 @@ class Evaluator:
             self.diags.append(error("E031", "a root target needs an amount, not a bare percentage",
                                     decl.value.span, help=f"write e.g. `{decl.value.text} of OTHER_TARGET`"))
             return
-        amount = self.expr(decl.value)
+        trace = Trace(self.lookup, self.model)
+        amount = self.expr(decl.value, trace)
         if amount is None:
             return
         self.check_multiple(amount, decl.value)
-        self.set_value(node, amount, Derivation("root", amount, one_line(decl.value.span.text)))
+        self.set_value(node, amount, Derivation("root", amount, amount, inputs=trace.inputs(decl.value),
+                                                expression=one_line(decl.value.span.text)))
 
     def check_multiple(self, amount: Fraction, expr) -> None:
         if (amount / self.unit).denominator != 1:
@@ -175,6 +201,8 @@ class Evaluator:
                 msg = f"assertion failed: {text}"
                 if decl.message:
                     msg += f" ({decl.message})"
+                # The values belong in the message: JSON and GitHub annotations show no label.
+                msg += f" (left is {_show(left)}, right is {_show(right)})"  # type: ignore[arg-type]
                 self.diags.append(error(
                     "E014", msg, decl.span,
                     label=f"left is {_show(left)}, right is {_show(right)}",  # type: ignore[arg-type]
@@ -191,6 +219,10 @@ def _node_name(node: Node) -> str:
     if isinstance(node, TargetNode):
         return node.path
     return node.describe()
+
+
+def _quoted(node: Node) -> str:
+    return f"`{node.path}`" if isinstance(node, TargetNode) else node.describe()
 
 
 def evaluate(model: Model) -> tuple[Evaluation, list[Diagnostic]]:

@@ -17,13 +17,76 @@ from planc.syntax import ast
 
 
 @attrs.frozen
+class Input:
+    """One named value an amount was made from, as the evaluator used it."""
+
+    role: str  # percent | parent | target | table | taken | pool | scores | child | row | column | seed | overassign
+    name: str  # as the plan names it: `45%`, `east`, `history.east`, a table cell `seed[east, Q1]`
+    value: Fraction
+    path: str | None = None  # a target's canonical path
+
+
+@attrs.frozen
+class Factor:
+    """One table of a `weight(…)`: score += weight × value / total."""
+
+    table: str
+    weight: Fraction  # normalised: the factors of one child sum to 1
+    value: Fraction  # the child's value in the table
+    total: Fraction  # the table's values summed over the children weighted by it
+
+    @property
+    def part(self) -> Fraction:
+        return self.weight * self.value / self.total
+
+
+@attrs.frozen
+class Cap:
+    """A child's `min` or `max` and whether it held the child."""
+
+    bound: str  # "min" | "max"
+    value: Fraction
+    expression: str  # as written, for display only
+    binding: bool
+
+
+@attrs.frozen
 class Derivation:
-    """How one target got its amount (for reports and `eval`)."""
+    """How one target got its amount, as values (rendered by `evaluate/explain.py`).
+
+    `exact` is the amount before rounding, `rounded` the final amount;
+    `share` is the exact part of the total its split (or cross) shared out.
+    Nothing here needs the AST to be read: `expression` and the caps'
+    `expression` are the source text, kept for display only."""
 
     method: str  # root | sum | fixed | share | rest | even | weight | cell
     exact: Fraction  # before rounding
-    detail: str = ""
-    capped: str | None = None  # "min" or "max" when a cap bound it
+    rounded: Fraction  # the final amount
+    share: Fraction | None = None  # exact / the total shared by its split or cross
+    inputs: tuple[Input, ...] = ()
+    weights: tuple[Factor, ...] = ()  # `weight(TABLE: w, …)` children
+    score: Fraction | None = None  # weight and even children: the score the pool is shared by
+    caps: tuple[Cap, ...] = ()
+    expression: str = ""  # the allocation or root value as written, on one line
+    dimension: tuple[str, ...] = ()  # the split's dimension; a cell's row and column dimensions
+    overassign: Fraction | None = None  # the split's `overassign` ratio, when it has one
+    using: str = ""  # the split's `using` method as written, for display only
+
+    @property
+    def adjustment(self) -> Fraction:
+        """What rounding added (negative: took away)."""
+        return self.rounded - self.exact
+
+    @property
+    def capped(self) -> str | None:
+        """"min" or "max" when a cap held the amount."""
+        return next((c.bound for c in self.caps if c.binding), None)
+
+    def inputs_as(self, role: str) -> tuple[Input, ...]:
+        return tuple(i for i in self.inputs if i.role == role)
+
+    def input(self, role: str) -> Input | None:
+        return next((i for i in self.inputs if i.role == role), None)
 
 
 @attrs.frozen
@@ -39,6 +102,31 @@ class Evaluation:
     values: dict[str, Fraction] = attrs.Factory(dict)  # canonical path -> final amount
     derivations: dict[str, Derivation] = attrs.Factory(dict)
     assertions: list[AssertionResult] = attrs.Factory(list)
+
+
+class Trace:
+    """A lookup that remembers the value each reference gave, so a record
+    can name the inputs of an expression with the values actually used."""
+
+    def __init__(self, lookup: Lookup, model: Model) -> None:
+        self.lookup = lookup
+        self.model = model
+        self.seen: dict[str, Input] = {}
+
+    def __call__(self, ref: ast.Ref) -> Fraction | None:
+        value = self.lookup(ref)
+        if value is not None and ref.dotted not in self.seen:
+            target = self.model.refs.get(id(ref))
+            if isinstance(target, TargetNode):
+                self.seen[ref.dotted] = Input("target", ref.dotted, value, target.path)
+            else:
+                self.seen[ref.dotted] = Input("table", ref.dotted, value)
+        return value
+
+    def inputs(self, expr=None) -> tuple[Input, ...]:
+        """The references seen, after the percentage of a `P% of X` expression."""
+        head = (Input("percent", expr.percent.text, expr.percent.ratio),) if isinstance(expr, ast.PercentOf) else ()
+        return head + tuple(self.seen.values())
 
 
 class Scope(Protocol):

@@ -9,9 +9,9 @@ import attrs
 
 from planc.syntax import ast
 from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, water_fill
-from planc.amounts import format_amount, format_percent
-from planc.diagnostics import error
-from planc.evaluate.record import Derivation, Scope
+from planc.amounts import format_amount
+from planc.diagnostics import Label, error
+from planc.evaluate.record import Cap, Derivation, Factor, Input, Scope, Trace
 from planc.semantics.expressions import one_line
 from planc.semantics.model import SplitNode, Table, TargetNode
 
@@ -25,8 +25,12 @@ class _Child:
     kind: str
     alloc: object
     exact: Fraction | None = None
-    detail: str = ""
-    capped: str | None = None
+    # what the record of its amount says (evaluate/record.py)
+    expression: str = ""
+    inputs: tuple[Input, ...] = ()
+    weights: tuple[Factor, ...] = ()
+    score: Fraction | None = None
+    caps: tuple[Cap, ...] = ()
     low: Fraction | None = None  # caps of a flexible child, to steer rounding
     high: Fraction | None = None
 
@@ -68,7 +72,7 @@ class _SplitRun:
                 kind = SHARE
             else:
                 kind = FIXED
-            self.children.append(_Child(node, decl, kind, alloc))
+            self.children.append(_Child(node, decl, kind, alloc, expression=one_line(alloc.span.text)))
         rests = [c for c in self.children if c.kind == REST]
         for extra in rests[1:]:
             self.fail("E011", f"{self.split.describe()} has more than one `rest` child", extra.alloc.span,
@@ -88,7 +92,8 @@ class _SplitRun:
     def fixed_values(self, parent: Fraction | None) -> None:
         """Fixed and percentage children, in dependency order among siblings."""
         by_node = {id(c.node): c for c in self.children}
-        active: set[int] = set()
+        chain: list[tuple[_Child, ast.Ref | None]] = []  # being computed, each with the reference that led to it
+        looped: set[int] = set()  # in a reported cycle: not computed (nor reported) again
 
         def sibling_lookup(ref: ast.Ref) -> Fraction | None:
             target = self.ev.model.refs.get(id(ref))
@@ -102,23 +107,42 @@ class _SplitRun:
                     self.fail("E008", f"`{c.decl.name}` depends on what its siblings leave, so a sibling "
                               "cannot refer to it", via.span)
                 return c.exact
-            if id(c.node) in active:
-                self.fail("E008", f"circular definition between siblings of {self.split.describe()}",
-                          via.span if via else c.decl.name_span)
+            if id(c.node) in looped:
                 return None
-            active.add(id(c.node))
+            at = next((i for i, (d, _) in enumerate(chain) if d is c), None)
+            if at is not None:
+                self.sibling_cycle(chain[at:], via)
+                looped.update(id(d.node) for d, _ in chain[at:])
+                return None
+            chain.append((c, via))
             if c.kind == SHARE:
                 c.exact = None if parent is None else c.alloc.ratio * parent
-                c.detail = f"{c.alloc.text} of {self.split.parent.name}"
+                if parent is not None:
+                    c.inputs = (Input("percent", c.alloc.text, c.alloc.ratio), self.parent_input(parent))
             else:
-                c.exact = self.ev.expr(c.alloc, sibling_lookup)
-                c.detail = one_line(c.alloc.span.text)
-            active.discard(id(c.node))
+                trace = Trace(sibling_lookup, self.ev.model)
+                c.exact = self.ev.expr(c.alloc, trace)
+                c.inputs = trace.inputs(c.alloc)
+            chain.pop()
             return c.exact
 
         self.sibling_lookup = sibling_lookup  # caps may refer to fixed siblings too
         for c in self.children:
             compute(c)
+
+    def sibling_cycle(self, loop: list[tuple[_Child, ast.Ref | None]], closing: ast.Ref | None) -> None:
+        """One E008 for siblings that refer to each other in a loop: each step
+        is labelled at its reference; the first of them in the text is the primary."""
+        kids = [c for c, _ in loop]
+        refs = [via for _, via in loop[1:]] + [closing]
+        steps = [(ref.span, f"`{c.decl.name}` needs `{after.decl.name}`")
+                 for c, after, ref in zip(kids, kids[1:] + kids[:1], refs) if ref is not None]
+        steps.sort(key=lambda step: step[0].start)
+        names = " -> ".join(c.decl.name for c in kids + kids[:1])
+        (span, label), rest = steps[0], steps[1:]
+        self.fail("E008", f"circular definition between siblings of {self.split.describe()}: {names}", span,
+                  label=label, related=tuple(Label(s, m) for s, m in rest),
+                  help="one of these amounts must be given without referring back")
 
     def scores(self, flex: list[_Child]) -> list[Fraction] | None:
         raw, tabled = [], []
@@ -133,9 +157,10 @@ class _SplitRun:
             for c in flex:
                 if isinstance(c.alloc, ast.Even):
                     out.append(Fraction(1))
-                    c.detail = "even"
+                    c.score = Fraction(1)
                     continue
-                value = self.ev.expr(c.alloc.args[0].value) if len(c.alloc.args) == 1 else None
+                trace = Trace(self.ev.lookup, self.ev.model)
+                value = self.ev.expr(c.alloc.args[0].value, trace) if len(c.alloc.args) == 1 else None
                 if len(c.alloc.args) != 1:
                     self.fail("E024", "a raw weight takes one number, e.g. `weight(3)`", c.alloc.span)
                     return None
@@ -145,7 +170,7 @@ class _SplitRun:
                     self.fail("E013", f"weight of `{c.decl.name}` is negative", c.alloc.span)
                     return None
                 out.append(value)
-                c.detail = f"weight {format_amount(value)}"
+                c.score, c.inputs = value, trace.inputs()
             return out
         return self.table_scores(flex)
 
@@ -188,8 +213,6 @@ class _SplitRun:
                 self.fail("E021", "the weights sum to zero", c.alloc.span)
                 return None
             specs.append([(t, w / total_w, a) for t, w, a in spec])
-            parts = [t.name if len(spec) == 1 else f"{t.name} {format_percent(w)}" for t, w, _ in specs[-1]]
-            c.detail = f"weight({', '.join(parts)})"
         sums: dict[str, Fraction] = {}
         for c, spec in zip(flex, specs):
             for t, _, _ in spec:
@@ -203,6 +226,8 @@ class _SplitRun:
                     return None
                 score += w * t.values[c.decl.name] / sums[t.name]
             out.append(score)
+            c.score = score
+            c.weights = tuple(Factor(t.name, w, t.values[c.decl.name], sums[t.name]) for t, w, _ in spec)
         return out
 
     def cap(self, expr, parent: Fraction | None) -> Fraction | None:
@@ -233,7 +258,10 @@ class _SplitRun:
             total = sum((c.exact for c in self.children), Fraction(0))  # type: ignore[misc]
             if not self.check_caps(total):
                 return
-            self.ev.set_value(split.parent, total, _derive("sum", total, "sum of " + split.dimension))
+            children = tuple(Input("child", c.decl.name, c.exact, c.node.path)  # type: ignore[arg-type]
+                             for c in self.children)
+            self.ev.set_value(split.parent, total, Derivation("sum", total, total, inputs=children, expression="sum",
+                                                              dimension=(split.dimension,)))
             self.finish(total, total)
             return
         overassign = split.decl.overassign.ratio if split.decl.overassign else Fraction(1)
@@ -248,7 +276,8 @@ class _SplitRun:
                           rest[0].alloc.span, label=f"the other children take {format_amount(given)}",
                           help=f"the other children exceed {format_amount(total)} by {format_amount(-left)}")
                 return
-            rest[0].exact, rest[0].detail = left, "rest"
+            rest[0].exact = left
+            rest[0].inputs = self.left_inputs(parent, given)
         elif flex:
             left = total - given
             if left < 0:
@@ -276,19 +305,46 @@ class _SplitRun:
                       self.split.decl.span if first.min is None and first.max is None else first.span,
                       help=f"{format_amount(left)} is left for the flexible children; loosen a `min` or `max`")
             return False
+        given = sum((c.exact for c in self.children if c.kind in (FIXED, SHARE) and c.exact is not None), Fraction(0))
+        pooled = self.left_inputs(parent, given) + (Input("pool", "left", left),
+                                                    Input("scores", "scores", sum(scores, Fraction(0))))
         for c, share, low, high in zip(flex, shares, lows, highs):
             c.exact, c.low, c.high = share, low, high
+            capped = None
             if high is not None and share == high and high < left:
-                c.capped = "max"
+                capped = "max"
             elif low is not None and share == low and low > 0:
-                c.capped = "min"
+                capped = "min"
+            c.inputs = c.inputs + pooled
+            c.caps = self.caps_of(c, low, high, capped)
         return True
+
+    # ---- what the record says ----------------------------------------------------------
+    def parent_input(self, parent: Fraction) -> Input:
+        return Input("parent", self.split.parent.name, parent, self.split.parent.path)
+
+    def left_inputs(self, parent: Fraction, given: Fraction) -> tuple[Input, ...]:
+        """What a `rest` or flexible child is left: the parent (× overassign) less the
+        fixed siblings (named even when there are none, for `rest`)."""
+        over = self.split.decl.overassign
+        fixed = any(c.kind in (FIXED, SHARE) for c in self.children)
+        return (self.parent_input(parent),) + ((Input("overassign", over.text, over.ratio),) if over else ()) + (
+            (Input("taken", "fixed siblings", given),) if fixed or not self.flexible() else ())
+
+    def flexible(self) -> bool:
+        return any(c.kind == FLEX for c in self.children)
+
+    def caps_of(self, c: _Child, low: Fraction | None, high: Fraction | None, capped: str | None) -> tuple[Cap, ...]:
+        return tuple(Cap(bound, value, one_line(expr.span.text), capped == bound)
+                     for bound, value, expr in (("min", low, c.decl.min), ("max", high, c.decl.max))
+                     if value is not None)
 
     def check_caps(self, parent: Fraction) -> bool:
         for c in self.children:
             if c.kind == FLEX:
                 continue
             low, high = self.cap(c.decl.min, parent), self.cap(c.decl.max, parent)
+            c.caps = self.caps_of(c, low, high, None)  # checked, never steering a fixed amount
             if low is not None and c.exact < low:
                 self.fail("E029", f"`{c.decl.name}` is {format_amount(c.exact)}, below its min {format_amount(low)}",
                           c.decl.min.span)
@@ -332,12 +388,17 @@ class _SplitRun:
                                     [c.low for c in moving], [c.high for c in moving])
         final.update(zip(map(id, moving), amounts))
         for c in self.children:
-            method = c.kind
-            if c.kind == FLEX:
-                method = "even" if isinstance(c.alloc, ast.Even) else "weight"
-            self.ev.set_value(c.node, final[id(c)], _derive(method, c.exact, c.detail, c.capped))  # type: ignore[arg-type]
+            self.ev.set_value(c.node, final[id(c)], self.record(c, final[id(c)], total))  # type: ignore[arg-type]
 
-
-def _derive(method: str, exact: Fraction, detail: str, capped: str | None = None) -> Derivation:
-    return Derivation(method, exact, detail, capped)
+    def record(self, c: _Child, rounded: Fraction, total: Fraction) -> Derivation:
+        assert c.exact is not None  # every child has its exact amount by now
+        method = c.kind
+        if c.kind == FLEX:
+            method = "even" if isinstance(c.alloc, ast.Even) else "weight"
+        over, using = self.split.decl.overassign, self.split.decl.method
+        return Derivation(method, c.exact, rounded, share=c.exact / total if total else None,
+                          inputs=c.inputs, weights=c.weights, score=c.score, caps=c.caps,
+                          expression=c.expression, dimension=(self.split.dimension,),
+                          overassign=over.ratio if over is not None else None,
+                          using=one_line(using.span.text) if using is not None else "")
 

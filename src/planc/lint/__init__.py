@@ -32,14 +32,19 @@ def lint(program: "Program", model: "Model | None", evaluation: "Evaluation | No
     `config` None: discover it from `location` (the plan file)."""
     diags = list(diags)
     if config is None:
-        try:
-            config = discover(location)
-        except ConfigError as exc:
-            diags.append(exc.diagnostic())
-            config = DEFAULT
+        config, problems = configuration(location)
+        diags += problems
     if model is not None:
         diags += rules.run((model, evaluation), config)
     return apply(diags, config, program)
+
+
+def configuration(location: Path | None) -> tuple[Config, list[Diagnostic]]:
+    """The configuration for the plan file `location`: the defaults (and E090) when it is broken."""
+    try:
+        return discover(location), []
+    except ConfigError as exc:
+        return DEFAULT, [exc.diagnostic()]
 
 
 def apply(diags: list[Diagnostic], config: Config, program: "Program | None" = None) -> list[Diagnostic]:

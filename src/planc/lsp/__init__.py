@@ -16,6 +16,7 @@ import os
 import re
 import sys
 import traceback
+from fractions import Fraction
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -25,6 +26,9 @@ import attrs
 from planc import __version__
 from planc.syntax import ast
 from planc.amounts import format_amount, format_percent
+from planc.semantics import time
+from planc.semantics.concepts import last_year
+from planc.evaluate.explain import explain_lines
 from planc.semantics.model import Table, TargetNode, find_targets
 from planc.source import Source, Span
 
@@ -176,10 +180,26 @@ class Document:
         elif d.file not in (self.path, "<input>"):  # an import, planc.toml
             place = self.shown(d.file) + (f":{d.line}:{d.column}" if d.span is not None else "")
             message = f"{place}: {message}"
+        for note in d.notes:
+            message += f"\nnote: {note}"
         if d.help:
             message += f"\nhelp: {d.help}"
-        return {"range": where, "severity": 1 if d.is_error else 2, "code": d.code,
-                "source": "planc", "message": message}
+        out = {"range": where, "severity": 1 if d.is_error else 2, "code": d.code,
+               "source": "planc", "message": message}
+        related = [r for r in map(self.related, d.related) if r is not None]
+        if related:
+            out["relatedInformation"] = related
+        return out
+
+    def related(self, label) -> dict | None:
+        """A secondary label as LSP relatedInformation (None if its file has no URI)."""
+        span = label.span
+        here = span.source.path == self.path
+        uri = self.uri if here else path_to_uri(span.source.path)
+        if uri is None:
+            return None
+        lines = self.lines if here else Lines(span.source.text)
+        return {"location": {"uri": uri, "range": lines.range(span.start, span.end)}, "message": label.message}
 
 
 # ---- what is under the cursor ------------------------------------------------------------
@@ -241,14 +261,6 @@ def md(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|~])", r"\\\1", text)
 
 
-def how_text(how) -> str:
-    text = how.method
-    if how.detail and how.detail != how.method:  # `weight(…)`, `45% of 华东` say it all
-        plain = how.method in ("root", "share") or how.detail.startswith(how.method)
-        text = f"`{how.detail}`" if plain else f"{how.method}: `{how.detail}`"
-    return text + (f" (held at its {how.capped})" if how.capped else "")
-
-
 def describe_target(result, node: TargetNode) -> str:
     ev, currency = result.evaluation, result.model.header.currency or ""
     head = f"**{md(node.path)}**" + (f" — {md(node.label)}" if node.label else "")
@@ -257,19 +269,32 @@ def describe_target(result, node: TargetNode) -> str:
         return f"{head}\n\nnot evaluated (see the plan's errors)"
     facts = []
     how = ev.derivations.get(node.path)
-    if how is not None:
-        facts.append(f"computed: {how_text(how)}")
-        if how.exact != value:
-            facts.append(f"exact before rounding: {format_amount(how.exact)}")
+    if how is not None:  # the evaluator's record of how the amount was made, in full
+        facts += explain_lines(how, code=lambda text: f"`{text}`")
     parent = ev.values.get(node.parent.path) if node.parent else None
     if parent:
         facts.append(f"share of {md(node.parent.path)}: {format_percent(value / parent)}")
+    facts += concept_facts(result, node, value)
     settings = sorted(node.attributes.values(), key=lambda s: (s.key != "owner", s.key != "status"))
     facts += [f"{s.key}: {md(str(s.value) if s.kind in ('string', 'name') else s.text)}" for s in settings]
     if node.aliases:
         facts.append("also: " + ", ".join(md(a) for a in node.aliases))
     amount = f"**{format_amount(value)}** {currency}".rstrip()
     return "\n\n".join([head, amount] + (["\n".join(f"- {f}" for f in facts)] if facts else []))
+
+
+def concept_facts(result, node: TargetNode, value: Fraction) -> list[str]:
+    """What the plan concepts say of a target: the dates it covers, last year's figure."""
+    facts = []
+    period = result.model.header.period
+    if period is not None and time.time_coordinates(node, period):
+        first, last = time.coverage(node, period)
+        facts.append(f"covers {first.isoformat()} – {last.isoformat()}")
+    before = last_year(result.model, result.history_tables).get(node.path)
+    if before is not None:
+        growth = f" ({'+' if value > before else ''}{format_percent(value / before - 1)})" if before > 0 else ""
+        facts.append(f"last year: {format_amount(before)}{growth}")
+    return facts
 
 
 def describe(result, meaning, ref: ast.Ref | None) -> str:

@@ -13,6 +13,7 @@ import json
 from fractions import Fraction
 
 from planc.amounts import JSON_SCHEMA_VERSION, to_json_number
+from planc.evaluate.explain import DETAIL, explain
 from planc.report.view import Report, Row
 
 CSV_COLUMNS = ("path", "parent", "dimension", "amount", "share", "method", "owner", "status",
@@ -39,12 +40,13 @@ def _details(row: Row) -> dict:
     out: dict = {
         "name": row.name, "label": row.label, "parent": row.parent, "dimension": row.dimension,
         "amount": _num(row.amount), "exact": _exact(row.exact), "share": _ratio(row.share),
-        "method": h.method, "detail": h.detail or h.expr,
+        "method": h.method, "detail": explain(h, DETAIL),
     }
-    if h.factors:
-        out["factors"] = {name: _ratio(w) for name, w in h.factors}
-    if h.capped:
-        out["capped"] = {"bound": h.capped, "at": h.bound}
+    if h.weights:
+        out["factors"] = {f.table: _ratio(f.weight) for f in h.weights}
+    held = next((c for c in h.caps if c.binding), None)
+    if held is not None:
+        out["capped"] = {"bound": held.bound, "at": held.expression}
     for key in ("owner", "status", "note"):
         if getattr(row, key) is not None:
             out[key] = getattr(row, key)
@@ -68,11 +70,13 @@ def to_json(report: Report) -> str:
         # plan's folder, so a build does not depend on where the plan lives.
         "diagnostics": [
             {"file": d.file, "line": d.line, "column": d.column, "severity": d.severity, "code": d.code,
-             "message": d.message, **({"help": d.help} if d.help else {})} for d in report.diagnostics
+             "message": d.message, **({"help": d.help} if d.help else {}),
+             **({"related": list(d.related)} if d.related else {})} for d in report.diagnostics
         ],
         "report": {
             "period": [m.period[0].isoformat(), m.period[1].isoformat()] if m.period else None,
-            "owner": m.owner, "round": _num(m.round), "version": m.version, "description": m.description,
+            "owner": m.owner, "round": _num(m.round),
+            "headline": report.headline.path if report.headline is not None else None, "version": m.version, "description": m.description,
             "source": {"file": m.source_name, "sha256": m.source_hash},
             "generated": m.generated.strftime("%Y-%m-%dT%H:%M:%SZ"), "planc": m.planc_version,
         },
@@ -143,7 +147,7 @@ def to_csv(report: Report) -> str:
         amount = _num(r.amount)
         out.writerow([_cell(v) for v in (
             r.path, r.parent, r.dimension, amount, _ratio(r.share), r.how.method, r.owner, r.status,
-            r.name, r.label, r.how.detail or r.how.expr, _num(r.history), _ratio(r.growth), _ratio(r.margin),
+            r.name, r.label, explain(r.how, DETAIL), _num(r.history), _ratio(r.growth), _ratio(r.margin),
             r.due.isoformat() if r.due else None, r.note, r.depth, "false" if r.path in inner else "true",
         )])
     return "\ufeff" + buf.getvalue()

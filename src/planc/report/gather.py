@@ -2,8 +2,9 @@
 
 Only reads the model and the evaluation; never changes them. Everything a
 report shows that the evaluator does not already say (growth over the
-`history` table, owners' totals, time profiles, open items) is worked out
-here, once, for every output format.
+history tables, owners' totals, time profiles, open items) is worked out
+here, once, for every output format; the plan concepts (time, history, the
+headline target) come from `planc.semantics`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from fractions import Fraction
 from pathlib import Path
 
 from planc import __version__
-from planc.syntax import ast
+from planc.diagnostics.render import related_dict
+from planc.evaluate.record import Derivation
 from planc.maths.allocate import largest_remainder
-from planc.semantics.model import CrossNode, Model, SplitNode, Table, TargetNode
+from planc.semantics.concepts import headline, last_year
+from planc.semantics.model import CrossNode, Model, SplitNode, TargetNode
+from planc.semantics.time import is_time_split
 from planc.pipeline import Compilation, ordered_paths
-from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, How, Meta, OwnerSheet, Point, Problem,
-                               Report, Row, SplitView, TimeProfile, is_time_split, slugify)
+from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, Meta, OwnerSheet, Point, Problem,
+                               Report, Row, SplitView, TimeProfile, slugify)
 
 
 class _Builder:
@@ -31,8 +35,7 @@ class _Builder:
         self.derivations = comp.evaluation.derivations
         self.source = source
         self.generated = generated
-        history = self.model.tables.get("history")
-        self.history = history.values if history is not None and not history.is_2d else {}
+        self.history = last_year(self.model, comp.history_tables)  # path -> last year's figure
         self.rows: dict[str, Row] = {}
         self.cell_of: dict[str, CrossNode] = {}
         for cross in self.model.crosses:
@@ -41,8 +44,7 @@ class _Builder:
 
     # ---- targets ------------------------------------------------------------------------
     def parent_of(self, node: TargetNode) -> TargetNode | None:
-        if node.path in self.cell_of:
-            return self.cell_of[node.path].parent
+        """A target's parent; a cross cell's is its row (`year.east` for `year.east.Q1`)."""
         return node.parent
 
     def dimension_of(self, node: TargetNode) -> str | None:
@@ -57,68 +59,13 @@ class _Builder:
                     return split.dimension
         return None
 
-    def how(self, node: TargetNode) -> How:
+    def how(self, node: TargetNode) -> Derivation:
+        """The evaluator's record; every evaluated target has one."""
         d = self.derivations.get(node.path)
-        method = d.method if d is not None else "fixed"
-        detail = d.detail if d is not None else ""
-        decl = node.decl
-        parent = self.parent_of(node)
-        of = parent.name if parent is not None else ""
-        capped = d.capped if d is not None else None
-        bound = ""
-        if capped and isinstance(decl, ast.Child):
-            cap = decl.min if capped == "min" else decl.max
-            bound = cap.span.text if cap is not None else ""
-        expr = ""
-        factors: tuple = ()
-        score = None
-        if method == "root" and isinstance(decl, ast.Target):
-            expr = decl.value.span.text  # type: ignore[union-attr]
-        elif method in ("fixed", "share") and isinstance(decl, ast.Child) and decl.alloc is not None:
-            alloc = decl.alloc
-            expr = alloc.text if isinstance(alloc, ast.Percent) else alloc.span.text  # type: ignore[union-attr]
-        elif method == "weight":
-            factors, score = self.weight_parts(node)
-        elif method == "sum":
-            expr = node.splits[0].dimension if node.splits else ""
-        cross = ("", "")
-        if node.path in self.cell_of:
-            c = self.cell_of[node.path]
-            cross = (c.rows.dimension, c.cols.dimension)
-        return How(method, expr, of, factors, score, capped, bound, detail, cross)
-
-    def weight_parts(self, node: TargetNode) -> tuple[tuple, Fraction | None]:
-        decl = node.decl
-        alloc = getattr(decl, "alloc", None)
-        if alloc is None and isinstance(node.producer, SplitNode):
-            alloc = node.producer.decl.method
-        if not isinstance(alloc, ast.Weight):
-            return (), None
-        named = [(a.table or a.value.parts[0], a.value) for a in alloc.args  # type: ignore[union-attr]
-                 if a.table is not None or isinstance(self.model.refs.get(id(a.value)), Table)]
-        if not named:  # a raw score: `weight(3)`, `weight(history.east)`
-            return (), self.raw_score(alloc)
-        weights = []
-        for name, value in named:
-            if isinstance(value, ast.Ref):  # `weight(history, potential)`: equal weights
-                weights.append((name, Fraction(1)))
-            elif isinstance(value, ast.Percent):
-                weights.append((name, value.ratio))
-            elif isinstance(value, ast.Number):
-                weights.append((name, value.value))
-            else:
-                return (), None
-        total = sum((w for _, w in weights), Fraction(0))
-        if total == 0:
-            return (), None
-        return tuple((n, w / total) for n, w in weights), None
-
-    def raw_score(self, alloc: ast.Weight) -> Fraction | None:
-        value = alloc.args[0].value if len(alloc.args) == 1 else None
-        if isinstance(value, ast.Number):
-            return value.value
-        resolved = self.model.refs.get(id(value)) if isinstance(value, ast.Ref) else None
-        return resolved if isinstance(resolved, Fraction) else None
+        if d is None:
+            amount = self.values[node.path]
+            return Derivation("fixed", amount, amount)
+        return d
 
     def row(self, node: TargetNode) -> Row:
         if node.path in self.rows:
@@ -128,7 +75,7 @@ class _Builder:
         parent = self.parent_of(node)
         parent_amount = self.values.get(parent.path) if parent is not None else None
         share = amount / parent_amount if parent_amount else None
-        history = self.history.get(node.name)
+        history = self.history.get(node.path)
         growth = amount / history - 1 if history else None
         attrs_ = node.attributes
 
@@ -181,7 +128,7 @@ class _Builder:
             if not all(c.path in self.values for c in split.children):
                 continue
             rows = tuple(self.row(c) for c in split.children)
-            method = split.decl.method.span.text if split.decl.method is not None else ""
+            method = next((self.how(c).using for c in split.children), "")
             over = split.decl.overassign.ratio if split.decl.overassign is not None else None
             out.append(SplitView(len(out) + 1, self.row(split.parent), split.dimension, method, over,
                                  is_time_split(split), rows, sum((r.amount for r in rows), Fraction(0))))
@@ -258,12 +205,14 @@ class _Builder:
             split = self.time_split(ancestor)
             base = self.values.get(ancestor.path)
             if split is not None and base:
-                quotas = [self.values[node.path] * self.values[c.path] / base for c in split.children]
-                unit = self.model.header.round
-                total = self.values[node.path]
-                amounts = largest_remainder(total, quotas, unit) if (total / unit).denominator == 1 else quotas
+                # Whole multiples of `round` that add up to the target exactly (an
+                # off-grid target leaves its odd part on one period).
+                quotas = [self.values[c.path] for c in split.children]
+                amounts = largest_remainder(self.values[node.path], quotas, self.model.header.round)
                 pts = tuple(Point(c.name, c.label, a) for c, a in zip(split.children, amounts))
                 return TimeProfile("indicative", split.dimension, ancestor.path, pts)
+            if isinstance(ancestor.producer, SplitNode) and is_time_split(ancestor.producer):
+                return None  # a part of one period (`Q1.east`): the periods above are not its profile
             ancestor = ancestor.parent
         return None
 
@@ -280,12 +229,9 @@ class _Builder:
         base = Path(self.comp.path).parent
         out = []
         for d in self.comp.diagnostics:
-            file = d.file
-            try:
-                file = str(Path(file).relative_to(base)) if str(base) not in ("", ".") else file
-            except ValueError:
-                pass
-            out.append(Problem(file, d.line, d.column, d.severity, d.code, d.message, d.help))
+            related = tuple({**r, "file": _relative(r["file"], base)} for r in map(related_dict, d.related))
+            out.append(Problem(_relative(d.file, base), d.line, d.column, d.severity, d.code, d.message, d.help,
+                               related))
         return out
 
     def owners(self, rows: list[Row]) -> list[OwnerSheet]:
@@ -339,12 +285,14 @@ class _Builder:
         )
         rows = self.all_rows()
         roots = tuple(self.row(r) for r in self.model.roots if r.path in self.values)
+        main = headline(self.model)
+        head = self.row(main) if main is not None and main.path in self.values else None
         profiles = tuple(p for p in (self.own_profile(r) for r in self.model.roots if r.path in self.values) if p)
         open_items = sorted((r for r in rows if r.status != "agreed" and (r.status or r.owner)),
                             key=lambda r: STATUS_ORDER.get(r.status, 3))
         problems = self.problems()
         return Report(
-            meta=meta, roots=roots, rows=tuple(rows), splits=tuple(self.splits()), crosses=tuple(self.crosses()),
+            meta=meta, roots=roots, headline=head, rows=tuple(rows), splits=tuple(self.splits()), crosses=tuple(self.crosses()),
             time_profiles=profiles, assertions=tuple(self.assertions()),
             warnings=tuple(p for p in problems if p.severity != "error"), open_items=tuple(open_items),
             owners=tuple(self.owners(rows)), diagnostics=tuple(problems),
@@ -355,3 +303,10 @@ def build_report(comp: Compilation, source: bytes, generated: datetime.datetime)
     """The view-model of one compiled plan (which must have no errors)."""
     return _Builder(comp, source, generated).build()
 
+
+def _relative(file: str, base: Path) -> str:
+    """A diagnostic's file named relative to the plan's folder, when it is inside it."""
+    try:
+        return str(Path(file).relative_to(base)) if str(base) not in ("", ".") else file
+    except ValueError:
+        return file

@@ -23,7 +23,9 @@ from markupsafe import Markup
 from planc.amounts import to_json_number
 from planc.report.charts import chart_axis
 from planc.report.i18n import Words
-from planc.report.view import How, OwnerSheet, Report
+from planc.evaluate.explain import explain
+from planc.evaluate.record import Derivation
+from planc.report.view import OwnerSheet, Report
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -46,35 +48,10 @@ def ratio(part: Fraction | None, whole: Fraction | None) -> float:
     return float(part / whole)
 
 
-def describe(how: How, t: Words) -> str:
-    """`weighted: history 60% · potential 40%`, `45% of east`, `rest of year`, …"""
-    m = how.method
-    if m == "root":
-        text = t("how_root", expr=how.expr)
-    elif m == "sum":
-        text = t("how_sum", dim=t.dimension(how.expr))
-    elif m == "fixed":
-        text = t("how_fixed", expr=how.expr or how.detail)
-    elif m == "share":
-        text = t("how_share", pct=how.expr, parent=how.of)
-    elif m == "rest":
-        text = t("how_rest", parent=how.of)
-    elif m == "even":
-        text = t("how_even")
-    elif m == "weight" and len(how.factors) == 1:
-        text = t("how_weight_one", table=how.factors[0][0])
-    elif m == "weight" and how.factors:
-        parts = [f"{name} {t.percent(w, 0 if (w * 100).denominator == 1 else 1)}" for name, w in how.factors]
-        text = t("how_weight", factors=" · ".join(parts))
-    elif m == "weight" and how.score is not None:
-        text = t("how_raw_weight", score=number(how.score, 4))
-    elif m == "cell":
-        text = t("how_cell", rows=how.cross[0], cols=how.cross[1])
-    else:
-        text = how.detail or m
-    if how.capped:
-        text += " · " + t("how_capped", bound=t("bound_" + how.capped), value=how.bound)
-    return text
+def describe(how: Derivation, t: Words) -> str:
+    """`weighted: history 60% · potential 40%`, `45% of east`, `rest of year`, …: the
+    evaluator's record in the report's words (`explain` is the one renderer)."""
+    return explain(how, t)
 
 
 def heat(value: Fraction | None, top: Fraction) -> str:

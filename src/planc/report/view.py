@@ -13,31 +13,9 @@ from fractions import Fraction
 
 import attrs
 
-from planc.semantics.model import SplitNode
+from planc.evaluate.record import Derivation
 
 STATUS_ORDER = {"disputed": 0, "proposed": 1, "draft": 2, None: 3}
-TIME_DIMENSIONS = {
-    "quarter", "quarters", "month", "months", "week", "weeks", "half", "halves", "season", "period",
-    "periods", "time", "day", "days", "季度", "季", "月", "月份", "周", "半年", "时间",
-}
-_TIME_NAME = re.compile(
-    r"^(Q[1-4]|H[12]|W\d{1,2}|M\d{1,2}|(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*|"
-    r"[一二三四1-4]季度?|\d{1,2}月)$")
-
-
-@attrs.frozen
-class How:
-    """How a target got its amount: `Derivation`, with its parts kept apart."""
-
-    method: str  # root | sum | fixed | share | rest | even | weight | cell
-    expr: str = ""  # the amount or percentage as written
-    of: str = ""  # the parent, for share and rest
-    factors: tuple[tuple[str, Fraction], ...] = ()  # weight(history: 60%, …), normalised
-    score: Fraction | None = None  # weight(3)
-    capped: str | None = None  # "min" | "max"
-    bound: str = ""  # the cap as written
-    detail: str = ""  # the evaluator's own one-line description
-    cross: tuple[str, str] = ("", "")  # row and column dimension, for cells
 
 
 @attrs.frozen
@@ -54,7 +32,7 @@ class Row:
     amount: Fraction
     exact: Fraction
     share: Fraction | None  # of the parent's amount
-    how: How
+    how: Derivation  # the evaluator's record of how the amount was made
     history: Fraction | None
     growth: Fraction | None
     owner: str | None
@@ -167,6 +145,7 @@ class Problem:
     code: str
     message: str
     help: str | None
+    related: tuple[dict, ...] = ()  # as in `planc check --format json`, files relative like `file`
 
 
 @attrs.frozen
@@ -199,6 +178,7 @@ class Meta:
 class Report:
     meta: Meta
     roots: tuple[Row, ...]
+    headline: Row | None  # the plan's headline target; None: several roots, each shown (never added up)
     rows: tuple[Row, ...]  # every target, parents first (the tree, the CSV, the JSON)
     splits: tuple[SplitView, ...]
     crosses: tuple[CrossView, ...]
@@ -210,10 +190,6 @@ class Report:
     diagnostics: tuple[Problem, ...]
 
     @property
-    def total(self) -> Fraction:
-        return sum((r.amount for r in self.roots), Fraction(0))
-
-    @property
     def assertions_passed(self) -> int:
         return sum(1 for a in self.assertions if a.passed)
 
@@ -223,13 +199,6 @@ class Report:
 
 
 # ---- building ------------------------------------------------------------------------------
-
-
-def is_time_split(split: SplitNode) -> bool:
-    if split.dimension.lower() in TIME_DIMENSIONS:
-        return True
-    names = [c.name for c in split.children]
-    return bool(names) and all(_TIME_NAME.match(n) for n in names)
 
 
 def slugify(text: str, taken: set[str]) -> str:

@@ -11,7 +11,8 @@ from fractions import Fraction
 
 import attrs
 
-from planc.amounts import JSON_SCHEMA_VERSION, format_amount, to_json_number
+from planc.amounts import JSON_SCHEMA_VERSION, format_amount, format_percent, to_json_number
+from planc.diagnostics.table import text_table
 from planc.pipeline import Compilation
 
 
@@ -71,14 +72,11 @@ def render_text(changes: list[Change], old_name: str, new_name: str) -> str:
         if c.kind == "changed" and c.delta:
             delta = ("+" if c.delta > 0 else "") + format_amount(c.delta)
             if c.old:
-                delta += f" ({float(c.delta / c.old * 100):+.1f}%)"
+                change = c.delta / c.old
+                delta += f" ({'+' if change > 0 else ''}{format_percent(change)})"
         rows.append((sign, c.path, old, new, delta, "; ".join(c.notes)))
     head = ("", "target", old_name, new_name, "change", "")
-    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(5)]
-    lines = [f"{head[0]:1}  {head[1]:<{widths[1]}}  {head[2]:>{widths[2]}}  {head[3]:>{widths[3]}}  {head[4]}"]
-    for r in rows:
-        line = f"{r[0]:1}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]:>{widths[3]}}  {r[4]:<{widths[4]}}"
-        lines.append((line + ("  " + r[5] if r[5] else "")).rstrip())
+    lines = text_table(head, rows, "llrrll")
     counts = {k: sum(c.kind == k for c in changes) for k in ("added", "removed", "changed")}
     lines.append(f"{counts['changed']} changed, {counts['added']} added, {counts['removed']} removed")
     return "\n".join(lines)

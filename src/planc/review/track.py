@@ -1,10 +1,11 @@
 """`planc track PLAN --actuals FILE.csv [--as-of DATE]`: actuals against plan.
 
 For every target with an actual to date: attainment (actual / target), the
-amount the plan expected by the as-of date — following the seasonal time
-profile (the nearest quarter or month split above or at the target), not a
-straight line — the pace against that expectation, and a forecast for the
-period at that pace.
+amount the plan expected by the as-of date — within the dates the target
+covers, following the nearest seasonal time profile, not a straight line
+(time splits and their dates: `planc.semantics.time`) — the pace against
+that expectation, and a forecast for the target's period at that pace.
+The rules are in docs/cli.md, "planc track".
 """
 
 from __future__ import annotations
@@ -12,18 +13,17 @@ from __future__ import annotations
 import datetime
 from fractions import Fraction
 from pathlib import Path
+from typing import Sequence
 
 import attrs
 
-from planc.amounts import JSON_SCHEMA_VERSION, format_amount, to_json_number
+from planc.amounts import JSON_SCHEMA_VERSION, format_amount, format_percent, to_json_number
 from planc.diagnostics import Diagnostic, error
-from planc.semantics.model import TargetNode, find_targets
+from planc.diagnostics.table import text_table
+from planc.semantics import time
+from planc.semantics.model import CrossNode, TargetNode, find_targets
+from planc.semantics.time import Dates
 from planc.pipeline import Compilation
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH_INDEX = {m.lower(): i for i, m in enumerate(MONTHS)}
-_MONTH_INDEX.update({f"{i + 1}月": i for i in range(12)})
-
 
 @attrs.frozen
 class Progress:
@@ -74,97 +74,92 @@ def read_actuals(path: Path, result: Compilation) -> tuple[dict[str, Fraction], 
     return actuals, diags
 
 
-def _is_time_split(split) -> bool:
-    names = [c.name.lower() for c in split.children]
-    return split.dimension in ("quarter", "month") or all(n in _MONTH_INDEX for n in names) \
-        or all(n in ("q1", "q2", "q3", "q4") for n in names)
+def expected_share(node: TargetNode, values: dict[str, Fraction], period: Dates,
+                   as_of: datetime.date, crosses: Sequence[CrossNode] = ()) -> Fraction:
+    """How much of its target the plan expects `node` to have made by `as_of`.
+
+    The target's own dates are the plan period narrowed by every time child
+    on its way up (a cross cell `east.Q1` covers Q1). Within them it follows
+    the nearest time profile — its own time split, else its own cross cells
+    along a time dimension, else (a cross cell) its time row or column's,
+    else an ancestor's — and runs in a straight line through each period of
+    that profile; with no profile, in a straight line through its dates."""
+    first, last = time.coverage(node, period)
+    if as_of < first:
+        return Fraction(0)
+    if as_of >= last:
+        return Fraction(1)
+    pieces = _profile(node, values, period, crosses) or [((first, last), Fraction(1))]
+    done = whole = Fraction(0)
+    for (start, end), weight in pieces:
+        length = (end - start).days + 1
+        start, end = max(start, first), min(end, last)  # the part within the target's own dates
+        if start > end:
+            continue
+        whole += weight * Fraction((end - start).days + 1, length)
+        if as_of >= start:
+            done += weight * Fraction((min(as_of, end) - start).days + 1, length)
+    return done / whole if whole else Fraction((as_of - first).days + 1, (last - first).days + 1)
 
 
-def _time_split(node: TargetNode | None):
-    """The nearest split by quarter or month at or above `node`."""
-    while node is not None:
-        for split in node.splits:
-            if _is_time_split(split):
-                return split
-        node = node.parent
+def _profile(node: TargetNode, values: dict[str, Fraction], period: Dates, crosses: Sequence[CrossNode]
+             ) -> list[tuple[Dates, Fraction]] | None:
+    """(dates, amount) of each period of the nearest time profile, or None."""
+    for step in _nearest(node, period):
+        for split in step.splits:
+            if time.is_time_split(split):
+                pieces = _pieces([(c, c) for c in split.children], values, period)
+                if pieces:
+                    return pieces
+        for cross in crosses:  # a row (or column) of a cross along a time dimension
+            for mine, other, key in ((cross.rows, cross.cols, 0), (cross.cols, cross.rows, 1)):
+                if any(c is step for c in mine.children) and time.is_time_split(other):
+                    cells = [(cross.cells.get((step.name, c.name) if key == 0 else (c.name, step.name)), c)
+                             for c in other.children]
+                    pieces = _pieces(cells, values, period)
+                    if pieces:
+                        return pieces
     return None
 
 
-def _period_shares(split, values, start: datetime.date, end: datetime.date):
-    """(first day, last day, share of the whole) for each child of a time split."""
-    total = sum((values.get(c.path, Fraction(0)) for c in split.children), Fraction(0))
-    out = []
-    for c in split.children:
-        name = c.name.lower()
-        if name in _MONTH_INDEX:
-            month = _MONTH_INDEX[name] + 1
-            year = start.year if month >= start.month else start.year + 1
-            first = datetime.date(year, month, 1)
-            nxt = datetime.date(year + (month == 12), month % 12 + 1, 1)
-        elif name in ("q1", "q2", "q3", "q4"):
-            k = int(name[1]) - 1
-            first = _add_months(start, 3 * k)
-            nxt = _add_months(start, 3 * k + 3)
-        else:
-            return None
-        share = values.get(c.path, Fraction(0)) / total if total else Fraction(0)
-        out.append((first, nxt - datetime.timedelta(days=1), share))
+def _nearest(node: TargetNode, period: Dates) -> list[TargetNode]:
+    """`node`, then (for a cross cell) its time row or column, then their ancestors."""
+    out = [node, *time.time_coordinates(node, period)]
+    step = node.parent
+    while step is not None:
+        out.append(step)
+        step = step.parent
     return out
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    m = day.month - 1 + months
-    return datetime.date(day.year + m // 12, m % 12 + 1, 1)
-
-
-def expected_share(node: TargetNode, values, period, as_of: datetime.date) -> Fraction | None:
-    """How much of its target the plan expects `node` to have made by `as_of`."""
-    if period is None:
-        return None
-    start, end = period
-    if as_of < start:
-        return Fraction(0)
-    if as_of >= end:
-        return Fraction(1)
-    producer = node.producer
-    if producer is not None and hasattr(producer, "dimension") and _is_time_split(producer) \
-            and not any(_is_time_split(s) for s in node.splits):
-        # A quarter or month itself: a straight line through its own dates.
-        own = _period_shares(producer, values, start, end)
-        if own:
-            first, last, _ = own[producer.children.index(node)]
-            if as_of < first:
-                return Fraction(0)
-            return min(Fraction(1), Fraction((as_of - first).days + 1, (last - first).days + 1))
-    split = _time_split(node)
-    shares = _period_shares(split, values, start, end) if split is not None else None
-    if not shares:  # no seasonal profile: a straight line through the period
-        return Fraction((as_of - start).days + 1, (end - start).days + 1)
-    done = Fraction(0)
-    for first, last, share in shares:
-        if as_of >= last:
-            done += share
-        elif as_of >= first:
-            done += share * Fraction((as_of - first).days + 1, (last - first).days + 1)
-    return done
+def _pieces(pairs, values: dict[str, Fraction], period: Dates) -> list[tuple[Dates, Fraction]] | None:
+    """(dates, amount) for each (target, its time child) pair; None unless all are known."""
+    out = []
+    for target, period_child in pairs:
+        if target is None or target.path not in values or time.dates_of(period_child, period) is None:
+            return None
+        out.append((time.coverage(target, period), values[target.path]))
+    return out or None
 
 
 def track(result: Compilation, actuals: dict[str, Fraction], as_of: datetime.date) -> list[Progress]:
-    values = result.evaluation.values
-    period = result.model.header.period
+    model, evaluation = result.model, result.evaluation
+    if model is None or evaluation is None:
+        return []
+    values = evaluation.values
+    period = model.header.period or time.calendar_year(as_of)
     out = []
     for path, actual in actuals.items():
-        node = result.model.targets[path]
         target = values.get(path)
         if target is None:
             continue
-        share = expected_share(node, values, period, as_of)
-        out.append(Progress(path, target, actual, target * share if share is not None else None))
+        share = expected_share(model.targets[path], values, period, as_of, model.crosses)
+        out.append(Progress(path, target, actual, target * share))
     return out
 
 
 def _pct(x: Fraction | None) -> str:
-    return f"{float(x) * 100:.1f}%" if x is not None else "—"
+    return format_percent(x) if x is not None else "—"
 
 
 def render_text(rows: list[Progress], as_of: datetime.date) -> str:
@@ -172,10 +167,7 @@ def render_text(rows: list[Progress], as_of: datetime.date) -> str:
     body = [(p.path, format_amount(p.target), format_amount(p.actual), _pct(p.attainment),
              format_amount(round(p.expected)) if p.expected is not None else "—", _pct(p.pace),
              format_amount(round(p.forecast)) if p.forecast is not None else "—") for p in rows]
-    widths = [max(len(r[i]) for r in body + [head]) for i in range(len(head))]
-    fmt = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-    return "\n".join([f"as of {as_of.isoformat()}", fmt(head), fmt(tuple("-" * w for w in widths))]
-                     + [fmt(r) for r in body])
+    return "\n".join([f"as of {as_of.isoformat()}", *text_table(head, body, "lrrrrrr", rule=True)])
 
 
 def to_json(rows: list[Progress], as_of: datetime.date) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from planc.diagnostics import Diagnostic, error
+from planc.diagnostics import Diagnostic, Label, error
 from planc.diagnostics.suggest import did_you_mean
 from planc.semantics.model import CrossNode, SplitNode, Table, TargetNode
 from planc.syntax import ast
@@ -25,6 +25,12 @@ class Names(Protocol):
     tables: dict[str, Table]
     used_tables: set[str]
     by_name: dict[str, list[tuple[str, TargetNode]]]
+
+    def cross_clash(self, cross: CrossNode, node: TargetNode) -> None:
+        """`node`, defined by a split, is also a cell of `cross` (one E033 per cross)."""
+
+    def maybe_unparsed(self, *names: str | None) -> bool:
+        """Could an imported file that did not parse have defined one of these names?"""
 
 PENDING = object()  # the splits it needs are not attached yet
 
@@ -45,7 +51,8 @@ def attach_cross(resolver: Names, decl: ast.Cross, final: bool = False):
     if not parents:
         if not final:
             return PENDING
-        resolver.diags.append(_no_parent(resolver, decl))
+        if not resolver.maybe_unparsed(*decl.dims):  # else its splits may be in a file that did not parse
+            resolver.diags.append(_no_parent(resolver, decl))
         return None
     if len(parents) > 1:
         names = ", ".join(f"`{p.path}`" for p in parents)
@@ -60,7 +67,7 @@ def attach_cross(resolver: Names, decl: ast.Cross, final: bool = False):
             resolver.targets.get(f"{parent.path}.{col0[0].name}.{row0[0].name}")
         if existing is not None and existing.decl is None:
             resolver.diags.append(error("E007", f"cross of {row_dim} by {col_dim} is declared twice", decl.span,
-                                        help=f"first declared at {_where(existing.producer.decl.span)}"))
+                                        related=(Label(existing.producer.decl.span, "first declared here"),)))
             return None
     cross = CrossNode(decl, parent, _split_by(parent, row_dim), _split_by(parent, col_dim))  # type: ignore[arg-type]
     if decl.seed is not None:
@@ -69,10 +76,6 @@ def attach_cross(resolver: Names, decl: ast.Cross, final: bool = False):
             return None
     _make_cells(resolver, cross)
     return cross
-
-
-def _where(span) -> str:
-    return f"{span.source.path}:{span.line}:{span.column}"
 
 
 def _split_by(target: TargetNode, dimension: str) -> SplitNode | None:
@@ -92,9 +95,9 @@ def _seed_table(resolver: Names, decl: ast.Cross, cross: CrossNode) -> Table | N
     assert ref is not None
     table = resolver.tables.get(ref.parts[0])
     if table is None:
-
-        resolver.diags.append(error("E026", f"seed `{ref.dotted}` is not a table", ref.span,
-                                    help=did_you_mean(ref.dotted, resolver.tables)))
+        if not resolver.maybe_unparsed(ref.parts[0]):
+            resolver.diags.append(error("E026", f"seed `{ref.dotted}` is not a table", ref.span,
+                                        help=did_you_mean(ref.dotted, resolver.tables)))
         return None
     resolver.used_tables.add(table.name)
     if not table.is_2d:
@@ -137,11 +140,7 @@ def _make_cells(resolver: Names, cross: CrossNode) -> None:
             alias = f"{parent.path}.{col.name}.{row.name}"
             clash = resolver.targets.get(path) or resolver.targets.get(alias)
             if clash is not None:
-                where = clash.span
-                resolver.diags.append(error(
-                    "E033", f"cell `{path}` of the cross is also defined by a split", cross.decl.span,
-                    help=f"`{clash.path}` is defined at {where.source.path}:{where.line}:{where.column}" if where
-                    else None))
+                resolver.cross_clash(cross, clash)
                 continue
             cell = TargetNode(col.name, path, None, row, cross, aliases=[alias])
             resolver.targets[path] = cell

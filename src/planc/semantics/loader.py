@@ -3,6 +3,11 @@
 All I/O of the compiler happens here, so later stages are pure. A missing
 or undecodable *main* file is reported with `unreadable=True` (exit code 2);
 anything a plan refers to is a diagnostic at the reference.
+
+An imported file that fails to parse is left out, but not forgotten: its
+imports are still followed (found in its text), and every word of it (and
+of the CSV files it names) goes into `Program.unparsed_names`, the names it
+might have defined, so that the resolver does not report them as unknown.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error
 from planc.syntax.parse import parse
 from planc.resources import resource_dir
-from planc.source import Source
+from planc.source import Source, Span
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a plan or CSV bigger than this is a mistake
 MAX_IMPORT_DEPTH = 32
@@ -41,6 +46,8 @@ class Program:
     modules: tuple[ast.Module, ...]
     data: tuple[DataTable, ...]
     unreadable: bool = False
+    failed: tuple[Source, ...] = ()  # imported files that did not parse (their errors are reported)
+    unparsed_names: frozenset[str] = frozenset()  # every word of those files and of the CSV files they name
 
 
 def read_text(path: Path) -> tuple[str | None, str | None]:
@@ -79,7 +86,8 @@ def load_source(source: Source, path: Path | None = None) -> tuple[Program, list
         state.main_dir = path.resolve().parent
         state.main_shown_dir = os.path.dirname(source.path)
     state.visit(source, path.resolve() if path else None, (), 0)
-    return Program(tuple(state.modules), tuple(state.data)), state.diagnostics
+    return Program(tuple(state.modules), tuple(state.data), failed=tuple(state.failed),
+                   unparsed_names=frozenset(state.unparsed_names)), state.diagnostics
 
 
 class _Loader:
@@ -90,14 +98,18 @@ class _Loader:
         self.seen: set[Path] = set()
         self.main_dir: Path | None = None
         self.main_shown_dir = ""
+        self.failed: list[Source] = []
+        self.unparsed_names: set[str] = set()
 
     def visit(self, source: Source, path: Path | None, stack: tuple[Path, ...], depth: int) -> None:
         module, diags = parse(source)
         self.diagnostics.extend(diags)
+        base = path.parent if path else Path.cwd()
         if module is None:
+            if depth > 0:  # a broken main file stops here; a broken import does not stop the plan
+                self.salvage(source, base, stack + ((path,) if path else ()), depth)
             return
         self.modules.append(module)
-        base = path.parent if path else Path.cwd()
         for stmt in module.statements:
             if isinstance(stmt, ast.Import):
                 self.follow(stmt, base, stack + ((path,) if path else ()), depth)
@@ -105,6 +117,18 @@ class _Loader:
                 table = read_csv(stmt, base / stmt.path, self.diagnostics)
                 if table is not None:
                     self.data.append(table)
+
+    def salvage(self, source: Source, base: Path, stack: tuple[Path, ...], depth: int) -> None:
+        """What a file that failed to parse still tells: the names it might define and its imports."""
+        self.failed.append(source)
+        self.unparsed_names.update(_WORD.findall(source.text))
+        for match in _CSV_PATH.finditer(source.text):
+            text, _ = read_text(base / match.group(1))
+            if text is not None:
+                self.unparsed_names.update(_WORD.findall(text))
+        for match in _IMPORT_LINE.finditer(source.text):
+            stmt = ast.Import(match.group(2), Span(source, match.start(1), match.end(1)))
+            self.follow(stmt, base, stack, depth)
 
     def follow(self, stmt: ast.Import, base: Path, stack: tuple[Path, ...], depth: int) -> None:
         target = _import_path(stmt.path, base)
@@ -144,6 +168,12 @@ class _Loader:
             return os.path.normpath(os.path.join(self.main_shown_dir, os.path.relpath(path, self.main_dir)))
         except ValueError:  # another drive on Windows
             return str(path)
+
+
+# Read from the text of a file that did not parse (strings never span lines).
+_WORD = re.compile(r"\w+")
+_IMPORT_LINE = re.compile(r'^[ \t]*(import[ \t]+"([^"\n\\]*)")', re.M)
+_CSV_PATH = re.compile(r'csv[ \t]*\([ \t]*"([^"\n\\]*)"')
 
 
 def _import_path(name: str, base: Path) -> Path | None:

@@ -110,6 +110,7 @@ class Header:
     period: tuple[datetime.date, datetime.date] | None = None
     owner: str | None = None
     round: Fraction = Fraction(1)
+    main: str | None = None  # the headline target, when `main:` names a root
     settings: dict[str, ast.Setting] = attrs.Factory(dict)
     span: Span | None = None
 
@@ -127,6 +128,8 @@ class Model:
     refs: dict[int, Union[TargetNode, Fraction]]
     modules: tuple[ast.Module, ...] = ()
     used_tables: set[str] = attrs.Factory(set)
+    # Names an imported file that did not parse might define (see `Program.unparsed_names`).
+    unparsed_names: frozenset[str] = frozenset()
 
     def walk(self):
         """Targets top-down: each parent before its children."""

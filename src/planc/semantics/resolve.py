@@ -13,7 +13,7 @@ from fractions import Fraction
 import attrs
 
 from planc.syntax import ast
-from planc.diagnostics import Diagnostic, error, warning
+from planc.diagnostics import Diagnostic, Label, error, warning
 from planc.diagnostics.suggest import did_you_mean
 from planc.semantics.loader import Program
 from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, suffix_matches
@@ -21,7 +21,7 @@ from planc.source import Span
 
 HEADER_KEYS = {
     "currency": "name", "period": "period", "owner": "string", "round": "amount",
-    "status": "name", "owners": "name", "description": "string", "version": "string",
+    "status": "name", "owners": "name", "description": "string", "version": "string", "main": "name",
 }
 ATTRIBUTE_KEYS = {"owner", "status", "note", "due", "margin"}
 STATUSES = ("draft", "proposed", "agreed", "disputed")
@@ -41,6 +41,10 @@ class _Resolver:
         self.refs: dict = {}
         self.used_tables: set[str] = set()
         self.broken_tables: set[str] = set()  # `data` whose file could not be read
+        # Cross cells also defined by a split, by cross: one E033 per cross, not per cell.
+        self.cross_clashes: dict[int, tuple[CrossNode, list[TargetNode]]] = {}
+        # Names an imported file that did not parse might define: not reported as unknown.
+        self.unparsed_names: set[str] = set(program.unparsed_names)
 
     def run(self) -> tuple[Model, list[Diagnostic]]:
         modules = self.program.modules
@@ -50,11 +54,12 @@ class _Resolver:
         roots = self.collect_roots([s for _, s in statements if isinstance(s, ast.Target)])
         splits, crosses = self.attach_splits([s for _, s in statements if isinstance(s, ast.Split)],
                                              [s for _, s in statements if isinstance(s, ast.Cross)])
+        header = self.check_main(header, roots)
         asserts = [s for _, s in statements if isinstance(s, ast.Assert)]
         self.check_attributes()
         self.check_currency(statements, header)
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
-                      modules, self.used_tables)
+                      modules, self.used_tables, frozenset(self.unparsed_names))
         self.resolve_refs(model)
         return model, self.diags
 
@@ -65,12 +70,14 @@ class _Resolver:
         first = headers[0]
         for extra in headers[1:]:
             self.diags.append(error("E007", "the plan header is given twice", extra.span,
-                                    help=f"merge it into the header at line {first.span.line}"))
+                                    related=(Label(first.span, "first given here"),),
+                                    help="merge the two headers into one"))
         fields: dict = {"title": first.title, "span": first.span}
-        settings = {}
+        settings: dict[str, ast.Setting] = {}
         for s in first.settings:
             if s.key in settings:
-                self.diags.append(error("E007", f"header key `{s.key}` is given twice", s.key_span))
+                self.diags.append(error("E007", f"header key `{s.key}` is given twice", s.key_span,
+                                        related=(Label(settings[s.key].key_span, "first given here"),)))
                 continue
             settings[s.key] = s
             expected = HEADER_KEYS.get(s.key)
@@ -102,6 +109,29 @@ class _Resolver:
             elif s.key == "owner":
                 fields["owner"] = s.value
         return Header(settings=settings, **fields)
+
+    def check_main(self, header: Header, roots: list[TargetNode]) -> Header:
+        """`main: NAME` names the headline target, which must be a root."""
+        setting = header.settings.get("main")
+        if setting is None or setting.kind != "name":
+            return header
+        name = setting.value
+        span = setting.span
+        at = span.source.text.find(name, setting.key_span.end)
+        if at >= 0:  # the value itself, not the whole entry
+            span = Span(span.source, at, at + len(name))
+        if any(r.name == name for r in roots):
+            return attrs.evolve(header, main=name)
+        inner = [node for _path, node in self.by_name.get(name, ()) if node.parent is not None]
+        if inner:
+            self.diags.append(error("E025", f"`main` must name a root target; `{name}` is part of "
+                                    f"`{inner[0].parent.path}`", span,  # type: ignore[union-attr]
+                                    label="not a root target",
+                                    help="roots: " + ", ".join(f"`{r.name}`" for r in roots)))
+        else:
+            self.diags.append(error("E003", f"undefined name `{name}`", span, label="no root target of this name",
+                                    help=did_you_mean(name, [r.name for r in roots])))
+        return header
 
     def check_currency(self, statements, header: Header) -> None:
         for _, stmt in statements:
@@ -139,7 +169,8 @@ class _Resolver:
             if prior is not None:
                 if prior.imported == table.imported:
                     self.diags.append(error("E007", f"table `{table.name}` is defined twice", table.span,
-                                            help=f"first defined at {_where(prior.span)}"))
+                                            label="second definition",
+                                            related=(Label(prior.span, "first defined here"),)))
                 # A local table shadowing an import is reported by the lint rules.
                 continue
             self.tables[table.name] = table
@@ -161,15 +192,12 @@ class _Resolver:
     def add_target(self, node: TargetNode) -> bool:
         prior = self.targets.get(node.path)
         if prior is not None and prior.decl is None:  # a cross cell
-            self.diags.append(error(
-                "E033", f"`{node.path}` is a cell of the {prior.producer.describe()} and cannot also be "
-                f"defined here", node.span, help="split the cell itself, or drop the cross"))
+            self.cross_clash(prior.producer, node)  # type: ignore[arg-type]
             return False
         if prior is not None:
-            span = node.span
             self.diags.append(error(
-                "E007", f"`{node.path}` is defined twice", span,
-                label="second definition", help=f"first defined at {_where(prior.span)}"))
+                "E007", f"`{node.path}` is defined twice", node.span, label="second definition",
+                related=_labels([(prior.span, "first defined here")])))
             return False
         if node.name in self.tables:
             pass  # a target may share a table's name; `T.key` still means the table
@@ -210,7 +238,8 @@ class _Resolver:
                 if twin is not None:
                     self.diags.append(error(
                         "E007", f"`{parent.path}` is split by `{decl.dimension}` twice", decl.dimension_span,
-                        help=f"first split at {_where(twin.decl.span)}; give the second split another dimension"))
+                        related=(Label(twin.decl.dimension_span, "first split here"),),
+                        help="give the second split another dimension"))
                     continue
                 decl = self.with_table_children(decl)
                 split = SplitNode(decl, parent)
@@ -227,6 +256,8 @@ class _Resolver:
             if not progress and not progress_cross:
                 break
         self.try_crosses(waiting, crosses, final=True)
+        self.report_cross_clashes()
+        self.unparsed_children(pending)
         for decl in pending:
             self.undefined(decl.parent, "split parent")
         # Keep each target's splits in source order: the first split matters for `sum`.
@@ -234,6 +265,43 @@ class _Resolver:
             node.splits.sort(key=lambda s: (s.decl.span.source.path != s.parent.decl.span.source.path
                                             if s.parent.decl else False, s.decl.span.start))
         return attached, crosses
+
+    def maybe_unparsed(self, *names: str | None) -> bool:
+        """Could a file that did not parse have defined one of these names?"""
+        return any(name in self.unparsed_names for name in names if name)
+
+    def unparsed_children(self, pending: list[ast.Split]) -> None:
+        """A split whose parent may be in a file that did not parse may define its children too."""
+        grown = True
+        while grown:
+            grown = False
+            for decl in pending:
+                if self.maybe_unparsed(*decl.parent.parts):
+                    new = {c.name for c in decl.children} - self.unparsed_names
+                    self.unparsed_names |= new
+                    grown = grown or bool(new)
+
+    def cross_clash(self, cross: CrossNode, node: TargetNode) -> None:
+        """`node`, defined by a split, is also a cell of `cross`: reported once per cross."""
+        self.cross_clashes.setdefault(id(cross), (cross, []))[1].append(node)
+
+    def report_cross_clashes(self) -> None:
+        for cross, nodes in self.cross_clashes.values():
+            nodes.sort(key=lambda n: (n.span.source.path, n.span.start) if n.span else ("", 0))
+            names = [f"`{n.path}`" for n in nodes]
+            if len(names) == 1:
+                what = f"{names[0]} is a cell"
+            else:
+                shown = names[:3] if len(names) > 3 else names[:-1]
+                rest = f"{len(names) - 3} more" if len(names) > 3 else names[-1]
+                what = f"{', '.join(shown)} and {rest} are cells"
+            first, others = nodes[0], nodes[1:]
+            self.diags.append(error(
+                "E033", f"{what} of the {cross.describe()} and cannot also be defined here", first.span,
+                label="a cell of the cross" if others else None,
+                related=_labels([(n.span, "also a cell of the cross") for n in others] +
+                                [(cross.decl.span, "the cross makes " + ("these cells" if others else "this cell"))]),
+                help="split the cell itself, or drop the cross"))
 
     def try_crosses(self, waiting: list, crosses: list, final: bool) -> bool:
         if not waiting:
@@ -262,6 +330,8 @@ class _Resolver:
         names = [a.table or (a.value.parts[0] if isinstance(a.value, ast.Ref) else None)
                  for a in getattr(method, "args", ())]
         table = self.tables.get(names[0]) if names and names[0] else None
+        if table is None and names and self.maybe_unparsed(names[0]):
+            return decl  # its table may be in a file that did not parse
         if table is None or table.is_2d:
             self.diags.append(error(
                 "E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children", decl.span,
@@ -289,9 +359,12 @@ class _Resolver:
     def ambiguous(self, ref: ast.Ref, found: list[TargetNode]) -> None:
         names = ", ".join(f"`{n.path}`" for n in found)
         self.diags.append(error("E004", f"`{ref.dotted}` is ambiguous: it could be {names}", ref.span,
+                                related=_labels([(_defined_at(n), f"`{n.path}` is defined here") for n in found]),
                                 help=f"write more of the path, e.g. `{found[0].path}`"))
 
     def undefined(self, ref: ast.Ref, what: str) -> None:
+        if self.maybe_unparsed(*ref.parts):
+            return  # it may be defined in a file that did not parse (reported there)
         names = list(self.by_name) + list(self.targets) + list(self.tables)
         self.diags.append(error("E003", f"undefined name `{ref.dotted}`", ref.span,
                                 label="no target or table of this name",
@@ -331,7 +404,7 @@ class _Resolver:
             return  # its data file failed to load: reported there
         if name is None and isinstance(arg.value, ast.Ref) and len(arg.value.parts) == 1:
             name = arg.value.parts[0]
-            if name in self.broken_tables:
+            if name in self.broken_tables or (name not in self.tables and self.maybe_unparsed(name)):
                 return
             if name not in self.tables:
                 self.diags.append(error("E026", f"`{name}` is not a table", arg.value.span,
@@ -342,11 +415,11 @@ class _Resolver:
             self.refs[id(arg.value)] = self.tables[name]  # type: ignore[assignment]
             return
         if name is not None:
-            if name not in self.tables:
+            if name in self.tables:
+                self.used_tables.add(name)
+            elif not self.maybe_unparsed(name):
                 self.diags.append(error("E026", f"`{name}` is not a table", arg.span,
                                         help=did_you_mean(name, self.tables)))
-            else:
-                self.used_tables.add(name)
         # The weight itself (60%, 3, …) is an ordinary expression.
         for sub in ast.walk_expr(arg.value):
             if isinstance(sub, ast.Ref) and id(sub) not in self.refs:
@@ -419,10 +492,17 @@ def _kind_words(kind: str) -> str:
             "amount": "an amount", "percent": "a percentage", "date": "a date"}[kind]
 
 
-def _where(span: Span | None) -> str:
-    if span is None:
-        return "a cross"
-    return f"{span.source.path}:{span.line}:{span.column}"
+def _labels(pairs) -> tuple[Label, ...]:
+    """Secondary labels from (span or None, message) pairs; places without a span are left out."""
+    return tuple(Label(span, message) for span, message in pairs if span is not None)
+
+
+def _defined_at(node: TargetNode) -> Span | None:
+    """Where a target is defined: its name, or for a cross cell the `cross` that makes it."""
+    if node.span is not None:
+        return node.span
+    producer = node.producer
+    return producer.decl.span if producer is not None else None
 
 
 def _expressions(stmt) -> list:

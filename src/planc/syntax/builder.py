@@ -6,6 +6,13 @@ every commit. The builder runs inline while parsing: no parse tree is made
 and no position propagation runs (they cost more than the parse itself).
 Lark keeps every token (`keep_all_tokens`), so each rule's span is taken
 from its first and last token, and the builder sees only the named ones.
+
+The parser is shared; everything a parse changes is not. Each parse makes
+its own `_Builder` (the source, nesting depths, the problems found) and
+hands Lark callbacks bound to it, so parses never see each other's state
+(threads, the language server). The builder's problems (a number too large,
+a bad date or escape, a keyword used as a name, …) are values: it records
+them and builds on, so every one in a file is reported in one run.
 """
 
 from __future__ import annotations
@@ -27,15 +34,6 @@ from planc.source import Source, Span
 
 MAX_NESTING = 256  # deeper expressions are surely generated or broken
 MAX_SYNTAX_ERRORS = 20
-
-class _PlanError(Exception):
-    """A problem found while building a node (not a planc bug)."""
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.message)
-        self.diagnostic = diagnostic
-
-
 
 # Tokens the builder sees; keywords, punctuation and separators only give positions.
 _NAMED_TOKENS = frozenset({"NAME", "NUMBER", "PERCENT", "STRING", "DATE", "CURRENCY", "COMPARE"})
@@ -78,9 +76,18 @@ def _end(x) -> int | None:
 
 
 class _Builder:
-    """One method per grammar rule: (meta, named children) -> AST value."""
+    """One method per grammar rule: (meta, named children) -> AST value.
+    One builder per parse: it holds that parse's source and problems."""
 
-    source: Source
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.problems: list[Diagnostic] = []
+        self.depths: dict[int, int] = {}  # id(expression node) -> nesting depth
+        self.keep: list = []  # the nodes of `depths`, so their ids stay valid
+
+    def _problem(self, diagnostic: Diagnostic) -> None:
+        """Record a problem and build on: the file will not be used, but its other problems are reported."""
+        self.problems.append(diagnostic)
 
     def _span(self, meta) -> Span:
         return Span(self.source, meta.start_pos, meta.end_pos)
@@ -95,7 +102,7 @@ class _Builder:
         except ValueError:
             value = MAX_AMOUNT * 10
         if abs(value) > MAX_AMOUNT:
-            raise _PlanError(error(
+            self._problem(error(
                 "E002", f"number `{token}` is too large", self._tok(token),
                 help="amounts are limited to 10^18; check for an extra suffix or zeros"))
         return value
@@ -121,10 +128,10 @@ class _Builder:
                 nxt = body[i + 1]
                 if nxt not in escapes:
                     start = token.start_pos + 1 + i
-                    raise _PlanError(error("E002", f"unknown escape `\\{nxt}` in a string",
-                                           Span(self.source, start, start + 2),
-                                           help='use \\" \\\\ \\n or \\t'))
-                out.append(escapes[nxt])
+                    self._problem(error("E002", f"unknown escape `\\{nxt}` in a string",
+                                        Span(self.source, start, start + 2),
+                                        help='use \\" \\\\ \\n or \\t'))
+                out.append(escapes.get(nxt, nxt))
                 i += 2
             else:
                 out.append(ch)
@@ -135,8 +142,9 @@ class _Builder:
         try:
             return datetime.date.fromisoformat(str(token))
         except ValueError:
-            raise _PlanError(error("E002", f"`{token}` is not a valid date", self._tok(token),
-                                   help="dates are written YYYY-MM-DD")) from None
+            self._problem(error("E002", f"`{token}` is not a valid date", self._tok(token),
+                                help="dates are written YYYY-MM-DD"))
+            return datetime.date.min
 
     # ---- expressions ----------------------------------------------------
     def _binop(op):  # noqa: N805 - a factory used in the class body
@@ -152,8 +160,9 @@ class _Builder:
     def _nest(self, meta, node, *parts) -> None:
         depth = 1 + max((self.depths.get(id(p), 0) for p in parts), default=0)
         if depth > MAX_NESTING:
-            raise _PlanError(error("E030", f"expression nested more than {MAX_NESTING} levels deep",
-                                   self._span(meta), help="break it up into named targets"))
+            self._problem(error("E030", f"expression nested more than {MAX_NESTING} levels deep",
+                                self._span(meta), help="break it up into named targets"))
+            depth = -len(self.source.text)  # reported: the expressions around it do not report it again
         self.depths[id(node)] = depth
         self.keep.append(node)  # ids stay valid while the node is alive
 
@@ -302,7 +311,8 @@ class _Builder:
                 label = part[1]
             elif kind in ("min", "max"):
                 if kind in caps:
-                    raise _PlanError(error("E002", f"`{kind}` given twice for `{name}`", part[2]))
+                    self._problem(error("E002", f"`{kind}` given twice for `{name}`", part[2]))
+                    continue
                 caps[kind] = part[1]
             elif kind == "attrs":
                 attributes = part[1]
@@ -346,19 +356,18 @@ def _grammar_cache() -> str | bool:
     return os.path.join(folder, "grammar.lark-cache") if folder else False
 
 
-_BUILDER: _Builder | None = None
-_PARSER: Lark | None = None
+_PARSER: Lark | None = None  # built once; holds no state of any parse
+_RULES = tuple(name for name in dir(_Builder) if not name.startswith("_"))  # the builder's rule methods
 
 
 class _Callbacks:
     """What Lark calls on each reduction: a rule's builder method, given the
-    rule's span and its named children."""
+    rule's span and its named children. Made for each parse, bound to its builder."""
 
     def __init__(self, builder: _Builder) -> None:
         self.builder = builder
-        for name in dir(builder):
-            if not name.startswith("_"):
-                setattr(self, name, self._wrap(getattr(builder, name)))
+        for name in _RULES:
+            setattr(self, name, self._wrap(getattr(builder, name)))
 
     def _wrap(self, method):
         def call(children: list):
@@ -374,50 +383,59 @@ class _Callbacks:
         # The contextual lexer reads a keyword as a name where no keyword fits;
         # keywords stay reserved so `x = rest` can never mean two things.
         span = Span(self.builder.source, token.start_pos, token.end_pos)
-        raise _PlanError(error("E001", f"`{token}` is a keyword and cannot be used as a name", span,
-                               help=f"rename it, e.g. `{token}_`"))
+        self.builder._problem(error("E001", f"`{token}` is a keyword and cannot be used as a name", span,
+                                    help=f"rename it, e.g. `{token}_`"))
 
 
-def parser() -> tuple[Lark, _Builder]:
-    global _PARSER, _BUILDER
+def parser() -> Lark:
+    """The LALR parser, without callbacks: each parse brings its own (`_parse`)."""
+    global _PARSER
     if _PARSER is None:
-        _BUILDER = _Builder()
         grammar = (resource_dir("grammar") / "planc.lark").read_text(encoding="utf-8")
         cache = _grammar_cache()
         _PARSER = Lark(grammar, parser="lalr", lexer="contextual", keep_all_tokens=True,
-                       maybe_placeholders=False, transformer=_Callbacks(_BUILDER), cache=cache)
-    assert _BUILDER is not None
-    return _PARSER, _BUILDER
+                       maybe_placeholders=False, cache=cache)
+    return _PARSER
+
+
+def _parse(lark: Lark, text: str, builder: _Builder):
+    """Run the shared LALR tables with callbacks bound to this parse's builder.
+    Lark fixes a transformer when the parser is made, so the callbacks are put
+    into this parse's own configuration (made afresh by `parse_interactive`)."""
+    callbacks = lark._parse_tree_builder.create_callback(_Callbacks(builder))
+    run = lark.parse_interactive(text)
+    run.parser_state.parse_conf.callbacks = callbacks
+    return run.resume_parse()
 
 
 def parse_text(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
     """Parse one file. On syntax errors, report each failing line (up to a
-    limit) by blanking it and parsing on; the module is then None."""
-    lark, builder = parser()
-    diagnostics: list[Diagnostic] = []
+    limit) by blanking it and parsing on. The builder's problems are collected
+    on every pass. With any problem the module is None: the file is not used."""
+    lark = parser()
+    syntax: list[Diagnostic] = []
+    problems: dict[tuple, Diagnostic] = {}  # each pass may find the same one again
     text = source.text
     blanked: set[int] = set()
+    statements = None
     while True:
-        builder.source = source
-        builder.depths = {}
-        builder.keep = []
+        builder = _Builder(source)
         try:
-            statements = lark.parse(text)
+            statements = _parse(lark, text, builder)
+            done = True
         except UnexpectedInput as exc:
             diag = syntax_diagnostic(source, lark, exc)
-            diagnostics.append(diag)
-            line = diag.line
-            if line in blanked or len(diagnostics) >= MAX_SYNTAX_ERRORS or isinstance(exc, UnexpectedEOF) \
-                    or getattr(getattr(exc, "token", None), "type", None) == "$END":
-                return None, diagnostics
-            blanked.add(line)
-            text = blank_region(text, line)
-            continue
-        except _PlanError as exc:
-            return None, diagnostics + [exc.diagnostic]
-        finally:
-            builder.depths = {}
-            builder.keep = []
-        if diagnostics:
-            return None, diagnostics
-        return ast.Module(source, tuple(statements)), []
+            syntax.append(diag)
+            done = (diag.line in blanked or len(syntax) >= MAX_SYNTAX_ERRORS or isinstance(exc, UnexpectedEOF)
+                    or getattr(getattr(exc, "token", None), "type", None) == "$END")
+            blanked.add(diag.line)
+            text = blank_region(text, diag.line)
+        for d in builder.problems:
+            problems.setdefault((d.span.start if d.span else 0, d.code, d.message), d)
+        if done:
+            break
+    diagnostics = sorted(syntax + list(problems.values()), key=lambda d: (d.span.start if d.span else 0))
+    if diagnostics:
+        return None, diagnostics
+    assert statements is not None
+    return ast.Module(source, tuple(statements)), []

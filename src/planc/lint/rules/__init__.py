@@ -25,6 +25,7 @@ from fractions import Fraction
 from typing import Protocol
 
 from planc.diagnostics import Diagnostic
+from planc.semantics.concepts import HISTORY_TABLES
 from planc.lint.rules import (
     builtin,
     dominant_child,
@@ -77,8 +78,9 @@ BY_NAME: dict[str, Rule] = {r.name: r for r in RULES.values()}
 
 # Options every rule sees (set at the top level of the configuration).
 GLOBAL_OPTIONS: dict = {
-    # Tables of last year's actuals, keyed by target name: read by W102, W103, W110 (and W107).
-    "history-tables": (("history",), "names"),
+    # Tables of last year's actuals, keyed by target name: read by W102, W103, W110 (and W107),
+    # and by the reports' last-year and growth columns (planc.semantics.concepts).
+    "history-tables": (HISTORY_TABLES, "names"),
 }
 
 

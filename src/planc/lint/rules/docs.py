@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from planc.diagnostics.table import text_table
 from planc.lint.rules import GLOBAL_OPTIONS, RULES, Rule, lookup, show_option
 
 INTRO = """\
@@ -30,7 +31,7 @@ picks one explicitly). Configurations do not merge: the nearest one wins.
 [tool.planc]                          # in planc.toml: the same keys at the top level
 disable = ["W106", "flat-time-split"] # codes or names; "all" disables every warning
 enable = ["W101"]                     # wins over `disable`
-history-tables = ["history"]          # tables of last year's actuals (W102, W103, W107, W110)
+history-tables = ["history"]          # last year's actuals: W102, W103, W107, W110 and the reports
 
 [tool.planc.severity]                 # error | warning | off
 high-growth = "error"
@@ -96,8 +97,8 @@ def render_markdown() -> str:
 
 
 def render_list() -> str:
-    width = max(len(r.name) for r in RULES.values())
-    return "\n".join(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.summary}" for r in RULES.values())
+    rows = [(r.code, r.name, r.severity, r.summary) for r in RULES.values()]
+    return "\n".join(text_table(None, rows, "llll"))
 
 
 def render_json() -> str:

@@ -28,7 +28,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from planc.amounts import format_percent as percent
-from planc.lint.rules.context import Context, customer_split
+from planc.lint.rules.context import Context
+from planc.semantics.concepts import customer_split
 
 CODE = "W106"
 NAME = "dominant-child"

@@ -32,7 +32,8 @@ split year by customers { existing = 90M; new = rest }
 from __future__ import annotations
 
 from planc.amounts import format_amount
-from planc.lint.rules.context import CUSTOMER_DIMENSIONS, Context, customer_kind
+from planc.lint.rules.context import Context
+from planc.semantics.concepts import customer_kind, is_customer_dimension
 
 CODE = "W110"
 NAME = "existing-customers-only"
@@ -48,7 +49,7 @@ def check(ctx: Context):
         if not old:
             continue
         if not new:
-            if split.dimension.lower() in CUSTOMER_DIMENSIONS:
+            if is_customer_dimension(split.dimension):
                 yield ctx.report(
                     f"the {split.describe()} has no target for new customers",
                     split.decl.dimension_span,

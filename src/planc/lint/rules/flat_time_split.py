@@ -1,12 +1,14 @@
-"""A time split gives every quarter or month the same amount.
+"""A time split gives every period the same amount.
 
 Sales follow seasons, holidays and launch cycles; a year cut into equal
 quarters or months is almost never what the business will do, and the
 targets then miss in the strong months and overshoot in the weak ones
 (method.md §2, "never a flat average by default"). A split is a time split
-when its dimension is `quarter` or `month` (or 季度, 月, …) or when all its
-children are named like periods: `Q1`…`Q4`, `Jan`…`Dec`, `1月`…`12月`.
-It is flat when all children get the same exact amount (before rounding).
+when its dimension is a time word (`quarter`, `month`, `half`, `week`,
+季度, 月, 半年, 周, …) or when all its children are named like periods
+(`Q1`…`Q4`, `一季度`, `H1`, `上半年`, `Jan`…`Dec`, `1月`…`12月`, `W1`…; the
+list is in language.md, section Time). It is flat when all children get
+the same exact amount (before rounding).
 
 Bad:
 
@@ -26,7 +28,8 @@ split year by quarter using weight(retail_cn_quarterly)
 
 from __future__ import annotations
 
-from planc.lint.rules.context import Context, is_time_split
+from planc.lint.rules.context import Context
+from planc.semantics.time import is_time_split
 
 CODE = "W101"
 NAME = "flat-time-split"

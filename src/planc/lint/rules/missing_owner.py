@@ -35,7 +35,8 @@ split year by region {
 from __future__ import annotations
 
 from planc.syntax import ast
-from planc.lint.rules.context import Context, is_time_split, synthesized
+from planc.lint.rules.context import Context, synthesized
+from planc.semantics.time import is_time_split
 
 CODE = "W104"
 NAME = "missing-owner"

@@ -1,0 +1,229 @@
+"""The one renderer of how an amount was made (`record.Derivation`).
+
+`explain` gives one line; the words come from a `Words` table, so the same
+structure reads as `planc eval` says it (`PLAIN`, with the values used), as
+the report says it (`report/i18n.py`, English or Chinese) or as the report's
+JSON and CSV `detail` field has always said it (`DETAIL`). `explain_lines`
+gives the whole record, for the editor's hover. Nothing here reads the
+plan's syntax tree: every name, value and piece of text is in the record.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Callable, Protocol
+
+from planc.amounts import format_amount, format_percent
+from planc.evaluate.record import Derivation, Input
+
+
+class Words(Protocol):
+    """A language for `explain`: `t("how_share", pct=…, parent=…)`, amounts, percentages."""
+
+    def __call__(self, key: str, **fields: object) -> str: ...
+
+    def amount(self, value: Fraction | None) -> str: ...
+
+    def percent(self, ratio: Fraction | None, digits: int = 1) -> str: ...
+
+    def dimension(self, dim: str) -> str: ...
+
+
+class Table:
+    """Words from a dictionary, with plain amounts (`12,345,000`) and percentages."""
+
+    def __init__(self, words: dict[str, str]) -> None:
+        self.words = words
+
+    def __call__(self, key: str, **fields: object) -> str:
+        return self.words[key].format(**fields)
+
+    def amount(self, value: Fraction | None) -> str:
+        return "—" if value is None else format_amount(value)
+
+    def percent(self, ratio: Fraction | None, digits: int = 1) -> str:
+        return "—" if ratio is None else f"{float(ratio * 100):.{digits}f}%"
+
+    def dimension(self, dim: str) -> str:
+        return dim
+
+
+# `planc eval` and the hover: the method with the values it used.
+PLAIN = Table({
+    "how_root": "{expr}{values}", "how_fixed": "{expr}{values}", "how_sum": "sum of {dim}",
+    "how_share": "{pct} of {parent} ({base})", "how_rest": "rest: {total} − {taken}", "how_even": "even",
+    "how_weight": "weight({factors}) → score {score}", "how_weight_one": "weight({table}) → score {score}",
+    "how_raw_weight": "weight {score}", "how_sep": ", ",
+    "how_cell": "{row} × {col} / {parent}", "how_cell_seed": "fitted to seed {seed}",
+    "how_capped": " (held at its {bound} {amount})", "bound_min": "min", "bound_max": "max",
+})
+
+# The report's JSON and CSV `detail` field, worded as it always was.
+DETAIL = Table({
+    "how_root": "{expr}", "how_fixed": "{expr}", "how_sum": "sum of {dim}", "how_share": "{pct} of {parent}",
+    "how_rest": "rest", "how_even": "even", "how_weight": "weight({factors})", "how_weight_one": "weight({table})",
+    "how_raw_weight": "weight {score}", "how_sep": ", ",
+    "how_cell": "{rows} × {cols} / {parent}", "how_cell_seed": "fitted to seed {seed}",
+    "how_capped": "", "bound_min": "min", "bound_max": "max",
+})
+
+
+def explain(d: Derivation, t: Words = PLAIN) -> str:
+    """One line: `45% of year (120,000,000)`, `rest: 120,000,000 − 86,000,000`,
+    `weight(history 60%, potential 40%) → score 0.3512 (held at its max 8,000,000)`."""
+    text = _method(d, t)
+    for cap in d.caps:
+        if cap.binding:
+            text += t("how_capped", bound=t("bound_" + cap.bound), value=cap.expression, amount=t.amount(cap.value))
+    return text
+
+
+def _method(d: Derivation, t: Words) -> str:
+    m = d.method
+    parent = d.input("parent")
+    parent_name = parent.name if parent is not None else ""
+    if m in ("root", "fixed"):
+        return t("how_" + m, expr=d.expression, values=_values(d, t))
+    if m == "sum":
+        return t("how_sum", dim=t.dimension(d.dimension[0]) if d.dimension else "", n=len(d.inputs))
+    if m == "share":
+        pct = d.input("percent")
+        return t("how_share", pct=pct.name if pct else "", parent=parent_name,
+                 base=t.amount(parent.value) if parent else "")
+    if m == "rest":
+        return t("how_rest", parent=parent_name, total=t.amount(_shared_total(d)), taken=t.amount(_value(d, "taken")))
+    if m == "even":
+        return t("how_even", pool=t.amount(_value(d, "pool")))
+    if m == "weight" and d.weights:
+        score = _score(d.score)
+        if len(d.weights) == 1:
+            return t("how_weight_one", table=d.weights[0].table, score=score)
+        parts = [f"{f.table} {format_percent(f.weight)}" for f in d.weights]
+        return t("how_weight", factors=t("how_sep").join(parts), score=score)
+    if m == "weight":
+        return t("how_raw_weight", score=format_amount(d.score) if d.score is not None else "")
+    if m == "cell":
+        row, col = d.input("row"), d.input("column")
+        seed = d.input("seed")
+        dims = d.dimension + ("", "")
+        fields = dict(row=row.name if row else "", col=col.name if col else "", parent=parent_name,
+                      rows=dims[0], cols=dims[1])  # as the row's dimension column shows them
+        if seed is not None:
+            return t("how_cell_seed", seed=seed.name, **fields)
+        return t("how_cell", **fields)
+    return d.expression or m
+
+
+def _values(d: Derivation, t: Words) -> str:
+    """` (year = 120,000,000)` after an expression; just the value for `P% of X`; nothing
+    when the expression is a lone reference (the amount says it)."""
+    refs = [i for i in d.inputs if i.role in ("target", "table")]
+    if not refs or (len(refs) == 1 and d.expression == refs[0].name):
+        return ""
+    if len(refs) == 1 and d.input("percent") is not None:
+        return f" ({t.amount(refs[0].value)})"
+    return " (" + ", ".join(f"{i.name} = {t.amount(i.value)}" for i in refs) + ")"
+
+
+def _value(d: Derivation, role: str) -> Fraction | None:
+    found = d.input(role)
+    return found.value if found is not None else None
+
+
+def _shared_total(d: Derivation) -> Fraction | None:
+    """What the split shares out: its parent × `overassign`."""
+    parent = _value(d, "parent")
+    if parent is None:
+        return None
+    return parent * (d.overassign if d.overassign is not None else 1)
+
+
+def _score(score: Fraction | None) -> str:
+    return "—" if score is None else f"{float(score):.4f}"
+
+
+# ---- the whole record ----------------------------------------------------------------------
+
+
+_ROLES = {
+    "percent": "{name}", "target": "{name} = {value}", "table": "{name} = {value}",
+    "parent": "parent {name} = {value}", "overassign": "overassign {name}", "taken": "fixed siblings take {value}",
+    "pool": "left to share {value}", "scores": "scores add up to {value}", "child": "{name} = {value}",
+    "row": "row {name} = {value}", "column": "column {name} = {value}", "total": "shared total {value}",
+    "seed": "seed {name} has {value} for this cell",
+}
+
+
+def explain_lines(d: Derivation, code: Callable[[str], str] = str) -> list[str]:
+    """Every part of the record, one fact a line (English): what was done, the
+    inputs with their values, the weights and score, the caps, the exact and
+    rounded amounts and the rounding adjustment, and the exact share. `code`
+    marks plan text (names, expressions), e.g. as Markdown code."""
+    short = explain(d, DETAIL)
+    plain = d.method in ("root", "share") or short.startswith(d.method)
+    lines = [f"computed: {code(short)}" if plain else f"computed: {d.method}: {code(short)}"]
+    if d.inputs:  # a sum of many children names the first dozen
+        shown = [_input(i, code) for i in d.inputs[:12]]
+        more = [f"… {len(d.inputs) - 12} more"] if len(d.inputs) > 12 else []
+        lines.append("inputs: " + "; ".join(shown + more))
+    for f in d.weights:
+        lines.append(f"weight {code(f.table)} {format_percent(f.weight)}: {format_amount(f.value)} of "
+                     f"{format_amount(f.total)} → {_score(f.part)}")
+    if d.score is not None and d.method in ("weight", "even"):
+        lines.append(f"score: {_score(d.score) if d.weights else format_amount(d.score)}")
+    for cap in d.caps:
+        held = "held it" if cap.binding else "not binding"
+        lines.append(f"{cap.bound} {code(cap.expression)} = {format_amount(cap.value)}: {held}")
+    if d.adjustment:
+        sign = "+" if d.adjustment > 0 else "−"
+        lines.append(f"exact before rounding: {format_amount(d.exact)}; rounded: {format_amount(d.rounded)} "
+                     f"(adjustment {sign}{format_amount(abs(d.adjustment))})")
+    else:
+        lines.append(f"exact: {format_amount(d.exact)}, no rounding adjustment")
+    if d.share is not None:
+        lines.append(f"exact share of the total shared: {_exact_percent(d.share)}")
+    return lines
+
+
+def _input(i: Input, code: Callable[[str], str]) -> str:
+    name = i.name if i.role in ("taken", "pool", "scores", "total", "overassign") else code(i.name)
+    return _ROLES.get(i.role, "{name} = {value}").format(name=name, value=format_amount(i.value))
+
+
+def _exact_percent(ratio: Fraction) -> str:
+    pct = ratio * 100
+    return f"{pct.numerator}%" if pct.denominator == 1 else f"{float(pct):.4f}%".rstrip("0")
+
+
+# ---- for tools ----------------------------------------------------------------------------
+
+
+def as_json(d: Derivation) -> dict:
+    """The record as JSON (`planc eval --format json --how`). Numbers are exact:
+    an integer when whole, else a string `"p/q"`."""
+    out: dict = {
+        "method": d.method, "text": explain(d), "expression": d.expression,
+        "exact": exact(d.exact), "rounded": exact(d.rounded), "adjustment": exact(d.adjustment),
+        "share": exact(d.share) if d.share is not None else None,
+        "inputs": [{"role": i.role, "name": i.name, "value": exact(i.value), "path": i.path} for i in d.inputs],
+    }
+    if d.weights:
+        out["weights"] = [{"table": f.table, "weight": exact(f.weight), "value": exact(f.value),
+                           "total": exact(f.total), "part": exact(f.part)} for f in d.weights]
+    if d.score is not None:
+        out["score"] = exact(d.score)
+    if d.caps:
+        out["caps"] = [{"bound": c.bound, "value": exact(c.value), "expression": c.expression,
+                        "binding": c.binding} for c in d.caps]
+    if d.dimension:
+        out["dimension"] = list(d.dimension)
+    if d.overassign is not None:
+        out["overassign"] = exact(d.overassign)
+    if d.using:
+        out["using"] = d.using
+    return out
+
+
+def exact(value: Fraction) -> int | str:
+    """A whole number as an integer, any other as an exact `"p/q"` string."""
+    return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"

@@ -1,0 +1,122 @@
+"""Plan concepts beyond the language itself, in one place for every
+consumer (lint, report, track, the LSP): last year's figures, customer
+splits and the plan's headline target. Time is in `planc.semantics.time`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from fractions import Fraction
+
+from planc.semantics.model import Model, SplitNode, Table, TargetNode, suffix_matches
+
+# ---- history: last year's figures ---------------------------------------------------------
+
+# The `history-tables` setting (planc.toml / [tool.planc]) when none is given.
+HISTORY_TABLES: tuple[str, ...] = ("history",)
+
+
+def history_entries(model: Model, names: tuple[str, ...] = HISTORY_TABLES
+                    ) -> list[tuple[Table, TargetNode, Fraction]]:
+    """(table, target, last year's amount) for every key of the history tables
+    `names` that names exactly one target (by the reference rule of
+    language.md §4.3(b); a 2-D key `east, Q1` names a cross cell)."""
+    out = []
+    pairs = None
+    for name in names:
+        table = model.tables.get(name)
+        if table is None:
+            continue
+        if pairs is None:
+            pairs = _pairs(model)
+        for key, amount in table.values.items():
+            node = find_target(model, key if isinstance(key, tuple) else tuple(key.split(".")), pairs)
+            if node is not None:
+                out.append((table, node, amount))
+    return out
+
+
+def last_year(model: Model, names: tuple[str, ...] = HISTORY_TABLES) -> dict[str, Fraction]:
+    """Target path -> last year's figure; the first table in `names` that has
+    the target wins."""
+    out: dict[str, Fraction] = {}
+    for _table, node, amount in history_entries(model, names):
+        out.setdefault(node.path, amount)
+    return out
+
+
+def _pairs(model: Model) -> dict[tuple[str, ...], list]:
+    """(path, node) for every path and alias, by its last component and by
+    its last two (a 2-D key such as `east, Q1` then looks at a few cells,
+    not at every cell of a large cross)."""
+    out: dict[tuple[str, ...], list] = {}
+    for n in model.targets.values():
+        for path in (n.path, *n.aliases):
+            parts = path.split(".")
+            out.setdefault((parts[-1],), []).append((path, n))
+            if len(parts) > 1:
+                out.setdefault((parts[-2], parts[-1]), []).append((path, n))
+    return out
+
+
+def find_target(model: Model, parts: tuple[str, ...], pairs: dict | None = None) -> TargetNode | None:
+    """A table key to a target by the reference rule of language.md §4.3(b):
+    the shallowest target whose path ends with the key; None if none or a tie."""
+    pairs = _pairs(model) if pairs is None else pairs
+    found = suffix_matches(pairs.get(tuple(parts[-2:]), ()), parts)
+    return found[0] if len(found) == 1 else None
+
+
+# ---- customers ----------------------------------------------------------------------------
+
+_NEW_WORDS = {"new", "acquisition", "acquired", "newly"}
+_EXISTING_WORDS = {"existing", "current", "retained", "retention", "renewal", "renewals", "repeat",
+                   "installed", "install", "returning", "old"}
+_NEW_CN = ("新客", "新增客户", "新用户", "新开", "新签", "增量", "新户")
+_EXISTING_CN = ("老客", "存量", "现有客户", "老用户", "复购", "续约", "老户", "既有客户")
+CUSTOMER_DIMENSIONS = {"customer", "customers", "customer_type", "customer_types", "customer_group",
+                       "customer_groups", "accounts", "account_type", "clients", "客户", "客户类型",
+                       "客户类别", "客群"}
+
+
+@functools.lru_cache(maxsize=4096)
+def customer_kind(name: str) -> str | None:
+    """'new', 'existing' or None, from a child's name (`new_customers`, `老客户`, …)."""
+    if any(w in name for w in _NEW_CN):
+        return "new"
+    if any(w in name for w in _EXISTING_CN):
+        return "existing"
+    words = [w for w in re.split(r"[_\W\d]+", name.lower()) if w]
+    if not words:
+        return None
+    if words[0] in _NEW_WORDS:
+        return "new"
+    if words[0] in _EXISTING_WORDS:
+        return "existing"
+    return None
+
+
+def is_customer_dimension(dimension: str) -> bool:
+    return dimension.lower() in CUSTOMER_DIMENSIONS
+
+
+def customer_split(split: SplitNode) -> bool:
+    """A split into existing and new customers (or existing ones by a customer dimension)."""
+    kinds = {customer_kind(c.name) for c in split.children}
+    return "existing" in kinds and ("new" in kinds or is_customer_dimension(split.dimension))
+
+
+# ---- the headline target --------------------------------------------------------------------
+
+def headline(model: Model) -> TargetNode | None:
+    """The plan's headline target: the header's `main`, else the one root that
+    is split (else the only root). None when several roots qualify: there is
+    no single headline then, and roots are never added together."""
+    if model.header.main is not None:
+        found = model.targets.get(model.header.main)
+        if found is not None:
+            return found
+    split = [r for r in model.roots if r.splits]
+    candidates = split or model.roots
+    return candidates[0] if len(candidates) == 1 else None
