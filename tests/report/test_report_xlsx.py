@@ -73,6 +73,9 @@ def test_a_sheet_per_split_with_sum_formulas_that_give_the_exact_totals(built):
         assert cached.cell(n + 2, 4).value == pytest.approx(total / parent)
         assert (ws.cell(n + 3, 1).value, ws.cell(n + 3, 5).value) == (report["details"][split["parent"]]["name"], parent)
     assert formulas.sheetnames[1:3] == ["1 year by quarter", "2 year by region"]
+    region = formulas["2 year by region"]  # how each amount was made, in the report's words
+    assert [region.cell(r, 3).value for r in (3, 4, 5)] == [
+        "weighted: history 60% · potential 40%", "fixed 36M", "weighted: history 60% · potential 40% · capped at max 24M"]
 
 
 def test_a_matrix_sheet_per_cross_with_row_and_column_totals(built):
@@ -120,6 +123,7 @@ def test_chinese_sheet_names_and_headers(built):
     assert "交叉1 区域×季度" in wb.sheetnames and "待决事项" in wb.sheetnames and "张伟" in wb.sheetnames
     assert [c.value for c in wb["目标树"][1]][:6] == ["路径", "名称", "说明", "层级", "上级", "金额"]
     assert wb["目标树"].cell(2, 10).value == "已确认"
+    assert wb["2 year·区域"].cell(4, 3).value == "固定 36M"
     split = wb["1 year·季度"]
     assert split.cell(6, 1).value == "合计" and split.cell(6, 5).value == "=SUM(E2:E5)"
 

@@ -23,6 +23,7 @@ import io
 import re
 from fractions import Fraction
 
+from planc.evaluate.explain import explain
 from planc.report.i18n import Words
 from planc.report.view import CrossView, OwnerSheet, Report, Row, SplitView
 
@@ -193,7 +194,7 @@ def _split_sheet(book, split: SplitView, t: Words, fmt: _Formats, name: str) -> 
     for r, row in enumerate(split.rows, start=1):
         _put(ws, r, 0, row.name)
         _put(ws, r, 1, row.label)
-        _put(ws, r, 2, row.how.detail or row.how.expr or row.how.method)
+        _put(ws, r, 2, explain(row.how, t))
         _put(ws, r, 3, row.share, fmt.percent)
         _put(ws, r, 4, row.amount, fmt.amount)
         _put(ws, r, 5, row.growth, fmt.percent)
@@ -271,7 +272,7 @@ def _owner_sheet(book, sheet: OwnerSheet, t: Words, fmt: _Formats, name: str) ->
         _put(ws, r, 1, row.label)
         _put(ws, r, 2, row.amount, fmt.amount)
         _put(ws, r, 3, row.share, fmt.percent)
-        _put(ws, r, 4, row.how.detail or row.how.expr or row.how.method)
+        _put(ws, r, 4, explain(row.how, t))
         _put(ws, r, 5, t.status(row.status) if row.status else None)
         _put(ws, r, 6, row.due.isoformat() if row.due else None)
         _put(ws, r, 7, row.note)
