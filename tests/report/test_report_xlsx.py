@@ -190,3 +190,27 @@ def test_sheet_names_follow_excels_rules():
     assert _sheet_name(long, taken) == "x" * 27 + " (2)"
     assert _sheet_name("A_B_C_D__E__F", taken) == "A_B_C_D__E__F (2)"  # unique regardless of case
     assert _sheet_name("History", taken) == "History (2)"  # reserved by Excel
+
+
+@pytest.mark.slow
+def test_libreoffice_reads_the_workbook(built, tmp_path):
+    """LibreOffice (where installed) opens the Chinese workbook: every sheet, by its Chinese name, with the totals."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    out, report = built
+    (tmp_path / "zh.xlsx").write_bytes((out / "zh" / "fy2027.xlsx").read_bytes())
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    proc = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                           "--convert-to", every_sheet, "zh.xlsx"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    sheets = {p.name.removeprefix("zh-").removesuffix(".csv") for p in tmp_path.glob("zh-*.csv")}
+    assert {"目标树", "1 year·季度", "交叉1 区域×季度", "待决事项", "张伟"} <= sheets
+    assert len(sheets) == len(book(out / "zh" / "fy2027.xlsx").sheetnames)
+    cross = (tmp_path / "zh-交叉1 区域×季度.csv").read_text(encoding="utf-8").splitlines()
+    assert cross[-1] == "合计," + ",".join(str(report["targets"][f"year.{q}"]) for q in ("Q1", "Q2", "Q3", "Q4")) \
+        + f",{report['targets']['year']}"
