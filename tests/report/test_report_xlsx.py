@@ -126,6 +126,11 @@ def test_chinese_sheet_names_and_headers(built):
     assert wb["2 year·区域"].cell(4, 3).value == "固定 36M"
     split = wb["1 year·季度"]
     assert split.cell(6, 1).value == "合计" and split.cell(6, 5).value == "=SUM(E2:E5)"
+    # amounts in 万 where that is exact (whole thousands), as the report writes them; the value stays in yuan
+    assert (split.cell(2, 5).value, split.cell(2, 5).number_format) == (31_548_000, '0"."0,"万"')
+    assert split.cell(6, 5).number_format == '0"."0,"万"'
+    tree = {r[0].value: r[5] for r in wb["目标树"].iter_rows(min_row=2)}
+    assert (tree["year.华北.赵磊"].value, tree["year.华北.赵磊"].number_format) == (12_606_300, "#,##0")
 
 
 def test_reproducible_byte_for_byte(tmp_path):
@@ -203,7 +208,7 @@ def test_libreoffice_reads_the_workbook(built, tmp_path):
         pytest.skip("LibreOffice is not installed")
     out, report = built
     (tmp_path / "zh.xlsx").write_bytes((out / "zh" / "fy2027.xlsx").read_bytes())
-    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"  # as shown
     proc = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
                            "--convert-to", every_sheet, "zh.xlsx"], cwd=tmp_path, capture_output=True, text=True,
                           timeout=300)
@@ -212,5 +217,5 @@ def test_libreoffice_reads_the_workbook(built, tmp_path):
     assert {"目标树", "1 year·季度", "交叉1 区域×季度", "待决事项", "张伟"} <= sheets
     assert len(sheets) == len(book(out / "zh" / "fy2027.xlsx").sheetnames)
     cross = (tmp_path / "zh-交叉1 区域×季度.csv").read_text(encoding="utf-8").splitlines()
-    assert cross[-1] == "合计," + ",".join(str(report["targets"][f"year.{q}"]) for q in ("Q1", "Q2", "Q3", "Q4")) \
-        + f",{report['targets']['year']}"
+    wan = [f"{report['targets'][p] / 10_000:.1f}万" for p in ("year.Q1", "year.Q2", "year.Q3", "year.Q4", "year")]
+    assert cross[-1] == ",".join(["合计", *wan])  # 3154.8万: the 万 format as LibreOffice draws it

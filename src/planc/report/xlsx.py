@@ -29,6 +29,7 @@ from planc.report.view import CrossView, OwnerSheet, Report, Row, SplitView
 
 PIP_HINT = "pip install 'planc[xlsx]'  (or: pip install XlsxWriter)"
 MAX_OUTLINE = 7  # Excel's deepest outline level
+WAN = '0"."0,"万"'  # 51767000 -> 5176.7万
 # Above this many targets the workbook is written in constant-memory mode (each
 # sheet streamed through a temporary file); below it, in memory, which is faster
 # per sheet. The same plan always takes the same path, so builds stay reproducible.
@@ -65,7 +66,7 @@ def render_xlsx(report: Report, lang: str) -> bytes:
     book.set_properties({"title": m.title, "subject": t("target_report"), "author": m.owner or "",
                          "comments": f"planc {m.planc_version}, from {m.source_name}",
                          "created": m.generated.replace(tzinfo=None)})
-    fmt = _Formats(book, report)
+    fmt = _Formats(book, report, lang)
     names: set[str] = set()
     _targets_sheet(book, report, t, fmt, _sheet_name(t("tree"), names))
     for split in report.splits:
@@ -89,7 +90,7 @@ def _local(t: Words, key: str, **fields: object) -> str:
 class _Formats:
     """The workbook's cell formats, made once (XlsxWriter dedupes them, but slowly)."""
 
-    def __init__(self, book, report: Report) -> None:
+    def __init__(self, book, report: Report, lang: str) -> None:
         places = _places(report.meta.round)
         amount = "#,##0" + ("." + "0" * places if places else "")
         self.head = book.add_format({"bold": True, "bottom": 1, "bg_color": "#EEF2F7"})
@@ -99,6 +100,22 @@ class _Formats:
         self.total = book.add_format({"bold": True, "top": 1, "num_format": amount})
         self.total_percent = book.add_format({"bold": True, "top": 1, "num_format": "0.0%"})
         self.parent = book.add_format({"bold": True})
+        # `--lang zh`: 5176.7万 for 51,767,000, as the report writes it, where that is exact (whole
+        # thousands); the cell still holds the amount in yuan. `,` divides by 1,000 and the quoted
+        # point sits before the last digit left: Excel and LibreOffice both read it.
+        self.wan = lang == "zh"
+        self.amount_wan = book.add_format({"num_format": WAN})
+        self.total_wan = book.add_format({"bold": True, "top": 1, "num_format": WAN})
+
+    def amount_for(self, value: Fraction | None):
+        return self.amount_wan if self._in_wan(value) else self.amount
+
+    def total_for(self, value: Fraction | None):
+        return self.total_wan if self._in_wan(value) else self.total
+
+    def _in_wan(self, value: Fraction | None) -> bool:
+        return (self.wan and value is not None and value.denominator == 1 and value.numerator % 1000 == 0
+                and abs(value) >= 10**4)
 
 
 def _places(unit: Fraction) -> int:
@@ -178,7 +195,7 @@ def _targets_sheet(book, report: Report, t: Words, fmt: _Formats, name: str) -> 
         _put(ws, r, 2, row.label)
         number(r, 3, row.depth)
         _put(ws, r, 4, row.parent)
-        number(r, 5, _number(row.amount), fmt.amount)
+        number(r, 5, _number(row.amount), fmt.amount_for(row.amount))
         _put(ws, r, 6, row.share, fmt.percent)
         _put(ws, r, 7, row.growth, fmt.percent)
         _put(ws, r, 8, row.owner)
@@ -196,7 +213,7 @@ def _split_sheet(book, split: SplitView, t: Words, fmt: _Formats, name: str) -> 
         _put(ws, r, 1, row.label)
         _put(ws, r, 2, explain(row.how, t))
         _put(ws, r, 3, row.share, fmt.percent)
-        _put(ws, r, 4, row.amount, fmt.amount)
+        _put(ws, r, 4, row.amount, fmt.amount_for(row.amount))
         _put(ws, r, 5, row.growth, fmt.percent)
         _put(ws, r, 6, row.owner)
         _put(ws, r, 7, t.status(row.status) if row.status else None)
@@ -207,9 +224,9 @@ def _split_sheet(book, split: SplitView, t: Words, fmt: _Formats, name: str) -> 
     share = split.total / parent if parent else None
     if last:
         ws.write_formula(total, 3, f"=SUM(D2:D{last + 1})", fmt.total_percent, _number(share) if share is not None else 0)
-        ws.write_formula(total, 4, f"=SUM(E2:E{last + 1})", fmt.total, _number(split.total))
+        ws.write_formula(total, 4, f"=SUM(E2:E{last + 1})", fmt.total_for(split.total), _number(split.total))
     ws.write_string(total + 1, 0, split.parent.name, fmt.parent)
-    _put(ws, total + 1, 4, parent, fmt.amount)
+    _put(ws, total + 1, 4, parent, fmt.amount_for(parent))
 
 
 def _cross_sheet(book, cross: CrossView, t: Words, fmt: _Formats, name: str) -> None:
@@ -222,15 +239,17 @@ def _cross_sheet(book, cross: CrossView, t: Words, fmt: _Formats, name: str) -> 
     for i, (row_name, cells) in enumerate(zip(cross.row_names, cross.cells), start=1):
         ws.write_string(i, 0, row_name)
         for j, cell in enumerate(cells, start=1):
-            _put(ws, i, j, cell, fmt.amount)
-        ws.write_formula(i, n_cols + 1, f"=SUM(B{i + 1}:{last_col}{i + 1})", fmt.total,
+            _put(ws, i, j, cell, fmt.amount_for(cell))
+        ws.write_formula(i, n_cols + 1, f"=SUM(B{i + 1}:{last_col}{i + 1})", fmt.total_for(cross.row_totals[i - 1]),
                          _number(cross.row_totals[i - 1]))
     total = len(cross.row_names) + 1
     ws.write_string(total, 0, t("total"), fmt.total_label)
     for j in range(1, n_cols + 1):
         letter = _col(j)
-        ws.write_formula(total, j, f"=SUM({letter}2:{letter}{total})", fmt.total, _number(cross.col_totals[j - 1]))
-    ws.write_formula(total, n_cols + 1, f"=SUM(B2:{last_col}{total})", fmt.total, _number(cross.total))
+        ws.write_formula(total, j, f"=SUM({letter}2:{letter}{total})", fmt.total_for(cross.col_totals[j - 1]),
+                         _number(cross.col_totals[j - 1]))
+    ws.write_formula(total, n_cols + 1, f"=SUM(B2:{last_col}{total})", fmt.total_for(cross.total),
+                     _number(cross.total))
     ws.freeze_panes(1, 1)
 
 
@@ -248,7 +267,7 @@ def _open_items_sheet(book, report: Report, t: Words, fmt: _Formats, name: str) 
 def _row_basics(ws, r: int, row: Row, t: Words, fmt: _Formats) -> None:
     _put(ws, r, 0, row.path)
     _put(ws, r, 1, row.label)
-    _put(ws, r, 2, row.amount, fmt.amount)
+    _put(ws, r, 2, row.amount, fmt.amount_for(row.amount))
     _put(ws, r, 3, row.owner)
     _put(ws, r, 4, t.status(row.status) if row.status else None)
     _put(ws, r, 5, row.due.isoformat() if row.due else None)
@@ -270,7 +289,7 @@ def _owner_sheet(book, sheet: OwnerSheet, t: Words, fmt: _Formats, name: str) ->
     for r, (row, profile) in enumerate(zip(sheet.rows, sheet.profiles), start=1):
         _put(ws, r, 0, row.path)
         _put(ws, r, 1, row.label)
-        _put(ws, r, 2, row.amount, fmt.amount)
+        _put(ws, r, 2, row.amount, fmt.amount_for(row.amount))
         _put(ws, r, 3, row.share, fmt.percent)
         _put(ws, r, 4, explain(row.how, t))
         _put(ws, r, 5, t.status(row.status) if row.status else None)
@@ -279,8 +298,8 @@ def _owner_sheet(book, sheet: OwnerSheet, t: Words, fmt: _Formats, name: str) ->
         if profile is not None:
             _put(ws, r, 8, _local(t, f"kind_{profile.kind}"))
             for point in profile.points:
-                _put(ws, r, first + periods.index(point.name), point.amount, fmt.amount)
+                _put(ws, r, first + periods.index(point.name), point.amount, fmt.amount_for(point.amount))
     if sheet.total is not None:
         total = len(sheet.rows) + 1
         ws.write_string(total, 0, t("total"), fmt.total_label)
-        _put(ws, total, 2, sheet.total, fmt.total)
+        _put(ws, total, 2, sheet.total, fmt.total_for(sheet.total))
