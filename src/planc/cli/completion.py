@@ -113,7 +113,7 @@ def bash(spec) -> str:
         else:
             out.append(f'            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "{flags}" -- "$cur")); '
                        f"else {_bash_values(command.choices, command.files)}; fi;;")
-    out += ["    esac", "}", "complete -o filenames -o bashdefault -F _planc planc", ""]
+    out += ["    esac", "}", "complete -o filenames -F _planc planc", ""]
     return "\n".join(out)
 
 
