@@ -12,6 +12,15 @@ compiled first, as `pip install` does, so a PYTHONDONTWRITEBYTECODE
 environment does not make planc recompile its sources on every run.
 
 Run: python benchmarks/bench_startup.py [--runs 21]
+
+Measured for issue 14 (authenticated caches: a MAC checked before every
+unpickling, private folders), once before and once after, on a shared
+2-core machine (the second run under a load of about 6, hence the slower
+baseline): warm 1.26x before, 1.22x after; cache off 2.04x before, 2.79x
+after. The cache-off figure rose because PLANC_NO_CACHE=1 now also switches
+off the grammar tables, so Lark rebuilds them (about 140 ms). In-process
+cost of the checks: cache_dir() about 26 us, read_entry() of the 62 KB
+grammar tables about 0.3 ms (under load).
 """
 
 from __future__ import annotations

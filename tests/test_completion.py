@@ -30,7 +30,7 @@ def all_options() -> dict[str, list[str]]:
 
     parser = build_parser()
     (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    return {name: [f for a in p._actions for f in a.option_strings if f.startswith("--")]
+    return {name: [f for a in p._actions for f in a.option_strings if f.startswith("--") and a.help != argparse.SUPPRESS]
             for name, p in sub.choices.items()}
 
 
@@ -138,3 +138,12 @@ def test_eval_refs_may_follow_the_options(tmp_path):
     assert proc.returncode == 2 and "unrecognized arguments: a --bogus" in proc.stderr
     proc = run_planc("check", "p.plan", "--bogus", cwd=tmp_path)
     assert proc.returncode == 2 and "unrecognized arguments: --bogus" in proc.stderr
+
+
+def test_hidden_options_are_not_completed():
+    """`--debug` is shown (and completed) before the command; after it, it is hidden, so not completed."""
+    bash = script("bash")
+    assert "--debug" in bash.split("check)")[0] and "--debug" not in bash.split("check)")[1]
+    fish = script("fish")
+    assert "-n '__fish_use_subcommand' -l debug" in fish and "from check' -l debug" not in fish
+    assert "from check' -l allow-outside" in fish and "--allow-outside" in script("zsh")

@@ -143,6 +143,7 @@ def test_cache_falls_back_to_a_private_temporary_folder(tmp_path, monkeypatch):
 
     blocked = tmp_path / "blocked"
     blocked.write_text("a file, so no folder can be made below it")
+    monkeypatch.delenv("PLANC_NO_CACHE", raising=False)  # it switches off every cache
     monkeypatch.delenv("PLANC_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     monkeypatch.setenv("TMPDIR", str(tmp_path))

@@ -142,3 +142,11 @@ def test_github_annotation_of_a_span_over_lines_has_no_end_column():
     assert line.startswith("::error file=x.plan,line=1,endLine=3,col=1,title=E028 t::")
     whole_file = render_github(error("E015", "cannot read", path="x.plan"))
     assert whole_file == "::error file=x.plan,line=1,col=1,title=E015::cannot read"
+
+
+def test_sarif_escapes_bidi_characters_as_the_other_json_outputs(tmp_path):
+    name = "x\u202eevil.plan"  # a missing file whose name reverses the text after it
+    proc = run_planc("check", name, "--format", "sarif", cwd=tmp_path)
+    assert proc.returncode == 2 and "\u202e" not in proc.stdout and "\\u202e" in proc.stdout
+    (result,) = json.loads(proc.stdout)["runs"][0]["results"]
+    assert result["ruleId"] == "E015" and "\u202e" in result["message"]["text"]  # the same text once decoded

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Sequence
 
 import attrs
 
@@ -45,30 +46,41 @@ class Compilation:
         return any(d.is_error for d in self.diagnostics)
 
 
-def compile_plan(path: str | os.PathLike, display: str | None = None, config: Config | None = None) -> Compilation:
-    """`config` None: the lint configuration found from the plan's folder up."""
-    program, diags = load(path, display)
-    return _finish(str(display or path), program, diags, Path(path), config)
+def compile_plan(path: str | os.PathLike, display: str | None = None, config: Config | None = None,
+                 allow_outside: Sequence[str | os.PathLike] = ()) -> Compilation:
+    """`config` None: the lint configuration found from the plan's folder up.
+    `allow_outside`: folders beyond the project root that imports and data may read
+    (with the configuration's `allow-outside`)."""
+    config, problems = _configured(config, Path(path))
+    program, diags = load(path, display, (*allow_outside, *config.allow_outside))
+    return _finish(str(display or path), program, diags, Path(path), config, problems)
 
 
 def compile_text(text: str, path: str = "<input>", directory: Path | None = None,
-                 config: Config | None = None) -> Compilation:
+                 config: Config | None = None, allow_outside: Sequence[str | os.PathLike] = ()) -> Compilation:
     """Compile text as if it were the file `path` (imports relative to `directory`).
     The lint configuration is looked up from `directory` when it is given."""
     where = (directory or Path.cwd()) / Path(path).name
-    program, diags = load_source(Source(path, text), where)
-    return _finish(path, program, diags, where if directory is not None else None, config)
+    location = where if directory is not None else None
+    config, problems = _configured(config, location)
+    program, diags = load_source(Source(path, text), where, (*allow_outside, *config.allow_outside))
+    return _finish(path, program, diags, location, config, problems)
+
+
+def _configured(config: Config | None, location: Path | None) -> tuple[Config, list[Diagnostic]]:
+    """The configuration is needed before loading: it may allow folders outside the project root."""
+    return (config, []) if config is not None else configuration(location)
 
 
 def _finish(path: str, program: Program, diags: list[Diagnostic], location: Path | None = None,
-            config: Config | None = None) -> Compilation:
+            config: Config | None = None, problems: Sequence[Diagnostic] = ()) -> Compilation:
     # A plan that did not parse stops here; an import that did not parse is left
     # out (the loader reported it, and the resolver knows what it might define).
     if program.unreadable or not program.modules:
         return Compilation(path, program, None, None, _sorted(diags))
     if config is None:
         config, problems = configuration(location)
-        diags += problems
+    diags += problems
     model, more = resolve(program)
     diags += more
     evaluation, more = evaluate(model)

@@ -13,10 +13,12 @@ import attrs
 
 @attrs.frozen
 class Source:
-    """One file's text. `path` is the name shown in diagnostics."""
+    """One file's text. `path` is the name shown in diagnostics. `quoted`
+    False: diagnostics never show its lines (a file that is not a plan)."""
 
     path: str
     text: str
+    quoted: bool = attrs.field(default=True, kw_only=True, eq=False, repr=False)
     _line_starts: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:

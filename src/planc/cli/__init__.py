@@ -10,7 +10,7 @@ from typing import Sequence
 
 from planc import __version__
 
-from planc.cli.output import EXIT_OK, EXIT_USAGE
+from planc.cli.output import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -21,8 +21,10 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="planc", description="Compile, check and report sales target plans (.plan files).",
-                     epilog="Exit codes: 0 ok (warnings allowed), 1 the plan has errors, 2 usage error or unreadable file.")
+                     epilog="Exit codes: 0 ok (warnings allowed), 1 the plan has errors, 2 usage error or unreadable file, "
+                            "3 internal error (a bug in planc).")
     parser.add_argument("--version", action="version", version=f"planc {__version__}")
+    parser.add_argument("--debug", action="store_true", help="on an internal error, print the traceback")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("check", help="check plans and report problems (a linter for pre-commit)",
@@ -36,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list-rules", action="store_true", help="list the lint rules (--format md: docs/rules.md)")
     p.add_argument("--explain", metavar="CODE", help="print a rule's documentation, e.g. --explain W102")
     p.add_argument("--config", metavar="FILE", help="use this planc.toml or pyproject.toml, not the nearest one")
+    p.add_argument("--verbose", action="store_true", help="also print notes, e.g. why a cache folder was not used")
 
     p = sub.add_parser("fmt", help="format plans in the canonical layout",
                        description="Format plans: indentation, spacing, aligned `=`, one statement per line. "
@@ -80,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
                                    "options. bash: source <(planc completion bash); zsh: save it as _planc on "
                                    "$fpath; fish: planc completion fish > ~/.config/fish/completions/planc.fish")
     p.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL", help="bash, zsh or fish")
+    for name, command in sub.choices.items():
+        # after the sub-command too; SUPPRESS keeps a --debug given before it
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        if name in ("check", "eval", "build", "track", "diff"):
+            command.add_argument("--allow-outside", action="append", default=[], metavar="PATH",
+                                 help="also read imports and data from PATH, outside the project root "
+                                      "(repeatable; see docs/language.md)")
     # --color is taken before the command and after it (planc check --color always …)
     color = dict(choices=("auto", "always", "never"), help="colour in text diagnostics (default: auto)")
     parser.add_argument("--color", default="auto", **color)
@@ -114,6 +124,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except Exception as exc:  # a planc bug, never a problem in the plan: exit 3, not 1
+        return _internal_error(exc, getattr(args, "debug", False))
+
+
+def _internal_error(exc: Exception, debug: bool) -> int:
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    else:
+        from planc.diagnostics import escape_control
+
+        what = escape_control(f"{type(exc).__name__}: {exc}")
+        what = what if len(what) <= 300 else what[:300] + "…"
+        print(f"planc: internal error: {what} — this is a bug in planc; please report it "
+              "(run with --debug for the traceback)", file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -63,7 +63,7 @@ def run(args, environ=None) -> int:
     compiled = []
     status = EXIT_OK
     for plan in dict.fromkeys(args.plans):
-        result = compile_plan(plan)
+        result = compile_plan(plan, allow_outside=getattr(args, "allow_outside", ()))
         print_diagnostics(result.diagnostics)
         if result.unreadable:
             status = EXIT_USAGE

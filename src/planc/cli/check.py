@@ -10,6 +10,7 @@ from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
 def run(args) -> int:
     import os
 
+    from planc.diagnostics import escape_control
     from planc.diagnostics.render import resolve_format
     from planc.pipeline import compile_plan
 
@@ -21,7 +22,7 @@ def run(args) -> int:
         return EXIT_USAGE
     all_diags, unreadable = [], False
     for plan in args.plans:
-        result = compile_plan(plan, config=config)
+        result = compile_plan(plan, config=config, allow_outside=getattr(args, "allow_outside", ()))
         unreadable |= result.unreadable or any(d.code == "E090" for d in result.diagnostics)
         all_diags.extend(result.diagnostics)
     errors = sum(d.is_error for d in all_diags)
@@ -40,6 +41,11 @@ def run(args) -> int:
         print_diagnostics(all_diags, fmt)
         if all_diags and fmt == "text":
             print(summary(errors, warnings, len(args.plans)), file=sys.stderr)
+    if getattr(args, "verbose", False):
+        from planc.resources import skipped_caches
+
+        for note in skipped_caches():
+            print(f"planc: note: {escape_control(note)}", file=sys.stderr)
     if unreadable:
         return EXIT_USAGE
     if errors or (args.strict and warnings):
@@ -55,8 +61,11 @@ def _print_sarif(diags) -> None:
     from planc.cli.annotations import rule_infos
     from planc.diagnostics.sarif import to_sarif
 
-    json.dump(to_sarif(diags, rule_infos(), __version__, os.getcwd()), sys.stdout, ensure_ascii=False, indent=2)
-    print()
+    from planc.diagnostics import json_safe
+
+    # json_safe: bidi and C1 characters from a plan as \uXXXX, as in every JSON output
+    text = json.dumps(to_sarif(diags, rule_infos(), __version__, os.getcwd()), ensure_ascii=False, indent=2)
+    print(json_safe(text))
 
 
 def _rules_info(args) -> int:

@@ -41,7 +41,7 @@ class Command:
     def __init__(self, name: str, help: str, parser: argparse.ArgumentParser) -> None:
         self.name = name
         self.help = _one_line(help)
-        self.options = [Option(a) for a in parser._actions if a.option_strings]  # argparse has no public API
+        self.options = _options(parser)
         positionals = [a for a in parser._actions if not a.option_strings]
         self.files = _value_kind(positionals[0]) if positionals else None
         self.choices = [str(c) for c in positionals[0].choices] if positionals and positionals[0].choices else []
@@ -49,13 +49,18 @@ class Command:
 
 def describe(parser: argparse.ArgumentParser) -> tuple[list[Option], list[Command]]:
     """The global options and the commands (with their options) of `planc`."""
-    top = [Option(a) for a in parser._actions if a.option_strings]
+    top = _options(parser)
     commands = []
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             helps = {a.dest: a.help or "" for a in action._choices_actions}
             commands = [Command(name, helps.get(name, ""), p) for name, p in action.choices.items()]
     return top, commands
+
+
+def _options(parser: argparse.ArgumentParser) -> list[Option]:
+    """The options `--help` shows (argparse has no public API for them; hidden ones stay hidden)."""
+    return [Option(a) for a in parser._actions if a.option_strings and a.help != argparse.SUPPRESS]
 
 
 def _value_kind(action: argparse.Action) -> str | None:

@@ -10,13 +10,15 @@ from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
 def run(args) -> int:
     import json
 
+    from planc.diagnostics import json_safe
     from planc.pipeline import compile_plan
     from planc.cli.present import amounts_json, amounts_table, select
 
-    result = compile_plan(args.plan)
+    result = compile_plan(args.plan, allow_outside=getattr(args, "allow_outside", ()))
     if result.unreadable:
         if args.format == "json":  # still one JSON object, as tools expect
-            json.dump(amounts_json(result, [], result.diagnostics, args.how), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write(json_safe(json.dumps(amounts_json(result, [], result.diagnostics, args.how),
+                                                  ensure_ascii=False, indent=2)))
             print()
         else:
             print_diagnostics(result.diagnostics)
@@ -24,7 +26,8 @@ def run(args) -> int:
     paths, problems = select(result, args.refs)
     diags = result.diagnostics + problems
     if args.format == "json":
-        json.dump(amounts_json(result, paths, diags, args.how), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write(json_safe(json.dumps(amounts_json(result, paths, diags, args.how), ensure_ascii=False,
+                                              indent=2)))
         print()
     else:
         print_diagnostics(diags)

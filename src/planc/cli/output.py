@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 COLOR = "auto"  # --color: auto | always | never (set by `planc.cli.main`)
@@ -41,11 +41,11 @@ def summary(errors: int, warnings: int, files: int) -> str:
 
 
 
-def compile_or_exit(path: str):
+def compile_or_exit(path: str, allow_outside=()):
     """(compilation, exit code or None): unreadable files exit 2, errors exit 1."""
     from planc.pipeline import compile_plan
 
-    result = compile_plan(path)
+    result = compile_plan(path, allow_outside=allow_outside)
     if result.unreadable:
         print_diagnostics(result.diagnostics)
         return result, EXIT_USAGE

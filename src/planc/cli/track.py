@@ -12,6 +12,7 @@ def run(args) -> int:
     import json
     from pathlib import Path
 
+    from planc.diagnostics import json_safe
     from planc.review import track as tracking
 
     try:
@@ -19,7 +20,7 @@ def run(args) -> int:
     except ValueError:
         print(f"planc: error: --as-of `{args.as_of}` is not a date (YYYY-MM-DD)", file=sys.stderr)
         return EXIT_USAGE
-    result, code = compile_or_exit(args.plan)
+    result, code = compile_or_exit(args.plan, getattr(args, "allow_outside", ()))
     if code is not None:
         return code
     actuals, diags = tracking.read_actuals(Path(args.actuals), result)
@@ -28,7 +29,7 @@ def run(args) -> int:
         return EXIT_USAGE
     rows = tracking.track(result, actuals, as_of)
     if args.format == "json":
-        print(json.dumps(tracking.to_json(rows, as_of), ensure_ascii=False, indent=2))
+        print(json_safe(json.dumps(tracking.to_json(rows, as_of), ensure_ascii=False, indent=2)))
     else:
         print(tracking.render_text(rows, as_of))
     return EXIT_ERRORS if any(d.is_error for d in diags) else EXIT_OK

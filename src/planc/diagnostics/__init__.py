@@ -9,6 +9,8 @@ command prints problems the same way.
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 from planc.source import Span
@@ -75,3 +77,31 @@ def display_width(text: str) -> int:
 
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
+
+
+# Characters that must not reach a terminal or a CI log raw: C0 controls but
+# tab (a newline would forge a diagnostic line, ESC drives the terminal), DEL
+# and C1, line/paragraph separators, and the bidi embeddings, overrides and
+# isolates (U+202A–202E, U+2066–2069) that make text read other than it is.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")  # json.dumps escapes C0
+_NAMED = {"\n": "\\n", "\r": "\\r", "\x00": "\\x00"}
+
+
+def _escape_one(match: re.Match) -> str:
+    ch = match.group()
+    return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def escape_control(text: str, keep_lines: bool = False) -> str:
+    """`text` with every control character written as an escape (`\\n`, `\\x1b`, `\\u202e`);
+    `keep_lines`: but CR and LF (GitHub annotations encode those themselves)."""
+    if keep_lines:
+        return _CONTROL.sub(lambda m: m.group() if m.group() in "\r\n" else _escape_one(m), text)
+    return _CONTROL.sub(_escape_one, text)
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the characters json.dumps leaves raw (DEL, C1, bidi) as `\\uXXXX`;
+    it decodes to the same values."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -45,6 +45,7 @@ CODE_NAMES: dict[str, str] = {
     "E034": "three-way cross",
     "E035": "cross cannot be fitted or rounded",
     "E036": "bad seed table",
+    "E037": "file outside the project root",
     "E090": "invalid configuration",
     "E099": "formatter safety check",
     "W001": "not a multiple of round",

@@ -7,6 +7,11 @@ label, then `= note:` and `= help:` lines aligned with the gutter. Labels in
 the primary's file and near it share its snippet; a label in another file,
 or far away, gets a snippet of its own under a `--> FILE:LINE:COL` header.
 `cli/output.py` only chooses a format and prints what this returns.
+
+Plan text, paths and messages may hold anything: every format escapes
+control and bidi characters (`escape_control`), so nothing can forge a
+diagnostic line or drive the terminal, and a source that is not `quoted`
+(an imported file that is not a plan) is never shown.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from planc.amounts import JSON_SCHEMA_VERSION
-from planc.diagnostics import Diagnostic, Label, display_width
+from planc.diagnostics import Diagnostic, Label, display_width, escape_control, json_safe
 from planc.source import Source
 
 FORMATS = ("text", "concise", "json", "github", "auto")
@@ -34,10 +39,11 @@ def resolve_format(fmt: str, environ: Mapping[str, str]) -> str:
 
 
 def render_text(d: Diagnostic, colour: bool = False) -> str:
-    head = f"{d.file}:{d.line}:{d.column}: {d.severity}[{d.code}]: {d.message}"
+    file, message = escape_control(d.file), escape_control(d.message)
+    head = f"{file}:{d.line}:{d.column}: {d.severity}[{d.code}]: {message}"
     if colour:
         tint = "\x1b[1;31m" if d.is_error else "\x1b[1;33m"
-        head = f"\x1b[1m{d.file}:{d.line}:{d.column}:\x1b[0m {tint}{d.severity}[{d.code}]\x1b[0m\x1b[1m: {d.message}\x1b[0m"
+        head = f"\x1b[1m{file}:{d.line}:{d.column}:\x1b[0m {tint}{d.severity}[{d.code}]\x1b[0m\x1b[1m: {message}\x1b[0m"
     marks = _marks(d)
     blocks = _blocks(marks)
     shown = [line for block in blocks for line in _shown_lines(block)]
@@ -48,12 +54,12 @@ def render_text(d: Diagnostic, colour: bool = False) -> str:
             first = block[0]
             line, col = first.source.position(first.start)
             lines.append(f"{' ' * width} |")
-            lines.append(f"{' ' * width}--> {first.source.path}:{line}:{col}")
+            lines.append(f"{' ' * width}--> {escape_control(first.source.path)}:{line}:{col}")
         lines.extend(_snippet(block, width))
     pad = " " * (width + 1)
-    lines.extend(f"{pad}= note: {note}" for note in d.notes)
+    lines.extend(f"{pad}= note: {escape_control(note)}" for note in d.notes)
     if d.help:
-        lines.append(f"{pad}= help: {d.help}")
+        lines.append(f"{pad}= help: {escape_control(d.help)}")
     return "\n".join(lines)
 
 
@@ -71,11 +77,13 @@ class _Mark:
 
 
 def _marks(d: Diagnostic) -> list[_Mark]:
+    """What to underline; never in a source that may not be quoted."""
     out = []
-    if d.span is not None:
+    if d.span is not None and d.span.source.quoted:
         out.append(_Mark(d.span.source, d.span.start, d.span.end, PRIMARY, d.label))
     for label in d.related:
-        out.append(_Mark(label.span.source, label.span.start, label.span.end, SECONDARY, label.message))
+        if label.span.source.quoted:
+            out.append(_Mark(label.span.source, label.span.start, label.span.end, SECONDARY, label.message))
     return out
 
 
@@ -120,7 +128,7 @@ def _snippet(block: list[_Mark], width: int) -> list[str]:
             out.append("...")
             continue
         text = source.line_text(n)
-        out.append(f"{str(n).ljust(width)} | {text.expandtabs(1)}")
+        out.append(f"{str(n).ljust(width)} | {escape_control(text).expandtabs(1)}")
         on_line = [m for m in block if m.line == n]
         out.extend(f"{gutter} | {row}".rstrip() for row in _underlines(source, n, text, on_line))
     return out
@@ -138,13 +146,14 @@ def _underlines(source: Source, line: int, text: str, marks: list[_Mark]) -> lis
         end_line, end_col = source.position(max(m.start, m.end))
         # A span over several lines is underlined to the end of its first line.
         stop = end_col - 1 if end_line == line else len(text)
-        start = display_width(text[: col - 1])
-        marked = max(1, display_width(text[col - 1 : stop]))
+        # columns as printed: a control character is shown as its escape (`\x1b`)
+        start = display_width(escape_control(text[: col - 1]))
+        marked = max(1, display_width(escape_control(text[col - 1 : stop])))
         for x in range(start, start + marked):
             if cells.get(x) != PRIMARY:  # the primary span wins where marks overlap
                 cells[x] = m.char
         if m.text:
-            placed.append((start, start + marked - 1, m.text))
+            placed.append((start, start + marked - 1, escape_control(m.text)))
     placed.sort()
     rows = [_row(cells)]
     hanging = placed
@@ -168,7 +177,7 @@ def _row(cells: dict[int, str]) -> str:
 
 
 def render_concise(d: Diagnostic) -> str:
-    return f"{d.file}:{d.line}:{d.column}: {d.severity}[{d.code}]: {d.message}"
+    return f"{escape_control(d.file)}:{d.line}:{d.column}: {d.severity}[{d.code}]: {escape_control(d.message)}"
 
 
 def render_github(d: Diagnostic, title: str | None = None) -> str:
@@ -178,6 +187,7 @@ def render_github(d: Diagnostic, title: str | None = None) -> str:
     level = "error" if d.is_error else "warning"
 
     def esc(s: str) -> str:
+        s = escape_control(s, keep_lines=True)  # CR and LF are encoded below
         return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
     def prop(s: str) -> str:
@@ -246,7 +256,7 @@ def render(diags: Iterable[Diagnostic], fmt: str, colour: bool = False, titles: 
         errors = sum(d.is_error for d in diags)
         doc = {"diagnostics": [to_dict(d) for d in diags], "errors": errors, "warnings": len(diags) - errors,
                "schema_version": JSON_SCHEMA_VERSION}
-        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        return json_safe(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
     if fmt == "github":
         return "".join(render_github(d, (titles or {}).get(d.code)) + "\n" for d in diags)
     if fmt == "concise":

@@ -22,6 +22,8 @@ checked with the defaults (`planc check` then exits 2, as for a usage error).
 
 from __future__ import annotations
 
+import math
+import os
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -29,11 +31,13 @@ from pathlib import Path
 import attrs
 
 from planc.diagnostics import Diagnostic, error
+from planc.semantics.loader import read_text
 from planc.source import Source, Span
 
 CONFIG_ERROR = "E090"
 SEVERITIES = ("error", "warning", "off")
-_TOP_KEYS = {"disable", "enable", "severity", "rules", "history-tables"}
+MAX_CONFIG_BYTES = 1024 * 1024  # a configuration bigger than this is a mistake
+_TOP_KEYS = {"disable", "enable", "severity", "rules", "history-tables", "allow-outside"}
 
 
 class ConfigError(Exception):
@@ -54,6 +58,8 @@ class Config:
     severities: dict = attrs.Factory(dict)  # code -> error | warning | off
     options: dict = attrs.Factory(dict)  # code -> {option: value}
     global_options: dict = attrs.Factory(dict)
+    # Folders beyond the project root that imports and data may read (absolute).
+    allow_outside: tuple[str, ...] = ()
 
     def allows(self, code: str) -> bool:
         if code in self.enabled_codes:
@@ -113,9 +119,8 @@ def _config_in(folder: Path) -> Config | None:
         return load(planc_toml)
     pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
-        try:
-            text = pyproject.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        text, _why = read_text(pyproject, MAX_CONFIG_BYTES)
+        if text is None:
             return None
         if "tool.planc" in text or re.search(r"^\s*\[\s*tool\s*\.\s*planc", text, re.M):
             return load(pyproject, text)
@@ -136,12 +141,13 @@ def load(path: Path, text: str | None = None) -> Config:
 
     shown = _shown(path)
     if text is None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(shown, f"cannot read it: {exc}") from None
+        text, why = read_text(path, MAX_CONFIG_BYTES)
+        if text is None:
+            raise ConfigError(shown, f"cannot read it: {why}")
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise ConfigError(shown, "not valid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         span = None
         where = re.search(r"line (\d+), column (\d+)", str(exc))
@@ -153,13 +159,14 @@ def load(path: Path, text: str | None = None) -> Config:
                 span = Span(source, offset, min(offset + 1, len(text)))
         raise ConfigError(shown, f"not valid TOML: {exc}", span) from None
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("planc")
+        tool = data.get("tool")
+        data = tool.get("planc") if isinstance(tool, dict) else None
         if data is None:
             return DEFAULT
-    return parse(data, shown)
+    return parse(data, shown, path.resolve().parent)
 
 
-def parse(data: dict, path: str = "<config>") -> Config:
+def parse(data: dict, path: str = "<config>", folder: Path | None = None) -> Config:
     from planc.lint.rules import GLOBAL_OPTIONS, lookup
 
     def fail(message: str):
@@ -215,15 +222,25 @@ def parse(data: dict, path: str = "<config>") -> Config:
     for key, (_default, kind) in GLOBAL_OPTIONS.items():
         if key in data:
             global_options[key] = _value(data[key], kind, key, fail)
-    return Config(path, codes("disable"), codes("enable"), severities, options, global_options)
+    return Config(path, codes("disable"), codes("enable"), severities, options, global_options,
+                  _folders(data.get("allow-outside", []), folder, fail))
+
+
+def _folders(raw: object, folder: Path | None, fail) -> tuple[str, ...]:
+    """`allow-outside`: paths relative to the configuration file's folder."""
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(v, str) and v and "\0" not in v for v in raw):
+        fail(f"`allow-outside` must be a list of folders, got {raw!r}")
+    return tuple(os.path.abspath(os.path.join(folder or Path.cwd(), v)) for v in raw)
 
 
 def _value(raw: object, kind: str, where: str, fail):
     if kind == "percent":
         if isinstance(raw, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*%\s*", raw):
             return Fraction(raw.strip().rstrip("%").strip()) / 100
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            return Fraction(str(raw))  # a ratio: 0.5 is 50%
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw):
+            return Fraction(str(raw))  # a ratio: 0.5 is 50% (inf, nan and 1e400 are not numbers here)
         fail(f"`{where}` must be a percentage such as \"50%\" (or a ratio such as 0.5), got {raw!r}")
     if kind == "int":
         if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:

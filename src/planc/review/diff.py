@@ -12,6 +12,7 @@ from fractions import Fraction
 import attrs
 
 from planc.amounts import JSON_SCHEMA_VERSION, format_amount, format_percent, to_json_number
+from planc.diagnostics import escape_control
 from planc.diagnostics.table import text_table
 from planc.pipeline import Compilation
 
@@ -74,7 +75,7 @@ def render_text(changes: list[Change], old_name: str, new_name: str) -> str:
             if c.old:
                 change = c.delta / c.old
                 delta += f" ({'+' if change > 0 else ''}{format_percent(change)})"
-        rows.append((sign, c.path, old, new, delta, "; ".join(c.notes)))
+        rows.append((sign, c.path, old, new, delta, escape_control("; ".join(c.notes))))  # labels are plan text
     head = ("", "target", old_name, new_name, "change", "")
     lines = text_table(head, rows, "llrrll")
     counts = {k: sum(c.kind == k for c in changes) for k in ("added", "removed", "changed")}

@@ -12,22 +12,27 @@ might have defined, so that the resolver does not report them as unknown.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from fractions import Fraction
 from pathlib import Path
+from typing import Sequence
 
 import attrs
 
 from planc.syntax import ast
 from planc.amounts import MAX_AMOUNT, parse_number
-from planc.diagnostics import Diagnostic, error
+from planc.diagnostics import Diagnostic, error, escape_control
 from planc.syntax.parse import parse
 from planc.resources import resource_dir
 from planc.source import Source, Span
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a plan or CSV bigger than this is a mistake
 MAX_IMPORT_DEPTH = 32
+ROOT_MARKERS = ("planc.toml", "pyproject.toml", ".git")
+OUTSIDE = "E037"
 
 
 @attrs.frozen
@@ -50,18 +55,46 @@ class Program:
     unparsed_names: frozenset[str] = frozenset()  # every word of those files and of the CSV files they name
 
 
-def read_text(path: Path) -> tuple[str | None, str | None]:
-    """(text, None) or (None, why-not). Strips a UTF-8 BOM."""
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[str | None, str | None]:
+    """(text, None) or (None, why-not). Strips a UTF-8 BOM.
+
+    Only a regular file is read: a FIFO, a device (/dev/zero) or a folder is
+    refused before a byte is read, so nothing can hang or run out of memory;
+    the size limit is checked while reading (a file may grow after `stat`)."""
+    why = path_problem(str(path))
+    if why is not None:
+        return None, why
     try:
-        if path.is_dir():
-            return None, "it is a directory"
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None, f"it is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
-        raw = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer (no effect on files).
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         return None, "no such file"
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, "it is a symbolic link loop"
+        if exc.errno == errno.EISDIR:
+            return None, "it is a directory"
         return None, exc.strerror or str(exc)
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISDIR(kind):
+            return None, "it is a directory"
+        if not stat.S_ISREG(kind):
+            return None, "it is not a regular file"
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        return None, exc.strerror or str(exc)
+    finally:
+        os.close(fd)
+    if size > limit:
+        return None, f"it is larger than {_size(limit)}"
+    raw = b"".join(chunks)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -69,25 +102,72 @@ def read_text(path: Path) -> tuple[str | None, str | None]:
     return text.removeprefix("\ufeff"), None
 
 
-def load(path: str | os.PathLike, display: str | None = None) -> tuple[Program, list[Diagnostic]]:
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
+
+
+def path_problem(name: str) -> str | None:
+    """Why a path written in a plan cannot name a file: NUL and other control
+    characters (a newline would also forge lines in the output)."""
+    bad = next((ch for ch in name if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F), None)
+    if bad is None:
+        return None
+    return f"the path contains a control character ({escape_control(bad)})"
+
+
+def project_root(plan: Path) -> Path:
+    """The nearest folder at or above the plan with planc.toml, pyproject.toml
+    or .git; else the plan's own folder. Imports and data stay inside it."""
+    folder = plan.parent
+    for d in (folder, *folder.parents):
+        if any(os.path.lexists(d / marker) for marker in ROOT_MARKERS):
+            return d
+    return folder
+
+
+def load(path: str | os.PathLike, display: str | None = None,
+         allow_outside: Sequence[str | os.PathLike] = ()) -> tuple[Program, list[Diagnostic]]:
     main = Path(path)
     text, why = read_text(main)
     shown = display or str(path)
     if text is None:
         code = "E016" if why and "UTF-8" in why else "E015"
         return Program((), (), unreadable=True), [error(code, f"cannot read `{shown}`: {why}", path=shown)]
-    return load_source(Source(shown, text), main)
+    return load_source(Source(shown, text), main, allow_outside)
 
 
-def load_source(source: Source, path: Path | None = None) -> tuple[Program, list[Diagnostic]]:
-    """Parse `source` (whose file is `path`, for relative imports) and everything it needs."""
+def load_source(source: Source, path: Path | None = None,
+                allow_outside: Sequence[str | os.PathLike] = ()) -> tuple[Program, list[Diagnostic]]:
+    """Parse `source` (whose file is `path`, for relative imports) and everything it needs.
+    Imports and data must lie in the project root, the stdlib or `allow_outside`."""
     state = _Loader()
-    if path is not None:
-        state.main_dir = path.resolve().parent
+    where = _resolve(path)[0] if path is not None else None
+    if where is not None:
+        state.main_dir = where.parent
         state.main_shown_dir = os.path.dirname(source.path)
-    state.visit(source, path.resolve() if path else None, (), 0)
+    state.root = project_root(where or Path.cwd().resolve() / "<input>")
+    extra = (_resolve(Path(p))[0] for p in allow_outside if path_problem(str(p)) is None)
+    state.allowed = (state.root, resource_dir("stdlib").resolve(), *(p for p in extra if p is not None))
+    state.visit(source, where, (), 0)
     return Program(tuple(state.modules), tuple(state.data), failed=tuple(state.failed),
                    unparsed_names=frozenset(state.unparsed_names)), state.diagnostics
+
+
+def _resolve(path: Path) -> tuple[Path | None, str | None]:
+    """The real path (symbolic links followed), or why there is none."""
+    try:
+        return path.resolve(), None
+    except RuntimeError:  # Python < 3.13: "Symlink loop"
+        return None, "it is a symbolic link loop"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, "it is a symbolic link loop"
+        return None, exc.strerror or str(exc)
+    except ValueError:  # an embedded NUL byte
+        return None, "the path contains a control character (\\x00)"
+
+
+_OUTSIDE_HELP = 'allow its folder with --allow-outside PATH, or `allow-outside = ["PATH"]` in planc.toml'
 
 
 class _Loader:
@@ -100,6 +180,7 @@ class _Loader:
         self.main_shown_dir = ""
         self.failed: list[Source] = []
         self.unparsed_names: set[str] = set()
+        self.allowed: tuple[Path, ...] = ()
 
     def visit(self, source: Source, path: Path | None, stack: tuple[Path, ...], depth: int) -> None:
         module, diags = parse(source)
@@ -114,16 +195,37 @@ class _Loader:
             if isinstance(stmt, ast.Import):
                 self.follow(stmt, base, stack + ((path,) if path else ()), depth)
             elif isinstance(stmt, ast.Data):
-                table = read_csv(stmt, base / stmt.path, self.diagnostics)
+                found = self.confined(base / stmt.path, stmt.path, stmt.path_span,
+                                      f"cannot read data file `{stmt.path}`", "paths are relative to the plan file")
+                table = read_csv(stmt, found, self.diagnostics) if found is not None else None
                 if table is not None:
                     self.data.append(table)
+
+    def inside(self, target: Path) -> bool:
+        return any(target == folder or target.is_relative_to(folder) for folder in self.allowed)
+
+    def confined(self, path: Path, name: str, span, problem: str, help: str | None) -> Path | None:
+        """The real path of `path` (written `name`) if it may be read; else a diagnostic and None."""
+        why = path_problem(name)
+        target = None
+        if why is None:
+            target, why = _resolve(path)
+        if target is None:
+            self.diagnostics.append(error("E015", f"{problem}: {why}", span, help=help))
+            return None
+        if not self.inside(target):
+            self.diagnostics.append(error(OUTSIDE, f"{problem}: it is outside the project root", span,
+                                          help=_OUTSIDE_HELP))
+            return None
+        return target
 
     def salvage(self, source: Source, base: Path, stack: tuple[Path, ...], depth: int) -> None:
         """What a file that failed to parse still tells: the names it might define and its imports."""
         self.failed.append(source)
         self.unparsed_names.update(_WORD.findall(source.text))
         for match in _CSV_PATH.finditer(source.text):
-            text, _ = read_text(base / match.group(1))
+            found = _resolve(base / match.group(1))[0] if path_problem(match.group(1)) is None else None
+            text = read_text(found)[0] if found is not None and self.inside(found) else None  # confined too
             if text is not None:
                 self.unparsed_names.update(_WORD.findall(text))
         for match in _IMPORT_LINE.finditer(source.text):
@@ -131,13 +233,16 @@ class _Loader:
             self.follow(stmt, base, stack, depth)
 
     def follow(self, stmt: ast.Import, base: Path, stack: tuple[Path, ...], depth: int) -> None:
-        target = _import_path(stmt.path, base)
+        target = _import_path(stmt.path, base) if path_problem(stmt.path) is None else None
         if target is None:
+            why = path_problem(stmt.path)
             self.diagnostics.append(error(
-                "E015", f"cannot import `{stmt.path}`", stmt.span,
+                "E015", f"cannot import `{stmt.path}`" + (f": {why}" if why else ""), stmt.span,
                 help='import a shipped module as "std/NAME" or a file as "./file.plan"'))
             return
-        target = target.resolve()
+        target = self.confined(target, stmt.path, stmt.span, f"cannot import `{stmt.path}`", None)
+        if target is None:
+            return
         if target in stack:
             chain = " -> ".join(p.name for p in stack[stack.index(target):] + (target,))
             self.diagnostics.append(error("E023", f"import cycle: {chain}", stmt.span,
@@ -155,7 +260,9 @@ class _Loader:
             code = "E016" if why and "UTF-8" in why else "E015"
             self.diagnostics.append(error(code, f"cannot import `{stmt.path}`: {why}", stmt.span))
             return
-        self.visit(Source(self.display(target), text), target, stack, depth + 1)
+        # Only a plan is quoted in a snippet: a file that is not one may hold anything.
+        source = Source(self.display(target), text, quoted=target.suffix == ".plan")
+        self.visit(source, target, stack, depth + 1)
 
     def display(self, path: Path) -> str:
         """Imported files are named relative to the main plan as the user named it."""

@@ -24,11 +24,16 @@ from fractions import Fraction
 from lark import Lark, Token
 from lark.exceptions import UnexpectedEOF, UnexpectedInput
 
+try:  # the builtin module: `hashlib` loads OpenSSL, which costs start-up time
+    from _blake2 import blake2b as _digest
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b as _digest
+
 from planc.syntax import ast
 from planc.syntax.ast import KEYWORDS
 from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error
-from planc.resources import cache_dir, resource_dir
+from planc.resources import cache_dir, read_entry, resource_dir, write_entry
 from planc.syntax.errors import blank_region, syntax_diagnostic
 from planc.source import Source, Span
 
@@ -351,9 +356,35 @@ class _Builder:
         return ast.Assert(left, str(op), right, rest[0][1] if rest else None, self._span(meta))
 
 
-def _grammar_cache() -> str | bool:
+# Options given to Lark; the cached tables depend on them, the grammar, and Lark's version.
+_OPTIONS = dict(parser="lalr", lexer="contextual", keep_all_tokens=True, maybe_placeholders=False)
+
+
+def _build(grammar: str) -> Lark:
+    """The LALR parser, its tables from the cache when an authenticated entry
+    is there (Lark's own `cache=` would unpickle whatever file it finds)."""
+    import io
+    import sys
+
+    import lark
+
     folder = cache_dir()
-    return os.path.join(folder, "grammar.lark-cache") if folder else False
+    entry = None
+    if folder:
+        tag = f"{lark.__version__}\0{sys.version_info[:2]}\0{sorted(_OPTIONS.items())}\0{grammar}"
+        entry = os.path.join(folder, f"grammar-{_digest(tag.encode()).hexdigest()[:32]}.lark-cache")
+        payload = read_entry(folder, entry)
+        if payload is not None:
+            try:
+                return Lark.load(io.BytesIO(payload))
+            except Exception:  # tables from another Lark: build afresh and overwrite them
+                pass
+    parser = Lark(grammar, **_OPTIONS)
+    if entry:
+        buffer = io.BytesIO()
+        parser.save(buffer)
+        write_entry(folder, entry, buffer.getvalue())
+    return parser
 
 
 _PARSER: Lark | None = None  # built once; holds no state of any parse
@@ -392,9 +423,7 @@ def parser() -> Lark:
     global _PARSER
     if _PARSER is None:
         grammar = (resource_dir("grammar") / "planc.lark").read_text(encoding="utf-8")
-        cache = _grammar_cache()
-        _PARSER = Lark(grammar, parser="lalr", lexer="contextual", keep_all_tokens=True,
-                       maybe_placeholders=False, cache=cache)
+        _PARSER = _build(grammar)
     return _PARSER
 
 

@@ -7,10 +7,12 @@ so the parser can go on and report the next one.
 
 from __future__ import annotations
 
+import attrs
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from planc.diagnostics import Diagnostic, error
+from planc.syntax.ast import KEYWORDS
 from planc.source import Source, Span
 
 _WORDS = {
@@ -25,6 +27,9 @@ def _expected_words(lark: Lark, expected: set[str]) -> str:
     for name in expected:
         if name in _WORDS:
             words.add(_WORDS[name])
+            continue
+        if name.lower() in KEYWORDS:  # keyword terminals are patterns (they end at a word boundary)
+            words.add(f"`{name.lower()}`")
             continue
         try:
             pattern = lark.get_terminal(name).pattern
@@ -49,6 +54,13 @@ def _describe(token: Token) -> str:
 
 
 def syntax_diagnostic(source: Source, lark: Lark, exc: UnexpectedInput) -> Diagnostic:
+    diag = _syntax_diagnostic(source, lark, exc)
+    if not source.quoted:  # a file that is not a plan: say where, not what it holds
+        diag = attrs.evolve(diag, message=f"{source.path} is not a plan: syntax error", help=None)
+    return diag
+
+
+def _syntax_diagnostic(source: Source, lark: Lark, exc: UnexpectedInput) -> Diagnostic:
     if isinstance(exc, UnexpectedCharacters):
         char = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else "?"
         span = Span(source, exc.pos_in_stream, exc.pos_in_stream + 1)
@@ -84,6 +96,10 @@ def _hint_for(source: Source, token: Token) -> str | None:
         return "a `{` block is missing its closing `}`"
     if token.type == "NAME" and token in ("k", "M", "B", "万", "亿"):
         return f"write the scale suffix directly after the digits, e.g. `30{token}`"
+    if token.type == "NAME":
+        glued = next((k for k in sorted(KEYWORDS, key=len, reverse=True) if token.startswith(k) and token != k), None)
+        if glued is not None:
+            return f"`{token}` is one name; if you meant the keyword `{glued}`, put a space after it"
     return None
 
 

@@ -4,7 +4,8 @@ Parsing is the most expensive step of `planc check` (Lark is pure Python),
 so a parsed module is kept in the user's cache, keyed by a BLAKE2 hash of the
 planc version, the grammar, the file's name and its text — the way Python
 keeps `.pyc` files. A hit needs neither Lark nor the grammar; a miss parses
-with `planc.syntax.builder` and stores the result. Only clean parses are cached.
+with `planc.syntax.builder` and stores the result. Only clean parses are cached,
+and only an entry whose MAC checks is unpickled (`planc.resources.read_entry`).
 Set PLANC_NO_CACHE=1 to switch the cache off, PLANC_CACHE_DIR to move it.
 """
 
@@ -22,7 +23,7 @@ except ImportError:  # pragma: no cover - other Pythons
 from planc import __version__
 from planc.syntax import ast
 from planc.diagnostics import Diagnostic
-from planc.resources import cache_dir, resource_dir
+from planc.resources import cache_dir, cache_subdir, read_entry, resource_dir, write_entry
 from planc.source import Source
 
 MAX_CACHED_MODULES = 512  # the oldest entries go beyond this
@@ -43,43 +44,43 @@ def _key(source: Source) -> str:
             h.update((here / module).read_bytes())
         _GRAMMAR_DIGEST = h.digest()
     h = _digest(_GRAMMAR_DIGEST)
-    h.update(f"\0{__version__}\0{source.path}\0".encode())
+    h.update(f"\0{__version__}\0{source.path}\0{source.quoted}\0".encode())
     h.update(source.text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
 def parse(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
-    folder = cache_dir(parse_cache=True)
-    entry = os.path.join(folder, "ast", _key(source) + ".pickle") if folder else None
+    folder = cache_dir()
+    trees = cache_subdir(folder, "ast") if folder else None
+    entry = os.path.join(trees, _key(source) + ".pickle") if trees else None
     if entry:
-        try:
-            with open(entry, "rb") as f:
-                module = pickle.load(f)
-            if isinstance(module, ast.Module) and module.source.text == source.text:
-                return module, []
-        except FileNotFoundError:
-            pass
-        except Exception:  # a damaged or foreign entry: parse afresh and overwrite it
-            pass
+        # Only an entry whose MAC checks is unpickled (unpickling runs code).
+        payload = read_entry(folder, entry)
+        if payload is not None:
+            try:
+                module = pickle.loads(payload)
+                if isinstance(module, ast.Module) and module.source.text == source.text:
+                    return module, []
+            except Exception:  # an entry from other code: parse afresh and overwrite it
+                pass
     from planc.syntax.builder import parse_text
 
     module, diagnostics = parse_text(source)
     if entry and module is not None:
-        _store(entry, module)
+        _store(folder, entry, module)
     return module, diagnostics
 
 
-def _store(entry: str, module: ast.Module) -> None:
-    folder = os.path.dirname(entry)
+def _store(folder: str, entry: str, module: ast.Module) -> None:
     try:
-        os.makedirs(folder, exist_ok=True)
-        tmp = f"{entry}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as f:
-            pickle.dump(module, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, entry)
-        _prune(folder)
-    except (OSError, pickle.PicklingError, RecursionError):
-        pass  # caching is an optimisation; never fail a check over it
+        payload = pickle.dumps(module, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, RecursionError):
+        return  # caching is an optimisation; never fail a check over it
+    if write_entry(folder, entry, payload):
+        try:
+            _prune(os.path.dirname(entry))
+        except OSError:
+            pass
 
 
 def _prune(folder: str) -> None:

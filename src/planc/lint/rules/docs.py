@@ -32,6 +32,8 @@ picks one explicitly). Configurations do not merge: the nearest one wins.
 disable = ["W106", "flat-time-split"] # codes or names; "all" disables every warning
 enable = ["W101"]                     # wins over `disable`
 history-tables = ["history"]          # last year's actuals: W102, W103, W107, W110 and the reports
+allow-outside = ["../team-data"]    # folders beyond the project root that imports and data
+                                      # may read, relative to this file (see docs/cli.md)
 
 [tool.planc.severity]                 # error | warning | off
 high-growth = "error"
@@ -41,7 +43,8 @@ max-growth = "40%"                    # percentages as "40%" strings, or ratios 
 ```
 
 Only warnings are configurable: errors cannot be disabled or downgraded. A
-broken configuration is reported as `E090` at the configuration file and
+broken configuration (a wrong key or value, `inf` or `nan`, arrays nested
+too deep, a file over 1 MiB) is reported as `E090` at the configuration file and
 `planc check` exits 2 (a configuration found next to the plan: the plan is
 still checked, with the defaults; one given with `--config`: nothing else is
 checked).
