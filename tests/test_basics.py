@@ -58,8 +58,9 @@ def test_github_annotations_escape_their_syntax():
     src = Source("a,b:c.plan", "x\n")
     d = warning("W101", "50% flat\nsplit", Span(src, 0, 1), help="use 100%")
     line = render_github(d)
-    assert line.startswith("::warning file=a%2Cb%3Ac.plan,line=1,col=1,title=W101::")
+    assert line.startswith("::warning file=a%2Cb%3Ac.plan,line=1,endLine=1,col=1,endColumn=2,title=W101::")
     assert "50%25 flat%0Asplit" in line and "\n" not in line
+    assert ",title=W101 a%2Cb%3A c::" in render_github(d, "W101 a,b: c")
 
 
 def test_json_shape_of_a_diagnostic():

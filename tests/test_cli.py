@@ -33,7 +33,8 @@ def test_eval_json_has_the_contract_shape(tmp_path):
     proc = run_planc("eval", str(write(tmp_path, GOOD)), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert set(out) == {"plan", "currency", "targets", "diagnostics"}
+    assert set(out) == {"plan", "currency", "targets", "diagnostics", "schema_version"}
+    assert out["schema_version"] == "1"
     assert out["plan"] == "FY2027 Sales Targets" and out["currency"] == "CNY"
     assert out["targets"]["year"] == 120_000_000 and isinstance(out["targets"]["year.Q1"], int)
     assert out["targets"]["year.华东"] == 45_000_000
@@ -99,7 +100,7 @@ def test_check_json_and_github_formats(tmp_path):
     out = json.loads(run_planc("check", path, "--format", "json").stdout)
     assert out["errors"] == 1 and out["diagnostics"][0]["code"] == "E005"
     gh = run_planc("check", path, "--format", "github").stdout.splitlines()
-    assert gh[0].startswith("::error file=") and ",line=8,col=36,title=E005::" in gh[0]
+    assert gh[0].startswith("::error file=") and ",line=8,endLine=8,col=36,endColumn=39,title=E005 over-allocation::" in gh[0]
 
 
 def test_many_plans_in_one_check(tmp_path):
@@ -138,10 +139,13 @@ def test_no_traceback_on_hostile_input(tmp_path):
 
 
 def test_check_does_not_import_jinja2_or_the_cross_maths(tmp_path):
+    """Nor the SARIF and workbook code, nor the rule metadata for tools (issue 13)."""
     path = write(tmp_path, GOOD)
     code = ("import sys\nfrom planc.cli import main\nrc = main(['check', %r])\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('jinja2', 'markupsafe') "
-            "or m in ('planc.evaluate.crosses', 'planc.maths.matrix', 'difflib', 'planc.report')))" % str(path))
+            "or m.split('.')[0] in ('xlsxwriter', 'openpyxl', 'jsonschema') "
+            "or m in ('planc.evaluate.crosses', 'planc.maths.matrix', 'difflib', 'planc.report', "
+            "'planc.diagnostics.sarif', 'planc.diagnostics.codes', 'planc.cli.annotations')))" % str(path))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

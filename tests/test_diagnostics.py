@@ -129,7 +129,8 @@ def test_github_and_concise_keep_their_first_line_and_github_lists_the_related_p
     first = "main.plan:2:8: error[E007]: `year` is defined twice"
     assert render_concise(DUPLICATE) == first and render_text(DUPLICATE).splitlines()[0] == first
     line = render_github(DUPLICATE)
-    assert line.startswith("::error file=main.plan,line=2,col=8,title=E007::`year` is defined twice%0A%0A")
+    assert line.startswith("::error file=main.plan,line=2,endLine=2,col=8,endColumn=12,"
+                           "title=E007::`year` is defined twice%0A%0A")
     assert "main.plan:1:8: first defined here%0Anote: a note" in line
 
 
@@ -152,7 +153,8 @@ def test_check_format_auto(tmp_path):
                               capture_output=True, text=True, env=env, timeout=120)
         assert proc.returncode == 1
         if where == "stdout":
-            assert proc.stdout.startswith("::error file=p.plan,line=2,col=8,title=E007::")
+            assert proc.stdout.startswith("::error file=p.plan,line=2,endLine=2,col=8,endColumn=12,"
+                                          "title=E007 defined-twice::")
         else:
             assert proc.stderr.startswith("p.plan:2:8: error[E007]: `year` is defined twice\n  |\n1 | target year = 1")
 

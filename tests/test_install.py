@@ -159,3 +159,77 @@ def test_installed_planc_builds_the_example(installed, tmp_path):
                            "-o", str(out)], cwd=tmp_path, capture_output=True, text=True, env=_clean_env())
     assert proc.returncode == 0, proc.stderr
     assert (out / "fy2027.html").is_file() and (out / "fy2027.md").is_file()
+
+
+def _wheel_metadata(wheel: Path):
+    with zipfile.ZipFile(wheel) as zf:
+        (meta_name,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
+        return Parser().parsestr(zf.read(meta_name).decode("utf-8")), zf.namelist()
+
+
+def test_wheel_declares_the_mit_licence_and_ships_it(installed):
+    """PEP 639: a licence expression and the LICENSE file itself in the wheel (issue 13)."""
+    _, _, wheel = installed
+    meta, names = _wheel_metadata(wheel)
+    assert meta["License-Expression"] == "MIT"
+    assert meta.get_all("License-File") == ["LICENSE"]
+    (licence,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+    text = zipfile.ZipFile(wheel).read(licence).decode("utf-8")
+    assert text.startswith("MIT License") and "the planc authors" in text
+    assert text == (ROOT / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_wheel_has_the_classifiers(installed):
+    _, _, wheel = installed
+    meta, _ = _wheel_metadata(wheel)
+    classifiers = set(meta.get_all("Classifier"))
+    assert "Topic :: Office/Business :: Financial" in classifiers
+    assert {f"Programming Language :: Python :: 3.{v}" for v in (11, 12, 13)} <= classifiers
+    # PEP 639: the licence is said once, as an expression, not again as a classifier
+    assert not any(c.startswith("License ::") for c in classifiers)
+    assert meta["Requires-Python"] == ">=3.11"
+
+
+def _interpreter(version: str) -> str | None:
+    """A working `python3.X` on PATH or under pyenv (whose shims may refuse to run), or None."""
+    import glob
+
+    candidates = [shutil.which(f"python{version}"),
+                  *sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}*/bin/python{version}")))]
+    for candidate in filter(None, candidates):
+        probe = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                               capture_output=True, text=True, env=_clean_env())
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return candidate
+    return None
+
+
+@pytest.mark.parametrize("version", ["3.11", "3.12", "3.13"])
+def test_the_wheel_runs_on_each_supported_python(installed, tmp_path, version):
+    """The classifiers promise 3.11–3.13: install the wheel under each one found here and check the example."""
+    python = _interpreter(version)
+    if python is None:
+        pytest.skip(f"no Python {version} on this machine")
+    _, _, wheel = installed
+    env_dir = tmp_path / "venv"
+    made = subprocess.run([python, "-m", "venv", "--without-pip", str(env_dir)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    venv_python = env_dir / BIN / ("python.exe" if os.name == "nt" else "python")
+    proc = subprocess.run([sys.executable, "-m", "pip", "--python", str(venv_python), "install", "--no-deps", "-q",
+                           str(wheel)], capture_output=True, text=True)
+    if proc.returncode != 0 and "no such option" in proc.stderr:
+        pytest.skip("this pip cannot install into another interpreter")
+    assert proc.returncode == 0, proc.stderr
+    deps = tmp_path / "deps"  # pure-Python fallbacks cover a compiled module built for another Python
+    _copy_dependencies(wheel, deps)
+    purelib = subprocess.run([str(venv_python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                             capture_output=True, text=True, env=_clean_env(), check=True).stdout.strip()
+    (Path(purelib) / "planc_test_deps.pth").write_text(f"{deps}\n", encoding="utf-8")
+    example = ROOT / "examples" / "fy2027" / "fy2027.plan"
+    script = env_dir / BIN / PLANC
+    check = subprocess.run([str(script), "check", str(example)], capture_output=True, text=True, env=_clean_env())
+    assert check.returncode == 0, check.stderr
+    out = subprocess.run([str(script), "eval", str(example), "year", "--format", "json"], capture_output=True,
+                         text=True, env=_clean_env())
+    assert out.returncode == 0, out.stderr
+    assert '"year": 150000000' in out.stdout

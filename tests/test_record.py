@@ -266,7 +266,7 @@ def test_eval_json_adds_derivations_only_when_asked(tmp_path):
     path = tmp_path / "p.plan"
     path.write_text(HEAD + "target y = 1M\nsplit y by q { a = 40%; b = rest }\n", encoding="utf-8")
     plain = json.loads(run_planc("eval", str(path), "--format", "json").stdout)
-    assert list(plain) == ["plan", "currency", "targets", "diagnostics"]
+    assert list(plain) == ["plan", "currency", "targets", "diagnostics", "schema_version"]
     full = json.loads(run_planc("eval", str(path), "b", "--format", "json", "--how").stdout)
     assert full["targets"] == {"y.b": 600_000}
     assert list(full["derivations"]) == ["y.b"]

@@ -14,6 +14,10 @@ SCALES = {"k": 10**3, "M": 10**6, "B": 10**9, "万": 10**4, "亿": 10**8}
 # and would make reports unreadable; the parser rejects them.
 MAX_AMOUNT = Fraction(10) ** 18
 
+# The `schema_version` of every JSON output (eval, check, build, track, diff);
+# raised only when a key is removed or changes meaning (docs/schemas/).
+JSON_SCHEMA_VERSION = "1"
+
 
 def parse_number(text: str) -> Fraction:
     """`120_000_000`, `1.5`, `120M`, `1.2亿`, `20%` (as 20) -> exact value."""

@@ -139,7 +139,8 @@ def test_github_format(plans, capsys, monkeypatch):
     monkeypatch.chdir(plans)
     code, out, err = check(plans, capsys, "--format", "github", "--strict", "warn.plan")
     assert code == 1
-    assert out.startswith("::warning file=warn.plan,line=2,col=15,title=W101::split of year by quarter")
+    assert out.startswith("::warning file=warn.plan,line=2,endLine=2,col=15,endColumn=22,"
+                          "title=W101 flat-time-split::split of year by quarter")
     assert "%0A%0Ahelp: reflect seasonality" in out
 
 

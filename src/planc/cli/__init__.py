@@ -30,9 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="check plans and report problems (a linter for pre-commit)",
                        description="Check plans: syntax, names, splits that must add up, assertions, lint rules.")
     p.add_argument("plans", nargs="*", metavar="PLAN")
-    p.add_argument("--format", choices=("text", "concise", "json", "github", "auto", "md"), default="text",
-                   help="auto: github under GitHub Actions (GITHUB_ACTIONS=true), text otherwise; "
-                        "md: only with --list-rules")
+    p.add_argument("--format", choices=("text", "concise", "json", "github", "sarif", "auto", "md"), default="text",
+                   help="sarif: SARIF 2.1.0 for code scanning; auto: github under GitHub Actions "
+                        "(GITHUB_ACTIONS=true), text otherwise; md: only with --list-rules")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     # lint rules (issue 5): documentation and configuration
     p.add_argument("--list-rules", action="store_true", help="list the lint rules (--format md: docs/rules.md)")
@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Compile plans into target reports.")
     p.add_argument("plans", nargs="+", metavar="PLAN")
     p.add_argument("-o", "--output", default="build", metavar="DIR", help="output directory (default: build/)")
-    p.add_argument("--format", default="html,md", help="comma-separated: html, md, json, csv (default: html,md)")
+    p.add_argument("--format", default="html,md", help="comma-separated: html, md, json, csv, xlsx, or all (default: html,md)")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
     p = sub.add_parser("diff", help="show what moved between two versions of a plan",
                        description="Compare the evaluated targets of two plans: added, removed, changed amounts, "
@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("lsp", help="run the language server on stdin/stdout (for editors)",
                    description="A Language Server for .plan files over stdio: diagnostics, hover, "
                                "go to definition, document symbols, formatting. See docs/lsp.md.")
+    p = sub.add_parser("completion", help="print a shell completion script (bash, zsh, fish)",
+                       description="Print a completion script for SHELL, generated from these commands and "
+                                   "options. bash: source <(planc completion bash); zsh: save it as _planc on "
+                                   "$fpath; fish: planc completion fish > ~/.config/fish/completions/planc.fish")
+    p.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL", help="bash, zsh or fish")
     for name, command in sub.choices.items():
         # after the sub-command too; SUPPRESS keeps a --debug given before it
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -85,15 +90,27 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--allow-outside", action="append", default=[], metavar="PATH",
                                  help="also read imports and data from PATH, outside the project root "
                                       "(repeatable; see docs/language.md)")
+    # --color is taken before the command and after it (planc check --color always …)
+    color = dict(choices=("auto", "always", "never"), help="colour in text diagnostics (default: auto)")
+    parser.add_argument("--color", default="auto", **color)
+    for command in sub.choices.values():
+        command.add_argument("--color", default=argparse.SUPPRESS, **color)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # `planc eval PLAN --format json Q1`: REFs may follow the options too
+        if args.command != "eval" or any(e.startswith("-") for e in extra):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.refs += extra
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    from planc.cli import output
+
+    output.COLOR = args.color
     try:
         import importlib
 

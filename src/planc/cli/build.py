@@ -20,7 +20,8 @@ from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
 from planc.files import write_atomic
 from planc.report.build import remove_stale_sheets, render_all
 
-FORMATS = ("html", "md", "json", "csv")
+FORMATS = ("html", "md", "json", "csv", "xlsx")
+ALL = ("html", "md", "json", "csv")  # `--format all`: xlsx needs an extra, so it is asked for by name
 
 
 def _usage(message: str) -> int:
@@ -31,7 +32,7 @@ def _usage(message: str) -> int:
 def parse_formats(text: str) -> list[str] | None:
     wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
     if wanted == ["all"]:
-        return list(FORMATS)
+        return list(ALL)
     if not wanted or any(f not in FORMATS for f in wanted):
         return None
     return [f for f in FORMATS if f in wanted]
@@ -44,6 +45,11 @@ def run(args, environ=None) -> int:
     formats = parse_formats(args.format)
     if formats is None:
         return _usage(f"unknown format in `{args.format}`; choose from {', '.join(FORMATS)}")
+    if "xlsx" in formats:
+        from planc.report.xlsx import missing_dependency
+
+        if (hint := missing_dependency()) is not None:
+            return _usage(f"--format xlsx needs XlsxWriter, which is not installed: {hint}")
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None and not (epoch.isascii() and epoch.isdigit() and len(epoch) <= 11):
         return _usage(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, not `{epoch}`")

@@ -28,8 +28,15 @@ def run(args) -> int:
     errors = sum(d.is_error for d in all_diags)
     warnings = len(all_diags) - errors
     fmt = resolve_format(args.format, os.environ)
-    if fmt in ("json", "github"):  # for tools: on stdout
-        print_diagnostics(all_diags, fmt, sys.stdout)
+    if fmt == "sarif":
+        _print_sarif(all_diags)
+    elif fmt in ("json", "github"):  # for tools: on stdout
+        names = None
+        if fmt == "github":
+            from planc.cli.annotations import titles
+
+            names = titles()
+        print_diagnostics(all_diags, fmt, sys.stdout, titles=names)
     else:
         print_diagnostics(all_diags, fmt)
         if all_diags and fmt == "text":
@@ -44,6 +51,21 @@ def run(args) -> int:
     if errors or (args.strict and warnings):
         return EXIT_ERRORS
     return EXIT_OK
+
+
+def _print_sarif(diags) -> None:
+    import json
+    import os
+
+    from planc import __version__
+    from planc.cli.annotations import rule_infos
+    from planc.diagnostics.sarif import to_sarif
+
+    from planc.diagnostics import json_safe
+
+    # json_safe: bidi and C1 characters from a plan as \uXXXX, as in every JSON output
+    text = json.dumps(to_sarif(diags, rule_infos(), __version__, os.getcwd()), ensure_ascii=False, indent=2)
+    print(json_safe(text))
 
 
 def _rules_info(args) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planc.amounts import format_amount, to_json_number
+from planc.amounts import JSON_SCHEMA_VERSION, format_amount, to_json_number
 from planc.diagnostics import Diagnostic, error
 from planc.diagnostics.render import to_dict
 from planc.diagnostics.table import text_table
@@ -44,6 +44,7 @@ def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic],
     if how:
         records = result.evaluation.derivations if result.evaluation else {}
         out["derivations"] = {p: as_json(records[p]) for p in paths if p in values and p in records}
+    out["schema_version"] = JSON_SCHEMA_VERSION  # last: the keys above are the contract, unchanged
     return out
 
 

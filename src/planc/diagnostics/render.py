@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
+from planc.amounts import JSON_SCHEMA_VERSION
 from planc.diagnostics import Diagnostic, Label, display_width, escape_control, json_safe
 from planc.source import Source
 
@@ -179,9 +180,10 @@ def render_concise(d: Diagnostic) -> str:
     return f"{escape_control(d.file)}:{d.line}:{d.column}: {d.severity}[{d.code}]: {escape_control(d.message)}"
 
 
-def render_github(d: Diagnostic) -> str:
+def render_github(d: Diagnostic, title: str | None = None) -> str:
     """A GitHub Actions workflow command; `%`, CR and LF must be escaped.
-    Related locations, notes and help follow the message in its body."""
+    Related locations, notes and help follow the message in its body. `title`
+    defaults to the code; the end column only when the span is on one line."""
     level = "error" if d.is_error else "warning"
 
     def esc(s: str) -> str:
@@ -197,10 +199,12 @@ def render_github(d: Diagnostic) -> str:
     if d.help:
         body.append(f"help: {d.help}")
     msg = body[0] + ("\n\n" + "\n".join(body[1:]) if len(body) > 1 else "")
-    return (
-        f"::{level} file={prop(d.file)},line={d.line},col={d.column},"
-        f"title={prop(d.code)}::{esc(msg)}"
-    )
+    where = f"line={d.line},col={d.column}"
+    if d.span is not None:
+        end_line, end_col = d.span.source.position(max(d.span.start, d.span.end))
+        where = f"line={d.line},endLine={end_line},col={d.column}" + (
+            f",endColumn={end_col}" if end_line == d.line else "")
+    return f"::{level} file={prop(d.file)},{where},title={prop(title or d.code)}::{esc(msg)}"
 
 
 def _where(label: Label) -> str:
@@ -242,7 +246,7 @@ def related_dict(label: Label) -> dict:
             "message": label.message}
 
 
-def render(diags: Iterable[Diagnostic], fmt: str, colour: bool = False) -> str:
+def render(diags: Iterable[Diagnostic], fmt: str, colour: bool = False, titles: Mapping[str, str] | None = None) -> str:
     """Diagnostics in one of FORMATS (after `resolve_format`), as the text to print.
     `json` is the object `planc check --format json` prints."""
     import json
@@ -250,10 +254,11 @@ def render(diags: Iterable[Diagnostic], fmt: str, colour: bool = False) -> str:
     diags = list(diags)
     if fmt == "json":
         errors = sum(d.is_error for d in diags)
-        doc = {"diagnostics": [to_dict(d) for d in diags], "errors": errors, "warnings": len(diags) - errors}
+        doc = {"diagnostics": [to_dict(d) for d in diags], "errors": errors, "warnings": len(diags) - errors,
+               "schema_version": JSON_SCHEMA_VERSION}
         return json_safe(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
     if fmt == "github":
-        return "".join(render_github(d) + "\n" for d in diags)
+        return "".join(render_github(d, (titles or {}).get(d.code)) + "\n" for d in diags)
     if fmt == "concise":
         return "".join(render_concise(d) + "\n" for d in diags)
     return "".join(render_text(d, colour) + "\n\n" for d in diags)

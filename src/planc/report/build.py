@@ -30,6 +30,10 @@ def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Pa
         out[out_dir / f"{stem}.json"] = data.to_json(report).encode("utf-8")
     if "csv" in formats:
         out[out_dir / f"{stem}.csv"] = data.to_csv(report).encode("utf-8")
+    if "xlsx" in formats:
+        from planc.report.xlsx import render_xlsx  # XlsxWriter: only for this format
+
+        out[out_dir / f"{stem}.xlsx"] = render_xlsx(report, lang)
     return out
 
 

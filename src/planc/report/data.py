@@ -12,12 +12,14 @@ import io
 import json
 from fractions import Fraction
 
-from planc.amounts import to_json_number
+from planc.amounts import JSON_SCHEMA_VERSION, to_json_number
 from planc.evaluate.explain import DETAIL, explain
 from planc.report.view import Report, Row
 
 CSV_COLUMNS = ("path", "parent", "dimension", "amount", "share", "method", "owner", "status",
-               "name", "label", "detail", "history", "growth", "margin", "due", "note")
+               "name", "label", "detail", "history", "growth", "margin", "due", "note",
+               # for pivots: the depth in the tree, and whether anything hangs below the target
+               "level", "is_leaf")
 
 
 def _num(value: Fraction | None) -> int | float | None:
@@ -97,6 +99,7 @@ def to_json(report: Report) -> str:
         ],
         "open_items": [r.path for r in report.open_items],
         "owners": {s.owner: [r.path for r in s.rows] for s in report.owners},
+        "schema_version": JSON_SCHEMA_VERSION,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
@@ -120,16 +123,31 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _inner_paths(report: Report) -> set[str]:
+    """Targets with something below them: a split's children or a cross's cells
+    (`year.east.Q1` is below `year.east` and `year`, whichever its parent)."""
+    inner: set[str] = set()
+    for r in report.rows:
+        path = r.path
+        while "." in path:
+            path = path.rpartition(".")[0]
+            if path in inner:
+                break
+            inner.add(path)
+    return inner
+
+
 def to_csv(report: Report) -> str:
     """UTF-8 with a byte-order mark, so Excel reads Chinese names right; CRLF as RFC 4180 says."""
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\r\n")
     out.writerow(CSV_COLUMNS)
+    inner = _inner_paths(report)
     for r in report.rows:
         amount = _num(r.amount)
         out.writerow([_cell(v) for v in (
             r.path, r.parent, r.dimension, amount, _ratio(r.share), r.how.method, r.owner, r.status,
             r.name, r.label, explain(r.how, DETAIL), _num(r.history), _ratio(r.growth), _ratio(r.margin),
-            r.due.isoformat() if r.due else None, r.note,
+            r.due.isoformat() if r.due else None, r.note, r.depth, "false" if r.path in inner else "true",
         )])
     return "\ufeff" + buf.getvalue()

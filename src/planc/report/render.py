@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from planc.amounts import to_json_number
+from planc.report.charts import chart_axis
 from planc.report.i18n import Words
 from planc.evaluate.explain import explain
 from planc.evaluate.record import Derivation
@@ -167,7 +168,7 @@ def md_env() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters.update(mermaid=mermaid_text, link=link, bold=bold, code=code)
-    env.globals.update(md_table=md_table, json_number=json_number, bold=bold, code=code)
+    env.globals.update(md_table=md_table, json_number=json_number, bold=bold, code=code, chart_axis=chart_axis)
     return _common(env)
 
 

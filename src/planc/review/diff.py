@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import attrs
 
-from planc.amounts import format_amount, format_percent, to_json_number
+from planc.amounts import JSON_SCHEMA_VERSION, format_amount, format_percent, to_json_number
 from planc.diagnostics import escape_control
 from planc.diagnostics.table import text_table
 from planc.pipeline import Compilation
@@ -88,4 +88,5 @@ def to_json(changes: list[Change]) -> dict:
         {"path": c.path, "kind": c.kind,
          "old": to_json_number(c.old) if c.old is not None else None,
          "new": to_json_number(c.new) if c.new is not None else None,
-         "delta": to_json_number(c.delta), "notes": list(c.notes)} for c in changes]}
+         "delta": to_json_number(c.delta), "notes": list(c.notes)} for c in changes],
+        "schema_version": JSON_SCHEMA_VERSION}

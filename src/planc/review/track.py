@@ -17,7 +17,7 @@ from typing import Sequence
 
 import attrs
 
-from planc.amounts import format_amount, format_percent, to_json_number
+from planc.amounts import JSON_SCHEMA_VERSION, format_amount, format_percent, to_json_number
 from planc.diagnostics import Diagnostic, error
 from planc.diagnostics.table import text_table
 from planc.semantics import time
@@ -176,4 +176,5 @@ def to_json(rows: list[Progress], as_of: datetime.date) -> dict:
 
     return {"as_of": as_of.isoformat(), "targets": {
         p.path: {"plan": num(p.target), "actual": num(p.actual), "attainment": num(p.attainment),
-                 "expected": num(p.expected), "pace": num(p.pace), "forecast": num(p.forecast)} for p in rows}}
+                 "expected": num(p.expected), "pace": num(p.pace), "forecast": num(p.forecast)} for p in rows},
+        "schema_version": JSON_SCHEMA_VERSION}

@@ -1,0 +1,70 @@
+"""`planc build --format xlsx` on a big plan: 1,000 owners, 100,000 targets.
+
+The plan: a year split by quarter, and by 1,000 reps (each with an owner
+and a status), each rep split evenly over 99 accounts: 1 + 4 + 1,000 +
+99,000 = 100,005 targets, 1,000 owner sheets. Prints the time of each step
+(compile, the report view model, the workbook) once; the issue's budget
+for the workbook is 10 s. Run it alone, not in a loop (the machine is
+shared):
+
+    python benchmarks/bench_xlsx.py [--owners 1000] [--accounts 99]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def generate_plan(owners: int, accounts: int) -> str:
+    out = ['plan "Bench" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1 }',
+           f"target year = {owners * accounts * 1000}",
+           "split year by quarter { Q1 = 20%; Q2 = 24%; Q3 = 26%; Q4 = rest }",
+           "split year by rep using even {"]
+    statuses = ("agreed", "proposed", "draft", "disputed")
+    out += [f'  r{i} [owner: "Owner {i}", status: {statuses[i % 4]}]' for i in range(owners)]
+    out.append("}")
+    for i in range(owners):
+        out.append(f"split r{i} by account using even {{ " + "; ".join(f"a{j}" for j in range(accounts)) + " }")
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--owners", type=int, default=1000)
+    ap.add_argument("--accounts", type=int, default=99)
+    args = ap.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    os.environ.setdefault("PLANC_NO_CACHE", "1")
+    from planc.pipeline import compile_plan
+    from planc.report.gather import build_report
+    from planc.report.xlsx import render_xlsx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        plan = Path(tmp) / "bench.plan"
+        plan.write_text(generate_plan(args.owners, args.accounts), encoding="utf-8")
+        t0 = time.perf_counter()
+        result = compile_plan(str(plan))
+        assert not result.has_errors, [d.message for d in result.diagnostics][:5]
+        t1 = time.perf_counter()
+        report = build_report(result, plan.read_bytes(), datetime.datetime(2027, 1, 1, tzinfo=datetime.timezone.utc))
+        t2, cpu = time.perf_counter(), time.process_time()
+        data = render_xlsx(report, "en")
+        t3, cpu = time.perf_counter(), time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"targets: {len(report.rows):,}  owners: {len(report.owners):,}  sheets: "
+          f"{1 + len(report.splits) + len(report.crosses) + 1 + len(report.owners):,}")
+    print(f"compile:  {t1 - t0:6.2f} s")
+    print(f"gather:   {t2 - t1:6.2f} s")
+    print(f"xlsx:     {t3 - t2:6.2f} s   (CPU {cpu:.2f} s; {len(data) / 1e6:.1f} MB)")
+    print(f"peak RSS of the whole run: {peak:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

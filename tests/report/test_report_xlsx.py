@@ -1,0 +1,221 @@
+"""`planc build --format xlsx`: the workbook read back with openpyxl (issue 13)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+
+import openpyxl
+import pytest
+
+from report_helpers import EPOCH, EXAMPLE, run_build
+
+from planc.report.xlsx import _sheet_name
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The example's workbook (en and zh) and its JSON report, for the numbers to compare with."""
+    out = tmp_path_factory.mktemp("xlsx")
+    code, _, err = run_build([EXAMPLE], out / "en", "xlsx,json")
+    assert code == 0, err
+    code, _, err = run_build([EXAMPLE], out / "zh", "xlsx", lang="zh")
+    assert code == 0, err
+    report = json.loads((out / "en" / "fy2027.json").read_text(encoding="utf-8"))
+    return out, report
+
+
+def book(path, values: bool = False):
+    return openpyxl.load_workbook(path, data_only=values)
+
+
+def test_targets_sheet_is_the_tree_as_an_outline(built):
+    out, report = built
+    ws = book(out / "en" / "fy2027.xlsx")["Target tree"]
+    assert [c.value for c in ws[1]] == ["Path", "Name", "Label", "Level", "Parent", "Amount", "Share", "Growth",
+                                        "Owner", "Status"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == list(report["targets"])  # every target, parents first
+    assert {r[0]: r[5] for r in rows} == report["targets"]  # the plan's amounts, exactly
+    details = report["details"]
+    for i, r in enumerate(rows, start=2):
+        path = r[0]
+        assert r[1] == details[path]["name"] and r[4] == details[path]["parent"]
+        assert r[3] == path.count(".") and ws.row_dimensions[i].outline_level == min(path.count("."), 7)
+    year = rows[0]
+    assert year[:2] == ("year", "year") and year[8:] == ("Wang Fang", "agreed")
+    assert ws.sheet_properties.outlinePr.summaryBelow is False  # parents above their children fold them
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:J{len(rows) + 1}"
+    q1 = next(i for i, r in enumerate(rows, start=2) if r[0] == "year.Q1")
+    assert ws.cell(q1, 6).number_format == "#,##0" and ws.cell(q1, 7).number_format == "0.0%"
+    assert ws.cell(q1, 7).value == pytest.approx(details["year.Q1"]["share"], abs=1e-6)
+    assert ws.cell(2, 8).number_format == "0.0%" and ws.cell(2, 8).value == pytest.approx(details["year"]["growth"], abs=1e-6)
+
+
+def test_a_sheet_per_split_with_sum_formulas_that_give_the_exact_totals(built):
+    out, report = built
+    formulas, values = book(out / "en" / "fy2027.xlsx"), book(out / "en" / "fy2027.xlsx", values=True)
+    split_sheets = [n for n in formulas.sheetnames if n.split(" ")[0].isdigit()]
+    assert len(split_sheets) == len(report["splits"])
+    for name, split in zip(split_sheets, report["splits"]):
+        ws, cached = formulas[name], values[name]
+        n = len(split["children"])
+        assert [ws.cell(r, 1).value for r in range(2, n + 2)] == [report["details"][p]["name"] for p in split["children"]]
+        assert [ws.cell(r, 5).value for r in range(2, n + 2)] == [report["targets"][p] for p in split["children"]]
+        assert ws.cell(n + 2, 1).value == "Total"
+        assert ws.cell(n + 2, 5).value == f"=SUM(E2:E{n + 1})" and ws.cell(n + 2, 5).number_format == "#,##0"
+        parent = report["targets"][split["parent"]]
+        total = sum(report["targets"][p] for p in split["children"])
+        assert cached.cell(n + 2, 5).value == total
+        assert total == parent or split["overassign"]  # `overassign 110%`: the children add up to more
+        assert ws.cell(n + 2, 4).value == f"=SUM(D2:D{n + 1})"
+        assert cached.cell(n + 2, 4).value == pytest.approx(total / parent)
+        assert (ws.cell(n + 3, 1).value, ws.cell(n + 3, 5).value) == (report["details"][split["parent"]]["name"], parent)
+    assert formulas.sheetnames[1:3] == ["1 year by quarter", "2 year by region"]
+    region = formulas["2 year by region"]  # how each amount was made, in the report's words
+    assert [region.cell(r, 3).value for r in (3, 4, 5)] == [
+        "weighted: history 60% · potential 40%", "fixed 36M", "weighted: history 60% · potential 40% · capped at max 24M"]
+
+
+def test_a_matrix_sheet_per_cross_with_row_and_column_totals(built):
+    out, report = built
+    formulas, values = book(out / "en" / "fy2027.xlsx"), book(out / "en" / "fy2027.xlsx", values=True)
+    (cross,) = report["crosses"]
+    ws, cached = formulas["X1 region×quarter"], values["X1 region×quarter"]
+    rows, cols = cross["row_names"], cross["column_names"]
+    assert [c.value for c in ws[1]] == ["region \\ quarter", *cols, "Total"]
+    for i, (name, line) in enumerate(zip(rows, cross["cells"]), start=2):
+        assert [c.value for c in ws[i]][:-1] == [name, *line]
+        assert ws.cell(i, len(cols) + 2).value == f"=SUM(B{i}:E{i})"
+        assert cached.cell(i, len(cols) + 2).value == report["targets"][f"year.{name}"] == sum(line)
+    last = len(rows) + 2
+    assert [c.value for c in ws[last]] == ["Total", "=SUM(B2:B5)", "=SUM(C2:C5)", "=SUM(D2:D5)", "=SUM(E2:E5)",
+                                           "=SUM(B2:E5)"]
+    assert [c.value for c in cached[last]][1:] == [*(report["targets"][f"year.{q}"] for q in cols),
+                                                   report["targets"]["year"]]
+    assert ws.cell(2, 2).number_format == "#,##0"
+
+
+def test_open_items_and_one_sheet_per_owner(built):
+    out, report = built
+    wb = book(out / "en" / "fy2027.xlsx")
+    ws = wb["Open items"]
+    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == report["open_items"]
+    assert ws.cell(2, 5).value == "disputed"
+    owners = wb.sheetnames[wb.sheetnames.index("Open items") + 1:]
+    assert owners == list(report["owners"])
+    for owner in owners:
+        paths = [r[0] for r in wb[owner].iter_rows(min_row=2, values_only=True) if r[0] != "Total"]
+        assert paths == report["owners"][owner]
+    li = wb["Li Na"]
+    head = [c.value for c in li[1]]
+    assert head[:9] == ["Path", "Label", "Amount", "Share", "How computed", "Status", "Due", "Note", "Time profile"]
+    assert head[9:] == ["Q1", "Q2", "Q3", "Q4"]
+    east = next(r for r in li.iter_rows(min_row=2, values_only=True) if r[0] == "year.华东")
+    assert east[8] == "cross table" and list(east[9:]) == report["crosses"][0]["cells"][0]
+
+
+def test_chinese_sheet_names_and_headers(built):
+    out, _ = built
+    wb = book(out / "zh" / "fy2027.xlsx")
+    assert wb.sheetnames[:3] == ["目标树", "1 year·季度", "2 year·区域"]
+    assert "交叉1 区域×季度" in wb.sheetnames and "待决事项" in wb.sheetnames and "张伟" in wb.sheetnames
+    assert [c.value for c in wb["目标树"][1]][:6] == ["路径", "名称", "说明", "层级", "上级", "金额"]
+    assert wb["目标树"].cell(2, 10).value == "已确认"
+    assert wb["2 year·区域"].cell(4, 3).value == "固定 36M"
+    split = wb["1 year·季度"]
+    assert split.cell(6, 1).value == "合计" and split.cell(6, 5).value == "=SUM(E2:E5)"
+    # amounts in 万 where that is exact (whole thousands), as the report writes them; the value stays in yuan
+    assert (split.cell(2, 5).value, split.cell(2, 5).number_format) == (31_548_000, '0"."0,"万"')
+    assert split.cell(6, 5).number_format == '0"."0,"万"'
+    tree = {r[0].value: r[5] for r in wb["目标树"].iter_rows(min_row=2)}
+    assert (tree["year.华北.赵磊"].value, tree["year.华北.赵磊"].number_format) == (12_606_300, "#,##0")
+
+
+def test_reproducible_byte_for_byte(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run_build([EXAMPLE], a, "xlsx")[0] == 0 and run_build([EXAMPLE], b, "xlsx")[0] == 0
+    assert (a / "fy2027.xlsx").read_bytes() == (b / "fy2027.xlsx").read_bytes()
+    created = book(a / "fy2027.xlsx").properties.created
+    assert created == datetime.datetime.fromtimestamp(int(EPOCH), datetime.timezone.utc).replace(tzinfo=None)
+    other = tmp_path / "c"
+    assert run_build([EXAMPLE], other, "xlsx", environ={"SOURCE_DATE_EPOCH": "0"})[0] == 0
+    assert (other / "fy2027.xlsx").read_bytes() != (a / "fy2027.xlsx").read_bytes()
+
+
+def test_constant_memory_mode_writes_the_same_workbook(tmp_path, monkeypatch):
+    """Big plans stream their sheets (constant memory): same cells, formulas and outline, still reproducible."""
+    from planc.report import xlsx
+
+    assert run_build([EXAMPLE], tmp_path / "memory", "xlsx")[0] == 0
+    monkeypatch.setattr(xlsx, "CONSTANT_MEMORY_FROM", 1)
+    assert run_build([EXAMPLE], tmp_path / "stream", "xlsx")[0] == 0
+    assert run_build([EXAMPLE], tmp_path / "again", "xlsx")[0] == 0
+    streamed = (tmp_path / "stream" / "fy2027.xlsx").read_bytes()
+    assert streamed == (tmp_path / "again" / "fy2027.xlsx").read_bytes()
+    assert streamed != (tmp_path / "memory" / "fy2027.xlsx").read_bytes()  # inline strings, not a shared table
+    for values in (False, True):
+        a, b = book(tmp_path / "memory" / "fy2027.xlsx", values), book(tmp_path / "stream" / "fy2027.xlsx", values)
+        assert a.sheetnames == b.sheetnames
+        for name in a.sheetnames:
+            assert list(a[name].values) == list(b[name].values), name
+    a, b = book(tmp_path / "memory" / "fy2027.xlsx")["Target tree"], book(tmp_path / "stream" / "fy2027.xlsx")["Target tree"]
+    assert [a.row_dimensions[i].outline_level for i in range(1, 60)] == [b.row_dimensions[i].outline_level for i in range(1, 60)]
+
+
+def test_amount_format_follows_the_rounding_unit(tmp_path, write_plan):
+    plan = write_plan('plan "p" { currency: CNY; round: 0.01 }\ntarget year = 100\n'
+                      "split year by q using even { a; b; c }\n")
+    assert run_build([plan], tmp_path / "o", "xlsx")[0] == 0
+    ws = book(tmp_path / "o" / "plan.xlsx")["1 year by q"]
+    assert [ws.cell(r, 5).value for r in (2, 3, 4)] == [33.34, 33.33, 33.33]
+    assert ws.cell(2, 5).number_format == "#,##0.00" and ws.cell(5, 5).number_format == "#,##0.00"
+    assert book(tmp_path / "o" / "plan.xlsx", values=True)["1 year by q"].cell(5, 5).value == 100
+
+
+def test_without_xlsxwriter_a_usage_error_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "xlsxwriter", None)  # as if it were not installed
+    code, _, err = run_build([EXAMPLE], tmp_path / "o", "html,xlsx")
+    assert code == 2 and "needs XlsxWriter" in err and "pip install 'planc[xlsx]'" in err
+    assert not (tmp_path / "o").exists()
+    assert run_build([EXAMPLE], tmp_path / "p", "all")[0] == 0  # `all`: the formats that need no extra
+
+
+def test_all_does_not_include_xlsx(tmp_path):
+    assert run_build([EXAMPLE], tmp_path / "o", "all")[0] == 0
+    assert not list((tmp_path / "o").glob("*.xlsx")) and (tmp_path / "o" / "fy2027.csv").is_file()
+
+
+def test_sheet_names_follow_excels_rules():
+    taken: set[str] = set()
+    assert _sheet_name("a/b:c*d?[e]\\f", taken) == "a_b_c_d__e__f"
+    long = "x" * 40
+    assert _sheet_name(long, taken) == "x" * 31
+    assert _sheet_name(long, taken) == "x" * 27 + " (2)"
+    assert _sheet_name("A_B_C_D__E__F", taken) == "A_B_C_D__E__F (2)"  # unique regardless of case
+    assert _sheet_name("History", taken) == "History (2)"  # reserved by Excel
+
+
+@pytest.mark.slow
+def test_libreoffice_reads_the_workbook(built, tmp_path):
+    """LibreOffice (where installed) opens the Chinese workbook: every sheet, by its Chinese name, with the totals."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    out, report = built
+    (tmp_path / "zh.xlsx").write_bytes((out / "zh" / "fy2027.xlsx").read_bytes())
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"  # as shown
+    proc = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                           "--convert-to", every_sheet, "zh.xlsx"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    sheets = {p.name.removeprefix("zh-").removesuffix(".csv") for p in tmp_path.glob("zh-*.csv")}
+    assert {"目标树", "1 year·季度", "交叉1 区域×季度", "待决事项", "张伟"} <= sheets
+    assert len(sheets) == len(book(out / "zh" / "fy2027.xlsx").sheetnames)
+    cross = (tmp_path / "zh-交叉1 区域×季度.csv").read_text(encoding="utf-8").splitlines()
+    wan = [f"{report['targets'][p] / 10_000:.1f}万" for p in ("year.Q1", "year.Q2", "year.Q3", "year.Q4", "year")]
+    assert cross[-1] == ",".join(["合计", *wan])  # 3154.8万: the 万 format as LibreOffice draws it
