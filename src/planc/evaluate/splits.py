@@ -9,10 +9,10 @@ import attrs
 
 from planc.syntax import ast
 from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, water_fill
-from planc.amounts import format_amount, format_percent
+from planc.amounts import format_amount, format_percent, out_of_range
 from planc.diagnostics import error
 from planc.evaluate.record import Derivation, Scope
-from planc.semantics.expressions import one_line
+from planc.semantics.expressions import one_line, out_of_range_error
 from planc.semantics.model import SplitNode, Table, TargetNode
 
 FIXED, SHARE, REST, FLEX = "fixed", "share", "rest", "flex"
@@ -108,7 +108,7 @@ class _SplitRun:
                 return None
             active.add(id(c.node))
             if c.kind == SHARE:
-                c.exact = None if parent is None else c.alloc.ratio * parent
+                c.exact = None if parent is None else self.bounded(c.alloc.ratio * parent, f"`{c.decl.name}`", c.alloc)
                 c.detail = f"{c.alloc.text} of {self.split.parent.name}"
             else:
                 c.exact = self.ev.expr(c.alloc, sibling_lookup)
@@ -205,6 +205,14 @@ class _SplitRun:
             out.append(score)
         return out
 
+    def bounded(self, value: Fraction, what: str, where) -> Fraction | None:
+        """`value`, or None after E037 when it is beyond an amount's bounds."""
+        if not out_of_range(value):
+            return value
+        self.diags.append(out_of_range_error(what, value, where.span, help="check the percentages and amounts"))
+        self.ok = False
+        return None
+
     def cap(self, expr, parent: Fraction | None) -> Fraction | None:
         if expr is None:
             return None
@@ -230,14 +238,17 @@ class _SplitRun:
                           f"`{split.parent.name} = sum`", split.decl.overassign.span,
                           help="over-assign in another split of the target")
                 return
-            total = sum((c.exact for c in self.children), Fraction(0))  # type: ignore[misc]
-            if not self.check_caps(total):
+            total = self.bounded(sum((c.exact for c in self.children), Fraction(0)),
+                                 f"`{split.parent.name} = sum`", split.decl)  # type: ignore[misc]
+            if total is None or not self.check_caps(total):
                 return
             self.ev.set_value(split.parent, total, _derive("sum", total, "sum of " + split.dimension))
             self.finish(total, total)
             return
         overassign = split.decl.overassign.ratio if split.decl.overassign else Fraction(1)
-        total = parent * overassign
+        total = self.bounded(parent * overassign, "the overassigned total", split.decl.overassign)
+        if total is None:
+            return
         given = sum((c.exact for c in self.children if c.kind in (FIXED, SHARE)), Fraction(0))
         rest = [c for c in self.children if c.kind == REST]
         flex = [c for c in self.children if c.kind == FLEX]

@@ -40,7 +40,7 @@ class _Resolver:
         self.tables: dict[str, Table] = {}
         self.refs: dict = {}
         self.used_tables: set[str] = set()
-        self.broken_tables: set[str] = set()  # `data` whose file could not be read
+        self.broken_tables: set[str] = set()  # `data` whose file could not be read, a refused table
 
     def run(self) -> tuple[Model, list[Diagnostic]]:
         modules = self.program.modules
@@ -145,6 +145,15 @@ class _Resolver:
             self.tables[table.name] = table
 
     def inline_table(self, stmt: ast.Table, imported: bool) -> Table | None:
+        odd = next((e for e in stmt.entries if (e.column is None) == bool(stmt.dims)), None)
+        if odd is not None:
+            # Keys would mix names and (row, column) pairs: refuse the whole table, once.
+            self.diags.append(error(
+                "E026", f"table `{stmt.name}` mixes `key = value` and `row: column = value` entries",
+                odd.span, help=f"a 2-D table is declared `table {stmt.name} by ROW, COLUMN {{ row: column = v }}`; "
+                "a 1-D table has only `key = value` entries"))
+            self.broken_tables.add(stmt.name)
+            return None
         values: dict = {}
         for entry in stmt.entries:
             key = entry.key if not stmt.dims else (entry.key, entry.column)
@@ -262,6 +271,8 @@ class _Resolver:
         names = [a.table or (a.value.parts[0] if isinstance(a.value, ast.Ref) else None)
                  for a in getattr(method, "args", ())]
         table = self.tables.get(names[0]) if names and names[0] else None
+        if table is None and names and names[0] in self.broken_tables:
+            return attrs.evolve(decl, children=())  # the table was refused: reported there
         if table is None or table.is_2d:
             self.diags.append(error(
                 "E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children", decl.span,
