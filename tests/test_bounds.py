@@ -100,3 +100,116 @@ def test_mixed_tables_in_check_fmt_and_build_exit_cleanly(tmp_path):
         assert "Traceback" not in out.stderr and "E099" not in out.stderr, (args, out.stderr)
         assert out.returncode in (0, 1), (args, out.returncode)
     assert codes(compile_plan(tmp_path / "p.plan")) == ["E026", "E026"]
+
+
+# ---- "did you mean" in linear time -------------------------------------------------------
+
+
+def _count_comparisons(monkeypatch) -> list[int]:
+    import difflib
+
+    seen = [0]
+    real = difflib.get_close_matches
+
+    def counting(word, possibilities, *args, **kw):
+        possibilities = list(possibilities)
+        seen[0] += len(possibilities)
+        return real(word, possibilities, *args, **kw)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counting)
+    return seen
+
+
+def test_twenty_thousand_undefined_names_make_a_bounded_number_of_comparisons(plan, monkeypatch):
+    from planc.diagnostics.suggest import MAX_COMPARISONS
+
+    seen = _count_comparisons(monkeypatch)
+    n = 20_000  # undefined names, in 100 targets of 200 (fewer tokens to parse than 20,000 lines)
+    lines = [f"target t{i} = min({', '.join(f'tagret_{i}_{j}' for j in range(200))})" for i in range(100)]
+    lines += [f"target target_{i}_{j} = {j}" for i in range(100) for j in range(0, 200, 10)]
+    result = plan("\n".join(lines) + "\n")
+    assert codes(result) == ["E003"] * n
+    # Before: every name was compared with every candidate (about 100 million comparisons).
+    assert seen[0] <= n * MAX_COMPARISONS
+    helped = {d.help for d in result.diagnostics if d.message == "undefined name `tagret_7_30`"}
+    assert helped == {"did you mean `target_7_30`?"}
+
+
+def test_a_large_candidate_set_still_suggests_the_typo(monkeypatch):
+    from planc.diagnostics.suggest import MAX_COMPARISONS, SMALL, Suggester
+
+    names = [f"region_{i:04d}" for i in range(5000)] + ["year", "quarterly_history", "east_coast"]
+    suggester = Suggester(names)
+    assert len(names) > SMALL
+    assert suggester.did_you_mean("yeer") == "did you mean `year`?"
+    assert suggester.did_you_mean("regoin_1234") == "did you mean `region_1234`?"
+    # one of many one-edit neighbours (region_0123, region_1213, …): any of them is right
+    suggested = suggester.did_you_mean("region_123")[len("did you mean `"):-2]
+    assert len(suggested) == 11 and suggested.startswith("region_") and suggested in names
+    assert suggester.did_you_mean("quartely_history") == "did you mean `quarterly_history`?"
+    assert suggester.did_you_mean("eastcoast") == "did you mean `east_coast`?"
+    assert suggester.did_you_mean("xyzzy") is None
+    assert suggester.comparisons <= 6 * MAX_COMPARISONS
+    assert suggester.did_you_mean("yeer") == "did you mean `year`?"  # cached: no more comparisons
+    assert suggester.comparisons <= 6 * MAX_COMPARISONS
+
+
+def test_a_small_candidate_set_is_compared_whole():
+    from planc.diagnostics.suggest import Suggester
+
+    suggester = Suggester(["year", "quarter", "region"])
+    assert suggester.did_you_mean("reigon") == "did you mean `region`?"
+    assert suggester.comparisons == 3
+
+
+# ---- deep split chains: linear linking, no recursion ------------------------------------------
+
+
+def _chain(depth: int, header: str = "") -> str:
+    lines = [header, "target c0 = 1M"] + [f"split c{i} by d{i} {{ c{i + 1} = rest }}" for i in range(depth)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_5000_deep_split_chain_links_in_linear_lookups(plan, monkeypatch):
+    from planc.semantics import resolve
+
+    calls = [0]
+    real = resolve._Resolver.lookup
+
+    def counting(self, parts, scope):
+        calls[0] += 1
+        return real(self, parts, scope)
+
+    monkeypatch.setattr(resolve._Resolver, "lookup", counting)
+    depth = 5000
+    # Declared deepest first: the worst order for linking level by level.
+    text = "target c0 = 1M\n" + "\n".join(f"split c{i} by d{i} {{ c{i + 1} = rest }}"
+                                          for i in reversed(range(depth))) + "\n"
+    result = plan(text)
+    assert errors(result) == []
+    deepest = "c0." + ".".join(f"c{i}" for i in range(1, depth + 1))
+    assert result.evaluation.values[deepest] == 1_000_000
+    # Each split's parent is looked up once when it can attach (before: once per
+    # round for every split still waiting, 12.5 million lookups).
+    linking = calls[0] - sum(1 for _ in result.model.walk())  # the rest are references
+    assert linking <= 2 * depth, calls[0]
+
+
+def test_deep_chains_need_no_recursion(tmp_path):
+    from planc.lsp import Document
+
+    text = _chain(1500, 'plan "Deep" { owners: required; owner: "Ann" }')
+    path = tmp_path / "deep.plan"
+    path.write_text(text, encoding="utf-8")
+    doc = Document(path.as_uri())
+    doc.update(text)
+    assert not doc.result.has_errors
+    from planc.lsp import symbols
+
+    tree = symbols(doc, doc.result.model.roots[0])
+    depth = 0
+    while tree:
+        depth, tree = depth + 1, tree[0]["children"]
+    assert depth == 1501
+    out = run_planc("build", "deep.plan", "-o", "out", cwd=tmp_path)
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-2000:]
