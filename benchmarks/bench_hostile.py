@@ -5,7 +5,7 @@
   chain      a 5,000-deep split chain (split linking)
   squares    thirty lines of repeated squaring (the bound on amounts, E037)
   nesting    an expression nested 10,000 parentheses deep (E030)
-  ipf        a seeded 60 x 60 cross whose fit converges very slowly (E035)
+  ipf        a seeded 150 x 150 cross whose fit cannot converge (E035)
   cross      a 2000 x 2000 cross (the bound on cross cells, E032)
 
 A case that runs past --timeout seconds is stopped and shown as "> N s".
@@ -43,16 +43,18 @@ def nesting(depth: int = 10_000) -> dict[str, str]:
     return {"main.plan": "target y = " + "(" * depth + "1" + ")" * depth + "\n"}
 
 
-def ipf(size: int = 60) -> dict[str, str]:
-    """A seed whose diagonal is 10^12 times the rest, with margins that need
-    the tiny cells to carry most of the total: RAS creeps."""
-    rows = [f"r{i} = {1000 * (i + 1)}" for i in range(size)]
-    total = sum(1000 * (i + 1) for i in range(size))
-    cols = [f"k{j} = {1000 * (size - j)}" for j in range(size)]
-    assert sum(1000 * (size - j) for j in range(size)) == total
-    csv = ["row,col,value"] + [f"r{i},k{j},{10**12 if i == j else 1}" for i in range(size) for j in range(size)]
-    plan = [f"target t = {total}", "split t by row {", *rows, "}", "split t by col {", *cols, "}",
-            'data s = csv("seed.csv")', "cross row by col seed s"]
+def ipf(size: int = 150) -> dict[str, str]:
+    """A seed that RAS cannot fit: rows and columns in three groups, the third
+    group's total ten times the others' but its seed cells linked to them only
+    by 0.000001. The fit creeps, then stalls near a margin error of 1e-5."""
+    pattern = [["1", "1", "0.000001"], ["1", "1", "0.000001"], ["0.000001", "0.000001", "1"]]
+    weight = [1000, 1000, 10000]
+    total = sum(weight[i % 3] for i in range(size))
+    rows = [f"r{i} = {weight[i % 3]}" for i in range(size)]
+    cols = [f"k{j} = {weight[j % 3]}" for j in range(size)]
+    csv = ["row,col,value"] + [f"r{i},k{j},{pattern[i % 3][j % 3]}" for i in range(size) for j in range(size)]
+    plan = ['plan "IPF" { round: 1 }', f"target t = {total}", "split t by row {", *rows, "}",
+            "split t by col {", *cols, "}", 'data s = csv("seed.csv")', "cross row by col seed s"]
     return {"main.plan": "\n".join(plan) + "\n", "seed.csv": "\n".join(csv) + "\n"}
 
 

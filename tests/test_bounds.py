@@ -213,3 +213,43 @@ def test_deep_chains_need_no_recursion(tmp_path):
     assert depth == 1501
     out = run_planc("build", "deep.plan", "-o", "out", cwd=tmp_path)
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-2000:]
+
+
+# ---- cross size and IPF work ----------------------------------------------------------------
+
+
+def test_a_cross_beyond_the_cell_bound_is_refused(plan):
+    text = ("target t = 501_000\n"
+            f"split t by a using even {{ {'; '.join(f'a{i}' for i in range(501))} }}\n"
+            f"split t by b using even {{ {'; '.join(f'b{i}' for i in range(500))} }}\n"
+            "cross a by b\n")
+    result = plan(text)
+    assert [(d.code, d.line, d.column) for d in errors(result)] == [("E032", 4, 1)]
+    assert "250,500 cells (501 × 500), more than the 250,000" in errors(result)[0].message
+    assert not any(p.count(".") == 2 for p in result.evaluation.values)  # no cell was made
+
+
+def test_a_seed_that_cannot_be_fitted_stops_after_a_bounded_number_of_sweeps(plan):
+    text = """target t = 12_000
+split t by r { x = 1000; y = 1000; z = 10_000 }
+split t by c { u = 1000; v = 1000; w = 10_000 }
+table s by r, c {
+  x: u = 1, v = 1, w = 0.000001
+  y: u = 1, v = 1, w = 0.000001
+  z: u = 0.000001, v = 0.000001, w = 1
+}
+cross r by c seed s
+"""
+    result = plan(text)
+    assert [(d.code, d.line, d.column) for d in errors(result)] == [("E035", 9, 19)]
+    # Before: 2,000 sweeps whatever the progress; now the stall shows after 100.
+    assert "did not converge after 100 sweeps: the fit stalled" in errors(result)[0].message
+
+
+def test_ipf_sweeps_shrink_with_the_size_of_the_cross():
+    from planc.evaluate.crosses import ipf_sweeps
+
+    assert ipf_sweeps(10_000) == 2_000
+    assert ipf_sweeps(100_000) == 200
+    assert ipf_sweeps(250_000) == 80
+    assert ipf_sweeps(4_000_000) == 50

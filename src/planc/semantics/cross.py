@@ -28,6 +28,10 @@ class Names(Protocol):
 
 PENDING = object()  # the splits it needs are not attached yet
 
+# Every cell is a target, fitted and rounded: a 500 × 500 cross takes seconds
+# and a few hundred MB; a 2000 × 2000 one took 4 GB. Documented in language.md §5.
+MAX_CROSS_CELLS = 250_000
+
 
 def attach_cross(resolver: Names, decl: ast.Cross, final: bool = False):
     """A CrossNode, None after an error, or PENDING (try again next round)."""
@@ -62,6 +66,12 @@ def attach_cross(resolver: Names, decl: ast.Cross, final: bool = False):
             resolver.diags.append(error("E007", f"cross of {row_dim} by {col_dim} is declared twice", decl.span,
                                         help=f"first declared at {_where(existing.producer.decl.span)}"))
             return None
+    if len(row0) * len(col0) > MAX_CROSS_CELLS:
+        resolver.diags.append(error(
+            "E032", f"cross of {row_dim} by {col_dim} would have {len(row0) * len(col0):,} cells "
+            f"({len(row0):,} × {len(col0):,}), more than the {MAX_CROSS_CELLS:,} a cross may have", decl.span,
+            help="cross coarser dimensions, or split the cells of a smaller cross further"))
+        return None
     cross = CrossNode(decl, parent, _split_by(parent, row_dim), _split_by(parent, col_dim))  # type: ignore[arg-type]
     if decl.seed is not None:
         cross.seed = _seed_table(resolver, decl, cross)
