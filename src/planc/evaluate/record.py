@@ -24,6 +24,10 @@ class Derivation:
     exact: Fraction  # before rounding
     detail: str = ""
     capped: str | None = None  # "min" or "max" when a cap bound it
+    # A child of an over-assigned split: the split's total, parent × overassign,
+    # exactly and rounded to the grid as its children share it (language.md, Rounding).
+    shared_exact: Fraction | None = None
+    shared_rounded: Fraction | None = None
 
 
 @attrs.frozen

@@ -43,6 +43,7 @@ class _SplitRun:
         self.children: list[_Child] = []
         self.ok = True
         self.sibling_lookup = ev.lookup
+        self.shared: tuple[Fraction, Fraction] | None = None  # an over-assigned total: exact, rounded
 
     def fail(self, code: str, message: str, span, **kw) -> None:
         self.diags.append(error(code, message, span, **kw))
@@ -205,6 +206,27 @@ class _SplitRun:
             out.append(score)
         return out
 
+    def signs_fit(self, total: Fraction) -> bool:
+        """A total below zero is shared exactly by `%`, fixed amounts and `rest`;
+        `even`, `weight` and percentage caps have no meaning for a shortfall
+        (language.md, Negative amounts), so they are refused (E038)."""
+        if total >= 0:
+            return True
+        for c in self.children:
+            if c.kind == FLEX:
+                what = "even" if isinstance(c.alloc, ast.Even) else "weight"
+                self.fail("E038", f"`{c.decl.name}` cannot share by `{what}` a total below zero "
+                          f"({format_amount(total)})", c.alloc.span,
+                          help="give each child a fixed amount, a percentage or `rest`")
+                return False
+            for cap in (c.decl.min, c.decl.max):
+                if isinstance(cap, ast.Percent):
+                    self.fail("E038", f"a percentage cap on `{c.decl.name}` has no meaning for a total below "
+                              f"zero ({format_amount(total)})", cap.span,
+                              help="write the cap as an amount, e.g. `min -5M`")
+                    return False
+        return True
+
     def bounded(self, value: Fraction, what: str, where) -> Fraction | None:
         """`value`, or None after E037 when it is beyond an amount's bounds."""
         if not out_of_range(value):
@@ -246,18 +268,25 @@ class _SplitRun:
             self.finish(total, total)
             return
         overassign = split.decl.overassign.ratio if split.decl.overassign else Fraction(1)
-        total = self.bounded(parent * overassign, "the overassigned total", split.decl.overassign)
-        if total is None:
+        exact_total = self.bounded(parent * overassign, "the overassigned total", split.decl.overassign)
+        if exact_total is None or not self.signs_fit(exact_total):
             return
+        total = exact_total
+        if split.decl.overassign is not None and any(c.kind != FIXED for c in self.children):
+            # What the children share is on the grid (language.md, Rounding, step 2).
+            total = round_half_up(exact_total, self.ev.unit)
+            self.shared = (exact_total, total)
         given = sum((c.exact for c in self.children if c.kind in (FIXED, SHARE)), Fraction(0))
         rest = [c for c in self.children if c.kind == REST]
         flex = [c for c in self.children if c.kind == FLEX]
         if rest:
             left = total - given
-            if left < 0:
-                self.fail("E009", f"`rest` of {split.describe()} comes out negative ({format_amount(left)})",
+            if left < 0 <= total or total < 0 < left:
+                sign = "negative" if left < 0 else "positive on a negative total"
+                self.fail("E009", f"`rest` of {split.describe()} comes out {sign} ({format_amount(left)})",
                           rest[0].alloc.span, label=f"the other children take {format_amount(given)}",
-                          help=f"the other children exceed {format_amount(total)} by {format_amount(-left)}")
+                          help=f"the other children exceed {format_amount(total)} by {format_amount(-left)}"
+                          if left < 0 else f"the other children go {format_amount(left)} below {format_amount(total)}")
                 return
             rest[0].exact, rest[0].detail = left, "rest"
         elif flex:
@@ -267,8 +296,8 @@ class _SplitRun:
                 return
             if not self.share_flexible(flex, left, parent):
                 return
-        elif given != total:
-            self.over(given, total) if given > total else self.under(given, total)
+        elif given != exact_total:
+            self.over(given, exact_total) if given > exact_total else self.under(given, exact_total)
             return
         if not self.check_caps(parent):
             return
@@ -300,6 +329,7 @@ class _SplitRun:
             if c.kind == FLEX:
                 continue
             low, high = self.cap(c.decl.min, parent), self.cap(c.decl.max, parent)
+            c.low, c.high = low, high  # rounding keeps a share or `rest` within them too
             if low is not None and c.exact < low:
                 self.fail("E029", f"`{c.decl.name}` is {format_amount(c.exact)}, below its min {format_amount(low)}",
                           c.decl.min.span)
@@ -328,9 +358,10 @@ class _SplitRun:
 
     # ---- rounding ----------------------------------------------------------------------------
     def finish(self, parent: Fraction, total: Fraction) -> None:
-        """Fixed children stay as written; the others share what is left of the
-        total, in whole units by largest remainder, steered by their caps. The
-        total itself is never changed, so the children always add up to it."""
+        """Fixed children stay as written; a child held at a cap is rounded to
+        the inside of it; the others share what is left of the total, in whole
+        units by largest remainder, steered by their caps. The total itself is
+        never changed here, so the children always add up to it."""
         unit = self.ev.unit
         fixed = [c for c in self.children if c.kind == FIXED]
         for c in fixed:
@@ -338,6 +369,11 @@ class _SplitRun:
                 self.ev.check_multiple(c.exact, c.alloc)  # type: ignore[arg-type]
         final = {id(c): c.exact for c in fixed}
         moving = [c for c in self.children if c.kind != FIXED]
+        held = {id(c): v for c in moving if c.capped and (v := _inside_cap(c, unit)) is not None}
+        if moving and len(held) == len(moving):  # someone must take what rounding the held ones frees
+            held.pop(id(moving[-1]), None)
+        final.update(held)
+        moving = [c for c in moving if id(c) not in held]
         pool = total - sum(final.values(), Fraction(0))  # type: ignore[arg-type]
         amounts = largest_remainder(pool, [c.exact for c in moving], unit,  # type: ignore[misc]
                                     [c.low for c in moving], [c.high for c in moving])
@@ -346,9 +382,29 @@ class _SplitRun:
             method = c.kind
             if c.kind == FLEX:
                 method = "even" if isinstance(c.alloc, ast.Even) else "weight"
-            self.ev.set_value(c.node, final[id(c)], _derive(method, c.exact, c.detail, c.capped))  # type: ignore[arg-type]
+            self.ev.set_value(c.node, final[id(c)], _derive(method, c.exact, c.detail, c.capped,  # type: ignore[arg-type]
+                                                            self.shared))
 
 
-def _derive(method: str, exact: Fraction, detail: str, capped: str | None = None) -> Derivation:
-    return Derivation(method, exact, detail, capped)
+def _inside_cap(c: _Child, unit: Fraction) -> Fraction | None:
+    """A held child's amount on the grid, rounded towards the inside of its cap
+    (down from a max, up from a min); None if no multiple of `unit` lies
+    within both its caps (then it is apportioned like the others)."""
+    steps = c.exact / unit  # type: ignore[operator]
+    value = (math.floor(steps) if c.capped == "max" else math.ceil(steps)) * unit
+    if (c.low is not None and value < c.low) or (c.high is not None and value > c.high):
+        return None
+    return Fraction(value)
+
+
+def round_half_up(value: Fraction, unit: Fraction) -> Fraction:
+    """The nearest multiple of `unit`; a value halfway between goes up."""
+    return math.floor(value / unit + Fraction(1, 2)) * unit
+
+
+def _derive(method: str, exact: Fraction, detail: str, capped: str | None = None,
+            shared: tuple[Fraction, Fraction] | None = None) -> Derivation:
+    if shared is None:
+        return Derivation(method, exact, detail, capped)
+    return Derivation(method, exact, detail, capped, shared_exact=shared[0], shared_rounded=shared[1])
 

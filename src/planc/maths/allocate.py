@@ -33,7 +33,8 @@ def largest_remainder(
 ) -> list[Fraction]:
     """Hamilton apportionment of `total` in multiples of `unit`.
 
-    Quotas are scaled to sum to `total` first. Each result is the quota
+    Quotas are scaled to sum to `total` first (any gap is spread in
+    proportion to their size: plain scaling when they have one sign). Each result is the quota
     floored to a multiple of `unit`, and the leftover units go one each to
     the largest remainders, ties to the earliest quota (declaration order).
     The results sum to `total` exactly and each is within one unit of its
@@ -50,12 +51,15 @@ def largest_remainder(
         return []
     lows = lows or [None] * n
     highs = highs or [None] * n
-    quota_sum = sum(quotas, Fraction(0))
-    if quota_sum == 0:
-        # Nothing to go by: share equally, in declaration order.
-        quotas = [Fraction(1)] * n
-        quota_sum = Fraction(n)
-    scaled = [q * total / quota_sum for q in quotas]
+    gap = total - sum(quotas, Fraction(0))
+    weights = [abs(q) for q in quotas]
+    weight_sum = sum(weights, Fraction(0))
+    if weight_sum == 0:
+        # Nothing to go by: share the gap equally, in declaration order.
+        weights, weight_sum = [Fraction(1)] * n, Fraction(n)
+    # Quotas of one sign are scaled in proportion; mixed signs (or quotas that
+    # sum to zero) take the gap by their size, so a zero sum moves nothing.
+    scaled = [q + gap * w / weight_sum for q, w in zip(quotas, weights)]
     floors = [math.floor(q / unit) * unit for q in scaled]
     remainders = [q - f for q, f in zip(scaled, floors)]
     whole_units = math.floor((total - sum(floors, Fraction(0))) / unit)
