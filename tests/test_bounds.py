@@ -253,3 +253,14 @@ def test_ipf_sweeps_shrink_with_the_size_of_the_cross():
     assert ipf_sweeps(100_000) == 200
     assert ipf_sweeps(250_000) == 80
     assert ipf_sweeps(4_000_000) == 50
+
+
+def test_expressions_ten_thousand_deep_give_one_diagnostic(plan):
+    deep = 10_000
+    for text in ("target a = " + "(" * deep + "1" + ")" * deep + "\n",
+                 "target b = " + " + ".join(["1"] * deep) + "\n",
+                 "target c = " + "-" * deep + "1\n"):
+        result = plan(text)
+        assert [(d.code, d.line) for d in result.diagnostics] == [("E030", 1)]
+        out, diags = format_text(text)
+        assert out is None and [d.code for d in diags] == ["E030"]
