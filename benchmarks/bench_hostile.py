@@ -9,6 +9,14 @@
   cross      a 2000 x 2000 cross (the bound on cross cells, E032)
 
 A case that runs past --timeout seconds is stopped and shown as "> N s".
+
+Measured once each on the shared 2-core machine (load 3-7), before and after
+the bounds of issue 14:
+  names    > 60 s (killed; reported > 5 min)   ->  5.4 s, E003 x 20,000 (parse and print)
+  chain      16.8 s                             ->  2.0 s (linking alone 30.8 s -> 0.3 s)
+  squares  > 60 s (killed)                      ->  0.4 s, E037 at line 3
+  ipf        19.0 s, E035 after 2,000 sweeps    ->  2.3 s, E035 "stalled" after 100 sweeps
+  cross      4 GB (reported; not rerun)         ->  1.1 s, 37 MB, E032
 Run once, not in a loop (the machine is shared):
   python benchmarks/bench_hostile.py [--timeout 60] [case ...]
 """
