@@ -216,7 +216,7 @@ class _SplitRun:
             if c.kind == FLEX:
                 what = "even" if isinstance(c.alloc, ast.Even) else "weight"
                 self.fail("E038", f"`{c.decl.name}` cannot share by `{what}` a total below zero "
-                          f"({format_amount(total)})", c.alloc.span,
+                          f"({format_amount(total)})", c.alloc.span,  # type: ignore[attr-defined]
                           help="give each child a fixed amount, a percentage or `rest`")
                 return False
             for cap in (c.decl.min, c.decl.max):
@@ -260,8 +260,8 @@ class _SplitRun:
                           f"`{split.parent.name} = sum`", split.decl.overassign.span,
                           help="over-assign in another split of the target")
                 return
-            total = self.bounded(sum((c.exact for c in self.children), Fraction(0)),
-                                 f"`{split.parent.name} = sum`", split.decl)  # type: ignore[misc]
+            total = self.bounded(sum((c.exact for c in self.children), Fraction(0)),  # type: ignore[misc,arg-type,type-var]
+                                 f"`{split.parent.name} = sum`", split.decl)
             if total is None or not self.check_caps(total):
                 return
             self.ev.set_value(split.parent, total, _derive("sum", total, "sum of " + split.dimension))

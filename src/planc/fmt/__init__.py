@@ -227,7 +227,7 @@ class _Layout:
                 rows[-1].append(e)
             else:
                 rows.append([e])
-        out = []
+        out: list[tuple] = []
         for row in rows:
             if row[0].column is None:
                 out.append((row[0].key_span.text, f" = {expr(row[0].value)}", row[0].span))

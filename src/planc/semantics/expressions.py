@@ -24,7 +24,8 @@ def arithmetic(expr, lookup: Lookup, diags: list[Diagnostic]) -> Fraction | None
     value = _value(expr, lookup, diags)
     if value is not None and not isinstance(expr, (ast.Number, ast.Percent, ast.Ref)) \
             and out_of_range(value):
-        return _too_large(expr, value, diags)
+        _too_large(expr, value, diags)
+        return None
     return value
 
 
@@ -65,12 +66,14 @@ def _value(expr, lookup: Lookup, diags: list[Diagnostic]) -> Fraction | None:
 
 
 def _step(expr, value: Fraction, diags: list[Diagnostic]) -> Fraction | None:
-    return _too_large(expr, value, diags) if out_of_range(value, MAX_STEP) else value
+    if out_of_range(value, MAX_STEP):
+        _too_large(expr, value, diags)
+        return None
+    return value
 
 
 def _too_large(expr, value: Fraction, diags: list[Diagnostic]) -> None:
     diags.append(out_of_range_error(f"`{one_line(expr.span.text)}`", value, expr.span))
-    return None
 
 
 def out_of_range_error(what: str, value: Fraction, span,
