@@ -264,3 +264,21 @@ def test_expressions_ten_thousand_deep_give_one_diagnostic(plan):
         assert [(d.code, d.line) for d in result.diagnostics] == [("E030", 1)]
         out, diags = format_text(text)
         assert out is None and [d.code for d in diags] == ["E030"]
+
+
+def test_a_cross_waiting_on_a_deep_chain_is_not_rescanned_each_round(plan, monkeypatch):
+    from planc.semantics import cross
+
+    calls = [0]
+    real = cross._split_by
+
+    def counting(target, dimension):
+        calls[0] += 1
+        return real(target, dimension)
+
+    monkeypatch.setattr(cross, "_split_by", counting)
+    depth = 2000
+    text = "target c0 = 1M\n" + "".join(f"split c{i} by d {{ c{i + 1} = rest }}\n" for i in range(depth))
+    result = plan(text + "cross d by e\n")
+    assert [d.code for d in errors(result)] == ["E032"]  # nothing is split by `e`
+    assert calls[0] <= 4 * depth  # was a scan of every target in every round: millions

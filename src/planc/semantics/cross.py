@@ -25,6 +25,7 @@ class Names(Protocol):
     tables: dict[str, Table]
     used_tables: set[str]
     by_name: dict[str, list[tuple[str, TargetNode]]]
+    split_dims: dict[str, set[int]]  # dimension -> ids of the targets split by it
 
 PENDING = object()  # the splits it needs are not attached yet
 
@@ -44,8 +45,11 @@ def attach_cross(resolver: Names, decl: ast.Cross, final: bool = False):
     if row_dim == col_dim:
         resolver.diags.append(error("E032", f"cannot cross `{row_dim}` with itself", decl.span))
         return None
-    parents = [t for t in resolver.targets.values()
-               if _split_by(t, row_dim) is not None and _split_by(t, col_dim) is not None]
+    # Which targets are split by each dimension is indexed: a cross waiting while
+    # thousands of splits attach must not scan every target each time.
+    few, many = sorted((resolver.split_dims.get(row_dim, set()), resolver.split_dims.get(col_dim, set())), key=len)
+    parents = [] if not any(t in many for t in few) else [
+        t for t in resolver.targets.values() if _split_by(t, row_dim) is not None and _split_by(t, col_dim) is not None]
     if not parents:
         if not final:
             return PENDING

@@ -41,6 +41,7 @@ class _Resolver:
         self.refs: dict = {}
         self.used_tables: set[str] = set()
         self.broken_tables: set[str] = set()  # `data` whose file could not be read, a refused table
+        self.split_dims: dict[str, set[int]] = {}  # dimension -> ids of the targets split by it
         self.new_names: set[str] = set()  # names of targets added in this round of attach_splits
         self.suggesters: dict[str, tuple[tuple[int, int], Suggester]] = {}
 
@@ -235,6 +236,7 @@ class _Resolver:
                 decl = self.with_table_children(decl)
                 split = SplitNode(decl, parent)
                 new_dims.add(decl.dimension)
+                self.split_dims.setdefault(decl.dimension, set()).add(id(parent))
                 self.refs[id(decl.parent)] = parent
                 parent.splits.append(split)
                 attached.append(split)
