@@ -282,3 +282,23 @@ def test_a_cross_waiting_on_a_deep_chain_is_not_rescanned_each_round(plan, monke
     result = plan(text + "cross d by e\n")
     assert [d.code for d in errors(result)] == ["E032"]  # nothing is split by `e`
     assert calls[0] <= 4 * depth  # was a scan of every target in every round: millions
+
+
+def test_water_filling_many_capped_shares_works_each_share_a_bounded_number_of_times():
+    from planc.maths.allocate import water_fill
+
+    count = [0]
+
+    class Score(F):
+        def __rmul__(self, other):  # `level * score`: once per share and level looked at
+            count[0] += 1
+            return F(other) * F(self)
+
+    n = 2000
+    scores = [Score(1 + i % 7) for i in range(n)]
+    lows = [F(i % 5) for i in range(n)]
+    highs = [F(10 + i % 11) for i in range(n)]
+    shares = water_fill(F(15_000), scores, lows, highs)
+    assert sum(shares) == 15_000
+    assert all(lo <= s <= hi for s, lo, hi in zip(shares, lows, highs))
+    assert count[0] <= 3 * n  # was a full sum at each of ~2n breakpoints: millions

@@ -126,24 +126,45 @@ def water_fill(
             out.append(min(v, high) if high is not None else v)
         return out
 
-    breaks = sorted({b / s for s, low, high in zip(scores, lo, hi) if s > 0
-                     for b in (low, high) if b is not None and b >= 0})
-    prev = Fraction(0)
-    prev_total = sum(filled(prev), Fraction(0))
-    for level in breaks + [None]:
+    # The total at level λ is C + S·λ between breakpoints: walk them in order,
+    # updating C and S as each share starts to grow or reaches its max, so the
+    # walk is O(n log n) rather than a full sum at every breakpoint.
+    const, slope = Fraction(0), Fraction(0)
+    events: dict[Fraction, list[Fraction]] = {}  # level -> [change of C, change of S]
+    zero_break = False
+    for s, low, high in zip(scores, lo, hi):
+        zero_break = zero_break or (s > 0 and (low == 0 or high == 0))
+        if s == 0 or (high is not None and high <= 0):
+            const += min(max(Fraction(0), low), high) if high is not None else max(Fraction(0), low)
+            continue
+        if low > 0:
+            const += low
+            change = events.setdefault(low / s, [Fraction(0), Fraction(0)])
+            change[0] -= low
+            change[1] += s
+        else:
+            slope += s
+        if high is not None:
+            change = events.setdefault(high / s, [Fraction(0), Fraction(0)])
+            change[0] += high
+            change[1] -= s
+    levels = ([Fraction(0)] if zero_break else []) + sorted(events)
+    prev, prev_total = Fraction(0), const
+    for level in levels + [None]:
         if level is None:
             # Past the last breakpoint only uncapped shares still grow.
-            slope = sum((s for s, high in zip(scores, hi) if high is None and s > 0), Fraction(0))
             if slope == 0:
                 if prev_total == amount:
                     return filled(prev)
                 return Infeasible("no share can take what is left (all scores zero or capped)")
             return filled(prev + (amount - prev_total) / slope)
-        total = sum(filled(level), Fraction(0))
+        total = const + slope * level
         if total >= amount:
             if total == prev_total:
                 return filled(level)
             # Linear between the two breakpoints: interpolate exactly.
             return filled(prev + (level - prev) * (amount - prev_total) / (total - prev_total))
+        d_const, d_slope = events.get(level, (Fraction(0), Fraction(0)))
+        const, slope = const + d_const, slope + d_slope
         prev, prev_total = level, total
     raise AssertionError("unreachable")
