@@ -302,3 +302,17 @@ def test_water_filling_many_capped_shares_works_each_share_a_bounded_number_of_t
     assert sum(shares) == 15_000
     assert all(lo <= s <= hi for s, lo, hi in zip(shares, lows, highs))
     assert count[0] <= 3 * n  # was a full sum at each of ~2n breakpoints: millions
+
+
+def test_a_long_chain_of_siblings_declared_backwards_needs_no_recursion(plan):
+    n = 3000  # deeper than Python's recursion limit
+    text = ("target y = 1M\nsplit y by q {\n" + "".join(f"  c{i} = c{i + 1}\n" for i in range(n))
+            + f"  c{n} = 1\n  r = rest\n}}\n")
+    result = plan(text)  # was a RecursionError
+    assert errors(result) == []
+    assert result.evaluation.values["y.c0"] == 1 and result.evaluation.values["y.r"] == 1_000_000 - n - 1
+
+
+def test_a_cycle_of_siblings_is_reported_at_each_reference(plan):
+    result = plan("target y = 100\nsplit y by q {\n  a = b + 1\n  b = c + 1\n  c = a + 1\n  r = rest\n}\n")
+    assert [(d.code, d.line, d.column) for d in errors(result)] == [("E008", 3, 7), ("E008", 4, 7), ("E008", 5, 7)]

@@ -98,6 +98,8 @@ class _SplitRun:
             return self.ev.lookup(ref)
 
         def compute(c: _Child, via: ast.Ref | None = None) -> Fraction | None:
+            if id(c.node) in cyclic:
+                return None  # reported by `dependency_order`
             if c.exact is not None or c.kind in (REST, FLEX):
                 if c.kind in (REST, FLEX) and via is not None:
                     self.fail("E008", f"`{c.decl.name}` depends on what its siblings leave, so a sibling "
@@ -118,8 +120,55 @@ class _SplitRun:
             return c.exact
 
         self.sibling_lookup = sibling_lookup  # caps may refer to fixed siblings too
-        for c in self.children:
+        order, cyclic = self.dependency_order(by_node)
+        for c in order:  # each sibling's references are computed before it: no deep recursion
             compute(c)
+
+    def dependency_order(self, by_node: dict) -> tuple[list[_Child], set[int]]:
+        """The children, each fixed one after the fixed siblings it refers to
+        (an iterative DFS: a chain of siblings can be thousands long); the
+        nodes on a cycle are reported (E008 at each reference round it)."""
+        def fixed_refs(c: _Child) -> list:
+            if c.kind != FIXED:
+                return []
+            out = []
+            for sub in ast.walk_expr(c.alloc):
+                target = self.ev.model.refs.get(id(sub)) if isinstance(sub, ast.Ref) else None
+                dep = by_node.get(id(target)) if isinstance(target, TargetNode) else None
+                if dep is not None and dep.kind == FIXED:
+                    out.append((sub, dep))
+            return out
+
+        order: list[_Child] = []
+        cyclic: set[int] = set()
+        state: dict[int, int] = {}  # 1 on the path, 2 done
+        for start in self.children:
+            if id(start) in state:
+                continue
+            state[id(start)] = 1
+            path: list[tuple[_Child, ast.Ref | None]] = [(start, None)]
+            stack = [iter(fixed_refs(start))]
+            while stack:
+                step = next(stack[-1], None)
+                if step is None:
+                    stack.pop()
+                    done, _ = path.pop()
+                    state[id(done)] = 2
+                    order.append(done)
+                    continue
+                ref, dep = step
+                if state.get(id(dep)) == 1:  # a cycle: every reference round it is one
+                    at = next(i for i, (c, _) in enumerate(path) if c is dep)
+                    for (_, via) in path[at + 1:]:
+                        self.fail("E008", f"circular definition between siblings of {self.split.describe()}",
+                                  via.span)  # type: ignore[union-attr]
+                    self.fail("E008", f"circular definition between siblings of {self.split.describe()}", ref.span)
+                    cyclic.update(id(c.node) for c, _ in path[at:])
+                elif id(dep) not in state:
+                    state[id(dep)] = 1
+                    path.append((dep, ref))
+                    stack.append(iter(fixed_refs(dep)))
+        return order, cyclic
 
     def scores(self, flex: list[_Child]) -> list[Fraction] | None:
         raw, tabled = [], []
