@@ -3,7 +3,7 @@
 
   names      20,000 targets, each referring to an undefined name ("did you mean")
   chain      a 5,000-deep split chain (split linking)
-  squares    thirty lines of repeated squaring (the bound on amounts, E037)
+  squares    thirty lines of repeated squaring (the bound on amounts, E039)
   nesting    an expression nested 10,000 parentheses deep (E030)
   ipf        a seeded 150 x 150 cross whose fit cannot converge (E035)
   cross      a 2000 x 2000 cross (the bound on cross cells, E032)
@@ -14,7 +14,7 @@ Measured once each on the shared 2-core machine (load 3-7), before and after
 the bounds of issue 14:
   names    > 60 s (killed; reported > 5 min)   ->  5.4 s, E003 x 20,000 (parse and print)
   chain      16.8 s                             ->  2.0 s (linking alone 30.8 s -> 0.3 s)
-  squares  > 60 s (killed)                      ->  0.4 s, E037 at line 3
+  squares  > 60 s (killed)                      ->  0.4 s, E039 at line 3
   ipf        19.0 s, E035 after 2,000 sweeps    ->  2.3 s, E035 "stalled" after 100 sweeps
   cross      4 GB (reported; not rerun)         ->  1.1 s, 37 MB, E032
 Run once, not in a loop (the machine is shared):

@@ -12,13 +12,13 @@ from planc.fmt import format_text
 from planc.pipeline import compile_plan
 
 
-# ---- bounded amounts (E037) ------------------------------------------------------------
+# ---- bounded amounts (E039) ------------------------------------------------------------
 
 
 def test_thirty_squarings_stop_at_the_first_amount_out_of_range(plan):
     lines = ["target a0 = 10M"] + [f"target a{i + 1} = a{i} * a{i}" for i in range(30)]
     result = plan("\n".join(lines) + "\n")
-    assert [(d.code, d.line, d.column) for d in errors(result)] == [("E037", 3, 13)]
+    assert [(d.code, d.line, d.column) for d in errors(result)] == [("E039", 3, 13)]
     assert "`a1 * a1` comes to 10,000,000,000,000,000,000,000,000,000" in errors(result)[0].message
     assert result.evaluation.values["a1"] == 10**14 and "a2" not in result.evaluation.values
 
@@ -26,14 +26,14 @@ def test_thirty_squarings_stop_at_the_first_amount_out_of_range(plan):
 def test_a_chain_of_fractions_stops_at_the_denominator_bound(plan):
     lines = ["target f0 = 1 / 3"] + [f"target f{i + 1} = f{i} * f{i}" for i in range(30)]
     result = plan("\n".join(lines) + "\n")
-    assert [(d.code, d.line) for d in errors(result)] == [("E037", 9)]
+    assert [(d.code, d.line) for d in errors(result)] == [("E039", 9)]
     assert "denominator" in errors(result)[0].message
 
 
 def test_a_step_inside_an_expression_may_exceed_an_amount_but_not_the_result(plan):
     result = plan("target g = 10B * 10B * 10B / 10B / 10B\ntarget h = 10B * 10B * 10B / 10B\n")
     assert result.evaluation.values["g"] == 10**10
-    assert [(d.code, d.line, d.column) for d in errors(result)] == [("E037", 2, 12)]
+    assert [(d.code, d.line, d.column) for d in errors(result)] == [("E039", 2, 12)]
 
 
 def test_split_totals_shares_and_sums_are_bounded(plan):
@@ -42,8 +42,8 @@ def test_split_totals_shares_and_sums_are_bounded(plan):
                   "split y by r { b = 500%; c = rest }\n"
                   "target z = sum\n"
                   "split z by s { d = 900_000_000_000_000_000; e = 900_000_000_000_000_000 }\n")
-    assert [(d.code, d.line, d.column) for d in errors(result)] == [("E037", 2, 25), ("E037", 3, 20),
-                                                                     ("E037", 5, 1)]
+    assert [(d.code, d.line, d.column) for d in errors(result)] == [("E039", 2, 25), ("E039", 3, 20),
+                                                                     ("E039", 5, 1)]
 
 
 def test_formatting_never_overflows():

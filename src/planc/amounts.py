@@ -16,7 +16,7 @@ MAX_AMOUNT = Fraction(10) ** 18
 # Computed values are bounded too (language.md, "Exact arithmetic"): every
 # amount by MAX_AMOUNT, a step inside an expression by MAX_AMOUNT squared, and
 # every value's denominator by 2^256, so a chain of squarings or of fractions
-# stops with E037 at the first step too large instead of growing without end.
+# stops with E039 at the first step too large instead of growing without end.
 MAX_STEP = MAX_AMOUNT**2
 MAX_DENOMINATOR_BITS = 256
 

@@ -277,7 +277,7 @@ class _SplitRun:
         return True
 
     def bounded(self, value: Fraction, what: str, where) -> Fraction | None:
-        """`value`, or None after E037 when it is beyond an amount's bounds."""
+        """`value`, or None after E039 when it is beyond an amount's bounds."""
         if not out_of_range(value):
             return value
         self.diags.append(out_of_range_error(what, value, where.span, help="check the percentages and amounts"))

@@ -20,7 +20,7 @@ def arithmetic(expr, lookup: Lookup, diags: list[Diagnostic]) -> Fraction | None
     """Evaluate an expression exactly; None when a part is unknown or invalid
     (the reason is already a diagnostic). Percentages are ratios here.
     The value must be an amount (|v| <= 10^18) and each step inside it within
-    MAX_STEP, else E037 at the first expression out of range."""
+    MAX_STEP, else E039 at the first expression out of range."""
     value = _value(expr, lookup, diags)
     if value is not None and not isinstance(expr, (ast.Number, ast.Percent, ast.Ref)) \
             and out_of_range(value):
@@ -78,8 +78,8 @@ def _too_large(expr, value: Fraction, diags: list[Diagnostic]) -> None:
 
 def out_of_range_error(what: str, value: Fraction, span,
                        help: str = "a product of two amounts is not an amount") -> Diagnostic:
-    """E037: a computed value beyond the bounds of language.md "Exact arithmetic"."""
-    return error("E037", f"{what} {describe_size(value)}, beyond the bounds of an amount", span,
+    """E039: a computed value beyond the bounds of language.md "Exact arithmetic"."""
+    return error("E039", f"{what} {describe_size(value)}, beyond the bounds of an amount", span,
                  label="amounts are limited to ±10^18, with a denominator below 2^256", help=help)
 
 
