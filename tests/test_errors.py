@@ -70,6 +70,8 @@ CASES = [
     ("E036", "target y = 10\nsplit y by r { a = 5; b = 5 }\nsplit y by c { x = 5; z = 5 }\n"
              "table s { a = 1 }\ncross r by c seed s\n", {}, 5, 19, "1-D table"),
     ("E037", 'target y = 1\ndata d = csv("../outside.csv")\n', {}, 2, 14, "outside the project root"),
+    ("E039", "target price = 10M\ntarget cubed = price * price * price\n", {}, 2, 16, "beyond the bounds"),
+    ("E038", "target y = -2M\nsplit y by r using even { east; west }\n", {}, 2, 20, "below zero"),
     ("E090", "target y = 1\n", {"planc.toml": "[rules\n"}, 1, 7, "not valid TOML"),
     ("W001", HEAD + "target year = 120_000_500\n", {}, 5, 15, "not a multiple"),
     ("W002", "target y = 1 [colour: \"red\"]\n", {}, 1, 15, "unknown attribute"),

@@ -147,7 +147,7 @@ def test_ipf_negative_or_bad_inputs(seed, rows, cols, where):
 def test_ipf_iteration_cap():
     res = ipf([[1, 2], [3, 4]], [F(10), F(20)], [F(12), F(18)], max_iterations=1)
     assert isinstance(res, Infeasible)
-    assert res.reason.startswith("did not converge within 1 iterations (max margin error ")
+    assert res.reason.startswith("did not converge after 1 sweeps (max margin error ")
 
 
 def test_ipf_too_loose_a_tolerance_is_reported_not_wrong():

@@ -13,6 +13,30 @@ SCALES = {"k": 10**3, "M": 10**6, "B": 10**9, "万": 10**4, "亿": 10**8}
 # Amounts beyond this are almost certainly typos (an extra suffix or zeros)
 # and would make reports unreadable; the parser rejects them.
 MAX_AMOUNT = Fraction(10) ** 18
+# Computed values are bounded too (language.md, "Exact arithmetic"): every
+# amount by MAX_AMOUNT, a step inside an expression by MAX_AMOUNT squared, and
+# every value's denominator by 2^256, so a chain of squarings or of fractions
+# stops with E039 at the first step too large instead of growing without end.
+MAX_STEP = MAX_AMOUNT**2
+MAX_DENOMINATOR_BITS = 256
+
+
+def out_of_range(value: Fraction, limit: Fraction = MAX_AMOUNT) -> bool:
+    return abs(value) > limit or value.denominator.bit_length() > MAX_DENOMINATOR_BITS
+
+
+def describe_size(value: Fraction) -> str:
+    """How far out of range a value is, in words that never overflow."""
+    if value.denominator.bit_length() > MAX_DENOMINATOR_BITS:
+        return f"needs a denominator of about 10^{_digits(value.denominator) - 1}"
+    if abs(value) <= _PRINTABLE:
+        return f"comes to {format_amount(value)}"
+    return f"comes to about {'-' if value < 0 else ''}10^{_digits(abs(value.numerator) // value.denominator) - 1}"
+
+
+def _digits(n: int) -> int:
+    # log10 from the bit length: str() of a huge integer is slow or refused.
+    return max(1, int(n.bit_length() * 0.30103) + 1) if n.bit_length() > 3000 else len(str(n))
 
 # The `schema_version` of every JSON output (eval, check, build, track, diff);
 # raised only when a key is removed or changes meaning (docs/schemas/).
@@ -34,6 +58,8 @@ def parse_number(text: str) -> Fraction:
 def format_amount(value: Fraction | int) -> str:
     """126000000 -> '126,000,000'; 1/3 -> '0.333333'; never scientific."""
     value = Fraction(value)
+    if abs(value) > _PRINTABLE:  # only in a message about a value out of range
+        return f"{'-' if value < 0 else ''}10^{_digits(abs(value.numerator) // value.denominator) - 1}"
     if value.denominator == 1:
         return f"{value.numerator:,}"
     # Display only: six decimals are plenty for a non-whole amount.
@@ -43,9 +69,14 @@ def format_amount(value: Fraction | int) -> str:
 def format_percent(ratio: Fraction) -> str:
     """0.2 -> '20%'; 1.05 -> '105%'; 1/3 -> '33.3%'."""
     pct = ratio * 100
+    if abs(pct) > _PRINTABLE:
+        return format_amount(pct) + "%"
     if pct.denominator == 1:
         return f"{pct.numerator}%"
     return f"{float(pct):.1f}%"
+
+
+_PRINTABLE = Fraction(10) ** 40  # far beyond any amount; within float and str() limits
 
 
 def to_json_number(value: Fraction) -> int | float:

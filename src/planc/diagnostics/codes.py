@@ -46,6 +46,8 @@ CODE_NAMES: dict[str, str] = {
     "E035": "cross cannot be fitted or rounded",
     "E036": "bad seed table",
     "E037": "file outside the project root",
+    "E038": "cannot share a total below zero",
+    "E039": "amount out of range",
     "E090": "invalid configuration",
     "E099": "formatter safety check",
     "W001": "not a multiple of round",

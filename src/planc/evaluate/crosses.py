@@ -16,8 +16,17 @@ from planc.maths.matrix import Infeasible, controlled_round, ipf, proportional_c
 from planc.semantics.model import CrossNode
 
 # RAS converges linearly; a seed whose cells span many orders of magnitude can
-# crawl. Cap the sweeps so a bad seed fails in seconds, not minutes.
+# crawl. Cap the work so a bad seed fails in seconds, not minutes: at most
+# 2,000 sweeps, fewer for a large cross (20 million cell updates in all, but
+# never fewer than 50 sweeps), and at most 10 seconds (language.md §5).
 MAX_IPF_SWEEPS = 2_000
+MIN_IPF_SWEEPS = 50
+IPF_WORK = 20_000_000
+IPF_SECONDS = 10.0
+
+
+def ipf_sweeps(cells: int) -> int:
+    return max(MIN_IPF_SWEEPS, min(MAX_IPF_SWEEPS, IPF_WORK // max(1, cells)))
 
 
 # ---- evaluation ------------------------------------------------------------------------
@@ -41,7 +50,8 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
         fitted = proportional_cells(rows, cols)  # type: ignore[arg-type]
     else:
         seed = [[cross.seed.values[(r, c)] for c in col_names] for r in row_names]
-        fitted = ipf(seed, rows, cols, row_names=row_names, col_names=col_names, max_iterations=MAX_IPF_SWEEPS)  # type: ignore[arg-type]
+        fitted = ipf(seed, rows, cols, row_names=row_names, col_names=col_names,  # type: ignore[arg-type]
+                     max_iterations=ipf_sweeps(len(rows) * len(cols)), max_seconds=IPF_SECONDS)
         if isinstance(fitted, Infeasible):
             ev.diags.append(error("E035", f"cannot fit seed `{cross.seed.name}` to the totals: {fitted.reason}",
                                   cross.decl.seed.span if cross.decl.seed else cross.decl.span))

@@ -71,6 +71,10 @@ class Derivation:
     dimension: tuple[str, ...] = ()  # the split's dimension; a cell's row and column dimensions
     overassign: Fraction | None = None  # the split's `overassign` ratio, when it has one
     using: str = ""  # the split's `using` method as written, for display only
+    # A child of an over-assigned split: the split's total, parent × overassign,
+    # exactly and rounded to the grid as its children share it (language.md, Rounding).
+    shared_exact: Fraction | None = None
+    shared_rounded: Fraction | None = None
 
     @property
     def adjustment(self) -> Fraction:

@@ -9,10 +9,10 @@ import attrs
 
 from planc.syntax import ast
 from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, water_fill
-from planc.amounts import format_amount
+from planc.amounts import format_amount, out_of_range
 from planc.diagnostics import Label, error
 from planc.evaluate.record import Cap, Derivation, Factor, Input, Scope, Trace
-from planc.semantics.expressions import one_line
+from planc.semantics.expressions import one_line, out_of_range_error
 from planc.semantics.model import SplitNode, Table, TargetNode
 
 FIXED, SHARE, REST, FLEX = "fixed", "share", "rest", "flex"
@@ -34,6 +34,11 @@ class _Child:
     low: Fraction | None = None  # caps of a flexible child, to steer rounding
     high: Fraction | None = None
 
+    @property
+    def capped(self) -> str | None:
+        """"min" or "max" when a cap held the child's exact share."""
+        return next((c.bound for c in self.caps if c.binding), None)
+
 
 def evaluate_split(ev: Scope, split: SplitNode) -> None:
     _SplitRun(ev, split).run()
@@ -47,6 +52,7 @@ class _SplitRun:
         self.children: list[_Child] = []
         self.ok = True
         self.sibling_lookup = ev.lookup
+        self.shared: tuple[Fraction, Fraction] | None = None  # an over-assigned total: exact, rounded
 
     def fail(self, code: str, message: str, span, **kw) -> None:
         self.diags.append(error(code, message, span, **kw))
@@ -92,8 +98,7 @@ class _SplitRun:
     def fixed_values(self, parent: Fraction | None) -> None:
         """Fixed and percentage children, in dependency order among siblings."""
         by_node = {id(c.node): c for c in self.children}
-        chain: list[tuple[_Child, ast.Ref | None]] = []  # being computed, each with the reference that led to it
-        looped: set[int] = set()  # in a reported cycle: not computed (nor reported) again
+        computing: set[int] = set()  # a guard: `dependency_order` has reported every cycle already
 
         def sibling_lookup(ref: ast.Ref) -> Fraction | None:
             target = self.ev.model.refs.get(id(ref))
@@ -102,32 +107,30 @@ class _SplitRun:
             return self.ev.lookup(ref)
 
         def compute(c: _Child, via: ast.Ref | None = None) -> Fraction | None:
+            if id(c.node) in cyclic:
+                return None  # reported by `dependency_order`
             if c.exact is not None or c.kind in (REST, FLEX):
                 if c.kind in (REST, FLEX) and via is not None:
                     self.fail("E008", f"`{c.decl.name}` depends on what its siblings leave, so a sibling "
                               "cannot refer to it", via.span)
                 return c.exact
-            if id(c.node) in looped:
+            if id(c.node) in computing:
                 return None
-            at = next((i for i, (d, _) in enumerate(chain) if d is c), None)
-            if at is not None:
-                self.sibling_cycle(chain[at:], via)
-                looped.update(id(d.node) for d, _ in chain[at:])
-                return None
-            chain.append((c, via))
+            computing.add(id(c.node))
             if c.kind == SHARE:
-                c.exact = None if parent is None else c.alloc.ratio * parent
-                if parent is not None:
-                    c.inputs = (Input("percent", c.alloc.text, c.alloc.ratio), self.parent_input(parent))
+                c.exact = None if parent is None else self.bounded(c.alloc.ratio * parent, f"`{c.decl.name}`", c.alloc)
+                if c.exact is not None:
+                    c.inputs = (Input("percent", c.alloc.text, c.alloc.ratio), self.parent_input(parent))  # type: ignore[arg-type]
             else:
                 trace = Trace(sibling_lookup, self.ev.model)
                 c.exact = self.ev.expr(c.alloc, trace)
                 c.inputs = trace.inputs(c.alloc)
-            chain.pop()
+            computing.discard(id(c.node))
             return c.exact
 
         self.sibling_lookup = sibling_lookup  # caps may refer to fixed siblings too
-        for c in self.children:
+        order, cyclic = self.dependency_order(by_node)
+        for c in order:  # each sibling's references are computed before it: no deep recursion
             compute(c)
 
     def sibling_cycle(self, loop: list[tuple[_Child, ast.Ref | None]], closing: ast.Ref | None) -> None:
@@ -143,6 +146,50 @@ class _SplitRun:
         self.fail("E008", f"circular definition between siblings of {self.split.describe()}: {names}", span,
                   label=label, related=tuple(Label(s, m) for s, m in rest),
                   help="one of these amounts must be given without referring back")
+
+    def dependency_order(self, by_node: dict) -> tuple[list[_Child], set[int]]:
+        """The children, each fixed one after the fixed siblings it refers to
+        (an iterative DFS: a chain of siblings can be thousands long); the
+        nodes on a cycle are reported (one E008 per cycle)."""
+        def fixed_refs(c: _Child) -> list:
+            if c.kind != FIXED:
+                return []
+            out = []
+            for sub in ast.walk_expr(c.alloc):
+                target = self.ev.model.refs.get(id(sub)) if isinstance(sub, ast.Ref) else None
+                dep = by_node.get(id(target)) if isinstance(target, TargetNode) else None
+                if dep is not None and dep.kind == FIXED:
+                    out.append((sub, dep))
+            return out
+
+        order: list[_Child] = []
+        cyclic: set[int] = set()
+        state: dict[int, int] = {}  # 1 on the path, 2 done
+        for start in self.children:
+            if id(start) in state:
+                continue
+            state[id(start)] = 1
+            path: list[tuple[_Child, ast.Ref | None]] = [(start, None)]
+            stack = [iter(fixed_refs(start))]
+            while stack:
+                step = next(stack[-1], None)
+                if step is None:
+                    stack.pop()
+                    done, _ = path.pop()
+                    state[id(done)] = 2
+                    order.append(done)
+                    continue
+                ref, dep = step
+                if state.get(id(dep)) == 1:  # a cycle: one diagnostic, a label at each reference round it
+                    at = next(i for i, (c, _) in enumerate(path) if c is dep)
+                    if not any(id(c.node) in cyclic for c, _ in path[at:]):
+                        self.sibling_cycle(path[at:], ref)
+                    cyclic.update(id(c.node) for c, _ in path[at:])
+                elif id(dep) not in state:
+                    state[id(dep)] = 1
+                    path.append((dep, ref))
+                    stack.append(iter(fixed_refs(dep)))
+        return order, cyclic
 
     def scores(self, flex: list[_Child]) -> list[Fraction] | None:
         raw, tabled = [], []
@@ -230,6 +277,35 @@ class _SplitRun:
             c.weights = tuple(Factor(t.name, w, t.values[c.decl.name], sums[t.name]) for t, w, _ in spec)
         return out
 
+    def signs_fit(self, total: Fraction) -> bool:
+        """A total below zero is shared exactly by `%`, fixed amounts and `rest`;
+        `even`, `weight` and percentage caps have no meaning for a shortfall
+        (language.md, Negative amounts), so they are refused (E038)."""
+        if total >= 0:
+            return True
+        for c in self.children:
+            if c.kind == FLEX:
+                what = "even" if isinstance(c.alloc, ast.Even) else "weight"
+                self.fail("E038", f"`{c.decl.name}` cannot share by `{what}` a total below zero "
+                          f"({format_amount(total)})", c.alloc.span,  # type: ignore[attr-defined]
+                          help="give each child a fixed amount, a percentage or `rest`")
+                return False
+            for cap in (c.decl.min, c.decl.max):
+                if isinstance(cap, ast.Percent):
+                    self.fail("E038", f"a percentage cap on `{c.decl.name}` has no meaning for a total below "
+                              f"zero ({format_amount(total)})", cap.span,
+                              help="write the cap as an amount, e.g. `min -5M`")
+                    return False
+        return True
+
+    def bounded(self, value: Fraction, what: str, where) -> Fraction | None:
+        """`value`, or None after E039 when it is beyond an amount's bounds."""
+        if not out_of_range(value):
+            return value
+        self.diags.append(out_of_range_error(what, value, where.span, help="check the percentages and amounts"))
+        self.ok = False
+        return None
+
     def cap(self, expr, parent: Fraction | None) -> Fraction | None:
         if expr is None:
             return None
@@ -255,8 +331,9 @@ class _SplitRun:
                           f"`{split.parent.name} = sum`", split.decl.overassign.span,
                           help="over-assign in another split of the target")
                 return
-            total = sum((c.exact for c in self.children), Fraction(0))  # type: ignore[misc]
-            if not self.check_caps(total):
+            total = self.bounded(sum((c.exact for c in self.children), Fraction(0)),  # type: ignore[misc,arg-type,type-var]
+                                 f"`{split.parent.name} = sum`", split.decl)
+            if total is None or not self.check_caps(total):
                 return
             children = tuple(Input("child", c.decl.name, c.exact, c.node.path)  # type: ignore[arg-type]
                              for c in self.children)
@@ -265,16 +342,25 @@ class _SplitRun:
             self.finish(total, total)
             return
         overassign = split.decl.overassign.ratio if split.decl.overassign else Fraction(1)
-        total = parent * overassign
+        exact_total = self.bounded(parent * overassign, "the overassigned total", split.decl.overassign)
+        if exact_total is None or not self.signs_fit(exact_total):
+            return
+        total = exact_total
+        if split.decl.overassign is not None and any(c.kind != FIXED for c in self.children):
+            # What the children share is on the grid (language.md, Rounding, step 2).
+            total = round_half_up(exact_total, self.ev.unit)
+            self.shared = (exact_total, total)
         given = sum((c.exact for c in self.children if c.kind in (FIXED, SHARE)), Fraction(0))
         rest = [c for c in self.children if c.kind == REST]
         flex = [c for c in self.children if c.kind == FLEX]
         if rest:
             left = total - given
-            if left < 0:
-                self.fail("E009", f"`rest` of {split.describe()} comes out negative ({format_amount(left)})",
+            if left < 0 <= total or total < 0 < left:
+                sign = "negative" if left < 0 else "positive on a negative total"
+                self.fail("E009", f"`rest` of {split.describe()} comes out {sign} ({format_amount(left)})",
                           rest[0].alloc.span, label=f"the other children take {format_amount(given)}",
-                          help=f"the other children exceed {format_amount(total)} by {format_amount(-left)}")
+                          help=f"the other children exceed {format_amount(total)} by {format_amount(-left)}"
+                          if left < 0 else f"the other children go {format_amount(left)} below {format_amount(total)}")
                 return
             rest[0].exact = left
             rest[0].inputs = self.left_inputs(parent, given)
@@ -285,8 +371,8 @@ class _SplitRun:
                 return
             if not self.share_flexible(flex, left, parent):
                 return
-        elif given != total:
-            self.over(given, total) if given > total else self.under(given, total)
+        elif given != exact_total:
+            self.over(given, exact_total) if given > exact_total else self.under(given, exact_total)
             return
         if not self.check_caps(parent):
             return
@@ -345,6 +431,7 @@ class _SplitRun:
                 continue
             low, high = self.cap(c.decl.min, parent), self.cap(c.decl.max, parent)
             c.caps = self.caps_of(c, low, high, None)  # checked, never steering a fixed amount
+            c.low, c.high = low, high  # rounding keeps a share or `rest` within them too
             if low is not None and c.exact < low:
                 self.fail("E029", f"`{c.decl.name}` is {format_amount(c.exact)}, below its min {format_amount(low)}",
                           c.decl.min.span)
@@ -373,9 +460,10 @@ class _SplitRun:
 
     # ---- rounding ----------------------------------------------------------------------------
     def finish(self, parent: Fraction, total: Fraction) -> None:
-        """Fixed children stay as written; the others share what is left of the
-        total, in whole units by largest remainder, steered by their caps. The
-        total itself is never changed, so the children always add up to it."""
+        """Fixed children stay as written; a child held at a cap is rounded to
+        the inside of it; the others share what is left of the total, in whole
+        units by largest remainder, steered by their caps. The total itself is
+        never changed here, so the children always add up to it."""
         unit = self.ev.unit
         fixed = [c for c in self.children if c.kind == FIXED]
         for c in fixed:
@@ -383,6 +471,11 @@ class _SplitRun:
                 self.ev.check_multiple(c.exact, c.alloc)  # type: ignore[arg-type]
         final = {id(c): c.exact for c in fixed}
         moving = [c for c in self.children if c.kind != FIXED]
+        held = {id(c): v for c in moving if c.capped and (v := _inside_cap(c, unit)) is not None}
+        if moving and len(held) == len(moving):  # someone must take what rounding the held ones frees
+            held.pop(id(moving[-1]), None)
+        final.update(held)
+        moving = [c for c in moving if id(c) not in held]
         pool = total - sum(final.values(), Fraction(0))  # type: ignore[arg-type]
         amounts = largest_remainder(pool, [c.exact for c in moving], unit,  # type: ignore[misc]
                                     [c.low for c in moving], [c.high for c in moving])
@@ -400,5 +493,23 @@ class _SplitRun:
                           inputs=c.inputs, weights=c.weights, score=c.score, caps=c.caps,
                           expression=c.expression, dimension=(self.split.dimension,),
                           overassign=over.ratio if over is not None else None,
-                          using=one_line(using.span.text) if using is not None else "")
+                          using=one_line(using.span.text) if using is not None else "",
+                          shared_exact=self.shared[0] if self.shared else None,
+                          shared_rounded=self.shared[1] if self.shared else None)
+
+
+def _inside_cap(c: _Child, unit: Fraction) -> Fraction | None:
+    """A held child's amount on the grid, rounded towards the inside of its cap
+    (down from a max, up from a min); None if no multiple of `unit` lies
+    within both its caps (then it is apportioned like the others)."""
+    steps = c.exact / unit  # type: ignore[operator]
+    value = (math.floor(steps) if c.capped == "max" else math.ceil(steps)) * unit
+    if (c.low is not None and value < c.low) or (c.high is not None and value > c.high):
+        return None
+    return Fraction(value)
+
+
+def round_half_up(value: Fraction, unit: Fraction) -> Fraction:
+    """The nearest multiple of `unit`; a value halfway between goes up."""
+    return math.floor(value / unit + Fraction(1, 2)) * unit
 

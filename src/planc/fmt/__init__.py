@@ -217,17 +217,21 @@ class _Layout:
         return out
 
     def table_rows(self, s: ast.Table) -> list:
-        if not s.dims:
-            return [(e.key_span.text, f" = {expr(e.value)}", e.span) for e in s.entries]
+        # Each entry is laid out as written, `key = v` or `row: col = v`: a table
+        # that mixes the two is an error (E026) but must still format as it is.
         rows: list[list[ast.TableEntry]] = []
         for e in s.entries:
-            same_row = rows and rows[-1][-1].key == e.key and "," in self.source.text[rows[-1][-1].span.end:e.span.start]
+            same_row = rows and e.column is not None and rows[-1][-1].column is not None \
+                and rows[-1][-1].key == e.key and "," in self.source.text[rows[-1][-1].span.end:e.span.start]
             if same_row:
                 rows[-1].append(e)
             else:
                 rows.append([e])
-        out = []
+        out: list[tuple] = []
         for row in rows:
+            if row[0].column is None:
+                out.append((row[0].key_span.text, f" = {expr(row[0].value)}", row[0].span))
+                continue
             cells = ", ".join(f"{e.key_span.text} = {expr(e.value)}" for e in row)
             first, last = self.line(row[0].span.start), self.line(row[-1].span.end - 1)
             out.append((None, f"{key(row[0].key)}: {cells}", (first, last)))

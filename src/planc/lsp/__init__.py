@@ -308,11 +308,24 @@ def describe(result, meaning, ref: ast.Ref | None) -> str:
     return f"**{md(ref.dotted)}** = **{format_amount(meaning)}** (a value of table `{ref.parts[0]}`)"
 
 
-def symbols(doc: Document, node: TargetNode) -> list[dict]:
+def symbols(doc: Document, root: TargetNode) -> list[dict]:
     """The node as a DocumentSymbol with its children; a node declared
-    elsewhere (an import, a cross cell) hands its children up."""
-    kids = [s for split in node.splits for c in split.children for s in symbols(doc, c)]
-    kids += [s for cell in node.cells for s in symbols(doc, cell)]
+    elsewhere (an import, a cross cell) hands its children up. Iterative,
+    children before parents: a split chain can be thousands deep."""
+    order, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend([c for split in node.splits for c in split.children] + list(node.cells))
+    made: dict[int, list[dict]] = {}
+    for node in reversed(order):
+        kids = [s for split in node.splits for c in split.children for s in made.pop(id(c))]
+        kids += [s for cell in node.cells for s in made.pop(id(cell))]
+        made[id(node)] = _symbol(doc, node, kids)
+    return made[id(root)]
+
+
+def _symbol(doc: Document, node: TargetNode, kids: list[dict]) -> list[dict]:
     span = node.span
     if span is None or span.source.path != doc.path:
         return kids

@@ -33,7 +33,8 @@ def largest_remainder(
 ) -> list[Fraction]:
     """Hamilton apportionment of `total` in multiples of `unit`.
 
-    Quotas are scaled to sum to `total` first. Each result is the quota
+    Quotas are scaled to sum to `total` first (any gap is spread in
+    proportion to their size: plain scaling when they have one sign). Each result is the quota
     floored to a multiple of `unit`, and the leftover units go one each to
     the largest remainders, ties to the earliest quota (declaration order).
     The results sum to `total` exactly and each is within one unit of its
@@ -50,12 +51,15 @@ def largest_remainder(
         return []
     lows = lows or [None] * n
     highs = highs or [None] * n
-    quota_sum = sum(quotas, Fraction(0))
-    if quota_sum == 0:
-        # Nothing to go by: share equally, in declaration order.
-        quotas = [Fraction(1)] * n
-        quota_sum = Fraction(n)
-    scaled = [q * total / quota_sum for q in quotas]
+    gap = total - sum(quotas, Fraction(0))
+    weights = [abs(q) for q in quotas]
+    weight_sum = sum(weights, Fraction(0))
+    if weight_sum == 0:
+        # Nothing to go by: share the gap equally, in declaration order.
+        weights, weight_sum = [Fraction(1)] * n, Fraction(n)
+    # Quotas of one sign are scaled in proportion; mixed signs (or quotas that
+    # sum to zero) take the gap by their size, so a zero sum moves nothing.
+    scaled = [q + gap * w / weight_sum for q, w in zip(quotas, weights)]
     floors = [math.floor(q / unit) * unit for q in scaled]
     remainders = [q - f for q, f in zip(scaled, floors)]
     whole_units = math.floor((total - sum(floors, Fraction(0))) / unit)
@@ -122,24 +126,45 @@ def water_fill(
             out.append(min(v, high) if high is not None else v)
         return out
 
-    breaks = sorted({b / s for s, low, high in zip(scores, lo, hi) if s > 0
-                     for b in (low, high) if b is not None and b >= 0})
-    prev = Fraction(0)
-    prev_total = sum(filled(prev), Fraction(0))
-    for level in breaks + [None]:
+    # The total at level λ is C + S·λ between breakpoints: walk them in order,
+    # updating C and S as each share starts to grow or reaches its max, so the
+    # walk is O(n log n) rather than a full sum at every breakpoint.
+    const, slope = Fraction(0), Fraction(0)
+    events: dict[Fraction, list[Fraction]] = {}  # level -> [change of C, change of S]
+    zero_break = False
+    for s, low, high in zip(scores, lo, hi):
+        zero_break = zero_break or (s > 0 and (low == 0 or high == 0))
+        if s == 0 or (high is not None and high <= 0):
+            const += min(max(Fraction(0), low), high) if high is not None else max(Fraction(0), low)
+            continue
+        if low > 0:
+            const += low
+            change = events.setdefault(low / s, [Fraction(0), Fraction(0)])
+            change[0] -= low
+            change[1] += s
+        else:
+            slope += s
+        if high is not None:
+            change = events.setdefault(high / s, [Fraction(0), Fraction(0)])
+            change[0] += high
+            change[1] -= s
+    levels = ([Fraction(0)] if zero_break else []) + sorted(events)
+    prev, prev_total = Fraction(0), const
+    for level in levels + [None]:
         if level is None:
             # Past the last breakpoint only uncapped shares still grow.
-            slope = sum((s for s, high in zip(scores, hi) if high is None and s > 0), Fraction(0))
             if slope == 0:
                 if prev_total == amount:
                     return filled(prev)
                 return Infeasible("no share can take what is left (all scores zero or capped)")
             return filled(prev + (amount - prev_total) / slope)
-        total = sum(filled(level), Fraction(0))
+        total = const + slope * level
         if total >= amount:
             if total == prev_total:
                 return filled(level)
             # Linear between the two breakpoints: interpolate exactly.
             return filled(prev + (level - prev) * (amount - prev_total) / (total - prev_total))
+        d_const, d_slope = events.get(level, (Fraction(0), Fraction(0)))
+        const, slope = const + d_const, slope + d_slope
         prev, prev_total = level, total
     raise AssertionError("unreachable")

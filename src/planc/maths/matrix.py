@@ -9,7 +9,8 @@ controlled rounding. Stdlib and attrs only; nothing else from planc.
   every exact fit leaves at zero; they are zeroed up front. That is the RAS
   limit anyway, and it keeps the iteration linearly convergent rather than
   creeping towards zero. Floats only in the RAS sweeps (rows, then columns;
-  every margin checked after each sweep; capped at max_iterations).
+  every margin checked after each sweep; capped at max_iterations and
+  max_seconds, and stopped when a window of sweeps gains almost nothing).
 * Exactness: the float fit is put on an exact grid (2**-64 of the grand
   total, refined so every total is a whole number of steps) and the integer
   leftovers are pushed along a maximum-weight spanning forest of the support
@@ -28,6 +29,7 @@ controlled rounding. Stdlib and attrs only; nothing else from planc.
 from __future__ import annotations
 
 import math
+import time
 from fractions import Fraction
 from typing import Sequence
 
@@ -36,6 +38,10 @@ import attrs
 Number = Fraction | int | float
 _SNAP = 10**9  # fractional parts within 1/_SNAP of 0 or 1 are snapped
 _GRID_BITS = 64  # grid step of the exact repair: 2**-64 of the grand total
+# RAS stalls when the error shrinks by less than 10% over 100 sweeps: at that
+# pace another ten orders of magnitude would take tens of thousands of sweeps.
+_STALL_WINDOW = 100
+_STALL_RATIO = 0.9
 
 
 @attrs.frozen
@@ -56,7 +62,7 @@ def proportional_cells(rows: Sequence[Fraction], cols: Sequence[Fraction]) -> li
 
 
 def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequence[Fraction], *,
-        tolerance: float = 1e-9, max_iterations: int = 10_000,
+        tolerance: float = 1e-9, max_iterations: int = 10_000, max_seconds: float | None = None,
         row_names: Sequence[str] | None = None,
         col_names: Sequence[str] | None = None) -> list[list[Fraction]] | Infeasible:
     """Iterative proportional fitting (RAS) of a non-negative seed to row and column totals.
@@ -90,7 +96,7 @@ def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequen
     support = _fit_support([[v > 0 for v in line] for line in S], rows, cols, name_r, name_c)
     if isinstance(support, Infeasible):
         return support
-    fitted = _ras(S, support, rows, cols, total, tolerance, max_iterations)
+    fitted = _ras(S, support, rows, cols, total, tolerance, max_iterations, max_seconds)
     if isinstance(fitted, Infeasible):
         return fitted
     return _make_exact(fitted, support, rows, cols, total, name_r, name_c)
@@ -178,8 +184,10 @@ def _fit_support(pos, rows, cols, name_r, name_c):
     return [(i, j) for (i, j), e in edges.items() if net.flow(e) > 0 or comp[i] == comp[n + j]]
 
 
-def _ras(S, support, rows, cols, total, tolerance, max_iterations):
-    """Float RAS on totals normalised to sum 1: no overflow, no NaN, capped sweeps."""
+def _ras(S, support, rows, cols, total, tolerance, max_iterations, max_seconds=None):
+    """Float RAS on totals normalised to sum 1: no overflow, no NaN, capped sweeps.
+    Stops early when a window of sweeps gains almost nothing (a stall: float
+    noise or a fit creeping towards a boundary) or when `max_seconds` are up."""
     n, m = len(rows), len(cols)
     peak = max(S[i][j] for i, j in support)
     X = [[0.0] * m for _ in range(n)]
@@ -188,7 +196,9 @@ def _ras(S, support, rows, cols, total, tolerance, max_iterations):
     rt, ct = [float(r / total) for r in rows], [float(c / total) for c in cols]
     tiny = 1e-300
     err = math.inf
-    for _ in range(max_iterations):
+    window: list[float] = []  # the error after each of the last _STALL_WINDOW sweeps
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    for sweep in range(1, max_iterations + 1):
         X = [[v * (t / s) for v in line] if s > 0 else line
              for line, t, s in zip(X, rt, map(sum, X))]
         g = [t / s if s > 0 else 1.0 for t, s in zip(ct, map(sum, zip(*X)))]
@@ -199,7 +209,14 @@ def _ras(S, support, rows, cols, total, tolerance, max_iterations):
             return Infeasible("the fit broke down numerically (a margin became infinite)")
         if err <= tolerance:
             return X
-    return Infeasible(f"did not converge within {max_iterations} iterations "
+        window = (window + [err])[-_STALL_WINDOW:]
+        if len(window) == _STALL_WINDOW and err > window[0] * _STALL_RATIO:
+            return Infeasible(f"did not converge after {sweep} sweeps: the fit stalled "
+                              f"(max margin error {err:.3g})")
+        if deadline is not None and time.monotonic() > deadline:
+            return Infeasible(f"did not converge after {sweep} sweeps ({max_seconds:g} s) "
+                              f"(max margin error {err:.3g})")
+    return Infeasible(f"did not converge after {max_iterations} sweeps "
                       f"(max margin error {err:.3g})")
 
 

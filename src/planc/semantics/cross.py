@@ -25,6 +25,7 @@ class Names(Protocol):
     tables: dict[str, Table]
     used_tables: set[str]
     by_name: dict[str, list[tuple[str, TargetNode]]]
+    split_dims: dict[str, set[int]]  # dimension -> ids of the targets split by it
 
     def cross_clash(self, cross: CrossNode, node: TargetNode) -> None:
         """`node`, defined by a split, is also a cell of `cross` (one E033 per cross)."""
@@ -33,6 +34,10 @@ class Names(Protocol):
         """Could an imported file that did not parse have defined one of these names?"""
 
 PENDING = object()  # the splits it needs are not attached yet
+
+# Every cell is a target, fitted and rounded: a 500 × 500 cross takes seconds
+# and a few hundred MB; a 2000 × 2000 one took 4 GB. Documented in language.md §5.
+MAX_CROSS_CELLS = 250_000
 
 
 def attach_cross(resolver: Names, decl: ast.Cross, final: bool = False):
@@ -46,8 +51,11 @@ def attach_cross(resolver: Names, decl: ast.Cross, final: bool = False):
     if row_dim == col_dim:
         resolver.diags.append(error("E032", f"cannot cross `{row_dim}` with itself", decl.span))
         return None
-    parents = [t for t in resolver.targets.values()
-               if _split_by(t, row_dim) is not None and _split_by(t, col_dim) is not None]
+    # Which targets are split by each dimension is indexed: a cross waiting while
+    # thousands of splits attach must not scan every target each time.
+    few, many = sorted((resolver.split_dims.get(row_dim, set()), resolver.split_dims.get(col_dim, set())), key=len)
+    parents = [] if not any(t in many for t in few) else [
+        t for t in resolver.targets.values() if _split_by(t, row_dim) is not None and _split_by(t, col_dim) is not None]
     if not parents:
         if not final:
             return PENDING
@@ -69,6 +77,12 @@ def attach_cross(resolver: Names, decl: ast.Cross, final: bool = False):
             resolver.diags.append(error("E007", f"cross of {row_dim} by {col_dim} is declared twice", decl.span,
                                         related=(Label(existing.producer.decl.span, "first declared here"),)))
             return None
+    if len(row0) * len(col0) > MAX_CROSS_CELLS:
+        resolver.diags.append(error(
+            "E032", f"cross of {row_dim} by {col_dim} would have {len(row0) * len(col0):,} cells "
+            f"({len(row0):,} × {len(col0):,}), more than the {MAX_CROSS_CELLS:,} a cross may have", decl.span,
+            help="cross coarser dimensions, or split the cells of a smaller cross further"))
+        return None
     cross = CrossNode(decl, parent, _split_by(parent, row_dim), _split_by(parent, col_dim))  # type: ignore[arg-type]
     if decl.seed is not None:
         cross.seed = _seed_table(resolver, decl, cross)

@@ -9,6 +9,7 @@ import re
 from fractions import Fraction
 from typing import Callable, Union
 
+from planc.amounts import MAX_STEP, describe_size, out_of_range
 from planc.diagnostics import Diagnostic, error
 from planc.syntax import ast
 
@@ -17,7 +18,19 @@ Lookup = Callable[[ast.Ref], Union[Fraction, None]]
 
 def arithmetic(expr, lookup: Lookup, diags: list[Diagnostic]) -> Fraction | None:
     """Evaluate an expression exactly; None when a part is unknown or invalid
-    (the reason is already a diagnostic). Percentages are ratios here."""
+    (the reason is already a diagnostic). Percentages are ratios here.
+    The value must be an amount (|v| <= 10^18) and each step inside it within
+    MAX_STEP, else E039 at the first expression out of range."""
+    value = _value(expr, lookup, diags)
+    if value is not None and not isinstance(expr, (ast.Number, ast.Percent, ast.Ref)) \
+            and out_of_range(value):
+        _too_large(expr, value, diags)
+        return None
+    return value
+
+
+def _value(expr, lookup: Lookup, diags: list[Diagnostic]) -> Fraction | None:
+    # Recursion is safe: the builder refuses nesting deeper than 256 (E030).
     if isinstance(expr, ast.Number):
         return expr.value
     if isinstance(expr, ast.Percent):
@@ -25,21 +38,21 @@ def arithmetic(expr, lookup: Lookup, diags: list[Diagnostic]) -> Fraction | None
     if isinstance(expr, ast.Ref):
         return lookup(expr)
     if isinstance(expr, ast.Paren):
-        return arithmetic(expr.inner, lookup, diags)
+        return _value(expr.inner, lookup, diags)
     if isinstance(expr, ast.Neg):
-        v = arithmetic(expr.operand, lookup, diags)
+        v = _value(expr.operand, lookup, diags)
         return None if v is None else -v
     if isinstance(expr, ast.PercentOf):
-        base = arithmetic(expr.base, lookup, diags)
-        return None if base is None else expr.percent.ratio * base
+        base = _value(expr.base, lookup, diags)
+        return None if base is None else _step(expr, expr.percent.ratio * base, diags)
     if isinstance(expr, ast.Call):
-        args = [arithmetic(a, lookup, diags) for a in expr.args]
+        args = [_value(a, lookup, diags) for a in expr.args]
         if any(a is None for a in args):
             return None
         return min(args) if expr.func == "min" else max(args)  # type: ignore[type-var]
     if isinstance(expr, ast.BinOp):
-        left = arithmetic(expr.left, lookup, diags)
-        right = arithmetic(expr.right, lookup, diags)
+        left = _value(expr.left, lookup, diags)
+        right = _value(expr.right, lookup, diags)
         if left is None or right is None:
             return None
         if expr.op == "/":
@@ -47,9 +60,27 @@ def arithmetic(expr, lookup: Lookup, diags: list[Diagnostic]) -> Fraction | None
                 diags.append(error("E021", "division by zero", expr.span,
                                    label=f"`{expr.right.span.text}` is 0"))
                 return None
-            return left / right
-        return _BINOPS[expr.op](left, right)
+            return _step(expr, left / right, diags)
+        return _step(expr, _BINOPS[expr.op](left, right), diags)
     raise AssertionError(f"not an expression: {expr!r}")
+
+
+def _step(expr, value: Fraction, diags: list[Diagnostic]) -> Fraction | None:
+    if out_of_range(value, MAX_STEP):
+        _too_large(expr, value, diags)
+        return None
+    return value
+
+
+def _too_large(expr, value: Fraction, diags: list[Diagnostic]) -> None:
+    diags.append(out_of_range_error(f"`{one_line(expr.span.text)}`", value, expr.span))
+
+
+def out_of_range_error(what: str, value: Fraction, span,
+                       help: str = "a product of two amounts is not an amount") -> Diagnostic:
+    """E039: a computed value beyond the bounds of language.md "Exact arithmetic"."""
+    return error("E039", f"{what} {describe_size(value)}, beyond the bounds of an amount", span,
+                 label="amounts are limited to ±10^18, with a denominator below 2^256", help=help)
 
 
 _BINOPS = {"+": operator.add, "-": operator.sub, "*": operator.mul}

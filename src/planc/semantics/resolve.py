@@ -14,7 +14,7 @@ import attrs
 
 from planc.syntax import ast
 from planc.diagnostics import Diagnostic, Label, error, warning
-from planc.diagnostics.suggest import did_you_mean
+from planc.diagnostics.suggest import Suggester, did_you_mean
 from planc.semantics.loader import Program
 from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, suffix_matches
 from planc.source import Span
@@ -40,11 +40,14 @@ class _Resolver:
         self.tables: dict[str, Table] = {}
         self.refs: dict = {}
         self.used_tables: set[str] = set()
-        self.broken_tables: set[str] = set()  # `data` whose file could not be read
+        self.broken_tables: set[str] = set()  # `data` whose file could not be read, a refused table
         # Cross cells also defined by a split, by cross: one E033 per cross, not per cell.
         self.cross_clashes: dict[int, tuple[CrossNode, list[TargetNode]]] = {}
         # Names an imported file that did not parse might define: not reported as unknown.
         self.unparsed_names: set[str] = set(program.unparsed_names)
+        self.split_dims: dict[str, set[int]] = {}  # dimension -> ids of the targets split by it
+        self.new_names: set[str] = set()  # names of targets added in this round of attach_splits
+        self.suggesters: dict[str, tuple[tuple[int, int], Suggester]] = {}
 
     def run(self) -> tuple[Model, list[Diagnostic]]:
         modules = self.program.modules
@@ -176,6 +179,15 @@ class _Resolver:
             self.tables[table.name] = table
 
     def inline_table(self, stmt: ast.Table, imported: bool) -> Table | None:
+        odd = next((e for e in stmt.entries if (e.column is None) == bool(stmt.dims)), None)
+        if odd is not None:
+            # Keys would mix names and (row, column) pairs: refuse the whole table, once.
+            self.diags.append(error(
+                "E026", f"table `{stmt.name}` mixes `key = value` and `row: column = value` entries",
+                odd.span, help=f"a 2-D table is declared `table {stmt.name} by ROW, COLUMN {{ row: column = v }}`; "
+                "a 1-D table has only `key = value` entries"))
+            self.broken_tables.add(stmt.name)
+            return None
         values: dict = {}
         for entry in stmt.entries:
             key = entry.key if not stmt.dims else (entry.key, entry.column)
@@ -203,6 +215,7 @@ class _Resolver:
             pass  # a target may share a table's name; `T.key` still means the table
         self.targets[node.path] = node
         self.by_name.setdefault(node.name, []).append((node.path, node))
+        self.new_names.add(node.name)
         for alias in node.aliases:  # below a cross cell: also reachable by the cell's other path
             self.by_name[node.name].append((alias, node))
         return True
@@ -218,20 +231,28 @@ class _Resolver:
     def attach_splits(self, decls: list[ast.Split], cross_decls: list[ast.Cross]):
         """Attach splits level by level; a cross joins as soon as both its
         splits exist, so its cells can be split further in later rounds."""
-        pending = list(decls)
+        # A waiting split is looked at again only in the round after a target
+        # with its parent's last name appeared: linear in the plan, where
+        # retrying every waiting split each round made a deep chain quadratic.
+        waiting_for: dict[str, dict[int, ast.Split]] = {}
+        for index, decl in enumerate(decls):
+            waiting_for.setdefault(decl.parent.parts[-1], {})[index] = decl
+        candidates = list(enumerate(decls))
         waiting = list(cross_decls)
         attached: list[SplitNode] = []
         crosses: list[CrossNode] = []
-        while pending or waiting:
-            progress, still = [], []
-            for decl in pending:
+        while candidates or waiting:
+            progress = []
+            for index, decl in candidates:
                 found = self.lookup(decl.parent.parts, None)
                 if len(found) == 1:
                     progress.append((decl, found[0]))
                 elif len(found) > 1:
                     self.ambiguous(decl.parent, found)
                 else:
-                    still.append(decl)
+                    continue
+                del waiting_for[decl.parent.parts[-1]][index]
+            self.new_names, new_dims = set(), set()
             # Attach in source order so canonical paths do not depend on rounds.
             for decl, parent in sorted(progress, key=lambda p: (p[0].span.source.path, p[0].span.start)):
                 twin = next((s for s in parent.splits if s.dimension == decl.dimension), None)
@@ -243,6 +264,8 @@ class _Resolver:
                     continue
                 decl = self.with_table_children(decl)
                 split = SplitNode(decl, parent)
+                new_dims.add(decl.dimension)
+                self.split_dims.setdefault(decl.dimension, set()).add(id(parent))
                 self.refs[id(decl.parent)] = parent
                 parent.splits.append(split)
                 attached.append(split)
@@ -251,12 +274,13 @@ class _Resolver:
                                       aliases=[f"{a}.{child.name}" for a in parent.aliases])
                     if self.add_target(node):
                         split.children.append(node)
-            pending = still
-            progress_cross = self.try_crosses(waiting, crosses, final=False)
+            progress_cross = self.try_crosses(waiting, crosses, final=False, dims=new_dims)
+            candidates = sorted(pair for name in self.new_names for pair in waiting_for.get(name, {}).items())
             if not progress and not progress_cross:
                 break
         self.try_crosses(waiting, crosses, final=True)
         self.report_cross_clashes()
+        pending = [decl for _, decl in sorted(pair for pairs in waiting_for.values() for pair in pairs.items())]
         self.unparsed_children(pending)
         for decl in pending:
             self.undefined(decl.parent, "split parent")
@@ -303,13 +327,17 @@ class _Resolver:
                                 [(cross.decl.span, "the cross makes " + ("these cells" if others else "this cell"))]),
                 help="split the cell itself, or drop the cross"))
 
-    def try_crosses(self, waiting: list, crosses: list, final: bool) -> bool:
+    def try_crosses(self, waiting: list, crosses: list, final: bool, dims: set[str] | None = None) -> bool:
+        """Attach the crosses that can be; before the final try, only those
+        with a dimension split in this round (nothing else changed for them)."""
         if not waiting:
             return False
         from planc.semantics.cross import PENDING, attach_cross
 
         progressed = False
         for decl in list(waiting):
+            if not final and dims is not None and not dims.intersection(decl.dims):
+                continue
             cross = attach_cross(self, decl, final=final)
             if cross is PENDING:
                 continue
@@ -332,6 +360,8 @@ class _Resolver:
         table = self.tables.get(names[0]) if names and names[0] else None
         if table is None and names and self.maybe_unparsed(names[0]):
             return decl  # its table may be in a file that did not parse
+        if table is None and names and names[0] in self.broken_tables:
+            return attrs.evolve(decl, children=())  # the table was refused: reported there
         if table is None or table.is_2d:
             self.diags.append(error(
                 "E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children", decl.span,
@@ -365,10 +395,21 @@ class _Resolver:
     def undefined(self, ref: ast.Ref, what: str) -> None:
         if self.maybe_unparsed(*ref.parts):
             return  # it may be defined in a file that did not parse (reported there)
-        names = list(self.by_name) + list(self.targets) + list(self.tables)
         self.diags.append(error("E003", f"undefined name `{ref.dotted}`", ref.span,
                                 label="no target or table of this name",
-                                help=did_you_mean(ref.dotted, names)))
+                                help=self.suggest("names", self.names).did_you_mean(ref.dotted)))
+
+    def names(self) -> list[str]:
+        return list(self.by_name) + list(self.targets) + list(self.tables)
+
+    def suggest(self, key: str, candidates) -> Suggester:
+        """One index per candidate set, rebuilt only when targets or tables were added:
+        thousands of misspelt names must not rebuild it each time (issue 14)."""
+        size = (len(self.targets), len(self.tables))
+        cached = self.suggesters.get(key)
+        if cached is None or cached[0] != size:
+            cached = self.suggesters[key] = (size, Suggester(candidates()))
+        return cached[1]
 
     # ---- references in expressions -----------------------------------------------
     def resolve_refs(self, model: Model) -> None:
@@ -408,7 +449,7 @@ class _Resolver:
                 return
             if name not in self.tables:
                 self.diags.append(error("E026", f"`{name}` is not a table", arg.value.span,
-                                        help=did_you_mean(name, self.tables) or
+                                        help=self.suggest("tables", lambda: list(self.tables)).did_you_mean(name) or
                                         "weight(T) takes a table name, or a number for a raw score"))
                 return
             self.used_tables.add(name)
@@ -419,7 +460,9 @@ class _Resolver:
                 self.used_tables.add(name)
             elif not self.maybe_unparsed(name):
                 self.diags.append(error("E026", f"`{name}` is not a table", arg.span,
-                                        help=did_you_mean(name, self.tables)))
+                                        help=self.suggest("tables", lambda: list(self.tables)).did_you_mean(name)))
+            else:
+                self.used_tables.add(name)
         # The weight itself (60%, 3, …) is an ordinary expression.
         for sub in ast.walk_expr(arg.value):
             if isinstance(sub, ast.Ref) and id(sub) not in self.refs:
@@ -438,9 +481,10 @@ class _Resolver:
                 return
             if (len(parts) == 2) == (not table.is_2d):
                 shown = key if isinstance(key, str) else ".".join(key)
-                keys = [k if isinstance(k, str) else ".".join(k) for k in table.values]
+                keys = self.suggest(f"table {table.name}", lambda: [k if isinstance(k, str) else ".".join(k)
+                                                                     for k in table.values])
                 self.diags.append(error("E026", f"table `{table.name}` has no key `{shown}`", ref.span,
-                                        help=did_you_mean(shown, keys)))
+                                        help=keys.did_you_mean(shown)))
                 return
             # `T.a` on a 2-D table or `T.a.b` on a 1-D table: maybe a target after all.
         found = self.lookup(parts, scope)

@@ -56,12 +56,15 @@ def check(ctx: Context):
     header_owner = ctx.model.header.owner
 
     def owned(node) -> bool:
-        if "owner" in node.attributes:
-            return True
-        if node.parent is None:
-            return isinstance(node.decl, ast.Target) and bool(header_owner)
-        via_time = time_inherit and isinstance(node.producer, SplitNode) and is_time_split(node.producer)
-        return (inherit or via_time) and owned(node.parent)
+        while True:  # up the parents, iteratively: a split chain can be thousands deep
+            if "owner" in node.attributes:
+                return True
+            if node.parent is None:
+                return isinstance(node.decl, ast.Target) and bool(header_owner)
+            via_time = time_inherit and isinstance(node.producer, SplitNode) and is_time_split(node.producer)
+            if not (inherit or via_time):
+                return False
+            node = node.parent
 
     for node in ctx.targets():
         if synthesized(node) or owned(node):
