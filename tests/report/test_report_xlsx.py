@@ -130,7 +130,19 @@ def test_chinese_sheet_names_and_headers(built):
     assert (split.cell(2, 5).value, split.cell(2, 5).number_format) == (31_548_000, '0"."0,"万"')
     assert split.cell(6, 5).number_format == '0"."0,"万"'
     tree = {r[0].value: r[5] for r in wb["目标树"].iter_rows(min_row=2)}
-    assert (tree["year.华北.赵磊"].value, tree["year.华北.赵磊"].number_format) == (12_606_300, "#,##0")
+    # the over-assigned 华北 is shared on the grid, so a rep's target is in 万 too
+    assert (tree["year.华北.赵磊"].value, tree["year.华北.赵磊"].number_format) == (12_606_000, '0"."0,"万"')
+
+
+def test_amounts_not_whole_thousands_keep_yuan_in_chinese(tmp_path):
+    plan = tmp_path / "odd.plan"
+    plan.write_text('plan "Odd" { currency: CNY; period: 2027-01-01 .. 2027-12-31 }\n'
+                    "target year = 1234567\nsplit year by region { east = 1000000; west = rest }\n", encoding="utf-8")
+    code, _, err = run_build([plan], tmp_path / "out", "xlsx", lang="zh")
+    assert code == 0, err
+    tree = {r[0].value: r[5] for r in book(tmp_path / "out" / "odd.xlsx")["目标树"].iter_rows(min_row=2)}
+    assert (tree["year"].value, tree["year"].number_format) == (1_234_567, "#,##0")
+    assert (tree["year.east"].value, tree["year.east"].number_format) == (1_000_000, '0"."0,"万"')
 
 
 def test_reproducible_byte_for_byte(tmp_path):
