@@ -23,7 +23,7 @@ class _Child:
     node: TargetNode
     decl: ast.Child
     kind: str
-    alloc: object
+    alloc: ast.Alloc
     exact: Fraction | None = None
     # what the record of its amount says (evaluate/record.py)
     expression: str = ""
@@ -33,6 +33,17 @@ class _Child:
     caps: tuple[Cap, ...] = ()
     low: Fraction | None = None  # caps of a flexible child, to steer rounding
     high: Fraction | None = None
+
+    @property
+    def amount(self) -> Fraction:
+        """The exact amount, once computed (every use after `fixed_values` and the sharing)."""
+        assert self.exact is not None
+        return self.exact
+
+    @property
+    def weight(self) -> ast.Weight:
+        assert isinstance(self.alloc, ast.Weight)
+        return self.alloc
 
     @property
     def capped(self) -> str | None:
@@ -117,10 +128,10 @@ class _SplitRun:
             if id(c.node) in computing:
                 return None
             computing.add(id(c.node))
-            if c.kind == SHARE:
+            if isinstance(c.alloc, ast.Percent):  # a SHARE child
                 c.exact = None if parent is None else self.bounded(c.alloc.ratio * parent, f"`{c.decl.name}`", c.alloc)
-                if c.exact is not None:
-                    c.inputs = (Input("percent", c.alloc.text, c.alloc.ratio), self.parent_input(parent))  # type: ignore[arg-type]
+                if c.exact is not None and parent is not None:
+                    c.inputs = (Input("percent", c.alloc.text, c.alloc.ratio), self.parent_input(parent))
             else:
                 trace = Trace(sibling_lookup, self.ev.model)
                 c.exact = self.ev.expr(c.alloc, trace)
@@ -192,7 +203,8 @@ class _SplitRun:
         return order, cyclic
 
     def scores(self, flex: list[_Child]) -> list[Fraction] | None:
-        raw, tabled = [], []
+        raw: list[_Child] = []
+        tabled: list[_Child] = []
         for c in flex:
             (tabled if self.uses_tables(c.alloc) else raw).append(c)
         if raw and tabled:
@@ -207,8 +219,9 @@ class _SplitRun:
                     c.score = Fraction(1)
                     continue
                 trace = Trace(self.ev.lookup, self.ev.model)
-                value = self.ev.expr(c.alloc.args[0].value, trace) if len(c.alloc.args) == 1 else None
-                if len(c.alloc.args) != 1:
+                args = c.weight.args
+                value = self.ev.expr(args[0].value, trace) if len(args) == 1 else None
+                if len(args) != 1:
                     self.fail("E024", "a raw weight takes one number, e.g. `weight(3)`", c.alloc.span)
                     return None
                 if value is None:
@@ -232,12 +245,12 @@ class _SplitRun:
         specs = []
         for c in flex:
             spec = []
-            for arg in c.alloc.args:
+            for arg in c.weight.args:
                 if arg.table is None and not isinstance(self.ev.model.refs.get(id(arg.value)), Table):
                     self.fail("E024", "a weight mixes tables and raw scores", arg.span,
                               help="weigh by tables (`weight(T1: 60%, T2: 40%)`) or by one number (`weight(3)`)")
                     return None
-                name = arg.table if arg.table is not None else arg.value.parts[0]
+                name = arg.table if arg.table is not None else _table_named(arg.value)
                 table = self.ev.model.tables.get(name)
                 if table is None:
                     return None  # reported by the resolver
@@ -287,7 +300,7 @@ class _SplitRun:
             if c.kind == FLEX:
                 what = "even" if isinstance(c.alloc, ast.Even) else "weight"
                 self.fail("E038", f"`{c.decl.name}` cannot share by `{what}` a total below zero "
-                          f"({format_amount(total)})", c.alloc.span,  # type: ignore[attr-defined]
+                          f"({format_amount(total)})", c.alloc.span,
                           help="give each child a fixed amount, a percentage or `rest`")
                 return False
             for cap in (c.decl.min, c.decl.max):
@@ -331,16 +344,16 @@ class _SplitRun:
                           f"`{split.parent.name} = sum`", split.decl.overassign.span,
                           help="over-assign in another split of the target")
                 return
-            total = self.bounded(sum((c.exact for c in self.children), Fraction(0)),  # type: ignore[misc,arg-type,type-var]
+            total = self.bounded(sum((c.amount for c in self.children), Fraction(0)),
                                  f"`{split.parent.name} = sum`", split.decl)
             if total is None or not self.check_caps(total):
                 return
-            children = tuple(Input("child", c.decl.name, c.exact, c.node.path)  # type: ignore[arg-type]
-                             for c in self.children)
+            children = tuple(Input("child", c.decl.name, c.amount, c.node.path) for c in self.children)
             self.ev.set_value(split.parent, total, Derivation("sum", total, total, inputs=children, expression="sum",
                                                               dimension=(split.dimension,)))
             self.finish(total, total)
             return
+        assert parent is not None  # a top-down split returned above without it
         overassign = split.decl.overassign.ratio if split.decl.overassign else Fraction(1)
         exact_total = self.bounded(parent * overassign, "the overassigned total", split.decl.overassign)
         if exact_total is None or not self.signs_fit(exact_total):
@@ -350,7 +363,7 @@ class _SplitRun:
             # What the children share is on the grid (language.md, Rounding, step 2).
             total = round_half_up(exact_total, self.ev.unit)
             self.shared = (exact_total, total)
-        given = sum((c.exact for c in self.children if c.kind in (FIXED, SHARE)), Fraction(0))
+        given = sum((c.amount for c in self.children if c.kind in (FIXED, SHARE)), Fraction(0))
         rest = [c for c in self.children if c.kind == REST]
         flex = [c for c in self.children if c.kind == FLEX]
         if rest:
@@ -423,7 +436,7 @@ class _SplitRun:
     def caps_of(self, c: _Child, low: Fraction | None, high: Fraction | None, capped: str | None) -> tuple[Cap, ...]:
         return tuple(Cap(bound, value, one_line(expr.span.text), capped == bound)
                      for bound, value, expr in (("min", low, c.decl.min), ("max", high, c.decl.max))
-                     if value is not None)
+                     if value is not None and expr is not None)
 
     def check_caps(self, parent: Fraction) -> bool:
         for c in self.children:
@@ -432,11 +445,11 @@ class _SplitRun:
             low, high = self.cap(c.decl.min, parent), self.cap(c.decl.max, parent)
             c.caps = self.caps_of(c, low, high, None)  # checked, never steering a fixed amount
             c.low, c.high = low, high  # rounding keeps a share or `rest` within them too
-            if low is not None and c.exact < low:
-                self.fail("E029", f"`{c.decl.name}` is {format_amount(c.exact)}, below its min {format_amount(low)}",
+            if c.decl.min is not None and low is not None and c.amount < low:
+                self.fail("E029", f"`{c.decl.name}` is {format_amount(c.amount)}, below its min {format_amount(low)}",
                           c.decl.min.span)
-            if high is not None and c.exact > high:
-                self.fail("E029", f"`{c.decl.name}` is {format_amount(c.exact)}, above its max {format_amount(high)}",
+            if c.decl.max is not None and high is not None and c.amount > high:
+                self.fail("E029", f"`{c.decl.name}` is {format_amount(c.amount)}, above its max {format_amount(high)}",
                           c.decl.max.span)
         return self.ok
 
@@ -467,21 +480,21 @@ class _SplitRun:
         unit = self.ev.unit
         fixed = [c for c in self.children if c.kind == FIXED]
         for c in fixed:
-            if not is_multiple(c.exact, unit):  # type: ignore[arg-type]
-                self.ev.check_multiple(c.exact, c.alloc)  # type: ignore[arg-type]
-        final = {id(c): c.exact for c in fixed}
+            if not is_multiple(c.amount, unit):
+                self.ev.check_multiple(c.amount, c.alloc)
+        final = {id(c): c.amount for c in fixed}
         moving = [c for c in self.children if c.kind != FIXED]
         held = {id(c): v for c in moving if c.capped and (v := _inside_cap(c, unit)) is not None}
         if moving and len(held) == len(moving):  # someone must take what rounding the held ones frees
             held.pop(id(moving[-1]), None)
         final.update(held)
         moving = [c for c in moving if id(c) not in held]
-        pool = total - sum(final.values(), Fraction(0))  # type: ignore[arg-type]
-        amounts = largest_remainder(pool, [c.exact for c in moving], unit,  # type: ignore[misc]
+        pool = total - sum(final.values(), Fraction(0))
+        amounts = largest_remainder(pool, [c.amount for c in moving], unit,
                                     [c.low for c in moving], [c.high for c in moving])
         final.update(zip(map(id, moving), amounts))
         for c in self.children:
-            self.ev.set_value(c.node, final[id(c)], self.record(c, final[id(c)], total))  # type: ignore[arg-type]
+            self.ev.set_value(c.node, final[id(c)], self.record(c, final[id(c)], total))
 
     def record(self, c: _Child, rounded: Fraction, total: Fraction) -> Derivation:
         assert c.exact is not None  # every child has its exact amount by now
@@ -502,7 +515,7 @@ def _inside_cap(c: _Child, unit: Fraction) -> Fraction | None:
     """A held child's amount on the grid, rounded towards the inside of its cap
     (down from a max, up from a min); None if no multiple of `unit` lies
     within both its caps (then it is apportioned like the others)."""
-    steps = c.exact / unit  # type: ignore[operator]
+    steps = c.amount / unit
     value = (math.floor(steps) if c.capped == "max" else math.ceil(steps)) * unit
     if (c.low is not None and value < c.low) or (c.high is not None and value > c.high):
         return None
@@ -513,3 +526,8 @@ def round_half_up(value: Fraction, unit: Fraction) -> Fraction:
     """The nearest multiple of `unit`; a value halfway between goes up."""
     return math.floor(value / unit + Fraction(1, 2)) * unit
 
+
+def _table_named(value: ast.Expr) -> str:
+    """`weight(history)`: the table a bare weight names (the resolver checked it is one)."""
+    assert isinstance(value, ast.Ref)
+    return value.parts[0]
