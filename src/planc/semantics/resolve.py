@@ -91,32 +91,36 @@ class _Resolver:
             if s.kind != expected and not (expected == "string" and s.kind == "name"):
                 self.diags.append(error("E025", f"header `{s.key}` expects {_kind_words(expected)}", s.span))
                 continue
+            value = s.value  # of the kind the key expects (checked above)
             if s.key == "round":
-                if s.value <= 0:
+                assert isinstance(value, Fraction)
+                if value <= 0:
                     self.diags.append(error("E025", "`round` must be a positive amount", s.span,
                                             help="e.g. `round: 1000` for whole thousands"))
                     continue
-                fields["round"] = s.value
+                fields["round"] = value
             elif s.key == "period":
-                start, end = s.value
+                assert isinstance(value, tuple)
+                start, end = value
                 if end < start:
                     self.diags.append(error("E025", f"the period ends ({end}) before it starts ({start})", s.span))
                     continue
-                fields["period"] = s.value
+                fields["period"] = value
             elif s.key == "currency":
-                if not (len(s.value) == 3 and s.value.isascii() and s.value.isupper()):
-                    self.diags.append(error("E025", f"currency `{s.value}` is not a 3-letter ISO code", s.span,
+                assert isinstance(value, str)
+                if not (len(value) == 3 and value.isascii() and value.isupper()):
+                    self.diags.append(error("E025", f"currency `{value}` is not a 3-letter ISO code", s.span,
                                             help="e.g. `currency: CNY`"))
                     continue
-                fields["currency"] = s.value
+                fields["currency"] = value
             elif s.key == "owner":
-                fields["owner"] = s.value
+                fields["owner"] = value
         return Header(settings=settings, **fields)
 
     def check_main(self, header: Header, roots: list[TargetNode]) -> Header:
         """`main: NAME` names the headline target, which must be a root."""
         setting = header.settings.get("main")
-        if setting is None or setting.kind != "name":
+        if setting is None or setting.kind != "name" or not isinstance(setting.value, str):
             return header
         name = setting.value
         span = setting.span

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from fractions import Fraction
-from typing import TypeVar, Union, dataclass_transform
+from typing import TYPE_CHECKING, Union
 
 import attrs
 
@@ -21,14 +21,10 @@ KEYWORDS = frozenset(
     "plan target split by using rest even weight of table data assert cross seed import min max "
     "overassign sum csv".split())
 
-_T = TypeVar("_T")
-
-
-@dataclass_transform(frozen_default=True, eq_default=False)
-def _node(cls: type[_T]) -> type[_T]:
-    """A frozen attrs class compared by identity (nodes are places in a text);
-    written as a function so type checkers see the generated `__init__`."""
-    return attrs.frozen(eq=False, repr=False)(cls)
+if TYPE_CHECKING:  # the attrs plugin of type checkers knows `frozen` by name
+    from attrs import frozen as _node
+else:
+    _node = attrs.frozen(eq=False, repr=False)  # compared by identity: nodes are places in a text
 
 
 def _repr(self) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import os
 from fractions import Fraction
+from typing import Callable
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedEOF, UnexpectedInput
@@ -80,6 +81,31 @@ def _end(x) -> int | None:
     return None
 
 
+def token_span(source: Source, token: Token) -> Span:
+    """Where a token is (Lark sets the positions of every token it lexes)."""
+    assert token.start_pos is not None and token.end_pos is not None
+    return Span(source, token.start_pos, token.end_pos)
+
+
+def _binop(op: str) -> Callable[[_Builder, object, list], ast.BinOp]:
+    """The builder method for one binary operator."""
+    def build(self: _Builder, meta, children: list) -> ast.BinOp:
+        left, right = children
+        node = ast.BinOp(op, left, right, self._span(meta))
+        self._nest(meta, node, left, right)
+        return node
+    return build
+
+
+def _call(func: str) -> Callable[[_Builder, object, list], ast.Call]:
+    """The builder method for `min(…)` or `max(…)`."""
+    def build(self: _Builder, meta, children: list) -> ast.Call:
+        node = ast.Call(func, tuple(children), self._span(meta))
+        self._nest(meta, node, *children)
+        return node
+    return build
+
+
 class _Builder:
     """One method per grammar rule: (meta, named children) -> AST value.
     One builder per parse: it holds that parse's source and problems."""
@@ -98,7 +124,7 @@ class _Builder:
         return Span(self.source, meta.start_pos, meta.end_pos)
 
     def _tok(self, token: Token) -> Span:
-        return Span(self.source, token.start_pos, token.end_pos)
+        return token_span(self.source, token)
 
     # ---- literals -----------------------------------------------------
     def _number(self, token: Token) -> Fraction:
@@ -132,7 +158,7 @@ class _Builder:
             if ch == "\\" and i + 1 < len(body):
                 nxt = body[i + 1]
                 if nxt not in escapes:
-                    start = token.start_pos + 1 + i
+                    start = token_span(self.source, token).start + 1 + i
                     self._problem(error("E002", f"unknown escape `\\{nxt}` in a string",
                                         Span(self.source, start, start + 2),
                                         help='use \\" \\\\ \\n or \\t'))
@@ -152,14 +178,6 @@ class _Builder:
             return datetime.date.min
 
     # ---- expressions ----------------------------------------------------
-    def _binop(op):  # noqa: N805 - a factory used in the class body
-        def build(self, meta, children):
-            left, right = children
-            node = ast.BinOp(op, left, right, self._span(meta))
-            self._nest(meta, node, left, right)
-            return node
-        return build
-
     add, sub, mul, div = _binop("+"), _binop("-"), _binop("*"), _binop("/")
 
     def _nest(self, meta, node, *parts) -> None:
@@ -185,13 +203,6 @@ class _Builder:
         node = ast.PercentOf(children[0], children[1], self._span(meta))
         self._nest(meta, node, children[1])
         return node
-
-    def _call(func):  # noqa: N805
-        def build(self, meta, children):
-            node = ast.Call(func, tuple(children), self._span(meta))
-            self._nest(meta, node, *children)
-            return node
-        return build
 
     min_call, max_call = _call("min"), _call("max")
 
@@ -308,7 +319,7 @@ class _Builder:
     def child(self, meta, children):
         name, *rest = children
         alloc = label = None
-        caps: dict[str, object] = {}
+        caps: dict[str, ast.Expr] = {}
         attributes: tuple = ()
         for part in rest:
             kind = part[0] if isinstance(part, tuple) else None
@@ -369,7 +380,7 @@ def _build(grammar: str) -> Lark:
     import lark
 
     folder = cache_dir()
-    entry = None
+    entry: str | None = None
     if folder:
         tag = f"{lark.__version__}\0{sys.version_info[:2]}\0{sorted(_OPTIONS.items())}\0{grammar}"
         entry = os.path.join(folder, f"grammar-{_digest(tag.encode()).hexdigest()[:32]}.lark-cache")
@@ -380,7 +391,7 @@ def _build(grammar: str) -> Lark:
             except Exception:  # tables from another Lark: build afresh and overwrite them
                 pass
     parser = Lark(grammar, **_OPTIONS)
-    if entry:
+    if folder and entry:
         buffer = io.BytesIO()
         parser.save(buffer)
         write_entry(folder, entry, buffer.getvalue())
@@ -413,7 +424,7 @@ class _Callbacks:
     def _reserved(self, token: Token) -> None:
         # The contextual lexer reads a keyword as a name where no keyword fits;
         # keywords stay reserved so `x = rest` can never mean two things.
-        span = Span(self.builder.source, token.start_pos, token.end_pos)
+        span = token_span(self.builder.source, token)
         self.builder._problem(error("E001", f"`{token}` is a keyword and cannot be used as a name", span,
                                     help=f"rename it, e.g. `{token}_`"))
 
