@@ -33,11 +33,13 @@ def ipf_sweeps(cells: int) -> int:
 
 
 def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
-    rows = [ev.value(r) for r in cross.rows.children]
-    cols = [ev.value(c) for c in cross.cols.children]
-    if any(v is None for v in rows + cols):
+    row_values = [ev.value(r) for r in cross.rows.children]
+    col_values = [ev.value(c) for c in cross.cols.children]
+    rows = [v for v in row_values if v is not None]
+    cols = [v for v in col_values if v is not None]
+    if len(rows) != len(row_values) or len(cols) != len(col_values):
         return  # a margin failed: reported where it failed
-    row_total, col_total = sum(rows, Fraction(0)), sum(cols, Fraction(0))  # type: ignore[arg-type]
+    row_total, col_total = sum(rows, Fraction(0)), sum(cols, Fraction(0))
     if row_total != col_total:
         ev.diags.append(error(
             "E032", f"cannot cross: the {cross.rows.dimension} split adds up to {format_amount(row_total)} but the "
@@ -47,16 +49,17 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
     row_names = [r.name for r in cross.rows.children]
     col_names = [c.name for c in cross.cols.children]
     if cross.seed is None:
-        fitted = proportional_cells(rows, cols)  # type: ignore[arg-type]
+        fitted = proportional_cells(rows, cols)
     else:
         seed = [[cross.seed.values[(r, c)] for c in col_names] for r in row_names]
-        fitted = ipf(seed, rows, cols, row_names=row_names, col_names=col_names,  # type: ignore[arg-type]
-                     max_iterations=ipf_sweeps(len(rows) * len(cols)), max_seconds=IPF_SECONDS)
-        if isinstance(fitted, Infeasible):
-            ev.diags.append(error("E035", f"cannot fit seed `{cross.seed.name}` to the totals: {fitted.reason}",
+        fit = ipf(seed, rows, cols, row_names=row_names, col_names=col_names,
+                  max_iterations=ipf_sweeps(len(rows) * len(cols)), max_seconds=IPF_SECONDS)
+        if isinstance(fit, Infeasible):
+            ev.diags.append(error("E035", f"cannot fit seed `{cross.seed.name}` to the totals: {fit.reason}",
                                   cross.decl.seed.span if cross.decl.seed else cross.decl.span))
             return
-    cells = controlled_round(fitted, rows, cols, ev.unit, row_names=row_names, col_names=col_names)  # type: ignore[arg-type]
+        fitted = fit
+    cells = controlled_round(fitted, rows, cols, ev.unit, row_names=row_names, col_names=col_names)
     if isinstance(cells, Infeasible):
         ev.diags.append(error("E035", f"cannot round the cross exactly: {cells.reason}", cross.decl.span,
                               help="row and column totals must be multiples of the plan's `round`"))
@@ -73,8 +76,8 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
             cell = cross.cells.get((r, c))
             if cell is None:
                 continue
-            inputs = (Input("row", r, rows[i], row.path),  # type: ignore[arg-type]
-                      Input("column", c, cols[j], col.path)) + shared  # type: ignore[arg-type]
+            inputs = (Input("row", r, rows[i], row.path),
+                      Input("column", c, cols[j], col.path)) + shared
             if cross.seed is not None:
                 inputs += (Input("seed", cross.seed.name, cross.seed.values[(r, c)]),)
             ev.set_value(cell, cells[i][j], Derivation(

@@ -65,8 +65,9 @@ def largest_remainder(
     whole_units = math.floor((total - sum(floors, Fraction(0))) / unit)
 
     def rank(i: int) -> tuple:
-        must = lows[i] is not None and floors[i] < lows[i]
-        barred = highs[i] is not None and floors[i] + unit > highs[i]
+        low, high = lows[i], highs[i]
+        must = low is not None and floors[i] < low
+        barred = high is not None and floors[i] + unit > high
         # Only children with a remainder are ever bumped: that keeps each
         # within one unit of its quota (there are always enough of them).
         return (remainders[i] == 0, not must, barred, -remainders[i], i)
@@ -76,7 +77,7 @@ def largest_remainder(
         result[i] += unit
     tail = total - sum(result, Fraction(0))
     if tail:
-        fits = [i for i in range(n) if highs[i] is None or result[i] + tail <= highs[i]] or list(range(n))
+        fits = [i for i, high in enumerate(highs) if high is None or result[i] + tail <= high] or list(range(n))
         lowest = min(fits, key=lambda i: (result[i] - scaled[i], i))
         result[lowest] += tail
     return result
@@ -108,15 +109,17 @@ def water_fill(
     lo = [low if low is not None else Fraction(0) for low in lows]
     hi = list(highs)
     for i in range(n):
+        high = hi[i]
         if scores[i] < 0:
             return Infeasible(f"share {i + 1} has a negative score")
-        if hi[i] is not None and lo[i] > hi[i]:
-            return Infeasible(f"share {i + 1} has min {format_amount(lo[i])} above max {format_amount(hi[i])}")
+        if high is not None and lo[i] > high:
+            return Infeasible(f"share {i + 1} has min {format_amount(lo[i])} above max {format_amount(high)}")
     low_sum = sum(lo, Fraction(0))
     if amount < low_sum:
         return Infeasible(f"the mins need {format_amount(low_sum)} but only {format_amount(amount)} is left")
-    if all(h is not None for h in hi) and amount > sum(hi, Fraction(0)):  # type: ignore[arg-type]
-        return Infeasible(f"the maxes allow only {format_amount(sum(hi, Fraction(0)))} "  # type: ignore[arg-type]
+    bounded = [h for h in hi if h is not None]
+    if len(bounded) == n and amount > sum(bounded, Fraction(0)):
+        return Infeasible(f"the maxes allow only {format_amount(sum(bounded, Fraction(0)))} "
                           f"but {format_amount(amount)} is left")
 
     def filled(level: Fraction) -> list[Fraction]:

@@ -77,14 +77,17 @@ def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequen
     rows, cols = [Fraction(x) for x in rows], [Fraction(x) for x in cols]
     S = [[Fraction(v) if not isinstance(v, float) or math.isfinite(v) else None for v in line]
          for line in seed]
-    for i, j in ((i, j) for i in range(n) for j in range(m) if S[i][j] is None or S[i][j] < 0):
-        what = "is not a finite number" if S[i][j] is None else f"is negative ({_fmt(S[i][j])})"
-        return Infeasible(f"seed cell ({name_r([i])}, {name_c([j])}) {what}", i, j)
+    for i, seed_line in enumerate(S):
+        for j, v in enumerate(seed_line):
+            if v is None or v < 0:
+                what = "is not a finite number" if v is None else f"is negative ({_fmt(v)})"
+                return Infeasible(f"seed cell ({name_r([i])}, {name_c([j])}) {what}", i, j)
+    seeds = [[v for v in line if v is not None] for line in S]  # all finite now
     total = sum(rows, Fraction(0))
     if total != sum(cols, Fraction(0)):  # exact: inputs are Fractions
         return Infeasible(f"the rows total {_fmt(total)} but the columns total {_fmt(sum(cols))}")
-    for kind, totals, name, lines in (("row", rows, name_r, S),
-                                      ("col", cols, name_c, [[ln[j] for ln in S] for j in range(m)])):
+    for kind, totals, name, lines in (("row", rows, name_r, seeds),
+                                      ("col", cols, name_c, [[ln[j] for ln in seeds] for j in range(m)])):
         for k, (t, line) in enumerate(zip(totals, lines)):
             if t < 0:
                 return Infeasible(f"{name([k])} has a negative total ({_fmt(t)})", **{kind: k})
@@ -93,10 +96,10 @@ def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequen
                                   **{kind: k})
     if total == 0:
         return [[Fraction(0)] * m for _ in range(n)]
-    support = _fit_support([[v > 0 for v in line] for line in S], rows, cols, name_r, name_c)
+    support = _fit_support([[v > 0 for v in line] for line in seeds], rows, cols, name_r, name_c)
     if isinstance(support, Infeasible):
         return support
-    fitted = _ras(S, support, rows, cols, total, tolerance, max_iterations, max_seconds)
+    fitted = _ras(seeds, support, rows, cols, total, tolerance, max_iterations, max_seconds)
     if isinstance(fitted, Infeasible):
         return fitted
     return _make_exact(fitted, support, rows, cols, total, name_r, name_c)
@@ -125,14 +128,13 @@ def controlled_round(cells: Sequence[Sequence[Fraction]], rows: Sequence[Fractio
         return Infeasible(f"the rows total {_fmt(sum(R) * unit)} but the columns total "
                           f"{_fmt(sum(C) * unit)}")
     # cell / unit = floor + rem / den, in plain ints (Fraction arithmetic is slow)
-    parts = []
+    parts: list[list[tuple[int, int, int]]] = []
     for line in cells:
         parts.append([])
         for c in map(Fraction, line):
             num, den = c.numerator * unit.denominator, c.denominator * unit.numerator
             parts[-1].append((num // den, num % den, den))
-    R, C = [int(t) for t in R], [int(t) for t in C]
-    result = _round_units(parts, R, C, unit, _SNAP, name_r, name_c)
+    result = _round_units(parts, [int(t) for t in R], [int(t) for t in C], unit, _SNAP, name_r, name_c)
     if isinstance(result, Infeasible):  # snapping may cost the only solution
         result = _round_units(parts, R, C, unit, None, name_r, name_c)
     if isinstance(result, Infeasible):
@@ -162,7 +164,9 @@ def _fit_support(pos, rows, cols, name_r, name_c):
     for (i, j), e in edges.items():  # greedy start; Dinic corrects it
         f = min(net.cap[src[i]], net.cap[snk[j]])
         if f:
-            net.push(e, f), net.push(src[i], f), net.push(snk[j], f)
+            net.push(e, f)
+            net.push(src[i], f)
+            net.push(snk[j], f)
             flow += f
     flow += net.max_flow(s, t)
     if flow < total:  # rows on the source side of the min cut over-ask their columns
@@ -312,7 +316,9 @@ def _round_units(parts, R, C, unit, snap, name_r, name_c):
     edges = {(i, j): net.add(i, n + j, 1) for _, i, j in flex}  # rows try big fracs first
     for _, i, j in flex:  # greedy: biggest fractional parts first
         if net.cap[src[i]] and net.cap[snk[j]]:
-            net.push(edges[i, j], 1), net.push(src[i], 1), net.push(snk[j], 1)
+            net.push(edges[i, j], 1)
+            net.push(src[i], 1)
+            net.push(snk[j], 1)
     net.max_flow(s, t)
     for i in range(n):
         if net.cap[src[i]]:
