@@ -8,7 +8,7 @@ from pathlib import Path
 
 try:  # the builtin modules: `hashlib` and `hmac` load OpenSSL, which costs start-up time
     from _blake2 import blake2b as _blake2b
-    from _operator import _compare_digest  # type: ignore[attr-defined]  # builtin: no OpenSSL at start-up
+    from _operator import _compare_digest
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b as _blake2b
     from hmac import compare_digest as _compare_digest  # type: ignore[no-redef]

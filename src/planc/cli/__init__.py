@@ -91,10 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="also read imports and data from PATH, outside the project root "
                                       "(repeatable; see docs/language.md)")
     # --color is taken before the command and after it (planc check --color always …)
-    color = dict(choices=("auto", "always", "never"), help="colour in text diagnostics (default: auto)")
-    parser.add_argument("--color", default="auto", **color)
+    colours, about = ("auto", "always", "never"), "colour in text diagnostics (default: auto)"
+    parser.add_argument("--color", default="auto", choices=colours, help=about)
     for command in sub.choices.values():
-        command.add_argument("--color", default=argparse.SUPPRESS, **color)
+        command.add_argument("--color", default=argparse.SUPPRESS, choices=colours, help=about)
     return parser
 
 

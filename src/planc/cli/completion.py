@@ -65,7 +65,8 @@ def _options(parser: argparse.ArgumentParser) -> list[Option]:
 
 def _value_kind(action: argparse.Action) -> str | None:
     """plan | csv | dir | file | None (no file completion)."""
-    meta = (action.metavar or action.dest or "").upper()
+    meta = action.metavar if isinstance(action.metavar, str) else action.dest or ""
+    meta = meta.upper()
     if action.choices or action.nargs == 0:
         return None
     if "PLAN" in meta:

@@ -121,7 +121,7 @@ class _Builder:
 
     # ---- splits, crosses, time ----------------------------------------------------------
     def splits(self) -> list[SplitView]:
-        out = []
+        out: list[SplitView] = []
         for split in self.model.splits:
             if split.parent.path not in self.values:
                 continue
@@ -135,7 +135,7 @@ class _Builder:
         return out
 
     def crosses(self) -> list[CrossView]:
-        out = []
+        out: list[CrossView] = []
         for cross in self.model.crosses:
             if cross.parent.path not in self.values:
                 continue
@@ -151,8 +151,8 @@ class _Builder:
             if all(v is None for line in matrix for v in line):
                 continue  # not evaluated
             row_totals = tuple(sum((v for v in line if v is not None), Fraction(0)) for line in matrix)
-            col_totals = tuple(sum((line[j] for line in matrix if line[j] is not None), Fraction(0))
-                               for j in range(len(cols)))
+            columns = [[line[j] for line in matrix] for j in range(len(cols))]
+            col_totals = tuple(sum((v for v in column if v is not None), Fraction(0)) for column in columns)
             out.append(CrossView(len(out) + 1, self.row(cross.parent), cross.rows.dimension,
                                  cross.cols.dimension, tuple(rows), tuple(cols), tuple(matrix), row_totals,
                                  col_totals, sum(row_totals, Fraction(0))))
@@ -209,8 +209,8 @@ class _Builder:
                 # off-grid target leaves its odd part on one period).
                 quotas = [self.values[c.path] for c in split.children]
                 amounts = largest_remainder(self.values[node.path], quotas, self.model.header.round)
-                pts = tuple(Point(c.name, c.label, a) for c, a in zip(split.children, amounts))
-                return TimeProfile("indicative", split.dimension, ancestor.path, pts)
+                spread = tuple(Point(c.name, c.label, a) for c, a in zip(split.children, amounts))
+                return TimeProfile("indicative", split.dimension, ancestor.path, spread)
             if isinstance(ancestor.producer, SplitNode) and is_time_split(ancestor.producer):
                 return None  # a part of one period (`Q1.east`): the periods above are not its profile
             ancestor = ancestor.parent
@@ -258,11 +258,12 @@ class _Builder:
     def owned_total(self, owned: list[Row]) -> Fraction | None:
         """What an owner answers for in all: the sum of their outermost targets,
         if those never overlap (siblings of one split, or below such siblings)."""
-        chains = [self.chain(r.path) for r in owned]
-        if any(c is None for c in chains):
+        found = [self.chain(r.path) for r in owned]
+        chains = [c for c in found if c is not None]
+        if len(chains) != len(found):
             return None
         outer = [c for c in chains if not any(o is not c and len(o) < len(c) and c[len(o) - 1] is o[-1]
-                                              for o in chains)]  # type: ignore[arg-type]
+                                              for o in chains)]
         for i, a in enumerate(outer):
             for b in outer[i + 1:]:
                 if a[0] is not b[0]:
@@ -270,7 +271,7 @@ class _Builder:
                 k = next((k for k in range(min(len(a), len(b))) if a[k] is not b[k]), None)
                 if k is None or a[k].producer is not b[k].producer:
                     return None
-        return sum((self.values[c[-1].path] for c in outer), Fraction(0))  # type: ignore[index]
+        return sum((self.values[c[-1].path] for c in outer), Fraction(0))
 
     def build(self) -> Report:
         h = self.model.header

@@ -82,7 +82,7 @@ def md_escape(text: object) -> str:
     return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
 
 
-def md_finalize(value: object) -> object:
+def md_finalize(value: object) -> str:
     if isinstance(value, Markup):
         return str(value)
     if value is None:

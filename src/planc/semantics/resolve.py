@@ -457,7 +457,7 @@ class _Resolver:
                                         "weight(T) takes a table name, or a number for a raw score"))
                 return
             self.used_tables.add(name)
-            self.refs[id(arg.value)] = self.tables[name]  # type: ignore[assignment]
+            self.refs[id(arg.value)] = self.tables[name]
             return
         if name is not None:
             if name in self.tables:
