@@ -30,6 +30,19 @@ PLAN = textwrap.dedent("""\
     """)
 
 
+def loads(text: str):
+    """json.loads, also for the symbols of thousands of nested splits (as an editor parses them)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(100_000)
+        try:
+            return json.loads(text)
+        finally:
+            sys.setrecursionlimit(limit)
+
+
 class Client:
     """A minimal LSP client: framed messages in, a reader thread out."""
 
@@ -40,6 +53,7 @@ class Client:
         self.inbox: queue.Queue = queue.Queue()
         self.backlog: list[dict] = []
         self.next_id = 0
+        self.timeout = TIMEOUT
         self.stderr = b""
         threading.Thread(target=self._read, daemon=True).start()
         self._errors = threading.Thread(target=self._drain, daemon=True)  # never let stderr fill up
@@ -62,7 +76,8 @@ class Client:
                 name, _, value = line.decode("ascii").partition(":")
                 if name.lower() == "content-length":
                     length = int(value)
-            self.inbox.put(json.loads(out.read(length).decode("utf-8")))
+            self.inbox.put(loads(out.read(length).decode("utf-8")))
+
 
     def send_raw(self, data: bytes) -> None:
         self.proc.stdin.write(data)
@@ -88,9 +103,9 @@ class Client:
                 return self.backlog.pop(i)
         while True:
             try:
-                msg = self.inbox.get(timeout=TIMEOUT)
+                msg = self.inbox.get(timeout=self.timeout)
             except queue.Empty:
-                raise AssertionError(f"no answer within {TIMEOUT}s; got {self.backlog}") from None
+                raise AssertionError(f"no answer within {self.timeout}s; got {self.backlog}") from None
             if msg is None:
                 raise AssertionError(f"the server stopped (exit code {self.proc.wait(TIMEOUT)})")
             if wanted(msg):
@@ -175,6 +190,19 @@ def test_positions_count_utf16_code_units():
     assert lines.offset(at(0, 2)) == 2  # inside the pair: after the character
     assert lines.offset(at(1, 99)) == text.index("\r")  # past the end: the end of the line
     assert lines.offset(at(9, 0)) == len(text)
+
+
+def test_deep_json_is_written_without_recursion():
+    from planc.lsp import dumps_deep
+
+    shallow = {"a": [1, 2.5, {"b": None, "c": 'x"y', "d": True}], "e": "华东", "f": [], "g": {}}
+    assert dumps_deep(shallow) == json.dumps(shallow, ensure_ascii=False, separators=(",", ":"))
+    deep: dict = {"children": []}
+    node = deep
+    for _ in range(10_000):
+        node["children"].append({"children": []})
+        node = node["children"][0]
+    assert dumps_deep(deep) == '{"children":[' * 10_001 + "]}" * 10_001
 
 
 def test_file_uris_round_trip(tmp_path):
@@ -440,3 +468,188 @@ def test_hover_shows_the_dates_and_last_year(server, folder):
 
     assert "covers 2027-07-01 – 2027-09-30" in hover(4, text.splitlines()[4].index("二季度") + 1)
     assert "last year: 20,000,000 (+25%)" in hover(3, text.splitlines()[3].index("east") + 1)
+
+
+# ---- hostile input: the server logs, skips and answers the next request -----------------
+
+
+def hover_params(uri: str = "file:///nowhere.plan", **position) -> dict:
+    return {"textDocument": {"uri": uri}, "position": position or at(0, 0)}
+
+
+HOSTILE_FRAMES = {
+    "a length of 2**63": b"Content-Length: 9223372036854775808\r\n\r\n{}",
+    "a length of 10**12": b'Content-Length: 1000000000000\r\n\r\n{"jsonrpc":"2.0","id":99,"method":"shutdown"}',
+    "a length of 10**40": b"Content-Length: " + b"9" * 40 + b"\r\n\r\n",
+    "a negative length": b"Content-Length: -5\r\n\r\nhello",
+    "a length that is not a number": b"Content-Length: 12abc\r\n\r\n{}",
+    "no length": b"Content-Type: application/json\r\n\r\n",
+    "a header line of 1 MB": b"X-Junk: " + b"x" * 1_000_000 + b"\r\n\r\n",
+    "a body that is not UTF-8": b"Content-Length: 4\r\n\r\n\xff\xfe\xfd\xfc",
+    "a body that is not JSON": b"Content-Length: 5\r\n\r\n{nope",
+    "JSON nested 100,000 deep": b"Content-Length: 200000\r\n\r\n" + b"[" * 100_000 + b"]" * 100_000,
+    "a request nested 100,000 deep": (lambda body: b"Content-Length: %d\r\n\r\n" % len(body) + body)(
+        b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+    "a 2 MB body of garbage": b"Content-Length: 2000000\r\n\r\n" + b"\x00garbage" * 250_000,
+    "a JSON array": b"Content-Length: 9\r\n\r\n[1, 2, 3]",
+}
+
+
+@pytest.mark.parametrize("frame", HOSTILE_FRAMES.values(), ids=HOSTILE_FRAMES.keys())
+def test_a_hostile_frame_is_skipped_and_the_next_request_answered(tmp_path, frame):
+    client = Client(tmp_path)
+    try:
+        client.initialize()
+        client.send_raw(frame)
+        reply = client.request("textDocument/documentSymbol", {"textDocument": {"uri": "file:///nowhere.plan"}})
+        assert reply["result"] == []
+        assert client.proc.poll() is None
+    finally:
+        assert client.close() == 0  # still there to shut down cleanly
+    assert b"Traceback" not in client.stderr and b"ignored a message that cannot be read" in client.stderr
+
+
+def test_the_limit_on_a_message_is_64_mib(tmp_path):
+    from planc.lsp import MAX_CONTENT_LENGTH
+
+    assert MAX_CONTENT_LENGTH == 64 * 1024 * 1024
+    client = Client(tmp_path)
+    try:
+        client.initialize()
+        client.send_raw(b"Content-Length: %d\r\n\r\n" % (MAX_CONTENT_LENGTH + 1))
+        assert client.request("shutdown")["result"] is None
+        log = client.wait(lambda m: m.get("method") == "window/logMessage")
+        assert "67,108,865 bytes, over the limit of 67,108,864" in log["params"]["message"]
+    finally:
+        client.notify("exit")
+        assert client.close() == 0
+
+
+WRONG_PARAMS = {
+    "params that are an array": ("textDocument/hover", [1, 2]),
+    "params that are a number": ("textDocument/hover", 7),
+    "a textDocument that is a string": ("textDocument/hover", {"textDocument": "x", "position": at(0, 0)}),
+    "a uri that is an array": ("textDocument/hover", {"textDocument": {"uri": []}, "position": at(0, 0)}),
+    "a uri that is an object": ("textDocument/documentSymbol", {"textDocument": {"uri": {"a": 1}}}),
+    "a position that is a string": ("textDocument/hover", {"textDocument": {"uri": "file:///x"}, "position": "0:0"}),
+    "a line that is a string": ("textDocument/definition", hover_params(line="1", character=0)),
+    "a character that is null": ("textDocument/hover", hover_params(line=0, character=None)),
+    "a line that is a fraction": ("textDocument/hover", hover_params(line=1.5, character=0)),
+    "a line that is true": ("textDocument/hover", hover_params(line=True, character=0)),
+    "a negative character": ("textDocument/hover", hover_params(line=0, character=-1)),
+    "formatting with no document": ("textDocument/formatting", {"options": {}}),
+}
+
+
+@pytest.mark.parametrize("method, params", WRONG_PARAMS.values(), ids=WRONG_PARAMS.keys())
+def test_wrongly_typed_params_are_invalid_params(server, main_uri, method, params):
+    reply = server.request(method, params)
+    error = reply["error"]
+    assert error["code"] == -32602
+    assert "\n" not in error["message"] and "Traceback" not in error["message"]
+    assert error["message"].startswith(("missing `", "`"))
+    # the open document is still served
+    hover = server.request("textDocument/hover", {"textDocument": {"uri": main_uri}, "position": at(3, 3)})
+    assert "**year.华东**" in hover["result"]["contents"]["value"]
+
+
+def test_wrongly_typed_notifications_are_logged_and_skipped(server, folder):
+    def logged(message: str) -> dict:
+        return server.wait(lambda m: m.get("method") == "window/logMessage"
+                           and m["params"]["message"] == f"planc: {message}")["params"]
+
+    uri = (folder / "typed.plan").resolve().as_uri()
+    server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "text": 5}})
+    assert logged("textDocument/didOpen: `textDocument.text` must be a string")["type"] == 2
+    server.notify("textDocument/didOpen", {"textDocument": {"uri": 5, "text": "target y = 1M\n"}})
+    logged("textDocument/didOpen: `textDocument.uri` must be a string")
+    server.open(folder / "typed.plan", "target y = 1M\n")
+    server.diagnostics(uri)
+    server.notify("textDocument/didChange", {"textDocument": {"uri": uri}, "contentChanges": "abc"})
+    logged("textDocument/didChange: `contentChanges` must be an array")
+    server.notify("textDocument/didChange", {"textDocument": {"uri": uri}, "contentChanges": [{"text": ["a"]}]})
+    logged("textDocument/didChange: `contentChanges.-1.text` must be a string")
+    server.notify("textDocument/didSave", {"textDocument": {"uri": uri}, "text": 5})
+    logged("textDocument/didSave: `text` must be a string")
+    symbols = server.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})["result"]
+    assert [s["name"] for s in symbols] == ["y"]
+
+
+def test_a_request_id_of_the_wrong_type_is_an_invalid_request(tmp_path):
+    client = Client(tmp_path)
+    try:
+        client.initialize()
+        client.send({"jsonrpc": "2.0", "id": {"nested": [1]}, "method": "shutdown"})
+        reply = client.wait(lambda m: "error" in m)
+        assert reply["id"] is None and reply["error"]["code"] == -32600
+    finally:
+        assert client.close() == 0
+
+
+def test_text_with_a_lone_surrogate_is_answered(tmp_path):
+    client = Client(tmp_path)
+    try:
+        client.initialize()
+        uri = "untitled:\ud800"
+        body = json.dumps({"jsonrpc": "2.0", "method": "textDocument/didOpen",  # \ud800 escaped: valid JSON
+                           "params": {"textDocument": {"uri": uri, "text": "target \ud800y = 1M\n"}}}).encode()
+        client.send_raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        published = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        assert published["params"]["uri"] == uri
+    finally:
+        assert client.close() == 0
+
+
+def test_an_internal_error_is_one_line_to_the_client_and_a_traceback_to_stderr(monkeypatch, capsys):
+    import io
+
+    from planc import lsp
+
+    def broken(self, params):
+        raise ValueError("boom\nsecond line of the message")
+
+    monkeypatch.setattr(lsp.Server, "hover", broken)
+    requests = [{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}},
+                {"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": hover_params()},
+                {"jsonrpc": "2.0", "id": 3, "method": "shutdown"}, {"jsonrpc": "2.0", "method": "exit"}]
+    stdin, stdout = io.BytesIO(), io.BytesIO()
+    for message in requests:
+        lsp.write_message(stdin, message)
+    stdin.seek(0)
+    assert lsp.serve(stdin, stdout) == 0
+    stdout.seek(0)
+    replies = []
+    while (body := lsp.read_message(stdout)) is not None:
+        replies.append(json.loads(body))
+    failed = next(m for m in replies if m.get("id") == 2)
+    assert failed["error"] == {"code": -32603, "message": "planc failed on textDocument/hover: ValueError: boom"}
+    assert next(m for m in replies if m.get("id") == 3)["result"] is None
+    assert "Traceback" in capsys.readouterr().err
+
+
+DEPTH = 5000
+
+
+def test_document_symbols_of_5000_nested_splits(tmp_path):
+    lines = ['plan "D" { currency: CNY; period: 2027-01-01 .. 2027-12-31 }', "target t0 = 100M"]
+    lines += [f"split t{i} by d{i} {{ t{i + 1} = 60%; o{i} = rest }}" for i in range(DEPTH)]
+    text = "\n".join(lines) + "\n"
+    client = Client(tmp_path)
+    try:
+        client.initialize()
+        uri = client.open(tmp_path / "deep.plan", text)
+        client.timeout = 300  # linking a 5,000-deep chain is slow (issue 14, class 4)
+        symbols = client.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})["result"]
+        depth, node = 0, symbols[0]
+        while node["children"]:
+            assert [c["name"] for c in node["children"]] == [f"t{depth + 1}", f"o{depth}"]
+            depth, node = depth + 1, node["children"][0]
+        assert depth == DEPTH
+        line = DEPTH + 1  # the last split: hover and definition deep down
+        hover = client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": at(line, 7)})
+        assert f"t{DEPTH - 1}" in hover["result"]["contents"]["value"]
+        definition = client.request("textDocument/definition", {"textDocument": {"uri": uri},
+                                                               "position": at(line, 7)})
+        assert definition["result"]["range"]["start"] == at(line - 1, len(f"split t{DEPTH - 2} by d{DEPTH - 2} {{ "))
+    finally:
+        assert client.close() == 0

@@ -81,10 +81,20 @@ class Lines:
         return {"start": self.position(start), "end": self.position(end)}
 
 
+UNREADABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: no file name, no UTF-8
+
+
+def readable(text: str) -> str:
+    """Text from the client with NUL and lone surrogates (valid in JSON strings,
+    not in file names or UTF-8) as U+FFFD, which keeps every position."""
+    return UNREADABLE.sub("\ufffd", text)
+
+
 def uri_to_path(uri: str) -> Path | None:
-    """The local file of a `file:` URI; None for other schemes (untitled:, …)."""
+    """The local file of a `file:` URI; None for other schemes (untitled:, …)
+    and for a name no file can have."""
     parsed = urlparse(uri)
-    if parsed.scheme != "file":
+    if parsed.scheme != "file" or UNREADABLE.search(url2pathname(parsed.path)):
         return None
     unc = f"//{parsed.netloc}" if parsed.netloc not in ("", "localhost") else ""  # a Windows share
     return Path(unc + url2pathname(parsed.path))
@@ -103,16 +113,29 @@ def path_to_uri(path: str) -> str | None:
 
 # ---- framing --------------------------------------------------------------------------------
 
+MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # bytes in one message body; a larger one is skipped
+MAX_HEADER_LINE = 8192  # bytes read at a time while looking for a header
+
 
 class ProtocolError(Exception):
     """A message that cannot be read; the server logs it and reads on."""
 
 
+class InvalidParams(Exception):
+    """A request whose params are missing or of the wrong type: -32602."""
+
+
 def read_message(stream) -> bytes | None:
-    """One message body, or None at the end of the input."""
-    length = None
+    """One message body, or None at the end of the input.
+
+    A header block whose `Content-Length` is missing, not a number or over
+    MAX_CONTENT_LENGTH raises ProtocolError without reading a body: the bytes
+    that follow are read as header lines until the next `Content-Length`
+    header (the stream resynchronises on it). Lines are read at most
+    MAX_HEADER_LINE bytes at a time, so no input makes this read without bound."""
+    length, problem = None, None
     while True:
-        line = stream.readline()
+        line = stream.readline(MAX_HEADER_LINE)
         if not line:
             return None
         if line in (b"\r\n", b"\n"):
@@ -120,27 +143,89 @@ def read_message(stream) -> bytes | None:
         at = line.find(b"Content-Length:")  # found even after a stray unframed body
         if at != -1:
             value = line[at + 15 :].strip()
-            length = int(value) if value.isdigit() else None
+            length, problem = None, None
+            if not (value.isdigit() and len(value) <= 20):
+                problem = f"a Content-Length that is not a number: {value[:40]!r}"
+            elif int(value) > MAX_CONTENT_LENGTH:
+                problem = f"a Content-Length of {int(value):,} bytes, over the limit of {MAX_CONTENT_LENGTH:,}"
+            else:
+                length = int(value)
     if length is None:
-        raise ProtocolError("a message without a valid Content-Length header")
+        raise ProtocolError(problem or "a message without a valid Content-Length header")
     body = stream.read(length)
     return body if len(body) == length else None
 
 
 def write_message(stream, payload: dict) -> None:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    except RecursionError:  # the symbols of splits nested thousands deep
+        text = dumps_deep(payload)
+    # A lone surrogate (from the client's own JSON) can only be inside a string: escaped as `\udxxx`.
+    body = text.encode("utf-8", "backslashreplace")
     stream.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
     stream.flush()
 
 
-def field(params, *keys):
-    """params[k1][k2]…, or an invalid-params error naming what is missing."""
+def dumps_deep(value) -> str:
+    """JSON like json.dumps, for values nested deeper than its recursion allows."""
+    out, stack = [], [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Token):
+            out.append(item)
+        elif isinstance(item, dict):
+            parts: list = [Token("{")]
+            for i, (key, inner) in enumerate(item.items()):
+                parts += [Token(("," if i else "") + json.dumps(str(key), ensure_ascii=False) + ":"), inner]
+            stack.extend(reversed(parts + [Token("}")]))
+        elif isinstance(item, (list, tuple)):
+            parts = [Token("[")]
+            for i, inner in enumerate(item):
+                parts += [Token(","), inner] if i else [inner]
+            stack.extend(reversed(parts + [Token("]")]))
+        else:
+            out.append(json.dumps(item, ensure_ascii=False))
+    return "".join(out)
+
+
+class Token(str):
+    """Punctuation already written as JSON (for dumps_deep)."""
+
+
+def field(params, *keys, kind: type | None = None):
+    """params[k1][k2]…, or an invalid-params error naming what is missing or
+    not of the `kind` expected (a string key needs an object, a number an array)."""
+    name = ".".join(map(str, keys))
     try:
         for key in keys:
+            if not isinstance(params, dict if isinstance(key, str) else list):
+                raise TypeError
             params = params[key]
     except (KeyError, TypeError, IndexError):
-        raise ProtocolError(f"missing `{'.'.join(map(str, keys))}`") from None
+        raise InvalidParams(f"missing `{name}`") from None
+    if kind is not None and (not isinstance(params, kind) or isinstance(params, bool)):
+        raise InvalidParams(f"`{name}` must be {KINDS[kind]}")
     return params
+
+
+KINDS = {str: "a string", int: "an integer", dict: "an object", list: "an array"}
+
+
+def position_of(params) -> dict:
+    """The request's `position`, its line and character whole numbers >= 0."""
+    position = field(params, "position", kind=dict)
+    for key in ("line", "character"):
+        if field(position, key, kind=int) < 0:
+            raise InvalidParams(f"`position.{key}` must not be negative")
+    return position
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception for a reply or the client's log: its class and first line, short."""
+    text = str(exc).strip().splitlines()
+    text = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 # ---- documents ------------------------------------------------------------------------------
@@ -152,7 +237,7 @@ class Document:
 
     def __init__(self, uri: str) -> None:
         self.uri, local = uri, uri_to_path(uri)
-        self.path = str(local) if local else (urlparse(uri).path.rsplit("/", 1)[-1] or "<input>")
+        self.path = str(local) if local else readable(urlparse(uri).path.rsplit("/", 1)[-1] or "<input>")
         self.directory = local.parent if local else None
         self.text, self.version, self.lines, self.result = "", None, Lines(""), None
 
@@ -160,7 +245,7 @@ class Document:
         from planc.pipeline import compile_text
 
         self.text, self.version, self.lines, self.result = text, version, Lines(text), None
-        self.result = compile_text(text, self.path, self.directory)
+        self.result = compile_text(readable(text), self.path, self.directory)
 
     @property
     def module(self) -> ast.Module | None:
@@ -354,27 +439,49 @@ class Server:
                               "textDocument/didSave": self.did_save, "textDocument/didClose": self.did_close}
 
     def run(self) -> int:
-        """Serve until `exit` (0 after `shutdown`, 1 otherwise) or the end of the input."""
+        """Serve until `exit` (0 after `shutdown`, 1 otherwise) or the end of
+        the input. Nothing else ends it: a message that cannot be read is
+        logged and skipped, and a planc bug is logged and served on."""
         while True:
             try:
                 body = read_message(self.reader)
-                if body is None:
-                    break
-                message = json.loads(body.decode("utf-8"))
-            except (ProtocolError, UnicodeDecodeError, ValueError) as exc:
+            except ProtocolError as exc:
                 self.log(2, f"ignored a message that cannot be read: {exc}")
                 continue
-            if not isinstance(message, dict):
-                self.log(2, "ignored a message that is not a JSON object")
-            elif message.get("method") == "exit":
+            if body is None:
                 break
-            else:
+            message = self.decode(body)
+            if message is None:
+                continue
+            if message.get("method") == "exit":
+                break
+            try:
                 self.dispatch(message)
+            except Exception:  # a planc bug outside a handler (calls catch their own)
+                print(f"planc lsp: internal error:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
         return 0 if self.shutting_down else 1
 
+    def decode(self, body: bytes) -> dict | None:
+        """A message body as a JSON object, or None (logged) if it is not one."""
+        try:
+            message = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            problem = str(exc)
+        except RecursionError:  # deeper than Python's JSON decoder goes (about 1,000 levels)
+            problem = "JSON nested too deeply"
+        else:
+            if isinstance(message, dict):
+                return message
+            problem = "not a JSON object"
+        self.log(2, f"ignored a message that cannot be read: {problem}")
+        return None
+
     def dispatch(self, message: dict) -> None:
-        method, params, id_ = message.get("method"), message.get("params") or {}, message.get("id")
-        if "id" not in message:  # a notification: never answered
+        method, params, id_ = message.get("method"), message.get("params"), message.get("id")
+        params = {} if params is None else params
+        if id_ is not None and (not isinstance(id_, (str, int, float)) or isinstance(id_, bool)):
+            self.error(None, INVALID_REQUEST, "a request id must be a string or a number")
+        elif "id" not in message:  # a notification: never answered
             if self.initialized and method in self.notifications:
                 self.call(method, self.notifications[method], params, None)
         elif not isinstance(method, str):  # a response (this server asks nothing) or nonsense
@@ -393,15 +500,20 @@ class Server:
         """Run a handler; answer a request (id_ not None) with its result or an error."""
         try:
             reply = {"result": handler(params)}
-        except ProtocolError as exc:
+        except InvalidParams as exc:
             self.log(2, f"{method}: {exc}")
             reply = {"error": {"code": INVALID_PARAMS, "message": str(exc)}}
-        except Exception as exc:  # a planc bug: report it, keep serving
+        except Exception as exc:  # a planc bug: the traceback to stderr, one line to the client
             print(f"planc lsp: internal error in {method}:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
-            self.log(1, f"internal error in {method}: {exc!r}", echo=False)
-            reply = {"error": {"code": INTERNAL_ERROR, "message": f"planc failed on {method}: {exc!r}"}}
+            self.log(1, f"internal error in {method}: {one_line(exc)}", echo=False)
+            reply = {"error": {"code": INTERNAL_ERROR, "message": f"planc failed on {method}: {one_line(exc)}"}}
         if id_ is not None:
-            self.send(id=id_, **reply)
+            try:
+                self.send(id=id_, **reply)
+            except Exception as exc:  # a result that cannot be sent (a planc bug): say so instead
+                print(f"planc lsp: cannot send the reply to {method}:\n{traceback.format_exc()}",
+                      file=sys.stderr, flush=True)
+                self.error(id_, INTERNAL_ERROR, f"planc failed on {method}: {one_line(exc)}")
 
     def send(self, **message) -> None:
         write_message(self.writer, {"jsonrpc": "2.0", **message})
@@ -427,30 +539,31 @@ class Server:
         self.shutting_down = True
 
     def did_open(self, params) -> None:
-        uri, text = field(params, "textDocument", "uri"), field(params, "textDocument", "text")
+        uri, text = field(params, "textDocument", "uri", kind=str), field(params, "textDocument", "text", kind=str)
         doc = self.docs[uri] = Document(uri)
         doc.update(text, params["textDocument"].get("version"))
         self.publish(doc)
 
     def did_change(self, params) -> None:
         doc = self.document(params)
-        if doc is not None and field(params, "contentChanges"):
-            doc.update(field(params, "contentChanges", -1, "text"), params["textDocument"].get("version"))
+        if doc is not None and field(params, "contentChanges", kind=list):
+            doc.update(field(params, "contentChanges", -1, "text", kind=str), params["textDocument"].get("version"))
             self.publish(doc)
 
     def did_save(self, params) -> None:
-        uri, text = field(params, "textDocument", "uri"), params.get("text")
+        uri = field(params, "textDocument", "uri", kind=str)
+        text = field(params, "text", kind=str) if params.get("text") is not None else None
         for doc in list(self.docs.values()):  # a saved import changes the plans that use it
             doc.update(text if text is not None and doc.uri == uri else doc.text, doc.version)
             self.publish(doc)
 
     def did_close(self, params) -> None:
-        uri = field(params, "textDocument", "uri")
+        uri = field(params, "textDocument", "uri", kind=str)
         self.docs.pop(uri, None)
         self.notify("textDocument/publishDiagnostics", {"uri": uri, "diagnostics": []})
 
     def document(self, params) -> Document | None:
-        return self.docs.get(field(params, "textDocument", "uri"))
+        return self.docs.get(field(params, "textDocument", "uri", kind=str))
 
     def publish(self, doc: Document) -> None:
         diags = [doc.diagnostic(d) for d in doc.result.diagnostics] if doc.result else []
@@ -460,10 +573,10 @@ class Server:
     # ---- language features
     def found(self, params):
         """(document, what is under the cursor) or (None, None)."""
-        doc = self.document(params)
+        doc, position = self.document(params), position_of(params)
         if doc is None or doc.result is None:
             return None, None
-        return doc, thing_at(doc, doc.lines.offset(field(params, "position")))
+        return doc, thing_at(doc, doc.lines.offset(position))
 
     def hover(self, params) -> dict | None:
         doc, found = self.found(params)
