@@ -1,9 +1,11 @@
 """`planc build PLAN... [-o DIR] [--format html,md,json,csv] [--lang en|zh]`.
 
 Every plan is compiled and every output rendered in memory first; only when
-all of that succeeded is anything written, each file atomically (a temporary
-file in the target directory, then `os.replace`). So a plan with errors, or
-a bug in a renderer, never leaves a half-written or half-updated report.
+all of that succeeded is anything written: into a staging folder inside the
+output folder, then swapped in, under a lock on the output folder
+(`planc.report.build.write_set`). So a plan with errors, a bug in a
+renderer, a failed write or a concurrent build never leaves a half-written
+or half-updated report set.
 
 Exit codes (docs/cli.md): 0 written (warnings allowed), 1 a plan has
 errors (diagnostics printed, nothing written), 2 usage error, unreadable
@@ -17,8 +19,7 @@ import sys
 from pathlib import Path
 
 from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
-from planc.files import write_atomic
-from planc.report.build import remove_stale_sheets, render_all
+from planc.report.build import render_all, write_set
 
 FORMATS = ("html", "md", "json", "csv", "xlsx")
 ALL = ("html", "md", "json", "csv")  # `--format all`: xlsx needs an extra, so it is asked for by name
@@ -86,10 +87,7 @@ def run(args, environ=None) -> int:
         if "md" in formats:
             owner_dirs.append(out_dir / f"{Path(plan).stem}.owners")
     try:
-        for path, data in files.items():
-            write_atomic(path, data)
-        for folder in owner_dirs:
-            remove_stale_sheets(folder, {p for p in files if p.parent == folder})
+        write_set(out_dir, files, owner_dirs)
     except OSError as exc:
         return _usage(f"cannot write `{getattr(exc, 'filename', None) or out_dir}`: {exc.strerror or exc}")
     for path in files:
