@@ -134,3 +134,96 @@ def test_minimise_keeps_what_fails():
     text = "plan \"x\" {}\ntarget a = 1M\ntarget bad = 1 / 0\ntarget c = 2M\n"
     small = fuzzkit.minimise(text, lambda t: "1 / 0" in t)
     assert small == "1 / 0"
+
+
+# ---- the language server's protocol: random frames and params ------------------------------
+
+METHODS = ["initialize", "shutdown", "textDocument/hover", "textDocument/definition", "textDocument/formatting",
+           "textDocument/documentSymbol", "textDocument/didOpen", "textDocument/didChange",
+           "textDocument/didSave", "textDocument/didClose", "workspace/nothing", None, 5]
+
+
+def random_json(rng: random.Random, depth: int = 0):
+    kind = rng.randrange(9 if depth < 4 else 6)
+    if kind == 0:
+        return None
+    if kind == 1:
+        return rng.choice([True, False])
+    if kind == 2:
+        return rng.choice([0, -1, 1, 2**64, -(2**70), 10**30])
+    if kind == 3:
+        return rng.choice([0.5, -1e308, 1e308, 3.0])
+    if kind == 4:
+        return rng.choice(["", "file:///x.plan", "untitled:a", "\x00", "\ud800", "target y = 1M\n", "a" * 100])
+    if kind == 5:
+        return "file:///nowhere/fuzz.plan"
+    if kind == 6:
+        return [random_json(rng, depth + 1) for _ in range(rng.randrange(3))]
+    keys = ["textDocument", "uri", "text", "position", "line", "character", "contentChanges", "version", "x"]
+    return {rng.choice(keys): random_json(rng, depth + 1) for _ in range(rng.randrange(4))}
+
+
+def random_params(rng: random.Random):
+    """Mostly the right shape with one part of the wrong type or missing."""
+    params = {"textDocument": {"uri": "file:///nowhere/fuzz.plan", "text": "target y = 1M\n", "version": 1},
+              "position": {"line": 0, "character": 8}, "contentChanges": [{"text": "target z = 2M\n"}],
+              "text": "target w = 3M\n"}
+    for _ in range(rng.randrange(3)):
+        path = rng.choice([("textDocument",), ("textDocument", "uri"), ("textDocument", "text"), ("position",),
+                           ("position", "line"), ("position", "character"), ("contentChanges",), ("text",)])
+        holder = params
+        for key in path[:-1]:
+            holder = holder.get(key) if isinstance(holder, dict) else None
+        if isinstance(holder, dict):
+            if rng.random() < 0.3:
+                holder.pop(path[-1], None)
+            else:
+                holder[path[-1]] = random_json(rng)
+    return params if rng.random() < 0.9 else random_json(rng)
+
+
+def random_frame(rng: random.Random) -> bytes:
+    import json
+
+    kind = rng.randrange(10)
+    if kind == 0:
+        return bytes(rng.randrange(256) for _ in range(rng.randrange(40)))
+    if kind == 1:
+        return b"Content-Length: %d\r\n\r\n" % rng.choice([2**63, 10**12, 64 * 2**20 + 1, 0, 3])
+    if kind == 2:
+        return b"Content-Length: " + rng.choice([b"-1", b"x", b"", b"1e3", b"\xff"]) + b"\r\n\r\n"
+    message = {"jsonrpc": "2.0", "method": rng.choice(METHODS), "params": random_params(rng)}
+    if rng.random() < 0.7:
+        message["id"] = rng.choice([1, "a", None, [1], {"x": 1}, 2.5, True])
+    body = json.dumps(message).encode()
+    if kind == 3 and body:
+        body = body[: rng.randrange(len(body))]  # cut short: not JSON
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_the_language_server_survives_random_frames_and_params(capsys):
+    import io
+    import json
+
+    from planc import lsp
+
+    rng = random.Random("planc-fuzz-lsp")
+    for n in range(60):
+        stream = io.BytesIO()
+        lsp.write_message(stream, {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {}})
+        for _ in range(rng.randrange(1, 12)):
+            stream.write(random_frame(rng))
+        end = json.dumps({"jsonrpc": "2.0", "id": "last", "method": "textDocument/documentSymbol",
+                          "params": {"textDocument": {"uri": "file:///elsewhere.plan"}}}).encode()
+        stream.write(b"\r\n\r\nContent-Length: %d\r\n\r\n" % len(end) + end)
+        stream.seek(0)
+        out = io.BytesIO()
+        with time_limit(HANG):
+            assert lsp.serve(stream, out) in (0, 1)
+        out.seek(0)
+        replies = []
+        while (body := lsp.read_message(out)) is not None:
+            replies.append(json.loads(body))
+        errors = [m for m in replies if m.get("error", {}).get("code") == lsp.INTERNAL_ERROR]
+        assert not errors, (n, errors)
+        assert "Traceback" not in capsys.readouterr().err, n
