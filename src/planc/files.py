@@ -85,8 +85,9 @@ def is_stale(path: Path, pid: int | None, now: float | None = None) -> bool:
     return age > STALE_AFTER or (pid is not None and not pid_alive(pid))
 
 
-def clean_stale_temp_files(folder: Path) -> list[Path]:
-    """Remove write_atomic's temporary files in `folder` that are left over; the removed ones."""
+def clean_stale_temp_files(folder: Path, legacy: bool = True) -> list[Path]:
+    """Remove write_atomic's temporary files in `folder` that are left over; the
+    removed ones. `legacy`: also those named before they held the writer's pid."""
     removed = []
     try:
         entries = list(os.scandir(folder))
@@ -95,7 +96,7 @@ def clean_stale_temp_files(folder: Path) -> list[Path]:
     for entry in entries:
         ours = TEMP_FILE.fullmatch(entry.name)
         pid = int(ours.group(1)) if ours else None
-        if not ours and not OLD_TEMP_FILE.fullmatch(entry.name):
+        if not ours and not (legacy and OLD_TEMP_FILE.fullmatch(entry.name)):
             continue
         if entry.is_file(follow_symlinks=False) and is_stale(Path(entry.path), pid):
             with contextlib.suppress(OSError):

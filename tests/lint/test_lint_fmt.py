@@ -208,6 +208,16 @@ def test_fmt_keeps_a_bom(files):
     assert (files / "bom.plan").read_bytes() == b"\xef\xbb\xbftarget a = 1\n"
 
 
+def test_fmt_removes_the_temporary_files_of_a_killed_fmt(files):
+    dead = files / ".ugly.plan.planc-4194305-x1y2z3.tmp"  # no process has that id
+    alive = files / f".ugly.plan.planc-{os.getppid()}-x1y2z4.tmp"  # a live writer's: left alone
+    other = files / ".notes.abcd1234.tmp"  # not named by planc's writer now: left alone
+    for path in (dead, alive, other):
+        path.write_text("half a plan", encoding="utf-8")
+    assert cli.main(["fmt", "ugly.plan"]) == 0
+    assert not dead.exists() and alive.exists() and other.exists()
+
+
 def test_fmt_follows_symlinks(files):
     os.symlink(files / "ugly.plan", files / "link.plan")
     assert cli.main(["fmt", "link.plan"]) == 0

@@ -13,10 +13,18 @@ from planc.fmt import FormatterBug, format_text
 _BOM = b"\xef\xbb\xbf"
 
 
-def write_atomic(path: Path, text: str, bom: bool = False) -> None:
-    """Never a half-written plan (see planc.files)."""
-    from planc.files import write_atomic as write
+_CLEANED: set[Path] = set()  # folders whose left-over temporary files this run removed
 
+
+def write_atomic(path: Path, text: str, bom: bool = False) -> None:
+    """Never a half-written plan (see planc.files); the first write into a folder
+    also removes the temporary files a killed `planc fmt` left there."""
+    from planc.files import clean_stale_temp_files, write_atomic as write
+
+    folder = Path(path).resolve().parent
+    if folder not in _CLEANED:
+        _CLEANED.add(folder)
+        clean_stale_temp_files(folder, legacy=False)
     write(path, (_BOM if bom else b"") + text.encode("utf-8"))
 
 
