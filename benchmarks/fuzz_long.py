@@ -2,9 +2,10 @@
 build's rendering and the LSP handlers (the mutations and checks of
 tests/fuzzkit.py, which tests/test_fuzz.py runs briefly in CI).
 
-Each input runs in a worker process; an input that takes longer than
---timeout seconds (default 5) is a hang: the worker is killed and a new one
-started. The worker's memory is capped (--memory MiB), so runaway memory
+Each input runs in a worker process. An entry point (compile, fmt, build,
+one LSP request) that takes longer than --timeout seconds (default 5) on an
+input is a hang; an input still running after 4 × --timeout + 10 seconds is
+one too, and its worker is killed and a new one started. The worker's memory is capped (--memory MiB), so runaway memory
 is a MemoryError, not a dead machine. At the end: inputs, crashes, hangs,
 and for each kind of failure (entry point, exception class, innermost planc
 function) a count and a minimal reproducer.
@@ -42,8 +43,8 @@ def worker(conn, memory_mib: int) -> None:
         job = conn.recv()
         if job is None:
             return
-        seed_name, text, rng_seed, build = job
-        failures = fuzzkit.run_all(text, corpus[seed_name], random.Random(rng_seed), build=build)
+        seed_name, text, rng_seed, build, slow = job
+        failures = fuzzkit.run_all(text, corpus[seed_name], random.Random(rng_seed), build=build, slow=slow)
         conn.send([(f.entry, f.error, f.where, f.message) for f in failures])
 
 
@@ -62,8 +63,8 @@ class Runner:
         """The failures as tuples, or "hang"."""
         if self.proc is None or not self.proc.is_alive():
             self.start()
-        self.conn.send((seed_name, text, rng_seed, build))
-        if self.conn.poll(self.timeout):
+        self.conn.send((seed_name, text, rng_seed, build, self.timeout))
+        if self.conn.poll(4 * self.timeout + 10):
             try:
                 return self.conn.recv()
             except EOFError:  # the worker died (a hard crash): say so
@@ -105,9 +106,10 @@ def main(argv=None) -> int:
         outcome = runner.run(seed.name, text, rng_seed)
         if outcome == "hang":
             hangs += 1
-            outcome = [("any", "Hang", "?", f"over {args.timeout:g} s")]
-        elif outcome:
-            crashes += 1
+            outcome = [("any", "Hang", "?", f"over {4 * args.timeout + 10:g} s")]
+        else:
+            hangs += any(f[1] == "Slow" for f in outcome)
+            crashes += any(f[1] != "Slow" for f in outcome)
         for entry, error, where, message in outcome:
             kind = found.setdefault((entry, error, where), {"count": 0, "message": message, "how": set(),
                                                              "input": (seed, text, rng_seed)})
@@ -120,13 +122,13 @@ def main(argv=None) -> int:
             print(f"{n + 1} inputs, {crashes} crashing, {hangs} hanging, {len(found)} kinds, "
                   f"{time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     elapsed = time.monotonic() - started
-    print(f"inputs: {args.count}  crashing inputs: {crashes}  hangs (> {args.timeout:g} s): {hangs}  "
+    print(f"inputs: {args.count}  crashing inputs: {crashes}  hanging inputs (> {args.timeout:g} s): {hangs}  "
           f"time: {elapsed:.0f} s ({args.count / elapsed:.1f} inputs/s)")
     for (entry, error, where), kind in sorted(found.items(), key=lambda kv: -kv[1]["count"]):
         seed, text, rng_seed = kind["input"]
         print(f"\n{kind['count']:6d} × {entry}: {error} in {where}: {kind['message']}")
         print(f"       mutations: {', '.join(sorted(kind['how']))}; seed file: {seed.name}")
-        if not args.no_minimise and error != "Hang":
+        if not args.no_minimise and error not in ("Hang", "Slow"):
             def fails(t, signature=(entry, error, where)):
                 got = runner.run(seed.name, t, rng_seed)
                 return got != "hang" and any(tuple(f[:3]) == signature for f in got)

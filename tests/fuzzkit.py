@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import random
 import re
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,8 +205,9 @@ def _failure(entry: str, exc: BaseException) -> Failure:
     return Failure(entry, type(exc).__name__, where, first, traceback.format_exc())
 
 
-def run_all(text: str, seed: Seed, rng: random.Random, build: bool = True) -> list[Failure]:
-    """Every entry point on `text`; the failures (empty when all is well)."""
+def run_all(text: str, seed: Seed, rng: random.Random, build: bool = True, slow: float | None = None) -> list[Failure]:
+    """Every entry point on `text`; the failures (empty when all is well).
+    With `slow`, an entry point that takes longer (seconds) is a failure too."""
     from planc.fmt import format_text
     from planc.lsp import Document, Lines, Server
     from planc.pipeline import compile_text
@@ -214,11 +216,13 @@ def run_all(text: str, seed: Seed, rng: random.Random, build: bool = True) -> li
 
     failures: list[Failure] = []
     name = Path(seed.name).name if seed.name.endswith(".plan") else "snippet.plan"
+    started = time.perf_counter()
     try:
         result = compile_text(text, name, seed.directory)
     except Exception as exc:
         failures.append(_failure("compile", exc))
         result = None
+    started = _timed(failures, "compile", slow, started)
 
     try:
         formatted, _ = format_text(text, name)
@@ -228,6 +232,7 @@ def run_all(text: str, seed: Seed, rng: random.Random, build: bool = True) -> li
                 failures.append(Failure("fmt", "Reparse", "fmt", "the formatted plan does not parse"))
     except Exception as exc:
         failures.append(_failure("fmt", exc))
+    started = _timed(failures, "fmt", slow, started)
 
     if build and result is not None and not result.has_errors and result.model and result.evaluation:
         from planc.report.build import render_all
@@ -237,13 +242,22 @@ def run_all(text: str, seed: Seed, rng: random.Random, build: bool = True) -> li
                        rng.choice(["en", "zh"]), Path("out"), EPOCH)
         except Exception as exc:
             failures.append(_failure("build", exc))
+        _timed(failures, "build", slow, started)
 
     if result is not None:
-        failures += run_lsp(text, seed, rng, result, Document, Lines, Server)
+        failures += run_lsp(text, seed, rng, result, Document, Lines, Server, slow)
     return failures
 
 
-def run_lsp(text, seed, rng, result, Document, Lines, Server) -> list[Failure]:
+def _timed(failures: list[Failure], entry: str, slow: float | None, started: float) -> float:
+    """Note an entry point that took longer than `slow` seconds; the time now."""
+    now = time.perf_counter()
+    if slow is not None and now - started > slow:
+        failures.append(Failure(entry, "Slow", "?", f"{now - started:.1f} s"))
+    return now
+
+
+def run_lsp(text, seed, rng, result, Document, Lines, Server, slow=None) -> list[Failure]:
     """The handlers on the compiled document (as didOpen leaves it): hover and
     definition at random positions, symbols, and sometimes formatting and a change."""
     failures = []
@@ -267,10 +281,12 @@ def run_lsp(text, seed, rng, result, Document, Lines, Server) -> list[Failure]:
         calls.append(("didChange", lambda: server.did_change(
             {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": cut}]})))
     for method, call in calls:
+        started = time.perf_counter()
         try:
             call()
         except Exception as exc:
             failures.append(_failure(f"lsp {method}", exc))
+        _timed(failures, f"lsp {method}", slow, started)
     return failures
 
 
