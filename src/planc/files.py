@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -88,7 +89,7 @@ def is_stale(path: Path, pid: int | None, now: float | None = None) -> bool:
 def clean_stale_temp_files(folder: Path, legacy: bool = True) -> list[Path]:
     """Remove write_atomic's temporary files in `folder` that are left over; the
     removed ones. `legacy`: also those named before they held the writer's pid."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -148,10 +149,10 @@ def _lock(fd: int) -> None:
 
 
 def _lock_windows(fd: int) -> None:
-    try:
-        import msvcrt
-    except ImportError:
+    if sys.platform != "win32":  # neither fcntl nor msvcrt: no lock
         return
+    import msvcrt
+
     while True:
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)

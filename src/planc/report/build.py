@@ -66,7 +66,7 @@ def write_set(out_dir: Path, files: dict[Path, bytes], owner_dirs: list[Path]) -
             stage(out_dir, staging, files, owner_dirs)
             swap(out_dir, staging, files, owner_dirs)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_tree(staging)
 
 
 def stage(out_dir: Path, staging: Path, files: dict[Path, bytes], owner_dirs: list[Path]) -> None:
@@ -156,6 +156,12 @@ def clean_left_over(out_dir: Path, owner_dirs: list[Path]) -> None:
             for old in sorted(aside.iterdir()):
                 if not (out_dir / old.name).exists():
                     os.rename(old, out_dir / old.name)
-        shutil.rmtree(entry, ignore_errors=True)
+        remove_tree(entry)
     for folder in [out_dir, *owner_dirs]:
         clean_stale_temp_files(folder)
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a folder planc made, as far as it can (a failure here loses nothing new)."""
+    with contextlib.suppress(OSError):
+        shutil.rmtree(folder)
