@@ -18,6 +18,7 @@ import sys
 import traceback
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
@@ -31,6 +32,9 @@ from planc.semantics.concepts import last_year
 from planc.evaluate.explain import explain_lines
 from planc.semantics.model import Table, TargetNode, find_targets
 from planc.source import Source, Span
+
+if TYPE_CHECKING:
+    from planc.pipeline import Compilation
 
 INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS, INTERNAL_ERROR = -32600, -32601, -32602, -32603
 SERVER_NOT_INITIALIZED = -32002
@@ -169,13 +173,14 @@ def write_message(stream, payload: dict) -> None:
 
 def dumps_deep(value) -> str:
     """JSON like json.dumps, for values nested deeper than its recursion allows."""
-    out, stack = [], [value]
+    out: list[str] = []
+    stack: list[object] = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, Token):
             out.append(item)
         elif isinstance(item, dict):
-            parts: list = [Token("{")]
+            parts: list[object] = [Token("{")]
             for i, (key, inner) in enumerate(item.items()):
                 parts += [Token(("," if i else "") + json.dumps(str(key), ensure_ascii=False) + ":"), inner]
             stack.extend(reversed(parts + [Token("}")]))
@@ -223,8 +228,8 @@ def position_of(params) -> dict:
 
 def one_line(exc: BaseException) -> str:
     """An exception for a reply or the client's log: its class and first line, short."""
-    text = str(exc).strip().splitlines()
-    text = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+    lines = str(exc).strip().splitlines()
+    text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
     return text if len(text) <= 200 else text[:199] + "…"
 
 
@@ -239,7 +244,8 @@ class Document:
         self.uri, local = uri, uri_to_path(uri)
         self.path = str(local) if local else readable(urlparse(uri).path.rsplit("/", 1)[-1] or "<input>")
         self.directory = local.parent if local else None
-        self.text, self.version, self.lines, self.result = "", None, Lines(""), None
+        self.text, self.version, self.lines = "", None, Lines("")
+        self.result: Compilation | None = None
 
     def update(self, text: str, version=None) -> None:
         from planc.pipeline import compile_text
@@ -290,10 +296,11 @@ class Document:
 # ---- what is under the cursor ------------------------------------------------------------
 
 
-def names_in(module: ast.Module) -> list[tuple[Span, object]]:
+def names_in(module: ast.Module) -> list[tuple[Span, ast.Ref | str]]:
     """Every name a module uses, with its span: references (expressions, split
     parents, cross seeds) and the table names of `weight(T: 60%)` arguments."""
-    out, stack = [], list(module.statements)
+    out: list[tuple[Span, ast.Ref | str]] = []
+    stack: list = list(module.statements)
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Ref):
@@ -357,7 +364,7 @@ def describe_target(result, node: TargetNode) -> str:
     if how is not None:  # the evaluator's record of how the amount was made, in full
         facts += explain_lines(how, code=lambda text: f"`{text}`")
     parent = ev.values.get(node.parent.path) if node.parent else None
-    if parent:
+    if parent and node.parent is not None:
         facts.append(f"share of {md(node.parent.path)}: {format_percent(value / parent)}")
     facts += concept_facts(result, node, value)
     settings = sorted(node.attributes.values(), key=lambda s: (s.key != "owner", s.key != "status"))
@@ -390,6 +397,7 @@ def describe(result, meaning, ref: ast.Ref | None) -> str:
         rows = "\n".join(f"- {md(k)}: {format_amount(v)}" for k, v in shown[:12])
         more = f"\n- … {len(shown) - 12} more" if len(shown) > 12 else ""
         return f"table **{md(meaning.name)}** ({len(shown)} values)\n\n{rows}{more}"
+    assert ref is not None  # a table value is always reached through a reference
     return f"**{md(ref.dotted)}** = **{format_amount(meaning)}** (a value of table `{ref.parts[0]}`)"
 
 
@@ -411,15 +419,15 @@ def symbols(doc: Document, root: TargetNode) -> list[dict]:
 
 
 def _symbol(doc: Document, node: TargetNode, kids: list[dict]) -> list[dict]:
-    span = node.span
-    if span is None or span.source.path != doc.path:
+    span, decl, result = node.span, node.decl, doc.result
+    if span is None or decl is None or result is None or result.model is None or span.source.path != doc.path:
         return kids
-    ev = doc.result.evaluation
+    ev = result.evaluation
     value = ev.values.get(node.path) if ev else None
-    currency = doc.result.model.header.currency or ""
+    currency = result.model.header.currency or ""
     return [{"name": node.name, "detail": f"{format_amount(value)} {currency}".rstrip() if value is not None else "",
              "kind": SYMBOL_NUMBER if value is not None else SYMBOL_VARIABLE,
-             "range": doc.lines.range(node.decl.span.start, node.decl.span.end),
+             "range": doc.lines.range(decl.span.start, decl.span.end),
              "selectionRange": doc.lines.range(span.start, span.end), "children": kids}]
 
 
@@ -566,8 +574,8 @@ class Server:
         return self.docs.get(field(params, "textDocument", "uri", kind=str))
 
     def publish(self, doc: Document) -> None:
-        diags = [doc.diagnostic(d) for d in doc.result.diagnostics] if doc.result else []
-        version = {"version": doc.version} if isinstance(doc.version, int) else {}
+        diags: list[dict] = [doc.diagnostic(d) for d in doc.result.diagnostics] if doc.result else []
+        version: dict[str, int] = {"version": doc.version} if isinstance(doc.version, int) else {}
         self.notify("textDocument/publishDiagnostics", {"uri": doc.uri, **version, "diagnostics": diags})
 
     # ---- language features
@@ -596,14 +604,18 @@ class Server:
         else:  # a table, or one of its values
             table = meaning if isinstance(meaning, Table) else doc.result.model.tables.get(ref.parts[0])
             span = table.span if table is not None else None
-        uri = None if span is None else doc.uri if span.source.path == doc.path else path_to_uri(span.source.path)
+        if span is None:
+            return None
+        uri = doc.uri if span.source.path == doc.path else path_to_uri(span.source.path)
         return {"uri": uri, "range": Lines(span.source.text).range(span.start, span.end)} if uri else None
 
     def formatting(self, params) -> list[dict]:
         from planc.fmt import format_text
 
         doc = self.document(params)
-        formatted = format_text(doc.text, doc.path)[0] if doc else None
+        if doc is None:
+            return []
+        formatted = format_text(doc.text, doc.path)[0]
         if formatted is None or formatted == doc.text:
             return []
         return [{"range": doc.lines.range(0, len(doc.text)), "newText": formatted}]
@@ -611,7 +623,7 @@ class Server:
     def document_symbol(self, params) -> list[dict]:
         doc = self.document(params)
         model = doc.result.model if doc and doc.result else None
-        return [s for root in model.roots for s in symbols(doc, root)] if model else []
+        return [s for root in model.roots for s in symbols(doc, root)] if doc and model else []
 
 
 def serve(reader=None, writer=None) -> int:
