@@ -113,3 +113,24 @@ def test_a_part_of_one_quarter_is_not_spread_over_the_year(tmp_path):
                  'split Q1 by region { east = 60% [owner: "Li"]; west = rest }\n')
     sheet = render(plan, "md")["p.owners/li.md"]
     assert "6,000,000" in sheet and "indicative" not in sheet
+
+
+def test_an_overassigned_total_shows_exact_and_shared_on_the_grid(tmp_path):
+    # 110% of 38,233,000 is 42,056,300; the reps share 42,056,000 (issue 8: off the grid before)
+    plan = write(tmp_path, HEAD + "target north = 38233000\n"
+                 "split north by rep overassign 110% { a = weight(1); b = weight(1); c = weight(1) }\n")
+    out = render(plan, "md,json,html")
+    assert "42,056,300 exactly, shared as 42,056,000 on the rounding grid" in out["p.md"]
+    assert "42,056,300 exactly, shared as 42,056,000" in out["p.html"]
+    data = json.loads(out["p.json"])
+    (split,) = data["splits"]
+    assert split["overassigned_exact"] == 42_056_300
+    reps = [data["targets"][f"north.{r}"] for r in "abc"]
+    assert sum(reps) == 42_056_000 and all(r % 1000 == 0 for r in reps)
+
+
+def test_a_split_shared_exactly_says_nothing_of_the_grid(tmp_path):
+    plan = write(tmp_path, HEAD + "target north = 40M\nsplit north by rep overassign 110% { a = 50%; b = rest }\n")
+    out = render(plan, "md,json")
+    assert "rounding grid" not in out["p.md"]
+    assert json.loads(out["p.json"])["splits"][0]["overassigned_exact"] == 44_000_000

@@ -83,7 +83,9 @@ def to_json(report: Report) -> str:
         "details": {r.path: _details(r) for r in report.rows},
         "splits": [
             {"parent": s.parent.path, "dimension": s.dimension, "using": s.method or None,
-             "overassign": _ratio(s.overassign), "children": [r.path for r in s.rows]}
+             "overassign": _ratio(s.overassign),
+             "overassigned_exact": None if s.shared_exact is None else _exact(s.shared_exact),
+             "children": [r.path for r in s.rows]}
             for s in report.splits
         ],
         "crosses": [

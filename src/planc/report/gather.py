@@ -130,8 +130,10 @@ class _Builder:
             rows = tuple(self.row(c) for c in split.children)
             method = next((self.how(c).using for c in split.children), "")
             over = split.decl.overassign.ratio if split.decl.overassign is not None else None
+            shared = next((d.shared_exact for c in split.children
+                           if (d := self.derivations.get(c.path)) is not None and d.shared_exact is not None), None)
             out.append(SplitView(len(out) + 1, self.row(split.parent), split.dimension, method, over,
-                                 is_time_split(split), rows, sum((r.amount for r in rows), Fraction(0))))
+                                 is_time_split(split), rows, sum((r.amount for r in rows), Fraction(0)), shared))
         return out
 
     def crosses(self) -> list[CrossView]:

@@ -51,6 +51,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "split_of_by": ("{parent} by {dim}", "{parent} · 按{dim}分解"),
     "using": ("using", "方法"),
     "overassign": ("over-assigned to {pct} of {parent}", "超额分配：{parent}的 {pct}"),
+    "overassign_grid": ("{exact} exactly, shared as {shared} on the rounding grid",
+                        "精确值 {exact}，按取整单位分配 {shared}"),
     "sums_to": ("children sum to {amount}", "子目标合计 {amount}"),
     "crosses": ("Cross tables", "交叉矩阵"),
     "cross_of": ("{parent}: {rows} × {cols}", "{parent}：{rows} × {cols}"),

@@ -56,6 +56,9 @@ class SplitView:
     is_time: bool
     rows: tuple[Row, ...]
     total: Fraction
+    # An over-assigned split with computed children shares its total on the
+    # rounding grid: parent × overassign exactly, next to what was shared.
+    shared_exact: Fraction | None = None
 
     @property
     def has_labels(self) -> bool:
