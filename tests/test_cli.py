@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from helpers import run_planc
 from planc.diagnostics import display_width
 
@@ -149,3 +151,30 @@ def test_check_does_not_import_jinja2_or_the_cross_maths(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "a.plan", "--strict", "--format", "json"],
+    ["--debug", "eval", "a.plan", "Q1", "--format", "json", "--how"],
+    ["build", "a.plan", "-o", "out", "--lang", "zh"],
+    ["fmt", "--check", "a.plan"],
+    ["track", "a.plan", "--actuals", "x.csv", "--as-of", "2027-03-31"],
+    ["diff", "a.plan", "b.plan"],
+    ["completion", "bash"],
+    ["lsp"],
+])
+def test_a_parser_with_only_the_command_run_reads_arguments_as_the_full_one(argv):
+    from planc.cli import build_parser, command_named
+
+    assert command_named(argv) == next(a for a in argv if not a.startswith("-"))
+    assert build_parser(only=command_named(argv)).parse_known_args(argv) == build_parser().parse_known_args(argv)
+
+
+def test_an_unknown_command_still_lists_every_command(capsys):
+    from planc import cli
+
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["bogus", "a.plan"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'bogus'" in err and all(c in err for c in ("check", "eval", "build", "track"))

@@ -83,8 +83,10 @@ def display_width(text: str) -> int:
 # tab (a newline would forge a diagnostic line, ESC drives the terminal), DEL
 # and C1, line/paragraph separators, and the bidi embeddings, overrides and
 # isolates (U+202A–202E, U+2066–2069) that make text read other than it is.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")  # json.dumps escapes C0
+# (patterns, not compiled: `re` compiles each on first use and caches it, so a
+# run with nothing to print pays nothing)
+_CONTROL = "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_RAW_IN_JSON = "[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"  # json.dumps escapes C0
 _NAMED = {"\n": "\\n", "\r": "\\r", "\x00": "\\x00"}
 
 
@@ -97,11 +99,11 @@ def escape_control(text: str, keep_lines: bool = False) -> str:
     """`text` with every control character written as an escape (`\\n`, `\\x1b`, `\\u202e`);
     `keep_lines`: but CR and LF (GitHub annotations encode those themselves)."""
     if keep_lines:
-        return _CONTROL.sub(lambda m: m.group() if m.group() in "\r\n" else _escape_one(m), text)
-    return _CONTROL.sub(_escape_one, text)
+        return re.sub(_CONTROL, lambda m: m.group() if m.group() in "\r\n" else _escape_one(m), text)
+    return re.sub(_CONTROL, _escape_one, text)
 
 
 def json_safe(text: str) -> str:
     """JSON text with the characters json.dumps leaves raw (DEL, C1, bidi) as `\\uXXXX`;
     it decodes to the same values."""
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return re.sub(_RAW_IN_JSON, lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -249,10 +249,10 @@ def related_dict(label: Label) -> dict:
 def render(diags: Iterable[Diagnostic], fmt: str, colour: bool = False, titles: Mapping[str, str] | None = None) -> str:
     """Diagnostics in one of FORMATS (after `resolve_format`), as the text to print.
     `json` is the object `planc check --format json` prints."""
-    import json
-
     diags = list(diags)
     if fmt == "json":
+        import json  # only this format pays for it
+
         errors = sum(d.is_error for d in diags)
         doc = {"diagnostics": [to_dict(d) for d in diags], "errors": errors, "warnings": len(diags) - errors,
                "schema_version": JSON_SCHEMA_VERSION}

@@ -50,7 +50,7 @@ class Cap:
     binding: bool
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)  # one per amount: the generated methods would cost start-up (see ast.py)
 class Derivation:
     """How one target got its amount, as values (rendered by `evaluate/explain.py`).
 
@@ -91,6 +91,10 @@ class Derivation:
 
     def input(self, role: str) -> Input | None:
         return next((i for i in self.inputs if i.role == role), None)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in attrs.fields(type(self)))
+        return f"Derivation({fields})"
 
 
 @attrs.frozen

@@ -52,14 +52,16 @@ def largest_remainder(
     lows = lows or [None] * n
     highs = highs or [None] * n
     gap = total - sum(quotas, Fraction(0))
-    weights = [abs(q) for q in quotas]
-    weight_sum = sum(weights, Fraction(0))
-    if weight_sum == 0:
-        # Nothing to go by: share the gap equally, in declaration order.
-        weights, weight_sum = [Fraction(1)] * n, Fraction(n)
-    # Quotas of one sign are scaled in proportion; mixed signs (or quotas that
-    # sum to zero) take the gap by their size, so a zero sum moves nothing.
-    scaled = [q + gap * w / weight_sum for q, w in zip(quotas, weights)]
+    scaled = list(quotas)
+    if gap:  # (the usual case is none: quotas already share out the total)
+        weights = [abs(q) for q in quotas]
+        weight_sum = sum(weights, Fraction(0))
+        if weight_sum == 0:
+            # Nothing to go by: share the gap equally, in declaration order.
+            weights, weight_sum = [Fraction(1)] * n, Fraction(n)
+        # Quotas of one sign are scaled in proportion; mixed signs (or quotas that
+        # sum to zero) take the gap by their size, so a zero sum moves nothing.
+        scaled = [q + gap * w / weight_sum for q, w in zip(quotas, weights)]
     floors = [math.floor(q / unit) * unit for q in scaled]
     remainders = [q - f for q, f in zip(scaled, floors)]
     whole_units = math.floor((total - sum(floors, Fraction(0))) / unit)

@@ -90,5 +90,7 @@ COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator
 
 def one_line(text: str) -> str:
     """An expression as written, on one line, without comments."""
+    if not any(c in text for c in ("\n", "\t", "#", "  ", "( ", " )")):
+        return text.strip()  # the usual case, without the regular expressions below
     text = " ".join(re.sub(r"#[^\n]*", "", text).split())
     return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", text))

@@ -13,6 +13,7 @@ might have defined, so that the resolver does not report them as unknown.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
@@ -33,6 +34,21 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # a plan or CSV bigger than this is a mistake
 MAX_IMPORT_DEPTH = 32
 ROOT_MARKERS = ("planc.toml", "pyproject.toml", ".git")
 OUTSIDE = "E037"
+
+
+# Compiled on first use: most runs of `planc check` need none of them.
+_REGEXES: dict[str, tuple[str, int]] = {
+    "word": (r"\w+", 0),
+    "import_line": (r'^[ \t]*(import[ \t]+"([^"\n\\]*)")', re.M),
+    "csv_path": (r'csv[ \t]*\([ \t]*"([^"\n\\]*)"', 0),
+    "csv_number": (r"[+-]?\d[\d_]*(\.\d+)?((k|M|B|万|亿)|%)?", 0),
+    "grouped": (r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?((k|M|B|万|亿)|%)?", 0),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _regex(name: str) -> re.Pattern:
+    return re.compile(*_REGEXES[name])
 
 
 @attrs.frozen
@@ -223,13 +239,13 @@ class _Loader:
     def salvage(self, source: Source, base: Path, stack: tuple[Path, ...], depth: int) -> None:
         """What a file that failed to parse still tells: the names it might define and its imports."""
         self.failed.append(source)
-        self.unparsed_names.update(_WORD.findall(source.text))
-        for match in _CSV_PATH.finditer(source.text):
+        self.unparsed_names.update(_regex("word").findall(source.text))
+        for match in _regex("csv_path").finditer(source.text):
             found = _resolve(base / match.group(1))[0] if path_problem(match.group(1)) is None else None
             text = read_text(found)[0] if found is not None and self.inside(found) else None  # confined too
             if text is not None:
-                self.unparsed_names.update(_WORD.findall(text))
-        for match in _IMPORT_LINE.finditer(source.text):
+                self.unparsed_names.update(_regex("word").findall(text))
+        for match in _regex("import_line").finditer(source.text):
             stmt = ast.Import(match.group(2), Span(source, match.start(1), match.end(1)))
             self.follow(stmt, base, stack, depth)
 
@@ -279,9 +295,6 @@ class _Loader:
 
 
 # Read from the text of a file that did not parse (strings never span lines).
-_WORD = re.compile(r"\w+")
-_IMPORT_LINE = re.compile(r'^[ \t]*(import[ \t]+"([^"\n\\]*)")', re.M)
-_CSV_PATH = re.compile(r'csv[ \t]*\([ \t]*"([^"\n\\]*)"')
 
 
 def _import_path(name: str, base: Path) -> Path | None:
@@ -363,9 +376,7 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
 
 
 # The plan's own number forms: a scaled amount (`2k`, `1.5亿`) or a percentage, not both.
-_CSV_NUMBER = re.compile(r"[+-]?\d[\d_]*(\.\d+)?((k|M|B|万|亿)|%)?")
 # Thousands separators only where they group thousands: `1,000`, not `1,5` (a decimal comma).
-_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?((k|M|B|万|亿)|%)?")
 
 
 def _looks_numeric(cell: str) -> bool:
@@ -377,10 +388,10 @@ def _csv_number(raw: str) -> Fraction | None:
         return Fraction(int(raw))
     text = raw.replace(" ", "")
     if "," in text:
-        if not _GROUPED.fullmatch(text):
+        if not _regex("grouped").fullmatch(text):
             return None
         text = text.replace(",", "")
-    if not _CSV_NUMBER.fullmatch(text):  # the plan's own number forms, nothing more
+    if not _regex("csv_number").fullmatch(text):  # the plan's own number forms, nothing more
         return None
     sign = -1 if text.startswith("-") else 1
     text = text.lstrip("+-")

@@ -8,16 +8,19 @@ so a split's parent is always resolved against every shallower target
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 
 import attrs
 
 from planc.syntax import ast
 from planc.diagnostics import Diagnostic, Label, error, warning
-from planc.diagnostics.suggest import Suggester, did_you_mean
 from planc.semantics.loader import Program
 from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, suffix_matches
 from planc.source import Span
+
+if TYPE_CHECKING:
+    from planc.diagnostics.suggest import Suggester
 
 HEADER_KEYS = {
     "currency": "name", "period": "period", "owner": "string", "round": "amount",
@@ -137,7 +140,7 @@ class _Resolver:
                                     help="roots: " + ", ".join(f"`{r.name}`" for r in roots)))
         else:
             self.diags.append(error("E003", f"undefined name `{name}`", span, label="no root target of this name",
-                                    help=did_you_mean(name, [r.name for r in roots])))
+                                    help=_suggest_one(name, [r.name for r in roots])))
         return header
 
     def check_currency(self, statements, header: Header) -> None:
@@ -412,6 +415,8 @@ class _Resolver:
         size = (len(self.targets), len(self.tables))
         cached = self.suggesters.get(key)
         if cached is None or cached[0] != size:
+            from planc.diagnostics.suggest import Suggester  # the error path only
+
             cached = self.suggesters[key] = (size, Suggester(candidates()))
         return cached[1]
 
@@ -564,3 +569,9 @@ def _expressions(stmt) -> list:
     if isinstance(stmt, ast.Assert):
         return [stmt.left, stmt.right]
     return []
+
+
+def _suggest_one(name: str, candidates: list[str]) -> str | None:
+    from planc.diagnostics.suggest import did_you_mean  # the error path only
+
+    return did_you_mean(name, candidates)

@@ -22,7 +22,6 @@ cross cell `east.Q1` covers `Q1`'s dates.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import functools
 import re
@@ -46,7 +45,7 @@ _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七":
 _CN_MONTH = "|".join(sorted(_CN_DIGITS, key=len, reverse=True))
 
 # (unit, pattern): the first group is the number, in digits or Chinese.
-_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple((unit, re.compile(p, re.I)) for unit, p in (
+_PATTERN_TEXT = (
     ("quarter", r"q([1-4])"),
     ("quarter", r"第?([一二三四1-4])季度?"),
     ("half", r"h([12])"),
@@ -55,7 +54,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple((unit, re.compile(p, re.I)
     ("week", r"第(0?[1-9]|[1-4][0-9]|5[0-3])周"),
     ("calendar", r"(0?[1-9]|1[0-2])月"),
     ("calendar", rf"({_CN_MONTH})月"),
-))
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    """Compiled on first use: `planc check` on a plan without time names never pays for them."""
+    return tuple((unit, re.compile(p, re.I)) for unit, p in _PATTERN_TEXT)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -67,7 +72,7 @@ def period_name(name: str) -> tuple[str, int] | None:
         return "half", 1 if lower == "上半年" else 2
     if lower in _MONTHS or lower in _LONG or lower == "sept":
         return "calendar", (_MONTHS.index(lower[:3]) + 1)
-    for unit, pattern in _PATTERNS:
+    for unit, pattern in _patterns():
         found = pattern.fullmatch(name)
         if found:
             text = found.group(1)
@@ -172,4 +177,6 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     1st for calendar months), kept within shorter months."""
     m = day.month - 1 + months
     year, month = day.year + m // 12, m % 12 + 1
+    import calendar  # only where dates are worked out (track, the report)
+
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
