@@ -114,3 +114,13 @@ def test_largest_remainder_keeps_caps_whenever_some_rounding_can(case):
         for o, lo, hi in zip(out, lows, highs):
             assert lo is None or o >= lo
             assert hi is None or o <= hi
+
+
+def test_round_half_up_goes_to_the_nearest_multiple_and_up_at_the_half():
+    from planc.maths.allocate import round_half_up
+
+    unit = F(1000)
+    assert round_half_up(F(42_056_300), unit) == 42_056_000
+    assert round_half_up(F(42_056_500), unit) == 42_057_000
+    assert round_half_up(F(42_056_501), unit) == 42_057_000
+    assert round_half_up(F(-1_500), unit) == -1_000  # half up, also below zero

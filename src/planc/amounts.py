@@ -79,6 +79,12 @@ def format_percent(ratio: Fraction) -> str:
 _PRINTABLE = Fraction(10) ** 40  # far beyond any amount; within float and str() limits
 
 
+def to_exact_json(value: Fraction) -> int | str:
+    """A whole number as an integer, any other as an exact `"p/q"` string
+    (the report JSON's `exact` and `eval --how`: nothing rounded away)."""
+    return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
 def to_json_number(value: Fraction) -> int | float:
     """A JSON integer when whole, else the nearest float (the shape of `planc eval --format json`, docs/cli.md)."""
     return value.numerator if value.denominator == 1 else float(value)

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from planc.amounts import parse_number
 from planc.report.i18n import Words, amount_zh, compact_en, compact_zh, percent
-from planc.report.render import md_escape, md_table, width
+from planc.diagnostics import display_width as width
+from planc.report.render import md_escape, md_table
 from planc.report.view import slugify
 
 

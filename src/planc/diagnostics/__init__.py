@@ -72,10 +72,12 @@ def sort_key(d: Diagnostic) -> tuple:
 
 
 def display_width(text: str) -> int:
-    """Terminal columns: CJK characters take two."""
+    """Columns a terminal or editor gives `text`: CJK wide characters take two,
+    combining marks none. (The one measure for carets, tables, fmt and reports.)"""
     import unicodedata
 
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
 
 
 

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Callable, Protocol
 
 from planc.amounts import format_amount, format_percent
+from planc.amounts import to_exact_json as exact
 from planc.evaluate.record import Derivation, Input
 
 
@@ -222,8 +223,3 @@ def as_json(d: Derivation) -> dict:
     if d.using:
         out["using"] = d.using
     return out
-
-
-def exact(value: Fraction) -> int | str:
-    """A whole number as an integer, any other as an exact `"p/q"` string."""
-    return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"

@@ -8,7 +8,7 @@ from fractions import Fraction
 import attrs
 
 from planc.syntax import ast
-from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, water_fill
+from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, round_half_up, water_fill
 from planc.amounts import format_amount, out_of_range
 from planc.diagnostics import Label, error
 from planc.evaluate.record import Cap, Derivation, Factor, Input, Scope, Trace
@@ -520,11 +520,6 @@ def _inside_cap(c: _Child, unit: Fraction) -> Fraction | None:
     if (c.low is not None and value < c.low) or (c.high is not None and value > c.high):
         return None
     return Fraction(value)
-
-
-def round_half_up(value: Fraction, unit: Fraction) -> Fraction:
-    """The nearest multiple of `unit`; a value halfway between goes up."""
-    return math.floor(value / unit + Fraction(1, 2)) * unit
 
 
 def _table_named(value: ast.Expr) -> str:

@@ -29,13 +29,12 @@ alone and the formatter reports an internal error.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import attrs
 
 from planc.syntax import ast
 from planc.syntax.comments import Comment, scan
-from planc.diagnostics import Diagnostic
+from planc.diagnostics import Diagnostic, display_width
 from planc.syntax.parse import parse
 from planc.source import Source, Span
 
@@ -107,12 +106,8 @@ def _tail(label: str | None, attrs_: tuple[ast.Setting, ...]) -> str:
     return out
 
 
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _pad(text: str, to: int) -> str:
-    return text + " " * (to - width(text))
+    return text + " " * (to - display_width(text))
 
 
 # ---- layout elements -------------------------------------------------------------------
@@ -159,10 +154,10 @@ class _Layout:
         if start == close and self.line(stmt_node.span.start) == start:
             body = "; ".join((head or "") + tail for head, tail, _ in items)
             one = f"{opener} {{ {body} }}" if items else f"{opener} {{}}"
-            if width(one) <= MAX_WIDTH:
+            if display_width(one) <= MAX_WIDTH:
                 self.add(0, one, (start, close), "line", i)
                 return
-        column = max((width(head) for head, _, _ in items if head is not None), default=0)
+        column = max((display_width(head) for head, _, _ in items if head is not None), default=0)
         self.add(0, opener + " {", (start, start), "open", i)
         for head, tail, where in items:
             self.add(1, (tail if head is None else _pad(head, column) + tail), where, "item", i)

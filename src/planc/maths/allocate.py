@@ -24,6 +24,11 @@ def is_multiple(value: Fraction, unit: Fraction) -> bool:
     return (value / unit).denominator == 1
 
 
+def round_half_up(value: Fraction, unit: Fraction) -> Fraction:
+    """The nearest multiple of `unit`; a value halfway between goes up."""
+    return math.floor(value / unit + Fraction(1, 2)) * unit
+
+
 def largest_remainder(
     total: Fraction,
     quotas: Sequence[Fraction],

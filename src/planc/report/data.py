@@ -12,7 +12,7 @@ import io
 import json
 from fractions import Fraction
 
-from planc.amounts import JSON_SCHEMA_VERSION, to_json_number
+from planc.amounts import JSON_SCHEMA_VERSION, to_exact_json, to_json_number
 from planc.evaluate.explain import DETAIL, explain
 from planc.report.view import Report, Row
 
@@ -30,16 +30,11 @@ def _ratio(value: Fraction | None) -> float | None:
     return None if value is None else round(float(value), 6)
 
 
-def _exact(value: Fraction) -> int | str:
-    """Whole amounts as integers; others as an exact `p/q` string."""
-    return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-
-
 def _details(row: Row) -> dict:
     h = row.how
     out: dict = {
         "name": row.name, "label": row.label, "parent": row.parent, "dimension": row.dimension,
-        "amount": _num(row.amount), "exact": _exact(row.exact), "share": _ratio(row.share),
+        "amount": _num(row.amount), "exact": to_exact_json(row.exact), "share": _ratio(row.share),
         "method": h.method, "detail": explain(h, DETAIL),
     }
     if h.weights:
@@ -76,7 +71,8 @@ def to_json(report: Report) -> str:
         "report": {
             "period": [m.period[0].isoformat(), m.period[1].isoformat()] if m.period else None,
             "owner": m.owner, "round": _num(m.round),
-            "headline": report.headline.path if report.headline is not None else None, "version": m.version, "description": m.description,
+            "headline": report.headline.path if report.headline is not None else None,
+            "version": m.version, "description": m.description,
             "source": {"file": m.source_name, "sha256": m.source_hash},
             "generated": m.generated.strftime("%Y-%m-%dT%H:%M:%SZ"), "planc": m.planc_version,
         },
@@ -84,7 +80,7 @@ def to_json(report: Report) -> str:
         "splits": [
             {"parent": s.parent.path, "dimension": s.dimension, "using": s.method or None,
              "overassign": _ratio(s.overassign),
-             "overassigned_exact": None if s.shared_exact is None else _exact(s.shared_exact),
+             "overassigned_exact": None if s.shared_exact is None else to_exact_json(s.shared_exact),
              "children": [r.path for r in s.rows]}
             for s in report.splits
         ],

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from fractions import Fraction
 from pathlib import Path
 from urllib.parse import quote
@@ -21,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from planc.amounts import to_json_number
+from planc.diagnostics import display_width
 from planc.report.charts import chart_axis
 from planc.report.i18n import Words
 from planc.evaluate.explain import explain
@@ -112,25 +112,19 @@ def code(text: object) -> Markup:
     return Markup(f"{fence}{pad}{text}{pad}{fence}")
 
 
-def width(text: str) -> int:
-    """Columns a terminal or editor gives `text`: CJK wide characters take two."""
-    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-               for ch in text)
-
-
 def md_table(head: list, rows: list[list], align: str = "") -> Markup:
     """A GFM table padded to line up as plain text. Cells are escaped unless Markup.
     `align` has one letter per column: l(eft) or r(ight)."""
     cells = [[md_finalize(c) for c in row] for row in [head, *rows]]
     n = len(head)
     align = (align or "").ljust(n, "l")
-    widths = [max(3, *(width(row[i]) for row in cells if i < len(row))) for i in range(n)]
+    widths = [max(3, *(display_width(row[i]) for row in cells if i < len(row))) for i in range(n)]
 
     def line(row: list[str]) -> str:
         out = []
         for i in range(n):
             text = row[i] if i < len(row) else ""
-            gap = " " * (widths[i] - width(text))
+            gap = " " * (widths[i] - display_width(text))
             out.append(gap + text if align[i] == "r" else text + gap)
         return "| " + " | ".join(out) + " |"
 
