@@ -4,16 +4,17 @@
 "use strict";
 
 const vscode = require("vscode");
-const { LanguageClient, TransportKind } = require("vscode-languageclient/node");
+const { LanguageClient } = require("vscode-languageclient/node");
 
 let client;
 
 function serverOptions() {
   const config = vscode.workspace.getConfiguration("planc");
   const command = config.get("path", "planc");
-  // With the stdio transport the language client appends `--stdio`: VS Code runs `planc lsp --stdio`.
-  const args = [...config.get("args", []), "lsp"];
-  return { command, args, transport: TransportKind.stdio };
+  // `planc lsp --stdio`: the flag every language client passes, written out here (with no
+  // `transport`, vscode-languageclient talks over stdio and adds nothing to the arguments).
+  const args = [...config.get("args", []), "lsp", "--stdio"];
+  return { command, args };
 }
 
 async function start(context) {

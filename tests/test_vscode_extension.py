@@ -1,4 +1,5 @@
-"""The VS Code extension (editors/vscode): its TextMate grammar run as VS Code runs it.
+"""The VS Code extension (editors/vscode): its TextMate grammar run as VS Code runs it,
+and its client's command line.
 
 `editors/vscode/test/tokenize.js` tokenizes plans with `vscode-textmate` on
 `vscode-oniguruma` (VS Code's own libraries, at the versions the extension's
@@ -77,10 +78,10 @@ def _node_modules() -> Path:
     return folder / "node_modules"
 
 
-def tokenize(texts: list[str]) -> list[list[list[tuple[str, list[str]]]]]:
+def tokenize(texts: list[str], scope: str = "source.plan") -> list[list[list[tuple[str, list[str]]]]]:
     """For each text, for each line, (token text, scopes) as VS Code would colour them."""
     env = dict(os.environ, NODE_PATH=str(_node_modules()))
-    proc = subprocess.run(["node", str(EXT / "test" / "tokenize.js")], input=json.dumps({"texts": texts}),
+    proc = subprocess.run(["node", str(EXT / "test" / "tokenize.js")], input=json.dumps({"texts": texts, "scope": scope}),
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return [[[(tok, scopes) for tok, scopes in line] for line in text] for text in json.loads(proc.stdout)]
@@ -178,6 +179,38 @@ def test_chinese_identifiers(sample):
     assert scopes_of(sample, "历史", line=4) == ["entity.other.attribute-name.plan"]
     assert scopes_of(sample, "华东", line=5) == ["variable.other.plan"]
     assert scopes_of(sample, "owner") == ["entity.other.attribute-name.plan"]
+
+
+def test_plan_fences_in_markdown():
+    (lines,) = tokenize(["Text\n\n```plan\ntarget a = 1亿\n```\n\nafter target\n"], scope="text.html.markdown")
+    assert lines[2][1] == ("plan", ["text.html.markdown", "markup.fenced_code.block.markdown",
+                                    "fenced_code.block.language.markdown"])
+    assert lines[3][0] == ("target", ["text.html.markdown", "markup.fenced_code.block.markdown",
+                                      "meta.embedded.block.plan", "storage.type.target.plan"])
+    assert lines[6] == [("after target", ["text.html.markdown"])]  # the block ended
+
+
+# ---- the client ----------------------------------------------------------------------------------
+
+def client(settings: dict) -> dict:
+    if not shutil.which("node"):
+        pytest.skip("node is needed to load the extension's client")
+    proc = subprocess.run(["node", str(EXT / "test" / "client.js"), json.dumps(settings)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_the_client_runs_planc_lsp_stdio():
+    started = client({})
+    assert (started["command"], started["args"], started["transport"]) == ("planc", ["lsp", "--stdio"], None)
+    assert started["documentSelector"] == [{"language": "plan"}]
+    assert "**/*.csv" in started["watched"] and started["count"] == 1
+
+
+def test_the_client_takes_the_executable_from_the_settings():
+    started = client({"path": "/venv/bin/python", "args": ["-m", "planc"]})
+    assert (started["command"], started["args"]) == ("/venv/bin/python", ["-m", "planc", "lsp", "--stdio"])
 
 
 # ---- every shipped plan, against the grammar's own terminals ------------------------------------
