@@ -9,17 +9,17 @@ import os
 import re
 import subprocess
 import sys
-from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+
+from lexer_entry import lexer_env
 
 pytest.importorskip("mkdocs", reason="mkdocs is in the `test` extra: pip install -e '.[test]'")
 pytest.importorskip("material", reason="mkdocs-material is in the `test` extra: pip install -e '.[test]'")
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "docs" / "site" / "mkdocs.yml"
-LEXER = "planc.syntax.highlight:PlanLexer"
 
 
 def _hooks():
@@ -29,30 +29,12 @@ def _hooks():
     return module
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
-    """The build's environment: this tree's planc, and its lexer findable by Pygments.
-
-    Installed from this tree (CI's `pip install .`, a developer's `pip install -e .`), planc's
-    entry point is registered. Run from the source (PYTHONPATH=src, planc installed from elsewhere),
-    it is not: then a folder holding only that entry point's metadata is put on the path."""
-    paths = [str(ROOT / "src")]
-    if not any(ep.value == LEXER for ep in entry_points(group="pygments.lexers")):
-        info = tmp_path / "entry" / "planc_source_tree-0.dist-info"
-        info.mkdir(parents=True)
-        (info / "METADATA").write_text("Metadata-Version: 2.1\nName: planc-source-tree\nVersion: 0\n", encoding="utf-8")
-        (info / "entry_points.txt").write_text(f"[pygments.lexers]\nplan = {LEXER}\n", encoding="utf-8")
-        paths.append(str(info.parent))
-    if os.environ.get("PYTHONPATH"):
-        paths.append(os.environ["PYTHONPATH"])
-    return dict(os.environ, PYTHONPATH=os.pathsep.join(paths), NO_MKDOCS_2_WARNING="1")
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("docs-site")
     out = tmp / "site"
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(CONFIG), "-d", str(out)],
-                          capture_output=True, text=True, env=_env(tmp), timeout=600)
+                          capture_output=True, text=True, env=lexer_env(tmp), timeout=600)
     return proc, out
 
 

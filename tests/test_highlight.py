@@ -9,6 +9,8 @@ token types are asserted for each kind of thing a plan holds.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from lark import Lark  # noqa: E402
 from lark.exceptions import LarkError  # noqa: E402
 from pygments.token import Comment, Error, Keyword, Literal, Name, Number, String, Token  # noqa: E402
 
+from lexer_entry import lexer_env  # noqa: E402
 from planc.resources import resource_dir  # noqa: E402
 from planc.syntax.ast import KEYWORDS  # noqa: E402
 from planc.syntax.highlight import PlanLexer  # noqa: E402
@@ -173,13 +176,15 @@ def test_registered_as_the_pygments_entry_point():
     assert {"plan", "planc"} <= set(PlanLexer.aliases) and PlanLexer.filenames == ["*.plan"]
 
 
-def test_found_by_pygments_when_installed():
-    from importlib.metadata import entry_points
-
-    if not any(ep.value == "planc.syntax.highlight:PlanLexer" for ep in entry_points(group="pygments.lexers")):
-        pytest.skip("planc is not installed from this tree (its entry points are not registered)")
-    from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
-
-    assert isinstance(get_lexer_by_name("plan"), PlanLexer)
-    assert isinstance(get_lexer_by_name("planc"), PlanLexer)
-    assert isinstance(get_lexer_for_filename("fy2027.plan"), PlanLexer)
+def test_found_by_pygments_through_the_entry_point(tmp_path):
+    plan = tmp_path / "fy.plan"
+    plan.write_text("target year = 1.2亿  # the year\n", encoding="utf-8")
+    code = ("import sys\nfrom pygments.lexers import get_lexer_by_name, get_lexer_for_filename\n"
+            "print(type(get_lexer_by_name('plan')).__module__, type(get_lexer_by_name('planc')).__name__, "
+            "type(get_lexer_for_filename('fy2027.plan')).__name__)")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=lexer_env(tmp_path))
+    assert found.stdout.split() == ["planc.syntax.highlight", "PlanLexer", "PlanLexer"], found.stderr
+    # `pygmentize -l plan` (the same as `python -m pygments`)
+    html = subprocess.run([sys.executable, "-m", "pygments", "-l", "plan", "-f", "html", str(plan)],
+                          capture_output=True, text=True, env=lexer_env(tmp_path))
+    assert '<span class="kd">target</span>' in html.stdout and '<span class="mf">1.2亿</span>' in html.stdout, html.stderr
