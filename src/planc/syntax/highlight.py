@@ -50,7 +50,6 @@ class PlanLexer(RegexLexer):
     aliases = ["plan", "planc"]
     filenames = ["*.plan"]
     mimetypes = ["text/x-plan"]
-    url = "https://pypi.org/project/planc/"
 
     tokens = {
         "root": [
