@@ -141,13 +141,13 @@ def test_no_traceback_on_hostile_input(tmp_path):
 
 
 def test_check_does_not_import_jinja2_or_the_cross_maths(tmp_path):
-    """Nor the SARIF and workbook code, nor the rule metadata for tools (issue 13)."""
+    """Nor the SARIF and workbook code, nor the rule metadata for tools (issue 13), nor Pygments and the lexer."""
     path = write(tmp_path, GOOD)
     code = ("import sys\nfrom planc.cli import main\nrc = main(['check', %r])\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('jinja2', 'markupsafe') "
-            "or m.split('.')[0] in ('xlsxwriter', 'openpyxl', 'jsonschema') "
+            "or m.split('.')[0] in ('xlsxwriter', 'openpyxl', 'jsonschema', 'pygments') "
             "or m in ('planc.evaluate.crosses', 'planc.maths.matrix', 'difflib', 'planc.report', "
-            "'planc.diagnostics.sarif', 'planc.diagnostics.codes', 'planc.cli.annotations')))" % str(path))
+            "'planc.diagnostics.sarif', 'planc.diagnostics.codes', 'planc.cli.annotations', 'planc.syntax.highlight')))" % str(path))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

@@ -133,6 +133,15 @@ def test_wheel_contains_grammar_and_stdlib(installed):
     assert "planc/stdlib/seasonality.plan" in names
 
 
+def test_wheel_registers_the_pygments_lexer(installed):
+    _, _, wheel = installed
+    with zipfile.ZipFile(wheel) as zf:
+        (name,) = [n for n in zf.namelist() if n.endswith(".dist-info/entry_points.txt")]
+        text = zf.read(name).decode("utf-8")
+    section = text.split("[pygments.lexers]", 1)[1].split("[", 1)[0]
+    assert "plan = planc.syntax.highlight:PlanLexer" in section
+
+
 def test_installed_planc_runs_from_another_directory(installed, tmp_path):
     env_dir, python, _ = installed
     plan = tmp_path / "p.plan"
