@@ -167,7 +167,7 @@ def md_env() -> jinja2.Environment:
 
 
 def _context(report: Report, lang: str) -> dict:
-    t = Words(lang)
+    t = Words(lang, report.meta.currency)
     return {"r": report, "m": report.meta, "t": t, "lang": lang, "how": lambda h: describe(h, t)}
 
 
