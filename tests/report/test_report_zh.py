@@ -167,3 +167,31 @@ def test_english_kpi_counts_agree():
     assert "2 splits" in html and "4 owner sheets" in html
     one = render(EXAMPLE, "html", "en")["fy2027.html"]
     assert "1 cross table<" in one and "1 cross tables" not in one
+
+
+def _csv(plan, lang):
+    import csv
+    import io
+    text = render(plan, "csv", lang)[f"{plan.stem}.csv"]
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def test_chinese_csv_has_chinese_words_and_the_same_numbers():
+    en, zh = _csv(EXAMPLE, "en"), _csv(EXAMPLE, "zh")
+    assert en[0][:8] == ["path", "parent", "dimension", "amount", "share", "method", "owner", "status"]
+    assert zh[0][:8] == ["路径", "上级", "维度", "金额", "占比", "方法", "负责人", "状态"]
+    assert zh[0][-2:] == ["层级", "末级"]
+    assert len(en) == len(zh)
+    head = zh[0]
+    col = {name: head.index(name) for name in head}
+    statuses = {row[col["状态"]] for row in zh[1:]} - {""}
+    assert statuses == {"已确认", "已提议", "草稿", "有异议"}
+    assert {row[col["末级"]] for row in zh[1:]} == {"是", "否"}
+    assert {row[col["维度"]] for row in zh[1:]} >= {"季度", "月份", "区域"}
+    assert not [row for row in zh[1:] if re.fullmatch(r"[a-z_]+", row[col["方法"]])]  # no method left in English
+    for e, z in zip(en[1:], zh[1:]):  # paths, amounts, shares, levels: the same
+        assert (e[0], e[3], e[4], e[16]) == (z[0], z[3], z[4], z[16])
+
+
+def test_json_keys_do_not_depend_on_the_language():
+    assert render(EXAMPLE, "json", "zh")["fy2027.json"] == render(EXAMPLE, "json", "en")["fy2027.json"]

@@ -139,6 +139,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "csv_growth": ("growth", "增长"), "csv_margin": ("margin", "毛利率"), "csv_due": ("due", "截止"),
     "csv_note": ("note", "备注"), "csv_level": ("level", "层级"), "csv_is_leaf": ("is_leaf", "末级"),
     "csv_true": ("true", "是"), "csv_false": ("false", "否"),
+    "method_root": ("root", "设定"), "method_sum": ("sum", "汇总"), "method_fixed": ("fixed", "固定"),
+    "method_share": ("share", "比例"), "method_rest": ("rest", "余额"), "method_even": ("even", "平均"),
+    "method_weight": ("weight", "加权"), "method_cell": ("cell", "交叉单元"),
     # how a target was computed
     "how_root": ("set at {expr}", "设定为{expr}"),
     "how_sum": ("sum of its {dim} split", "按{dim}汇总"),
