@@ -141,7 +141,7 @@ def test_chinese_report():
     assert split.find("p", "unit").text() == "单位：万元"
     rows = {r[0].split()[0][:2]: r for r in table_rows(split.find("table"))}
     assert rows["华东"][3] == "5,176.7" and rows["华南"][3] == "3,600.0"  # one column, one unit, same decimals
-    assert table_rows(split.find("table"), "tfoot")[0][2] == "15,000.0"
+    assert table_rows(split.find("table"), "tfoot")[0][3] == "15,000.0"
 
 
 PARENT = st.integers(1, 10**6).map(lambda k: k * 1000)
