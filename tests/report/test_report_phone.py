@@ -43,7 +43,13 @@ const openAmounts = [...document.querySelectorAll('table.open tbody td.num')].ma
   return { text: text(td), right: box.right, viewRight: view.right, overflow: td.scrollWidth - td.clientWidth,
            tableWidth: R(td.closest('table')).width, viewWidth: view.width };
 });
-const result = { splitFirst, badges, openAmounts, pageWidth: document.documentElement.scrollWidth,
+const probe = document.createElement('span');
+probe.style.cssText = 'font-size: 20px; position: absolute; white-space: nowrap';
+probe.textContent = '国国国国';
+document.body.appendChild(probe);
+const cjkFont = R(probe).width > 60;  // four full-width characters of a real CJK font: 80 px
+probe.remove();
+const result = { cjkFont, splitFirst, badges, openAmounts, pageWidth: document.documentElement.scrollWidth,
   viewport: window.innerWidth };
 parent.document.body.insertAdjacentHTML('beforeend', '<pre id="meas' + 'ured">' + JSON.stringify(result) + '</pre>');
 </script>
@@ -93,7 +99,10 @@ def phone(request, tmp_path_factory) -> dict:
         plan.write_text(LONG, encoding="utf-8")
     code, _, err = run_build([plan], out, "html", lang)
     assert code == 0, err
-    return measure(out / f"{plan.stem}.html")
+    measured = measure(out / f"{plan.stem}.html")
+    if lang == "zh" and not measured["cjkFont"]:
+        pytest.skip("no Chinese font, so the Chinese layout is not realistic: apt-get install fonts-wqy-microhei")
+    return measured
 
 
 def test_page_does_not_scroll_sideways(phone):
