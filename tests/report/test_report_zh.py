@@ -195,3 +195,34 @@ def test_chinese_csv_has_chinese_words_and_the_same_numbers():
 
 def test_json_keys_do_not_depend_on_the_language():
     assert render(EXAMPLE, "json", "zh")["fy2027.json"] == render(EXAMPLE, "json", "en")["fy2027.json"]
+
+
+def _visible_lines(html_text: str) -> list[str]:
+    import html as h
+    body = re.sub(r"<style>.*?</style>", "", html_text, flags=re.S)
+    return [h.unescape(x).strip() for x in re.sub(r"<[^>]+>", "\n", body).splitlines() if x.strip()]
+
+
+ENGLISH_WORDS = re.compile(r"\b(region|quarter|month|team|rep|product|customers|agreed|proposed|draft|disputed|"
+                           r"splits?|cross tables?|owner sheets?|targets?)\b")
+
+
+@pytest.mark.parametrize("plan", [EXAMPLE, GOLDEN / "chinese.plan", GOLDEN / "bottom_up.plan"])
+def test_zh_html_has_no_english_report_words(plan):
+    """The plan's own names stay as written; the report's words and dimensions are Chinese,
+    with Chinese punctuation next to Chinese text."""
+    import json
+    files = render(plan, "html,json", "zh")
+    doc = json.loads(files[f"{plan.stem}.json"])
+    own = {seg for path in doc["targets"] for seg in path.split(".")}  # the plan's own text, shown as written
+    own |= {v for d in doc["details"].values() for k, v in d.items() if k in ("label", "note", "owner") and v}
+    own |= {doc["plan"]}
+    lines = []
+    for line in _visible_lines(files[f"{plan.stem}.html"]):
+        for text in sorted(own, key=len, reverse=True):
+            line = line.replace(text, "")
+        lines.append(line)
+    mixed = [x for x in lines if re.search(r"[\u4e00-\u9fff]", x) and ENGLISH_WORDS.search(x)]
+    assert not mixed, mixed[:5]
+    ascii_punct = [x for x in lines if re.search(r"[\u4e00-\u9fff][:,(]|[:,] ?[\u4e00-\u9fff]", x)]
+    assert not ascii_punct, ascii_punct[:5]
