@@ -5,7 +5,18 @@ Amounts in tables are always exact: English uses thousands separators
 with few decimals (`5,176.7万`, `1.5亿`) and falls back to separators
 otherwise, so no report ever shows a rounded amount as if it were the
 target. Charts use compact, approximate figures (`51.8M`, `5,177万`); their
-exact values are in the tables beside them.
+exact values are in the tables beside them. A table shows all its amounts in
+one unit, stated once: `u = t.unit(amounts…)`, then `u(value)` per cell and
+`u.caption` (`单位：万元`) above it (units.py has the rule).
+
+Helpers for every report section (use them, do not copy them):
+- `plural(n, one, many)`: the English noun for a count; `{s}` in WORDS uses it,
+  for the count named `k`, else `n` (`{n} cross table{s}`).
+- Chinese templates have no spaces around their fields; `zh_format` puts one
+  in only where a field meets Chinese text with Latin letters or digits
+  (`由张伟负责`, `由 Li Na 负责`, `共 3 项`). Inside a line use `list_sep`
+  (`，`), `colon_sp` (`：`) and `paren` (`（…）`) rather than ASCII punctuation.
+- `t.status(…)` for every status, the plan header's too.
 """
 
 from __future__ import annotations
