@@ -19,6 +19,11 @@ class Node:
     def text(self) -> str:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
 
+    def wide_text(self) -> str:
+        """The text a reader on a wide screen sees: without the phone-only copies (`show-narrow`)."""
+        return "".join(c if isinstance(c, str) else "" if "show-narrow" in c.classes else c.wide_text()
+                       for c in self.children)
+
     def find_all(self, tag: str | None = None, cls: str | None = None) -> list["Node"]:
         out = []
         for c in self.children:
@@ -75,6 +80,6 @@ def table_rows(table: Node, section: str = "tbody") -> list[list[str]]:
     body = table.find(section)
     if body is None:
         return []
-    return [[" ".join(cell.text().split()) for cell in tr.children
+    return [[" ".join(cell.wide_text().split()) for cell in tr.children
              if isinstance(cell, Node) and cell.tag in ("td", "th")]
             for tr in body.find_all("tr")]

@@ -59,9 +59,9 @@ def test_cross_matrix_in_html():
                                  ["west", "80", "120", "80", "120", "400"]]
     assert table_rows(table, "tfoot") == [["Total", "200", "300", "200", "300", "1,000"]]
     shades = [td.attrs.get("style", "") for td in table.find("tbody").find_all("td")]
-    assert all("background-color: rgba(31, 78, 121" in s for s in shades[:4])
-    alphas = [float(re.search(r"rgba\(31, 78, 121, ([\d.]+)\)", s).group(1)) for s in shades if "rgba" in s]
-    assert max(alphas) > min(alphas)  # the biggest cell is the darkest
+    backs = [re.search(r"background-color: #([0-9a-f]{6})", s).group(1) for s in shades[:4]]
+    darkness = [765 - sum(int(b[i:i + 2], 16) for i in (0, 2, 4)) for b in backs]
+    assert darkness[1] == max(darkness) and darkness[0] < darkness[1]  # the biggest cell is the darkest
 
 
 def test_cross_matrix_in_markdown_json_csv():

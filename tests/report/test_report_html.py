@@ -15,7 +15,6 @@ from htmltree import parse, table_rows
 from planc.amounts import format_amount
 from planc.pipeline import compile_plan, compile_text
 from planc.report.gather import build_report
-from planc.report.i18n import amount_zh
 from planc.report.render import render_html
 from planc.report.view import generation_time
 
@@ -137,7 +136,12 @@ def test_chinese_report():
     assert root.find("html").attrs["lang"] == "zh-CN"
     assert "1.5亿" in root.find("div", "kpi").text()
     assert "目标分解报告" in root.find("p", "kicker").text()
-    assert "5,176.7万" in html  # 华东 = 51,767,000
+    # 华东 = 51,767,000 is written in the table's unit (charts keep `5,176.7万` in their tooltips)
+    split = next(c for c in root.find_all("div", "card") if c.attrs.get("id") == "split-2")
+    assert split.find("p", "unit").text() == "单位：万元"
+    rows = {r[0].split()[0][:2]: r for r in table_rows(split.find("table"))}
+    assert rows["华东"][3] == "5,176.7" and rows["华南"][3] == "3,600.0"  # one column, one unit, same decimals
+    assert table_rows(split.find("table"), "tfoot")[0][3] == "15,000.0"
 
 
 PARENT = st.integers(1, 10**6).map(lambda k: k * 1000)
@@ -158,10 +162,18 @@ def test_generated_plans_show_their_amounts(parent, shares, weights, lang):
     assert not result.has_errors
     report = build_report(result, text.encode(), generation_time({"SOURCE_DATE_EPOCH": "0"}))
     root, _ = parse(render_html(report, lang))
-    fmt = amount_zh if lang == "zh" else format_amount
+    tree = next(s for s in root.find_all("section") if s.attrs.get("id") == "tree")
     shown = {}
-    for row in table_rows(root.find("table", "tree")):
+    for row in table_rows(tree.find("table", "tree")):
         name = row[0].lstrip("└").split(" · ")[0].strip()
-        shown[name] = row
+        shown[name] = row[3]
+    if lang == "en":
+        assert tree.find("p", "unit") is None
+        for path, value in result.evaluation.values.items():
+            assert format_amount(Fraction(value)) == shown[path.split(".")[-1]]
+        return
+    # Chinese: the table states its unit once, and every figure is the plan's amount in it, exactly
+    caption = tree.find("p", "unit").text()
+    scale = {"单位：亿元": 10**8, "单位：万元": 10**4, "单位：元": 1}[caption]
     for path, value in result.evaluation.values.items():
-        assert fmt(Fraction(value)) in shown[path.split(".")[-1]]
+        assert Fraction(shown[path.split(".")[-1]].replace(",", "")) * scale == value

@@ -108,7 +108,8 @@ def _method(d: Derivation, t: Words) -> str:
         seed = d.input("seed")
         dims = d.dimension + ("", "")
         fields = dict(row=row.name if row else "", col=col.name if col else "", parent=parent_name,
-                      rows=dims[0], cols=dims[1])  # as the row's dimension column shows them
+                      rows=t.dimension(dims[0]) if dims[0] else "",
+                      cols=t.dimension(dims[1]) if dims[1] else "")  # as the row's dimension column shows them
         if seed is not None:
             return t("how_cell_seed", seed=seed.name, **fields)
         return t("how_cell", **fields)

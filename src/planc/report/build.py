@@ -40,7 +40,7 @@ def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Pa
     if "json" in formats:
         out[out_dir / f"{stem}.json"] = data.to_json(report).encode("utf-8")
     if "csv" in formats:
-        out[out_dir / f"{stem}.csv"] = data.to_csv(report).encode("utf-8")
+        out[out_dir / f"{stem}.csv"] = data.to_csv(report, lang).encode("utf-8")
     if "xlsx" in formats:
         from planc.report.xlsx import render_xlsx  # XlsxWriter: only for this format
 

@@ -2,7 +2,9 @@
 
 JSON is the `planc eval --format json` object (docs/cli.md, "JSON") (`plan`,
 `currency`, `targets`, `diagnostics`) plus per-target details and the rest
-of the report. CSV has one row per target. Neither depends on `--lang`.
+of the report; its keys and values never depend on `--lang`. CSV has one row
+per target; with `--lang zh` its column heads, statuses, methods, dimensions,
+`detail` and `is_leaf` are in Chinese (the numbers never change).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from fractions import Fraction
 
 from planc.amounts import JSON_SCHEMA_VERSION, to_exact_json, to_json_number
 from planc.evaluate.explain import DETAIL, explain
+from planc.report.i18n import WORDS, Words
 from planc.report.view import Report, Row
 
 CSV_COLUMNS = ("path", "parent", "dimension", "amount", "share", "method", "owner", "status",
@@ -135,17 +138,25 @@ def _inner_paths(report: Report) -> set[str]:
     return inner
 
 
-def to_csv(report: Report) -> str:
-    """UTF-8 with a byte-order mark, so Excel reads Chinese names right; CRLF as RFC 4180 says."""
+def to_csv(report: Report, lang: str = "en") -> str:
+    """UTF-8 with a byte-order mark, so Excel reads Chinese names right; CRLF as RFC 4180 says.
+    `lang="zh"`: the words in Chinese (heads `路径, 上级, …`, `已确认`, `加权`, `季度`, `是`/`否`),
+    for people who open the file in Excel; English (the default) keeps the names scripts rely on."""
+    t = Words(lang, report.meta.currency)
+    zh = lang == "zh"
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\r\n")
-    out.writerow(CSV_COLUMNS)
+    out.writerow([t("csv_" + c) for c in CSV_COLUMNS])
     inner = _inner_paths(report)
+    leaf = {True: t("csv_true"), False: t("csv_false")}
     for r in report.rows:
         amount = _num(r.amount)
+        status = t.status(r.status) if zh and r.status else r.status
+        dimension = t.dimension(r.dimension) if r.dimension else r.dimension
+        method = t("method_" + r.how.method) if "method_" + r.how.method in WORDS else r.how.method
         out.writerow([_cell(v) for v in (
-            r.path, r.parent, r.dimension, amount, _ratio(r.share), r.how.method, r.owner, r.status,
-            r.name, r.label, explain(r.how, DETAIL), _num(r.history), _ratio(r.growth), _ratio(r.margin),
-            r.due.isoformat() if r.due else None, r.note, r.depth, "false" if r.path in inner else "true",
+            r.path, r.parent, dimension, amount, _ratio(r.share), method, r.owner, status,
+            r.name, r.label, explain(r.how, t if zh else DETAIL), _num(r.history), _ratio(r.growth),
+            _ratio(r.margin), r.due.isoformat() if r.due else None, r.note, r.depth, leaf[r.path not in inner],
         )])
     return "\ufeff" + buf.getvalue()

@@ -54,11 +54,21 @@ def describe(how: Derivation, t: Words) -> str:
     return explain(how, t)
 
 
+HEAT_BASE = (0x1F, 0x4E, 0x79)  # --accent, laid over the white card
+
+
 def heat(value: Fraction | None, top: Fraction) -> str:
-    """Background of a cross-table cell: deeper blue for bigger cells (a CSS colour, no plan text)."""
-    share = ratio(value, top)
-    return f"background-color: rgba(31, 78, 121, {number(0.06 + 0.55 * share, 3)})" + (
-        "; color: #fff" if share > 0.62 else "")
+    """Background of a cross-table cell: deeper blue for bigger cells (a CSS colour, no plan text).
+
+    Cells up to half the largest are pale (6% to 45% of the accent over white) under the
+    page's dark ink; bigger ones deep (78% to 100%) under white text. The band between,
+    where neither ink nor white reaches a contrast of 4.5:1, is never used
+    (tests/report/test_report_contrast.py checks every colour)."""
+    share = min(max(ratio(value, top), 0.0), 1.0)
+    dark = share > 0.5
+    alpha = 0.78 + 0.44 * (share - 0.5) if dark else 0.06 + 0.78 * share
+    rgb = "".join(f"{round(alpha * c + (1 - alpha) * 255):02x}" for c in HEAT_BASE)
+    return f"background-color: #{rgb}" + ("; color: #fff" if dark else "")
 
 
 def json_number(value: Fraction) -> Markup:
@@ -167,7 +177,7 @@ def md_env() -> jinja2.Environment:
 
 
 def _context(report: Report, lang: str) -> dict:
-    t = Words(lang)
+    t = Words(lang, report.meta.currency)
     return {"r": report, "m": report.meta, "t": t, "lang": lang, "how": lambda h: describe(h, t)}
 
 
