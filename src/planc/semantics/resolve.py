@@ -16,7 +16,9 @@ import attrs
 from planc.syntax import ast
 from planc.diagnostics import Diagnostic, Label, error, warning
 from planc.semantics.loader import Program
+from planc.semantics.concepts import STATUS_ALIASES, STATUSES, canonical_status
 from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, suffix_matches
+from planc.semantics.functions import check_call, desugar_split
 from planc.source import Span
 
 if TYPE_CHECKING:
@@ -26,8 +28,7 @@ HEADER_KEYS = {
     "currency": "name", "period": "period", "owner": "string", "round": "amount",
     "status": "name", "owners": "name", "description": "string", "version": "string", "main": "name",
 }
-ATTRIBUTE_KEYS = {"owner", "status", "note", "due", "margin"}
-STATUSES = ("draft", "proposed", "agreed", "disputed")
+ATTRIBUTE_KEYS = {"owner", "status", "note", "due", "margin", "proposed"}
 
 
 def resolve(program: Program) -> tuple[Model, list[Diagnostic]]:
@@ -67,7 +68,18 @@ class _Resolver:
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
                       modules, self.used_tables, frozenset(self.unparsed_names))
         self.resolve_refs(model)
+        self.resolve_statements(model, [s for _, s in statements])
         return model, self.diags
+
+    def resolve_statements(self, model: Model, statements: list) -> None:
+        """Actions and scenarios (semantics/actions.py, semantics/scenario.py)."""
+        from planc.semantics.actions import resolve_actions
+        from planc.semantics.scenario import check_scenarios
+
+        model.actions = resolve_actions([s for s in statements if isinstance(s, ast.Action)], self.refs,
+                                        lambda ref: self.resolve_ref(ref, None), self.diags)
+        model.scenarios = check_scenarios([s for s in self.program.modules[0].statements
+                                           if isinstance(s, ast.Scenario)], self.diags)
 
     # ---- header ----------------------------------------------------------------
     def header(self, headers: list[ast.PlanHeader]) -> Header:
@@ -269,7 +281,7 @@ class _Resolver:
                         related=(Label(twin.decl.dimension_span, "first split here"),),
                         help="give the second split another dimension"))
                     continue
-                decl = self.with_table_children(decl)
+                decl = self.with_table_children(desugar_split(decl, self.tables, self.diags))
                 split = SplitNode(decl, parent)
                 new_dims.add(decl.dimension)
                 self.split_dims.setdefault(decl.dimension, set()).add(id(parent))
@@ -447,6 +459,8 @@ class _Resolver:
         for sub in ast.walk_expr(expr):
             if isinstance(sub, ast.Ref) and id(sub) not in self.refs:
                 self.resolve_ref(sub, scope)
+            elif isinstance(sub, ast.Call) and sub.func not in ("min", "max"):
+                check_call(sub, self.diags)
 
     def resolve_weight_arg(self, arg: ast.WeightArg) -> None:
         name = arg.table
@@ -514,8 +528,11 @@ class _Resolver:
                 if attr.key not in ATTRIBUTE_KEYS:
                     self.diags.append(warning("W002", f"unknown attribute `{attr.key}`", attr.key_span,
                                               help="known attributes: " + ", ".join(sorted(ATTRIBUTE_KEYS))))
-                elif attr.key == "status" and (attr.kind != "name" or attr.value not in STATUSES):
-                    self.diags.append(error("E025", f"status must be one of {', '.join(STATUSES)}", attr.span))
+                elif attr.key == "status" and (attr.kind != "name" or canonical_status(attr.value) not in STATUSES):
+                    self.diags.append(error("E025", f"status must be one of {', '.join(STATUSES)}", attr.span,
+                                            help="or in Chinese: " + ", ".join(STATUS_ALIASES)))
+                elif attr.key == "proposed" and attr.kind != "amount":
+                    self.diags.append(error("E025", "proposed must be an amount, e.g. `proposed: 26M`", attr.span))
                 elif attr.key == "margin" and attr.kind != "percent":
                     self.diags.append(error("E025", "margin must be a percentage, e.g. `margin: 35%`", attr.span))
                 elif attr.key == "due" and attr.kind != "date":
@@ -530,6 +547,8 @@ def constant(expr: ast.Expr, diags: list[Diagnostic]) -> Fraction | None:
         if isinstance(sub, ast.Ref):
             diags.append(error("E026", "table values must be constants", sub.span,
                                help="compute it in a target instead"))
+            return None
+        if isinstance(sub, ast.Call) and sub.func not in ("min", "max") and not check_call(sub, diags):
             return None
     return arithmetic(expr, lambda ref: None, diags)
 
