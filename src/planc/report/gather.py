@@ -18,7 +18,7 @@ from planc import __version__
 from planc.diagnostics.render import related_dict
 from planc.evaluate.record import Derivation
 from planc.maths.allocate import largest_remainder
-from planc.semantics.concepts import headline, last_year
+from planc.semantics.concepts import headline, last_year, target_status
 from planc.semantics.model import CrossNode, Model, SplitNode, TargetNode
 from planc.semantics.time import is_time_split
 from planc.pipeline import Compilation, ordered_paths
@@ -96,7 +96,7 @@ class _Builder:
             amount=amount, exact=d.exact if d is not None else amount, share=share, how=self.how(node),
             history=history, growth=growth,
             owner=str(owner) if owner is not None else None,
-            status=str(attr("status")) if attr("status") is not None else None,
+            status=target_status(node),
             note=str(attr("note")) if attr("note") is not None else None,
             due=due if isinstance(due, datetime.date) else None,
             margin=margin if isinstance(margin, Fraction) else None,
