@@ -207,7 +207,9 @@ class Evaluator:
                 self.diags.append((warning if decl.soft else error)(
                     "W030" if decl.soft else "E014", msg, decl.span,
                     label=f"left is {_show(left)}, right is {_show(right)}",  # type: ignore[arg-type]
-                    help=f"left side {_show(left)} {decl.op} right side {_show(right)} does not hold"))  # type: ignore[arg-type]
+                    help=f"left side {_show(left)} {decl.op} right side {_show(right)} does not hold"  # type: ignore[arg-type]
+                         + ("; an `expect` is a warning: the reports are still written, with the gap" if decl.soft
+                            else "")))
 
 
 def _show(value: Fraction) -> str:

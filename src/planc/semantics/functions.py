@@ -68,14 +68,6 @@ def _table_name(call: ast.Call) -> str | None:
     return first.parts[0] if isinstance(first, ast.Ref) and len(first.parts) == 1 else None
 
 
-def growth_table(decl: ast.Split) -> str | None:
-    """The table of `using growth(T, P)`, when the split has one."""
-    method = decl.method
-    if isinstance(method, ast.Call) and method.func == "growth" and len(method.args) == 2:
-        return _table_name(method)
-    return None
-
-
 def desugar_split(decl: ast.Split, tables: dict, diags: list[Diagnostic]) -> ast.Split:
     """`using growth(T, P)` and `last(T)` in a child: ordinary table references."""
     method = decl.method

@@ -18,7 +18,7 @@ from planc.diagnostics import Diagnostic, Label, error, warning
 from planc.semantics.loader import Program
 from planc.semantics.concepts import STATUS_ALIASES, STATUSES, canonical_status
 from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, suffix_matches
-from planc.semantics.functions import check_call, desugar_split
+from planc.semantics.functions import CHILD_FUNCTIONS, check_call, desugar_split
 from planc.source import Span
 
 if TYPE_CHECKING:
@@ -456,11 +456,21 @@ class _Resolver:
             for arg in expr.args:
                 self.resolve_weight_arg(arg)
             return
+        tables: set[int] = set()  # `last(T)`, `growth(T, P)`: T names a table (semantics/functions.py)
         for sub in ast.walk_expr(expr):
-            if isinstance(sub, ast.Ref) and id(sub) not in self.refs:
+            if isinstance(sub, ast.Ref) and id(sub) not in self.refs and id(sub) not in tables:
                 self.resolve_ref(sub, scope)
             elif isinstance(sub, ast.Call) and sub.func not in ("min", "max"):
                 check_call(sub, self.diags)
+                tables.update(self.function_tables(sub))
+
+    def function_tables(self, call: ast.Call) -> list[int]:
+        """The table argument of `last(T)`/`growth(T, P)`: used, and not a target reference."""
+        first = call.args[0] if call.args else None
+        if call.func not in CHILD_FUNCTIONS or not isinstance(first, ast.Ref) or first.parts[0] not in self.tables:
+            return []
+        self.used_tables.add(first.parts[0])
+        return [id(first)]
 
     def resolve_weight_arg(self, arg: ast.WeightArg) -> None:
         name = arg.table
