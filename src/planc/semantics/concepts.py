@@ -126,7 +126,7 @@ def headline(model: Model) -> TargetNode | None:
 
 STATUSES = ("draft", "proposed", "agreed", "disputed")
 # A plan may write a target's status in Chinese; it means the English word.
-STATUS_ALIASES = {"草拟": "draft", "已提议": "proposed", "已确认": "agreed", "有异议": "disputed"}
+STATUS_ALIASES = {"草拟": "draft", "草稿": "draft", "已提议": "proposed", "已确认": "agreed", "有异议": "disputed"}
 ACTION_STATUSES = ("open", "done", "dropped")
 ACTION_STATUS_ALIASES = {"进行中": "open", "待办": "open", "已完成": "done", "已放弃": "dropped"}
 
