@@ -87,9 +87,10 @@ def run(args, environ=None) -> int:
         if scenario not in (None, "all"):  # the report of one scenario
             from planc.cli.scenarios import as_scenario
 
-            result = as_scenario(result, scenario)
-            if result is None:
+            chosen = as_scenario(result, scenario)
+            if chosen is None:
                 return EXIT_USAGE
+            result = chosen
         files.update(render_all(result, source, formats, args.lang, out_dir, environ, scenarios=scenario == "all"))
         if "md" in formats:
             owner_dirs.append(out_dir / f"{Path(plan).stem}.owners")

@@ -70,7 +70,7 @@ class _Changes:
         self.model = model
         self.name = name
         self.diags: list[Diagnostic] = []
-        self.replaced: dict[tuple, object] = {}  # statement key -> the statement as changed
+        self.replaced: dict[tuple, ast.Statement] = {}  # statement key -> the statement as changed
 
     def current(self, stmt):
         return self.replaced.get(_key(stmt), stmt)
