@@ -140,3 +140,77 @@ def test_growth_missing_key_is_the_tables_error():
     result = compile_text("table history { east = 1M }\ntarget year = sum\n"
                           "split year by region using growth(history, 110%) { east; south }\n")
     assert "E026" in codes(result) and "has no key `south`" in " ".join(d.message for d in errors(result))
+
+
+# ---- margins -----------------------------------------------------------------------------
+
+MARGINS = """\
+target year = 100M
+split year by product {
+  core      = 56%  [margin: 24%]
+  strategic = 12%  [margin: 38%]
+  services  = rest [margin: 55%]
+}
+target gross_profit = profit(core) + profit(strategic) + profit(services)
+target blended = round(gross_profit / year * 1000, 1)
+"""
+
+
+def test_margin_and_profit_read_the_margin_attribute():
+    result = compile_text(MARGINS + "assert margin(strategic) > margin(core)\n")
+    v = values(result)
+    assert v["gross_profit"] == 56_000_000 * Fraction(24, 100) + 12_000_000 * Fraction(38, 100) + 32_000_000 * Fraction(55, 100)
+    assert v["blended"] == 356  # 35.6% in tenths of a percent
+    assert errors(result) == [] and result.evaluation.assertions[0].passed is True
+    record = result.evaluation.derivations["gross_profit"]
+    assert ("margin(core)", Fraction(6, 25)) in [(i.name, i.value) for i in record.inputs]
+
+
+def test_margin_of_a_target_without_one():
+    result = compile_text(MARGINS + "target x = margin(year)\n")
+    (d,) = errors(result)
+    assert (d.code, d.line, d.column) == ("E060", 9, 12) and "`year` has none" in d.message
+
+
+# ---- ramp: checked against a calculation written out by hand --------------------------------
+
+RAMP = """\
+plan "R" { period: 2027-01-01 .. 2027-12-31; round: 1 }
+import "std/ramp"
+target team = 1_300_000
+split team by rep using even {
+  zhang
+  li     [start: 2027-07-01, ramp: ramp_standard]
+  wang   [start: 2027-10-15]
+}
+split li by quarter using even { Q1; Q2; Q3; Q4 }
+split li by month using even { Jan; Feb; Mar; Apr; May; Jun; Jul; Aug; Sep; Oct; Nov; Dec }
+"""
+
+
+def _hamilton(total: int, weights: list[Fraction]) -> list[int]:
+    """Largest remainder, ties by order: written here again, independently of planc."""
+    quotas = [total * w / sum(weights) for w in weights]
+    floors = [int(q) for q in quotas]
+    order = sorted(range(len(quotas)), key=lambda i: (-(quotas[i] - floors[i]), i))
+    for i in order[:total - sum(floors)]:
+        floors[i] += 1
+    return floors
+
+
+def test_ramped_reps_share_by_capacity_and_their_profile_starts_at_the_start_date():
+    v = values(compile_text(RAMP))
+    li_months = [Fraction(0)] * 6 + [Fraction(0), Fraction(1, 4), Fraction(1, 2), Fraction(3, 4), Fraction(1), Fraction(1)]
+    wang_months = [Fraction(0)] * 9 + [Fraction(1)] * 3  # October on: no ramp table, full from the start month
+    capacities = [Fraction(1), sum(li_months) / 12, sum(wang_months) / 12]
+    zhang, li, wang = _hamilton(1_300_000, capacities)
+    assert (v["team.zhang"], v["team.li"], v["team.wang"]) == (zhang, li, wang)
+    quarters = [sum(li_months[i:i + 3]) / 3 for i in (0, 3, 6, 9)]
+    assert [v[f"team.li.Q{i}"] for i in (1, 2, 3, 4)] == _hamilton(li, quarters)
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    assert [v[f"team.li.{m}"] for m in months] == _hamilton(li, li_months)
+
+
+def test_a_broken_ramp_table():
+    result = compile_text(RAMP.replace("ramp: ramp_standard", "ramp: nothing"))
+    assert [d.code for d in errors(result)] == ["E063"]

@@ -51,6 +51,7 @@ CODE_NAMES: dict[str, str] = {
     "E060": "bad function call",
     "E061": "function outside a split child",
     "E062": "bad scenario",
+    "E063": "bad ramp",
     "E090": "invalid configuration",
     "E099": "formatter safety check",
     "W001": "not a multiple of round",

@@ -50,10 +50,22 @@ class ScenarioColumn:
 
 
 @attrs.frozen
+class Ramping:
+    """A new hire: their start date and the capacity their share was weighed by (evaluate/ramp.py)."""
+
+    path: str
+    owner: str | None
+    start: datetime.date
+    capacity: Fraction | None  # None: a fixed amount, not shared by capacity
+    amount: Fraction
+
+
+@attrs.frozen
 class Negotiation:
     proposals: tuple[Proposal, ...] = ()
     actions: tuple[ActionView, ...] = ()
     scenarios: tuple[ScenarioColumn, ...] = ()  # empty unless `build --scenario all`
+    ramping: tuple[Ramping, ...] = ()
 
     @property
     def assigned_total(self) -> Fraction:
@@ -108,4 +120,20 @@ def gather_negotiation(comp: "Compilation", values: dict, scenarios: bool = Fals
         columns = (ScenarioColumn("base", dict(values)),) + tuple(
             ScenarioColumn(name, dict(s.evaluation.values) if s.evaluation is not None else {})
             for name, s in comp.scenarios.items())
-    return Negotiation(tuple(proposals), tuple(actions), columns)
+    return Negotiation(tuple(proposals), tuple(actions), columns, tuple(_ramping(comp, values)))
+
+
+def _ramping(comp: "Compilation", values: dict) -> list[Ramping]:
+    model, evaluation = comp.model, comp.evaluation
+    assert model is not None and evaluation is not None
+    out = []
+    for node in model.walk():
+        start = node.attributes.get("start")
+        if start is None or not isinstance(start.value, datetime.date) or node.path not in values:
+            continue
+        record = evaluation.derivations.get(node.path)
+        factor = record.input("ramp") if record is not None else None
+        owner = node.attributes.get("owner")
+        out.append(Ramping(node.path, str(owner.value) if owner is not None else None, start.value,
+                           factor.value if factor is not None else None, values[node.path]))
+    return out

@@ -20,5 +20,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "expect": ("expected", "预期"),
     "expect_missed": ("missed", "未达预期"),
     "scenarios": ("Scenarios", "情景"),
+    "ramping": ("New hires ramping up", "新人爬坡"),
+    "ramping_sub": ("a share in proportion to the capacity they can carry over the period",
+                    "按期间内可承担的产能比例分配"),
+    "col_start": ("Start", "入职日期"),
+    "col_capacity": ("Capacity", "产能"),
     "scenario_base": ("base", "基准"),
 }

@@ -45,6 +45,12 @@ def _value(expr, lookup: Lookup, diags: list[Diagnostic]) -> Fraction | None:
     if isinstance(expr, ast.PercentOf):
         base = _value(expr.base, lookup, diags)
         return None if base is None else _step(expr, expr.percent.ratio * base, diags)
+    if isinstance(expr, ast.Call) and expr.func in ("margin", "profit"):
+        ratio = lookup(expr)  # type: ignore[arg-type]  # the resolver keyed the margin by the call
+        if ratio is None or expr.func == "margin":
+            return ratio
+        base = _value(expr.args[0], lookup, diags)
+        return None if base is None else _step(expr, base * ratio, diags)
     if isinstance(expr, ast.Call):
         args = [_value(a, lookup, diags) for a in expr.args]
         if any(a is None for a in args):

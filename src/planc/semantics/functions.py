@@ -1,4 +1,8 @@
-"""Named functions in expressions: `round`, `ceil`, `floor`, `last`, `growth`.
+"""Named functions in expressions: `round`, `ceil`, `floor`, `last`, `growth`, `margin`, `profit`.
+
+`margin(core)` is the `margin:` attribute of target `core` as a ratio and
+`profit(core)` is `core × margin(core)`, so a profit target or an assertion
+on a blended margin needs no second table of margins.
 
 `round(x, step)`, `ceil(x, step)` and `floor(x, step)` are arithmetic: the
 nearest multiple of `step` (halfway goes up, as the rounding of amounts
@@ -27,7 +31,8 @@ import attrs
 from planc.diagnostics import Diagnostic, error
 from planc.syntax import ast
 
-ARITY = {"round": 2, "ceil": 2, "floor": 2, "last": 1, "growth": 2, "min": 0, "max": 0}
+ARITY = {"round": 2, "ceil": 2, "floor": 2, "last": 1, "growth": 2, "margin": 1, "profit": 1, "min": 0, "max": 0}
+MARGIN_FUNCTIONS = ("margin", "profit")  # a target's `margin:` as a ratio; its amount × that ratio
 STEP_FUNCTIONS = ("round", "ceil", "floor")
 CHILD_FUNCTIONS = ("last", "growth")  # only in a split child, where they name the child's key
 
@@ -61,6 +66,18 @@ def check_call(call: ast.Call, diags: list[Diagnostic]) -> bool:
                                 f"e.g. `{_table_name(call) or 'history'}.east`"))
         return False
     return True
+
+
+def margin_of(call: ast.Call, target: object, diags: list[Diagnostic]) -> Fraction | None:
+    """The margin `margin(T)`/`profit(T)` reads: T's `margin:` attribute (E060 when it has none)."""
+    attributes = getattr(target, "attributes", None)
+    setting = attributes.get("margin") if isinstance(attributes, dict) else None
+    if setting is None or not isinstance(setting.value, Fraction):
+        what = f"`{call.args[0].span.text}`" if call.args else "it"
+        diags.append(error("E060", f"`{call.func}(…)` needs a target with a margin, and {what} has none",
+                           call.span, help="give the target `[margin: 35%]`, or name one that has it"))
+        return None
+    return setting.value
 
 
 def _table_name(call: ast.Call) -> str | None:

@@ -18,7 +18,7 @@ from planc.diagnostics import Diagnostic, Label, error, warning
 from planc.semantics.loader import Program
 from planc.semantics.concepts import STATUS_ALIASES, STATUSES, canonical_status
 from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, suffix_matches
-from planc.semantics.functions import CHILD_FUNCTIONS, check_call, desugar_split
+from planc.semantics.functions import CHILD_FUNCTIONS, MARGIN_FUNCTIONS, check_call, desugar_split, margin_of
 from planc.source import Span
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ HEADER_KEYS = {
     "currency": "name", "period": "period", "owner": "string", "round": "amount",
     "status": "name", "owners": "name", "description": "string", "version": "string", "main": "name",
 }
-ATTRIBUTE_KEYS = {"owner", "status", "note", "due", "margin", "proposed"}
+ATTRIBUTE_KEYS = {"owner", "status", "note", "due", "margin", "proposed", "start", "ramp"}
 
 
 def resolve(program: Program) -> tuple[Model, list[Diagnostic]]:
@@ -463,6 +463,19 @@ class _Resolver:
             elif isinstance(sub, ast.Call) and sub.func not in ("min", "max"):
                 check_call(sub, self.diags)
                 tables.update(self.function_tables(sub))
+        self.resolve_margins(expr)
+
+    def resolve_margins(self, expr) -> None:
+        """`margin(T)`, `profit(T)`: the margin of target T, keyed by the call (semantics/functions.py)."""
+        for sub in ast.walk_expr(expr):
+            if not (isinstance(sub, ast.Call) and sub.func in MARGIN_FUNCTIONS and len(sub.args) == 1):
+                continue
+            target = self.refs.get(id(sub.args[0])) if isinstance(sub.args[0], ast.Ref) else None
+            if target is None and isinstance(sub.args[0], ast.Ref):
+                continue  # unresolved: already reported
+            value = margin_of(sub, target, self.diags)
+            if value is not None:
+                self.refs[id(sub)] = value
 
     def function_tables(self, call: ast.Call) -> list[int]:
         """The table argument of `last(T)`/`growth(T, P)`: used, and not a target reference."""
@@ -541,6 +554,10 @@ class _Resolver:
                 elif attr.key == "status" and (attr.kind != "name" or canonical_status(attr.value) not in STATUSES):
                     self.diags.append(error("E025", f"status must be one of {', '.join(STATUSES)}", attr.span,
                                             help="or in Chinese: " + ", ".join(STATUS_ALIASES)))
+                elif attr.key == "start" and attr.kind != "date":
+                    self.diags.append(error("E025", "start must be a date, e.g. `start: 2027-07-01`", attr.span))
+                elif attr.key == "ramp" and attr.kind != "name":
+                    self.diags.append(error("E025", "ramp must name a table, e.g. `ramp: ramp_standard`", attr.span))
                 elif attr.key == "proposed" and attr.kind != "amount":
                     self.diags.append(error("E025", "proposed must be an amount, e.g. `proposed: 26M`", attr.span))
                 elif attr.key == "margin" and attr.kind != "percent":

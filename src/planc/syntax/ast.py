@@ -95,6 +95,11 @@ class Call:
     args: tuple["Expr", ...]
     span: Span
 
+    @property
+    def dotted(self) -> str:
+        """How the record of an amount names what `margin(…)`/`profit(…)` read: the margin."""
+        return "margin(" + ", ".join(" ".join(a.span.text.split()) for a in self.args) + ")"
+
 
 Expr = Union[Number, Percent, PercentOf, Ref, BinOp, Neg, Paren, Call]
 

@@ -40,8 +40,9 @@ NOT_MULTIPLE_OF_ROUND = _builtin("W001", "not-multiple-of-round", """
 UNKNOWN_ATTRIBUTE = _builtin("W002", "unknown-attribute", """
     An attribute in `[ ]` that planc does not know.
 
-    The known attributes are `owner`, `status`, `note`, `due`, `margin` and
-    `proposed` (an action knows `owner`, `due`, `status` and `note`).
+    The known attributes are `owner`, `status`, `note`, `due`, `margin`,
+    `proposed`, `start` and `ramp` (an action knows `owner`, `due`, `status`
+    and `note`).
     An unknown one is usually a misspelling, and it is ignored by reports.
     Emitted by the resolver.
 
