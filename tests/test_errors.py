@@ -78,7 +78,7 @@ CASES = [
     ("E061", "table h { a = 1M }\ntarget y = last(h) * 2\n", {}, 2, 12, "only meaningful for a split's child"),
     ("E062", "target y = 100\nscenario s { z = 5 }\n", {}, 2, 14, "not a target of the plan"),
     ("E062", "target y = 100\nscenario base { y = 5 }\n", {}, 2, 10, "cannot be called `base`"),
-    ("E063", "target y = 100\nsplit y by rep using even { a; b [start: 2027-07-01, ramp: fast] }\n", {}, 2, 56,
+    ("E063", "target y = 100\nsplit y by rep using even { a; b [start: 2027-07-01, ramp: fast] }\n", {}, 2, 54,
      "does not name a table"),
     ("E090", "target y = 1\n", {"planc.toml": "[rules\n"}, 1, 7, "not valid TOML"),
     ("W001", HEAD + "target year = 120_000_500\n", {}, 5, 15, "not a multiple"),
