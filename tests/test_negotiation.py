@@ -89,3 +89,36 @@ def test_the_overdue_rule_documents_a_bad_example_that_fires(tmp_path):
     (tmp_path / "p.plan").write_text(bad, encoding="utf-8")
     proc = run_planc("check", "p.plan", "--as-of", "2027-04-15", cwd=tmp_path)
     assert "warning[W031]" in proc.stderr and "error[" not in proc.stderr
+
+
+def _section(html: str, name: str) -> str:
+    import re
+
+    found = re.search(f'<section id="{name}">(.*?)</section>', html, re.S)
+    assert found, name
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+
+def test_a_missed_expect_still_builds_and_the_report_shows_negotiation_and_actions(tmp_path):
+    (tmp_path / "p.plan").write_text(PLAN + "scenario stretch { east = 70M }\n", encoding="utf-8")
+    proc = run_planc("build", "p.plan", "-o", "out", "--scenario", "all", cwd=tmp_path)
+    assert proc.returncode == 0 and "warning[W030]" in proc.stderr, proc.stderr
+    html = (tmp_path / "out" / "p.html").read_text(encoding="utf-8")
+    assert "year.east 李娜 disputed 60,000,000 52,000,000 8,000,000" in _section(html, "negotiation")
+    assert "Total of the targets with a proposal 60,000,000 52,000,000 8,000,000" in _section(html, "negotiation")
+    actions = _section(html, "actions")
+    assert "year.east 深挖 TOP50 客户 李娜 2027-03-31 open" in actions
+    assert "year.west Renew the distributor Chen 2027-02-28 done" in actions
+    assert "year 110,000,000 120,000,000" in _section(html, "scenarios")
+    assert "△ missed" in _section(html, "checks")
+    owner = (tmp_path / "out" / "p.owners" / "李娜.md").read_text(encoding="utf-8")
+    assert "- **year.east**: 深挖 TOP50 客户 · Due: 2027-03-31 · open" in owner
+
+
+def test_the_chinese_report_prints_statuses_and_actions_in_chinese(tmp_path):
+    (tmp_path / "p.plan").write_text(PLAN, encoding="utf-8")
+    assert run_planc("build", "p.plan", "-o", "out", "--lang", "zh", cwd=tmp_path).returncode == 0
+    html = (tmp_path / "out" / "p.html").read_text(encoding="utf-8")
+    assert "year.east 李娜 有异议 6,000万 5,200万 800万" in _section(html, "negotiation")
+    assert "深挖 TOP50 客户 李娜 2027-03-31 进行中" in _section(html, "actions")
+    assert "Renew the distributor Chen 2027-02-28 已完成" in _section(html, "actions")
