@@ -116,7 +116,8 @@ def ramp_scores(model: Model, split: SplitNode, nodes: list[TargetNode], scores:
     """The flexible children's scores with ramp applied, and the factor each was
     multiplied by (an `Input` of role `ramp` for its record; None: unchanged)."""
     time_of_ramping = is_time_split(split) and start_of(split.parent) is not None
-    out, factors = [], []
+    out: list[Fraction] = []
+    factors: list[Input | None] = []
     for node, score in zip(nodes, scores):
         if time_of_ramping:
             factor = period_factor(model, split.parent, node, diags)
