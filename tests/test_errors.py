@@ -72,10 +72,19 @@ CASES = [
     ("E037", 'target y = 1\ndata d = csv("../outside.csv")\n', {}, 2, 14, "outside the project root"),
     ("E039", "target price = 10M\ntarget cubed = price * price * price\n", {}, 2, 16, "beyond the bounds"),
     ("E038", "target y = -2M\nsplit y by r using even { east; west }\n", {}, 2, 20, "below zero"),
+    ("E060", "target y = round(123_456_789)\n", {}, 1, 12, "takes 2 arguments"),
+    ("E060", "target y = cube(3)\n", {}, 1, 12, "unknown function `cube`"),
+    ("E060", "target y = ceil(10M, 0)\n", {}, 1, 22, "positive step"),
+    ("E061", "table h { a = 1M }\ntarget y = last(h) * 2\n", {}, 2, 12, "only meaningful for a split's child"),
+    ("E062", "target y = 100\nscenario s { z = 5 }\n", {}, 2, 14, "not a target of the plan"),
+    ("E062", "target y = 100\nscenario base { y = 5 }\n", {}, 2, 10, "cannot be called `base`"),
+    ("E063", "target y = 100\nsplit y by rep using even { a; b [start: 2027-07-01, ramp: fast] }\n", {}, 2, 54,
+     "does not name a table"),
     ("E090", "target y = 1\n", {"planc.toml": "[rules\n"}, 1, 7, "not valid TOML"),
     ("W001", HEAD + "target year = 120_000_500\n", {}, 5, 15, "not a multiple"),
     ("W002", "target y = 1 [colour: \"red\"]\n", {}, 1, 15, "unknown attribute"),
     ("W003", 'plan "x" { colour: red }\n', {}, 1, 12, "unknown header key"),
+    ("W030", "target y = 100\nexpect y < 50 \"too big\"\n", {}, 2, 1, "expectation failed"),
 ]
 
 
@@ -95,7 +104,8 @@ def test_code_at_exact_position(plan, code, text, files, line, column, words):
 def test_every_documented_code_is_tested():
     doc = (Path(__file__).resolve().parent.parent / "docs" / "errors.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^## ([EW]\d{3})\b", doc, flags=re.M))
-    tested = {c[0] for c in CASES} | {"E099"}  # E099: test_fmt_refuses_to_write_what_it_cannot_verify
+    # E099: test_fmt_refuses_to_write_what_it_cannot_verify; W031 (check --as-of): test_overdue_action
+    tested = {c[0] for c in CASES} | {"E099", "W031"}
     assert documented, "docs/errors.md lists no codes"
     assert documented - tested == set(), "documented but never triggered"
     assert tested - documented == set(), "triggered but not documented"
@@ -113,3 +123,18 @@ def test_fmt_refuses_to_write_what_it_cannot_verify(tmp_path, monkeypatch, capsy
     assert format_files([str(path)]) == 1
     assert "error[E099]" in capsys.readouterr().err
     assert path.read_text(encoding="utf-8") == original
+
+
+def test_overdue_action(plan):
+    """W031: only `check --as-of`; at the action, naming its target, owner and the days late."""
+    import datetime
+
+    from planc.semantics.actions import overdue
+
+    result = plan("target y = 100\nsplit y by r { a = 60; b = rest }\n"
+                  'action "call" for a [owner: "Li", due: 2027-03-31]\n'
+                  'action "done" for b [due: 2027-03-01, status: done]\n')
+    (d,) = overdue(result.model, datetime.date(2027, 4, 15))
+    assert (d.code, d.severity, d.line, d.column) == ("W031", "warning", 3, 1)
+    assert "`y.a` (Li) was due 2027-03-31, 15 days before 2027-04-15" in d.message
+    assert overdue(result.model, datetime.date(2027, 3, 31)) == []

@@ -31,6 +31,7 @@ class Compilation:
     evaluation: Evaluation | None
     diagnostics: list[Diagnostic]
     config: Config = DEFAULT  # the lint configuration, read once for every consumer
+    scenarios: dict = attrs.Factory(dict)  # name -> evaluate.scenario.ScenarioResult, `base` not included
 
     @property
     def history_tables(self) -> tuple[str, ...]:
@@ -85,9 +86,15 @@ def _finish(path: str, program: Program, diags: list[Diagnostic], location: Path
     diags += more
     evaluation, more = evaluate(model)
     diags += more
+    scenarios: dict = {}
+    if model.scenarios:  # each resolved and evaluated afresh by the same engine
+        from planc.evaluate.scenario import run_scenarios
+
+        scenarios, more = run_scenarios(program, model, diags)
+        diags += more
     # Lint rules, then config and suppression comments on every warning (planc.lint).
     diags = lint(program, model, evaluation, diags, location, config)
-    return Compilation(path, program, model, evaluation, _sorted(diags), config)
+    return Compilation(path, program, model, evaluation, _sorted(diags), config, scenarios)
 
 
 def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:

@@ -145,7 +145,7 @@ def test_csv_has_one_row_per_target(tmp_path):
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert list(rows[0])[:8] == ["path", "parent", "dimension", "amount", "share", "method", "owner", "status"]
     by_path = {r["path"]: r for r in rows}
-    assert len(by_path) == len(rows) == 53  # 37 targets and 16 cells of the region × quarter cross
+    assert len(by_path) == len(rows) == 59  # 43 targets and 16 cells of the region × quarter cross
     east = by_path["year.华东"]
     assert (east["parent"], east["dimension"], east["amount"], east["method"], east["owner"], east["status"]) == \
         ("year", "region", "51767000", "weight", "Li Na", "agreed")

@@ -96,7 +96,7 @@ def test_the_tree_lists_every_target(example):
 def test_assertions_and_open_items(example):
     result, _, root, _ = example
     rows = table_rows(root.find("table", "assertions"))
-    assert len(rows) == len(result.evaluation.assertions) == 5
+    assert len(rows) == len(result.evaluation.assertions) == 6  # five assertions and one `expect`
     assert all("pass" in row[-1] for row in rows)
     open_rows = table_rows(root.find("table", "open"))
     statuses = [row[0] for row in open_rows]

@@ -10,6 +10,7 @@ from typing import Sequence
 
 from planc import __version__
 
+from planc.cli.dates import date_argument
 from planc.cli.output import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 
 
@@ -72,6 +73,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--explain", metavar="CODE", help="print a rule's documentation, e.g. --explain W102")
     p.add_argument("--config", metavar="FILE", help="use this planc.toml or pyproject.toml, not the nearest one")
     p.add_argument("--verbose", action="store_true", help="also print notes, e.g. why a cache folder was not used")
+    p.add_argument("--as-of", type=date_argument, metavar="DATE",
+                   help="YYYY-MM-DD: also warn about open actions due before this date")
 
     p = sub.add_parser("fmt", help="format plans in the canonical layout",
                        description="Format plans: indentation, spacing, aligned `=`, one statement per line. "
@@ -85,6 +88,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("plan", metavar="PLAN")
     p.add_argument("refs", nargs="*", metavar="REF", help="only these targets (dotted names, as in a plan)")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--scenario", metavar="NAME", help="the amounts of this scenario (default: base, the plan itself)")
     p.add_argument("--how", action="store_true",
                    help="with --format json: add how each amount was made (`derivations`)")
 
@@ -94,11 +98,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="build", metavar="DIR", help="output directory (default: build/)")
     p.add_argument("--format", default="html,md", help="comma-separated: html, md, json, csv, xlsx, or all (default: html,md)")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    p.add_argument("--scenario", metavar="NAME", help="`all`: a column per scenario in the split tables and the "
+                   "summary; a scenario's name: that scenario's report")
     p = sub.add_parser("diff", help="show what moved between two versions of a plan",
                        description="Compare the evaluated targets of two plans: added, removed, changed amounts, "
                                    "owners and statuses.")
     p.add_argument("old", metavar="OLD.plan")
-    p.add_argument("new", metavar="NEW.plan")
+    p.add_argument("new", metavar="NEW.plan", nargs="?")
+    p.add_argument("--scenario", metavar="A,B", help="compare two scenarios of one plan (give only PLAN)")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser("track", help="compare actuals to date with the plan",

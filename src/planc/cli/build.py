@@ -83,7 +83,15 @@ def run(args, environ=None) -> int:
             source = Path(plan).read_bytes()
         except OSError as exc:
             return _usage(f"cannot read `{plan}`: {exc.strerror or exc}")
-        files.update(render_all(result, source, formats, args.lang, out_dir, environ))
+        scenario = getattr(args, "scenario", None)
+        if scenario not in (None, "all"):  # the report of one scenario
+            from planc.cli.scenarios import as_scenario
+
+            chosen = as_scenario(result, scenario)
+            if chosen is None:
+                return EXIT_USAGE
+            result = chosen
+        files.update(render_all(result, source, formats, args.lang, out_dir, environ, scenarios=scenario == "all"))
         if "md" in formats:
             owner_dirs.append(out_dir / f"{Path(plan).stem}.owners")
     try:

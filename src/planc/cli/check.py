@@ -25,6 +25,8 @@ def run(args) -> int:
         result = compile_plan(plan, config=config, allow_outside=getattr(args, "allow_outside", ()))
         unreadable |= result.unreadable or any(d.code == "E090" for d in result.diagnostics)
         all_diags.extend(result.diagnostics)
+        if getattr(args, "as_of", None) is not None and result.model is not None:
+            all_diags.extend(_overdue(result, args.as_of))
     errors = sum(d.is_error for d in all_diags)
     warnings = len(all_diags) - errors
     fmt = resolve_format(args.format, os.environ)
@@ -51,6 +53,14 @@ def run(args) -> int:
     if errors or (args.strict and warnings):
         return EXIT_ERRORS
     return EXIT_OK
+
+
+def _overdue(result, as_of) -> list:
+    """W031 for open actions past their date, configured and suppressed like every warning."""
+    from planc.lint import apply
+    from planc.semantics.actions import overdue
+
+    return apply(overdue(result.model, as_of), result.config, result.program)
 
 
 def _print_sarif(diags) -> None:

@@ -23,11 +23,21 @@ def run(args) -> int:
         else:
             print_diagnostics(result.diagnostics)
         return EXIT_USAGE
+    if getattr(args, "scenario", None):
+        from planc.cli.scenarios import as_scenario
+
+        chosen = as_scenario(result, args.scenario)
+        if chosen is None:
+            return EXIT_USAGE
+        result = chosen
     paths, problems = select(result, args.refs)
     diags = result.diagnostics + problems
     if args.format == "json":
-        sys.stdout.write(json_safe(json.dumps(amounts_json(result, paths, diags, args.how), ensure_ascii=False,
-                                              indent=2)))
+        out = amounts_json(result, paths, diags, args.how)
+        if getattr(args, "scenario", None):  # before `schema_version`, which stays last
+            out = {**{k: v for k, v in out.items() if k != "schema_version"}, "scenario": args.scenario,
+                   "schema_version": out["schema_version"]}
+        sys.stdout.write(json_safe(json.dumps(out, ensure_ascii=False, indent=2)))
         print()
     else:
         print_diagnostics(diags)

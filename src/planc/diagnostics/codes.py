@@ -48,11 +48,17 @@ CODE_NAMES: dict[str, str] = {
     "E037": "file outside the project root",
     "E038": "cannot share a total below zero",
     "E039": "amount out of range",
+    "E060": "bad function call",
+    "E061": "function outside a split child",
+    "E062": "bad scenario",
+    "E063": "bad ramp",
     "E090": "invalid configuration",
     "E099": "formatter safety check",
     "W001": "not a multiple of round",
     "W002": "unknown attribute",
     "W003": "unknown header key",
+    "W030": "expectation failed",
+    "W031": "overdue action",
 }
 
 

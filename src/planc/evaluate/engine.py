@@ -199,15 +199,17 @@ class Evaluator:
             self.result.assertions.append(AssertionResult(decl, left, right, passed))
             if passed is False:
                 text = f"{decl.left.span.text} {decl.op} {decl.right.span.text}"
-                msg = f"assertion failed: {text}"
+                msg = f"{'expectation' if decl.soft else 'assertion'} failed: {text}"
                 if decl.message:
                     msg += f" ({decl.message})"
                 # The values belong in the message: JSON and GitHub annotations show no label.
                 msg += f" (left is {_show(left)}, right is {_show(right)})"  # type: ignore[arg-type]
-                self.diags.append(error(
-                    "E014", msg, decl.span,
+                self.diags.append((warning if decl.soft else error)(
+                    "W030" if decl.soft else "E014", msg, decl.span,
                     label=f"left is {_show(left)}, right is {_show(right)}",  # type: ignore[arg-type]
-                    help=f"left side {_show(left)} {decl.op} right side {_show(right)} does not hold"))  # type: ignore[arg-type]
+                    help=f"left side {_show(left)} {decl.op} right side {_show(right)} does not hold"  # type: ignore[arg-type]
+                         + ("; an `expect` is a warning: the reports are still written, with the gap" if decl.soft
+                            else "")))
 
 
 def _show(value: Fraction) -> str:

@@ -395,6 +395,7 @@ class _SplitRun:
         scores = self.scores(flex)
         if scores is None:
             return False
+        scores = self.ramped(flex, scores)
         lows = [self.cap(c.decl.min, parent) for c in flex]
         highs = [self.cap(c.decl.max, parent) for c in flex]
         shares = water_fill(left, scores, lows, highs)
@@ -417,6 +418,16 @@ class _SplitRun:
             c.inputs = c.inputs + pooled
             c.caps = self.caps_of(c, low, high, capped)
         return True
+
+    def ramped(self, flex: list[_Child], scores: list[Fraction]) -> list[Fraction]:
+        """New hires share by their ramped capacity (evaluate/ramp.py)."""
+        from planc.evaluate.ramp import ramp_scores
+
+        scores, factors = ramp_scores(self.ev.model, self.split, [c.node for c in flex], scores, self.ev.diags)
+        for c, score, factor in zip(flex, scores, factors):
+            if factor is not None:
+                c.score, c.inputs = score, c.inputs + (factor,)
+        return scores
 
     # ---- what the record says ----------------------------------------------------------
     def parent_input(self, parent: Fraction) -> Input:

@@ -106,6 +106,23 @@ def _tail(label: str | None, attrs_: tuple[ast.Setting, ...]) -> str:
     return out
 
 
+def _override(e) -> tuple:
+    """One line of a scenario block, as `children` lays out a child."""
+    if isinstance(e, ast.SplitOverride):
+        text = f"{e.parent.dotted} by {e.dimension}"
+        if e.method is not None:
+            text += f" using {expr(e.method)}"
+        if e.overassign is not None:
+            text += f" overassign {e.overassign.text}"
+        return (None, text, e.span)
+    head, text = (e.target.dotted, " = " + expr(e.alloc)) if e.alloc is not None else (None, e.target.dotted)
+    if e.min is not None:
+        text += f" min {expr(e.min)}"
+    if e.max is not None:
+        text += f" max {expr(e.max)}"
+    return (head, text + _tail(None, e.attributes), e.span)
+
+
 def _pad(text: str, to: int) -> str:
     return text + " " * (to - display_width(text))
 
@@ -192,10 +209,16 @@ class _Layout:
             text = "cross " + " by ".join(s.dims) + (f" seed {s.seed.dotted}" if s.seed is not None else "")
             self.add(0, text, s.span, "line", i)
         elif isinstance(s, ast.Assert):
-            text = f"assert {expr(s.left)} {s.op} {expr(s.right)}"
+            text = f"{'expect' if s.soft else 'assert'} {expr(s.left)} {s.op} {expr(s.right)}"
             if s.message is not None:
                 text += "  " + quote(s.message)
             self.add(0, text, s.span, "line", i)
+        elif isinstance(s, ast.Action):
+            text = f"action {quote(s.text)} for {s.target.dotted}" + _tail(None, s.attributes)
+            self.add(0, text, s.span, "line", i)
+        elif isinstance(s, ast.Scenario):
+            self.block(f"scenario {s.name}", s, [_override(e) for e in s.entries], i,
+                       max((e.span.end for e in s.entries), default=None))
         else:  # pragma: no cover - a new statement kind the formatter does not know
             raise FormatterBug(f"no layout for {type(s).__name__}")
 

@@ -20,13 +20,15 @@ STAGING_MARK = ".planc-staging"  # inside a staging folder: planc made it
 OLD = ".old"  # inside a staging folder: the owner-sheet folders it replaced
 
 
-def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Path, environ) -> dict[Path, bytes]:
-    """Every output file of one plan, rendered in memory: path -> bytes."""
+def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Path, environ,
+               scenarios: bool = False) -> dict[Path, bytes]:
+    """Every output file of one plan, rendered in memory: path -> bytes.
+    `scenarios`: a column per scenario (`build --scenario all`)."""
     from planc.report import data, render
     from planc.report.gather import build_report
     from planc.report.view import generation_time
 
-    report = build_report(result, source, generation_time(environ))
+    report = build_report(result, source, generation_time(environ), scenarios)
     stem = report.meta.stem
     out: dict[Path, bytes] = {}
     if "html" in formats:

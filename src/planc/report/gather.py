@@ -18,10 +18,11 @@ from planc import __version__
 from planc.diagnostics.render import related_dict
 from planc.evaluate.record import Derivation
 from planc.maths.allocate import largest_remainder
-from planc.semantics.concepts import headline, last_year
+from planc.semantics.concepts import headline, last_year, target_status
 from planc.semantics.model import CrossNode, Model, SplitNode, TargetNode
 from planc.semantics.time import is_time_split
 from planc.pipeline import Compilation, ordered_paths
+from planc.report.negotiation import gather_negotiation
 from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, Meta, OwnerSheet, Point, Problem,
                                Report, Row, SplitView, TimeProfile, slugify)
 
@@ -35,6 +36,7 @@ class _Builder:
         self.derivations = comp.evaluation.derivations
         self.source = source
         self.generated = generated
+        self.scenarios = False  # `build --scenario all`: one column per scenario
         self.history = last_year(self.model, comp.history_tables)  # path -> last year's figure
         self.rows: dict[str, Row] = {}
         self.cell_of: dict[str, CrossNode] = {}
@@ -96,7 +98,7 @@ class _Builder:
             amount=amount, exact=d.exact if d is not None else amount, share=share, how=self.how(node),
             history=history, growth=growth,
             owner=str(owner) if owner is not None else None,
-            status=str(attr("status")) if attr("status") is not None else None,
+            status=target_status(node),
             note=str(attr("note")) if attr("note") is not None else None,
             due=due if isinstance(due, datetime.date) else None,
             margin=margin if isinstance(margin, Fraction) else None,
@@ -224,7 +226,7 @@ class _Builder:
         for a in self.comp.evaluation.assertions:  # type: ignore[union-attr]
             d = a.decl
             text = f"{d.left.span.text} {d.op} {d.right.span.text}"
-            out.append(AssertionView(text, d.message, a.left, a.right, a.passed, d.span.line))
+            out.append(AssertionView(text, d.message, a.left, a.right, a.passed, d.span.line, d.soft))
         return out
 
     def problems(self) -> list[Problem]:
@@ -299,12 +301,16 @@ class _Builder:
             time_profiles=profiles, assertions=tuple(self.assertions()),
             warnings=tuple(p for p in problems if p.severity != "error"), open_items=tuple(open_items),
             owners=tuple(self.owners(rows)), diagnostics=tuple(problems),
+            negotiation=gather_negotiation(self.comp, self.values, self.scenarios),
         )
 
 
-def build_report(comp: Compilation, source: bytes, generated: datetime.datetime) -> Report:
-    """The view-model of one compiled plan (which must have no errors)."""
-    return _Builder(comp, source, generated).build()
+def build_report(comp: Compilation, source: bytes, generated: datetime.datetime, scenarios: bool = False) -> Report:
+    """The view-model of one compiled plan (which must have no errors); with
+    `scenarios`, a column per scenario in the split tables and the summary."""
+    builder = _Builder(comp, source, generated)
+    builder.scenarios = scenarios
+    return builder.build()
 
 
 def _relative(file: str, base: Path) -> str:

@@ -14,6 +14,7 @@ from fractions import Fraction
 import attrs
 
 from planc.evaluate.record import Derivation
+from planc.report.negotiation import Negotiation
 
 STATUS_ORDER = {"disputed": 0, "proposed": 1, "draft": 2, None: 3}
 
@@ -137,6 +138,7 @@ class AssertionView:
     right: Fraction | None
     passed: bool | None
     line: int
+    soft: bool = False  # an `expect`: a failure is a warning
 
 
 @attrs.frozen
@@ -191,6 +193,7 @@ class Report:
     open_items: tuple[Row, ...]
     owners: tuple[OwnerSheet, ...]
     diagnostics: tuple[Problem, ...]
+    negotiation: Negotiation = Negotiation()  # proposals, actions, scenario columns (report/negotiation.py)
 
     @property
     def assertions_passed(self) -> int:

@@ -15,6 +15,7 @@ from planc.amounts import JSON_SCHEMA_VERSION, format_amount, format_percent, to
 from planc.diagnostics import escape_control
 from planc.diagnostics.table import text_table
 from planc.pipeline import Compilation
+from planc.semantics.concepts import target_status
 
 
 @attrs.frozen
@@ -34,7 +35,10 @@ def _attributes(result: Compilation, path: str) -> dict[str, str]:
     node = result.model.targets.get(path) if result.model else None
     if node is None:
         return {}
-    out = {k: str(s.value) for k, s in node.attributes.items() if k in ("owner", "status")}
+    out = {k: str(s.value) for k, s in node.attributes.items() if k == "owner"}
+    status = target_status(node)
+    if status is not None:
+        out["status"] = status
     if node.label:
         out["label"] = node.label
     return out

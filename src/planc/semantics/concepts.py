@@ -120,3 +120,25 @@ def headline(model: Model) -> TargetNode | None:
     split = [r for r in model.roots if r.splits]
     candidates = split or model.roots
     return candidates[0] if len(candidates) == 1 else None
+
+
+# ---- statuses: a target's, an action's --------------------------------------------------
+
+STATUSES = ("draft", "proposed", "agreed", "disputed")
+# A plan may write a target's status in Chinese; it means the English word.
+STATUS_ALIASES = {"草拟": "draft", "草稿": "draft", "已提议": "proposed", "已确认": "agreed", "有异议": "disputed"}
+ACTION_STATUSES = ("open", "done", "dropped")
+ACTION_STATUS_ALIASES = {"进行中": "open", "待办": "open", "已完成": "done", "已放弃": "dropped"}
+
+
+def canonical_status(value: object, aliases: dict[str, str] = STATUS_ALIASES) -> str | None:
+    """The status a written value means (`有异议` -> `disputed`); None when it is no status word."""
+    if not isinstance(value, str):
+        return None
+    return aliases.get(value, value)
+
+
+def target_status(node: TargetNode) -> str | None:
+    """A target's status, in English whichever way the plan wrote it."""
+    setting = node.attributes.get("status")
+    return canonical_status(setting.value) if setting is not None else None

@@ -45,11 +45,19 @@ def _value(expr, lookup: Lookup, diags: list[Diagnostic]) -> Fraction | None:
     if isinstance(expr, ast.PercentOf):
         base = _value(expr.base, lookup, diags)
         return None if base is None else _step(expr, expr.percent.ratio * base, diags)
+    if isinstance(expr, ast.Call) and expr.func in ("margin", "profit"):
+        ratio = lookup(expr)  # type: ignore[arg-type]  # the resolver keyed the margin by the call
+        if ratio is None or expr.func == "margin":
+            return ratio
+        base = _value(expr.args[0], lookup, diags)
+        return None if base is None else _step(expr, base * ratio, diags)
     if isinstance(expr, ast.Call):
         args = [_value(a, lookup, diags) for a in expr.args]
         if any(a is None for a in args):
             return None
-        return min(args) if expr.func == "min" else max(args)  # type: ignore[type-var]
+        if expr.func in ("min", "max"):
+            return min(args) if expr.func == "min" else max(args)  # type: ignore[type-var]
+        return _step_call(expr, args, diags)  # type: ignore[arg-type]
     if isinstance(expr, ast.BinOp):
         left = _value(expr.left, lookup, diags)
         right = _value(expr.right, lookup, diags)
@@ -63,6 +71,21 @@ def _value(expr, lookup: Lookup, diags: list[Diagnostic]) -> Fraction | None:
             return _step(expr, left / right, diags)
         return _step(expr, _BINOPS[expr.op](left, right), diags)
     raise AssertionError(f"not an expression: {expr!r}")
+
+
+def _step_call(expr: ast.Call, args: list[Fraction], diags: list[Diagnostic]) -> Fraction | None:
+    """`round(x, step)`, `ceil(x, step)`, `floor(x, step)` (semantics/functions.py);
+    any other name was reported by the resolver."""
+    from planc.semantics.functions import STEP_FUNCTIONS, step_value
+
+    if expr.func not in STEP_FUNCTIONS or len(args) != 2:
+        return None
+    if args[1] <= 0:
+        diags.append(error("E060", f"`{expr.func}` needs a positive step", expr.args[1].span,
+                           label=f"`{one_line(expr.args[1].span.text)}` is not above 0",
+                           help=f"e.g. `{expr.func}(x, 100k)` for whole hundred thousands"))
+        return None
+    return _step(expr, step_value(expr.func, args[0], args[1]), diags)
 
 
 def _step(expr, value: Fraction, diags: list[Diagnostic]) -> Fraction | None:

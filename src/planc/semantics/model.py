@@ -130,6 +130,8 @@ class Model:
     used_tables: set[str] = attrs.Factory(set)
     # Names an imported file that did not parse might define (see `Program.unparsed_names`).
     unparsed_names: frozenset[str] = frozenset()
+    actions: list = attrs.Factory(list)  # semantics.actions.ActionItem, in source order
+    scenarios: list = attrs.Factory(list)  # the plan's `scenario` statements (ast.Scenario)
 
     def walk(self):
         """Targets top-down: each parent before its children."""

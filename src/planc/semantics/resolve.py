@@ -16,7 +16,9 @@ import attrs
 from planc.syntax import ast
 from planc.diagnostics import Diagnostic, Label, error, warning
 from planc.semantics.loader import Program
+from planc.semantics.concepts import STATUS_ALIASES, STATUSES, canonical_status
 from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, suffix_matches
+from planc.semantics.functions import CHILD_FUNCTIONS, MARGIN_FUNCTIONS, check_call, desugar_split, margin_of
 from planc.source import Span
 
 if TYPE_CHECKING:
@@ -26,8 +28,7 @@ HEADER_KEYS = {
     "currency": "name", "period": "period", "owner": "string", "round": "amount",
     "status": "name", "owners": "name", "description": "string", "version": "string", "main": "name",
 }
-ATTRIBUTE_KEYS = {"owner", "status", "note", "due", "margin"}
-STATUSES = ("draft", "proposed", "agreed", "disputed")
+ATTRIBUTE_KEYS = {"owner", "status", "note", "due", "margin", "proposed", "start", "ramp"}
 
 
 def resolve(program: Program) -> tuple[Model, list[Diagnostic]]:
@@ -67,7 +68,18 @@ class _Resolver:
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
                       modules, self.used_tables, frozenset(self.unparsed_names))
         self.resolve_refs(model)
+        self.resolve_statements(model, [s for _, s in statements])
         return model, self.diags
+
+    def resolve_statements(self, model: Model, statements: list) -> None:
+        """Actions and scenarios (semantics/actions.py, semantics/scenario.py)."""
+        from planc.semantics.actions import resolve_actions
+        from planc.semantics.scenario import check_scenarios
+
+        model.actions = resolve_actions([s for s in statements if isinstance(s, ast.Action)], self.refs,
+                                        lambda ref: self.resolve_ref(ref, None), self.diags)
+        model.scenarios = check_scenarios([s for s in self.program.modules[0].statements
+                                           if isinstance(s, ast.Scenario)], self.diags)
 
     # ---- header ----------------------------------------------------------------
     def header(self, headers: list[ast.PlanHeader]) -> Header:
@@ -269,7 +281,7 @@ class _Resolver:
                         related=(Label(twin.decl.dimension_span, "first split here"),),
                         help="give the second split another dimension"))
                     continue
-                decl = self.with_table_children(decl)
+                decl = self.with_table_children(desugar_split(decl, self.tables, self.diags))
                 split = SplitNode(decl, parent)
                 new_dims.add(decl.dimension)
                 self.split_dims.setdefault(decl.dimension, set()).add(id(parent))
@@ -444,9 +456,34 @@ class _Resolver:
             for arg in expr.args:
                 self.resolve_weight_arg(arg)
             return
+        tables: set[int] = set()  # `last(T)`, `growth(T, P)`: T names a table (semantics/functions.py)
         for sub in ast.walk_expr(expr):
-            if isinstance(sub, ast.Ref) and id(sub) not in self.refs:
+            if isinstance(sub, ast.Ref) and id(sub) not in self.refs and id(sub) not in tables:
                 self.resolve_ref(sub, scope)
+            elif isinstance(sub, ast.Call) and sub.func not in ("min", "max"):
+                check_call(sub, self.diags)
+                tables.update(self.function_tables(sub))
+        self.resolve_margins(expr)
+
+    def resolve_margins(self, expr) -> None:
+        """`margin(T)`, `profit(T)`: the margin of target T, keyed by the call (semantics/functions.py)."""
+        for sub in ast.walk_expr(expr):
+            if not (isinstance(sub, ast.Call) and sub.func in MARGIN_FUNCTIONS and len(sub.args) == 1):
+                continue
+            target = self.refs.get(id(sub.args[0])) if isinstance(sub.args[0], ast.Ref) else None
+            if target is None and isinstance(sub.args[0], ast.Ref):
+                continue  # unresolved: already reported
+            value = margin_of(sub, target, self.diags)
+            if value is not None:
+                self.refs[id(sub)] = value
+
+    def function_tables(self, call: ast.Call) -> list[int]:
+        """The table argument of `last(T)`/`growth(T, P)`: used, and not a target reference."""
+        first = call.args[0] if call.args else None
+        if call.func not in CHILD_FUNCTIONS or not isinstance(first, ast.Ref) or first.parts[0] not in self.tables:
+            return []
+        self.used_tables.add(first.parts[0])
+        return [id(first)]
 
     def resolve_weight_arg(self, arg: ast.WeightArg) -> None:
         name = arg.table
@@ -514,8 +551,15 @@ class _Resolver:
                 if attr.key not in ATTRIBUTE_KEYS:
                     self.diags.append(warning("W002", f"unknown attribute `{attr.key}`", attr.key_span,
                                               help="known attributes: " + ", ".join(sorted(ATTRIBUTE_KEYS))))
-                elif attr.key == "status" and (attr.kind != "name" or attr.value not in STATUSES):
-                    self.diags.append(error("E025", f"status must be one of {', '.join(STATUSES)}", attr.span))
+                elif attr.key == "status" and (attr.kind != "name" or canonical_status(attr.value) not in STATUSES):
+                    self.diags.append(error("E025", f"status must be one of {', '.join(STATUSES)}", attr.span,
+                                            help="or in Chinese: " + ", ".join(STATUS_ALIASES)))
+                elif attr.key == "start" and attr.kind != "date":
+                    self.diags.append(error("E025", "start must be a date, e.g. `start: 2027-07-01`", attr.span))
+                elif attr.key == "ramp" and attr.kind != "name":
+                    self.diags.append(error("E025", "ramp must name a table, e.g. `ramp: ramp_standard`", attr.span))
+                elif attr.key == "proposed" and attr.kind != "amount":
+                    self.diags.append(error("E025", "proposed must be an amount, e.g. `proposed: 26M`", attr.span))
                 elif attr.key == "margin" and attr.kind != "percent":
                     self.diags.append(error("E025", "margin must be a percentage, e.g. `margin: 35%`", attr.span))
                 elif attr.key == "due" and attr.kind != "date":
@@ -530,6 +574,8 @@ def constant(expr: ast.Expr, diags: list[Diagnostic]) -> Fraction | None:
         if isinstance(sub, ast.Ref):
             diags.append(error("E026", "table values must be constants", sub.span,
                                help="compute it in a target instead"))
+            return None
+        if isinstance(sub, ast.Call) and sub.func not in ("min", "max") and not check_call(sub, diags):
             return None
     return arithmetic(expr, lambda ref: None, diags)
 

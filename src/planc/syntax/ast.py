@@ -19,7 +19,7 @@ from planc.source import Source, Span
 
 KEYWORDS = frozenset(
     "plan target split by using rest even weight of table data assert cross seed import min max "
-    "overassign sum csv".split())
+    "overassign sum csv expect action for scenario".split())
 
 if TYPE_CHECKING:  # the attrs plugin of type checkers knows `frozen` by name
     from attrs import frozen as _node
@@ -91,9 +91,14 @@ class Paren:
 
 @_node
 class Call:
-    func: str  # min | max
+    func: str  # min | max, or a named function: round ceil floor last growth margin profit
     args: tuple["Expr", ...]
     span: Span
+
+    @property
+    def dotted(self) -> str:
+        """How the record of an amount names what `margin(…)`/`profit(…)` read: the margin."""
+        return "margin(" + ", ".join(" ".join(a.span.text.split()) for a in self.args) + ")"
 
 
 Expr = Union[Number, Percent, PercentOf, Ref, BinOp, Neg, Paren, Call]
@@ -222,7 +227,7 @@ class Child:
 class Split:
     parent: Ref
     dimension: str
-    method: Method | None
+    method: "Method | Call | None"  # a Call: `using growth(T, 112%)`
     overassign: Percent | None
     children: tuple[Child, ...]
     has_block: bool
@@ -245,9 +250,52 @@ class Assert:
     right: Expr
     message: str | None
     span: Span
+    soft: bool = False  # `expect`: a failure is a warning, not an error
 
 
-Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert]
+@_node
+class Action:
+    """`action "text" for TARGET [owner: "…", due: DATE, status: open]`."""
+
+    text: str
+    target: Ref
+    attributes: tuple[Setting, ...]
+    span: Span
+
+
+@_node
+class Override:
+    """In a scenario: `REF = ALLOC`, `REF max EXPR`, `REF [margin: 40%]`: what it changes of REF."""
+
+    target: Ref
+    alloc: Alloc | None
+    min: Expr | None
+    max: Expr | None
+    attributes: tuple[Setting, ...]
+    span: Span
+
+
+@_node
+class SplitOverride:
+    """In a scenario: `REF by DIM [using METHOD] [overassign P%]`."""
+
+    parent: Ref
+    dimension: str
+    method: "Method | Call | None"
+    overassign: Percent | None
+    span: Span
+    dimension_span: Span
+
+
+@_node
+class Scenario:
+    name: str
+    entries: tuple[Union[Override, SplitOverride], ...]
+    span: Span
+    name_span: Span
+
+
+Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert, Action, Scenario]
 
 
 @_node
@@ -257,7 +305,8 @@ class Module:
 
 
 for _cls in (Number, Percent, PercentOf, Ref, BinOp, Neg, Paren, Call, Rest, Even, WeightArg, Weight, SumMarker,
-             Setting, PlanHeader, Import, TableEntry, Table, Data, Target, Child, Split, Cross, Assert, Module):
+             Setting, PlanHeader, Import, TableEntry, Table, Data, Target, Child, Split, Cross, Assert, Module,
+             Action, Override, SplitOverride, Scenario):
     _cls.__repr__ = _repr  # type: ignore[method-assign]
 
 

@@ -366,6 +366,49 @@ class _Builder:
         left, op, right, *rest = children
         return ast.Assert(left, str(op), right, rest[0][1] if rest else None, self._span(meta))
 
+    def expect_stmt(self, meta, children):
+        left, op, right, *rest = children
+        return ast.Assert(left, str(op), right, rest[0][1] if rest else None, self._span(meta), soft=True)
+
+    def action_stmt(self, meta, children):
+        text, target, *rest = children
+        attributes = rest[0][1] if rest else ()
+        return ast.Action(self._string(text), target, attributes, self._span(meta))
+
+    def override(self, meta, children):
+        target, *rest = children
+        alloc = None
+        caps: dict[str, ast.Expr] = {}
+        attributes: tuple = ()
+        for part in rest:
+            kind = part[0] if isinstance(part, tuple) else None
+            if kind in ("min", "max"):
+                if kind in caps:
+                    self._problem(error("E002", f"`{kind}` given twice for `{target.dotted}`", part[2]))
+                    continue
+                caps[kind] = part[1]
+            elif kind == "attrs":
+                attributes = part[1]
+            else:
+                alloc = part
+        return ast.Override(target, alloc, caps.get("min"), caps.get("max"), attributes, self._span(meta))
+
+    def split_override(self, meta, children):
+        parent, dimension, *rest = children
+        parts = {r[0]: r[1] for r in rest}
+        return ast.SplitOverride(parent, str(dimension), parts.get("using"), parts.get("overassign"),
+                                 self._span(meta), self._tok(dimension))
+
+    def scenario_stmt(self, meta, children):
+        name, *entries = children
+        return ast.Scenario(str(name), tuple(entries), self._span(meta), self._tok(name))
+
+    def func_call(self, meta, children):
+        name, *args = children
+        node = ast.Call(str(name), tuple(args), self._span(meta))
+        self._nest(meta, node, *args)
+        return node
+
 
 # Options given to Lark; the cached tables depend on them, the grammar, and Lark's version.
 _OPTIONS = dict(parser="lalr", lexer="contextual", keep_all_tokens=True, maybe_placeholders=False)

@@ -28,6 +28,7 @@ from planc.diagnostics import Diagnostic
 from planc.semantics.concepts import HISTORY_TABLES
 from planc.lint.rules import (
     builtin,
+    disputed_without_proposal,
     dominant_child,
     existing_customers_only,
     flat_time_split,
@@ -58,6 +59,8 @@ RULES: dict[str, Rule] = {
     "W001": builtin.NOT_MULTIPLE_OF_ROUND,
     "W002": builtin.UNKNOWN_ATTRIBUTE,
     "W003": builtin.UNKNOWN_HEADER_KEY,
+    "W030": builtin.EXPECTATION_FAILED,
+    "W031": builtin.OVERDUE_ACTION,
     # lint rules: run after evaluation
     "W101": Rule.of(flat_time_split),
     "W102": Rule.of(growth),
@@ -72,6 +75,7 @@ RULES: dict[str, Rule] = {
     "W111": Rule.of(missing_period),
     "W112": Rule.of(shadowed_name),
     "W113": Rule.of(ratio_as_amount),
+    "W130": Rule.of(disputed_without_proposal),
 }
 
 BY_NAME: dict[str, Rule] = {r.name: r for r in RULES.values()}

@@ -40,7 +40,9 @@ NOT_MULTIPLE_OF_ROUND = _builtin("W001", "not-multiple-of-round", """
 UNKNOWN_ATTRIBUTE = _builtin("W002", "unknown-attribute", """
     An attribute in `[ ]` that planc does not know.
 
-    The known attributes are `owner`, `status`, `note`, `due` and `margin`.
+    The known attributes are `owner`, `status`, `note`, `due`, `margin`,
+    `proposed`, `start` and `ramp` (an action knows `owner`, `due`, `status`
+    and `note`).
     An unknown one is usually a misspelling, and it is ignored by reports.
     Emitted by the resolver.
 
@@ -88,5 +90,68 @@ UNKNOWN_HEADER_KEY = _builtin("W003", "unknown-header-key", """
       currency: CNY
       period: 2027-01-01 .. 2027-12-31
     }
+    ```
+""")
+
+EXPECTATION_FAILED = _builtin("W030", "expectation-failed", """
+    An `expect` does not hold.
+
+    `expect LEFT OP RIGHT "message"` is a soft assertion: it is checked on
+    the rounded amounts like `assert`, but a failure is a warning and the
+    reports are still written, with the failure in their checks. Use it for
+    a figure the plan should meet but may publish without, such as a
+    bottom-up roll-up against the board's number. Emitted by the evaluator.
+
+    Bad:
+
+    ```
+    target year = sum
+    split year by region {
+      east = 60M
+      west = 50M
+    }
+    expect year >= 120M  "the board's figure"
+    ```
+
+    Good:
+
+    ```
+    target year = sum
+    split year by region {
+      east = 66M
+      west = 54M
+    }
+    expect year >= 120M  "the board's figure"
+    ```
+""")
+
+OVERDUE_ACTION = _builtin("W031", "overdue-action", """
+    An open action is past its due date.
+
+    Only `planc check --as-of DATE` looks for these: an `action … for
+    TARGET [due: DATE]` whose status is still `open` (the default) and whose
+    `due` date is before the `--as-of` date. Mark it `done` or `dropped`, or
+    agree a new date with its owner.
+
+    Bad (checked with `--as-of 2027-04-15`):
+
+    ```
+    target year = 100M
+    split year by region {
+      east = 60M  [owner: "李娜"]
+      west = rest
+    }
+    action "深挖 TOP50 客户" for east  [owner: "李娜", due: 2027-03-31, status: open]
+    ```
+
+    Good:
+
+    ```
+    target year = 100M
+    split year by region {
+      east = 60M  [owner: "李娜"]
+      west = rest
+    }
+    action "深挖 TOP50 客户" for east  [owner: "李娜", due: 2027-03-31, status: done]
     ```
 """)

@@ -32,6 +32,7 @@ split year by region {
 from __future__ import annotations
 
 from planc.lint.rules.context import Context, synthesized
+from planc.semantics.concepts import target_status
 
 CODE = "W105"
 NAME = "not-agreed"
@@ -52,7 +53,7 @@ def check(ctx: Context):
                 yield ctx.report(f"`{node.path}` has no status in a plan marked final", node.span,
                                  help="add `[status: agreed]` once its owner has accepted it")
             continue
-        if status.value != "agreed":
+        if target_status(node) != "agreed":
             yield ctx.report(
                 f"`{node.path}` is `{status.text}` in a plan marked final", status.span,
                 help="settle it with its owner and mark it `agreed`, or take `status: final` "
