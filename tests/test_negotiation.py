@@ -119,6 +119,6 @@ def test_the_chinese_report_prints_statuses_and_actions_in_chinese(tmp_path):
     (tmp_path / "p.plan").write_text(PLAN, encoding="utf-8")
     assert run_planc("build", "p.plan", "-o", "out", "--lang", "zh", cwd=tmp_path).returncode == 0
     html = (tmp_path / "out" / "p.html").read_text(encoding="utf-8")
-    assert "year.east 李娜 有异议 6,000万 5,200万 800万" in _section(html, "negotiation")
+    assert "单位：万元 目标 负责人 状态 下达目标 负责人提议 差距 year.east 李娜 有异议 6,000 5,200 800" in _section(html, "negotiation")
     assert "深挖 TOP50 客户 李娜 2027-03-31 进行中" in _section(html, "actions")
     assert "Renew the distributor Chen 2027-02-28 已完成" in _section(html, "actions")

@@ -89,6 +89,10 @@ class Negotiation:
     def scenario_values(self, path: str) -> list:
         return [s.values.get(path) for s in self.scenarios]
 
+    def scenario_cells(self, paths: list[str]) -> list:
+        """Every scenario's amount of each of `paths` (the scenarios table)."""
+        return [v for p in paths for v in self.scenario_values(p) if v is not None]
+
     def scenario_table(self, paths: list[str]) -> list:
         """Every figure the scenario columns of one split table show (its
         children's amounts and their totals), so the table's unit covers them."""
