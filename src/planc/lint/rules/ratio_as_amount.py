@@ -6,6 +6,11 @@ of percentages and plain numbers, with no target or table in it, comes out
 as a tiny number rather than an amount: `Q1 = 10% * 2` is 0.2, not 20% of
 the year. The same holds for a root target or a cap.
 
+An amount times a percentage is an amount, and is not reported:
+`120M * 110%` (growth), `2.5M * 50%` (proration), `history.east * 110%`.
+A number with a scale suffix or a currency, or of 100 or more, is an
+amount; a smaller plain number (`2`, `12`) is a count.
+
 Bad:
 
 ```
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 from planc.syntax import ast
 from planc.lint.rules.context import Context
+from planc.lint.rules.kinds import RATIO, kind
 
 CODE = "W113"
 NAME = "ratio-as-amount"
@@ -32,14 +38,13 @@ SEVERITY = "warning"
 OPTIONS: dict = {}
 
 
-def ratio_only(expr) -> bool:
-    """Arithmetic with a bare percentage and no target or table: a ratio."""
+def ratio_only(expr, refs) -> bool:
+    """Arithmetic on percentages and counts, with no target or table: a ratio."""
     if expr is None or isinstance(expr, (ast.Percent, ast.PercentOf, ast.Rest, ast.Even, ast.Weight)):
         return False
-    nodes = list(ast.walk_expr(expr))
-    bare = {id(n.percent) for n in nodes if isinstance(n, ast.PercentOf)}
-    has_percent = any(isinstance(n, ast.Percent) and id(n) not in bare for n in nodes)
-    return has_percent and not any(isinstance(n, (ast.Ref, ast.PercentOf)) for n in nodes)
+    if any(isinstance(n, (ast.Ref, ast.PercentOf)) for n in ast.walk_expr(expr)):
+        return False
+    return kind(expr, refs) == RATIO
 
 
 def check(ctx: Context):
@@ -53,7 +58,7 @@ def check(ctx: Context):
         else:
             continue  # a cross cell: no expression of its own
         for expr in parts:
-            if expr is not None and ratio_only(expr):
+            if expr is not None and ratio_only(expr, ctx.model.refs):
                 yield ctx.report(
                     f"`{' '.join(expr.span.text.split())}` is a ratio, not an amount: "
                     f"percentages in arithmetic are plain numbers", expr.span,
