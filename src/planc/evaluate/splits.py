@@ -14,6 +14,7 @@ from planc.diagnostics import Label, error
 from planc.evaluate.record import Cap, Derivation, Factor, Input, Scope, Trace
 from planc.semantics.expressions import one_line, out_of_range_error
 from planc.semantics.model import SplitNode, Table, TargetNode
+from planc.semantics.time import matching_key
 
 FIXED, SHARE, REST, FLEX = "fixed", "share", "rest", "flex"
 
@@ -263,31 +264,32 @@ class _SplitRun:
                 if table.is_2d:
                     self.fail("E026", f"`{name}` is a 2-D table; weights need a 1-D table", arg.span)
                     return None
-                if c.decl.name not in table.values:
+                key = matching_key(c.decl.name, table.values)
+                if key is None:
                     self.fail("E012", f"`{c.decl.name}` has no value in table `{name}`", c.decl.name_span,
-                              help=f"add `{c.decl.name} = …` to `{name}`, or give `{c.decl.name}` a fixed amount")
+                              help=_missing_key_help(table, c.decl.name))
                     return None
-                spec.append((table, w, arg))
-            total_w = sum((w for _, w, _ in spec), Fraction(0))
+                spec.append((table, w, arg, key))
+            total_w = sum((w for _, w, _, _ in spec), Fraction(0))
             if total_w == 0:
                 self.fail("E021", "the weights sum to zero", c.alloc.span)
                 return None
-            specs.append([(t, w / total_w, a) for t, w, a in spec])
+            specs.append([(t, w / total_w, a, k) for t, w, a, k in spec])
         sums: dict[str, Fraction] = {}
         for c, spec in zip(flex, specs):
-            for t, _, _ in spec:
-                sums[t.name] = sums.get(t.name, Fraction(0)) + t.values[c.decl.name]
+            for t, _, _, k in spec:
+                sums[t.name] = sums.get(t.name, Fraction(0)) + t.values[k]
         out = []
         for c, spec in zip(flex, specs):
             score = Fraction(0)
-            for t, w, arg in spec:
+            for t, w, arg, k in spec:
                 if sums[t.name] == 0:
                     self.fail("E021", f"the values of `{t.name}` for this split sum to zero", arg.span)
                     return None
-                score += w * t.values[c.decl.name] / sums[t.name]
+                score += w * t.values[k] / sums[t.name]
             out.append(score)
             c.score = score
-            c.weights = tuple(Factor(t.name, w, t.values[c.decl.name], sums[t.name]) for t, w, _ in spec)
+            c.weights = tuple(Factor(t.name, w, t.values[k], sums[t.name]) for t, w, _, k in spec)
         return out
 
     def signs_fit(self, total: Fraction) -> bool:
@@ -526,3 +528,12 @@ def _table_named(value: ast.Expr) -> str:
     """`weight(history)`: the table a bare weight names (the resolver checked it is one)."""
     assert isinstance(value, ast.Ref)
     return value.parts[0]
+
+
+def _missing_key_help(table: Table, name: str) -> str:
+    """E012's fix: add the key to a table of the plan; a table that comes with planc is not edited."""
+    if table.span.source.path.startswith("std/"):
+        from planc.semantics.stdlib import missing_key_help  # the error path only
+
+        return missing_key_help(table.name, name, [str(k) for k in table.values])
+    return f"add `{name} = …` to `{table.name}`, or give `{name}` a fixed amount"

@@ -372,7 +372,8 @@ class _Resolver:
         if table is None or table.is_2d:
             self.diags.append(error(
                 "E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children", decl.span,
-                help="list the children in `{ … }`, or use `weight(TABLE)` to take them from a table's keys"))
+                help=(_import_help(names[0]) if table is None and names and names[0] else None)
+                or "list the children in `{ … }`, or use `weight(TABLE)` to take them from a table's keys"))
             return decl
         bad = [key for key in table.values if not key.isidentifier() or key in ast.KEYWORDS]
         if bad:
@@ -404,7 +405,8 @@ class _Resolver:
             return  # it may be defined in a file that did not parse (reported there)
         self.diags.append(error("E003", f"undefined name `{ref.dotted}`", ref.span,
                                 label="no target or table of this name",
-                                help=self.suggest("names", self.names).did_you_mean(ref.dotted)))
+                                help=_import_help(ref.parts[0])
+                                or self.suggest("names", self.names).did_you_mean(ref.dotted)))
 
     def names(self) -> list[str]:
         return list(self.by_name) + list(self.targets) + list(self.tables)
@@ -458,7 +460,8 @@ class _Resolver:
                 return
             if name not in self.tables:
                 self.diags.append(error("E026", f"`{name}` is not a table", arg.value.span,
-                                        help=self.suggest("tables", lambda: list(self.tables)).did_you_mean(name) or
+                                        help=_import_help(name) or
+                                        self.suggest("tables", lambda: list(self.tables)).did_you_mean(name) or
                                         "weight(T) takes a table name, or a number for a raw score"))
                 return
             self.used_tables.add(name)
@@ -469,7 +472,8 @@ class _Resolver:
                 self.used_tables.add(name)
             elif not self.maybe_unparsed(name):
                 self.diags.append(error("E026", f"`{name}` is not a table", arg.span,
-                                        help=self.suggest("tables", lambda: list(self.tables)).did_you_mean(name)))
+                                        help=_import_help(name) or
+                                        self.suggest("tables", lambda: list(self.tables)).did_you_mean(name)))
             else:
                 self.used_tables.add(name)
         # The weight itself (60%, 3, …) is an ordinary expression.
@@ -575,3 +579,10 @@ def _suggest_one(name: str, candidates: list[str]) -> str | None:
     from planc.diagnostics.suggest import did_you_mean  # the error path only
 
     return did_you_mean(name, candidates)
+
+
+def _import_help(name: str) -> str | None:
+    """`import "std/…"` for a stdlib table used without its import (the error path only)."""
+    from planc.semantics.stdlib import import_help
+
+    return import_help(name)
