@@ -441,3 +441,11 @@ def test_w115_quiet_with_parentheses_and_products(lint):
     result = lint("target a = 10M\ntarget b = 2M\ntarget c = (110% of a) + b\ntarget d = 110% of (a + b)\n"
                   "target e = b + 110% of a\ntarget f = 110% of a * 2\n")
     assert "W115" not in codes(result)
+
+
+def test_w113_help_writes_the_share_it_computed(lint):
+    result = lint("target year = 100M\nsplit year by quarter { Q1 = 10% * 2; Q2 = 30%; Q3 = 25%; Q4 = rest }\n"
+                  "target bonus = 5% + 1%\n")
+    helps = [d.help for d in result.diagnostics if d.code == "W113"]
+    assert helps == ["write the share alone: `Q1 = 20%` means 20% of `year`",
+                     "say what it is a share of: `6% of year`"]

@@ -339,8 +339,19 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
     width = len(decl.dims) + 1 if decl.dims else len(header)
     if width not in (2, 3) or len(header) != width:
         expected = {2: "2 (name,value)", 3: "3 (row,column,value)"}.get(width, "2 (name,value) or 3 (row,column,value)")
+        columns = f"{len(header)} column{'s' if len(header) != 1 else ''}"
+        other = _other_delimiter(header) if len(header) == 1 else None
+        if other is not None:
+            name, one, char = other
+            fixed = ",".join(cell.strip() for cell in header[0].split(char))
+            diagnostics.append(error(
+                "E017", f"`{decl.path}` has {columns} in its header: its fields are separated by {name}, "
+                f"and planc reads commas", span,
+                help=f"save it as comma-separated CSV (Excel: \"CSV UTF-8 (Comma delimited)\"), or replace "
+                     f"each {one} with `,` (and decimal commas `1,5` with points `1.5`): the header then reads `{fixed}`"))
+            return None
         diagnostics.append(error(
-            "E017", f"`{decl.path}` has {len(header)} columns in its header; expected {expected}", span,
+            "E017", f"`{decl.path}` has {columns} in its header; expected {expected}", span,
             help="1-D data is `name,value`; 2-D data (`data T by A, B`) is `row,column,value`"))
         return None
     if _looks_numeric(header[-1]):
@@ -377,6 +388,14 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
 
 # The plan's own number forms: a scaled amount (`2k`, `1.5亿`) or a percentage, not both.
 # Thousands separators only where they group thousands: `1,000`, not `1,5` (a decimal comma).
+
+
+def _other_delimiter(header: list[str]) -> tuple[str, str, str] | None:
+    """A one-column header that holds `;`, a tab or `|`: the file uses that delimiter."""
+    for name, one, char in (("semicolons (`;`)", "`;`", ";"), ("tabs", "tab", "\t"), ("bars (`|`)", "`|`", "|")):
+        if char in header[0]:
+            return name, one, char
+    return None
 
 
 def _looks_numeric(cell: str) -> bool:

@@ -28,6 +28,8 @@ split year by quarter { Q1 = 20%; Q2 = 30%; Q3 = 25%; Q4 = rest }
 
 from __future__ import annotations
 
+from planc.amounts import format_percent
+from planc.semantics.expressions import arithmetic
 from planc.syntax import ast
 from planc.lint.rules.context import Context
 from planc.lint.rules.kinds import RATIO, kind
@@ -62,5 +64,20 @@ def check(ctx: Context):
                 yield ctx.report(
                     f"`{' '.join(expr.span.text.split())}` is a ratio, not an amount: "
                     f"percentages in arithmetic are plain numbers", expr.span,
-                    help="write the percentage alone (`20%` means 20% of the parent), "
-                         "or say of what: `20% of year`")
+                    help=_help(ctx, node, expr))
+
+
+def _help(ctx: Context, node, expr) -> str:
+    """The fix with this expression's own share: `20%` for a child, `20% of …` elsewhere."""
+    value = arithmetic(expr, lambda ref: None, [])
+    share = format_percent(value) if value is not None and value > 0 else None
+    if share is None:
+        return ("write the percentage alone (`20%` means 20% of the parent), "
+                "or say of what: `20% of year`")
+    if isinstance(node.decl, ast.Child) and node.parent is not None:
+        written = f"{node.name} = {share}" if expr is node.decl.alloc else \
+            f"{'min' if expr is node.decl.min else 'max'} {share}"
+        return f"write the share alone: `{written}` means {share} of `{node.parent.path}`"
+    base = node.parent.path if node.parent is not None else next(
+        (r.name for r in ctx.model.roots if r is not node), "TOTAL")
+    return f"say what it is a share of: `{share} of {base}`"
