@@ -269,7 +269,7 @@ class _Loader:
             return  # imported twice: load once
         if depth >= MAX_IMPORT_DEPTH:
             self.diagnostics.append(error("E023", f"imports nested more than {MAX_IMPORT_DEPTH} deep",
-                                          stmt.span))
+                                          stmt.span, help="import the shared files from the plan itself"))
             return
         self.seen.add(target)
         text, why = read_text(target)
@@ -328,7 +328,8 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        diagnostics.append(error("E017", f"`{decl.path}` is not valid CSV: {exc}", span))
+        diagnostics.append(error("E017", f"`{decl.path}` is not valid CSV: {exc}", span,
+                                 help='a field with a comma or a quote is written in double quotes: `"a, b"`'))
         return None
     numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(cell.strip() for cell in r)]
     if not numbered:
@@ -363,7 +364,8 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
     for line_no, row in body:
         where = f"`{decl.path}` line {line_no}"
         if len(row) != width:
-            diagnostics.append(error("E017", f"{where} has {len(row)} fields; expected {width}", span))
+            diagnostics.append(error("E017", f"{where} has {len(row)} fields; expected {width}", span,
+                                     help=_fields_help(row, width)))
             ok = False
             continue
         *keys, raw = (cell.strip() for cell in row)
@@ -376,7 +378,8 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
         key = keys[0] if width == 2 else tuple(keys)
         if key in values:
             shown = key if isinstance(key, str) else ", ".join(key)
-            diagnostics.append(error("E019", f"{where}: duplicate key `{shown}`", span))
+            diagnostics.append(error("E019", f"{where}: duplicate key `{shown}`", span,
+                                     help="keep one line per key: add the two values up, or delete one"))
             ok = False
             continue
         values[key] = value
@@ -388,6 +391,17 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
 
 # The plan's own number forms: a scaled amount (`2k`, `1.5亿`) or a percentage, not both.
 # Thousands separators only where they group thousands: `1,000`, not `1,5` (a decimal comma).
+
+
+def _fields_help(row: list[str], width: int) -> str:
+    """A row with too many fields: often a number with thousands commas, which CSV splits."""
+    extra = row[width - 1:]
+    if len(extra) > 1 and extra[0].strip().isdigit() and all(len(f.strip()) == 3 and f.strip().isdigit()
+                                                               for f in extra[1:]):
+        number = ",".join(f.strip() for f in extra)
+        return f'quote a number with thousands commas, `"{number}"`, or write it without: `{number.replace(",", "")}`'
+    shape = "name,value" if width == 2 else "row,column,value"
+    return f"every line has {width} fields, `{shape}`; quote a field that holds a comma"
 
 
 def _other_delimiter(header: list[str]) -> tuple[str, str, str] | None:

@@ -83,7 +83,8 @@ class _Resolver:
         for s in first.settings:
             if s.key in settings:
                 self.diags.append(error("E007", f"header key `{s.key}` is given twice", s.key_span,
-                                        related=(Label(settings[s.key].key_span, "first given here"),)))
+                                        related=(Label(settings[s.key].key_span, "first given here"),),
+                                        help=f"keep one `{s.key}:` and delete the other"))
                 continue
             settings[s.key] = s
             expected = HEADER_KEYS.get(s.key)
@@ -92,7 +93,8 @@ class _Resolver:
                                           help="known keys: " + ", ".join(sorted(HEADER_KEYS))))
                 continue
             if s.kind != expected and not (expected == "string" and s.kind == "name"):
-                self.diags.append(error("E025", f"header `{s.key}` expects {_kind_words(expected)}", s.span))
+                self.diags.append(error("E025", f"header `{s.key}` expects {_kind_words(expected)}", s.span,
+                                        help=f"e.g. `{s.key}: {_HEADER_EXAMPLES.get(s.key, '…')}`"))
                 continue
             value = s.value  # of the kind the key expects (checked above)
             if s.key == "round":
@@ -106,7 +108,8 @@ class _Resolver:
                 assert isinstance(value, tuple)
                 start, end = value
                 if end < start:
-                    self.diags.append(error("E025", f"the period ends ({end}) before it starts ({start})", s.span))
+                    self.diags.append(error("E025", f"the period ends ({end}) before it starts ({start})", s.span,
+                                            help=f"write the first day first: `period: {end} .. {start}`"))
                     continue
                 fields["period"] = value
             elif s.key == "currency":
@@ -180,7 +183,8 @@ class _Resolver:
                 if prior.imported == table.imported:
                     self.diags.append(error("E007", f"table `{table.name}` is defined twice", table.span,
                                             label="second definition",
-                                            related=(Label(prior.span, "first defined here"),)))
+                                            related=(Label(prior.span, "first defined here"),),
+                                            help="rename one of the tables, or merge their keys into one"))
                 # A local table shadowing an import is reported by the lint rules.
                 continue
             self.tables[table.name] = table
@@ -200,7 +204,8 @@ class _Resolver:
             key = entry.key if not stmt.dims else (entry.key, entry.column)
             if key in values:
                 shown = key if isinstance(key, str) else f"{key[0]}: {key[1]}"
-                self.diags.append(error("E019", f"table `{stmt.name}` has key `{shown}` twice", entry.key_span))
+                self.diags.append(error("E019", f"table `{stmt.name}` has key `{shown}` twice", entry.key_span,
+                                        help=f"a key holds one value: keep one `{shown} = …` and delete the other"))
                 continue
             value = constant(entry.value, self.diags)
             if value is not None:
@@ -216,7 +221,8 @@ class _Resolver:
         if prior is not None:
             self.diags.append(error(
                 "E007", f"`{node.path}` is defined twice", node.span, label="second definition",
-                related=_labels([(prior.span, "first defined here")])))
+                related=_labels([(prior.span, "first defined here")]),
+                help=f"rename one of them, or delete one: a target is defined once"))
             return False
         if node.name in self.tables:
             pass  # a target may share a table's name; `T.key` still means the table
@@ -519,7 +525,8 @@ class _Resolver:
                     self.diags.append(warning("W002", f"unknown attribute `{attr.key}`", attr.key_span,
                                               help="known attributes: " + ", ".join(sorted(ATTRIBUTE_KEYS))))
                 elif attr.key == "status" and (attr.kind != "name" or attr.value not in STATUSES):
-                    self.diags.append(error("E025", f"status must be one of {', '.join(STATUSES)}", attr.span))
+                    self.diags.append(error("E025", f"status must be one of {', '.join(STATUSES)}", attr.span,
+                                            help="e.g. `status: agreed`"))
                 elif attr.key == "margin" and attr.kind != "percent":
                     self.diags.append(error("E025", "margin must be a percentage, e.g. `margin: 35%`", attr.span))
                 elif attr.key == "due" and attr.kind != "date":
@@ -542,6 +549,11 @@ def _first_key(table: Table) -> str:
     for key in table.values:
         return key if isinstance(key, str) else ".".join(key)
     return "KEY"
+
+
+_HEADER_EXAMPLES = {"currency": "CNY", "period": "2027-01-01 .. 2027-12-31", "owner": '"Wang Fang"',
+                    "round": "1000", "status": "draft", "owners": "required", "description": '"…"',
+                    "version": '"2"', "main": "year"}
 
 
 def _kind_words(kind: str) -> str:

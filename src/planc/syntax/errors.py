@@ -91,8 +91,10 @@ def _syntax_diagnostic(source: Source, lark: Lark, exc: UnexpectedInput) -> Diag
                      label=f"expected {expected}", help=_typo_hint(source, token, accepts) or _hint_for(source, token))
     assert isinstance(exc, UnexpectedEOF)
     end = len(source.text)
+    unclosed = source.text.count("{") > source.text.count("}")
     return error("E001", "unexpected end of file", Span(source, max(0, end - 1), end),
-                 label=f"expected {_expected_words(lark, set(exc.expected))}")
+                 label=f"expected {_expected_words(lark, set(exc.expected))}",
+                 help="a `{` block is missing its closing `}`" if unclosed else None)
 
 
 def _would_accept(exc: UnexpectedCharacters, terminal: str) -> bool:
@@ -134,6 +136,10 @@ def _hint_for(source: Source, token: Token) -> str | None:
         return "plans have no logic operators or loops; write separate statements"
     if token.type == "$END" and source.text.count("{") > source.text.count("}"):
         return "a `{` block is missing its closing `}`"
+    if token.type == "_SEP" and token.start_pos is not None:
+        before = source.text[:token.start_pos].rstrip(" \t")[-1:]
+        if before in ("+", "-", "*", "/", "="):
+            return f"the line ends after `{before}`: write what follows on the same line, or remove the `{before}`"
     if token.type == "NAME" and token in ("k", "M", "B", "万", "亿"):
         return f"write the scale suffix directly after the digits, e.g. `30{token}`"
     if token.type == "NAME":

@@ -58,7 +58,10 @@ def character_hint(source: Source, at: int, accepts: Callable[[str], bool]) -> s
         ascii_char = FULL_WIDTH[char]
         if ascii_char == "," and not accepts("COMMA") and accepts("_SEP"):
             ascii_char = ";"  # between statements or children a `,` would not do either
-        fixed = line[:at - start] + ascii_char + line[at - start + 1:]
+        rest = line[at - start + 1:]
+        if ascii_char in ",;:" and rest[:1] not in ("", " ", "\t"):
+            rest = " " + rest  # the full-width mark carried its own space
+        fixed = line[:at - start] + ascii_char + rest
         fixed = "".join(FULL_WIDTH.get(c, c) if c != char else ascii_char for c in fixed)
         return f"use the ASCII `{ascii_char}` instead of `{char}`{_shown(fixed)}"
     return None

@@ -45,7 +45,8 @@ def check(ctx: Context):
         if len(split.children) < 2 or not is_time_split(split):
             continue
         amounts = [ctx.exact(c) for c in split.children]
-        if any(a is None for a in amounts) or len(set(amounts)) != 1 or amounts[0] == 0:
+        first = amounts[0]
+        if first is None or len(set(amounts)) != 1 or first == 0:
             continue
         rounded = [ctx.value(c) for c in split.children]
         if len(set(rounded)) == 1:
@@ -53,7 +54,7 @@ def check(ctx: Context):
         else:
             shown = ", ".join(format_amount(r) for r in rounded if r is not None)
             message = (f"{split.describe()} gives all {len(amounts)} periods the same share, "
-                       f"{format_amount(amounts[0])} each before rounding ({shown} after)")
+                       f"{format_amount(first)} each before rounding ({shown} after)")
         yield ctx.report(
             message,
             split.decl.dimension_span, label="a flat time split",
