@@ -222,7 +222,7 @@ class _Resolver:
             self.diags.append(error(
                 "E007", f"`{node.path}` is defined twice", node.span, label="second definition",
                 related=_labels([(prior.span, "first defined here")]),
-                help=f"rename one of them, or delete one: a target is defined once"))
+                help="rename one of them, or delete one: a target is defined once"))
             return False
         if node.name in self.tables:
             pass  # a target may share a table's name; `T.key` still means the table

@@ -24,8 +24,26 @@ FULL_WIDTH = {
 QUOTES = "“”„‟«»「」『』"
 _SUFFIX_CASE = {"m": "M", "mm": "M", "mn": "M", "mio": "M", "K": "k", "b": "B", "bn": "B", "W": "万", "w": "万"}
 _CN = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+# Matched only against the run of number characters around the failing place
+# (`_around`), so a line of ten thousand digits costs one linear pass.
 _THOUSANDS = re.compile(r"\d[\d_]*(?:,\d{3})+(?:\.\d+)?(?:k|M|B|万|亿)?")
-_SPACED = re.compile(r"\d[\d_]*(?:[ \t]+\d{3})+(?![\d_.])")
+_SPACED = re.compile(r"\d[\d_]*(?:[ \t]+\d{3})+")
+_NUMBER_CHARS = frozenset("0123456789_.")
+
+
+def _back(text: str, end: int, chars) -> int:
+    """The start of the run of `chars` that ends at `end`."""
+    start = end
+    while start > 0 and text[start - 1] in chars:
+        start -= 1
+    return start
+
+
+def _forward(text: str, start: int, chars) -> int:
+    end = start
+    while end < len(text) and text[end] in chars:
+        end += 1
+    return end
 
 
 def _line(source: Source, at: int) -> tuple[int, str]:
@@ -46,8 +64,8 @@ def character_hint(source: Source, at: int, accepts: Callable[[str], bool]) -> s
     char = source.text[at]
     start, line = _line(source, at)
     if char == "%" and source.text[:at].rstrip(" \t")[-1:].isdigit():
-        number = re.search(r"[\d_.]+\s+$", source.text[start:at])
-        written = number.group(0) if number else ""
+        gap = _back(source.text, at, " \t")
+        written = source.text[_back(source.text, gap, _NUMBER_CHARS):at]
         return f"write the percent sign right after the number: `{written.strip()}%`, not `{written}%`"
     if char in QUOTES:
         close = next((i for i in range(at + 1, start + len(line)) if source.text[i] in QUOTES), None)
@@ -73,7 +91,7 @@ def number_hint(source: Source, start: int, end: int, expects_name: bool) -> str
     if after and (after.isalpha() or after == "_") and expects_name:
         glued = re.match(r"\w+", source.text[start:]).group(0)  # type: ignore[union-attr]
         return f"names start with a letter or `_`, not a digit: write `{_name_for(glued)}`"
-    return _grouped(source, start, _SPACED, "a number is written without spaces")
+    return _grouped(source, start, _SPACED, "a number is written without spaces", " \t")
 
 
 def _name_for(glued: str) -> str:
@@ -87,20 +105,20 @@ def _name_for(glued: str) -> str:
 
 def comma_hint(source: Source, at: int) -> str | None:
     """`48,000,000`: thousands separators inside a number."""
-    return _grouped(source, at, _THOUSANDS, "numbers have no thousands commas")
+    return _grouped(source, at, _THOUSANDS, "numbers have no thousands commas", ",")
 
 
-def _grouped(source: Source, at: int, pattern: re.Pattern, what: str) -> str | None:
+def _grouped(source: Source, at: int, pattern: re.Pattern, what: str, separators: str) -> str | None:
     """`48,000,000` or `48 000 000` around offset `at`: write `48_000_000` or `48M`."""
-    start, line = _line(source, at)
-    for found in pattern.finditer(line):
-        if found.start() + start < at < found.end() + start:
-            written = found.group(0)
-            bare = re.sub(r"[, \t]+", "_", written)
-            scaled = _scaled(bare.replace("_", ""))
-            alternative = f" or `{scaled}`" if scaled else ""
-            return f"{what}: write `{bare}`{alternative}"
-    return None
+    chars = _NUMBER_CHARS | set(separators) | set("kMB万亿")
+    text = source.text
+    found = pattern.match(text[_back(text, at, chars):_forward(text, at, chars)].strip(" \t,"))
+    if found is None:
+        return None
+    bare = re.sub(r"[, \t]+", "_", found.group(0))
+    scaled = _scaled(bare.replace("_", ""))
+    alternative = f" or `{scaled}`" if scaled else ""
+    return f"{what}: write `{bare}`{alternative}"
 
 
 def _scaled(plain: str) -> str | None:
@@ -117,10 +135,10 @@ def _scaled(plain: str) -> str | None:
 def name_hint(source: Source, start: int, name: str) -> str | None:
     """A hint for an unexpected name right after a number: a suffix in the wrong case, or a name
     that starts with digits (`1月`)."""
-    number = re.search(r"\d[\d_.]*$", source.text[:start])
-    if number is None:
+    digits = source.text[_back(source.text, start, _NUMBER_CHARS):start]
+    if not digits[:1].isdigit():
         return None
     if name in _SUFFIX_CASE:
         return (f"scale suffixes are `k`, `M`, `B`, `万` and `亿`, in that case: "
-                f"write `{number.group(0)}{_SUFFIX_CASE[name]}`")
-    return f"names start with a letter or `_`, not a digit: write `{_name_for(number.group(0) + name)}`"
+                f"write `{digits}{_SUFFIX_CASE[name]}`")
+    return f"names start with a letter or `_`, not a digit: write `{_name_for(digits + name)}`"
