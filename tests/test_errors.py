@@ -169,3 +169,9 @@ def test_e017_a_semicolon_file_is_named_as_such(plan):
     [d] = [d for d in result.diagnostics if d.code == "E017"]
     assert d.message == ("`d.csv` has 1 column in its header: its fields are separated by semicolons (`;`), "
                          "and planc reads commas")
+
+
+def test_full_width_percent_after_a_space_is_written_against_the_digits(plan):
+    result = plan("target year = 48M\nsplit year by r { east = 40 ％; west = rest }\n")
+    [d] = [d for d in result.diagnostics if d.code == "E001"]
+    assert d.help == "use the ASCII `%` instead of `％`: `split year by r { east = 40%; west = rest }`"

@@ -79,7 +79,10 @@ def character_hint(source: Source, at: int, accepts: Callable[[str], bool]) -> s
         rest = line[at - start + 1:]
         if ascii_char in ",;:" and rest[:1] not in ("", " ", "\t"):
             rest = " " + rest  # the full-width mark carried its own space
-        fixed = line[:at - start] + ascii_char + rest
+        head = line[:at - start]
+        if ascii_char == "%" and head.rstrip(" \t")[-1:].isdigit():
+            head = head.rstrip(" \t")  # `40 ％` is `40%`
+        fixed = head + ascii_char + rest
         fixed = "".join(FULL_WIDTH.get(c, c) if c != char else ascii_char for c in fixed)
         return f"use the ASCII `{ascii_char}` instead of `{char}`{_shown(fixed)}"
     return None
