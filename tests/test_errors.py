@@ -138,3 +138,65 @@ def test_overdue_action(plan):
     assert (d.code, d.severity, d.line, d.column) == ("W031", "warning", 3, 1)
     assert "`y.a` (Li) was due 2027-03-31, 15 days before 2027-04-15" in d.message
     assert overdue(result.model, datetime.date(2027, 3, 31)) == []
+
+
+# (code, plan text, {extra files}, line, column, words in the `help:` line): the fix a newcomer needs.
+HELP_CASES = [
+    ("E001", "target year = 48,000,000\n", {}, 1, 17, "no thousands commas: write `48_000_000` or `48M`"),
+    ("E001", "target year = 4,800万\n", {}, 1, 16, "write `4_800万`"),
+    ("E001", "target year = 48 000 000\n", {}, 1, 18, "without spaces: write `48_000_000` or `48M`"),
+    ("E001", "target year = 48m\n", {}, 1, 17, "write `48M`"),
+    ("E001", "target year = 850K\n", {}, 1, 18, "write `850k`"),
+    ("E001", "target year = 48M\nsplit year by r { east = 40 %; west = rest }\n", {}, 2, 29,
+     "right after the number: `40%`, not `40 %`"),
+    ("E001", "target year = 48M\nsplit year by r { east = 40％; west = rest }\n", {}, 2, 28,
+     "use the ASCII `%` instead of `％`: `split year by r { east = 40%; west = rest }`"),
+    ("E001", "target year = 48M\nsplit year by r { east = 40%， west = rest }\n", {}, 2, 29,
+     "use the ASCII `;` instead of `，`: `split year by r { east = 40%; west = rest }`"),
+    ("E001", "table h { a = 1; b = 1 }\ntarget y = 4M\nsplit y by r using weight(h: 60%， h: 40%) { a; b }\n",
+     {}, 3, 33, "use the ASCII `,` instead of `，`"),
+    ("E001", "target year = 48M “Company revenue”\n", {}, 1, 19,
+     'ASCII double quotes: `target year = 48M "Company revenue"`'),
+    ("E001", "target year = 48M\nsplit year by month { 1月 = 10%; 2月 = rest }\n", {}, 2, 23, "write `一月`"),
+    ("E001", "target 2east = 48M\n", {}, 1, 8, "not a digit: write `east2`"),
+    ("E026", "target year = 48M\nsplit year by quarter using weight(retail_cn_quarterly)\n", {}, 2, 36,
+     'add `import "std/seasonality"` at the top of the plan'),
+    ("E028", "target year = 48M\nsplit year by quarter using weight(retail_cn_quarterly)\n", {}, 2, 1,
+     'add `import "std/seasonality"` at the top of the plan'),
+    ("E003", "target q = retail_cn_quarterly.Q1 * 1M\n", {}, 1, 12, 'add `import "std/seasonality"`'),
+    ("E012", 'import "std/seasonality"\ntarget year = 48M\n'
+             "split year by quarter using weight(retail_cn_quarterly) { Q1; Q2; Q3; Q5 }\n", {}, 3, 71,
+     "comes with planc and has the keys Q1, Q2, Q3, Q4: name the children after them"),
+    ("E017", 'data d = csv("d.csv")\ntarget y = 1\n', {"d.csv": "name;value\neast;1,5\n"}, 1, 14,
+     "replace each `;` with `,` (and decimal commas `1,5` with points `1.5`): the header then reads `name,value`"),
+]
+
+
+@pytest.mark.parametrize("code,text,files,line,column,words", HELP_CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(HELP_CASES)])
+def test_help_shows_the_fix(plan, code, text, files, line, column, words):
+    result = plan(text, files)
+    hits = [d for d in result.diagnostics if d.code == code]
+    assert hits, f"expected {code}, got {[(d.code, d.message) for d in result.diagnostics]}"
+    d = hits[0]
+    assert (d.line, d.column) == (line, column), (d.line, d.column, d.message)
+    assert d.help is not None and words in d.help, d.help
+
+
+def test_e012_on_a_table_of_the_plan_still_says_add_the_key(plan):
+    result = plan("table h { a = 1 }\ntarget y = 100\nsplit y by q using weight(h) { a; b }\n")
+    [d] = [d for d in result.diagnostics if d.code == "E012"]
+    assert d.help == "add `b = …` to `h`, or give `b` a fixed amount"
+
+
+def test_e017_a_semicolon_file_is_named_as_such(plan):
+    result = plan('data d = csv("d.csv")\ntarget y = 1\n', {"d.csv": "name;value\neast;1\n"})
+    [d] = [d for d in result.diagnostics if d.code == "E017"]
+    assert d.message == ("`d.csv` has 1 column in its header: its fields are separated by semicolons (`;`), "
+                         "and planc reads commas")
+
+
+def test_full_width_percent_after_a_space_is_written_against_the_digits(plan):
+    result = plan("target year = 48M\nsplit year by r { east = 40 ％; west = rest }\n")
+    [d] = [d for d in result.diagnostics if d.code == "E001"]
+    assert d.help == "use the ASCII `%` instead of `％`: `split year by r { east = 40%; west = rest }`"

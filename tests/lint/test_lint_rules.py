@@ -380,3 +380,74 @@ def test_w113_not_when_the_percentage_has_a_base(lint):
                   "split year by region { east = history.east * 110%; west = 20% of year; north = 30%; "
                   "south = rest }\n")
     assert "W113" not in codes(result)
+
+
+def test_w113_quiet_on_an_amount_times_a_percentage(lint):
+    result = lint("target next = 120M * 110%\ntarget half = 2.5M * 50%\ntarget whole = 48000000 * 110%\n"
+                  "target odd = 10% * 2\n")
+    assert found(result, "W113") == [(4, 14)]
+
+
+def test_w101_names_what_rounding_made_of_an_even_split(lint):
+    result = lint('plan "T" { round: 1000 }\ntarget small = 45\nsplit small by quarter using even { Q1; Q2; Q3; Q4 }\n')
+    [d] = [d for d in result.diagnostics if d.code == "W101"]
+    assert "same amount" not in d.message
+    assert d.message.endswith("the same share, 11.25 each before rounding (45, 0, 0, 0 after)")
+
+
+def test_w101_says_same_amount_when_the_rounded_amounts_agree(lint):
+    result = lint("target year = 120M\nsplit year by quarter using even { Q1; Q2; Q3; Q4 }\n")
+    [d] = [d for d in result.diagnostics if d.code == "W101"]
+    assert d.message == "split of year by quarter gives all 4 periods the same amount"
+
+
+# ---- W114 amount-vs-ratio -------------------------------------------------------------------------
+
+SHARES = "target year = 120M\nsplit year by quarter { Q1 = 20%; Q2 = 25%; Q3 = 25%; Q4 = rest }\n" \
+         "split year by region { east = 40%; west = rest }\n"
+
+
+def test_w114_amount_compared_with_a_bare_percentage(lint):
+    result = lint(SHARES + "assert Q4 <= 35%\nassert 10% <= east\n")
+    assert found(result, "W114") == [(4, 14), (5, 8)]
+    first, second = [d for d in result.diagnostics if d.code == "W114"]
+    assert "`35%` is a bare ratio, the number 0.35" in first.message
+    assert first.help == "write `35% of year`: `assert Q4 <= 35% of year`"
+    assert second.help == "write `10% of year`: `assert 10% of year <= east`"
+
+
+def test_w114_without_a_parent_names_a_root_in_the_example(lint):
+    result = lint("target year = 120M\nassert year >= 10% + 5%\n")
+    [d] = [d for d in result.diagnostics if d.code == "W114"]
+    assert (d.line, d.column) == (2, 16)
+    assert d.help == "say what `10% + 5%` is a share of, e.g. `year * (10% + 5%)`, or compare with a fixed amount"
+
+
+def test_w114_quiet_on_shares_and_amounts(lint):
+    result = lint(SHARES + "assert Q4 / year <= 35%\nassert Q4 <= 35% of year\nassert east >= 10M\n")
+    assert "W114" not in codes(result)
+
+
+# ---- W115 percent-of-sum --------------------------------------------------------------------------
+
+
+def test_w115_percent_of_followed_by_a_sum(lint):
+    result = lint("target a = 10M\ntarget b = 2M\ntarget c = 110% of a + b\ntarget d = 5M + 110% of a - b\n")
+    assert found(result, "W115") == [(3, 12), (4, 17)]
+    d = next(d for d in result.diagnostics if d.code == "W115")
+    assert d.message == "`110% of a + b` is `(110% of a) + b`: `of` takes only `a`"
+    assert d.help == "add parentheses to say which you mean: `(110% of a) + b` or `110% of (a + b)`"
+
+
+def test_w115_quiet_with_parentheses_and_products(lint):
+    result = lint("target a = 10M\ntarget b = 2M\ntarget c = (110% of a) + b\ntarget d = 110% of (a + b)\n"
+                  "target e = b + 110% of a\ntarget f = 110% of a * 2\n")
+    assert "W115" not in codes(result)
+
+
+def test_w113_help_writes_the_share_it_computed(lint):
+    result = lint("target year = 100M\nsplit year by quarter { Q1 = 10% * 2; Q2 = 30%; Q3 = 25%; Q4 = rest }\n"
+                  "target bonus = 5% + 1%\n")
+    helps = [d.help for d in result.diagnostics if d.code == "W113"]
+    assert helps == ["write the share alone: `Q1 = 20%` means 20% of `year`",
+                     "say what it is a share of: `6% of year`"]

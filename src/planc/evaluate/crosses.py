@@ -56,7 +56,9 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
                   max_iterations=ipf_sweeps(len(rows) * len(cols)), max_seconds=IPF_SECONDS)
         if isinstance(fit, Infeasible):
             ev.diags.append(error("E035", f"cannot fit seed `{cross.seed.name}` to the totals: {fit.reason}",
-                                  cross.decl.seed.span if cross.decl.seed else cross.decl.span))
+                                  cross.decl.seed.span if cross.decl.seed else cross.decl.span,
+                                  help="give the seed a value above zero where the totals need one, "
+                                       "or drop `seed` to share the cells in proportion"))
             return
         fitted = fit
     cells = controlled_round(fitted, rows, cols, ev.unit, row_names=row_names, col_names=col_names)

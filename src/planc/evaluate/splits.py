@@ -14,6 +14,7 @@ from planc.diagnostics import Label, error
 from planc.evaluate.record import Cap, Derivation, Factor, Input, Scope, Trace
 from planc.semantics.expressions import one_line, out_of_range_error
 from planc.semantics.model import SplitNode, Table, TargetNode
+from planc.semantics.time import matching_key
 
 FIXED, SHARE, REST, FLEX = "fixed", "share", "rest", "flex"
 
@@ -123,7 +124,9 @@ class _SplitRun:
             if c.exact is not None or c.kind in (REST, FLEX):
                 if c.kind in (REST, FLEX) and via is not None:
                     self.fail("E008", f"`{c.decl.name}` depends on what its siblings leave, so a sibling "
-                              "cannot refer to it", via.span)
+                              "cannot refer to it", via.span,
+                              help=f"refer to the parent instead (e.g. `10% of {self.split.parent.name}`), "
+                                   f"or give `{c.decl.name}` a fixed amount")
                 return c.exact
             if id(c.node) in computing:
                 return None
@@ -222,12 +225,14 @@ class _SplitRun:
                 args = c.weight.args
                 value = self.ev.expr(args[0].value, trace) if len(args) == 1 else None
                 if len(args) != 1:
-                    self.fail("E024", "a raw weight takes one number, e.g. `weight(3)`", c.alloc.span)
+                    self.fail("E024", "a raw weight takes one number, e.g. `weight(3)`", c.alloc.span,
+                              help="to blend tables name each with its factor: `weight(history: 60%, potential: 40%)`")
                     return None
                 if value is None:
                     return None
                 if value < 0:
-                    self.fail("E013", f"weight of `{c.decl.name}` is negative", c.alloc.span)
+                    self.fail("E013", f"weight of `{c.decl.name}` is negative", c.alloc.span,
+                              help="weights are zero or more; give a fixed (negative) amount instead")
                     return None
                 out.append(value)
                 c.score, c.inputs = value, trace.inputs()
@@ -258,36 +263,43 @@ class _SplitRun:
                 if w is None:
                     return None
                 if w < 0:
-                    self.fail("E013", f"the weight of `{name}` is negative", arg.span)
+                    self.fail("E013", f"the weight of `{name}` is negative", arg.span,
+                              help="factors are zero or more, e.g. `weight(history: 60%, potential: 40%)`")
                     return None
                 if table.is_2d:
-                    self.fail("E026", f"`{name}` is a 2-D table; weights need a 1-D table", arg.span)
+                    self.fail("E026", f"`{name}` is a 2-D table; weights need a 1-D table", arg.span,
+                              help=f"weigh by a 1-D table (`table T {{ key = value }}`), or use `{name}` "
+                                   f"as the seed of a `cross`")
                     return None
-                if c.decl.name not in table.values:
+                key = matching_key(c.decl.name, table.values)
+                if key is None:
                     self.fail("E012", f"`{c.decl.name}` has no value in table `{name}`", c.decl.name_span,
-                              help=f"add `{c.decl.name} = …` to `{name}`, or give `{c.decl.name}` a fixed amount")
+                              help=_missing_key_help(table, c.decl.name))
                     return None
-                spec.append((table, w, arg))
-            total_w = sum((w for _, w, _ in spec), Fraction(0))
+                spec.append((table, w, arg, key))
+            total_w = sum((w for _, w, _, _ in spec), Fraction(0))
             if total_w == 0:
-                self.fail("E021", "the weights sum to zero", c.alloc.span)
+                self.fail("E021", "the weights sum to zero", c.alloc.span,
+                          help="give at least one factor a value above zero")
                 return None
-            specs.append([(t, w / total_w, a) for t, w, a in spec])
+            specs.append([(t, w / total_w, a, k) for t, w, a, k in spec])
         sums: dict[str, Fraction] = {}
         for c, spec in zip(flex, specs):
-            for t, _, _ in spec:
-                sums[t.name] = sums.get(t.name, Fraction(0)) + t.values[c.decl.name]
+            for t, _, _, k in spec:
+                sums[t.name] = sums.get(t.name, Fraction(0)) + t.values[k]
         out = []
         for c, spec in zip(flex, specs):
             score = Fraction(0)
-            for t, w, arg in spec:
+            for t, w, arg, k in spec:
                 if sums[t.name] == 0:
-                    self.fail("E021", f"the values of `{t.name}` for this split sum to zero", arg.span)
+                    self.fail("E021", f"the values of `{t.name}` for this split sum to zero", arg.span,
+                              help=f"give one of these children a value above zero in `{t.name}`, "
+                                   f"or weigh this split by another table")
                     return None
-                score += w * t.values[c.decl.name] / sums[t.name]
+                score += w * t.values[k] / sums[t.name]
             out.append(score)
             c.score = score
-            c.weights = tuple(Factor(t.name, w, t.values[c.decl.name], sums[t.name]) for t, w, _ in spec)
+            c.weights = tuple(Factor(t.name, w, t.values[k], sums[t.name]) for t, w, _, k in spec)
         return out
 
     def signs_fit(self, total: Fraction) -> bool:
@@ -458,10 +470,12 @@ class _SplitRun:
             c.low, c.high = low, high  # rounding keeps a share or `rest` within them too
             if c.decl.min is not None and low is not None and c.amount < low:
                 self.fail("E029", f"`{c.decl.name}` is {format_amount(c.amount)}, below its min {format_amount(low)}",
-                          c.decl.min.span)
+                          c.decl.min.span, help=f"give `{c.decl.name}` at least {format_amount(low)}, "
+                                                f"or lower its `min`")
             if c.decl.max is not None and high is not None and c.amount > high:
                 self.fail("E029", f"`{c.decl.name}` is {format_amount(c.amount)}, above its max {format_amount(high)}",
-                          c.decl.max.span)
+                          c.decl.max.span, help=f"give `{c.decl.name}` at most {format_amount(high)}, "
+                                                f"or raise its `max`")
         return self.ok
 
     def over(self, given: Fraction, total: Fraction) -> None:
@@ -537,3 +551,12 @@ def _table_named(value: ast.Expr) -> str:
     """`weight(history)`: the table a bare weight names (the resolver checked it is one)."""
     assert isinstance(value, ast.Ref)
     return value.parts[0]
+
+
+def _missing_key_help(table: Table, name: str) -> str:
+    """E012's fix: add the key to a table of the plan; a table that comes with planc is not edited."""
+    if table.span.source.path.startswith("std/"):
+        from planc.semantics.stdlib import missing_key_help  # the error path only
+
+        return missing_key_help(table.name, name, [str(k) for k in table.values])
+    return f"add `{name} = …` to `{table.name}`, or give `{name}` a fixed amount"

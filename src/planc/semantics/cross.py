@@ -49,7 +49,8 @@ def attach_cross(resolver: Names, decl: ast.Cross, final: bool = False):
         return None
     row_dim, col_dim = decl.dims
     if row_dim == col_dim:
-        resolver.diags.append(error("E032", f"cannot cross `{row_dim}` with itself", decl.span))
+        resolver.diags.append(error("E032", f"cannot cross `{row_dim}` with itself", decl.span,
+                                    help=f"cross two different dimensions, e.g. `cross {row_dim} by quarter`"))
         return None
     # Which targets are split by each dimension is indexed: a cross waiting while
     # thousands of splits attach must not scan every target each time.
@@ -75,7 +76,8 @@ def attach_cross(resolver: Names, decl: ast.Cross, final: bool = False):
             resolver.targets.get(f"{parent.path}.{col0[0].name}.{row0[0].name}")
         if existing is not None and existing.decl is None and existing.producer is not None:
             resolver.diags.append(error("E007", f"cross of {row_dim} by {col_dim} is declared twice", decl.span,
-                                        related=(Label(existing.producer.decl.span, "first declared here"),)))
+                                        related=(Label(existing.producer.decl.span, "first declared here"),),
+                                        help="delete one of the two `cross` lines"))
             return None
     if len(row0) * len(col0) > MAX_CROSS_CELLS:
         resolver.diags.append(error(
@@ -125,7 +127,8 @@ def _seed_table(resolver: Names, decl: ast.Cross, cross: CrossNode) -> Table | N
                       table.imported)
     elif dims != tuple(decl.dims):
         resolver.diags.append(error("E036", f"seed `{table.name}` is by {', '.join(dims)}; the cross is by "
-                                    f"{', '.join(decl.dims)}", ref.span))
+                                    f"{', '.join(decl.dims)}", ref.span,
+                                    help=f"use a seed declared `table {table.name} by {', '.join(decl.dims)}`"))
         return None
     rows = [c.name for c in cross.rows.children]
     cols = [c.name for c in cross.cols.children]
@@ -133,16 +136,19 @@ def _seed_table(resolver: Names, decl: ast.Cross, cross: CrossNode) -> Table | N
     missing = [f"{r}: {c}" for r in rows for c in cols if (r, c) not in table.values]
     if missing:
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-        problems.append(f"has no value for {', '.join(missing[:3])}{more}")
+        problems.append((f"has no value for {', '.join(missing[:3])}{more}",
+                         f"add `{missing[0]} = …` to `{table.name}` (0 if the cell has no sales)"))
     unknown = sorted({k for k in table.values if k[0] not in rows or k[1] not in cols})
     if unknown:
-        problems.append("has keys that are not cells of the cross: " +
-                        ", ".join(f"{r}: {c}" for r, c in unknown[:3]))
+        problems.append(("has keys that are not cells of the cross: " +
+                         ", ".join(f"{r}: {c}" for r, c in unknown[:3]),
+                         "name the rows and columns after the children of the two splits"))
     negative = [k for k, v in table.values.items() if v < 0]
     if negative:
-        problems.append(f"has a negative value at {negative[0][0]}: {negative[0][1]}")
-    for p in problems:
-        resolver.diags.append(error("E036", f"seed `{table.name}` {p}", ref.span))
+        problems.append((f"has a negative value at {negative[0][0]}: {negative[0][1]}",
+                         "a seed's values are zero or more"))
+    for p, fix in problems:
+        resolver.diags.append(error("E036", f"seed `{table.name}` {p}", ref.span, help=fix))
     return None if problems else table
 
 

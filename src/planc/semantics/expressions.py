@@ -66,7 +66,8 @@ def _value(expr, lookup: Lookup, diags: list[Diagnostic]) -> Fraction | None:
         if expr.op == "/":
             if right == 0:
                 diags.append(error("E021", "division by zero", expr.span,
-                                   label=f"`{expr.right.span.text}` is 0"))
+                                   label=f"`{expr.right.span.text}` is 0",
+                                   help="divide by an amount that is not zero here"))
                 return None
             return _step(expr, left / right, diags)
         return _step(expr, _BINOPS[expr.op](left, right), diags)

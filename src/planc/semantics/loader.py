@@ -269,7 +269,7 @@ class _Loader:
             return  # imported twice: load once
         if depth >= MAX_IMPORT_DEPTH:
             self.diagnostics.append(error("E023", f"imports nested more than {MAX_IMPORT_DEPTH} deep",
-                                          stmt.span))
+                                          stmt.span, help="import the shared files from the plan itself"))
             return
         self.seen.add(target)
         text, why = read_text(target)
@@ -328,7 +328,8 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        diagnostics.append(error("E017", f"`{decl.path}` is not valid CSV: {exc}", span))
+        diagnostics.append(error("E017", f"`{decl.path}` is not valid CSV: {exc}", span,
+                                 help='a field with a comma or a quote is written in double quotes: `"a, b"`'))
         return None
     numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(cell.strip() for cell in r)]
     if not numbered:
@@ -339,8 +340,19 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
     width = len(decl.dims) + 1 if decl.dims else len(header)
     if width not in (2, 3) or len(header) != width:
         expected = {2: "2 (name,value)", 3: "3 (row,column,value)"}.get(width, "2 (name,value) or 3 (row,column,value)")
+        columns = f"{len(header)} column{'s' if len(header) != 1 else ''}"
+        other = _other_delimiter(header) if len(header) == 1 else None
+        if other is not None:
+            name, one, char = other
+            fixed = ",".join(cell.strip() for cell in header[0].split(char))
+            diagnostics.append(error(
+                "E017", f"`{decl.path}` has {columns} in its header: its fields are separated by {name}, "
+                f"and planc reads commas", span,
+                help=f"save it as comma-separated CSV (Excel: \"CSV UTF-8 (Comma delimited)\"), or replace "
+                     f"each {one} with `,` (and decimal commas `1,5` with points `1.5`): the header then reads `{fixed}`"))
+            return None
         diagnostics.append(error(
-            "E017", f"`{decl.path}` has {len(header)} columns in its header; expected {expected}", span,
+            "E017", f"`{decl.path}` has {columns} in its header; expected {expected}", span,
             help="1-D data is `name,value`; 2-D data (`data T by A, B`) is `row,column,value`"))
         return None
     if _looks_numeric(header[-1]):
@@ -352,7 +364,8 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
     for line_no, row in body:
         where = f"`{decl.path}` line {line_no}"
         if len(row) != width:
-            diagnostics.append(error("E017", f"{where} has {len(row)} fields; expected {width}", span))
+            diagnostics.append(error("E017", f"{where} has {len(row)} fields; expected {width}", span,
+                                     help=_fields_help(row, width)))
             ok = False
             continue
         *keys, raw = (cell.strip() for cell in row)
@@ -365,7 +378,8 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
         key = keys[0] if width == 2 else tuple(keys)
         if key in values:
             shown = key if isinstance(key, str) else ", ".join(key)
-            diagnostics.append(error("E019", f"{where}: duplicate key `{shown}`", span))
+            diagnostics.append(error("E019", f"{where}: duplicate key `{shown}`", span,
+                                     help="keep one line per key: add the two values up, or delete one"))
             ok = False
             continue
         values[key] = value
@@ -377,6 +391,25 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
 
 # The plan's own number forms: a scaled amount (`2k`, `1.5亿`) or a percentage, not both.
 # Thousands separators only where they group thousands: `1,000`, not `1,5` (a decimal comma).
+
+
+def _fields_help(row: list[str], width: int) -> str:
+    """A row with too many fields: often a number with thousands commas, which CSV splits."""
+    extra = row[width - 1:]
+    if len(extra) > 1 and extra[0].strip().isdigit() and all(len(f.strip()) == 3 and f.strip().isdigit()
+                                                               for f in extra[1:]):
+        number = ",".join(f.strip() for f in extra)
+        return f'quote a number with thousands commas, `"{number}"`, or write it without: `{number.replace(",", "")}`'
+    shape = "name,value" if width == 2 else "row,column,value"
+    return f"every line has {width} fields, `{shape}`; quote a field that holds a comma"
+
+
+def _other_delimiter(header: list[str]) -> tuple[str, str, str] | None:
+    """A one-column header that holds `;`, a tab or `|`: the file uses that delimiter."""
+    for name, one, char in (("semicolons (`;`)", "`;`", ";"), ("tabs", "tab", "\t"), ("bars (`|`)", "`|`", "|")):
+        if char in header[0]:
+            return name, one, char
+    return None
 
 
 def _looks_numeric(cell: str) -> bool:

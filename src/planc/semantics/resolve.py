@@ -95,7 +95,8 @@ class _Resolver:
         for s in first.settings:
             if s.key in settings:
                 self.diags.append(error("E007", f"header key `{s.key}` is given twice", s.key_span,
-                                        related=(Label(settings[s.key].key_span, "first given here"),)))
+                                        related=(Label(settings[s.key].key_span, "first given here"),),
+                                        help=f"keep one `{s.key}:` and delete the other"))
                 continue
             settings[s.key] = s
             expected = HEADER_KEYS.get(s.key)
@@ -104,7 +105,8 @@ class _Resolver:
                                           help="known keys: " + ", ".join(sorted(HEADER_KEYS))))
                 continue
             if s.kind != expected and not (expected == "string" and s.kind == "name"):
-                self.diags.append(error("E025", f"header `{s.key}` expects {_kind_words(expected)}", s.span))
+                self.diags.append(error("E025", f"header `{s.key}` expects {_kind_words(expected)}", s.span,
+                                        help=f"e.g. `{s.key}: {_HEADER_EXAMPLES.get(s.key, '…')}`"))
                 continue
             value = s.value  # of the kind the key expects (checked above)
             if s.key == "round":
@@ -118,7 +120,8 @@ class _Resolver:
                 assert isinstance(value, tuple)
                 start, end = value
                 if end < start:
-                    self.diags.append(error("E025", f"the period ends ({end}) before it starts ({start})", s.span))
+                    self.diags.append(error("E025", f"the period ends ({end}) before it starts ({start})", s.span,
+                                            help=f"write the first day first: `period: {end} .. {start}`"))
                     continue
                 fields["period"] = value
             elif s.key == "currency":
@@ -192,7 +195,8 @@ class _Resolver:
                 if prior.imported == table.imported:
                     self.diags.append(error("E007", f"table `{table.name}` is defined twice", table.span,
                                             label="second definition",
-                                            related=(Label(prior.span, "first defined here"),)))
+                                            related=(Label(prior.span, "first defined here"),),
+                                            help="rename one of the tables, or merge their keys into one"))
                 # A local table shadowing an import is reported by the lint rules.
                 continue
             self.tables[table.name] = table
@@ -212,7 +216,8 @@ class _Resolver:
             key = entry.key if not stmt.dims else (entry.key, entry.column)
             if key in values:
                 shown = key if isinstance(key, str) else f"{key[0]}: {key[1]}"
-                self.diags.append(error("E019", f"table `{stmt.name}` has key `{shown}` twice", entry.key_span))
+                self.diags.append(error("E019", f"table `{stmt.name}` has key `{shown}` twice", entry.key_span,
+                                        help=f"a key holds one value: keep one `{shown} = …` and delete the other"))
                 continue
             value = constant(entry.value, self.diags)
             if value is not None:
@@ -228,7 +233,8 @@ class _Resolver:
         if prior is not None:
             self.diags.append(error(
                 "E007", f"`{node.path}` is defined twice", node.span, label="second definition",
-                related=_labels([(prior.span, "first defined here")])))
+                related=_labels([(prior.span, "first defined here")]),
+                help="rename one of them, or delete one: a target is defined once"))
             return False
         if node.name in self.tables:
             pass  # a target may share a table's name; `T.key` still means the table
@@ -384,7 +390,8 @@ class _Resolver:
         if table is None or table.is_2d:
             self.diags.append(error(
                 "E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children", decl.span,
-                help="list the children in `{ … }`, or use `weight(TABLE)` to take them from a table's keys"))
+                help=(_import_help(names[0]) if table is None and names and names[0] else None)
+                or "list the children in `{ … }`, or use `weight(TABLE)` to take them from a table's keys"))
             return decl
         bad = [key for key in table.values if not key.isidentifier() or key in ast.KEYWORDS]
         if bad:
@@ -416,7 +423,8 @@ class _Resolver:
             return  # it may be defined in a file that did not parse (reported there)
         self.diags.append(error("E003", f"undefined name `{ref.dotted}`", ref.span,
                                 label="no target or table of this name",
-                                help=self.suggest("names", self.names).did_you_mean(ref.dotted)))
+                                help=_import_help(ref.parts[0])
+                                or self.suggest("names", self.names).did_you_mean(ref.dotted)))
 
     def names(self) -> list[str]:
         return list(self.by_name) + list(self.targets) + list(self.tables)
@@ -495,7 +503,8 @@ class _Resolver:
                 return
             if name not in self.tables:
                 self.diags.append(error("E026", f"`{name}` is not a table", arg.value.span,
-                                        help=self.suggest("tables", lambda: list(self.tables)).did_you_mean(name) or
+                                        help=_import_help(name) or
+                                        self.suggest("tables", lambda: list(self.tables)).did_you_mean(name) or
                                         "weight(T) takes a table name, or a number for a raw score"))
                 return
             self.used_tables.add(name)
@@ -506,7 +515,8 @@ class _Resolver:
                 self.used_tables.add(name)
             elif not self.maybe_unparsed(name):
                 self.diags.append(error("E026", f"`{name}` is not a table", arg.span,
-                                        help=self.suggest("tables", lambda: list(self.tables)).did_you_mean(name)))
+                                        help=_import_help(name) or
+                                        self.suggest("tables", lambda: list(self.tables)).did_you_mean(name)))
             else:
                 self.used_tables.add(name)
         # The weight itself (60%, 3, …) is an ordinary expression.
@@ -553,7 +563,7 @@ class _Resolver:
                                               help="known attributes: " + ", ".join(sorted(ATTRIBUTE_KEYS))))
                 elif attr.key == "status" and (attr.kind != "name" or canonical_status(attr.value) not in STATUSES):
                     self.diags.append(error("E025", f"status must be one of {', '.join(STATUSES)}", attr.span,
-                                            help="or in Chinese: " + ", ".join(STATUS_ALIASES)))
+                                            help="e.g. `status: agreed`, or in Chinese: " + ", ".join(STATUS_ALIASES)))
                 elif attr.key == "start" and attr.kind != "date":
                     self.diags.append(error("E025", "start must be a date, e.g. `start: 2027-07-01`", attr.span))
                 elif attr.key == "ramp" and attr.kind != "name":
@@ -584,6 +594,11 @@ def _first_key(table: Table) -> str:
     for key in table.values:
         return key if isinstance(key, str) else ".".join(key)
     return "KEY"
+
+
+_HEADER_EXAMPLES = {"currency": "CNY", "period": "2027-01-01 .. 2027-12-31", "owner": '"Wang Fang"',
+                    "round": "1000", "status": "draft", "owners": "required", "description": '"…"',
+                    "version": '"2"', "main": "year"}
 
 
 def _kind_words(kind: str) -> str:
@@ -621,3 +636,10 @@ def _suggest_one(name: str, candidates: list[str]) -> str | None:
     from planc.diagnostics.suggest import did_you_mean  # the error path only
 
     return did_you_mean(name, candidates)
+
+
+def _import_help(name: str) -> str | None:
+    """`import "std/…"` for a stdlib table used without its import (the error path only)."""
+    from planc.semantics.stdlib import import_help
+
+    return import_help(name)

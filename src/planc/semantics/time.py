@@ -18,6 +18,10 @@ is named like a period. A time child's dates come from its name:
 
 Nested time splits compose: a month of `Q2` lies within `Q2`'s dates, and a
 cross cell `east.Q1` covers `Q1`'s dates.
+
+A weight table is read by meaning too (`matching_key`): a child `一季度`
+takes the value of the key `Q1` when the table has no key `一季度`, so the
+stdlib profiles (keyed `Q1`…`Q4`, `Jan`…`Dec`) serve plans in Chinese.
 """
 
 from __future__ import annotations
@@ -83,6 +87,20 @@ def period_name(name: str) -> tuple[str, int] | None:
 
 def is_time_name(name: str) -> bool:
     return period_name(name) is not None
+
+
+def matching_key(name: str, keys) -> str | None:
+    """The key of a table (`keys`) that holds `name`'s value: `name` itself, or else
+    the one key that names the same period (`一季度` and `第一季度` ↔ `Q1`; `一月`, `1月`
+    and `January` ↔ `Jan`), so a plan with Chinese period names can weigh by the
+    stdlib profiles. None when no key, or more than one, names that period."""
+    if name in keys:
+        return name
+    unit = period_name(name)
+    if unit is None:
+        return None
+    same = [k for k in keys if isinstance(k, str) and period_name(k) == unit]
+    return same[0] if len(same) == 1 else None
 
 
 def is_time_split(split: SplitNode) -> bool:

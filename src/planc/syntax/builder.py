@@ -327,7 +327,8 @@ class _Builder:
                 label = part[1]
             elif kind in ("min", "max"):
                 if kind in caps:
-                    self._problem(error("E002", f"`{kind}` given twice for `{name}`", part[2]))
+                    self._problem(error("E002", f"`{kind}` given twice for `{name}`", part[2],
+                                        help=f"keep one `{kind} …` on `{name}`"))
                     continue
                 caps[kind] = part[1]
             elif kind == "attrs":

@@ -7,6 +7,8 @@ so the parser can go on and report the next one.
 
 from __future__ import annotations
 
+import copy
+
 import attrs
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -68,8 +70,10 @@ def _syntax_diagnostic(source: Source, lark: Lark, exc: UnexpectedInput) -> Diag
         hint = None
         if char == "'":
             hint = 'strings use double quotes: "like this"'
-        elif char in "，；：（）":
-            hint = "use ASCII punctuation (, ; : ( )) between items"
+        else:
+            from planc.syntax import typos  # the error path only
+
+            hint = typos.character_hint(source, at, lambda terminal: _would_accept(exc, terminal))
         return error("E001", f"unexpected character `{char}`", span, label="not valid here", help=hint)
     if isinstance(exc, UnexpectedToken):
         token = exc.token
@@ -81,13 +85,50 @@ def _syntax_diagnostic(source: Source, lark: Lark, exc: UnexpectedInput) -> Diag
             # A separator token swallows blank lines; point at its first character.
             stop = start + 1 if token.type == "_SEP" else (token.end_pos or start + 1)
             span = Span(source, start, stop)
-        expected = _expected_words(lark, set(exc.accepts or exc.expected))
+        accepts = set(exc.accepts or exc.expected)
+        expected = _expected_words(lark, accepts)
         return error("E001", f"unexpected {_describe(token)}", span,
-                     label=f"expected {expected}", help=_hint_for(source, token))
+                     label=f"expected {expected}", help=_typo_hint(source, token, accepts) or _hint_for(source, token))
     assert isinstance(exc, UnexpectedEOF)
     end = len(source.text)
+    unclosed = source.text.count("{") > source.text.count("}")
     return error("E001", "unexpected end of file", Span(source, max(0, end - 1), end),
-                 label=f"expected {_expected_words(lark, set(exc.expected))}")
+                 label=f"expected {_expected_words(lark, set(exc.expected))}",
+                 help="a `{` block is missing its closing `}`" if unclosed else None)
+
+
+def _would_accept(exc: UnexpectedCharacters, terminal: str) -> bool:
+    """Would the parser, where the lexer stopped, take `terminal` next? Tried on a
+    copy of its state whose reductions build nothing (the real builder is not run)."""
+    state = getattr(exc, "state", None)
+    if state is None or not hasattr(state, "parse_conf"):
+        return False
+    conf = copy.copy(state.parse_conf)
+    conf.callbacks = _NoCallbacks()
+    trial = type(state)(conf, state.lexer, list(state.state_stack), list(state.value_stack))
+    try:
+        trial.feed_token(Token(terminal, ""), is_end=False)
+    except UnexpectedInput:
+        return False
+    return True
+
+
+class _NoCallbacks(dict):
+    def __missing__(self, rule):
+        return lambda children: None
+
+
+def _typo_hint(source: Source, token: Token, accepts: set[str]) -> str | None:
+    """The usual slips, with the corrected text (`syntax/typos.py`)."""
+    if token.type not in ("COMMA", "NUMBER", "NAME") or token.start_pos is None:
+        return None
+    from planc.syntax import typos  # the error path only
+
+    if token.type == "COMMA":
+        return typos.comma_hint(source, token.start_pos)
+    if token.type == "NUMBER":
+        return typos.number_hint(source, token.start_pos, token.end_pos or token.start_pos + 1, "NAME" in accepts)
+    return typos.name_hint(source, token.start_pos, str(token))
 
 
 def _hint_for(source: Source, token: Token) -> str | None:
@@ -95,6 +136,10 @@ def _hint_for(source: Source, token: Token) -> str | None:
         return "plans have no logic operators or loops; write separate statements"
     if token.type == "$END" and source.text.count("{") > source.text.count("}"):
         return "a `{` block is missing its closing `}`"
+    if token.type == "_SEP" and token.start_pos is not None:
+        before = source.text[:token.start_pos].rstrip(" \t")[-1:]
+        if before in ("+", "-", "*", "/", "="):
+            return f"the line ends after `{before}`: write what follows on the same line, or remove the `{before}`"
     if token.type == "NAME" and token in ("k", "M", "B", "万", "亿"):
         return f"write the scale suffix directly after the digits, e.g. `30{token}`"
     if token.type == "NAME":

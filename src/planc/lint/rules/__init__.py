@@ -27,6 +27,7 @@ from typing import Protocol
 from planc.diagnostics import Diagnostic
 from planc.semantics.concepts import HISTORY_TABLES
 from planc.lint.rules import (
+    amount_vs_ratio,
     builtin,
     disputed_without_proposal,
     dominant_child,
@@ -37,6 +38,7 @@ from planc.lint.rules import (
     missing_period,
     negative_growth,
     not_agreed,
+    percent_of_sum,
     ratio_as_amount,
     redundant_rest,
     shadowed_name,
@@ -75,6 +77,8 @@ RULES: dict[str, Rule] = {
     "W111": Rule.of(missing_period),
     "W112": Rule.of(shadowed_name),
     "W113": Rule.of(ratio_as_amount),
+    "W114": Rule.of(amount_vs_ratio),
+    "W115": Rule.of(percent_of_sum),
     "W130": Rule.of(disputed_without_proposal),
 }
 

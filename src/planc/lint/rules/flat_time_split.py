@@ -8,7 +8,9 @@ when its dimension is a time word (`quarter`, `month`, `half`, `week`,
 季度, 月, 半年, 周, …) or when all its children are named like periods
 (`Q1`…`Q4`, `一季度`, `H1`, `上半年`, `Jan`…`Dec`, `1月`…`12月`, `W1`…; the
 list is in language.md, section Time). It is flat when all children get
-the same exact amount (before rounding).
+the same exact amount (before rounding). When rounding then gives the
+periods different amounts (45 split evenly into quarters with `round:
+1000` is 45, 0, 0, 0), the message says so rather than "the same amount".
 
 Bad:
 
@@ -28,6 +30,7 @@ split year by quarter using weight(retail_cn_quarterly)
 
 from __future__ import annotations
 
+from planc.amounts import format_amount
 from planc.lint.rules.context import Context
 from planc.semantics.time import is_time_split
 
@@ -42,10 +45,18 @@ def check(ctx: Context):
         if len(split.children) < 2 or not is_time_split(split):
             continue
         amounts = [ctx.exact(c) for c in split.children]
-        if any(a is None for a in amounts) or len(set(amounts)) != 1 or amounts[0] == 0:
+        first = amounts[0]
+        if first is None or len(set(amounts)) != 1 or first == 0:
             continue
+        rounded = [ctx.value(c) for c in split.children]
+        if len(set(rounded)) == 1:
+            message = f"{split.describe()} gives all {len(amounts)} periods the same amount"
+        else:
+            shown = ", ".join(format_amount(r) for r in rounded if r is not None)
+            message = (f"{split.describe()} gives all {len(amounts)} periods the same share, "
+                       f"{format_amount(first)} each before rounding ({shown} after)")
         yield ctx.report(
-            f"{split.describe()} gives all {len(amounts)} periods the same amount",
+            message,
             split.decl.dimension_span, label="a flat time split",
             help="reflect seasonality: weight the periods by last year's actuals or a profile "
                  "from std/seasonality")
