@@ -66,7 +66,8 @@ def key(text: str) -> str:
 
 def expr(e) -> str:
     if isinstance(e, ast.Number):
-        return e.text + (f" {e.currency}" if e.currency else "")
+        unit = e.currency or e.measure
+        return e.text + (f" {unit}" if unit else "")
     if isinstance(e, ast.Percent):
         return e.text
     if isinstance(e, ast.PercentOf):
@@ -196,6 +197,13 @@ class _Layout:
             if s.message is not None:
                 text += "  " + quote(s.message)
             self.add(0, text, s.span, "line", i)
+        elif isinstance(s, ast.Measure):
+            head = f"measure {s.name}" + (f" {quote(s.label)}" if s.label is not None else "")
+            if s.settings or "{" in s.span.text:
+                self.block(head, s, [(None, f"{e.key}: {e.text}", e.span) for e in s.settings], i,
+                           max((e.span.end for e in s.settings), default=None))
+            else:
+                self.add(0, head, s.span, "line", i)
         else:  # pragma: no cover - a new statement kind the formatter does not know
             raise FormatterBug(f"no layout for {type(s).__name__}")
 

@@ -97,6 +97,7 @@ class Table:
     values: dict  # key -> Fraction (1-D) or (row, col) -> Fraction (2-D)
     span: Span  # where it is declared (name)
     imported: bool = False  # from the stdlib or another file
+    units: dict = attrs.Factory(dict)  # key -> a value's measure or unit, where it has one (`3 deals`)
 
     @property
     def is_2d(self) -> bool:
@@ -130,6 +131,7 @@ class Model:
     used_tables: set[str] = attrs.Factory(set)
     # Names an imported file that did not parse might define (see `Program.unparsed_names`).
     unparsed_names: frozenset[str] = frozenset()
+    measures: dict = attrs.Factory(dict)  # name -> semantics.measures.Measure
 
     def walk(self):
         """Targets top-down: each parent before its children."""

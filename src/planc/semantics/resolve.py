@@ -64,8 +64,9 @@ class _Resolver:
         asserts = [s for _, s in statements if isinstance(s, ast.Assert)]
         self.check_attributes()
         self.check_currency(statements, header)
+        measures = self.check_measures(statements)
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
-                      modules, self.used_tables, frozenset(self.unparsed_names))
+                      modules, self.used_tables, frozenset(self.unparsed_names), measures)
         self.resolve_refs(model)
         return model, self.diags
 
@@ -157,6 +158,15 @@ class _Resolver:
                                 "E020", f"amount in {sub.currency} in a plan in {header.currency}", sub.span,
                                 help=f"write the amount in {header.currency}; planc does not convert currencies"))
 
+    def check_measures(self, statements) -> dict:
+        """The measures declared, and every `N NAME` naming one (semantics/measures.py)."""
+        from planc.semantics import measures
+
+        found = measures.collect([s for _, s in statements], self.diags)
+        exprs = [e for _, stmt in statements for e in _expressions(stmt)]
+        measures.check_literals(exprs, found, self.diags, self.maybe_unparsed)
+        return found
+
     # ---- tables ----------------------------------------------------------------
     def collect_tables(self, statements) -> None:
         data = {id(d.decl): d for d in self.program.data}
@@ -196,6 +206,7 @@ class _Resolver:
             self.broken_tables.add(stmt.name)
             return None
         values: dict = {}
+        units: dict = {}
         for entry in stmt.entries:
             key = entry.key if not stmt.dims else (entry.key, entry.column)
             if key in values:
@@ -205,7 +216,10 @@ class _Resolver:
             value = constant(entry.value, self.diags)
             if value is not None:
                 values[key] = value
-        return Table(stmt.name, stmt.dims, values, stmt.name_span, imported)
+                unit = _literal_unit(entry.value)
+                if unit is not None:
+                    units[key] = unit
+        return Table(stmt.name, stmt.dims, values, stmt.name_span, imported, units)
 
     # ---- the target tree ---------------------------------------------------------
     def add_target(self, node: TargetNode) -> bool:
@@ -532,6 +546,14 @@ def constant(expr: ast.Expr, diags: list[Diagnostic]) -> Fraction | None:
                                help="compute it in a target instead"))
             return None
     return arithmetic(expr, lambda ref: None, diags)
+
+
+def _literal_unit(expr: ast.Expr) -> str | None:
+    """A table value's unit: `3 deals`, `25%`; None for a bare number (it adapts)."""
+    from planc.semantics.measures import BROKEN, Typer
+
+    unit = Typer(lambda ref: BROKEN, []).unit(expr)
+    return None if unit == BROKEN else unit
 
 
 def _first_key(table: Table) -> str:

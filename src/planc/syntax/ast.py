@@ -19,7 +19,7 @@ from planc.source import Source, Span
 
 KEYWORDS = frozenset(
     "plan target split by using rest even weight of table data assert cross seed import min max "
-    "overassign sum csv".split())
+    "overassign sum csv measure".split())
 
 if TYPE_CHECKING:  # the attrs plugin of type checkers knows `frozen` by name
     from attrs import frozen as _node
@@ -41,6 +41,8 @@ class Number:
     text: str  # as written, for `fmt` and messages
     currency: str | None
     span: Span
+    measure: str | None = None  # `45 accounts`: a measure's name (docs/language.md, Measures)
+    measure_span: Span | None = None
 
 
 @_node
@@ -247,7 +249,18 @@ class Assert:
     span: Span
 
 
-Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert]
+@_node
+class Measure:
+    """`measure visits "拜访" { round: 5; rounding: up }`: a unit that is not money."""
+
+    name: str
+    label: str | None
+    settings: tuple[Setting, ...]
+    span: Span
+    name_span: Span
+
+
+Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert, Measure]
 
 
 @_node
@@ -257,7 +270,8 @@ class Module:
 
 
 for _cls in (Number, Percent, PercentOf, Ref, BinOp, Neg, Paren, Call, Rest, Even, WeightArg, Weight, SumMarker,
-             Setting, PlanHeader, Import, TableEntry, Table, Data, Target, Child, Split, Cross, Assert, Module):
+             Setting, PlanHeader, Import, TableEntry, Table, Data, Target, Child, Split, Cross, Assert, Measure,
+             Module):
     _cls.__repr__ = _repr  # type: ignore[method-assign]
 
 

@@ -143,6 +143,11 @@ class _Builder:
         return ast.Number(self._number(number), str(number), str(currency[0]) if currency else None,
                           self._span(meta))
 
+    def measured(self, meta, children):
+        number, measure = children
+        return ast.Number(self._number(number), str(number), None, self._span(meta), str(measure),
+                          self._tok(measure))
+
     def percent(self, meta, children):
         (token,) = children
         return ast.Percent(self._number(token) / 100, str(token), self._span(meta))
@@ -245,7 +250,8 @@ class _Builder:
     def _setting(self, meta, children) -> ast.Setting:
         key, value = children
         if isinstance(value, ast.Number):
-            value = ("amount", value.value, value.text + (f" {value.currency}" if value.currency else ""))
+            unit = value.currency or value.measure
+            value = ("amount", value.value, value.text + (f" {unit}" if unit else ""))
         elif isinstance(value, ast.Percent):
             value = ("percent", value.ratio, value.text)
         kind, parsed, text = value
@@ -353,6 +359,15 @@ class _Builder:
         return ast.Split(parent, str(dimension), parts.get("using"), parts.get("overassign"),
                          parts.get("block", ()), "block" in parts, self._span(meta),
                          self._tok(dimension))
+
+    def measure_block(self, meta, children):
+        return ("block", tuple(children), self._span(meta))
+
+    def measure_stmt(self, meta, children):
+        name, *rest = children
+        parts = {r[0]: r[1] for r in rest}
+        return ast.Measure(str(name), parts.get("label"), parts.get("block", ()), self._span(meta),
+                           self._tok(name))
 
     def seed(self, meta, children):
         return ast.Ref((str(children[0]),), self._tok(children[0]))
