@@ -14,7 +14,9 @@ from typing import Union
 
 from planc.amounts import format_amount
 from planc.diagnostics import Diagnostic, Label, error, warning
+from planc.maths.allocate import round_to
 from planc.evaluate.record import AssertionResult, Derivation, Evaluation, Trace
+from planc.semantics.measures import RATIO
 from planc.semantics.expressions import COMPARE, Lookup, arithmetic, one_line
 from planc.semantics.model import CrossNode, Model, SplitNode, Table, TargetNode
 from planc.syntax import ast
@@ -25,7 +27,8 @@ Node = Union[TargetNode, SplitNode, CrossNode]
 class Evaluator:
     def __init__(self, model: Model) -> None:
         self.model = model
-        self.unit = model.header.round
+        self.unit = model.header.round  # the grid of the target being computed (evaluate/units.py)
+        self.mode = "nearest"
         self.result = Evaluation()
         self.diags: list[Diagnostic] = []
 
@@ -149,6 +152,7 @@ class Evaluator:
 
     # ---- running -------------------------------------------------------------------------
     def run(self) -> tuple[Evaluation, list[Diagnostic]]:
+        from planc.evaluate import units
         from planc.evaluate.splits import evaluate_split
 
         if self.model.crosses:  # the IPF and rounding maths load only when needed
@@ -158,8 +162,10 @@ class Evaluator:
             if id(node) in self.broken:
                 continue
             if isinstance(node, SplitNode):
-                evaluate_split(self, node)
+                if units.enter_split(self, node):
+                    evaluate_split(self, node)
             elif isinstance(node, CrossNode):
+                units.enter_cross(self, node.parent, node.cells.values())
                 evaluate_cross(self, node)
             else:
                 self.root(node)
@@ -174,17 +180,22 @@ class Evaluator:
                 self.diags.append(error("E027", f"`{node.name} = sum` but `{node.name}` is never split",
                                         decl.value.span, help=f"add `split {node.name} by DIMENSION {{ … }}`"))
             return  # set by its first split
-        if isinstance(decl.value, ast.Percent):
-            self.diags.append(error("E031", "a root target needs an amount, not a bare percentage",
-                                    decl.value.span, help=f"write e.g. `{decl.value.text} of OTHER_TARGET`"))
-            return
+        from planc.evaluate import units
+
         trace = Trace(self.lookup, self.model)
         amount = self.expr(decl.value, trace)
         if amount is None:
             return
-        self.check_multiple(amount, decl.value)
-        self.set_value(node, amount, Derivation("root", amount, amount, inputs=trace.inputs(decl.value),
-                                                expression=one_line(decl.value.span.text)))
+        unit = units.root_unit(self, node, decl.value)
+        if unit is None:
+            return  # mixed units: reported
+        rounded = amount
+        if unit in self.model.measures:  # a count is put on its measure's grid, in its mode
+            rounded = round_to(amount, self.unit, self.mode)
+        elif unit != RATIO:
+            self.check_multiple(amount, decl.value)
+        self.set_value(node, rounded, Derivation("root", amount, rounded, inputs=trace.inputs(decl.value),
+                                                 expression=one_line(decl.value.span.text)))
 
     def check_multiple(self, amount: Fraction, expr) -> None:
         if (amount / self.unit).denominator != 1:
@@ -193,7 +204,10 @@ class Evaluator:
                 expr.span, help="fixed amounts stay as written; children are still apportioned exactly"))
 
     def assertions(self) -> None:
+        from planc.evaluate import units
+
         for decl in self.model.asserts:
+            units.assertion(self, decl)
             left, right = self.expr(decl.left), self.expr(decl.right)
             passed = None if left is None or right is None else COMPARE[decl.op](left, right)
             self.result.assertions.append(AssertionResult(decl, left, right, passed))

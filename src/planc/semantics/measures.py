@@ -75,16 +75,24 @@ def collect(statements, diags: list[Diagnostic]) -> dict[str, Measure]:
             elif s.key == "rounding" and s.kind == "name" and s.value in MODES:
                 mode = str(s.value)
             elif s.key == "round":
-                diags.append(error("E052", "a measure's `round` must be a positive number", s.span,
+                diags.append(error("E052", "a measure's `round` must be a positive number", _whole(s),
                                    help="e.g. `round: 1` for whole counts, `round: 5` for fives"))
             elif s.key == "rounding":
-                diags.append(error("E052", "`rounding` must be one of nearest, up, down", s.span,
+                diags.append(error("E052", "`rounding` must be one of nearest, up, down", _whole(s),
                                    help="e.g. `rounding: up` so a count never falls short"))
             else:
                 diags.append(error("E052", f"unknown measure setting `{s.key}`", s.key_span,
                                    help="a measure takes `round: N` and `rounding: nearest|up|down`"))
         out[stmt.name] = Measure(stmt.name, stmt.label, grid, mode, stmt.name_span)
     return out
+
+
+def _whole(s: ast.Setting) -> Span:
+    """A setting from its key to the end of its value as written."""
+    text = s.key_span.source.text
+    at = text.find(s.text, s.key_span.end)
+    end = at + len(s.text) if at >= 0 else s.span.end
+    return Span(s.key_span.source, s.key_span.start, max(end, s.span.end))
 
 
 def check_literals(exprs, measures: dict[str, Measure], diags: list[Diagnostic],
@@ -191,8 +199,8 @@ class Typer:
         message = (f"cannot {what} {words(left)} and {words(right)}" if what
                    else f"{verb} mixes {words(left)} and {words(right)}")
         self.diags.append(error(
-            "E051", message, where.span,
-            related=(Label(lhs.span, f"this is {words(left)}"), Label(rhs.span, f"this is {words(right)}")),
+            "E051", message, lhs.span, label=f"this is {words(left)}",
+            related=(Label(rhs.span, f"this is {words(right)}"),) if rhs is not lhs else (),
             help="a plan adds like to like: convert one side with a rate (`visits / 40%`) "
                  "or an average (`year / 150k`) first"))
 
