@@ -77,9 +77,9 @@ def test_eval_json_with_errors_refs_and_unreadable_plans_matches_its_schema(tmp_
     validate("eval", missing)
 
 
-def test_eval_json_keeps_its_four_keys_and_adds_units_and_the_version():
+def test_eval_json_keeps_its_four_keys_and_adds_only_the_version():
     out = planc_json("eval", str(EXAMPLE))
-    assert list(out) == ["plan", "currency", "targets", "diagnostics", "units", "schema_version"]
+    assert list(out) == ["plan", "currency", "targets", "diagnostics", "schema_version"]
 
 
 MEASURED = ('plan "p" { currency: CNY; round: 1000 }\nmeasure visits "拜访" { round: 5; rounding: up }\n'
@@ -93,6 +93,7 @@ def test_eval_json_names_the_unit_of_every_target_not_in_money(tmp_path):
     assert out["units"] == {"calls": "visits", "calls.Q1": "visits", "calls.Q2": "visits", "penetration": "ratio"}
     assert out["targets"]["calls"] == 465  # rounded up on its own grid of 5, while money keeps `round: 1000`
     assert out["targets"]["calls.Q1"] + out["targets"]["calls.Q2"] == 465
+    assert list(out) == ["plan", "currency", "targets", "diagnostics", "units", "schema_version"]
     validate("eval", out)
     broken = {**out, "units": {"calls": 5}}
     with pytest.raises(AssertionError):

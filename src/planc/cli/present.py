@@ -42,7 +42,9 @@ def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic],
         "diagnostics": [to_dict(d) for d in diags],
     }
     units = result.evaluation.units if result.evaluation else {}
-    out["units"] = {p: units[p] for p in paths if p in values and p in units}
+    shown = {p: units[p] for p in paths if p in values and p in units}
+    if shown:  # only for plans with counts or ratios: a money-only plan keeps the four keys
+        out["units"] = shown
     if how:
         records = result.evaluation.derivations if result.evaluation else {}
         out["derivations"] = {p: as_json(records[p]) for p in paths if p in values and p in records}
@@ -63,9 +65,8 @@ def amounts_table(result: Compilation, paths: list[str]) -> str:
     head = ("target", f"amount ({currency})" if currency else "amount", "how")
     if any(p in units for p in paths):  # counts and ratios: a column naming their unit
         shown = _unit_names(result)
-        head = head[:2] + ("unit",) + head[2:]
-        rows = [(p, amount, shown(units.get(p)), how) for p, amount, how in rows]
-        return "\n".join(text_table(head, rows, "lrll", rule=True))
+        wide = [(p, amount, shown(units.get(p)), how) for p, amount, how in rows]
+        return "\n".join(text_table(head[:2] + ("unit",) + head[2:], wide, "lrll", rule=True))
     return "\n".join(text_table(head, rows, "lrl", rule=True))
 
 

@@ -152,7 +152,7 @@ class Evaluator:
 
     # ---- running -------------------------------------------------------------------------
     def run(self) -> tuple[Evaluation, list[Diagnostic]]:
-        from planc.evaluate import units
+        import planc.evaluate.units as units
         from planc.evaluate.splits import evaluate_split
 
         if self.model.crosses:  # the IPF and rounding maths load only when needed
@@ -180,7 +180,7 @@ class Evaluator:
                 self.diags.append(error("E027", f"`{node.name} = sum` but `{node.name}` is never split",
                                         decl.value.span, help=f"add `split {node.name} by DIMENSION {{ … }}`"))
             return  # set by its first split
-        from planc.evaluate import units
+        import planc.evaluate.units as units
 
         trace = Trace(self.lookup, self.model)
         amount = self.expr(decl.value, trace)
@@ -204,7 +204,7 @@ class Evaluator:
                 expr.span, help="fixed amounts stay as written; children are still apportioned exactly"))
 
     def assertions(self) -> None:
-        from planc.evaluate import units
+        import planc.evaluate.units as units
 
         for decl in self.model.asserts:
             units.assertion(self, decl)

@@ -11,16 +11,23 @@ that unit's grid (a measure's `round` and `rounding`, else the plan's
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Protocol
 
-from planc.diagnostics import Label, error
-from planc.semantics import measures as m
-from planc.semantics.model import SplitNode, Table, TargetNode
+import planc.semantics.measures as m
+from planc.diagnostics import Diagnostic, Label, error
+from planc.evaluate.record import Evaluation
+from planc.semantics.model import Model, SplitNode, Table, TargetNode
 from planc.syntax import ast
 
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from planc.evaluate.engine import Evaluator
+class Evaluator(Protocol):
+    """What this module needs of the engine (which imports it)."""
+
+    model: Model
+    result: Evaluation
+    diags: list[Diagnostic]
+    unit: Fraction
+    mode: str
 
 
 def unit_of(ev: Evaluator, node: TargetNode) -> str:

@@ -145,6 +145,10 @@ class _Builder:
 
     def measured(self, meta, children):
         number, measure = children
+        if measure in ("k", "M", "B", "万", "亿"):  # `30 M`: a scale suffix set apart, not a measure
+            self._problem(error("E001", f"unexpected name `{measure}`", self._tok(measure),
+                                label="a scale suffix apart from its number",
+                                help=f"write the scale suffix directly after the digits, e.g. `{number}{measure}`"))
         return ast.Number(self._number(number), str(number), None, self._span(meta), str(measure),
                           self._tok(measure))
 
