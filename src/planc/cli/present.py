@@ -66,7 +66,7 @@ def amounts_table(result: Compilation, paths: list[str]) -> str:
     if any(p in units for p in paths):  # counts and ratios: a column naming their unit
         shown = _unit_names(result)
         wide = [(p, amount, shown(units.get(p)), how) for p, amount, how in rows]
-        return "\n".join(text_table(head[:2] + ("unit",) + head[2:], wide, "lrll", rule=True))
+        return "\n".join(text_table(("target", "amount", "unit", "how"), wide, "lrll", rule=True))
     return "\n".join(text_table(head, rows, "lrl", rule=True))
 
 
