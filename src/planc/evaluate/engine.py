@@ -18,10 +18,10 @@ from planc.maths.allocate import round_to
 from planc.evaluate.record import AssertionResult, Derivation, Evaluation, Trace
 from planc.semantics.measures import RATIO
 from planc.semantics.expressions import COMPARE, Lookup, arithmetic, one_line
-from planc.semantics.model import CrossNode, Model, SplitNode, Table, TargetNode
+from planc.semantics.model import CrossNode, FunnelNode, Model, SplitNode, Table, TargetNode
 from planc.syntax import ast
 
-Node = Union[TargetNode, SplitNode, CrossNode]
+Node = Union[TargetNode, SplitNode, CrossNode, FunnelNode]
 
 
 class Evaluator:
@@ -69,6 +69,11 @@ class Evaluator:
             return deps + [d for d in self._ref_producers(refs) if d is not node]
         elif isinstance(node, CrossNode):
             return [node.rows, node.cols]
+        elif isinstance(node, FunnelNode):
+            mine = {id(t) for t in node.steps}
+            refs = [step.value for step in node.decl.steps]
+            return [self.producer(node.member)] + [d for d in self._ref_producers(refs) if id(d) not in mine
+                                                   and d is not node]
         return self._ref_producers(refs)
 
     def _ref_producers(self, exprs: list) -> list[Node]:
@@ -88,6 +93,7 @@ class Evaluator:
         nodes: list[Node] = [t for t in self.model.roots]
         nodes += self.model.splits
         nodes += self.model.crosses
+        nodes += self.model.funnels
         done: set[int] = set()
         on_path: dict[int, int] = {}
         order: list[Node] = []
@@ -123,7 +129,8 @@ class Evaluator:
         """One E008 for the whole loop, with each step drawn where it refers to the next."""
         names = [_node_name(n) for n in cycle]
         first = cycle[0]
-        span = first.decl.span if isinstance(first, (SplitNode, CrossNode)) else first.decl.name_span  # type: ignore[union-attr]
+        span = first.decl.span if isinstance(first, (SplitNode, CrossNode, FunnelNode)) \
+            else first.decl.name_span  # type: ignore[union-attr]
         steps = []
         for node, after in zip(cycle, cycle[1:] + cycle[:1]):
             where = self.step_span(node, after)
@@ -135,7 +142,7 @@ class Evaluator:
 
     def step_span(self, node: Node, after: Node):
         """Where `node` refers to `after`: a reference to it, a split's parent, a cross's splits."""
-        if isinstance(node, CrossNode):
+        if isinstance(node, (CrossNode, FunnelNode)):
             return node.decl.span
         if isinstance(node, SplitNode) and after is self.producer(node.parent) and not node.bottom_up:
             return node.decl.parent.span
@@ -167,6 +174,10 @@ class Evaluator:
             elif isinstance(node, CrossNode):
                 units.enter_cross(self, node.parent, node.cells.values())
                 evaluate_cross(self, node)
+            elif isinstance(node, FunnelNode):
+                from planc.evaluate.funnels import evaluate_funnel
+
+                evaluate_funnel(self, node, self.lookup)
             else:
                 self.root(node)
         self.assertions()

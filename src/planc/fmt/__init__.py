@@ -74,6 +74,8 @@ def expr(e) -> str:
         return f"{expr(e.percent)} of {expr(e.base)}"
     if isinstance(e, ast.Ref):
         return e.dotted
+    if isinstance(e, ast.Lookup):
+        return f"{e.table}({e.dimension})"
     if isinstance(e, ast.BinOp):
         return f"{expr(e.left)} {e.op} {expr(e.right)}"
     if isinstance(e, ast.Neg):
@@ -197,6 +199,11 @@ class _Layout:
             if s.message is not None:
                 text += "  " + quote(s.message)
             self.add(0, text, s.span, "line", i)
+        elif isinstance(s, ast.Funnel):
+            head = f"funnel {s.name} for {s.dimension}" + (f" {quote(s.label)}" if s.label is not None else "")
+            steps = [(key(st.name), f" = {expr(st.value)}" + (f" in {st.measure}" if st.measure else "")
+                      + (f"  {quote(st.label)}" if st.label is not None else ""), st.span) for st in s.steps]
+            self.block(head, s, steps, i, max((st.span.end for st in s.steps), default=None))
         elif isinstance(s, ast.Measure):
             head = f"measure {s.name}" + (f" {quote(s.label)}" if s.label is not None else "")
             if s.settings or "{" in s.span.text:

@@ -136,8 +136,8 @@ class Typer:
             return expr.measure
         if isinstance(expr, ast.Percent):
             return RATIO
-        if isinstance(expr, ast.Ref):
-            return self.ref_unit(expr)
+        if isinstance(expr, (ast.Ref, ast.Lookup)):
+            return self.ref_unit(expr)  # type: ignore[arg-type]  # a funnel's knows `T(DIM)`
         if isinstance(expr, ast.Paren):
             return self.unit(expr.inner)
         if isinstance(expr, ast.Neg):

@@ -60,13 +60,14 @@ class _Resolver:
         roots = self.collect_roots([s for _, s in statements if isinstance(s, ast.Target)])
         splits, crosses = self.attach_splits([s for _, s in statements if isinstance(s, ast.Split)],
                                              [s for _, s in statements if isinstance(s, ast.Cross)])
+        measures = self.check_measures(statements)
+        funnels = self.attach_funnels(statements, splits, measures)
         header = self.check_main(header, roots)
         asserts = [s for _, s in statements if isinstance(s, ast.Assert)]
         self.check_attributes()
         self.check_currency(statements, header)
-        measures = self.check_measures(statements)
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
-                      modules, self.used_tables, frozenset(self.unparsed_names), measures)
+                      modules, self.used_tables, frozenset(self.unparsed_names), measures, funnels)
         self.resolve_refs(model)
         return model, self.diags
 
@@ -160,12 +161,21 @@ class _Resolver:
 
     def check_measures(self, statements) -> dict:
         """The measures declared, and every `N NAME` naming one (semantics/measures.py)."""
-        from planc.semantics import measures
+        import planc.semantics.measures as measures
 
         found = measures.collect([s for _, s in statements], self.diags)
         exprs = [e for _, stmt in statements for e in _expressions(stmt)]
         measures.check_literals(exprs, found, self.diags, self.maybe_unparsed)
         return found
+
+    def attach_funnels(self, statements, splits, measures) -> list:
+        """Each funnel's steps for every member of its dimension (semantics/funnels.py)."""
+        import planc.semantics.funnels as funnels
+
+        decls = [s for _, s in statements if isinstance(s, ast.Funnel)]
+        others = [e for _, stmt in statements if not isinstance(stmt, ast.Funnel) for e in _expressions(stmt)]
+        funnels.misplaced_lookups(others, self.diags)
+        return funnels.attach(self, decls, splits, measures) if decls else []
 
     # ---- tables ----------------------------------------------------------------
     def collect_tables(self, statements) -> None:
@@ -590,6 +600,8 @@ def _expressions(stmt) -> list:
         return [e.value for e in stmt.entries]
     if isinstance(stmt, ast.Assert):
         return [stmt.left, stmt.right]
+    if isinstance(stmt, ast.Funnel):
+        return [step.value for step in stmt.steps]
     return []
 
 

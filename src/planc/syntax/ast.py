@@ -19,7 +19,7 @@ from planc.source import Source, Span
 
 KEYWORDS = frozenset(
     "plan target split by using rest even weight of table data assert cross seed import min max "
-    "overassign sum csv measure".split())
+    "overassign sum csv measure funnel for in".split())
 
 if TYPE_CHECKING:  # the attrs plugin of type checkers knows `frozen` by name
     from attrs import frozen as _node
@@ -98,7 +98,18 @@ class Call:
     span: Span
 
 
-Expr = Union[Number, Percent, PercentOf, Ref, BinOp, Neg, Paren, Call]
+@_node
+class Lookup:
+    """`win_rate(rep)` in a funnel: table `win_rate` at the member's key along `rep`."""
+
+    table: str
+    dimension: str
+    span: Span
+    table_span: Span
+    dimension_span: Span
+
+
+Expr = Union[Number, Percent, PercentOf, Ref, BinOp, Neg, Paren, Call, Lookup]
 
 # ---- allocation methods ------------------------------------------------------
 
@@ -260,7 +271,33 @@ class Measure:
     name_span: Span
 
 
-Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert, Measure]
+@_node
+class FunnelStep:
+    """`deals = self / 150k in deals "average deal size"`: one derived activity target."""
+
+    name: str
+    value: Expr
+    measure: str | None
+    label: str | None
+    span: Span
+    name_span: Span
+    measure_span: Span | None
+
+
+@_node
+class Funnel:
+    """`funnel NAME for DIMENSION { STEP … }`: steps derived for every target along a dimension."""
+
+    name: str
+    dimension: str
+    label: str | None
+    steps: tuple[FunnelStep, ...]
+    span: Span
+    name_span: Span
+    dimension_span: Span
+
+
+Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert, Measure, Funnel]
 
 
 @_node
@@ -271,7 +308,7 @@ class Module:
 
 for _cls in (Number, Percent, PercentOf, Ref, BinOp, Neg, Paren, Call, Rest, Even, WeightArg, Weight, SumMarker,
              Setting, PlanHeader, Import, TableEntry, Table, Data, Target, Child, Split, Cross, Assert, Measure,
-             Module):
+             Lookup, FunnelStep, Funnel, Module):
     _cls.__repr__ = _repr  # type: ignore[method-assign]
 
 

@@ -364,6 +364,30 @@ class _Builder:
                          parts.get("block", ()), "block" in parts, self._span(meta),
                          self._tok(dimension))
 
+    def lookup(self, meta, children):
+        table, dim = children
+        return ast.Lookup(str(table), str(dim), self._span(meta), self._tok(table), self._tok(dim))
+
+    def funnel_unit(self, meta, children):
+        return ("unit", str(children[0]), self._tok(children[0]))
+
+    def funnel_step(self, meta, children):
+        name, value, *rest = children
+        parts = {r[0]: r for r in rest}
+        unit = parts.get("unit")
+        label = parts.get("label")
+        return ast.FunnelStep(str(name), value, unit[1] if unit else None, label[1] if label else None,
+                              self._span(meta), self._tok(name), unit[2] if unit else None)
+
+    def funnel_block(self, meta, children):
+        return ("block", tuple(children), self._span(meta))
+
+    def funnel_stmt(self, meta, children):
+        name, dim, *rest = children
+        parts = {r[0]: r[1] for r in rest}
+        return ast.Funnel(str(name), str(dim), parts.get("label"), parts.get("block", ()), self._span(meta),
+                          self._tok(name), self._tok(dim))
+
     def measure_block(self, meta, children):
         return ("block", tuple(children), self._span(meta))
 
