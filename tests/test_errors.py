@@ -78,6 +78,13 @@ CASES = [
     ("E051", "measure visits\ntarget year = 10M\nsplit year by q { a = 5 visits; b = rest }\n", {}, 3, 23,
      "`a` is `visits` but `year` is money"),
     ("E052", "measure visits { rounding: sideways }\n", {}, 1, 18, "nearest, up, down"),
+    ("E053", "measure deals\ntarget y = 10M\nsplit y by rep { a = rest }\nfunnel f for reps {\n"
+             "  deals = self / 150k in deals\n}\n", {}, 4, 14, "no target is split by it"),
+    ("E054", "measure deals\ntarget y = 10M\nsplit y by rep { a = rest }\nfunnel f for rep {\n"
+             "  deals = self / 0 in deals\n}\n", {}, 5, 18, "must be above zero"),
+    ("E055", "measure deals\ntable w { a = 120% }\ntarget y = 10M\nsplit y by rep { a = rest }\nfunnel f for rep {\n"
+             "  deals = self / 150k * w(rep) in deals\n}\n", {}, 6, 25, "above 100%"),
+    ("E056", "measure deals\ntable w { a = 1 }\ntarget y = w(rep)\n", {}, 3, 12, "only meaningful in a funnel"),
     ("E090", "target y = 1\n", {"planc.toml": "[rules\n"}, 1, 7, "not valid TOML"),
     ("W001", HEAD + "target year = 120_000_500\n", {}, 5, 15, "not a multiple"),
     ("W002", "target y = 1 [colour: \"red\"]\n", {}, 1, 15, "unknown attribute"),
