@@ -63,6 +63,7 @@ class Evaluator:
             refs = [node.decl.value]  # type: ignore[union-attr]
         elif isinstance(node, SplitNode):
             deps: list[Node] = [] if node.bottom_up else [self.producer(node.parent)]
+            deps += self._profile_sources(node)
             for child in node.children:
                 decl = child.decl
                 refs.extend((decl.alloc, decl.min, decl.max))  # type: ignore[union-attr]
@@ -75,6 +76,21 @@ class Evaluator:
             return [self.producer(node.member)] + [d for d in self._ref_producers(refs) if id(d) not in mine
                                                    and d is not node]
         return self._ref_producers(refs)
+
+    def _profile_sources(self, split: SplitNode) -> list[Node]:
+        """A split over the calendar follows the time splits above it (evaluate/weeks.py)."""
+        from planc.semantics.calendar import is_calendar_split
+        from planc.semantics.time import is_time_split
+
+        if not is_calendar_split(split.decl):
+            return []
+        out: list[Node] = []
+        node: TargetNode | None = split.parent
+        while node is not None:
+            out += [s for s in node.splits if s is not split and is_time_split(s)]
+            out += [c.producer for c in node.cells[:1] if c.producer is not None]
+            node = node.parent
+        return out
 
     def _ref_producers(self, exprs: list) -> list[Node]:
         out = []
@@ -161,6 +177,7 @@ class Evaluator:
     def run(self) -> tuple[Evaluation, list[Diagnostic]]:
         import planc.evaluate.units as units
         from planc.evaluate.splits import evaluate_split
+        from planc.semantics.calendar import is_calendar_split
 
         if self.model.crosses:  # the IPF and rounding maths load only when needed
             from planc.evaluate.crosses import evaluate_cross
@@ -170,7 +187,12 @@ class Evaluator:
                 continue
             if isinstance(node, SplitNode):
                 if units.enter_split(self, node):
-                    evaluate_split(self, node)
+                    if is_calendar_split(node.decl):
+                        from planc.evaluate.weeks import evaluate_calendar_split
+
+                        evaluate_calendar_split(self, node, self.value)
+                    else:
+                        evaluate_split(self, node)
             elif isinstance(node, CrossNode):
                 units.enter_cross(self, node.parent, node.cells.values())
                 evaluate_cross(self, node)

@@ -63,7 +63,7 @@ def evaluate_funnel(ev: units.Evaluator, node: FunnelNode, lookup) -> None:
         # The rates of every step are checked, even below a failed one (literal rates have no member).
         if not _rates_fit(ev, node, step.value, value, typer) or target is None:
             failed = True
-        if failed:
+        if failed or target is None:
             continue
         trace = _StepTrace(value, ev.model, made, member)
         exact = arithmetic(step.value, trace, ev.diags)

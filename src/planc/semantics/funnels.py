@@ -46,12 +46,16 @@ class Resolver(Protocol):
 
     def maybe_unparsed(self, *names: str | None) -> bool: ...
 
+    def calendar_split(self, decl: ast.Funnel, step: TargetNode) -> SplitNode | None: ...
+
 
 def attach(r: Resolver, decls: list[ast.Funnel], splits: list[SplitNode],
            measures: dict[str, Measure]) -> list[FunnelNode]:
     """A FunnelNode per funnel and member, its steps added as targets; the
-    steps' references resolved. Problems: E053 (no such dimension), E056
-    (a step misused), E050 (`in` an unknown measure)."""
+    steps' references resolved. With `by week` / `by day`, each step is split
+    over the calendar too (the new splits join `splits`). Problems: E053 (no
+    such dimension), E056 (a step misused), E050 (`in` an unknown measure),
+    E057 (`by` something that is not a week or a day)."""
     dims = {s.dimension for s in splits}
     out: list[FunnelNode] = []
     for decl in decls:
@@ -69,13 +73,29 @@ def attach(r: Resolver, decls: list[ast.Funnel], splits: list[SplitNode],
             continue
         if not steps_ok:
             continue
-        for split in splits:
-            if split.dimension != decl.dimension:
-                continue
-            for member in split.children:
-                out.append(_apply(r, decl, member))
+        members = [member for split in splits if split.dimension == decl.dimension for member in split.children]
+        calendar_ok = _check_by(r, decl)
+        for member in members:
+            node = _apply(r, decl, member)
+            out.append(node)
+            if decl.by is not None and calendar_ok:
+                for step in node.steps:
+                    split = r.calendar_split(decl, step)
+                    if split is not None:
+                        splits.append(split)
         _resolve(r, decl)
     return out
+
+
+def _check_by(r: Resolver, decl: ast.Funnel) -> bool:
+    import planc.semantics.calendar as calendar
+
+    if decl.by is None or decl.by.lower() in calendar.WEEK_DIMENSIONS | calendar.DAY_DIMENSIONS:
+        return True
+    assert decl.by_span is not None  # set with `by`
+    r.diags.append(error("E057", f"a funnel is split over the calendar by week or by day, not by `{decl.by}`",
+                         decl.by_span, help="write `by week` (ISO weeks) or `by day`, or leave `by` out"))
+    return False
 
 
 def _apply(r: Resolver, decl: ast.Funnel, member: TargetNode) -> FunnelNode:

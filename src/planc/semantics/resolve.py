@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 HEADER_KEYS = {
     "currency": "name", "period": "period", "owner": "string", "round": "amount",
     "status": "name", "owners": "name", "description": "string", "version": "string", "main": "name",
+    "calendar": "name",
 }
 ATTRIBUTE_KEYS = {"owner", "status", "note", "due", "margin"}
 STATUSES = ("draft", "proposed", "agreed", "disputed")
@@ -51,12 +52,15 @@ class _Resolver:
         self.split_dims: dict[str, set[int]] = {}  # dimension -> ids of the targets split by it
         self.new_names: set[str] = set()  # names of targets added in this round of attach_splits
         self.suggesters: dict[str, tuple[tuple[int, int], Suggester]] = {}
+        self.period: tuple | None = None  # the header's, once read
 
     def run(self) -> tuple[Model, list[Diagnostic]]:
         modules = self.program.modules
         statements = [(i, s) for i, m in enumerate(modules) for s in m.statements]
         header = self.header([s for i, s in statements if isinstance(s, ast.PlanHeader) and i == 0])
         self.collect_tables(statements)
+        self.period = header.period  # weeks and days of `split X by week` lie in it
+        self.check_calendar(header)
         roots = self.collect_roots([s for _, s in statements if isinstance(s, ast.Target)])
         splits, crosses = self.attach_splits([s for _, s in statements if isinstance(s, ast.Split)],
                                              [s for _, s in statements if isinstance(s, ast.Cross)])
@@ -293,7 +297,7 @@ class _Resolver:
                         related=(Label(twin.decl.dimension_span, "first split here"),),
                         help="give the second split another dimension"))
                     continue
-                decl = self.with_table_children(decl)
+                decl = self.with_table_children(decl, parent)
                 split = SplitNode(decl, parent)
                 new_dims.add(decl.dimension)
                 self.split_dims.setdefault(decl.dimension, set()).add(id(parent))
@@ -378,8 +382,61 @@ class _Resolver:
                 crosses.append(cross)
         return progressed
 
-    def with_table_children(self, decl: ast.Split) -> ast.Split:
+    def check_calendar(self, header: Header) -> None:
+        """`calendar: weekdays` or the name of a table of dates (semantics/calendar.py)."""
+        setting = header.settings.get("calendar")
+        if setting is None or setting.kind != "name" or setting.value == "weekdays":
+            return
+        name = str(setting.value)
+        if name in self.tables and not self.tables[name].is_2d:
+            self.used_tables.add(name)
+        elif not self.maybe_unparsed(name) and name not in self.broken_tables:
+            self.diags.append(error(
+                "E057", f"calendar `{name}` is not a table of dates", setting.span,
+                help="`calendar: weekdays` (Monday to Friday), or a 1-D table keyed by date such as "
+                     "`cn_workdays` of `import \"std/calendar_cn\"`"))
+
+    def calendar_children(self, decl: ast.Split, parent: TargetNode | None) -> ast.Split:
+        """`split P by week` / `by day`: one child per ISO week or day of the period (semantics/calendar.py)."""
+        import planc.semantics.calendar as calendar
+
+        if self.period is None:
+            self.diags.append(error("E057", f"`split {decl.parent.dotted} by {decl.dimension}` needs the plan's period",
+                                    decl.dimension_span, help="add `period: 2027-01-01 .. 2027-12-31` to the header"))
+            return attrs.evolve(decl, children=())
+        if (self.period[1] - self.period[0]).days >= calendar.MAX_DAYS:
+            self.diags.append(error("E057", f"the period is too long to split by {decl.dimension}",
+                                    decl.dimension_span, help="split by month or quarter first"))
+            return attrs.evolve(decl, children=())
+        import planc.semantics.time as time
+
+        within = time.coverage(parent, self.period) if parent is not None else self.period
+        made = calendar.children(decl.dimension, within)
+        return attrs.evolve(decl, children=tuple(ast.Child(name, None, None, None, None, (), decl.span,
+                                                           decl.dimension_span) for name, _ in made))
+
+    def calendar_split(self, funnel: ast.Funnel, step: TargetNode) -> SplitNode | None:
+        """`funnel … by week`: a step split by week (or day), as `split STEP by week` would be."""
+        assert funnel.by is not None and funnel.by_span is not None  # a funnel with `by`
+        decl = ast.Split(ast.Ref(tuple(step.path.split(".")), funnel.by_span), funnel.by, None, None, (), False,
+                         funnel.span, funnel.by_span)
+        decl = self.calendar_children(decl, step)
+        if not decl.children:
+            return None
+        split = SplitNode(decl, step)
+        step.splits.append(split)
+        for child in decl.children:
+            node = TargetNode(child.name, f"{step.path}.{child.name}", child, step, split)
+            if self.add_target(node):
+                split.children.append(node)
+        return split
+
+    def with_table_children(self, decl: ast.Split, parent: TargetNode | None = None) -> ast.Split:
         """`split P by D using weight(T)` with no block: one child per key of T."""
+        import planc.semantics.calendar as calendar
+
+        if calendar.is_calendar_split(decl):
+            return self.calendar_children(decl, parent)
         if decl.has_block and not decl.children:
             self.diags.append(error("E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children",
                                     decl.span, help="list the children inside `{ … }`"))

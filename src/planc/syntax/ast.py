@@ -295,6 +295,8 @@ class Funnel:
     span: Span
     name_span: Span
     dimension_span: Span
+    by: str | None = None  # `by week` / `by day`: each step split over the calendar
+    by_span: Span | None = None
 
 
 Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert, Measure, Funnel]
