@@ -85,6 +85,7 @@ CASES = [
     ("E055", "measure deals\ntable w { a = 120% }\ntarget y = 10M\nsplit y by rep { a = rest }\nfunnel f for rep {\n"
              "  deals = self / 150k * w(rep) in deals\n}\n", {}, 6, 25, "above 100%"),
     ("E056", "measure deals\ntable w { a = 1 }\ntarget y = w(rep)\n", {}, 3, 12, "only meaningful in a funnel"),
+    ("E057", "target y = 120M\nsplit y by week\n", {}, 2, 12, "needs the plan's period"),
     ("E090", "target y = 1\n", {"planc.toml": "[rules\n"}, 1, 7, "not valid TOML"),
     ("W001", HEAD + "target year = 120_000_500\n", {}, 5, 15, "not a multiple"),
     ("W002", "target y = 1 [colour: \"red\"]\n", {}, 1, 15, "unknown attribute"),

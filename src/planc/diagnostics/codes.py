@@ -55,6 +55,7 @@ CODE_NAMES: dict[str, str] = {
     "E054": "rate not above zero",
     "E055": "rate above 100%",
     "E056": "funnel step misused",
+    "E057": "calendar split impossible",
     "E090": "invalid configuration",
     "E099": "formatter safety check",
     "W001": "not a multiple of round",
