@@ -22,6 +22,7 @@ from planc.semantics.concepts import headline, last_year
 from planc.semantics.model import CrossNode, Model, SplitNode, TargetNode
 from planc.semantics.time import is_time_split
 from planc.pipeline import Compilation, ordered_paths
+from planc.report.activity import build_activity, is_activity_split, unit_label
 from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, Meta, OwnerSheet, Point, Problem,
                                Report, Row, SplitView, TimeProfile, slugify)
 
@@ -33,6 +34,7 @@ class _Builder:
         self.model: Model = comp.model
         self.values = comp.evaluation.values
         self.derivations = comp.evaluation.derivations
+        self.units = comp.evaluation.units
         self.source = source
         self.generated = generated
         self.history = last_year(self.model, comp.history_tables)  # path -> last year's figure
@@ -100,6 +102,7 @@ class _Builder:
             note=str(attr("note")) if attr("note") is not None else None,
             due=due if isinstance(due, datetime.date) else None,
             margin=margin if isinstance(margin, Fraction) else None,
+            unit=unit_label(self.model, self.units, node.path),
         )
         self.rows[node.path] = row
         return row
@@ -123,8 +126,8 @@ class _Builder:
     def splits(self) -> list[SplitView]:
         out: list[SplitView] = []
         for split in self.model.splits:
-            if split.parent.path not in self.values:
-                continue
+            if split.parent.path not in self.values or is_activity_split(split):
+                continue  # unknown, or a funnel step's weeks (the activity section shows them)
             if not all(c.path in self.values for c in split.children):
                 continue
             rows = tuple(self.row(c) for c in split.children)
@@ -299,6 +302,7 @@ class _Builder:
             time_profiles=profiles, assertions=tuple(self.assertions()),
             warnings=tuple(p for p in problems if p.severity != "error"), open_items=tuple(open_items),
             owners=tuple(self.owners(rows)), diagnostics=tuple(problems),
+            activity=build_activity(self.model, self.values, self.units),
         )
 
 

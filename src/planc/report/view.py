@@ -40,6 +40,7 @@ class Row:
     note: str | None
     due: datetime.date | None
     margin: Fraction | None
+    unit: str | None = None  # a count's measure label, `%` for a ratio; None: the plan's currency
 
     @property
     def profit(self) -> Fraction | None:
@@ -191,6 +192,7 @@ class Report:
     open_items: tuple[Row, ...]
     owners: tuple[OwnerSheet, ...]
     diagnostics: tuple[Problem, ...]
+    activity: tuple = ()  # report.activity.FunnelView: each funnel and its members' counts
 
     @property
     def assertions_passed(self) -> int:
