@@ -200,7 +200,8 @@ class _Layout:
                 text += "  " + quote(s.message)
             self.add(0, text, s.span, "line", i)
         elif isinstance(s, ast.Funnel):
-            head = f"funnel {s.name} for {s.dimension}" + (f" by {s.by}" if s.by else "") + \
+            head = f"funnel {s.name} for {s.dimension}" + (f" of {s.of.dotted}" if s.of else "") + \
+                (f" by {s.by}" if s.by else "") + \
                 (f" {quote(s.label)}" if s.label is not None else "")
             steps = [(key(st.name), f" = {expr(st.value)}" + (f" in {st.measure}" if st.measure else "")
                       + (f"  {quote(st.label)}" if st.label is not None else ""), st.span) for st in s.steps]

@@ -103,6 +103,7 @@ class _Builder:
             due=due if isinstance(due, datetime.date) else None,
             margin=margin if isinstance(margin, Fraction) else None,
             unit=unit_label(self.model, self.units, node.path),
+            activity_week=isinstance(node.producer, SplitNode) and is_activity_split(node.producer),
         )
         self.rows[node.path] = row
         return row

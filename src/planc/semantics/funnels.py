@@ -48,6 +48,12 @@ class Resolver(Protocol):
 
     def calendar_split(self, decl: ast.Funnel, step: TargetNode) -> SplitNode | None: ...
 
+    def lookup(self, parts: tuple[str, ...], scope: TargetNode | None) -> list[TargetNode]: ...
+
+    def ambiguous(self, ref: ast.Ref, found: list[TargetNode]) -> None: ...
+
+    def undefined(self, ref: ast.Ref, what: str) -> None: ...
+
 
 def attach(r: Resolver, decls: list[ast.Funnel], splits: list[SplitNode],
            measures: dict[str, Measure]) -> list[FunnelNode]:
@@ -73,7 +79,17 @@ def attach(r: Resolver, decls: list[ast.Funnel], splits: list[SplitNode],
             continue
         if not steps_ok:
             continue
-        members = [member for split in splits if split.dimension == decl.dimension for member in split.children]
+        within = _within(r, decl)
+        if within is False:
+            continue
+        members = [member for split in splits if split.dimension == decl.dimension and _under(split.parent, within)
+                   for member in split.children]
+        if not members and decl.of is not None:
+            r.diags.append(error("E053", f"funnel `{decl.name}` is for `{decl.dimension}` of `{decl.of.dotted}`, "
+                                 f"but nothing under `{decl.of.dotted}` is split by it", decl.of.span,
+                                 label=f"not split by `{decl.dimension}`",
+                                 help=f"name a target that is split by `{decl.dimension}`, or one above it"))
+            continue
         calendar_ok = _check_by(r, decl)
         for member in members:
             node = _apply(r, decl, member)
@@ -85,6 +101,32 @@ def attach(r: Resolver, decls: list[ast.Funnel], splits: list[SplitNode],
                         splits.append(split)
         _resolve(r, decl)
     return out
+
+
+def _within(r: Resolver, decl: ast.Funnel):
+    """The target of `for DIM of TARGET` (None: the whole plan; False: not found, reported)."""
+    if decl.of is None:
+        return None
+    found = r.lookup(decl.of.parts, None)
+    if len(found) == 1:
+        r.refs[id(decl.of)] = found[0]
+        return found[0]
+    if found:
+        r.ambiguous(decl.of, found)
+    else:
+        r.undefined(decl.of, "funnel target")
+    return False
+
+
+def _under(node: TargetNode | None, top: TargetNode | None) -> bool:
+    """`node` is `top` or below it (always, when there is no `top`)."""
+    if top is None:
+        return True
+    while node is not None:
+        if node is top:
+            return True
+        node = node.parent
+    return False
 
 
 def _check_by(r: Resolver, decl: ast.Funnel) -> bool:

@@ -297,6 +297,7 @@ class Funnel:
     dimension_span: Span
     by: str | None = None  # `by week` / `by day`: each step split over the calendar
     by_span: Span | None = None
+    of: Ref | None = None  # `for rep of key_accounts`: only the members under that target
 
 
 Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert, Measure, Funnel]

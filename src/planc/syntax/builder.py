@@ -385,12 +385,16 @@ class _Builder:
     def funnel_by(self, meta, children):
         return ("by", str(children[0]), self._tok(children[0]))
 
+    def funnel_of(self, meta, children):
+        return ("of", children[0])
+
     def funnel_stmt(self, meta, children):
         name, dim, *rest = children
         parts = {r[0]: r[1] for r in rest}
         by = next((r for r in rest if r[0] == "by"), None)
         return ast.Funnel(str(name), str(dim), parts.get("label"), parts.get("block", ()), self._span(meta),
-                          self._tok(name), self._tok(dim), by[1] if by else None, by[2] if by else None)
+                          self._tok(name), self._tok(dim), by[1] if by else None, by[2] if by else None,
+                          parts.get("of"))
 
     def measure_block(self, meta, children):
         return ("block", tuple(children), self._span(meta))
