@@ -78,8 +78,12 @@ def test_eval_json_with_errors_refs_and_unreadable_plans_matches_its_schema(tmp_
 
 
 def test_eval_json_keeps_its_four_keys_and_adds_only_the_version():
-    out = planc_json("eval", str(EXAMPLE))
+    out = planc_json("eval", str(FIXTURES[0]))  # a plan in money only
     assert list(out) == ["plan", "currency", "targets", "diagnostics", "schema_version"]
+    example = planc_json("eval", str(EXAMPLE))  # with counts: their units too
+    assert list(example) == ["plan", "currency", "targets", "diagnostics", "units", "schema_version"]
+    assert example["units"]["new_logos"] == "accounts"
+    assert example["units"]["year.华东.key_accounts.张伟.visits.W2027_10"] == "visits"
 
 
 MEASURED = ('plan "p" { currency: CNY; round: 1000 }\nmeasure visits "拜访" { round: 5; rounding: up }\n'
