@@ -13,6 +13,7 @@ from fractions import Fraction
 import attrs
 
 from planc.semantics.calendar import is_calendar_split
+from planc.semantics.measures import shown
 from planc.semantics.model import FunnelNode, Model, TargetNode
 from planc.semantics.time import dates_of
 
@@ -90,14 +91,8 @@ class ActivityWords:
 
 
 def unit_label(model: Model, units: dict[str, str], path: str) -> str | None:
-    """What a report prints next to a target's amount: its measure's label, `%`, or None for money."""
-    unit = units.get(path)
-    if unit is None:
-        return None
-    if unit == "ratio":
-        return "%"
-    measure = model.measures.get(unit)
-    return measure.shown if measure is not None else unit
+    """What a report prints next to a target's amount (semantics/measures.py, `shown`)."""
+    return shown(model.measures, units, path)
 
 
 def build_activity(model: Model, values: dict, units: dict[str, str]) -> tuple[FunnelView, ...]:

@@ -205,6 +205,18 @@ class Typer:
                  "or an average (`year / 150k`) first"))
 
 
+def shown(measures: dict[str, Measure], units: dict[str, str], path: str) -> str | None:
+    """What is printed next to a target's amount: its measure's label, `%` for a
+    ratio, or None for money (the plan's currency)."""
+    unit = units.get(path)
+    if unit is None or unit == MONEY:
+        return None
+    if unit == RATIO:
+        return "%"
+    measure = measures.get(unit)
+    return measure.shown if measure is not None else unit
+
+
 def final(unit: Unit) -> str | None:
     """The unit a target keeps: a bare number is money; None when it could not be typed."""
     if unit == BROKEN:
