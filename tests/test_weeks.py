@@ -87,3 +87,32 @@ def test_a_split_by_week_needs_the_period(plan):
     r = plan("target y = 100\nsplit y by week\n")
     (d,) = [d for d in r.diagnostics if d.code == "E057"]
     assert (d.line, d.column) == (2, 12) and "needs the plan's period" in d.message
+
+
+def test_calendar_children_are_bounded(plan, monkeypatch):
+    monkeypatch.setattr(calendar, "MAX_CHILDREN", 1000)  # the real bound, 250,000, takes a minute to reach
+    reps = "; ".join(f"r{i} = even" for i in range(5))
+    r = plan('plan "T" { period: 2027-01-01 .. 2027-12-31 }\nmeasure calls\ntarget y = 10M\n'
+             f"split y by rep {{ {reps} }}\nfunnel f for rep by day {{\n  calls = self / 1k in calls\n}}\n")
+    (d,) = [d for d in r.diagnostics if d.code == "E057"]
+    assert "more than 1,000 targets" in d.message and (d.line, d.column) == (5, 21)
+    assert sum(1 for p in r.evaluation.values if ".calls.D" in p) == 2 * 365  # two reps' days, then no more
+
+
+def test_a_funnel_of_a_target_takes_only_the_members_under_it(plan):
+    r = plan("measure calls\ntarget y = 10M\nsplit y by region { east = 60%; west = rest }\n"
+             "split east by rep { a = 50%; b = rest }\nsplit west by rep { c = rest }\n"
+             "funnel f for rep of east {\n  calls = self / 10k in calls\n}\n")
+    assert [d.code for d in r.diagnostics if d.is_error] == []
+    steps = sorted(p for p in r.evaluation.values if p.endswith(".calls"))
+    assert steps == ["y.east.a.calls", "y.east.b.calls"]
+    assert r.evaluation.values["y.east.a.calls"] == 300
+
+
+def test_funnels_with_of_and_by_format_back():
+    from planc.fmt import format_text
+
+    text = ("measure calls\ntarget y = 10M\nsplit y by rep { a = rest }\n\n"
+            'funnel f for rep of y by week "label" {\n  calls = self / 10k in calls  "calls"\n}\n')
+    out, diags = format_text(text)
+    assert diags == [] and out == text

@@ -27,6 +27,7 @@ WEEK_DIMENSIONS = frozenset({"week", "weeks", "周"})
 DAY_DIMENSIONS = frozenset({"day", "days", "日", "天"})
 WEEKDAYS = "weekdays"  # the generic calendar: weekends off
 MAX_DAYS = 366 * 5  # a daily split over more than five years is surely a mistake
+MAX_CHILDREN = 250_000  # weeks and days made in one plan, as many as a cross's cells (E032)
 
 Dates = time.Dates
 _DAY = datetime.timedelta(days=1)

@@ -53,6 +53,7 @@ class _Resolver:
         self.new_names: set[str] = set()  # names of targets added in this round of attach_splits
         self.suggesters: dict[str, tuple[tuple[int, int], Suggester]] = {}
         self.period: tuple | None = None  # the header's, once read
+        self.calendar_made = 0  # children made by splits by week or day, bounded (E057)
 
     def run(self) -> tuple[Model, list[Diagnostic]]:
         modules = self.program.modules
@@ -412,6 +413,13 @@ class _Resolver:
 
         within = time.coverage(parent, self.period) if parent is not None else self.period
         made = calendar.children(decl.dimension, within)
+        self.calendar_made += len(made)
+        if self.calendar_made > calendar.MAX_CHILDREN:  # weeks × steps × members: bounded, like a cross's cells
+            if self.calendar_made - len(made) <= calendar.MAX_CHILDREN:
+                self.diags.append(error("E057", f"splits by {decl.dimension} would make more than "
+                                        f"{calendar.MAX_CHILDREN:,} targets", decl.dimension_span,
+                                        help="split by week rather than by day, or fewer targets"))
+            return attrs.evolve(decl, children=())
         return attrs.evolve(decl, children=tuple(ast.Child(name, None, None, None, None, (), decl.span,
                                                            decl.dimension_span) for name, _ in made))
 
