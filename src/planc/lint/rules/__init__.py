@@ -40,6 +40,7 @@ from planc.lint.rules import (
     redundant_rest,
     shadowed_name,
     unused_table,
+    weeks_without_calendar,
     zero_rest,
 )
 from planc.lint.rules.context import Context
@@ -72,6 +73,7 @@ RULES: dict[str, Rule] = {
     "W111": Rule.of(missing_period),
     "W112": Rule.of(shadowed_name),
     "W113": Rule.of(ratio_as_amount),
+    "W125": Rule.of(weeks_without_calendar),
 }
 
 BY_NAME: dict[str, Rule] = {r.name: r for r in RULES.values()}
