@@ -95,24 +95,25 @@ def unit_label(model: Model, units: dict[str, str], path: str) -> str | None:
     return shown(model.measures, units, path)
 
 
-def build_activity(model: Model, values: dict, units: dict[str, str]) -> tuple[FunnelView, ...]:
-    """One view per funnel, its members in the plan's order."""
+def build_activity(model: Model, values: dict, units: dict[str, str], derivations: dict) -> tuple[FunnelView, ...]:
+    """One view per funnel, its members in the plan's order. A step's rule is
+    the evaluator's record of it (its expression), never the plan's text."""
     by_funnel: dict[int, list[FunnelNode]] = {}
     for node in model.funnels:
         by_funnel.setdefault(id(node.decl), []).append(node)
     out = []
     for nodes in by_funnel.values():
         decl = nodes[0].decl
-        steps = tuple(_step(model, units, nodes, step) for step in decl.steps)
+        steps = tuple(_step(model, units, derivations, nodes, step) for step in decl.steps)
         members = tuple(_member(model, values, node) for node in nodes if node.member.path in values)
         out.append(FunnelView(decl.name, decl.label, decl.dimension, decl.by, steps, members))
     return tuple(out)
 
 
-def _step(model: Model, units: dict[str, str], nodes: list[FunnelNode], step) -> StepView:
-    path = next((t.path for n in nodes for t in n.steps if t.name == step.name and t.path in units), None)
+def _step(model: Model, units: dict[str, str], derivations: dict, nodes: list[FunnelNode], step) -> StepView:
+    path = next((t.path for n in nodes for t in n.steps if t.name == step.name and t.path in derivations), None)
     unit = (unit_label(model, units, path) if path else None) or model.header.currency or ""
-    text = " ".join(step.value.span.text.split()) + (f" in {step.measure}" if step.measure else "")
+    text = (derivations[path].expression if path else "") + (f" in {step.measure}" if step.measure else "")
     return StepView(step.name, step.label, unit, text)
 
 

@@ -303,7 +303,7 @@ class _Builder:
             time_profiles=profiles, assertions=tuple(self.assertions()),
             warnings=tuple(p for p in problems if p.severity != "error"), open_items=tuple(open_items),
             owners=tuple(self.owners(rows)), diagnostics=tuple(problems),
-            activity=build_activity(self.model, self.values, self.units),
+            activity=build_activity(self.model, self.values, self.units, self.derivations),
         )
 
 

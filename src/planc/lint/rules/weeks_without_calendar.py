@@ -28,6 +28,7 @@ split visits_2027 by week
 
 from __future__ import annotations
 
+from planc.source import Span
 from planc.syntax import ast
 from planc.lint.rules.context import Context
 from planc.semantics.calendar import DAY_DIMENSIONS, WEEK_DIMENSIONS, is_calendar_split
@@ -42,6 +43,7 @@ def check(ctx: Context):
     if "calendar" in ctx.model.header.settings:
         return
     for stmt in ctx.statements():
+        where: Span | None
         if isinstance(stmt, ast.Split) and is_calendar_split(stmt):
             where = stmt.dimension_span
         elif isinstance(stmt, ast.Funnel) and stmt.by is not None and \
