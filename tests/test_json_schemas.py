@@ -78,8 +78,30 @@ def test_eval_json_with_errors_refs_and_unreadable_plans_matches_its_schema(tmp_
 
 
 def test_eval_json_keeps_its_four_keys_and_adds_only_the_version():
-    out = planc_json("eval", str(EXAMPLE))
+    out = planc_json("eval", str(FIXTURES[0]))  # a plan in money only
     assert list(out) == ["plan", "currency", "targets", "diagnostics", "schema_version"]
+    example = planc_json("eval", str(EXAMPLE))  # with counts: their units too
+    assert list(example) == ["plan", "currency", "targets", "diagnostics", "units", "schema_version"]
+    assert example["units"]["new_logos"] == "accounts"
+    assert example["units"]["year.华东.key_accounts.张伟.visits.W2027_10"] == "visits"
+
+
+MEASURED = ('plan "p" { currency: CNY; round: 1000 }\nmeasure visits "拜访" { round: 5; rounding: up }\n'
+            "target year = 120M\ntarget calls = 461 visits\ntarget penetration = 15%\n"
+            "split calls by quarter { Q1 = 30%; Q2 = rest }\n")
+
+
+def test_eval_json_names_the_unit_of_every_target_not_in_money(tmp_path):
+    (tmp_path / "m.plan").write_text(MEASURED, encoding="utf-8")
+    out = planc_json("eval", "m.plan", cwd=tmp_path)
+    assert out["units"] == {"calls": "visits", "calls.Q1": "visits", "calls.Q2": "visits", "penetration": "ratio"}
+    assert out["targets"]["calls"] == 465  # rounded up on its own grid of 5, while money keeps `round: 1000`
+    assert out["targets"]["calls.Q1"] + out["targets"]["calls.Q2"] == 465
+    assert list(out) == ["plan", "currency", "targets", "diagnostics", "units", "schema_version"]
+    validate("eval", out)
+    broken = {**out, "units": {"calls": 5}}
+    with pytest.raises(AssertionError):
+        validate("eval", broken)
 
 
 def test_check_json_matches_its_schema(tmp_path):

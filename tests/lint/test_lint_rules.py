@@ -428,6 +428,14 @@ def test_w114_quiet_on_shares_and_amounts(lint):
     assert "W114" not in codes(result)
 
 
+def test_w114_knows_counts_and_ratio_targets_from_the_evaluation(lint):
+    """Money over a count is money (an average); a ratio target compared with an amount is the mistake."""
+    plan = ("measure accounts\ntarget new = 30M\ntarget logos = 45 accounts\ntarget rate = 15%\n"
+            "assert new / logos >= 500k\nassert rate <= 2M\n")
+    result = lint(plan)
+    assert found(result, "W114") == [(6, 8)]
+
+
 # ---- W115 percent-of-sum --------------------------------------------------------------------------
 
 

@@ -42,5 +42,5 @@ def render(plan: Path, fmt: str = "html", lang: str = "en") -> dict[str, str]:
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "div", "p", "h1", "h2", "h3", "dl", "dt", "dd",
     "span", "nav", "a", "section", "svg", "rect", "text", "line", "table", "thead", "tbody", "tfoot", "tr", "th",
-    "td", "code", "strong", "ul", "li", "br", "figure", "figcaption", "footer",
+    "td", "code", "strong", "ul", "li", "br", "figure", "figcaption", "footer", "details", "summary",
 }

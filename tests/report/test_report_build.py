@@ -145,7 +145,10 @@ def test_csv_has_one_row_per_target(tmp_path):
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert list(rows[0])[:8] == ["path", "parent", "dimension", "amount", "share", "method", "owner", "status"]
     by_path = {r["path"]: r for r in rows}
-    assert len(by_path) == len(rows) == 59  # 43 targets and 16 cells of the region × quarter cross
+    # 43 targets and 16 cells of the region × quarter cross; new_logos and its halves; 4 key-account
+    # reps × 3 funnel steps, each split into the 53 weeks of FY2027
+    assert len(by_path) == len(rows) == 59 + 3 + 4 * 3 * (1 + 53)
+    assert by_path["year.华东.key_accounts.张伟.visits"]["method"] == "funnel"
     east = by_path["year.华东"]
     assert (east["parent"], east["dimension"], east["amount"], east["method"], east["owner"], east["status"]) == \
         ("year", "region", "51767000", "weight", "Li Na", "agreed")

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planc.report.activity import is_activity_split
 from report_helpers import ALLOWED_TAGS, EXAMPLE, render
 from htmltree import parse, table_rows
 
@@ -60,8 +61,9 @@ def test_every_split_table_shows_the_evaluated_amounts(example):
     result, _, root, _ = example
     values = result.evaluation.values
     cards = [d for d in root.find_all("div", "card") if d.attrs.get("id", "").startswith("split-")]
-    assert len(cards) == len(result.model.splits)
-    for card, split in zip(cards, result.model.splits):
+    splits = [s for s in result.model.splits if not is_activity_split(s)]  # funnel steps' weeks: the activity section
+    assert len(cards) == len(splits) == len(result.model.splits) - 4 * 3
+    for card, split in zip(cards, splits):
         table = card.find("table")
         rows = table_rows(table)
         assert len(rows) == len(split.children)
@@ -84,11 +86,17 @@ def test_every_split_table_shows_the_evaluated_amounts(example):
 def test_the_tree_lists_every_target(example):
     result, _, root, _ = example
     rows = table_rows(root.find("table", "tree"))
-    values = result.evaluation.values
-    assert len(rows) == len(values)
+    weeks = {p for p in result.evaluation.values if ".visits.W" in p or ".deals.W" in p or ".proposals.W" in p}
+    values = {p: v for p, v in result.evaluation.values.items() if p not in weeks}  # the activity section has them
+    assert len(rows) == len(values) and len(weeks) == 4 * 3 * 53
     shown: dict[str, list] = {}  # a name can recur (year.Q1 and the cross cell year.华东.Q1)
+    labelled = []  # a count shows its measure's label, never the currency: `45 new accounts`
     for row in rows:
-        shown.setdefault(row[0].lstrip("└").split(" · ")[0].strip(), []).extend(amount_cells(row))
+        counts = [c for c in row if re.fullmatch(r"-?[\d,]+ [^\d\s].*", c)]
+        labelled += counts
+        shown.setdefault(row[0].lstrip("└").split(" · ")[0].strip(), []).extend(
+            amount_cells(row) + [c.split(" ")[0] for c in counts])
+    assert "45 new accounts" in labelled
     for path, value in values.items():
         assert format_amount(value) in shown[path.split(".")[-1]]
 
@@ -96,7 +104,7 @@ def test_the_tree_lists_every_target(example):
 def test_assertions_and_open_items(example):
     result, _, root, _ = example
     rows = table_rows(root.find("table", "assertions"))
-    assert len(rows) == len(result.evaluation.assertions) == 6  # five assertions and one `expect`
+    assert len(rows) == len(result.evaluation.assertions) == 8  # seven assertions and one `expect`
     assert all("pass" in row[-1] for row in rows)
     open_rows = table_rows(root.find("table", "open"))
     statuses = [row[0] for row in open_rows]

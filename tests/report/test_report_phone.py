@@ -26,7 +26,7 @@ PROBE = """
 const R = e => e.getBoundingClientRect();
 const lines = e => { const r = e.getClientRects(); return new Set([...r].map(x => Math.round(x.top))).size; };
 const text = e => e.textContent.trim();
-const splitFirst = [...document.querySelectorAll('table.split tbody td:first-child')].map(td => {
+const splitFirst = [...document.querySelectorAll('table.split tbody td:first-child')].filter(td => td.querySelector('.name')).map(td => {
   const n = td.querySelector('.name');
   return { name: text(n), width: R(td).width, nameWidth: R(n).width, lines: lines(n) };
 });

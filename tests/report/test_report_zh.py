@@ -84,13 +84,16 @@ AMOUNT_HEADS = ("金额", "左侧", "上年实绩", "毛利 ")
 def test_zh_markdown_tables_never_mix_units(plan):
     files = render(plan, "md", "zh")
     tables = _zh_tables(files[f"{plan.stem}.md"])
+    measures = {f"单位：{label}" for label in re.findall(r'^measure \w+ "([^"]+)"', plan.read_text(encoding="utf-8"),
+                                                            flags=re.M)}
     with_amounts = [(u, b) for u, b in tables if any(h in b[0] for h in AMOUNT_HEADS) or "合计" in b[0]]
     assert len(with_amounts) >= 4
     for unit, block in tables[1:]:  # the first is the header's facts (`取整单位 | 1万`)
         cells = [c.strip().strip("*") for line in block[2:] for c in line.split("|")]
         assert not [c for c in cells if re.fullmatch(r"-?[\d,.]+[万亿]", c)], block  # no figure carries its own 万/亿
     for unit, block in with_amounts:
-        assert unit in ("单位：万元", "单位：亿元", "单位：元"), block  # and the table states its unit once
+        # and the table states its unit once: money, or the measure of a split of counts
+        assert unit in ("单位：万元", "单位：亿元", "单位：元") or unit in measures, block
 
 
 def test_zh_split_column_in_one_unit():
@@ -218,6 +221,7 @@ def test_zh_html_has_no_english_report_words(plan):
     own |= {v for d in doc["details"].values() for k, v in d.items() if k in ("label", "note", "owner") and v}
     own |= {doc["plan"]}
     own |= set(re.findall(r'^action\s+"([^"]+)"', plan.read_text(encoding="utf-8"), flags=re.M))  # actions' own words
+    own |= {d["detail"] for d in doc["details"].values() if d["method"] == "funnel"}  # a step's expression
     lines = []
     for line in _visible_lines(files[f"{plan.stem}.html"]):
         for text in sorted(own, key=len, reverse=True):

@@ -41,6 +41,10 @@ def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic],
         "targets": {p: to_json_number(values[p]) for p in paths if p in values},
         "diagnostics": [to_dict(d) for d in diags],
     }
+    units = result.evaluation.units if result.evaluation else {}
+    shown = {p: units[p] for p in paths if p in values and p in units}
+    if shown:  # only for plans with counts or ratios: a money-only plan keeps the four keys
+        out["units"] = shown
     if how:
         records = result.evaluation.derivations if result.evaluation else {}
         out["derivations"] = {p: as_json(records[p]) for p in paths if p in values and p in records}
@@ -53,12 +57,23 @@ def amounts_table(result: Compilation, paths: list[str]) -> str:
         return ""
     values = result.evaluation.values
     derivations = result.evaluation.derivations
+    units = result.evaluation.units
     rows = [(p, format_amount(values[p]), _how(derivations.get(p))) for p in paths if p in values]
     if not rows:
         return ""
     currency = result.model.header.currency if result.model else None
     head = ("target", f"amount ({currency})" if currency else "amount", "how")
+    if any(p in units for p in paths):  # counts and ratios: a column naming their unit
+        shown = _unit_names(result)
+        wide = [(p, amount, shown(units.get(p)), how) for p, amount, how in rows]
+        return "\n".join(text_table(("target", "amount", "unit", "how"), wide, "lrll", rule=True))
     return "\n".join(text_table(head, rows, "lrl", rule=True))
+
+
+def _unit_names(result: Compilation):
+    """A target's unit as the eval table prints it: the measure's name, `ratio`, or the currency."""
+    currency = (result.model.header.currency if result.model else None) or ""
+    return lambda unit: currency if unit is None else unit
 
 
 def _how(d) -> str:

@@ -14,18 +14,21 @@ from typing import Union
 
 from planc.amounts import format_amount
 from planc.diagnostics import Diagnostic, Label, error, warning
+from planc.maths.allocate import round_to
 from planc.evaluate.record import AssertionResult, Derivation, Evaluation, Trace
+from planc.semantics.measures import RATIO
 from planc.semantics.expressions import COMPARE, Lookup, arithmetic, one_line
-from planc.semantics.model import CrossNode, Model, SplitNode, Table, TargetNode
+from planc.semantics.model import CrossNode, FunnelNode, Model, SplitNode, Table, TargetNode
 from planc.syntax import ast
 
-Node = Union[TargetNode, SplitNode, CrossNode]
+Node = Union[TargetNode, SplitNode, CrossNode, FunnelNode]
 
 
 class Evaluator:
     def __init__(self, model: Model) -> None:
         self.model = model
-        self.unit = model.header.round
+        self.unit = model.header.round  # the grid of the target being computed (evaluate/units.py)
+        self.mode = "nearest"
         self.result = Evaluation()
         self.diags: list[Diagnostic] = []
 
@@ -60,13 +63,34 @@ class Evaluator:
             refs = [node.decl.value]  # type: ignore[union-attr]
         elif isinstance(node, SplitNode):
             deps: list[Node] = [] if node.bottom_up else [self.producer(node.parent)]
+            deps += self._profile_sources(node)
             for child in node.children:
                 decl = child.decl
                 refs.extend((decl.alloc, decl.min, decl.max))  # type: ignore[union-attr]
             return deps + [d for d in self._ref_producers(refs) if d is not node]
         elif isinstance(node, CrossNode):
             return [node.rows, node.cols]
+        elif isinstance(node, FunnelNode):
+            mine = {id(t) for t in node.steps}
+            refs = [step.value for step in node.decl.steps]
+            return [self.producer(node.member)] + [d for d in self._ref_producers(refs) if id(d) not in mine
+                                                   and d is not node]
         return self._ref_producers(refs)
+
+    def _profile_sources(self, split: SplitNode) -> list[Node]:
+        """A split over the calendar follows the time splits above it (evaluate/weeks.py)."""
+        from planc.semantics.calendar import is_calendar_split
+        from planc.semantics.time import is_time_split
+
+        if not is_calendar_split(split.decl):
+            return []
+        out: list[Node] = []
+        node: TargetNode | None = split.parent
+        while node is not None:
+            out += [s for s in node.splits if s is not split and is_time_split(s)]
+            out += [c.producer for c in node.cells[:1] if c.producer is not None]
+            node = node.parent
+        return out
 
     def _ref_producers(self, exprs: list) -> list[Node]:
         out = []
@@ -85,6 +109,7 @@ class Evaluator:
         nodes: list[Node] = [t for t in self.model.roots]
         nodes += self.model.splits
         nodes += self.model.crosses
+        nodes += self.model.funnels
         done: set[int] = set()
         on_path: dict[int, int] = {}
         order: list[Node] = []
@@ -120,7 +145,8 @@ class Evaluator:
         """One E008 for the whole loop, with each step drawn where it refers to the next."""
         names = [_node_name(n) for n in cycle]
         first = cycle[0]
-        span = first.decl.span if isinstance(first, (SplitNode, CrossNode)) else first.decl.name_span  # type: ignore[union-attr]
+        span = first.decl.span if isinstance(first, (SplitNode, CrossNode, FunnelNode)) \
+            else first.decl.name_span  # type: ignore[union-attr]
         steps = []
         for node, after in zip(cycle, cycle[1:] + cycle[:1]):
             where = self.step_span(node, after)
@@ -132,7 +158,7 @@ class Evaluator:
 
     def step_span(self, node: Node, after: Node):
         """Where `node` refers to `after`: a reference to it, a split's parent, a cross's splits."""
-        if isinstance(node, CrossNode):
+        if isinstance(node, (CrossNode, FunnelNode)):
             return node.decl.span
         if isinstance(node, SplitNode) and after is self.producer(node.parent) and not node.bottom_up:
             return node.decl.parent.span
@@ -149,7 +175,9 @@ class Evaluator:
 
     # ---- running -------------------------------------------------------------------------
     def run(self) -> tuple[Evaluation, list[Diagnostic]]:
+        import planc.evaluate.units as units
         from planc.evaluate.splits import evaluate_split
+        from planc.semantics.calendar import is_calendar_split
 
         if self.model.crosses:  # the IPF and rounding maths load only when needed
             from planc.evaluate.crosses import evaluate_cross
@@ -158,9 +186,20 @@ class Evaluator:
             if id(node) in self.broken:
                 continue
             if isinstance(node, SplitNode):
-                evaluate_split(self, node)
+                if units.enter_split(self, node):
+                    if is_calendar_split(node.decl):
+                        from planc.evaluate.weeks import evaluate_calendar_split
+
+                        evaluate_calendar_split(self, node, self.value)
+                    else:
+                        evaluate_split(self, node)
             elif isinstance(node, CrossNode):
+                units.enter_cross(self, node.parent, node.cells.values())
                 evaluate_cross(self, node)
+            elif isinstance(node, FunnelNode):
+                from planc.evaluate.funnels import evaluate_funnel
+
+                evaluate_funnel(self, node, self.lookup)
             else:
                 self.root(node)
         self.assertions()
@@ -174,17 +213,22 @@ class Evaluator:
                 self.diags.append(error("E027", f"`{node.name} = sum` but `{node.name}` is never split",
                                         decl.value.span, help=f"add `split {node.name} by DIMENSION {{ … }}`"))
             return  # set by its first split
-        if isinstance(decl.value, ast.Percent):
-            self.diags.append(error("E031", "a root target needs an amount, not a bare percentage",
-                                    decl.value.span, help=f"write e.g. `{decl.value.text} of OTHER_TARGET`"))
-            return
+        import planc.evaluate.units as units
+
         trace = Trace(self.lookup, self.model)
         amount = self.expr(decl.value, trace)
         if amount is None:
             return
-        self.check_multiple(amount, decl.value)
-        self.set_value(node, amount, Derivation("root", amount, amount, inputs=trace.inputs(decl.value),
-                                                expression=one_line(decl.value.span.text)))
+        unit = units.root_unit(self, node, decl.value)
+        if unit is None:
+            return  # mixed units: reported
+        rounded = amount
+        if unit in self.model.measures:  # a count is put on its measure's grid, in its mode
+            rounded = round_to(amount, self.unit, self.mode)
+        elif unit != RATIO:
+            self.check_multiple(amount, decl.value)
+        self.set_value(node, rounded, Derivation("root", amount, rounded, inputs=trace.inputs(decl.value),
+                                                 expression=one_line(decl.value.span.text)))
 
     def check_multiple(self, amount: Fraction, expr) -> None:
         if (amount / self.unit).denominator != 1:
@@ -193,7 +237,10 @@ class Evaluator:
                 expr.span, help="fixed amounts stay as written; children are still apportioned exactly"))
 
     def assertions(self) -> None:
+        import planc.evaluate.units as units
+
         for decl in self.model.asserts:
+            units.assertion(self, decl)
             left, right = self.expr(decl.left), self.expr(decl.right)
             passed = None if left is None or right is None else COMPARE[decl.op](left, right)
             self.result.assertions.append(AssertionResult(decl, left, right, passed))

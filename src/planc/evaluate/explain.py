@@ -83,8 +83,8 @@ def _method(d: Derivation, t: Words) -> str:
     m = d.method
     parent = d.input("parent")
     parent_name = parent.name if parent is not None else ""
-    if m in ("root", "fixed"):
-        return t("how_" + m, expr=d.expression, values=_values(d, t))
+    if m in ("root", "fixed", "funnel"):  # a funnel step reads like a root: its expression and values
+        return t("how_" + ("root" if m == "funnel" else m), expr=d.expression, values=_values(d, t))
     if m == "sum":
         return t("how_sum", dim=t.dimension(d.dimension[0]) if d.dimension else "", n=len(d.inputs))
     if m == "share":

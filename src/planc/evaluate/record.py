@@ -110,6 +110,7 @@ class Evaluation:
     values: dict[str, Fraction] = attrs.Factory(dict)  # canonical path -> final amount
     derivations: dict[str, Derivation] = attrs.Factory(dict)
     assertions: list[AssertionResult] = attrs.Factory(list)
+    units: dict[str, str] = attrs.Factory(dict)  # path -> measure or `ratio`, for targets not in money
 
 
 class Trace:
@@ -141,7 +142,8 @@ class Scope(Protocol):
     """What a split or a cross needs from the engine that runs it."""
 
     model: Model
-    unit: Fraction
+    unit: Fraction  # the grid of the target being computed (evaluate/units.py)
+    mode: str  # its rounding mode: nearest | up | down
     diags: list[Diagnostic]
 
     def value(self, node: TargetNode) -> Fraction | None: ...

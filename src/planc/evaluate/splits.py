@@ -8,7 +8,7 @@ from fractions import Fraction
 import attrs
 
 from planc.syntax import ast
-from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, round_half_up, water_fill
+from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, round_to, water_fill
 from planc.amounts import format_amount, out_of_range
 from planc.diagnostics import Label, error
 from planc.evaluate.record import Cap, Derivation, Factor, Input, Scope, Trace
@@ -373,7 +373,7 @@ class _SplitRun:
         total = exact_total
         if split.decl.overassign is not None and any(c.kind != FIXED for c in self.children):
             # What the children share is on the grid (language.md, Rounding, step 2).
-            total = round_half_up(exact_total, self.ev.unit)
+            total = round_to(exact_total, self.ev.unit, self.ev.mode)
             self.shared = (exact_total, total)
         given = sum((c.amount for c in self.children if c.kind in (FIXED, SHARE)), Fraction(0))
         rest = [c for c in self.children if c.kind == REST]

@@ -66,13 +66,16 @@ def key(text: str) -> str:
 
 def expr(e) -> str:
     if isinstance(e, ast.Number):
-        return e.text + (f" {e.currency}" if e.currency else "")
+        unit = e.currency or e.measure
+        return e.text + (f" {unit}" if unit else "")
     if isinstance(e, ast.Percent):
         return e.text
     if isinstance(e, ast.PercentOf):
         return f"{expr(e.percent)} of {expr(e.base)}"
     if isinstance(e, ast.Ref):
         return e.dotted
+    if isinstance(e, ast.Lookup):
+        return f"{e.table}({e.dimension})"
     if isinstance(e, ast.BinOp):
         return f"{expr(e.left)} {e.op} {expr(e.right)}"
     if isinstance(e, ast.Neg):
@@ -219,6 +222,20 @@ class _Layout:
         elif isinstance(s, ast.Scenario):
             self.block(f"scenario {s.name}", s, [_override(e) for e in s.entries], i,
                        max((e.span.end for e in s.entries), default=None))
+        elif isinstance(s, ast.Funnel):
+            head = f"funnel {s.name} for {s.dimension}" + (f" of {s.of.dotted}" if s.of else "") + \
+                (f" by {s.by}" if s.by else "") + \
+                (f" {quote(s.label)}" if s.label is not None else "")
+            steps = [(key(st.name), f" = {expr(st.value)}" + (f" in {st.measure}" if st.measure else "")
+                      + (f"  {quote(st.label)}" if st.label is not None else ""), st.span) for st in s.steps]
+            self.block(head, s, steps, i, max((st.span.end for st in s.steps), default=None))
+        elif isinstance(s, ast.Measure):
+            head = f"measure {s.name}" + (f" {quote(s.label)}" if s.label is not None else "")
+            if s.settings or "{" in s.span.text:
+                self.block(head, s, [(None, f"{e.key}: {e.text}", e.span) for e in s.settings], i,
+                           max((e.span.end for e in s.settings), default=None))
+            else:
+                self.add(0, head, s.span, "line", i)
         else:  # pragma: no cover - a new statement kind the formatter does not know
             raise FormatterBug(f"no layout for {type(s).__name__}")
 

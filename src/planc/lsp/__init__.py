@@ -29,6 +29,7 @@ from planc.syntax import ast
 from planc.amounts import format_amount, format_percent
 from planc.semantics import time
 from planc.semantics.concepts import last_year
+from planc.semantics.measures import shown
 from planc.evaluate.explain import explain_lines
 from planc.semantics.model import Table, TargetNode, find_targets
 from planc.source import Source, Span
@@ -364,14 +365,15 @@ def describe_target(result, node: TargetNode) -> str:
     if how is not None:  # the evaluator's record of how the amount was made, in full
         facts += explain_lines(how, code=lambda text: f"`{text}`")
     parent = ev.values.get(node.parent.path) if node.parent else None
-    if parent and node.parent is not None:
+    if parent and node.parent is not None and ev.units.get(node.path) == ev.units.get(node.parent.path):
         facts.append(f"share of {md(node.parent.path)}: {format_percent(value / parent)}")
     facts += concept_facts(result, node, value)
     settings = sorted(node.attributes.values(), key=lambda s: (s.key != "owner", s.key != "status"))
     facts += [f"{s.key}: {md(str(s.value) if s.kind in ('string', 'name') else s.text)}" for s in settings]
     if node.aliases:
         facts.append("also: " + ", ".join(md(a) for a in node.aliases))
-    amount = f"**{format_amount(value)}** {currency}".rstrip()
+    unit = shown(result.model.measures, ev.units, node.path) if ev else None  # a count's measure, not money
+    amount = f"**{format_amount(value)}** {unit or currency}".rstrip()
     return "\n\n".join([head, amount] + (["\n".join(f"- {f}" for f in facts)] if facts else []))
 
 
@@ -424,7 +426,7 @@ def _symbol(doc: Document, node: TargetNode, kids: list[dict]) -> list[dict]:
         return kids
     ev = result.evaluation
     value = ev.values.get(node.path) if ev else None
-    currency = result.model.header.currency or ""
+    currency = (shown(result.model.measures, ev.units, node.path) if ev else None) or result.model.header.currency or ""
     return [{"name": node.name, "detail": f"{format_amount(value)} {currency}".rstrip() if value is not None else "",
              "kind": SYMBOL_NUMBER if value is not None else SYMBOL_VARIABLE,
              "range": doc.lines.range(decl.span.start, decl.span.end),

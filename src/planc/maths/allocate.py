@@ -29,6 +29,32 @@ def round_half_up(value: Fraction, unit: Fraction) -> Fraction:
     return math.floor(value / unit + Fraction(1, 2)) * unit
 
 
+ROUNDING_MODES = ("nearest", "up", "down")
+
+
+def round_to(value: Fraction, unit: Fraction, mode: str = "nearest") -> Fraction:
+    """`value` on the grid of `unit`: the nearest multiple (halfway goes up, as
+    `round_half_up`), the next one up (`up`, a ceiling) or down (`down`, a floor).
+    The result is within one `unit` of `value`, on the side the mode names."""
+    steps = value / unit
+    if mode == "up":
+        return math.ceil(steps) * unit
+    if mode == "down":
+        return math.floor(steps) * unit
+    return round_half_up(value, unit)
+
+
+def apportion(exact_total: Fraction, quotas: Sequence[Fraction], unit: Fraction,
+              mode: str = "nearest") -> tuple[Fraction, list[Fraction]]:
+    """An exact total and its parts put on a grid together: the total is
+    rounded in `mode` (`round_to`), then the parts share it by largest
+    remainder (`largest_remainder`, quotas scaled to the rounded total).
+    Returns (the rounded total, the parts); the parts sum to it exactly and
+    each is within one `unit` of its scaled quota."""
+    total = round_to(exact_total, unit, mode)
+    return total, largest_remainder(total, quotas, unit)
+
+
 def largest_remainder(
     total: Fraction,
     quotas: Sequence[Fraction],

@@ -23,6 +23,7 @@ from planc.semantics.model import CrossNode, Model, SplitNode, TargetNode
 from planc.semantics.time import is_time_split
 from planc.pipeline import Compilation, ordered_paths
 from planc.report.negotiation import gather_negotiation
+from planc.report.activity import build_activity, is_activity_split, unit_label
 from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, Meta, OwnerSheet, Point, Problem,
                                Report, Row, SplitView, TimeProfile, slugify)
 
@@ -34,6 +35,7 @@ class _Builder:
         self.model: Model = comp.model
         self.values = comp.evaluation.values
         self.derivations = comp.evaluation.derivations
+        self.units = comp.evaluation.units
         self.source = source
         self.generated = generated
         self.scenarios = False  # `build --scenario all`: one column per scenario
@@ -77,6 +79,8 @@ class _Builder:
         parent = self.parent_of(node)
         parent_amount = self.values.get(parent.path) if parent is not None else None
         share = amount / parent_amount if parent_amount else None
+        if parent is not None and self.units.get(node.path) != self.units.get(parent.path):
+            share = None  # a funnel step counts visits under a money target: no share of it
         history = self.history.get(node.path)
         growth = amount / history - 1 if history else None
         attrs_ = node.attributes
@@ -102,6 +106,8 @@ class _Builder:
             note=str(attr("note")) if attr("note") is not None else None,
             due=due if isinstance(due, datetime.date) else None,
             margin=margin if isinstance(margin, Fraction) else None,
+            unit=unit_label(self.model, self.units, node.path),
+            activity_week=isinstance(node.producer, SplitNode) and is_activity_split(node.producer),
         )
         self.rows[node.path] = row
         return row
@@ -125,8 +131,8 @@ class _Builder:
     def splits(self) -> list[SplitView]:
         out: list[SplitView] = []
         for split in self.model.splits:
-            if split.parent.path not in self.values:
-                continue
+            if split.parent.path not in self.values or is_activity_split(split):
+                continue  # unknown, or a funnel step's weeks (the activity section shows them)
             if not all(c.path in self.values for c in split.children):
                 continue
             rows = tuple(self.row(c) for c in split.children)
@@ -302,6 +308,7 @@ class _Builder:
             warnings=tuple(p for p in problems if p.severity != "error"), open_items=tuple(open_items),
             owners=tuple(self.owners(rows)), diagnostics=tuple(problems),
             negotiation=gather_negotiation(self.comp, self.values, self.scenarios),
+            activity=build_activity(self.model, self.values, self.units, self.derivations),
         )
 
 

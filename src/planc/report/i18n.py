@@ -154,6 +154,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "method_root": ("root", "设定"), "method_sum": ("sum", "汇总"), "method_fixed": ("fixed", "固定"),
     "method_share": ("share", "比例"), "method_rest": ("rest", "余额"), "method_even": ("even", "平均"),
     "method_weight": ("weight", "加权"), "method_cell": ("cell", "交叉单元"),
+    "method_funnel": ("funnel", "漏斗"),
     # how a target was computed
     "how_root": ("set at {expr}", "设定为{expr}"),
     "how_sum": ("sum of its {dim} split", "按{dim}汇总"),
@@ -243,9 +244,23 @@ class Words:
             return zh_format(text, **fields)
         return text.format(s=plural(count, "", "s"), **fields)
 
-    def unit(self, *groups: object) -> Unit:
-        """The one unit of a table that shows the amounts in `groups` (units.py)."""
+    def unit(self, *groups: object, measure: str | None = None) -> Unit:
+        """The one unit of a table that shows the amounts in `groups` (units.py);
+        a table of counts (`measure`, its label) states the measure instead."""
+        if measure is not None:
+            return Unit(caption=f"单位：{measure}" if self.lang == "zh" and measure != "%" else "")
         return table_unit(groups, self.lang, self.currency)
+
+    def cell(self, unit: Unit, row: object) -> str:
+        """One row's amount in a table of unit `unit`: money in that unit; a count
+        with its measure's label, a ratio as a percentage (they are not money)."""
+        label = getattr(row, "unit", None)
+        amount = getattr(row, "amount")
+        if label is None:
+            return unit(amount)
+        if label == "%":
+            return self.percent(amount)
+        return f"{format_amount(amount)} {label}"
 
     def status(self, status: str | None) -> str:
         if not status:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from planc.amounts import to_json_number
 from planc.diagnostics import display_width
 from planc.report.charts import chart_axis
+from planc.report.activity import ActivityWords, of_owner, of_target
 from planc.report.i18n import Words
 from planc.evaluate.explain import explain
 from planc.evaluate.record import Derivation
@@ -178,7 +179,8 @@ def md_env() -> jinja2.Environment:
 
 def _context(report: Report, lang: str) -> dict:
     t = Words(lang, report.meta.currency)
-    return {"r": report, "m": report.meta, "t": t, "lang": lang, "how": lambda h: describe(h, t)}
+    return {"r": report, "m": report.meta, "t": t, "lang": lang, "how": lambda h: describe(h, t),
+            "at": ActivityWords(lang), "of_owner": of_owner, "of_target": of_target}
 
 
 def render_html(report: Report, lang: str = "en") -> str:

@@ -66,7 +66,8 @@ class Unit:
         if self.scale == 1:
             return format_amount(Fraction(value))
         scaled = Fraction(value) * 10**self.places / self.scale
-        assert scaled.denominator == 1, "table_unit picks only units where every amount is exact"
+        if scaled.denominator != 1:  # not one of the amounts the unit was chosen for: the figure in full
+            return format_amount(Fraction(value))
         sign = "-" if scaled < 0 else ""
         whole, frac = divmod(abs(scaled.numerator), 10**self.places)
         text = f"{sign}{whole:,}"

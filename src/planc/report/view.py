@@ -41,6 +41,8 @@ class Row:
     note: str | None
     due: datetime.date | None
     margin: Fraction | None
+    unit: str | None = None  # a count's measure label, `%` for a ratio; None: the plan's currency
+    activity_week: bool = False  # a week (or day) of a funnel step: in the activity section, not the tree
 
     @property
     def profit(self) -> Fraction | None:
@@ -194,6 +196,12 @@ class Report:
     owners: tuple[OwnerSheet, ...]
     diagnostics: tuple[Problem, ...]
     negotiation: Negotiation = Negotiation()  # proposals, actions, scenario columns (report/negotiation.py)
+    activity: tuple = ()  # report.activity.FunnelView: each funnel and its members' counts
+
+    @property
+    def tree_rows(self) -> tuple[Row, ...]:
+        """The target tree: every row but the weeks of funnel steps (the activity section has them)."""
+        return tuple(r for r in self.rows if not r.activity_week)
 
     @property
     def assertions_passed(self) -> int:

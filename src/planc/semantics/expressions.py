@@ -7,12 +7,14 @@ from __future__ import annotations
 import operator
 import re
 from fractions import Fraction
-from typing import Callable, Union
+from typing import Callable, Union, cast
 
 from planc.amounts import MAX_STEP, describe_size, out_of_range
 from planc.diagnostics import Diagnostic, error
 from planc.syntax import ast
 
+# A reference's value. A funnel's lookup is also asked for its `T(DIM)` nodes
+# (`ast.Lookup`); any other lookup never sees one (the resolver refuses them, E056).
 Lookup = Callable[[ast.Ref], Union[Fraction, None]]
 
 
@@ -22,7 +24,7 @@ def arithmetic(expr, lookup: Lookup, diags: list[Diagnostic]) -> Fraction | None
     The value must be an amount (|v| <= 10^18) and each step inside it within
     MAX_STEP, else E039 at the first expression out of range."""
     value = _value(expr, lookup, diags)
-    if value is not None and not isinstance(expr, (ast.Number, ast.Percent, ast.Ref)) \
+    if value is not None and not isinstance(expr, (ast.Number, ast.Percent, ast.Ref, ast.Lookup)) \
             and out_of_range(value):
         _too_large(expr, value, diags)
         return None
@@ -37,6 +39,8 @@ def _value(expr, lookup: Lookup, diags: list[Diagnostic]) -> Fraction | None:
         return expr.ratio
     if isinstance(expr, ast.Ref):
         return lookup(expr)
+    if isinstance(expr, ast.Lookup):  # `T(DIM)`: only a funnel's lookup knows it
+        return lookup(cast(ast.Ref, expr))
     if isinstance(expr, ast.Paren):
         return _value(expr.inner, lookup, diags)
     if isinstance(expr, ast.Neg):

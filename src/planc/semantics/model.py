@@ -21,12 +21,13 @@ from planc.source import Span
 class TargetNode:
     name: str
     path: str  # canonical path, e.g. year.east.Q1
-    decl: Union[ast.Target, ast.Child, None]  # None for cross cells
+    decl: Union[ast.Target, ast.Child, ast.FunnelStep, None]  # None for cross cells
     parent: "TargetNode | None" = None
-    producer: "SplitNode | CrossNode | None" = None  # what gives it its amount
+    producer: "SplitNode | CrossNode | FunnelNode | None" = None  # what gives it its amount
     splits: list["SplitNode"] = attrs.Factory(list)
     aliases: list[str] = attrs.Factory(list)  # other paths that reach it (cross cells)
     cells: list["TargetNode"] = attrs.Factory(list)  # cross cells in this node's row
+    derived: list["TargetNode"] = attrs.Factory(list)  # funnel steps of this target (`张伟.visits`)
 
     def __repr__(self) -> str:
         return f"TargetNode({self.path!r})"
@@ -90,6 +91,21 @@ class CrossNode:
         return f"CrossNode({self.parent.path!r}: {self.describe()})"
 
 
+@attrs.define(eq=False, repr=False)
+class FunnelNode:
+    """One funnel applied to one member of its dimension: the member's steps."""
+
+    decl: ast.Funnel
+    member: TargetNode
+    steps: list[TargetNode] = attrs.Factory(list)
+
+    def describe(self) -> str:
+        return f"funnel {self.decl.name} of {self.member.path}"
+
+    def __repr__(self) -> str:
+        return f"FunnelNode({self.decl.name!r} of {self.member.path!r})"
+
+
 @attrs.frozen
 class Table:
     name: str
@@ -97,6 +113,7 @@ class Table:
     values: dict  # key -> Fraction (1-D) or (row, col) -> Fraction (2-D)
     span: Span  # where it is declared (name)
     imported: bool = False  # from the stdlib or another file
+    units: dict = attrs.Factory(dict)  # key -> a value's measure or unit, where it has one (`3 deals`)
 
     @property
     def is_2d(self) -> bool:
@@ -132,6 +149,8 @@ class Model:
     unparsed_names: frozenset[str] = frozenset()
     actions: list = attrs.Factory(list)  # semantics.actions.ActionItem, in source order
     scenarios: list = attrs.Factory(list)  # the plan's `scenario` statements (ast.Scenario)
+    measures: dict = attrs.Factory(dict)  # name -> semantics.measures.Measure
+    funnels: list[FunnelNode] = attrs.Factory(list)
 
     def walk(self):
         """Targets top-down: each parent before its children."""
@@ -139,7 +158,7 @@ class Model:
         while stack:
             node = stack.pop()
             yield node
-            kids = [c for s in node.splits for c in s.children] + node.cells
+            kids = [c for s in node.splits for c in s.children] + node.cells + node.derived
             stack.extend(reversed(kids))
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 HEADER_KEYS = {
     "currency": "name", "period": "period", "owner": "string", "round": "amount",
     "status": "name", "owners": "name", "description": "string", "version": "string", "main": "name",
+    "calendar": "name",
 }
 ATTRIBUTE_KEYS = {"owner", "status", "note", "due", "margin", "proposed", "start", "ramp"}
 
@@ -52,21 +53,27 @@ class _Resolver:
         self.split_dims: dict[str, set[int]] = {}  # dimension -> ids of the targets split by it
         self.new_names: set[str] = set()  # names of targets added in this round of attach_splits
         self.suggesters: dict[str, tuple[tuple[int, int], Suggester]] = {}
+        self.period: tuple | None = None  # the header's, once read
+        self.calendar_made = 0  # children made by splits by week or day, bounded (E057)
 
     def run(self) -> tuple[Model, list[Diagnostic]]:
         modules = self.program.modules
         statements = [(i, s) for i, m in enumerate(modules) for s in m.statements]
         header = self.header([s for i, s in statements if isinstance(s, ast.PlanHeader) and i == 0])
         self.collect_tables(statements)
+        self.period = header.period  # weeks and days of `split X by week` lie in it
+        self.check_calendar(header)
         roots = self.collect_roots([s for _, s in statements if isinstance(s, ast.Target)])
         splits, crosses = self.attach_splits([s for _, s in statements if isinstance(s, ast.Split)],
                                              [s for _, s in statements if isinstance(s, ast.Cross)])
+        measures = self.check_measures(statements)
+        funnels = self.attach_funnels(statements, splits, measures)
         header = self.check_main(header, roots)
         asserts = [s for _, s in statements if isinstance(s, ast.Assert)]
         self.check_attributes()
         self.check_currency(statements, header)
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
-                      modules, self.used_tables, frozenset(self.unparsed_names))
+                      modules, self.used_tables, frozenset(self.unparsed_names), measures=measures, funnels=funnels)
         self.resolve_refs(model)
         self.resolve_statements(model, [s for _, s in statements])
         return model, self.diags
@@ -172,6 +179,24 @@ class _Resolver:
                                 "E020", f"amount in {sub.currency} in a plan in {header.currency}", sub.span,
                                 help=f"write the amount in {header.currency}; planc does not convert currencies"))
 
+    def check_measures(self, statements) -> dict:
+        """The measures declared, and every `N NAME` naming one (semantics/measures.py)."""
+        import planc.semantics.measures as measures
+
+        found = measures.collect([s for _, s in statements], self.diags)
+        exprs = [e for _, stmt in statements for e in _expressions(stmt)]
+        measures.check_literals(exprs, found, self.diags, self.maybe_unparsed)
+        return found
+
+    def attach_funnels(self, statements, splits, measures) -> list:
+        """Each funnel's steps for every member of its dimension (semantics/funnels.py)."""
+        import planc.semantics.funnels as funnels
+
+        decls = [s for _, s in statements if isinstance(s, ast.Funnel)]
+        others = [e for _, stmt in statements if not isinstance(stmt, ast.Funnel) for e in _expressions(stmt)]
+        funnels.misplaced_lookups(others, self.diags)
+        return funnels.attach(self, decls, splits, measures) if decls else []
+
     # ---- tables ----------------------------------------------------------------
     def collect_tables(self, statements) -> None:
         data = {id(d.decl): d for d in self.program.data}
@@ -212,6 +237,7 @@ class _Resolver:
             self.broken_tables.add(stmt.name)
             return None
         values: dict = {}
+        units: dict = {}
         for entry in stmt.entries:
             key = entry.key if not stmt.dims else (entry.key, entry.column)
             if key in values:
@@ -222,7 +248,10 @@ class _Resolver:
             value = constant(entry.value, self.diags)
             if value is not None:
                 values[key] = value
-        return Table(stmt.name, stmt.dims, values, stmt.name_span, imported)
+                unit = _literal_unit(entry.value)
+                if unit is not None:
+                    units[key] = unit
+        return Table(stmt.name, stmt.dims, values, stmt.name_span, imported, units)
 
     # ---- the target tree ---------------------------------------------------------
     def add_target(self, node: TargetNode) -> bool:
@@ -287,7 +316,7 @@ class _Resolver:
                         related=(Label(twin.decl.dimension_span, "first split here"),),
                         help="give the second split another dimension"))
                     continue
-                decl = self.with_table_children(desugar_split(decl, self.tables, self.diags))
+                decl = self.with_table_children(desugar_split(decl, self.tables, self.diags), parent)
                 split = SplitNode(decl, parent)
                 new_dims.add(decl.dimension)
                 self.split_dims.setdefault(decl.dimension, set()).add(id(parent))
@@ -372,8 +401,68 @@ class _Resolver:
                 crosses.append(cross)
         return progressed
 
-    def with_table_children(self, decl: ast.Split) -> ast.Split:
+    def check_calendar(self, header: Header) -> None:
+        """`calendar: weekdays` or the name of a table of dates (semantics/calendar.py)."""
+        setting = header.settings.get("calendar")
+        if setting is None or setting.kind != "name" or setting.value == "weekdays":
+            return
+        name = str(setting.value)
+        if name in self.tables and not self.tables[name].is_2d:
+            self.used_tables.add(name)
+        elif not self.maybe_unparsed(name) and name not in self.broken_tables:
+            self.diags.append(error(
+                "E057", f"calendar `{name}` is not a table of dates", setting.span,
+                help="`calendar: weekdays` (Monday to Friday), or a 1-D table keyed by date such as "
+                     "`cn_workdays` of `import \"std/calendar_cn\"`"))
+
+    def calendar_children(self, decl: ast.Split, parent: TargetNode | None) -> ast.Split:
+        """`split P by week` / `by day`: one child per ISO week or day of the period (semantics/calendar.py)."""
+        import planc.semantics.calendar as calendar
+
+        if self.period is None:
+            self.diags.append(error("E057", f"`split {decl.parent.dotted} by {decl.dimension}` needs the plan's period",
+                                    decl.dimension_span, help="add `period: 2027-01-01 .. 2027-12-31` to the header"))
+            return attrs.evolve(decl, children=())
+        if (self.period[1] - self.period[0]).days >= calendar.MAX_DAYS:
+            self.diags.append(error("E057", f"the period is too long to split by {decl.dimension}",
+                                    decl.dimension_span, help="split by month or quarter first"))
+            return attrs.evolve(decl, children=())
+        import planc.semantics.time as time
+
+        within = time.coverage(parent, self.period) if parent is not None else self.period
+        made = calendar.children(decl.dimension, within)
+        self.calendar_made += len(made)
+        if self.calendar_made > calendar.MAX_CHILDREN:  # weeks × steps × members: bounded, like a cross's cells
+            if self.calendar_made - len(made) <= calendar.MAX_CHILDREN:
+                self.diags.append(error("E057", f"splits by {decl.dimension} would make more than "
+                                        f"{calendar.MAX_CHILDREN:,} targets", decl.dimension_span,
+                                        help="split by week rather than by day, or fewer targets"))
+            return attrs.evolve(decl, children=())
+        return attrs.evolve(decl, children=tuple(ast.Child(name, None, None, None, None, (), decl.span,
+                                                           decl.dimension_span) for name, _ in made))
+
+    def calendar_split(self, funnel: ast.Funnel, step: TargetNode) -> SplitNode | None:
+        """`funnel … by week`: a step split by week (or day), as `split STEP by week` would be."""
+        assert funnel.by is not None and funnel.by_span is not None  # a funnel with `by`
+        decl = ast.Split(ast.Ref(tuple(step.path.split(".")), funnel.by_span), funnel.by, None, None, (), False,
+                         funnel.span, funnel.by_span)
+        decl = self.calendar_children(decl, step)
+        if not decl.children:
+            return None
+        split = SplitNode(decl, step)
+        step.splits.append(split)
+        for child in decl.children:
+            node = TargetNode(child.name, f"{step.path}.{child.name}", child, step, split)
+            if self.add_target(node):
+                split.children.append(node)
+        return split
+
+    def with_table_children(self, decl: ast.Split, parent: TargetNode | None = None) -> ast.Split:
         """`split P by D using weight(T)` with no block: one child per key of T."""
+        import planc.semantics.calendar as calendar
+
+        if calendar.is_calendar_split(decl):
+            return self.calendar_children(decl, parent)
         if decl.has_block and not decl.children:
             self.diags.append(error("E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children",
                                     decl.span, help="list the children inside `{ … }`"))
@@ -590,6 +679,14 @@ def constant(expr: ast.Expr, diags: list[Diagnostic]) -> Fraction | None:
     return arithmetic(expr, lambda ref: None, diags)
 
 
+def _literal_unit(expr: ast.Expr) -> str | None:
+    """A table value's unit: `3 deals`, `25%`; None for a bare number (it adapts)."""
+    from planc.semantics.measures import BROKEN, Typer
+
+    unit = Typer(lambda ref: BROKEN, []).unit(expr)
+    return None if unit == BROKEN else unit
+
+
 def _first_key(table: Table) -> str:
     for key in table.values:
         return key if isinstance(key, str) else ".".join(key)
@@ -629,6 +726,8 @@ def _expressions(stmt) -> list:
         return [e.value for e in stmt.entries]
     if isinstance(stmt, ast.Assert):
         return [stmt.left, stmt.right]
+    if isinstance(stmt, ast.Funnel):
+        return [step.value for step in stmt.steps]
     return []
 
 

@@ -70,8 +70,12 @@ def _patterns() -> tuple[tuple[str, re.Pattern], ...]:
 @functools.lru_cache(maxsize=4096)
 def period_name(name: str) -> tuple[str, int] | None:
     """`Q2` -> ("quarter", 2), `上半年` -> ("half", 1), `Mar` / `三月` / `3月` ->
-    ("calendar", 3), `M3` -> ("month", 3), `W5` -> ("week", 5); None if no period."""
+    ("calendar", 3), `M3` -> ("month", 3), `W5` -> ("week", 5); the children
+    `split X by week` and `by day` make: `W2027_05` -> ("isoweek", 202705),
+    `D2027_03_31` -> ("day", 20270331); None if no period."""
     lower = name.lower()
+    if lower[:1] in ("w", "d") and "_" in lower:
+        return _calendar_name(lower)
     if lower in ("上半年", "下半年"):
         return "half", 1 if lower == "上半年" else 2
     if lower in _MONTHS or lower in _LONG or lower == "sept":
@@ -83,6 +87,32 @@ def period_name(name: str) -> tuple[str, int] | None:
             number = int(text) if text.isdigit() else _CN_DIGITS[text]
             return unit, number
     return None
+
+
+def _calendar_name(lower: str) -> tuple[str, int] | None:
+    parts = lower[1:].split("_")
+    if not all(p.isdigit() and p.isascii() for p in parts) or int(parts[0] or 0) < 1:
+        return None
+    if lower[0] == "w" and len(parts) == 2 and len(parts[0]) == 4 and len(parts[1]) == 2 \
+            and 1 <= int(parts[1]) <= 53:
+        return "isoweek", int(parts[0]) * 100 + int(parts[1])
+    if lower[0] == "d" and len(parts) == 3 and [len(p) for p in parts] == [4, 2, 2]:
+        try:
+            datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
+        except ValueError:
+            return None
+        return "day", int("".join(parts))
+    return None
+
+
+def week_name(iso_year: int, week: int) -> str:
+    """The name of an ISO week's child in `split X by week`: `W2027_05`."""
+    return f"W{iso_year}_{week:02d}"
+
+
+def day_name(day: datetime.date) -> str:
+    """The name of a day's child in `split X by day`: `D2027_03_31`."""
+    return f"D{day.year}_{day.month:02d}_{day.day:02d}"
 
 
 def is_time_name(name: str) -> bool:
@@ -165,6 +195,12 @@ def _coordinates(node: TargetNode) -> list[TargetNode]:
 def _place(unit: tuple[str, int], within: Dates, period: Dates) -> Dates | None:
     kind, n = unit
     start, end = within
+    if kind == "isoweek":  # Monday to Sunday, cut at the edges of what it lies in
+        monday = datetime.date.fromisocalendar(n // 100, n % 100, 1) if n % 100 <= _iso_weeks(n // 100) else None
+        return _clip((monday, monday + datetime.timedelta(days=6)), within) if monday else None
+    if kind == "day":
+        day = datetime.date(n // 10000, n // 100 % 100, n % 100)
+        return _clip((day, day), within)
     if kind == "calendar":
         year = start.year if n >= start.month else start.year + 1
         first = datetime.date(year, n, 1)
@@ -183,6 +219,11 @@ def _place(unit: tuple[str, int], within: Dates, period: Dates) -> Dates | None:
 
 
 _DAY = datetime.timedelta(days=1)
+
+
+def _iso_weeks(year: int) -> int:
+    """52 or 53: the ISO week of 28 December is the year's last."""
+    return datetime.date(year, 12, 28).isocalendar()[1]
 
 
 def _clip(dates: Dates, within: Dates) -> Dates | None:

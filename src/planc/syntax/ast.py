@@ -19,7 +19,11 @@ from planc.source import Source, Span
 
 KEYWORDS = frozenset(
     "plan target split by using rest even weight of table data assert cross seed import min max "
-    "overassign sum csv expect action for scenario".split())
+    "overassign sum csv expect action for scenario measure funnel in".split())
+
+# `NAME(NAME)` is a funnel lookup (`win_rate(rep)`) unless NAME is one of these functions
+# (semantics/functions.py), which read their argument as a name of the plan.
+NAMED_FUNCTIONS = frozenset({"round", "ceil", "floor", "last", "growth", "margin", "profit"})
 
 if TYPE_CHECKING:  # the attrs plugin of type checkers knows `frozen` by name
     from attrs import frozen as _node
@@ -41,6 +45,8 @@ class Number:
     text: str  # as written, for `fmt` and messages
     currency: str | None
     span: Span
+    measure: str | None = None  # `45 accounts`: a measure's name (docs/language.md, Measures)
+    measure_span: Span | None = None
 
 
 @_node
@@ -101,7 +107,18 @@ class Call:
         return "margin(" + ", ".join(" ".join(a.span.text.split()) for a in self.args) + ")"
 
 
-Expr = Union[Number, Percent, PercentOf, Ref, BinOp, Neg, Paren, Call]
+@_node
+class Lookup:
+    """`win_rate(rep)` in a funnel: table `win_rate` at the member's key along `rep`."""
+
+    table: str
+    dimension: str
+    span: Span
+    table_span: Span
+    dimension_span: Span
+
+
+Expr = Union[Number, Percent, PercentOf, Ref, BinOp, Neg, Paren, Call, Lookup]
 
 # ---- allocation methods ------------------------------------------------------
 
@@ -295,7 +312,48 @@ class Scenario:
     name_span: Span
 
 
-Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert, Action, Scenario]
+@_node
+class Measure:
+    """`measure visits "拜访" { round: 5; rounding: up }`: a unit that is not money."""
+
+    name: str
+    label: str | None
+    settings: tuple[Setting, ...]
+    span: Span
+    name_span: Span
+
+
+@_node
+class FunnelStep:
+    """`deals = self / 150k in deals "average deal size"`: one derived activity target."""
+
+    name: str
+    value: Expr
+    measure: str | None
+    label: str | None
+    span: Span
+    name_span: Span
+    measure_span: Span | None
+
+
+@_node
+class Funnel:
+    """`funnel NAME for DIMENSION { STEP … }`: steps derived for every target along a dimension."""
+
+    name: str
+    dimension: str
+    label: str | None
+    steps: tuple[FunnelStep, ...]
+    span: Span
+    name_span: Span
+    dimension_span: Span
+    by: str | None = None  # `by week` / `by day`: each step split over the calendar
+    by_span: Span | None = None
+    of: Ref | None = None  # `for rep of key_accounts`: only the members under that target
+
+
+Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert, Action, Scenario, Measure,
+                  Funnel]
 
 
 @_node
@@ -306,7 +364,7 @@ class Module:
 
 for _cls in (Number, Percent, PercentOf, Ref, BinOp, Neg, Paren, Call, Rest, Even, WeightArg, Weight, SumMarker,
              Setting, PlanHeader, Import, TableEntry, Table, Data, Target, Child, Split, Cross, Assert, Module,
-             Action, Override, SplitOverride, Scenario):
+             Action, Override, SplitOverride, Scenario, Measure, Lookup, FunnelStep, Funnel):
     _cls.__repr__ = _repr  # type: ignore[method-assign]
 
 

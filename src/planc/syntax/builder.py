@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b as _digest
 
 from planc.syntax import ast
-from planc.syntax.ast import KEYWORDS
+from planc.syntax.ast import KEYWORDS, NAMED_FUNCTIONS
 from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error
 from planc.resources import cache_dir, read_entry, resource_dir, write_entry
@@ -143,6 +143,15 @@ class _Builder:
         return ast.Number(self._number(number), str(number), str(currency[0]) if currency else None,
                           self._span(meta))
 
+    def measured(self, meta, children):
+        number, measure = children
+        if measure in ("k", "M", "B", "万", "亿"):  # `30 M`: a scale suffix set apart, not a measure
+            self._problem(error("E001", f"unexpected name `{measure}`", self._tok(measure),
+                                label="a scale suffix apart from its number",
+                                help=f"write the scale suffix directly after the digits, e.g. `{number}{measure}`"))
+        return ast.Number(self._number(number), str(number), None, self._span(meta), str(measure),
+                          self._tok(measure))
+
     def percent(self, meta, children):
         (token,) = children
         return ast.Percent(self._number(token) / 100, str(token), self._span(meta))
@@ -245,7 +254,8 @@ class _Builder:
     def _setting(self, meta, children) -> ast.Setting:
         key, value = children
         if isinstance(value, ast.Number):
-            value = ("amount", value.value, value.text + (f" {value.currency}" if value.currency else ""))
+            unit = value.currency or value.measure
+            value = ("amount", value.value, value.text + (f" {unit}" if unit else ""))
         elif isinstance(value, ast.Percent):
             value = ("percent", value.ratio, value.text)
         kind, parsed, text = value
@@ -354,6 +364,49 @@ class _Builder:
         return ast.Split(parent, str(dimension), parts.get("using"), parts.get("overassign"),
                          parts.get("block", ()), "block" in parts, self._span(meta),
                          self._tok(dimension))
+
+    def lookup(self, meta, children):
+        table, dim = children
+        if str(table) in NAMED_FUNCTIONS:  # `last(history)`: a function of one name, not a funnel lookup
+            return self.func_call(meta, [table, ast.Ref((str(dim),), self._tok(dim))])
+        return ast.Lookup(str(table), str(dim), self._span(meta), self._tok(table), self._tok(dim))
+
+    def funnel_unit(self, meta, children):
+        return ("unit", str(children[0]), self._tok(children[0]))
+
+    def funnel_step(self, meta, children):
+        name, value, *rest = children
+        parts = {r[0]: r for r in rest}
+        unit = parts.get("unit")
+        label = parts.get("label")
+        return ast.FunnelStep(str(name), value, unit[1] if unit else None, label[1] if label else None,
+                              self._span(meta), self._tok(name), unit[2] if unit else None)
+
+    def funnel_block(self, meta, children):
+        return ("block", tuple(children), self._span(meta))
+
+    def funnel_by(self, meta, children):
+        return ("by", str(children[0]), self._tok(children[0]))
+
+    def funnel_of(self, meta, children):
+        return ("of", children[0])
+
+    def funnel_stmt(self, meta, children):
+        name, dim, *rest = children
+        parts = {r[0]: r[1] for r in rest}
+        by = next((r for r in rest if r[0] == "by"), None)
+        return ast.Funnel(str(name), str(dim), parts.get("label"), parts.get("block", ()), self._span(meta),
+                          self._tok(name), self._tok(dim), by[1] if by else None, by[2] if by else None,
+                          parts.get("of"))
+
+    def measure_block(self, meta, children):
+        return ("block", tuple(children), self._span(meta))
+
+    def measure_stmt(self, meta, children):
+        name, *rest = children
+        parts = {r[0]: r[1] for r in rest}
+        return ast.Measure(str(name), parts.get("label"), parts.get("block", ()), self._span(meta),
+                           self._tok(name))
 
     def seed(self, meta, children):
         return ast.Ref((str(children[0]),), self._tok(children[0]))

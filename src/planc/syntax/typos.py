@@ -135,6 +135,13 @@ def _scaled(plain: str) -> str | None:
     return None
 
 
+def suffix_hint(number_text: str, name: str) -> str | None:
+    """`52m`, `850K`: a scale suffix in the wrong case, read as a measure's name (E050)."""
+    if name not in _SUFFIX_CASE:
+        return None
+    return f"scale suffixes are `k`, `M`, `B`, `万` and `亿`, in that case: write `{number_text}{_SUFFIX_CASE[name]}`"
+
+
 def name_hint(source: Source, start: int, name: str) -> str | None:
     """A hint for an unexpected name right after a number: a suffix in the wrong case, or a name
     that starts with digits (`1月`)."""

@@ -43,6 +43,7 @@ from planc.lint.rules import (
     redundant_rest,
     shadowed_name,
     unused_table,
+    weeks_without_calendar,
     zero_rest,
 )
 from planc.lint.rules.context import Context
@@ -79,6 +80,7 @@ RULES: dict[str, Rule] = {
     "W113": Rule.of(ratio_as_amount),
     "W114": Rule.of(amount_vs_ratio),
     "W115": Rule.of(percent_of_sum),
+    "W125": Rule.of(weeks_without_calendar),
     "W130": Rule.of(disputed_without_proposal),
 }
 

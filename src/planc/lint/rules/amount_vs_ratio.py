@@ -61,7 +61,8 @@ def check(ctx: Context):
     for stmt in ctx.model.asserts:
         if not ctx.local(stmt.span):
             continue
-        kinds = (kind(stmt.left, ctx.model.refs), kind(stmt.right, ctx.model.refs))
+        units = ctx.evaluation.units if ctx.evaluation is not None else {}
+        kinds = (kind(stmt.left, ctx.model.refs, units), kind(stmt.right, ctx.model.refs, units))
         if set(kinds) != {AMOUNT, RATIO}:
             continue
         amount, ratio = (stmt.left, stmt.right) if kinds[0] == AMOUNT else (stmt.right, stmt.left)

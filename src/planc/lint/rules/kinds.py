@@ -8,7 +8,9 @@ count is an amount (`120M * 110%`), an amount over an amount is a ratio
 A number literal is an amount when it has a scale suffix (`120M`, `850k`,
 `4500万`) or a currency code, or when it is 100 or more (`48000000`); a
 smaller plain number is a count (`2`, `12`). A reference to a target is an
-amount; a table value (a weight, or last year's figure) is not known.
+amount, unless the evaluator found it is not money (`units`: a measure's
+count, or a ratio target); a table value (a weight, or last year's figure)
+is not known.
 """
 
 from __future__ import annotations
@@ -49,26 +51,31 @@ def _mix(kinds: list[str | None]) -> str | None:
     return found.pop() if len(found) == 1 and UNKNOWN not in found else UNKNOWN
 
 
-def kind(expr, refs: Mapping[int, object]) -> str | None:
-    """AMOUNT, RATIO, COUNT or UNKNOWN (None); `refs` is the model's resolved references."""
+def kind(expr, refs: Mapping[int, object], units: Mapping[str, str] | None = None) -> str | None:
+    """AMOUNT, RATIO, COUNT or UNKNOWN (None); `refs` is the model's resolved references,
+    `units` the evaluation's units of the targets not in money (path -> measure or `ratio`)."""
+    units = units or {}
     if isinstance(expr, ast.Number):
         return number_kind(expr)
     if isinstance(expr, ast.Percent):
         return RATIO
     if isinstance(expr, ast.PercentOf):
-        base = kind(expr.base, refs)
+        base = kind(expr.base, refs, units)
         return RATIO if base == COUNT else base
     if isinstance(expr, ast.Ref):
         target = refs.get(id(expr))
-        return UNKNOWN if target is None or isinstance(target, Fraction) else AMOUNT
+        if target is None or isinstance(target, Fraction):
+            return UNKNOWN
+        unit = units.get(getattr(target, "path", ""))
+        return AMOUNT if unit is None else (RATIO if unit == "ratio" else COUNT)
     if isinstance(expr, ast.Neg):
-        return kind(expr.operand, refs)
+        return kind(expr.operand, refs, units)
     if isinstance(expr, ast.Paren):
-        return kind(expr.inner, refs)
+        return kind(expr.inner, refs, units)
     if isinstance(expr, ast.Call):
-        return _mix([kind(a, refs) for a in expr.args])
+        return _mix([kind(a, refs, units) for a in expr.args])
     if isinstance(expr, ast.BinOp):
-        left, right = kind(expr.left, refs), kind(expr.right, refs)
+        left, right = kind(expr.left, refs, units), kind(expr.right, refs, units)
         if left is UNKNOWN or right is UNKNOWN:
             return UNKNOWN
         if expr.op in "+-":
