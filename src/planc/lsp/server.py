@@ -1,0 +1,229 @@
+"""The server's wiring: pygls handles JSON-RPC and the LSP life cycle, this
+module connects each LSP method to the planc function that answers it.
+
+Handlers run on the event loop, one at a time, so a document is never
+compiled and read at once. A planc bug in a handler is a `-32603` reply
+with one line (the traceback goes to stderr); a rename that cannot be done
+is a `-32803` (RequestFailed) reply whose message the editor shows.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError
+from pygls.lsp.server import LanguageServer
+
+from planc import __version__
+from planc.lsp import actions, completion, hover, inlay, navigate, symbols, tokens
+from planc.lsp.documents import Document
+from planc.lsp.workspace import Documents, can_watch, watch_registration
+
+
+class RequestFailed(JsonRpcException):
+    CODE = -32803
+
+
+class PlancServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("planc", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        self.documents = Documents(self.publish)
+
+    def publish(self, doc: Document) -> None:
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+            uri=doc.uri, diagnostics=doc.diagnostics(), version=doc.version))
+
+    def text_of(self, uri: str) -> str:
+        return self.workspace.get_text_document(uri).source
+
+    def doc(self, params) -> Document | None:
+        return self.documents.get(params.text_document.uri)
+
+
+def one_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def guarded(method: str):
+    """A planc bug becomes an error reply of one line; the traceback goes to stderr."""
+    def wrap(handler):
+        @functools.wraps(handler)
+        def run(ls, params):
+            try:
+                return handler(ls, params)
+            except JsonRpcException:
+                raise
+            except navigate.RenameRefused as exc:
+                raise RequestFailed(str(exc)) from None
+            except Exception as exc:
+                print(f"planc lsp: internal error in {method}:\n{traceback.format_exc()}", file=sys.stderr,
+                      flush=True)
+                raise JsonRpcInternalError(f"planc failed on {method}: {one_line(exc)}") from None
+        return run
+    return wrap
+
+
+def make_server() -> PlancServer:
+    server = PlancServer()
+    feature = server.feature
+
+    @feature(lsp.INITIALIZE)
+    def initialize(ls: PlancServer, params: lsp.InitializeParams) -> None:
+        ls.documents.encoding = str(ls.workspace.position_encoding or "utf-16")
+        ls.documents.configure(params.initialization_options)
+
+    @feature(lsp.INITIALIZED)
+    def initialized(ls: PlancServer, params: lsp.InitializedParams) -> None:
+        if can_watch(ls.client_capabilities):
+            ls.client_register_capability(watch_registration())
+
+    @feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    @guarded(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: PlancServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        ls.documents.open(item.uri, ls.text_of(item.uri), item.version)
+
+    @feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    @guarded(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: PlancServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.documents.change(uri, ls.text_of(uri), params.text_document.version)
+
+    @feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
+    @guarded(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: PlancServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        ls.documents.recheck_all()  # a saved import changes the plans that use it
+
+    @feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: PlancServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        ls.documents.close(params.text_document.uri)
+        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri,
+                                                                          diagnostics=[]))
+
+    @feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched(ls: PlancServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        ls.documents.recheck_all()
+
+    @feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def configuration(ls: PlancServer, params: lsp.DidChangeConfigurationParams) -> None:
+        ls.documents.configure(params.settings)
+        ls.documents.recheck_all()
+
+    @feature(lsp.TEXT_DOCUMENT_HOVER)
+    @guarded(lsp.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: PlancServer, params: lsp.HoverParams):
+        doc = ls.doc(params)
+        return hover.hover(doc, params.position) if doc else None
+
+    @feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    @guarded(lsp.TEXT_DOCUMENT_DEFINITION)
+    def on_definition(ls: PlancServer, params: lsp.DefinitionParams):
+        doc = ls.doc(params)
+        return navigate.definition(doc, params.position) if doc else None
+
+    @feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    @guarded(lsp.TEXT_DOCUMENT_REFERENCES)
+    def on_references(ls: PlancServer, params: lsp.ReferenceParams):
+        doc = ls.doc(params)
+        return navigate.references(doc, params.position, params.context.include_declaration) if doc else None
+
+    @feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    @guarded(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    def on_prepare_rename(ls: PlancServer, params: lsp.PrepareRenameParams):
+        doc = ls.doc(params)
+        return navigate.prepare_rename(doc, params.position) if doc else None
+
+    @feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
+    @guarded(lsp.TEXT_DOCUMENT_RENAME)
+    def on_rename(ls: PlancServer, params: lsp.RenameParams):
+        doc = ls.doc(params)
+        return navigate.rename(doc, params.position, params.new_name) if doc else None
+
+    @feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
+    @guarded(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
+    def on_links(ls: PlancServer, params: lsp.DocumentLinkParams):
+        doc = ls.doc(params)
+        return navigate.document_links(doc) if doc else []
+
+    @feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @guarded(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def on_symbols(ls: PlancServer, params: lsp.DocumentSymbolParams):
+        doc = ls.doc(params)
+        return symbols.document_symbols(doc) if doc else []
+
+    @feature(lsp.WORKSPACE_SYMBOL)
+    @guarded(lsp.WORKSPACE_SYMBOL)
+    def on_workspace_symbols(ls: PlancServer, params: lsp.WorkspaceSymbolParams):
+        return symbols.workspace_symbols([ls.documents.get(u) for u in list(ls.documents.docs)], params.query)
+
+    @feature(lsp.TEXT_DOCUMENT_FORMATTING)
+    @guarded(lsp.TEXT_DOCUMENT_FORMATTING)
+    def on_formatting(ls: PlancServer, params: lsp.DocumentFormattingParams):
+        doc = ls.doc(params)
+        return symbols.formatting(doc) if doc else []
+
+    @feature(lsp.TEXT_DOCUMENT_RANGE_FORMATTING)
+    @guarded(lsp.TEXT_DOCUMENT_RANGE_FORMATTING)
+    def on_range_formatting(ls: PlancServer, params: lsp.DocumentRangeFormattingParams):
+        doc = ls.doc(params)
+        return symbols.range_formatting(doc, params.range) if doc else []
+
+    @feature(lsp.TEXT_DOCUMENT_INLAY_HINT)
+    @guarded(lsp.TEXT_DOCUMENT_INLAY_HINT)
+    def on_inlay_hints(ls: PlancServer, params: lsp.InlayHintParams):
+        doc = ls.doc(params)
+        return inlay.inlay_hints(doc, params.range) if doc else []
+
+    @feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[".", "[", '"', ":", "/"]))
+    @guarded(lsp.TEXT_DOCUMENT_COMPLETION)
+    def on_completion(ls: PlancServer, params: lsp.CompletionParams):
+        doc = ls.doc(params)
+        return completion.complete(doc, params.position) if doc else None
+
+    @feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+    @guarded(lsp.TEXT_DOCUMENT_CODE_ACTION)
+    def on_code_action(ls: PlancServer, params: lsp.CodeActionParams):
+        doc = ls.doc(params)
+        return actions.code_actions(doc, params.range, params.context.diagnostics) if doc else []
+
+    @feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, tokens.LEGEND_OPTIONS)
+    @guarded(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL)
+    def on_tokens(ls: PlancServer, params: lsp.SemanticTokensParams):
+        doc = ls.doc(params)
+        return tokens.full(doc) if doc else lsp.SemanticTokens(data=[])
+
+    @feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA)
+    @guarded(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA)
+    def on_tokens_delta(ls: PlancServer, params: lsp.SemanticTokensDeltaParams):
+        doc = ls.doc(params)
+        return tokens.delta(doc, params.previous_result_id) if doc else lsp.SemanticTokens(data=[])
+
+    @feature(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+    @guarded(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+    def on_highlight(ls: PlancServer, params: lsp.DocumentHighlightParams):
+        doc = ls.doc(params)
+        if doc is None:
+            return None
+        here = [loc.range for loc in navigate.references(doc, params.position, True) if loc.uri == doc.uri]
+        return [lsp.DocumentHighlight(range=r) for r in here]
+
+    return server
+
+
+def serve(stdin=None, stdout=None) -> int:
+    """Serve on stdin/stdout until `exit`; stray prints go to stderr, not into the protocol."""
+    server = make_server()
+    stdin, stdout = stdin or sys.stdin.buffer, stdout or sys.stdout.buffer
+    saved, sys.stdout = sys.stdout, sys.stderr
+    try:
+        server.start_io(stdin, stdout)
+    except SystemExit as exc:  # `exit`: 0 after `shutdown`, 1 without
+        return exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdout = saved
+    return 0 if server.protocol._shutdown else 1
