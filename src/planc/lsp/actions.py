@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from lsprotocol import types as lsp
 
@@ -36,7 +36,7 @@ def help_of(d: lsp.Diagnostic) -> str:
     return d.message.split("\nhelp: ", 1)[1] if "\nhelp: " in d.message else ""
 
 
-def code_actions(doc: Document, wanted: lsp.Range, diagnostics: list[lsp.Diagnostic]) -> list[lsp.CodeAction]:
+def code_actions(doc: Document, wanted: lsp.Range, diagnostics: Sequence[lsp.Diagnostic]) -> list[lsp.CodeAction]:
     out: list[lsp.CodeAction] = []
     for d in diagnostics:
         if d.source not in (None, "planc"):

@@ -87,7 +87,8 @@ class Document:
         self.uri, self.encoding, local = uri, encoding, uri_to_path(uri)
         self.path = str(local) if local else readable(urlparse(uri).path.rsplit("/", 1)[-1] or "<input>")
         self.directory = local.parent if local else None
-        self.text, self.version, self.lines = "", None, Lines("", encoding)
+        self.text, self.lines = "", Lines("", encoding)
+        self.version: int | None = None
         self.result: Compilation | None = None
         self.good: Compilation | None = None  # the last compilation with a model
         self.good_text = ""

@@ -10,12 +10,14 @@ is a `-32803` (RequestFailed) reply whose message the editor shows.
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 import traceback
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException, JsonRpcInternalError
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidRequest, JsonRpcMethodNotFound
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from planc import __version__
 from planc.lsp import actions, completion, hover, inlay, navigate, symbols, tokens
@@ -27,9 +29,34 @@ class RequestFailed(JsonRpcException):
     CODE = -32803
 
 
+class PlancProtocol(LanguageServerProtocol):
+    def _get_handler(self, feature_name):
+        """A method that is not a string (`"method": null`) is not found, like any other
+        unknown method (pygls would fail building the message)."""
+        if not isinstance(feature_name, str):
+            raise JsonRpcMethodNotFound(f"Method Not Found: {feature_name!r}")
+        return super()._get_handler(feature_name)
+
+    def structure_message(self, data):
+        """A request whose id is neither a string nor a number is answered -32600 and dropped."""
+        if isinstance(data, dict) and "jsonrpc" in data and "id" in data and "method" in data:
+            id_ = data["id"]
+            if id_ is not None and (not isinstance(id_, (str, int, float)) or isinstance(id_, bool)):
+                error = JsonRpcInvalidRequest("a request id must be a string or a number")
+                self._send_response(None, error=error.to_response_error())  # type: ignore[arg-type]
+                return {}
+        return super().structure_message(data)
+
+    def handle_message(self, message) -> None:
+        if isinstance(message, dict):  # not a message (dropped above, or not JSON-RPC)
+            return
+        super().handle_message(message)
+
+
 class PlancServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("planc", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__("planc", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+                         protocol_cls=PlancProtocol)
         self.documents = Documents(self.publish)
 
     def publish(self, doc: Document) -> None:
@@ -215,10 +242,55 @@ def make_server() -> PlancServer:
     return server
 
 
+MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # bytes in one message body; a larger one is skipped
+MAX_HEADER_LINE = 8192  # bytes read at a time while looking for a header
+
+
+class Guarded:
+    """The input stream, read in bounded pieces: a header line at most
+    MAX_HEADER_LINE bytes at a time, and a body of more than MAX_CONTENT_LENGTH
+    bytes not read at all (it reads as an empty message, which is ignored, and
+    the bytes that follow are read as header lines up to the next
+    `Content-Length`: the stream resynchronises)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def readline(self) -> bytes:
+        return self.stream.readline(MAX_HEADER_LINE)
+
+    def read(self, n: int) -> bytes:
+        if n > MAX_CONTENT_LENGTH:
+            print(f"planc lsp: skipped a message of {n:,} bytes, over the limit of {MAX_CONTENT_LENGTH:,}",
+                  file=sys.stderr, flush=True)
+            return b"{}"
+        return self.stream.read(n)
+
+
+class OneLine(logging.Formatter):
+    """pygls's log records on stderr, one line each: a message that cannot be read is
+    the client's problem, not a planc bug, so no traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        problem = f": {one_line(record.exc_info[1])}" if record.exc_info and record.exc_info[1] else ""
+        return f"planc lsp: {record.getMessage().splitlines()[0][:300]}{problem}"
+
+
+def quiet_pygls() -> None:
+    log = logging.getLogger("pygls")
+    if not any(isinstance(h.formatter, OneLine) for h in log.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(OneLine())
+        log.addHandler(handler)
+    log.setLevel(logging.WARNING)
+    log.propagate = False
+
+
 def serve(stdin=None, stdout=None) -> int:
     """Serve on stdin/stdout until `exit`; stray prints go to stderr, not into the protocol."""
+    quiet_pygls()
     server = make_server()
-    stdin, stdout = stdin or sys.stdin.buffer, stdout or sys.stdout.buffer
+    stdin, stdout = Guarded(stdin or sys.stdin.buffer), stdout or sys.stdout.buffer
     saved, sys.stdout = sys.stdout, sys.stderr
     try:
         server.start_io(stdin, stdout)

@@ -16,6 +16,27 @@ if TYPE_CHECKING:
     from planc.lsp.documents import Document
 
 K = lsp.SymbolKind
+# pygls writes replies with recursive code (cattrs, json): symbols deeper than this are
+# listed flat under their ancestor at this depth, in tree order.
+MAX_DEPTH = 64
+
+
+def flatten_below(symbols: list[lsp.DocumentSymbol], depth: int) -> None:
+    """Symbols nested deeper than `depth` become the flat children of their ancestor at `depth`."""
+    level = [(s, 1) for s in symbols]
+    while level:
+        symbol, at = level.pop()
+        kids = symbol.children or []
+        if at < depth:
+            level += [(k, at + 1) for k in kids]
+            continue
+        flat, stack = [], list(reversed(kids))
+        while stack:
+            kid = stack.pop()
+            flat.append(kid)
+            stack.extend(reversed(kid.children or []))
+            kid.children = None
+        symbol.children = flat or None
 
 
 def document_symbols(doc: Document) -> list[lsp.DocumentSymbol]:
@@ -25,6 +46,7 @@ def document_symbols(doc: Document) -> list[lsp.DocumentSymbol]:
     if result is None or result.model is None:
         return []
     out = [s for root in result.model.roots for s in tree(doc, root)]
+    flatten_below(out, MAX_DEPTH)
     module = doc.module
     for stmt in module.statements if module is not None else ():
         symbol = statement_symbol(doc, stmt)

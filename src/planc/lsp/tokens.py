@@ -56,7 +56,7 @@ def scan(doc: Document) -> list[int]:
     previous_line = previous_start = 0
     for number, line in enumerate(text.split("\n")):
         for m in TOKEN.finditer(line):
-            kind = m.lastgroup
+            kind: str | None = m.lastgroup
             word = m.group()
             modifiers = 0
             if kind == "name":
@@ -67,7 +67,7 @@ def scan(doc: Document) -> list[int]:
             length = units(word, doc.encoding)
             delta_line = number - previous_line
             delta_start = start - previous_start if delta_line == 0 else start
-            data += [delta_line, delta_start, length, TYPES.index(kind), modifiers]
+            data += [delta_line, delta_start, length, TYPES.index(kind or "variable"), modifiers]
             previous_line, previous_start = number, start
     return data
 
