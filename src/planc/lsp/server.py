@@ -15,7 +15,8 @@ import sys
 import traceback
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidRequest, JsonRpcMethodNotFound
+from pygls.exceptions import (JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcInvalidRequest,
+                              JsonRpcMethodNotFound, JsonRpcServerNotInitialized)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
@@ -38,17 +39,41 @@ class PlancProtocol(LanguageServerProtocol):
         return super()._get_handler(feature_name)
 
     def structure_message(self, data):
-        """A request whose id is neither a string nor a number is answered -32600 and dropped."""
-        if isinstance(data, dict) and "jsonrpc" in data and "id" in data and "method" in data:
-            id_ = data["id"]
-            if id_ is not None and (not isinstance(id_, (str, int, float)) or isinstance(id_, bool)):
-                error = JsonRpcInvalidRequest("a request id must be a string or a number")
-                self._send_response(None, error=error.to_response_error())  # type: ignore[arg-type]
-                return {}
-        return super().structure_message(data)
+        """A request whose id is neither a string nor a number is answered -32600,
+        one whose params do not fit its method -32602 naming the field; a
+        notification with such params is logged. All three are then dropped."""
+        if not (isinstance(data, dict) and "jsonrpc" in data and isinstance(data.get("method"), str)):
+            return super().structure_message(data)
+        id_ = data.get("id")
+        if id_ is not None and (not isinstance(id_, (str, int, float)) or isinstance(id_, bool)):
+            self._send_data({"jsonrpc": "2.0", "id": None, "error": {
+                "code": JsonRpcInvalidRequest.CODE, "message": "a request id must be a string or a number"}})
+            return {}
+        try:
+            return super().structure_message(data)
+        except JsonRpcInvalidParams as exc:
+            problem = f"{data['method']}: {field_problem(exc.__cause__)}"
+            if "id" in data:
+                self._send_response(id_, error=JsonRpcInvalidParams(problem).to_response_error())
+            else:
+                print(f"planc lsp: ignored {problem}", file=sys.stderr, flush=True)
+                self.notify(lsp.WINDOW_LOG_MESSAGE, lsp.LogMessageParams(lsp.MessageType.Warning,
+                                                                         f"planc: ignored {problem}"))
+            return {}
+
+    started = False  # `initialize` has been received
 
     def handle_message(self, message) -> None:
+        """Requests before `initialize` are answered -32002, after `shutdown` -32600."""
         if isinstance(message, dict):  # not a message (dropped above, or not JSON-RPC)
+            return
+        method, id_ = getattr(message, "method", None), getattr(message, "id", None)
+        if method == lsp.INITIALIZE:
+            self.started = True
+        elif id_ is not None and method is not None and (not self.started or self._shutdown):
+            code, words = ((JsonRpcServerNotInitialized.CODE, "the server is not initialized") if not self.started
+                           else (JsonRpcInvalidRequest.CODE, "the server is shutting down"))
+            self._send_data({"jsonrpc": "2.0", "id": id_, "error": {"code": code, "message": words}})
             return
         super().handle_message(message)
 
@@ -68,6 +93,19 @@ class PlancServer(LanguageServer):
 
     def doc(self, params) -> Document | None:
         return self.documents.get(params.text_document.uri)
+
+
+def field_problem(exc: BaseException | None) -> str:
+    """What is wrong with a message's params, in one line: `invalid value @ $.params.position.line`."""
+    if exc is None:
+        return "invalid params"
+    try:
+        from cattrs import transform_error
+
+        found = transform_error(exc, path="$")  # type: ignore[arg-type]
+    except Exception:
+        found = []
+    return found[0] if found else "invalid params"
 
 
 def one_line(exc: BaseException) -> str:
@@ -257,7 +295,9 @@ class Guarded:
         self.stream = stream
 
     def readline(self) -> bytes:
-        return self.stream.readline(MAX_HEADER_LINE)
+        line = self.stream.readline(MAX_HEADER_LINE)
+        at = line.find(b"Content-Length:")  # found even after a stray unframed body
+        return line[at:] if at > 0 else line
 
     def read(self, n: int) -> bytes:
         if n > MAX_CONTENT_LENGTH:
