@@ -1,7 +1,7 @@
 """Code actions (quick fixes) from the diagnostics the client sends back.
 
-- E003 undefined name: "did you mean" replaces the name; a table the
-  standard library defines adds its `import "std/…"` line.
+- E003 undefined name, E026 not a table: "did you mean" replaces the name;
+  a table the standard library defines adds its `import "std/…"` line.
 - E005 over-allocation: add the `overassign N%` the help line proposes.
 - E005/E006 over- or under-allocation: turn the child it points at into `rest`
   (when the split has none yet).
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 DID_YOU_MEAN = re.compile(r"did you mean `([^`]+)`")
 OVERASSIGN = re.compile(r"add `(overassign \d+%)`")
-UNDEFINED = re.compile(r"undefined name `([^`]+)`")
+UNDEFINED = re.compile(r"(?:undefined name `([^`]+)`|`([^`]+)` is not a table)")
 TABLE_DECL = re.compile(r"^\s*(?:table|data)\s+([^\W\d]\w*)", re.M)
 
 
@@ -44,8 +44,8 @@ def code_actions(doc: Document, wanted: lsp.Range, diagnostics: Sequence[lsp.Dia
         code, help_text = str(d.code or ""), help_of(d)
         if (m := DID_YOU_MEAN.search(help_text)) is not None:
             out.append(_fix(doc, f"Change to `{m.group(1)}`", d, [lsp.TextEdit(d.range, m.group(1))], True))
-        if code == "E003" and (m := UNDEFINED.search(d.message)) is not None:
-            out += _import_for(doc, m.group(1).split(".")[0], d)
+        if code in ("E003", "E026") and (m := UNDEFINED.search(d.message)) is not None:
+            out += _import_for(doc, (m.group(1) or m.group(2)).split(".")[0], d)
         if code == "E005" and (m := OVERASSIGN.search(help_text)) is not None:
             edit = _overassign_edit(doc, d.range, m.group(1))
             if edit is not None:

@@ -78,7 +78,8 @@ def csv_row(doc: Document, table: str, key: str) -> lsp.Location | None:
         if number > 0 and cells[: len(parts)] == parts:
             line = text.split("\n")[number] if number < text.count("\n") + 1 else ""
             end = Lines(line).position(len(line.rstrip("\r")))
-            return lsp.Location(path.resolve().as_uri(), lsp.Range(lsp.Position(number, 0), end))
+            return lsp.Location(path.resolve().as_uri(),
+                                lsp.Range(lsp.Position(number, 0), lsp.Position(number, end.character)))
     return None
 
 

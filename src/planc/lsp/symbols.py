@@ -161,5 +161,7 @@ def _changed_blocks(old: list[str], new: list[str]):
 
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag != "equal":
+        if tag == "replace" and a1 - a0 == b1 - b0:  # line for line: each its own edit
+            yield from ((a0 + i, a0 + i + 1, b0 + i, b0 + i + 1) for i in range(a1 - a0))
+        elif tag != "equal":
             yield a0, a1, b0, b1

@@ -94,7 +94,11 @@ class Documents:
         self.publish(doc)
 
     def recheck_all(self) -> None:
-        """Files on disk changed: every open plan is checked again (debounced)."""
+        """Files on disk changed: every open plan is checked again (debounced),
+        with the lint configuration read afresh."""
+        from planc.lint.config import forget
+
+        forget()
         for doc in list(self.docs.values()):
             self.schedule(doc)
 
