@@ -42,10 +42,10 @@ def complete(doc: Document, position: lsp.Position) -> lsp.CompletionList:
     line_start = doc.lines.starts[doc.lines.line_of(offset)]
     before = doc.text[line_start:offset]
     items = _items(doc, before, offset)
-    return lsp.CompletionList(is_incomplete=False, items=items)
+    return items if isinstance(items, lsp.CompletionList) else lsp.CompletionList(is_incomplete=False, items=items)
 
 
-def _items(doc: Document, before: str, offset: int) -> list[lsp.CompletionItem]:
+def _items(doc: Document, before: str, offset: int) -> lsp.CompletionList | list[lsp.CompletionItem]:
     if (m := IMPORT.search(before)) is not None:
         return std_modules()
     if before.count('"') % 2 == 1:  # inside a string: nothing to offer
@@ -116,23 +116,50 @@ def _target_item(doc: Document, node, rank: str) -> lsp.CompletionItem:
                               documentation=node.path)
 
 
-def names(doc: Document, offset: int) -> list[lsp.CompletionItem]:
-    """Targets (siblings first), tables, then keywords; one item a name."""
+MAX_ITEMS = 100  # more, and the list is marked incomplete: the client asks again as you type
+
+
+def names(doc: Document, offset: int) -> lsp.CompletionList | list[lsp.CompletionItem]:
+    """Targets (siblings first), tables, then keywords, one item a name, those
+    starting with the word before the cursor (any case)."""
+    word = WORD.search(doc.text, 0, offset)
+    prefix = word.group().casefold() if word and word.end() == offset else ""
+    items: dict[str, lsp.CompletionItem] = {}
+    for node in _siblings(doc, offset):
+        if node.name.casefold().startswith(prefix):
+            items.setdefault(node.name, _target_item(doc, node, "0"))
+    for name, item in _all_names(doc).items():
+        if name not in items and name.casefold().startswith(prefix):
+            items[name] = item
+            if len(items) > MAX_ITEMS:
+                return lsp.CompletionList(is_incomplete=True, items=list(items.values()))
+    return list(items.values())
+
+
+WORD = re.compile(r"\w+(?=\W*\Z)|\w+\Z")
+
+
+def _all_names(doc: Document) -> dict[str, lsp.CompletionItem]:
+    """Every name of the last good compilation as an item, made once per compilation."""
+    index = doc.index
+    cached = index.cache.get("completion") if index is not None else None
+    if cached is not None:
+        return cached
     model = doc.good.model if doc.good else None
     items: dict[str, lsp.CompletionItem] = {}
     if model is not None:
-        siblings = _siblings(doc, offset)
-        for node in siblings:
-            items.setdefault(node.name, _target_item(doc, node, "0"))
         for node in model.targets.values():
-            if node.decl is not None:
-                items.setdefault(node.name, _target_item(doc, node, "1"))
+            if node.decl is not None and node.name not in items:
+                items[node.name] = _target_item(doc, node, "1")
         for name, table in model.tables.items():
-            items.setdefault(name, lsp.CompletionItem(name, kind=CK.Struct, detail=f"table, {len(table.values)} values",
-                                                      sort_text=f"2{name}"))
+            if name not in items:
+                items[name] = lsp.CompletionItem(name, kind=CK.Struct, detail=f"table, {len(table.values)} values",
+                                                 sort_text=f"2{name}")
     for word in sorted(ast.KEYWORDS):
         items.setdefault(word, lsp.CompletionItem(word, kind=CK.Keyword, sort_text=f"3{word}"))
-    return list(items.values())
+    if index is not None:
+        index.cache["completion"] = items
+    return items
 
 
 def _siblings(doc: Document, offset: int) -> list:

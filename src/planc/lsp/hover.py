@@ -41,7 +41,7 @@ def hover(doc: Document, position: lsp.Position) -> lsp.Hover | None:
     found = occurrence_at(doc, position)
     if found is None or doc.good is None:
         return None
-    text = describe(doc.good, found.key, found)
+    text = describe(doc.good, found.key, found, doc.index.cache if doc.index else None)
     where = doc.good_range(found.span.start, found.span.end)
     return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, text), where) if text else None
 
@@ -54,14 +54,14 @@ def occurrence_at(doc: Document, position: lsp.Position) -> Occurrence | None:
     return index.at(doc.path, offset)
 
 
-def describe(result: Compilation, key: Key, found: Occurrence | None = None) -> str | None:
+def describe(result: Compilation, key: Key, found: Occurrence | None = None, cache: dict | None = None) -> str | None:
     model = result.model
     if model is None:
         return None
     kind = key[0]
     if kind == "target":
         node = model.targets.get(key[1])
-        return describe_target(result, node) if node is not None else None
+        return describe_target(result, node, cache) if node is not None else None
     if kind == "table":
         return describe_table(result, key[1])
     if kind == "value":
@@ -82,7 +82,7 @@ def amount_of(result: Compilation, path: str) -> str:
     return f"{format_amount(value)} {currency}".rstrip() if value is not None else "not evaluated"
 
 
-def describe_target(result: Compilation, node: TargetNode) -> str:
+def describe_target(result: Compilation, node: TargetNode, cache: dict | None = None) -> str:
     assert result.model is not None
     ev = result.evaluation
     head = f"**{md(node.path)}**" + (f" — {md(node.label)}" if node.label else "")
@@ -93,7 +93,7 @@ def describe_target(result: Compilation, node: TargetNode) -> str:
     how = ev.derivations.get(node.path) if ev else None
     if how is not None:  # the evaluator's record of how the amount was made, in full
         facts += explain_lines(how, code=code)
-    facts += concept_facts(result, node, value)
+    facts += concept_facts(result, node, value, cache)
     settings = sorted(node.attributes.values(), key=lambda s: (s.key != "owner", s.key != "status"))
     facts += [f"{s.key}: {md(str(s.value) if s.kind in ('string', 'name') else s.text)}" for s in settings]
     if node.aliases:
@@ -102,15 +102,21 @@ def describe_target(result: Compilation, node: TargetNode) -> str:
     return "\n\n".join([head, f"**{amount_of(result, node.path)}**"] + ([body] if facts else []))
 
 
-def concept_facts(result: Compilation, node: TargetNode, value: Fraction) -> list[str]:
-    """What the plan concepts say of a target: the dates it covers, last year's figure."""
+def concept_facts(result: Compilation, node: TargetNode, value: Fraction, cache: dict | None = None) -> list[str]:
+    """What the plan concepts say of a target: the dates it covers, last year's figure
+    (last year's figures are found once per compilation when a `cache` is given)."""
     assert result.model is not None
     facts = []
     period = result.model.header.period
     if period is not None and time.time_coordinates(node, period):
         first, last = time.coverage(node, period)
         facts.append(f"covers {first.isoformat()} – {last.isoformat()}")
-    before = last_year(result.model, result.history_tables).get(node.path)
+    history = cache.get("last_year") if cache is not None else None
+    if history is None:
+        history = last_year(result.model, result.history_tables)
+        if cache is not None:
+            cache["last_year"] = history
+    before = history.get(node.path)
     if before is not None:
         growth = f" ({'+' if value > before else ''}{format_percent(value / before - 1)})" if before > 0 else ""
         facts.append(f"last year: {format_amount(before)}{growth}")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -52,6 +52,7 @@ class Index:
         self.by_file: dict[str, list[Occurrence]] = defaultdict(list)
         self.uses: dict[Key, list[Occurrence]] = defaultdict(list)
         self.declared: dict[Key, Occurrence] = {}
+        self.cache: dict[str, Any] = {}  # what features make once per compilation
         self.asserts: dict[int, int] = {}  # id(ast.Assert) -> n
         self.crosses: dict[int, int] = {}
         model = result.model

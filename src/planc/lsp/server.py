@@ -54,7 +54,8 @@ class PlancProtocol(LanguageServerProtocol):
         except JsonRpcInvalidParams as exc:
             problem = f"{data['method']}: {field_problem(exc.__cause__)}"
             if "id" in data:
-                self._send_response(id_, error=JsonRpcInvalidParams(problem).to_response_error())
+                self._send_data({"jsonrpc": "2.0", "id": id_, "error": {"code": JsonRpcInvalidParams.CODE,
+                                                                        "message": problem}})
             else:
                 print(f"planc lsp: ignored {problem}", file=sys.stderr, flush=True)
                 self.notify(lsp.WINDOW_LOG_MESSAGE, lsp.LogMessageParams(lsp.MessageType.Warning,
@@ -102,7 +103,7 @@ def field_problem(exc: BaseException | None) -> str:
     try:
         from cattrs import transform_error
 
-        found = transform_error(exc, path="$")  # type: ignore[arg-type]
+        found = transform_error(exc, path="$")
     except Exception:
         found = []
     return found[0] if found else "invalid params"
