@@ -45,10 +45,11 @@ def complete(doc: Document, position: lsp.Position) -> lsp.CompletionList:
     return items if isinstance(items, lsp.CompletionList) else lsp.CompletionList(is_incomplete=False, items=items)
 
 
-def _items(doc: Document, before: str, offset: int) -> lsp.CompletionList | list[lsp.CompletionItem]:
+def _items(doc: Document, line: str, offset: int) -> lsp.CompletionList | list[lsp.CompletionItem]:
+    before = line[-200:]  # the patterns look at the end of the line: bounded work on any line
     if (m := IMPORT.search(before)) is not None:
         return std_modules()
-    if before.count('"') % 2 == 1:  # inside a string: nothing to offer
+    if line.count('"') % 2 == 1:  # inside a string: nothing to offer
         return []
     if (m := DOTTED.search(before)) is not None:
         return members(doc, m.group(1))
@@ -122,8 +123,10 @@ MAX_ITEMS = 100  # more, and the list is marked incomplete: the client asks agai
 def names(doc: Document, offset: int) -> lsp.CompletionList | list[lsp.CompletionItem]:
     """Targets (siblings first), tables, then keywords, one item a name, those
     starting with the word before the cursor (any case)."""
-    word = WORD.search(doc.text, 0, offset)
-    prefix = word.group().casefold() if word and word.end() == offset else ""
+    start = offset
+    while start > 0 and (doc.text[start - 1].isalnum() or doc.text[start - 1] == "_"):
+        start -= 1
+    prefix = doc.text[start:offset].casefold()
     items: dict[str, lsp.CompletionItem] = {}
     for node in _siblings(doc, offset):
         if node.name.casefold().startswith(prefix):
@@ -134,9 +137,6 @@ def names(doc: Document, offset: int) -> lsp.CompletionList | list[lsp.Completio
             if len(items) > MAX_ITEMS:
                 return lsp.CompletionList(is_incomplete=True, items=list(items.values()))
     return list(items.values())
-
-
-WORD = re.compile(r"\w+(?=\W*\Z)|\w+\Z")
 
 
 def _all_names(doc: Document) -> dict[str, lsp.CompletionItem]:

@@ -55,6 +55,7 @@ def scan(doc: Document) -> list[int]:
     text, data = doc.text, []
     previous_line = previous_start = 0
     for number, line in enumerate(text.split("\n")):
+        seen = counted = 0  # characters of the line measured so far, and their code units
         for m in TOKEN.finditer(line):
             kind: str | None = m.lastgroup
             word = m.group()
@@ -63,7 +64,9 @@ def scan(doc: Document) -> list[int]:
                 kind, modifiers = _name_kind(word, line, m.start(), m.end(), targets, tables)
                 if kind is None:
                     continue
-            start = units(line[: m.start()], doc.encoding)
+            counted += units(line[seen : m.start()], doc.encoding)
+            seen = m.start()
+            start = counted
             length = units(word, doc.encoding)
             delta_line = number - previous_line
             delta_start = start - previous_start if delta_line == 0 else start
@@ -75,7 +78,7 @@ def scan(doc: Document) -> list[int]:
 def _name_kind(word: str, line: str, start: int, end: int, targets: set[str], tables: set[str]):
     if word in KEYWORDS:
         return "keyword", 0
-    declared = 1 if _DECL_BEFORE.search(line[:start]) else 0
+    declared = 1 if _DECL_BEFORE.search(line[max(0, start - 40) : start]) else 0
     if _KEY_AFTER.match(line, end) and (word in ATTRIBUTE_KEYS or word in HEADER_KEYS):
         return "property", 0
     if word in STATUSES:
