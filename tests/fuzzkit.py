@@ -8,7 +8,6 @@ an LSP handler, or a formatted plan that does not parse again.
 
 from __future__ import annotations
 
-import io
 import random
 import re
 import time

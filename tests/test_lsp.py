@@ -370,3 +370,19 @@ def test_planc_lsp_without_pygls_says_how_to_install_it(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 2
     assert "pip install 'planc[lsp]'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_an_unsaved_buffer_skips_the_parse_cache_and_its_imports_use_it(tmp_path, monkeypatch):
+    from planc.lsp.documents import Document
+
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    monkeypatch.delenv("PLANC_NO_CACHE")
+    monkeypatch.setenv("PLANC_CACHE_DIR", str(cache))
+    (tmp_path / "lib.plan").write_text("target base = 10M\n", encoding="utf-8")
+    document = Document((tmp_path / "main.plan").as_uri())
+    document.update('import "./lib.plan"\ntarget y = base * 2\n')
+    assert document.result.evaluation.values["y"] == 20_000_000
+    stored = list((cache / "ast").glob("*.pickle"))
+    assert len(stored) == 1  # the import's tree, not the buffer's
+    assert b"base = 10M" in stored[0].read_bytes()
