@@ -8,7 +8,6 @@ an LSP handler, or a formatted plan that does not parse again.
 
 from __future__ import annotations
 
-import io
 import random
 import re
 import time
@@ -209,7 +208,6 @@ def run_all(text: str, seed: Seed, rng: random.Random, build: bool = True, slow:
     """Every entry point on `text`; the failures (empty when all is well).
     With `slow`, an entry point that takes longer (seconds) is a failure too."""
     from planc.fmt import format_text
-    from planc.lsp import Document, Lines, Server
     from planc.pipeline import compile_text
     from planc.source import Source
     from planc.syntax.parse import parse
@@ -245,7 +243,7 @@ def run_all(text: str, seed: Seed, rng: random.Random, build: bool = True, slow:
         _timed(failures, "build", slow, started)
 
     if result is not None:
-        failures += run_lsp(text, seed, rng, result, Document, Lines, Server, slow)
+        failures += run_lsp(text, seed, rng, result, slow)
     return failures
 
 
@@ -257,29 +255,44 @@ def _timed(failures: list[Failure], entry: str, slow: float | None, started: flo
     return now
 
 
-def run_lsp(text, seed, rng, result, Document, Lines, Server, slow=None) -> list[Failure]:
-    """The handlers on the compiled document (as didOpen leaves it): hover and
-    definition at random positions, symbols, and sometimes formatting and a change."""
+def run_lsp(text, seed, rng, result, slow=None) -> list[Failure]:
+    """The server's features on the compiled document (as didOpen leaves it):
+    hover, definition, references, completion and code actions at random
+    positions, symbols, inlay hints, semantic tokens, and sometimes
+    formatting and a change (then the same on the last good compilation)."""
+    from lsprotocol import types as lsp
+
+    from planc.lsp import actions, completion, hover, inlay, navigate, symbols, tokens
+    from planc.lsp.documents import Document
+    from planc.lsp.positions import Lines
+
     failures = []
-    server = Server(io.BytesIO(), io.BytesIO())
-    server.initialized = True
     uri = (seed.directory / "fuzz.plan").as_uri()
-    doc = server.docs[uri] = Document(uri)
+    doc = Document(uri)
     doc.text, doc.lines, doc.result = text, Lines(text), result
+    if result.model is not None:
+        doc.good, doc.good_text = result, text
     lines = text.count("\n") + 1
-    calls = [("publish", lambda: server.publish(doc))]
-    for _ in range(6):
-        position = {"line": rng.randrange(lines + 1), "character": rng.randrange(80)}
-        params = {"textDocument": {"uri": uri}, "position": position}
-        calls.append(("hover", lambda p=params: server.hover(p)))
-        calls.append(("definition", lambda p=params: server.definition(p)))
-    calls.append(("documentSymbol", lambda: server.document_symbol({"textDocument": {"uri": uri}})))
+    everything = lsp.Range(lsp.Position(0, 0), lsp.Position(lines + 1, 0))
+    calls = [("diagnostics", doc.diagnostics)]
+    for _ in range(4):
+        at = lsp.Position(rng.randrange(lines + 1), rng.randrange(80))
+        calls.append(("hover", lambda p=at: hover.hover(doc, p)))
+        calls.append(("definition", lambda p=at: navigate.definition(doc, p)))
+        calls.append(("references", lambda p=at: navigate.references(doc, p, True)))
+        calls.append(("completion", lambda p=at: completion.complete(doc, p)))
+    calls.append(("documentSymbol", lambda: symbols.document_symbols(doc)))
+    calls.append(("inlayHint", lambda: inlay.inlay_hints(doc, everything)))
+    calls.append(("semanticTokens", lambda: tokens.full(doc)))
+    calls.append(("codeAction", lambda: actions.code_actions(doc, everything, doc.diagnostics())))
     if rng.random() < 0.2:  # format_text itself runs on every input; its LSP wrapper on some
-        calls.append(("formatting", lambda: server.formatting({"textDocument": {"uri": uri}, "options": {}})))
-    if rng.random() < 0.1:  # the real didChange path: a recompile of a cut-down text
+        calls.append(("formatting", lambda: symbols.formatting(doc)))
+    if rng.random() < 0.1:  # the real didChange path: a recompile of a cut-down text, then answers from it
         cut = text[: rng.randrange(len(text) + 1)]
-        calls.append(("didChange", lambda: server.did_change(
-            {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": cut}]})))
+        calls.append(("didChange", lambda: doc.update(cut, 2)))
+        at = lsp.Position(rng.randrange(lines + 1), rng.randrange(80))
+        calls.append(("hover", lambda: hover.hover(doc, at)))
+        calls.append(("inlayHint", lambda: inlay.inlay_hints(doc, everything)))
     for method, call in calls:
         started = time.perf_counter()
         try:

@@ -196,7 +196,7 @@ def test_a_5000_deep_split_chain_links_in_linear_lookups(plan, monkeypatch):
 
 
 def test_deep_chains_need_no_recursion(tmp_path):
-    from planc.lsp import Document
+    from planc.lsp.documents import Document
 
     text = _chain(1500, 'plan "Deep" { owners: required; owner: "Ann" }')
     path = tmp_path / "deep.plan"
@@ -204,12 +204,12 @@ def test_deep_chains_need_no_recursion(tmp_path):
     doc = Document(path.as_uri())
     doc.update(text)
     assert not doc.result.has_errors
-    from planc.lsp import symbols
+    from planc.lsp.symbols import tree as symbol_tree
 
-    tree = symbols(doc, doc.result.model.roots[0])
+    tree = symbol_tree(doc, doc.result.model.roots[0])
     depth = 0
     while tree:
-        depth, tree = depth + 1, tree[0]["children"]
+        depth, tree = depth + 1, tree[0].children
     assert depth == 1501
     out = run_planc("build", "deep.plan", "-o", "out", cwd=tmp_path)
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-2000:]

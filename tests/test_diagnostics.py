@@ -253,7 +253,9 @@ def test_check_json_has_related_entries(tmp_path):
 
 
 def test_the_language_server_sends_related_information(tmp_path):
-    from planc.lsp import Document
+    from lsprotocol import types as lsp
+
+    from planc.lsp.documents import Document
 
     (tmp_path / "lib.plan").write_text("target y = 2\n", encoding="utf-8")
     doc = Document((tmp_path / "main.plan").as_uri())
@@ -265,9 +267,16 @@ def test_the_language_server_sends_related_information(tmp_path):
         """))
     sent = {d.message: doc.diagnostic(d) for d in doc.result.diagnostics if d.code == "E007"}
     uri = (tmp_path / "main.plan").as_uri()
-    assert sent["`a` is defined twice"]["relatedInformation"] == [{"location": {"uri": uri, "range": {
-        "start": {"line": 1, "character": 7}, "end": {"line": 1, "character": 8}}}, "message": "first defined here"}]
-    # the import's `y` is the second: shown at the top, related to this document's `y`
-    (other,) = sent["`y` is defined twice"]["relatedInformation"]
-    assert other["location"] == {"uri": uri, "range": {"start": {"line": 3, "character": 7},
-                                                       "end": {"line": 3, "character": 8}}}
+
+    def where(line, start, end):
+        return lsp.Range(lsp.Position(line, start), lsp.Position(line, end))
+
+    (first,) = sent["`a` is defined twice"].related_information
+    assert (first.location.uri, first.location.range, first.message) == (uri, where(1, 7, 8), "first defined here")
+    # the import's `y` is the second: shown on the import line, related to its own place and this document's `y`
+    other = sent["`y` is defined twice"]
+    assert other.message.startswith("lib.plan:1:8: `y` is defined twice")
+    assert other.range == where(0, 0, 19)
+    here, mine = other.related_information
+    assert (here.location.uri, here.location.range) == ((tmp_path / "lib.plan").as_uri(), where(0, 7, 8))
+    assert (mine.location.uri, mine.location.range) == (uri, where(3, 7, 8))

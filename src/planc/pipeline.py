@@ -58,13 +58,15 @@ def compile_plan(path: str | os.PathLike, display: str | None = None, config: Co
 
 
 def compile_text(text: str, path: str = "<input>", directory: Path | None = None,
-                 config: Config | None = None, allow_outside: Sequence[str | os.PathLike] = ()) -> Compilation:
+                 config: Config | None = None, allow_outside: Sequence[str | os.PathLike] = (),
+                 cache: bool = True) -> Compilation:
     """Compile text as if it were the file `path` (imports relative to `directory`).
-    The lint configuration is looked up from `directory` when it is given."""
+    The lint configuration is looked up from `directory` when it is given.
+    `cache=False`: the text skips the parse cache (the language server's unsaved buffers)."""
     where = (directory or Path.cwd()) / Path(path).name
     location = where if directory is not None else None
     config, problems = _configured(config, location)
-    program, diags = load_source(Source(path, text), where, (*allow_outside, *config.allow_outside))
+    program, diags = load_source(Source(path, text), where, (*allow_outside, *config.allow_outside), cache)
     return _finish(path, program, diags, location, config, problems)
 
 

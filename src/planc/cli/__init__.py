@@ -115,9 +115,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: today)")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
-    sub.add_parser("lsp", help="run the language server on stdin/stdout (for editors)",
-                   description="A Language Server for .plan files over stdio: diagnostics, hover, "
-                               "go to definition, document symbols, formatting. See docs/lsp.md.")
+    p = sub.add_parser("lsp", help="run the language server on stdin/stdout (for editors)",
+                       description="A Language Server for .plan files over stdio: diagnostics, hover, inlay "
+                                   "hints, completion, definition, references, rename, code actions, semantic "
+                                   "tokens, symbols, formatting. Needs pygls (pip install 'planc[lsp]'). "
+                                   "See docs/lsp.md.")
+    p.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default; accepted for clients "
+                                                         "that pass it)")
     p = sub.add_parser("completion", help="print a shell completion script (bash, zsh, fish)",
                        description="Print a completion script for SHELL, generated from these commands and "
                                    "options. bash: source <(planc completion bash); zsh: save it as _planc on "

@@ -95,6 +95,11 @@ DEFAULT = Config()
 _CACHE: dict[Path, Config] = {}
 
 
+def forget() -> None:
+    """Drop the cached configurations (the language server, when a planc.toml or pyproject.toml changes)."""
+    _CACHE.clear()
+
+
 def discover(plan: Path | None) -> Config:
     """The configuration that applies to the plan file `plan` (cached per folder).
     Raises ConfigError for a broken file."""

@@ -153,10 +153,13 @@ def load(path: str | os.PathLike, display: str | None = None,
 
 
 def load_source(source: Source, path: Path | None = None,
-                allow_outside: Sequence[str | os.PathLike] = ()) -> tuple[Program, list[Diagnostic]]:
+                allow_outside: Sequence[str | os.PathLike] = (),
+                cache: bool = True) -> tuple[Program, list[Diagnostic]]:
     """Parse `source` (whose file is `path`, for relative imports) and everything it needs.
-    Imports and data must lie in the project root, the stdlib or `allow_outside`."""
+    Imports and data must lie in the project root, the stdlib or `allow_outside`.
+    `cache=False`: `source` itself skips the parse cache (an editor's buffer); its imports use it."""
     state = _Loader()
+    state.cache_main = cache
     where = _resolve(path)[0] if path is not None else None
     if where is not None:
         state.main_dir = where.parent
@@ -198,9 +201,10 @@ class _Loader:
         self.unparsed_names: set[str] = set()
         self.allowed: tuple[Path, ...] = ()
         self.root: Path | None = None
+        self.cache_main = True
 
     def visit(self, source: Source, path: Path | None, stack: tuple[Path, ...], depth: int) -> None:
-        module, diags = parse(source)
+        module, diags = parse(source, cached=depth > 0 or self.cache_main)
         self.diagnostics.extend(diags)
         base = path.parent if path else Path.cwd()
         if module is None:

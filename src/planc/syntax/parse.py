@@ -49,8 +49,10 @@ def _key(source: Source) -> str:
     return h.hexdigest()
 
 
-def parse(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
-    folder = cache_dir()
+def parse(source: Source, cached: bool = True) -> tuple[ast.Module | None, list[Diagnostic]]:
+    """`cached=False`: neither read nor write the cache (an editor's unsaved buffer,
+    which changes with every keystroke and would only fill the cache)."""
+    folder = cache_dir() if cached else None
     trees = cache_subdir(folder, "ast") if folder else None
     entry = os.path.join(trees, _key(source) + ".pickle") if trees else None
     if folder and entry:
