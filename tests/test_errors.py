@@ -92,10 +92,52 @@ def test_code_at_exact_position(plan, code, text, files, line, column, words):
     assert d.severity == ("warning" if code.startswith("W") else "error")
 
 
+ACTUALS_PLAN = ('plan "T" { period: 2027-01-01 .. 2027-12-31 }\ntarget year = 120M\n'
+                'split year by quarter { Q1 = 20%; Q2 = 25%; Q3 = 25%; Q4 = rest }\n'
+                'split year by region { east = 70M; west = rest }\n')
+ACTUALS_CASES = [
+    # (code, actuals file bytes (None: no file), line, column, words): `planc track` reading actuals
+    ("E040", None, 1, 1, "cannot read actuals file"),
+    ("E041", "target,amount\nwest,1\n华东,5\n".encode("gb18030"), 3, 1, "not UTF-8"),
+    ("E042", b"rep;month;sales\nwest;2027-01;1\n", 1, 1, "header"),
+    ("E042", b"target,period,amount\nwest,2027-01\n", 2, 13, "2 fields"),
+    ("E043", b"target,period,amount\nwest,2027-01,1\nwest,2027-02,n/a\n", 3, 14, "not an amount"),
+    ("E044", b"target,period,amount\nwest,2027-01,1\nwest,2027-01,2\n", 3, 1, "first on line 2"),
+    ("E045", b"target,period,amount\nwest,2027-01,1\nwest,2026-12,2\n", 3, 6, "outside the plan period"),
+    ("E045", b"target,period,amount\nQ1,2027-05,1\n", 2, 4, "outside the dates of `year.Q1`"),
+    ("E046", b"target,period,amount\nwest,2027-01,1\nwets,2027-01,2\n", 3, 1, "not a target"),
+    ("W010", b"target,period,amount\nwest,2027-01,1\nyear,2027-01,5\neast,2027-01,3\n", 3, 1, "add up to 4"),
+]
+
+
+@pytest.mark.parametrize("code,content,line,column,words", ACTUALS_CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(ACTUALS_CASES)])
+def test_actuals_code_at_exact_position(tmp_path, code, content, line, column, words):
+    import datetime
+
+    from planc.pipeline import compile_plan
+    from planc.review import track
+    from planc.review.actuals import ActualsFile
+
+    (tmp_path / "main.plan").write_text(ACTUALS_PLAN, encoding="utf-8")
+    if content is not None:
+        (tmp_path / "a.csv").write_bytes(content)
+    result = compile_plan(tmp_path / "main.plan")
+    as_of = datetime.date(2027, 6, 30)
+    rows, diags = track.read_actuals([ActualsFile(tmp_path / "a.csv", "a.csv")], result, as_of)
+    diags += track.rollup(result, rows, as_of)[1]
+    hits = [d for d in diags if d.code == code]
+    assert hits, f"expected {code}, got {[(d.code, d.message) for d in diags]}"
+    d = hits[0]
+    assert d.file == "a.csv" and (d.line, d.column) == (line, column), (d.line, d.column, d.message)
+    assert words in d.message
+    assert d.severity == ("warning" if code.startswith("W") else "error")
+
+
 def test_every_documented_code_is_tested():
     doc = (Path(__file__).resolve().parent.parent / "docs" / "errors.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^## ([EW]\d{3})\b", doc, flags=re.M))
-    tested = {c[0] for c in CASES} | {"E099"}  # E099: test_fmt_refuses_to_write_what_it_cannot_verify
+    tested = {c[0] for c in CASES} | {c[0] for c in ACTUALS_CASES} | {"E099"}  # E099: test_fmt_refuses_to_write_what_it_cannot_verify
     assert documented, "docs/errors.md lists no codes"
     assert documented - tested == set(), "documented but never triggered"
     assert tested - documented == set(), "triggered but not documented"

@@ -104,7 +104,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("track", help="compare actuals to date with the plan",
                        description="Attainment, pace against the seasonal expectation, and a forecast.")
     p.add_argument("plan", metavar="PLAN")
-    p.add_argument("--actuals", required=True, metavar="FILE.csv", help="CSV with a header and rows `target,value`")
+    p.add_argument("--actuals", required=True, action="append", metavar="FILE.csv",
+                   help="actuals CSV: long, transactions, wide or totals (repeatable; see docs/review.md)")
+    p.add_argument("--encoding", default="utf-8", metavar="NAME",
+                   help="the actuals files' encoding, e.g. gb18030 (default: utf-8)")
     p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: today)")
     p.add_argument("--format", choices=("text", "json"), default="text")
 

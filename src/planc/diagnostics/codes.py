@@ -48,11 +48,19 @@ CODE_NAMES: dict[str, str] = {
     "E037": "file outside the project root",
     "E038": "cannot share a total below zero",
     "E039": "amount out of range",
+    "E040": "cannot read actuals file",
+    "E041": "actuals not in their encoding",
+    "E042": "malformed actuals file",
+    "E043": "actual not a number",
+    "E044": "duplicate actuals row",
+    "E045": "actuals period outside the plan",
+    "E046": "actuals for an unknown target",
     "E090": "invalid configuration",
     "E099": "formatter safety check",
     "W001": "not a multiple of round",
     "W002": "unknown attribute",
     "W003": "unknown header key",
+    "W010": "actuals disagree",
 }
 
 

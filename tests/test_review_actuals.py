@@ -1,0 +1,158 @@
+"""Actuals as data (review/actuals.py): the shapes, the roll-up, the review figures."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+
+from helpers import run_planc
+from planc.pipeline import compile_plan
+from planc.review import track as tracking
+from planc.review.actuals import ActualsFile
+
+PLAN = """plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1000 }
+target year = 120M
+split year by quarter { Q1 = 20%; Q2 = 25%; Q3 = 25%; Q4 = rest }
+split year by region {
+  华东 = 70M [owner: "Chen Jie", status: agreed]
+  west = rest
+}
+split 华东 by rep { ann = 50%; bob = rest }
+split year by product { pa = 50%; pb = rest }
+cross region by quarter
+cross region by product
+"""
+
+AS_OF = datetime.date(2027, 4, 15)
+
+
+def review(tmp_path, csv_text: str, plan: str = PLAN, encoding: str = "utf-8", as_of=AS_OF, raw=None):
+    (tmp_path / "p.plan").write_text(plan, encoding="utf-8")
+    path = tmp_path / "a.csv"
+    path.write_bytes(raw if raw is not None else csv_text.encode(encoding))
+    result = compile_plan(tmp_path / "p.plan")
+    assert not result.has_errors, result.diagnostics
+    rows, diags = tracking.read_actuals([ActualsFile(path, "a.csv", encoding)], result, as_of)
+    actuals, more = tracking.rollup(result, rows, as_of)
+    return result, actuals, diags + more
+
+
+LONG = """target,period,amount
+华东.ann.pa,2027-01,1000
+华东.ann.pb,2027-01,2000.5
+华东.bob.pa,2027-02,300
+west.pa,2027-03,4000
+west.pb,2027-05,999
+"""
+
+
+def test_leaf_actuals_roll_up_every_split_and_both_margins(tmp_path):
+    result, actuals, diags = review(tmp_path, LONG.replace("华东.ann.pa", "ann.pa").replace("华东.ann.pb", "ann.pb")
+                                    .replace("华东.bob.pa", "bob.pa"), PLAN.replace(
+                                        "cross region by product\n", "split ann by product { pa = 50%; pb = rest }\n"
+                                        "split bob by product { pa = 50%; pb = rest }\n"
+                                        "split west by product { pa = 50%; pb = rest }\n"))
+    assert diags == []
+    # May is after the as-of date and does not count.
+    assert actuals["year"] == F(1000 + 2000.5 + 300 + 4000)
+    assert actuals["year.华东"] == 3300.5 and actuals["year.华东.ann"] == 3000.5 and actuals["year.west"] == 4000
+    assert actuals["year.Q1"] == actuals["year"] and actuals["year.华东.Q1"] == 3300.5
+    assert "year.Q2" not in actuals
+
+
+def test_cross_margins_agree(tmp_path):
+    result, actuals, diags = review(tmp_path, "target,period,amount\n华东.pa,2027-01,10\n华东.pb,2027-02,20\n"
+                                    "west.pa,2027-03,30\nwest.pb,2027-04,40\n")
+    assert diags == []
+    assert actuals["year.华东"] == 30 and actuals["year.west"] == 70
+    assert actuals["year.pa"] == 40 and actuals["year.pb"] == 60  # the other margin
+    assert actuals["year"] == 100 == actuals["year.pa"] + actuals["year.pb"]
+    # the time margin: 华东 in Q1, the year in Q2
+    assert actuals["year.华东.Q1"] == 30 and actuals["year.west.Q2"] == 40 and actuals["year.Q2"] == 40
+
+
+@pytest.mark.parametrize("shape,text", [
+    ("long", "target,period,amount\nwest,2027-01,10\nwest,2027-02,20\n华东,2027-02,5\n"),
+    ("transactions", "date,target,amount\n2027-01-03,west,4\n2027-01-20,west,6\n2027-02-01,west,20\n"
+                     "2027-02-28,华东,5\n"),
+    ("wide", "target,Jan,Feb,Mar\nwest,10,20,\n华东,,5,\n"),
+    ("wide Chinese", "目标,一月,二月\nwest,10,20\n华东,,5\n"),
+    ("wide months", "name,2027-01,2027-02\nwest,10,20\n华东,0,5\n"),
+])
+def test_every_shape_gives_the_same_roll_up(tmp_path, shape, text):
+    _, actuals, diags = review(tmp_path, text)
+    assert diags == []
+    assert actuals["year.west"] == 30 and actuals["year.华东"] == 5 and actuals["year"] == 35
+    assert actuals["year.Q1"] == 35 and actuals["year.west.Q1"] == 30
+
+
+def test_totals_to_date_and_gb18030(tmp_path):
+    _, actuals, diags = review(tmp_path, "目标,金额\nwest,1.5M\n华东,\"2,000\"\n", encoding="gb18030")
+    assert diags == [] and actuals["year"] == 1_502_000
+
+
+def test_a_parent_row_that_its_children_disagree_with_is_a_warning(tmp_path):
+    _, actuals, diags = review(tmp_path, "target,period,amount\nyear,2027-01,100\nwest,2027-01,30\n华东,2027-01,50\n")
+    assert actuals["year"] == 100  # its own row
+    [d] = diags
+    assert d.code == "W010" and (d.line, d.column) == (2, 1)
+    assert "own row says 100" in d.message and "by region add up to 80" in d.message
+
+
+def test_review_figures_follow_the_season_and_land_the_year(tmp_path):
+    result, actuals, _ = review(tmp_path, "target,period,amount\nwest,2027-01,10M\nwest,2027-03,8M\n")
+    [west] = [p for p in tracking.track(result, actuals, AS_OF) if p.path == "year.west"]
+    # west follows its own cells: all of Q1 (10M) and 15 of Q2's 91 days of 12.5M.
+    expected = F(10_000_000) + F(12_500_000) * 15 / 91
+    assert west.expected == expected and west.gap == 18_000_000 - expected
+    assert west.status == "ahead" and west.pace == 18_000_000 / expected
+    # what is left (32M) over the months after the as-of date, in the season's proportions
+    assert sum(a for _, a in west.needs) == 50_000_000 - 18_000_000
+    assert [m for m, _ in west.needs][:2] == ["2027-04", "2027-05"] and west.needs[-1][0] == "2027-12"
+    q3, = {a for m, a in west.needs if m == "2027-07"}
+    assert abs(q3 - F(32_000_000) * (F(12_500_000) * 31 / 92) / (50_000_000 - expected)) <= 1000
+
+
+def test_status_thresholds_come_from_planc_toml(tmp_path):
+    (tmp_path / "planc.toml").write_text('[review]\nahead = "300%"\non-track = "50%"\n', encoding="utf-8")
+    result, actuals, _ = review(tmp_path, "target,period,amount\nwest,2027-01,10M\nwest,2027-03,8M\n")
+    thresholds = tracking.thresholds_for(str(tmp_path / "p.plan"))
+    assert thresholds.ahead == 3 and thresholds.on_track == F(1, 2) and thresholds.at_risk == F(4, 5)
+    [west] = [p for p in tracking.track(result, actuals, AS_OF, thresholds) if p.path == "year.west"]
+    assert west.status == "on track"
+    assert tracking.Thresholds().status(F(79, 100)) == "at risk" and tracking.Thresholds().status(F(9, 10)) == "behind"
+
+
+def test_track_cli_json_and_exit_codes(tmp_path):
+    (tmp_path / "p.plan").write_text(PLAN, encoding="utf-8")
+    good = tmp_path / "a.csv"
+    good.write_text("target,period,amount\n华东.Q1,2027-02,5M\nwest,2027-04,1M\n", encoding="utf-8")
+    proc = run_planc("track", str(tmp_path / "p.plan"), "--actuals", str(good), "--as-of", "2027-04-15",
+                     "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)["targets"]
+    assert out["year"]["actual"] == 6_000_000 and out["year.华东"]["owner"] == "Chen Jie"
+    assert out["year.华东.Q1"]["status"] == "behind" or out["year.华东.Q1"]["pace"] < 1
+    assert sum(n["amount"] for n in out["year"]["needs"]) == 114_000_000
+    bad = tmp_path / "b.csv"
+    bad.write_text("target,period,amount\nwset,2027-01,5\n", encoding="utf-8")
+    proc = run_planc("track", str(tmp_path / "p.plan"), "--actuals", str(bad), "--as-of", "2027-04-15")
+    assert proc.returncode == 1 and "b.csv:2:1: error[E046]" in proc.stderr and "`west`" in proc.stderr
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("target,amount\n华东,5\n".encode("gb18030"))
+    proc = run_planc("track", str(tmp_path / "p.plan"), "--actuals", str(gbk))
+    assert proc.returncode == 1 and "error[E041]" in proc.stderr and "--encoding gb18030" in proc.stderr
+    proc = run_planc("track", str(tmp_path / "p.plan"), "--actuals", str(gbk), "--encoding", "gb18030",
+                     "--as-of", "2027-04-15", "--format", "json")
+    assert json.loads(proc.stdout)["targets"]["year.华东"]["actual"] == 5
+    assert run_planc("track", str(tmp_path / "p.plan"), "--actuals", str(tmp_path / "none.csv")).returncode == 2
+
+
+def test_a_million_rows_are_not_needed_to_find_a_problem_late_in_a_file(tmp_path):
+    body = "".join(f"west,2027-{m:02d},{m}\n" for m in range(1, 13))
+    _, _, diags = review(tmp_path, "target,period,amount\n" + body + "west,2027-13,1\nwest,2027-02,x1\n")
+    assert [(d.code, d.line, d.column) for d in diags] == [("E045", 14, 6), ("E043", 15, 14)]
