@@ -19,11 +19,9 @@ at the file's own line and column.
 from __future__ import annotations
 
 import csv
-import datetime
 import decimal
 import os
 import stat
-from fractions import Fraction
 from pathlib import Path
 from typing import Iterator
 
@@ -31,7 +29,8 @@ import attrs
 
 from planc.diagnostics import Diagnostic, error
 from planc.semantics import time
-from planc.semantics.model import CrossNode, Model, TargetNode
+from planc.review.rollup import EXACT, Actuals
+from planc.semantics.model import Model, TargetNode
 from planc.source import Source, Span
 
 Dates = time.Dates
@@ -40,6 +39,7 @@ TARGET = ("target", "name", "目标", "名称")
 PERIOD = ("period", "month", "期间", "月份", "月")
 DATE = ("date", "day", "日期")
 AMOUNT = ("amount", "value", "actual", "actuals", "金额", "实际", "销售额")
+LIMIT = decimal.Decimal(10) ** 18  # amounts.MAX_AMOUNT
 MAX_REPORTED = 20  # problems of one kind reported per file; the rest are counted
 
 
@@ -55,22 +55,6 @@ class ActualsFile:
 
 
 @attrs.frozen
-class Row:
-    """Actuals of one target over some dates (None: undated, to date)."""
-
-    node: TargetNode
-    dates: Dates | None
-    amount: Fraction
-    name: str  # as written in the file
-    when: str  # the period as written ("" when undated)
-    origin: "_File" = attrs.field(eq=False, repr=False)
-
-    def span(self) -> Span | None:
-        """Where the row is (found again only for a problem)."""
-        return self.origin.where(self.name, self.when or None, mark_target=True)
-
-
-@attrs.frozen
 class Shape:
     kind: str  # long | transactions | wide | totals
     target: int
@@ -82,16 +66,20 @@ class Shape:
 # ---- reading -----------------------------------------------------------------------------
 
 
-def read(files: list[ActualsFile], model: Model, period: Dates) -> tuple[list[Row], list[Diagnostic]]:
-    """Every row of every file, named by the plan; problems as diagnostics."""
+def read(files: list[ActualsFile], model: Model, period: Dates) -> tuple[Actuals, list[Diagnostic]]:
+    """Every row of every file, named by the plan and summed; problems as diagnostics."""
     index = TargetIndex(model)
-    rows: list[Row] = []
+    actuals = Actuals(period)
     diags: list[Diagnostic] = []
-    for spec in files:
-        mine: list[Diagnostic] = []
-        _File(spec, index, period, rows, mine).read()
-        diags += sorted(mine, key=lambda d: (d.line, d.column, d.code))
-    return rows, diags
+    with decimal.localcontext(EXACT):
+        for spec in files:
+            mine: list[Diagnostic] = []
+            origin = _File(spec, index, period, actuals, mine)
+            actuals.files.append(origin)
+            origin.read()
+            diags += sorted(mine, key=lambda d: (d.line, d.column, d.code))
+    return actuals, diags
+
 
 
 def _open(spec: ActualsFile):
@@ -123,9 +111,11 @@ class _File:
     then each distinct target and period is resolved once."""
 
     def __init__(self, spec: ActualsFile, index: "TargetIndex", period: Dates,
-                 rows: list[Row], diags: list[Diagnostic]) -> None:
-        self.spec, self.index, self.period, self.rows, self.diags = spec, index, period, rows, diags
+                 actuals: Actuals, diags: list[Diagnostic]) -> None:
+        self.spec, self.index, self.period, self.actuals, self.diags = spec, index, period, actuals, diags
         self._source: Source | None = None
+        self.names: dict[str, TargetNode | None] = {}  # as written -> target
+        self.periods: dict[str, Dates | None] = {}  # as written -> dates
         self.counts: dict[str, int] = {}
 
     # -- diagnostics at the file's own lines
@@ -214,6 +204,11 @@ class _File:
                     self.problem("E042", f"`{self.spec.shown}` is not valid CSV: {exc}",
                                  self.at(reader.line_num))
                     return
+                except decimal.DecimalException:
+                    self.problem("E043", f"line {reader.line_num}: the amounts add up beyond any amount",
+                                 self.at(reader.line_num, column=self.shape_.amount),
+                                 help="amounts are limited to ±10^18")
+                    return
         except OSError as exc:
             self.unreadable(exc.strerror or str(exc))
             return
@@ -273,9 +268,7 @@ class _File:
             target, raw = row[ti], row[ai]
             when = "" if undated else row[pi]
             try:
-                value = number(raw)
-                if not value.is_finite():
-                    raise decimal.InvalidOperation
+                value = number(raw)  # NaN and infinities are reported once summed (resolve)
             except decimal.InvalidOperation:
                 slow = self.slow_number(raw, reader.line_num, ai)
                 if slow is None:
@@ -362,28 +355,53 @@ class _File:
     # -- naming the targets and periods
     def resolve(self, sums: dict[str, dict[str, decimal.Decimal]]) -> None:
         shape = self.shape_
-        periods: dict[str, Dates | None] = {}
+        places, actuals = self.actuals.places, self.actuals
+        periods = self.periods
         for raw_target, inner in sums.items():
             node = self.target(raw_target)
             if node is None:
                 continue
-            cover = time.coverage(node, self.period)
+            where, cover = places.place(node)
+            bucket = actuals.bucket(where)
             for when, value in inner.items():
-                dates = None
-                if when:
-                    if when not in periods:
-                        periods[when] = self.period_of(when, shape)
-                    dates = periods[when]
+                if not value.is_finite() or abs(value) > LIMIT:
+                    self.problem("E043", f"`{value}` is beyond the bounds of an amount (±10^18)",
+                                 self.where(raw_target, when or None))
+                    continue
+                if not when:
+                    dates = cover
+                else:
+                    dates = periods[when] if when in periods else self.period_of(when, shape)
                     if dates is None:
                         continue
                     if not (cover[0] <= dates[0] and dates[1] <= cover[1]):
-                        if self.period[0] <= dates[0] and dates[1] <= self.period[1]:
-                            self.problem("E045", f"`{when.strip()}` is outside the dates of `{node.path}` "
-                                         f"({cover[0]} .. {cover[1]})", self.where(raw_target, when),
-                                         help="give this row to the target that covers the period")
+                        self.problem("E045", f"`{when.strip()}` is outside the dates of `{node.path}` "
+                                     f"({cover[0]} .. {cover[1]})", self.where(raw_target, when),
+                                     help="give this row to the target that covers the period")
                         continue
-                amount = Fraction(value)
-                self.rows.append(Row(node, dates, amount, raw_target, when, self))
+                bucket[dates] = bucket[dates] + value if dates in bucket else value
+
+    def locate(self, where: TargetNode, dates: Dates) -> tuple[Span | None, str, str] | None:
+        shape = getattr(self, "shape_", None)
+        if shape is None:
+            return None
+        places = self.actuals.places
+        with open(self.spec.path, encoding=self.spec.encoding, errors="replace", newline="") as f:
+            reader = csv.reader(f)
+            next(reader, None)
+            for row in reader:
+                if shape.target >= len(row):
+                    continue
+                node = self.names.get(row[shape.target])
+                if node is None or places.place(node)[0] is not where:
+                    continue
+                whens = [h for _, h in shape.wide] if shape.kind == "wide" else \
+                    [row[shape.period] if shape.kind != "totals" and shape.period < len(row) else ""]
+                for when in whens:
+                    got = self.periods.get(when) if when else places.place(node)[1]
+                    if got == dates:
+                        return self.at(reader.line_num, row[shape.target].strip() or None), self.spec.shown, when
+        return None
 
     def where(self, target: str, when: str | None = None, mark_target: bool = False) -> Span | None:
         """The span of the period (or, `mark_target`, the target) of the row of `target` in `when`."""
@@ -398,7 +416,7 @@ class _File:
         return None
 
     def period_of(self, when: str, shape: Shape) -> Dates | None:
-        dates = time.period_dates(when, self.period)
+        self.periods[when] = dates = time.period_dates(when, self.period)
         first, last = self.period
         if dates is None or not (first <= dates[0] and dates[1] <= last):
             line = 1 if shape.kind == "wide" else next(self.lines_with(shape.period, when), 1)
@@ -406,12 +424,14 @@ class _File:
             self.problem("E045", f"`{when.strip()}` {what}", self.at(line, when.strip() or None),
                          help="periods are months such as 2027-03, days such as 2027-03-15, or the plan's "
                               "time names (Mar, 三月, Q1, 一季度)")
+            self.periods[when] = None
             return None
         return dates
 
     def target(self, raw: str) -> TargetNode | None:
         name = raw.strip()
         found = self.index.find(name)
+        self.names[raw] = found[0] if len(found) == 1 else None
         if len(found) == 1:
             return found[0]
         span = self.where(raw)
@@ -460,144 +480,3 @@ class TargetIndex:
 
     def names(self) -> list[str]:
         return [t for t in self.tails if "." not in t] + list(self.exact)
-
-
-# ---- rolling up --------------------------------------------------------------------------
-
-
-def place(node: TargetNode, period: Dates) -> tuple[TargetNode, Dates]:
-    """(where, when): a target as a position off the time axis and the dates
-    it covers. A time child is its parent over its dates (`Q1` is the year in
-    Q1); a cross cell with a time margin is its other margin (`east.Q1` is
-    `east` in Q1); anything else is itself."""
-    dates = time.coverage(node, period)
-    where = node
-    while True:
-        producer = where.producer
-        if isinstance(producer, CrossNode):
-            column = next((c for c in producer.cols.children if c.name == where.name), None)
-            row = where.parent
-            if time.is_time_split(producer.cols) and row is not None:
-                where = row
-                continue
-            if time.is_time_split(producer.rows) and column is not None:
-                where = column
-                continue
-            return where, dates
-        if producer is not None and time.is_time_split(producer) and where.parent is not None:
-            where = where.parent
-            continue
-        return where, dates
-
-
-@attrs.frozen
-class Disagreement:
-    node: TargetNode
-    own: Fraction
-    by: str  # the dimension whose children disagree
-    children: Fraction
-    row: Row
-
-
-class Rollup:
-    """Actuals to date of every target: its own rows if it has any, else the
-    sum of its children's along its first split (or cross) with data. Rows
-    after the as-of date are left out; a row covering the as-of date counts."""
-
-    def __init__(self, model: Model, rows: list[Row], period: Dates, as_of: datetime.date) -> None:
-        self.model, self.period = model, period
-        self.rows: dict[int, list[tuple[Dates, Fraction, Row]]] = {}
-        for row in rows:
-            where, cover = place(row.node, period)
-            dates = row.dates or cover
-            if row.dates is not None and dates[0] > as_of:
-                continue
-            self.rows.setdefault(id(where), []).append((dates, row.amount, row))
-        self.groups: dict[int, list[tuple[str, list[TargetNode]]]] = {}
-        for node in model.targets.values():
-            self.groups[id(node)] = [(s.dimension, s.children) for s in node.splits if not time.is_time_split(s)]
-        for cross in model.crosses:
-            time_rows, time_cols = time.is_time_split(cross.rows), time.is_time_split(cross.cols)
-            if time_rows or time_cols:
-                continue  # a time margin is the same target over fewer dates
-            for r in cross.rows.children:
-                cells = [cross.cells[(r.name, c.name)] for c in cross.cols.children if (r.name, c.name) in cross.cells]
-                self.groups.setdefault(id(r), []).append((cross.cols.dimension, cells))
-            for c in cross.cols.children:
-                cells = [cross.cells[(r.name, c.name)] for r in cross.rows.children if (r.name, c.name) in cross.cells]
-                self.groups.setdefault(id(c), []).append((cross.rows.dimension, cells))
-        self.memo: dict[tuple[int, Dates], Fraction | None] = {}
-
-    def actual(self, node: TargetNode) -> Fraction | None:
-        where, dates = place(node, self.period)
-        return self.at(where, dates)
-
-    def at(self, where: TargetNode, dates: Dates) -> Fraction | None:
-        key = (id(where), dates)
-        if key not in self.memo:
-            self.memo[key] = self._at(where, dates)
-        return self.memo[key]
-
-    def _at(self, where: TargetNode, dates: Dates) -> Fraction | None:
-        own = self.own(where, dates)
-        if own is not None:
-            return own
-        for _dimension, children in self.groups.get(id(where), ()):
-            found = self.sum_of(children, dates)
-            if found is not None:
-                return found
-        return None
-
-    def own(self, where: TargetNode, dates: Dates) -> Fraction | None:
-        """The largest of its own rows within `dates`, without the ones they contain."""
-        mine = [r for r in self.rows.get(id(where), ()) if dates[0] <= r[0][0] and r[0][1] <= dates[1]]
-        if not mine:
-            return None
-        taken: list[Dates] = []
-        total = Fraction(0)
-        for span, amount, _row in sorted(mine, key=lambda r: (r[0][0] - r[0][1], r[0][0])):
-            if any(span == t for t in taken) or not any(t[0] <= span[1] and span[0] <= t[1] for t in taken):
-                if span not in taken:
-                    taken.append(span)
-                total += amount
-        return total
-
-    def sum_of(self, children: list[TargetNode], dates: Dates) -> Fraction | None:
-        values = []
-        for child in children:
-            where, cover = place(child, self.period)
-            inside = (max(dates[0], cover[0]), min(dates[1], cover[1]))
-            values.append(self.at(where, inside) if inside[0] <= inside[1] else None)
-        return sum((v for v in values if v is not None), Fraction(0)) if any(v is not None for v in values) else None
-
-    def disagreements(self) -> list[Disagreement]:
-        """Rows of a target whose children (by any split or cross with data,
-        or its own finer rows) add up to something else over the same dates."""
-        out = []
-        for rows in self.rows.values():
-            by_dates: dict[Dates, list[tuple[Dates, Fraction, Row]]] = {}
-            for r in rows:
-                by_dates.setdefault(r[0], []).append(r)
-            for dates, mine in by_dates.items():
-                where, _ = place(mine[0][2].node, self.period)
-                own = sum((r[1] for r in mine), Fraction(0))
-                finer = [r for r in rows if r[0] != dates and dates[0] <= r[0][0] and r[0][1] <= dates[1]]
-                parts: list[tuple[str, Fraction | None]] = []
-                if finer:
-                    parts.append(("period", self._without(where, dates)))
-                parts += [(dimension, self.sum_of(children, dates))
-                          for dimension, children in self.groups.get(id(where), ())]
-                for dimension, total in parts:
-                    if total is not None and total != own:
-                        out.append(Disagreement(mine[0][2].node, own, dimension, total, mine[0][2]))
-        return out
-
-    def _without(self, where: TargetNode, dates: Dates) -> Fraction | None:
-        """The sum of `where`'s own rows strictly inside `dates`."""
-        inner = [r for r in self.rows.get(id(where), ()) if r[0] != dates and dates[0] <= r[0][0] and r[0][1] <= dates[1]]
-        spans = sorted({r[0] for r in inner}, key=lambda d: (d[0] - d[1], d[0]))
-        taken: list[Dates] = []
-        for span in spans:
-            if not any(t[0] <= span[1] and span[0] <= t[1] for t in taken):
-                taken.append(span)
-        return sum((r[1] for r in inner if r[0] in taken), Fraction(0)) if inner else None

@@ -20,7 +20,8 @@ import attrs
 from planc.amounts import JSON_SCHEMA_VERSION, format_amount, format_percent, to_json_number
 from planc.diagnostics import Diagnostic, warning
 from planc.maths.allocate import round_half_up
-from planc.review.actuals import ActualsFile, Row, Rollup, read
+from planc.review.actuals import ActualsFile, read
+from planc.review.rollup import Actuals, Rollup
 from planc.diagnostics.table import text_table
 from planc.semantics import time
 from planc.semantics.model import CrossNode, TargetNode, find_targets
@@ -107,32 +108,34 @@ def plan_period(result: Compilation, as_of: datetime.date) -> Dates:
 
 
 def read_actuals(files: Sequence[ActualsFile], result: Compilation, as_of: datetime.date
-                 ) -> tuple[list[Row], list[Diagnostic]]:
-    """Every row of the actuals files, named by the plan (review/actuals.py)."""
+                 ) -> tuple[Actuals, list[Diagnostic]]:
+    """Every row of the actuals files, named by the plan and summed (review/actuals.py)."""
     if result.model is None:
-        return [], []
+        return Actuals(plan_period(result, as_of)), []
     return read(list(files), result.model, plan_period(result, as_of))
 
 
-def rollup(result: Compilation, rows: list[Row], as_of: datetime.date) -> tuple[dict[str, Fraction], list[Diagnostic]]:
-    """Actual to date of every target with data, and a warning (W010) for
-    each parent whose own row its children do not add up to."""
+def rollup(result: Compilation, actuals: Actuals, as_of: datetime.date
+           ) -> tuple[dict[str, Fraction], list[Diagnostic]]:
+    """Actual to date of every target with data (review/rollup.py), and a
+    warning (W010) for each row of a target its children do not add up to."""
     model = result.model
     if model is None:
         return {}, []
-    period = plan_period(result, as_of)
-    up = Rollup(model, rows, period, as_of)
-    actuals = {}
+    up = Rollup(model, actuals, as_of)
+    out = {}
     for path, node in model.targets.items():
         value = up.actual(node)
         if value is not None:
-            actuals[path] = value
-    diags = [warning("W010", f"actuals of `{d.node.path}`{_when(d.row)} disagree: its own row says {format_amount(d.own)}, "
-                     f"its children by {d.by} add up to {format_amount(d.children)}", d.row.span(),
-                     path=d.row.origin.spec.shown, label="own actual",
-                     help="keep one of the two, or correct the rows that are wrong")
-             for d in up.disagreements()]
-    return actuals, diags
+            out[path] = value
+    diags = []
+    for d in up.disagreements():
+        span, shown, when = actuals.locate(d.where, d.dates)
+        what = f"`{d.where.path}`" + (f" in `{when.strip()}`" if when else "")
+        diags.append(warning("W010", f"actuals of {what} disagree: its own row says {format_amount(d.own)}, "
+                             f"its children by {d.by} add up to {format_amount(d.children)}", span, path=shown,
+                             label="own actual", help="keep one of the two, or correct the rows that are wrong"))
+    return out, diags
 
 
 def expected_share(node: TargetNode, values: dict[str, Fraction], period: Dates,
@@ -278,7 +281,3 @@ def to_json(rows: list[Progress], as_of: datetime.date) -> dict:
                  "status": p.status, "owner": p.owner,
                  "needs": [{"month": m, "amount": num(a)} for m, a in p.needs]} for p in rows},
         "schema_version": JSON_SCHEMA_VERSION}
-
-
-def _when(row: Row) -> str:
-    return f" in `{row.when.strip()}`" if row.when else ""
