@@ -76,6 +76,8 @@ CASES = [
     ("W001", HEAD + "target year = 120_000_500\n", {}, 5, 15, "not a multiple"),
     ("W002", "target y = 1 [colour: \"red\"]\n", {}, 1, 15, "unknown attribute"),
     ("W003", 'plan "x" { colour: red }\n', {}, 1, 12, "unknown header key"),
+    ("E047", "target y = 5\ntarget z = actual(y)\n", {}, 2, 12, "only for assertions"),
+    ("E047", "target y = 5\nassert foo(y) > 1\n", {}, 2, 8, "not a function"),
 ]
 
 
@@ -107,6 +109,8 @@ ACTUALS_CASES = [
     ("E045", b"target,period,amount\nQ1,2027-05,1\n", 2, 4, "outside the dates of `year.Q1`"),
     ("E046", b"target,period,amount\nwest,2027-01,1\nwets,2027-01,2\n", 3, 1, "not a target"),
     ("W010", b"target,period,amount\nwest,2027-01,1\nyear,2027-01,5\neast,2027-01,3\n", 3, 1, "add up to 4"),
+    # the plan's fifth line: an assert on actuals, checked as of 2027-06-30
+    ("E048", b"target,period,amount\nwest,2027-01,1\n", 5, 1, "review assertion failed as of 2027-06-30"),
 ]
 
 
@@ -119,17 +123,19 @@ def test_actuals_code_at_exact_position(tmp_path, code, content, line, column, w
     from planc.review import track
     from planc.review.actuals import ActualsFile
 
-    (tmp_path / "main.plan").write_text(ACTUALS_PLAN, encoding="utf-8")
+    review = "assert actual(west) >= 50% of expected(west)  \"west keeps pace\"\n" if code == "E048" else ""
+    (tmp_path / "main.plan").write_text(ACTUALS_PLAN + review, encoding="utf-8")
     if content is not None:
         (tmp_path / "a.csv").write_bytes(content)
     result = compile_plan(tmp_path / "main.plan")
     as_of = datetime.date(2027, 6, 30)
     rows, diags = track.read_actuals([ActualsFile(tmp_path / "a.csv", "a.csv")], result, as_of)
-    diags += track.rollup(result, rows, as_of)[1]
+    actuals, more = track.rollup(result, rows, as_of)
+    diags += more + track.review_assertions(result, actuals, as_of)
     hits = [d for d in diags if d.code == code]
     assert hits, f"expected {code}, got {[(d.code, d.message) for d in diags]}"
     d = hits[0]
-    assert d.file == "a.csv" and (d.line, d.column) == (line, column), (d.line, d.column, d.message)
+    assert d.file.endswith("main.plan" if code == "E048" else "a.csv") and (d.line, d.column) == (line, column), (d.line, d.column, d.message)
     assert words in d.message
     assert d.severity == ("warning" if code.startswith("W") else "error")
 

@@ -156,3 +156,19 @@ def test_a_million_rows_are_not_needed_to_find_a_problem_late_in_a_file(tmp_path
     body = "".join(f"west,2027-{m:02d},{m}\n" for m in range(1, 13))
     _, _, diags = review(tmp_path, "target,period,amount\n" + body + "west,2027-13,1\nwest,2027-02,x1\n")
     assert [(d.code, d.line, d.column) for d in diags] == [("E045", 14, 6), ("E043", 15, 14)]
+
+
+MONTHS = PLAN + "split Q2 by 月 { 四月 = 20%; 五月 = 30%; 六月 = rest }\n"
+
+
+def test_expected_runs_pro_rata_by_days_inside_the_current_month(tmp_path):
+    result, actuals, _ = review(tmp_path, "target,period,amount\nwest,2027-04,1\n华东,2027-04,1\n", MONTHS)
+    figures = {p.path: p for p in tracking.track(result, actuals, AS_OF)}
+    values = result.evaluation.values
+    # The year: all of Q1, then 15 of April's 30 days of April's own amount (not 15/91 of Q2).
+    assert figures["year"].expected == values["year.Q1"] + F(values["year.Q2.四月"]) * 15 / 30
+    # A cell of the cross follows its quarter's months too: 华东.Q2 in April is 20% of it, half gone.
+    cell = values["year.华东.Q2"]
+    assert figures["year.华东.Q2"].expected == F(cell) * F(20, 100) * 15 / 30
+    # ...and 华东 adds its Q1 cell to that.
+    assert figures["year.华东"].expected == values["year.华东.Q1"] + F(cell) * F(20, 100) * 15 / 30

@@ -25,7 +25,7 @@ def run(args) -> int:
     files = [ActualsFile(Path(name), name, args.encoding) for name in args.actuals]
     rows, diags = tracking.read_actuals(files, result, as_of)
     actuals, more = tracking.rollup(result, rows, as_of)
-    diags += more
+    diags += more + tracking.review_assertions(result, actuals, as_of)
     print_diagnostics(diags)
     if any(d.code == "E040" for d in diags):
         return EXIT_USAGE

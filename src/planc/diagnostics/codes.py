@@ -55,6 +55,8 @@ CODE_NAMES: dict[str, str] = {
     "E044": "duplicate actuals row",
     "E045": "actuals period outside the plan",
     "E046": "actuals for an unknown target",
+    "E047": "actual or expected outside an assert",
+    "E048": "review assertion failed",
     "E090": "invalid configuration",
     "E099": "formatter safety check",
     "W001": "not a multiple of round",

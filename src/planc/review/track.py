@@ -18,7 +18,7 @@ from typing import Sequence
 import attrs
 
 from planc.amounts import JSON_SCHEMA_VERSION, format_amount, format_percent, to_json_number
-from planc.diagnostics import Diagnostic, warning
+from planc.diagnostics import Diagnostic, error, warning
 from planc.maths.allocate import round_half_up
 from planc.review.actuals import ActualsFile, read
 from planc.review.rollup import Actuals, Rollup
@@ -198,12 +198,39 @@ def _nearest(node: TargetNode, period: Dates) -> list[TargetNode]:
 
 def _pieces(pairs, values: dict[str, Fraction], period: Dates) -> list[tuple[Dates, Fraction]] | None:
     """(dates, amount) for each (target, its time child) pair; None unless all are known."""
-    out = []
+    out: list[tuple[Dates, Fraction]] = []
     for target, period_child in pairs:
         if target is None or target.path not in values or time.dates_of(period_child, period) is None:
             return None
-        out.append((time.coverage(target, period), values[target.path]))
+        out += _finer(target, values[target.path], values, period, 0)
     return out or None
+
+
+def _finer(node: TargetNode, amount: Fraction, values: dict[str, Fraction], period: Dates, depth: int
+           ) -> list[tuple[Dates, Fraction]]:
+    """A period of the profile, into its own time children when it has them
+    (a quarter into its months), else in the proportions of its time row or
+    column's (a cell `east.Q2` as Q2's months): so that within the current
+    month the expectation runs pro rata by days."""
+    whole = [(time.coverage(node, period), amount)]
+    if depth > 8:
+        return whole
+    for step in (node, *time.time_coordinates(node, period)):
+        for split in step.splits:
+            if not time.is_time_split(split):
+                continue
+            kids = [(c, values.get(c.path)) for c in split.children]
+            total = sum((v for _, v in kids if v is not None), Fraction(0))
+            if any(v is None for _, v in kids) or not total or \
+                    any(time.dates_of(c, period) is None for c, _ in kids):
+                continue
+            out: list[tuple[Dates, Fraction]] = []
+            for child, value in kids:
+                share = amount * value / total  # type: ignore[operator]
+                out += _finer(child, share, values, period, depth + 1) if step is node else \
+                    [(time.coverage(child, period), share)]
+            return out
+    return whole
 
 
 def track(result: Compilation, actuals: dict[str, Fraction], as_of: datetime.date,
@@ -281,3 +308,44 @@ def to_json(rows: list[Progress], as_of: datetime.date) -> dict:
                  "status": p.status, "owner": p.owner,
                  "needs": [{"month": m, "amount": num(a)} for m, a in p.needs]} for p in rows},
         "schema_version": JSON_SCHEMA_VERSION}
+
+
+def review_assertions(result: Compilation, actuals: dict[str, Fraction], as_of: datetime.date
+                      ) -> list[Diagnostic]:
+    """The asserts on actuals (`assert actual(east) >= 90% of expected(east)`),
+    checked as of the date: a target without actual rows has an actual of 0.
+    One that fails is E048 at the assert."""
+    from planc.evaluate.engine import COMPARE, is_review_assert
+    from planc.semantics.expressions import arithmetic
+    from planc.syntax import ast
+
+    model, evaluation = result.model, result.evaluation
+    if model is None or evaluation is None:
+        return []
+    values, period = evaluation.values, plan_period(result, as_of)
+
+    def lookup(expr) -> Fraction | None:
+        ref = expr.args[0] if isinstance(expr, ast.Call) else expr
+        node = model.refs.get(id(ref))
+        if not isinstance(node, TargetNode):
+            return node if isinstance(node, Fraction) else None
+        plan = values.get(node.path)
+        if not isinstance(expr, ast.Call) or plan is None:
+            return plan
+        if expr.func == "actual":
+            return actuals.get(node.path, Fraction(0))
+        return plan * expected_share(node, values, period, as_of, model.crosses)
+
+    diags: list[Diagnostic] = []
+    for decl in model.asserts:
+        if not is_review_assert(decl):
+            continue
+        left, right = arithmetic(decl.left, lookup, diags), arithmetic(decl.right, lookup, diags)
+        if left is None or right is None or COMPARE[decl.op](left, right):
+            continue
+        shown = f"left is {_amount(left)}, right is {_amount(right)}"
+        diags.append(error("E048", f"review assertion failed as of {as_of}: {decl.left.span.text} {decl.op} "
+                           f"{decl.right.span.text}" + (f" ({decl.message})" if decl.message else "")
+                           + f" ({shown})", decl.span, label=shown,
+                           help="the actuals do not meet this rule of the plan yet"))
+    return diags

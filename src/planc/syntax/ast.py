@@ -89,6 +89,9 @@ class Paren:
     span: Span
 
 
+REVIEW_CALLS = ("actual", "expected")  # in an assert: figures from the actuals (planc track)
+
+
 @_node
 class Call:
     func: str  # min | max

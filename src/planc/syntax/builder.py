@@ -206,6 +206,18 @@ class _Builder:
 
     min_call, max_call = _call("min"), _call("max")
 
+    def review_call(self, meta, children):
+        """`actual(REF)` / `expected(REF)`: the review figures of a target (docs/review.md)."""
+        name, ref = children[0], children[-1]
+        node = ast.Call(str(name), (ref,), self._span(meta))
+        if node.func not in ast.REVIEW_CALLS:
+            self._problem(error("E047", f"`{name}(…)` is not a function of the plan language", self._span(meta),
+                                label="unknown function",
+                                help="the functions are min(…), max(…), and in an assert actual(TARGET) and "
+                                     "expected(TARGET)"))
+        self._nest(meta, node, ref)
+        return node
+
     def ref(self, meta, children):
         return ast.Ref(tuple(str(c) for c in children), self._span(meta))
 
