@@ -368,12 +368,12 @@ class _File:
                     self.problem("E043", f"`{value}` is beyond the bounds of an amount (±10^18)",
                                  self.where(raw_target, when or None))
                     continue
-                if not when:
-                    dates = cover
-                else:
-                    dates = periods[when] if when in periods else self.period_of(when, shape)
-                    if dates is None:
+                dates = cover
+                if when:
+                    found = periods[when] if when in periods else self.period_of(when, shape)
+                    if found is None:
                         continue
+                    dates = found
                     if not (cover[0] <= dates[0] and dates[1] <= cover[1]):
                         self.problem("E045", f"`{when.strip()}` is outside the dates of `{node.path}` "
                                      f"({cover[0]} .. {cover[1]})", self.where(raw_target, when),

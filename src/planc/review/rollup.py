@@ -27,6 +27,7 @@ import attrs
 
 from planc.semantics import time
 from planc.semantics.model import CrossNode, Model, SplitNode, TargetNode
+from planc.source import Span
 
 Dates = time.Dates
 ZERO = decimal.Decimal(0)
