@@ -172,3 +172,12 @@ def test_expected_runs_pro_rata_by_days_inside_the_current_month(tmp_path):
     assert figures["year.华东.Q2"].expected == F(cell) * F(20, 100) * 15 / 30
     # ...and 华东 adds its Q1 cell to that.
     assert figures["year.华东"].expected == values["year.华东.Q1"] + F(cell) * F(20, 100) * 15 / 30
+
+
+def test_totals_of_some_children_only_are_no_disagreement(tmp_path):
+    # To-date totals of the year, of Q1 and of one region: no split of the year has all its children.
+    _, actuals, diags = review(tmp_path, 'target,value\nyear,"31,500,000"\nQ1,24600000\n华东,13200000\n')
+    assert diags == [] and actuals["year"] == 31_500_000 and actuals["year.Q1"] == 24_600_000
+    # Both regions given: now they must add up to the year.
+    _, _, diags = review(tmp_path, 'target,value\nyear,"31,500,000"\nwest,1\n华东,13200000\n')
+    assert [d.code for d in diags] == ["W010"] and "13,200,001" in diags[0].message

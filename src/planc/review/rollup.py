@@ -191,6 +191,10 @@ class Rollup:
             j -= 1
         return running[j] - running[i] if j > i else None
 
+    def _inside(self, child: TargetNode, dates: Dates) -> tuple[TargetNode, Dates]:
+        where, cover = self.places.place(child)
+        return where, (max(dates[0], cover[0]), min(dates[1], cover[1]))
+
     def sum_of(self, children: list[TargetNode], dates: Dates) -> decimal.Decimal | None:
         total, seen = ZERO, False
         for child in children:
@@ -220,11 +224,13 @@ class Rollup:
                         continue
                     parts: list[tuple[str, decimal.Decimal | None]] = []
                     if nested:
-                        inner = [d for d in bucket if d != dates and dates[0] <= d[0] <= self.as_of
-                                 and d[1] <= dates[1]]
-                        if inner:
-                            parts.append(("period", sum((bucket[d] for d in _outermost(inner)), ZERO)))
-                    parts += [(dimension, self.sum_of(children, dates)) for dimension, children in groups]
+                        inner = _outermost([d for d in bucket if d != dates and dates[0] <= d[0] <= self.as_of
+                                            and d[1] <= dates[1]])
+                        if inner and _tiles(inner, (dates[0], min(dates[1], self.as_of))):
+                            parts.append(("period", sum((bucket[d] for d in inner), ZERO)))
+                    for dimension, children in groups:
+                        if all(self.at(*self._inside(child, dates)) is not None for child in children):
+                            parts.append((dimension, self.sum_of(children, dates)))
                     out += [Disagreement(where, dates, Fraction(own), dimension, Fraction(total))
                             for dimension, total in parts if total is not None and total != own]
         return out
@@ -237,6 +243,12 @@ def _outermost(spans: list[Dates]) -> list[Dates]:
         if not any(t[0] <= span[1] and span[0] <= t[1] for t in taken):
             taken.append(span)
     return taken
+
+
+def _tiles(spans: list[Dates], dates: Dates) -> bool:
+    """Do the (non-overlapping) spans cover every day of `dates`?"""
+    days = sum((min(s[1], dates[1]) - max(s[0], dates[0])).days + 1 for s in spans)
+    return days >= (dates[1] - dates[0]).days + 1
 
 
 def _overlap(spans) -> bool:
