@@ -181,3 +181,35 @@ def test_totals_of_some_children_only_are_no_disagreement(tmp_path):
     # Both regions given: now they must add up to the year.
     _, _, diags = review(tmp_path, 'target,value\nyear,"31,500,000"\nwest,1\n华东,13200000\n')
     assert [d.code for d in diags] == ["W010"] and "13,200,001" in diags[0].message
+
+
+def test_a_plan_names_its_actuals_and_their_encoding(tmp_path):
+    plan = PLAN.replace("target year", 'actuals = csv("data/a.csv"), csv("data/b.csv", encoding: "gb18030")\n'
+                        "target year", 1)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.csv").write_text("target,period,amount\nwest,2027-01,5\n", encoding="utf-8")
+    (tmp_path / "data" / "b.csv").write_bytes("target,period,amount\n华东,2027-02,7\n".encode("gb18030"))
+    (tmp_path / "p.plan").write_text(plan, encoding="utf-8")
+    proc = run_planc("track", str(tmp_path / "p.plan"), "--as-of", "2027-03-01", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["targets"]["year"]["actual"] == 12
+    # --actuals overrides the plan's files
+    other = tmp_path / "other.csv"
+    other.write_text("target,amount\nwest,1\n", encoding="utf-8")
+    proc = run_planc("track", str(tmp_path / "p.plan"), "--actuals", str(other), "--as-of", "2027-03-01",
+                     "--format", "json")
+    assert json.loads(proc.stdout)["targets"]["year"]["actual"] == 1
+    # fmt keeps the statement, in one line
+    assert run_planc("fmt", str(tmp_path / "p.plan")).returncode == 0
+    assert 'actuals = csv("data/a.csv"), csv("data/b.csv", encoding: "gb18030")\n' in \
+        (tmp_path / "p.plan").read_text(encoding="utf-8")
+    assert run_planc("fmt", "--check", str(tmp_path / "p.plan")).returncode == 0
+    # a file outside the project root is refused at the plan's `csv("…")`
+    (tmp_path / ".git").mkdir()
+    bad = tmp_path / "p.plan"
+    bad.write_text(bad.read_text(encoding="utf-8").replace('csv("data/a.csv")', 'csv("../outside.csv")'), encoding="utf-8")
+    proc = run_planc("track", str(bad), "--as-of", "2027-03-01")
+    assert proc.returncode == 2 and "p.plan:2:15: error[E040]" in proc.stderr and "outside the project" in proc.stderr
+    without = tmp_path / "q.plan"
+    without.write_text(PLAN, encoding="utf-8")
+    assert run_planc("track", str(without)).returncode == 2

@@ -104,8 +104,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("track", help="compare actuals to date with the plan",
                        description="Attainment, pace against the seasonal expectation, and a forecast.")
     p.add_argument("plan", metavar="PLAN")
-    p.add_argument("--actuals", required=True, action="append", metavar="FILE.csv",
-                   help="actuals CSV: long, transactions, wide or totals (repeatable; see docs/review.md)")
+    p.add_argument("--actuals", action="append", metavar="FILE.csv",
+                   help="actuals CSV: long, transactions, wide or totals (repeatable; default: the plan's "
+                        "`actuals = csv(…)`; see docs/review.md)")
     p.add_argument("--encoding", default="utf-8", metavar="NAME",
                    help="the actuals files' encoding, e.g. gb18030 (default: utf-8)")
     p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: today)")

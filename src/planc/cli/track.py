@@ -22,8 +22,17 @@ def run(args) -> int:
     result, code = compile_or_exit(args.plan, getattr(args, "allow_outside", ()))
     if code is not None:
         return code
-    files = [ActualsFile(Path(name), name, args.encoding) for name in args.actuals]
-    rows, diags = tracking.read_actuals(files, result, as_of)
+    if args.actuals:
+        files, diags = [ActualsFile(Path(name), name, args.encoding) for name in args.actuals], []
+    else:
+        files, diags = tracking.declared_actuals(result, args.plan, getattr(args, "allow_outside", ()),
+                                                 args.encoding)
+        if not files and not diags:
+            print("planc: error: the plan names no actuals: give --actuals FILE.csv, or write "
+                  '`actuals = csv("FILE.csv")` in the plan', file=sys.stderr)
+            return EXIT_USAGE
+    rows, more = tracking.read_actuals(files, result, as_of)
+    diags += more
     actuals, more = tracking.rollup(result, rows, as_of)
     diags += more + tracking.review_assertions(result, actuals, as_of)
     print_diagnostics(diags)

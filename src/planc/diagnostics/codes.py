@@ -57,6 +57,7 @@ CODE_NAMES: dict[str, str] = {
     "E046": "actuals for an unknown target",
     "E047": "actual or expected outside an assert",
     "E048": "review assertion failed",
+    "E049": "bad actuals statement",
     "E090": "invalid configuration",
     "E099": "formatter safety check",
     "W001": "not a multiple of round",

@@ -349,3 +349,40 @@ def review_assertions(result: Compilation, actuals: dict[str, Fraction], as_of: 
                            + f" ({shown})", decl.span, label=shown,
                            help="the actuals do not meet this rule of the plan yet"))
     return diags
+
+
+def declared_actuals(result: Compilation, plan: str, allow_outside: Sequence[str] = (), encoding: str = "utf-8"
+                     ) -> tuple[list[ActualsFile], list[Diagnostic]]:
+    """The actuals files the plan names (`actuals = csv("…"), …`), relative to
+    the plan, confined like its data files to the project root, the folders
+    of `--allow-outside` and of the configuration's `allow-outside`."""
+    import os
+    from pathlib import Path
+
+    from planc.lint.config import ConfigError, discover
+    from planc.semantics.loader import project_root
+    from planc.syntax import ast
+
+    model = result.model
+    if model is None or not model.modules:
+        return [], []
+    try:
+        extra = discover(Path(plan)).allow_outside
+    except ConfigError:
+        extra = ()
+    base = Path(plan).resolve().parent
+    allowed = [project_root(Path(plan).resolve()), *(Path(p).resolve() for p in (*allow_outside, *extra))]
+    files, diags = [], []
+    for stmt in model.modules[0].statements:
+        if not isinstance(stmt, ast.ActualsDecl):
+            continue
+        for source in stmt.sources:
+            path = (base / source.path).resolve()
+            shown = os.path.join(os.path.dirname(plan), source.path)
+            if not any(path == a or path.is_relative_to(a) for a in allowed):
+                diags.append(error("E040", f"cannot read actuals file `{source.path}`: it is outside the project "
+                                   "root", source.path_span, help="move it into the project, or name its folder "
+                                   "with --allow-outside (or `allow-outside` in planc.toml)"))
+                continue
+            files.append(ActualsFile(path, shown, source.encoding or encoding, source.path_span))
+    return files, diags

@@ -200,6 +200,25 @@ class Data:
 
 
 @_node
+class CsvSource:
+    """`csv("path", encoding: "gb18030")` in an `actuals = …` statement."""
+
+    path: str
+    encoding: str | None
+    span: Span
+    path_span: Span
+
+
+@_node
+class ActualsDecl:
+    """`actuals = csv("…"), …`: where the plan's actuals are (planc track)."""
+
+    sources: tuple[CsvSource, ...]
+    span: Span
+    name_span: Span
+
+
+@_node
 class Target:
     name: str
     value: Union[Expr, SumMarker]
@@ -250,7 +269,7 @@ class Assert:
     span: Span
 
 
-Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert]
+Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert, ActualsDecl]
 
 
 @_node
@@ -260,7 +279,7 @@ class Module:
 
 
 for _cls in (Number, Percent, PercentOf, Ref, BinOp, Neg, Paren, Call, Rest, Even, WeightArg, Weight, SumMarker,
-             Setting, PlanHeader, Import, TableEntry, Table, Data, Target, Child, Split, Cross, Assert, Module):
+             Setting, PlanHeader, Import, TableEntry, Table, Data, CsvSource, ActualsDecl, Target, Child, Split, Cross, Assert, Module):
     _cls.__repr__ = _repr  # type: ignore[method-assign]
 
 

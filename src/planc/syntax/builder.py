@@ -316,6 +316,27 @@ class _Builder:
         return ast.Data(str(name), dims, self._string(path), self._span(meta), self._tok(name),
                         self._tok(path))
 
+    def actuals_stmt(self, meta, children):
+        name, *sources = children
+        if str(name) != "actuals":
+            self._problem(error("E049", f"`{name} = csv(…)` is not a statement of the plan language",
+                                self._tok(name), label="expected `actuals`",
+                                help='`actuals = csv("actuals.csv")` says where the actuals are; '
+                                     '`data NAME = csv("…")` reads a data table'))
+        return ast.ActualsDecl(tuple(sources), self._span(meta), self._tok(name))
+
+    def csv_source(self, meta, children):
+        path, *option = children
+        encoding = None
+        if option:
+            key, value = option
+            if str(key) != "encoding":
+                self._problem(error("E049", f"`csv(…)` has no option `{key}`", self._tok(key),
+                                    label="expected `encoding`", help='e.g. csv("a.csv", encoding: "gb18030")'))
+            else:
+                encoding = self._string(value)
+        return ast.CsvSource(self._string(path), encoding, self._span(meta), self._tok(path))
+
     def target_stmt(self, meta, children):
         name, value, *rest = children
         parts = {r[0]: r[1] for r in rest}
