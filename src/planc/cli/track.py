@@ -22,8 +22,9 @@ def run(args) -> int:
     result, code = compile_or_exit(args.plan, getattr(args, "allow_outside", ()))
     if code is not None:
         return code
+    diags: list = []
     if args.actuals:
-        files, diags = [ActualsFile(Path(name), name, args.encoding) for name in args.actuals], []
+        files = [ActualsFile(Path(name), name, args.encoding) for name in args.actuals]
     else:
         files, diags = tracking.declared_actuals(result, args.plan, getattr(args, "allow_outside", ()),
                                                  args.encoding)
