@@ -96,7 +96,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
     p = sub.add_parser("diff", help="show what moved between two versions of a plan",
                        description="Compare the evaluated targets of two plans: added, removed, changed amounts, "
-                                   "owners and statuses.")
+                                   "and every attribute and label that changed.")
     p.add_argument("old", metavar="OLD.plan")
     p.add_argument("new", metavar="NEW.plan")
     p.add_argument("--format", choices=("text", "json"), default="text")
