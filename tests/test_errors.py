@@ -78,8 +78,8 @@ CASES = [
     ("W003", 'plan "x" { colour: red }\n', {}, 1, 12, "unknown header key"),
     ("E047", "target y = 5\ntarget z = actual(y)\n", {}, 2, 12, "only for assertions"),
     ("E047", "target y = 5\nassert foo(y) > 1\n", {}, 2, 8, "not a function"),
-    ("E049", 'target y = 5\nactual = csv("a.csv")\n', {}, 2, 1, "not a statement"),
-    ("E049", 'target y = 5\nactuals = csv("a.csv", enc: "gbk")\n', {}, 2, 24, "no option `enc`"),
+    ("E047", 'target y = 5\nactual = csv("a.csv")\n', {}, 2, 1, "not a statement"),
+    ("E047", 'target y = 5\nactuals = csv("a.csv", enc: "gbk")\n', {}, 2, 24, "no option `enc`"),
 ]
 
 
@@ -113,6 +113,8 @@ ACTUALS_CASES = [
     ("W010", b"target,period,amount\nwest,2027-01,1\nyear,2027-01,5\neast,2027-01,3\n", 3, 1, "add up to 4"),
     # the plan's fifth line: an assert on actuals, checked as of 2027-06-30
     ("E048", b"target,period,amount\nwest,2027-01,1\n", 5, 1, "review assertion failed as of 2027-06-30"),
+    # planc replan: Q1 and Q2 are closed and already above the year
+    ("E049", b"target,period,amount\nQ1,2027-03,70M\nQ2,2027-05,60M\n", 3, 1, "cannot keep `year`"),
 ]
 
 
@@ -134,10 +136,14 @@ def test_actuals_code_at_exact_position(tmp_path, code, content, line, column, w
     rows, diags = track.read_actuals([ActualsFile(tmp_path / "a.csv", "a.csv")], result, as_of)
     actuals, more = track.rollup(result, rows, as_of)
     diags += more + track.review_assertions(result, actuals, as_of)
+    if code == "E049":
+        from planc.review.replan import replan
+
+        diags += replan(result, actuals, as_of).diagnostics
     hits = [d for d in diags if d.code == code]
     assert hits, f"expected {code}, got {[(d.code, d.message) for d in diags]}"
     d = hits[0]
-    assert d.file.endswith("main.plan" if code == "E048" else "a.csv") and (d.line, d.column) == (line, column), (d.line, d.column, d.message)
+    assert d.file.endswith("main.plan" if code in ("E048", "E049") else "a.csv") and (d.line, d.column) == (line, column), (d.line, d.column, d.message)
     assert words in d.message
     assert d.severity == ("warning" if code.startswith("W") else "error")
 

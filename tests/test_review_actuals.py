@@ -213,3 +213,32 @@ def test_a_plan_names_its_actuals_and_their_encoding(tmp_path):
     without = tmp_path / "q.plan"
     without.write_text(PLAN, encoding="utf-8")
     assert run_planc("track", str(without)).returncode == 2
+
+
+def test_replan_fixes_closed_periods_and_keeps_the_year(tmp_path):
+    plan = PLAN.replace('plan "P" {', 'plan "P" { version: "v1";') + "split Q2 by month { Apr = 30%; May = 30%; Jun = rest }\n"
+    (tmp_path / "p.plan").write_text(plan, encoding="utf-8")
+    (tmp_path / "a.csv").write_text("target,period,amount\nwest,2027-01,10M\n华东,2027-03,9.5M\nwest,2027-04,"
+                                    "3000400.50\n华东,2027-05,1M\n", encoding="utf-8")
+    new = tmp_path / "new.plan"
+    proc = run_planc("replan", str(tmp_path / "p.plan"), "--actuals", str(tmp_path / "a.csv"), "--as-of",
+                     "2027-04-30", "-o", str(new))
+    assert proc.returncode == 0, proc.stderr
+    text = new.read_text(encoding="utf-8")
+    assert text.startswith("# Re-planned by planc replan as of 2027-04-30: Q1, Apr fixed at their actuals")
+    assert 'version: "v2 — re-planned as of 2027-04-30"' in text
+    assert "Q1 = 19500000" in text and "Apr = 3000000" in text  # on the plan's grid of 1,000
+    assert run_planc("check", str(new)).returncode == 0
+    assert run_planc("fmt", "--check", str(new)).returncode == 0
+    before = json.loads(run_planc("eval", str(tmp_path / "p.plan"), "--format", "json").stdout)["targets"]
+    after = json.loads(run_planc("eval", str(new), "--format", "json").stdout)["targets"]
+    assert after["year"] == before["year"] == 120_000_000  # the year still adds up
+    # the open quarters share the rest in the proportions the plan had for them
+    rest = 120_000_000 - 19_500_000
+    for q in ("Q2", "Q3", "Q4"):
+        assert abs(after[f"year.{q}"] - rest * before[f"year.{q}"] / (120_000_000 - 24_000_000)) <= 1000
+    assert after["year.Q2.Apr"] == 3_000_000 and after["year.Q2"] == after["year.Q2.Apr"] + after["year.Q2.May"] \
+        + after["year.Q2.Jun"]
+    changes = {c["path"] for c in json.loads(run_planc("diff", str(tmp_path / "p.plan"), str(new), "--format",
+                                                       "json").stdout)["changes"]}
+    assert {"year.Q1", "year.Q2", "year.Q2.Apr", "year.Q4"} <= changes and "year" not in changes

@@ -19,7 +19,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"planc: error: {message}\n")
 
 
-COMMANDS = ("check", "fmt", "eval", "build", "diff", "track", "lsp", "completion")
+COMMANDS = ("check", "fmt", "eval", "build", "diff", "track", "replan", "lsp", "completion")
 
 
 class _Skipped:
@@ -112,6 +112,17 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: today)")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
+    p = sub.add_parser("replan", help="write the next version of a plan, closed periods fixed at their actuals",
+                       description="Closed periods of every time split fixed at their actuals, the rest of each "
+                                   "total re-spread over the open periods by the same method (docs/review.md).")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--actuals", action="append", metavar="FILE.csv",
+                   help="actuals CSV (repeatable; default: the plan's `actuals = csv(…)`)")
+    p.add_argument("--encoding", default="utf-8", metavar="NAME", help="the actuals files' encoding (default: utf-8)")
+    p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD: periods that end by it are closed (default: today)")
+    p.add_argument("-o", "--output", metavar="NEW.plan", help="write the new plan here (default: stdout)")
+    p.add_argument("--version", metavar="TEXT", help="the new plan's `version` (default: the next vN, re-planned as of DATE)")
+
     sub.add_parser("lsp", help="run the language server on stdin/stdout (for editors)",
                    description="A Language Server for .plan files over stdio: diagnostics, hover, "
                                "go to definition, document symbols, formatting. See docs/lsp.md.")
@@ -123,7 +134,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name, command in sub.choices.items():
         # after the sub-command too; SUPPRESS keeps a --debug given before it
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-        if name in ("check", "eval", "build", "track", "diff"):
+        if name in ("check", "eval", "build", "track", "diff", "replan"):
             command.add_argument("--allow-outside", action="append", default=[], metavar="PATH",
                                  help="also read imports and data from PATH, outside the project root "
                                       "(repeatable; see docs/language.md)")

@@ -319,7 +319,7 @@ class _Builder:
     def actuals_stmt(self, meta, children):
         name, *sources = children
         if str(name) != "actuals":
-            self._problem(error("E049", f"`{name} = csv(…)` is not a statement of the plan language",
+            self._problem(error("E047", f"`{name} = csv(…)` is not a statement of the plan language",
                                 self._tok(name), label="expected `actuals`",
                                 help='`actuals = csv("actuals.csv")` says where the actuals are; '
                                      '`data NAME = csv("…")` reads a data table'))
@@ -331,7 +331,7 @@ class _Builder:
         if option:
             key, value = option
             if str(key) != "encoding":
-                self._problem(error("E049", f"`csv(…)` has no option `{key}`", self._tok(key),
+                self._problem(error("E047", f"`csv(…)` has no option `{key}`", self._tok(key),
                                     label="expected `encoding`", help='e.g. csv("a.csv", encoding: "gb18030")'))
             else:
                 encoding = self._string(value)
