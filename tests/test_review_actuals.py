@@ -242,3 +242,51 @@ def test_replan_fixes_closed_periods_and_keeps_the_year(tmp_path):
     changes = {c["path"] for c in json.loads(run_planc("diff", str(tmp_path / "p.plan"), str(new), "--format",
                                                        "json").stdout)["changes"]}
     assert {"year.Q1", "year.Q2", "year.Q2.Apr", "year.Q4"} <= changes and "year" not in changes
+
+
+def test_build_adds_the_review_section_to_every_format(tmp_path):
+    (tmp_path / "p.plan").write_text(PLAN, encoding="utf-8")
+    (tmp_path / "a.csv").write_text("target,period,amount\nwest.pa,2027-01,2M\n华东.pa,2027-02,30M\n"
+                                    "west.pb,2027-03,1M\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_planc("build", str(tmp_path / "p.plan"), "--actuals", str(tmp_path / "a.csv"), "--as-of",
+                     "2027-03-31", "-o", str(out), "--format", "all")
+    assert proc.returncode == 0, proc.stderr
+    review = json.loads((out / "p.json").read_text(encoding="utf-8"))["review"]
+    figures = {t["path"]: t for t in review["targets"]}
+    tracked = json.loads(run_planc("track", str(tmp_path / "p.plan"), "--actuals", str(tmp_path / "a.csv"),
+                                   "--as-of", "2027-03-31", "--format", "json").stdout)["targets"]
+    assert {p: f["actual"] for p, f in figures.items()} == {p: f["actual"] for p, f in tracked.items()}
+    assert figures["year.west"]["status"] == "at risk" and "year.west" in review["behind"]
+    assert figures["year.华东"]["season"] == figures["year.华东.Q1"]["plan"] / figures["year.华东"]["plan"]
+    html = (out / "p.html").read_text(encoding="utf-8")
+    assert '<section id="review"' in html and "Pace by cell: region × quarter" in html
+    assert "background-color: #f9d9dc; color: #5c0b12" in html  # at risk, dark text on a light ground
+    md = (out / "p.md").read_text(encoding="utf-8")
+    assert "## Review as of 2027-03-31" in md and "### Behind pace" in md
+    sheet = (out / "p.owners" / "chen-jie.md").read_text(encoding="utf-8")
+    assert "## Your attainment as of 2027-03-31" in sheet and "year.华东" in sheet
+    assert (out / "p.review.csv").read_text(encoding="utf-8-sig").splitlines()[0].startswith("path,owner,plan")
+    zh = run_planc("build", str(tmp_path / "p.plan"), "--actuals", str(tmp_path / "a.csv"), "--as-of",
+                   "2027-03-31", "-o", str(out), "--format", "md", "--lang", "zh")
+    assert zh.returncode == 0 and "截至 2027-03-31 的执行回顾" in (out / "p.md").read_text(encoding="utf-8")
+
+
+def _contrast(fg: str, bg: str) -> float:
+    def lum(hex_colour: str) -> float:
+        rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    a, b = sorted((lum(fg), lum(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def test_heat_map_text_contrast_is_at_least_4_5():
+    import re
+
+    from planc.report.review import STATUS_STYLE
+
+    for style in STATUS_STYLE.values():
+        bg, fg = re.findall(r"#[0-9a-f]{6}", style)
+        assert _contrast(fg, bg) >= 4.5, style

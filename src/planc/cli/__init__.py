@@ -94,6 +94,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="build", metavar="DIR", help="output directory (default: build/)")
     p.add_argument("--format", default="html,md", help="comma-separated: html, md, json, csv, xlsx, or all (default: html,md)")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    p.add_argument("--actuals", action="append", metavar="FILE.csv",
+                   help="add the review section: actuals CSV (repeatable; with one plan; see docs/review.md)")
+    p.add_argument("--encoding", default="utf-8", metavar="NAME", help="the actuals files' encoding (default: utf-8)")
+    p.add_argument("--as-of", metavar="DATE", help="the review's date, YYYY-MM-DD (default: today)")
     p = sub.add_parser("diff", help="show what moved between two versions of a plan",
                        description="Compare the evaluated targets of two plans: added, removed, changed amounts, "
                                    "and every attribute and label that changed.")
