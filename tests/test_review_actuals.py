@@ -290,3 +290,10 @@ def test_heat_map_text_contrast_is_at_least_4_5():
     for style in STATUS_STYLE.values():
         bg, fg = re.findall(r"#[0-9a-f]{6}", style)
         assert _contrast(fg, bg) >= 4.5, style
+
+
+def test_amounts_that_are_not_finite_or_too_large_are_errors(tmp_path):
+    _, actuals, diags = review(tmp_path, "target,period,amount\nwest,2027-01,NaN\nwest,2027-02,1e30\n"
+                                         "west,2027-03,-Infinity\n华东,2027-01,5\n")
+    assert sorted((d.code, d.line) for d in diags) == [("E043", 2), ("E043", 3), ("E043", 4)]
+    assert actuals["year"] == 5 and "year.west" not in actuals

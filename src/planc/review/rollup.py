@@ -53,8 +53,16 @@ class Placer:
         """(where, when): the target off the time axis and the dates it covers."""
         found = self.memo.get(id(node))
         if found is None:
-            found = self.memo[id(node)] = (self._where(node), time.coverage(node, self.period))
+            found = self.memo[id(node)] = (self._where(node), self.cover(node))
         return found
+
+    def cover(self, node: TargetNode) -> Dates:
+        """`time.coverage`, each parent's worked out once (a cross cell: the long way)."""
+        producer = node.producer
+        if not isinstance(producer, SplitNode) or node.parent is None:
+            return time.coverage(node, self.period)
+        parent = self.place(node.parent)[1]
+        return time.child_coverage(node, parent, self.period, self.is_time(producer))
 
     def _where(self, node: TargetNode) -> TargetNode:
         where = node

@@ -121,6 +121,17 @@ def coverage(node: TargetNode, period: Dates) -> Dates:
     return first, last
 
 
+def child_coverage(node: TargetNode, parent: Dates, period: Dates, timely: bool) -> Dates:
+    """`coverage` of a child of a split, from its parent's (`parent`) and
+    whether the split is a time split: for a caller that walks a tree top
+    down and should not walk each node's ancestors again."""
+    if not timely:
+        return parent
+    unit = period_name(node.name)
+    own = _place(unit, parent, period) if unit is not None else None
+    return (max(parent[0], own[0]), min(parent[1], own[1])) if own is not None else parent
+
+
 def time_coordinates(node: TargetNode, period: Dates) -> list[TargetNode]:
     """The time children that narrow `node`'s dates, nearest first."""
     return [step for step in _coordinates(node) if dates_of(step, period) is not None]
