@@ -317,13 +317,8 @@ class _Builder:
                         self._tok(path))
 
     def actuals_stmt(self, meta, children):
-        name, *sources = children
-        if str(name) != "actuals":
-            self._problem(error("E047", f"`{name} = csv(…)` is not a statement of the plan language",
-                                self._tok(name), label="expected `actuals`",
-                                help='`actuals = csv("actuals.csv")` says where the actuals are; '
-                                     '`data NAME = csv("…")` reads a data table'))
-        return ast.ActualsDecl(tuple(sources), self._span(meta), self._tok(name))
+        start = self._span(meta)
+        return ast.ActualsDecl(tuple(children), start, Span(self.source, start.start, start.start + len("actuals")))
 
     def csv_source(self, meta, children):
         path, *option = children
