@@ -297,3 +297,20 @@ def test_amounts_that_are_not_finite_or_too_large_are_errors(tmp_path):
                                          "west,2027-03,-Infinity\n华东,2027-01,5\n")
     assert sorted((d.code, d.line) for d in diags) == [("E043", 2), ("E043", 3), ("E043", 4)]
     assert actuals["year"] == 5 and "year.west" not in actuals
+
+
+def test_build_compare_shows_what_changed_since_an_old_plan(tmp_path):
+    (tmp_path / "old.plan").write_text(PLAN, encoding="utf-8")
+    (tmp_path / "new.plan").write_text(PLAN.replace('status: agreed]', 'status: disputed]')
+                                       .replace("target year = 120M", "target year = 121M"), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_planc("build", str(tmp_path / "new.plan"), "--compare", str(tmp_path / "old.plan"), "-o", str(out),
+                     "--format", "html,md,json")
+    assert proc.returncode == 0, proc.stderr
+    changes = json.loads((out / "new.json").read_text(encoding="utf-8"))["changes"]
+    by_path = {c["path"]: c for c in changes["changes"]}
+    assert changes["since"] == "old.plan" and by_path["year"]["delta"] == 1_000_000
+    assert by_path["year.华东"]["fields"] == [{"field": "status", "old": "agreed", "new": "disputed"}]
+    md = (out / "new.md").read_text(encoding="utf-8")
+    assert "## What changed since old.plan" in md and "+1,000,000 (+0.8%)" in md
+    assert '<section id="changes"' in (out / "new.html").read_text(encoding="utf-8")

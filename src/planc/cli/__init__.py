@@ -98,6 +98,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                    help="add the review section: actuals CSV (repeatable; with one plan; see docs/review.md)")
     p.add_argument("--encoding", default="utf-8", metavar="NAME", help="the actuals files' encoding (default: utf-8)")
     p.add_argument("--as-of", metavar="DATE", help="the review's date, YYYY-MM-DD (default: today)")
+    p.add_argument("--compare", metavar="OLD.plan", help="add a section: what changed since OLD.plan")
     p = sub.add_parser("diff", help="show what moved between two versions of a plan",
                        description="Compare the evaluated targets of two plans: added, removed, changed amounts, "
                                    "and every attribute and label that changed.")

@@ -86,12 +86,26 @@ def run(args, environ=None) -> int:
                 print("planc build: nothing written", file=sys.stderr)
                 return code
             reviews[plan] = review
+    changes = None
+    if getattr(args, "compare", None):
+        from planc.pipeline import compile_plan as compile_old
+        from planc.report.review import Changes
+        from planc.review.diff import compare
+
+        old = compile_old(args.compare, allow_outside=getattr(args, "allow_outside", ()))
+        if old.unreadable or old.has_errors:
+            print_diagnostics(old.diagnostics)
+            print("planc build: nothing written", file=sys.stderr)
+            return EXIT_USAGE if old.unreadable else EXIT_ERRORS
     for plan, result in compiled:
+        if getattr(args, "compare", None):
+            changes = Changes(Path(args.compare).name, tuple(compare(old, result)))
         try:
             source = Path(plan).read_bytes()
         except OSError as exc:
             return _usage(f"cannot read `{plan}`: {exc.strerror or exc}")
-        files.update(render_all(result, source, formats, args.lang, out_dir, environ, reviews.get(plan)))
+        files.update(render_all(result, source, formats, args.lang, out_dir, environ, reviews.get(plan),
+                                changes))
         if "md" in formats:
             owner_dirs.append(out_dir / f"{Path(plan).stem}.owners")
     try:

@@ -21,7 +21,7 @@ OLD = ".old"  # inside a staging folder: the owner-sheet folders it replaced
 
 
 def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Path, environ,
-               review=None) -> dict[Path, bytes]:
+               review=None, changes=None) -> dict[Path, bytes]:
     """Every output file of one plan, rendered in memory: path -> bytes. With
     `review` (report/review.py), each format gains the review section."""
     from planc.report import data, render
@@ -32,15 +32,15 @@ def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Pa
     stem = report.meta.stem
     out: dict[Path, bytes] = {}
     if "html" in formats:
-        out[out_dir / f"{stem}.html"] = render.render_html(report, lang, review).encode("utf-8")
+        out[out_dir / f"{stem}.html"] = render.render_html(report, lang, review, changes).encode("utf-8")
     if "md" in formats:
         owner_dir = f"{stem}.owners"
-        out[out_dir / f"{stem}.md"] = render.render_markdown(report, lang, owner_dir, review).encode("utf-8")
+        out[out_dir / f"{stem}.md"] = render.render_markdown(report, lang, owner_dir, review, changes).encode("utf-8")
         for sheet in report.owners:
             text = render.render_owner_markdown(report, sheet, lang, back=f"../{stem}.md", review=review)
             out[out_dir / owner_dir / f"{sheet.slug}.md"] = text.encode("utf-8")
     if "json" in formats:
-        out[out_dir / f"{stem}.json"] = data.to_json(report, review).encode("utf-8")
+        out[out_dir / f"{stem}.json"] = data.to_json(report, review, changes).encode("utf-8")
     if "csv" in formats:
         out[out_dir / f"{stem}.csv"] = data.to_csv(report).encode("utf-8")
         if review is not None:

@@ -55,7 +55,7 @@ def _details(row: Row) -> dict:
     return out
 
 
-def to_json(report: Report, review=None) -> str:
+def to_json(report: Report, review=None, changes=None) -> str:
     m = report.meta
     doc = {
         "plan": m.title,
@@ -103,6 +103,10 @@ def to_json(report: Report, review=None) -> str:
         from planc.report.review import to_json as review_json
 
         doc["review"] = review_json(review)
+    if changes is not None:  # planc build --compare OLD.plan: what changed since (review/diff.py)
+        from planc.review.diff import to_json as diff_json
+
+        doc["changes"] = {"since": changes.old_name, "changes": diff_json(list(changes.rows))["changes"]}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 

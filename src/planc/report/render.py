@@ -166,20 +166,22 @@ def md_env() -> jinja2.Environment:
     return _common(env)
 
 
-def _context(report: Report, lang: str, review=None) -> dict:
+def _context(report: Report, lang: str, review=None, changes=None) -> dict:
     from planc.report import review as rv  # the review section's helpers (report/review.py)
 
     t = Words(lang)
     return {"r": report, "m": report.meta, "t": t, "lang": lang, "how": lambda h: describe(h, t),
-            "review": review, "rv": rv}
+            "review": review, "rv": rv, "changes": changes}
 
 
-def render_html(report: Report, lang: str = "en", review=None) -> str:
-    return html_env().get_template("report.html.j2").render(_context(report, lang, review))
+def render_html(report: Report, lang: str = "en", review=None, changes=None) -> str:
+    return html_env().get_template("report.html.j2").render(_context(report, lang, review, changes))
 
 
-def render_markdown(report: Report, lang: str = "en", owner_dir: str | None = None, review=None) -> str:
-    return md_env().get_template("report.md.j2").render(_context(report, lang, review), owner_dir=owner_dir)
+def render_markdown(report: Report, lang: str = "en", owner_dir: str | None = None, review=None,
+                    changes=None) -> str:
+    return md_env().get_template("report.md.j2").render(_context(report, lang, review, changes),
+                                                       owner_dir=owner_dir)
 
 
 def render_owner_markdown(report: Report, sheet: OwnerSheet, lang: str = "en", back: str = "",

@@ -214,3 +214,31 @@ def _numeric(text: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+# ---- "what changed since" (planc build --compare OLD.plan) ------------------------------------
+
+CHANGE_WORDS = {
+    "en": {"title": "What changed since {old}", "target": "Target", "old": "Before", "new": "Now",
+           "change": "Change", "fields": "Owner, status, note, …", "none": "No target changed."},
+    "zh": {"title": "自 {old} 以来的变化", "target": "目标", "old": "之前", "new": "现在", "change": "变化",
+           "fields": "负责人、状态、备注等", "none": "没有目标发生变化。"},
+}
+
+
+@attrs.frozen
+class Changes:
+    old_name: str
+    rows: tuple  # review.diff.Change
+
+
+def change_words(lang: str) -> dict:
+    return CHANGE_WORDS.get(lang, CHANGE_WORDS["en"])
+
+
+def delta(change) -> str:
+    if change.kind != "changed" or not change.delta:
+        return ""
+    text = ("+" if change.delta > 0 else "") + amount(change.delta)
+    return text + (f" ({'+' if change.delta > 0 else ''}{percent(change.delta / change.old)})" if change.old else "")
+
