@@ -11,9 +11,9 @@ An actuals file is one of the shapes sales-ops tools export (docs/review.md):
 Columns are found by their header (`target`/`name`/`目标`, `period`/`month`/
 `期间`/`月份`, `date`/`日期`, `amount`/`value`/`actual`/`金额`/`实际`), in any
 order. A target is any reference the plan resolves: a leaf rep, a product,
-a cross cell such as `华东.一季度`. The file is read as a stream (a million
-rows need no more memory than their sums); every problem is a diagnostic
-at the file's own line and column.
+a cross cell such as `华东.一季度`. The file is read as a stream: memory grows
+with the distinct (target, period) pairs it sums, not with its rows; every
+problem is a diagnostic at the file's own line and column.
 """
 
 from __future__ import annotations
