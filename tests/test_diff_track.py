@@ -157,3 +157,20 @@ def test_track_without_a_period_takes_the_calendar_year_of_the_as_of_date(tmp_pa
     out = json.loads(run_planc("track", plan, "--actuals", actuals, "--as-of", "2027-04-15",
                                "--format", "json").stdout)["targets"]
     assert out["year.Q1"]["expected"] == 24_000_000
+
+
+def test_diff_shows_every_attribute_and_label_that_changed(tmp_path):
+    old = write(tmp_path, "old.plan", PLAN.replace('status: agreed]', 'status: agreed, note: "two reps", due: 2027-01-15, margin: 30%]'))
+    new = write(tmp_path, "new.plan", PLAN.replace('east = 70M [owner: "Chen", status: agreed]',
+                                                   'east = 70M "East China" [owner: "Li Na", status: agreed, '
+                                                   'note: "three reps", margin: 32%, due: 2027-02-01]'))
+    proc = run_planc("diff", old, new, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    [east] = [c for c in json.loads(proc.stdout)["changes"] if c["path"] == "year.east"]
+    assert east["delta"] == 0 and east["fields"] == [
+        {"field": "owner", "old": "Chen", "new": "Li Na"}, {"field": "note", "old": "two reps", "new": "three reps"},
+        {"field": "due", "old": "2027-01-15", "new": "2027-02-01"}, {"field": "margin", "old": "30%", "new": "32%"},
+        {"field": "label", "old": None, "new": "East China"}]
+    text = run_planc("diff", old, new).stdout
+    assert "owner: Chen → Li Na; note: two reps → three reps; due: 2027-01-15 → 2027-02-01; margin: 30% → 32%; " \
+           "label: — → East China" in text

@@ -99,6 +99,8 @@ CASES = [
     ("W002", "target y = 1 [colour: \"red\"]\n", {}, 1, 15, "unknown attribute"),
     ("W003", 'plan "x" { colour: red }\n', {}, 1, 12, "unknown header key"),
     ("W030", "target y = 100\nexpect y < 50 \"too big\"\n", {}, 2, 1, "expectation failed"),
+    ("E047", "target y = 5\ntarget z = actual(y)\n", {}, 2, 12, "only for assertions"),
+        ("E047", 'target y = 5\nactuals = csv("a.csv", enc: "gbk")\n', {}, 2, 24, "no option `enc`"),
 ]
 
 
@@ -115,11 +117,63 @@ def test_code_at_exact_position(plan, code, text, files, line, column, words):
     assert d.severity == ("warning" if code.startswith("W") else "error")
 
 
+ACTUALS_PLAN = ('plan "T" { period: 2027-01-01 .. 2027-12-31 }\ntarget year = 120M\n'
+                'split year by quarter { Q1 = 20%; Q2 = 25%; Q3 = 25%; Q4 = rest }\n'
+                'split year by region { east = 70M; west = rest }\n')
+ACTUALS_CASES = [
+    # (code, actuals file bytes (None: no file), line, column, words): `planc track` reading actuals
+    ("E040", None, 1, 1, "cannot read actuals file"),
+    ("E041", "target,amount\nwest,1\n华东,5\n".encode("gb18030"), 3, 1, "not UTF-8"),
+    ("E042", b"rep;month;sales\nwest;2027-01;1\n", 1, 1, "header"),
+    ("E042", b"target,period,amount\nwest,2027-01\n", 2, 13, "2 fields"),
+    ("E043", b"target,period,amount\nwest,2027-01,1\nwest,2027-02,n/a\n", 3, 14, "not an amount"),
+    ("E044", b"target,period,amount\nwest,2027-01,1\nwest,2027-01,2\n", 3, 1, "first on line 2"),
+    ("E045", b"target,period,amount\nwest,2027-01,1\nwest,2026-12,2\n", 3, 6, "outside the plan period"),
+    ("E045", b"target,period,amount\nQ1,2027-05,1\n", 2, 4, "outside the dates of `year.Q1`"),
+    ("E046", b"target,period,amount\nwest,2027-01,1\nwets,2027-01,2\n", 3, 1, "not a target"),
+    ("W010", b"target,period,amount\nwest,2027-01,1\nyear,2027-01,5\neast,2027-01,3\n", 3, 1, "add up to 4"),
+    # the plan's fifth line: an assert on actuals, checked as of 2027-06-30
+    ("E048", b"target,period,amount\nwest,2027-01,1\n", 5, 1, "review assertion failed as of 2027-06-30"),
+    # planc replan: Q1 and Q2 are closed and already above the year
+    ("E049", b"target,period,amount\nQ1,2027-03,70M\nQ2,2027-05,60M\n", 3, 1, "cannot keep `year`"),
+]
+
+
+@pytest.mark.parametrize("code,content,line,column,words", ACTUALS_CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(ACTUALS_CASES)])
+def test_actuals_code_at_exact_position(tmp_path, code, content, line, column, words):
+    import datetime
+
+    from planc.pipeline import compile_plan
+    from planc.review import track
+    from planc.review.actuals import ActualsFile
+
+    review = "assert actual(west) >= 50% of expected(west)  \"west keeps pace\"\n" if code == "E048" else ""
+    (tmp_path / "main.plan").write_text(ACTUALS_PLAN + review, encoding="utf-8")
+    if content is not None:
+        (tmp_path / "a.csv").write_bytes(content)
+    result = compile_plan(tmp_path / "main.plan")
+    as_of = datetime.date(2027, 6, 30)
+    rows, diags = track.read_actuals([ActualsFile(tmp_path / "a.csv", "a.csv")], result, as_of)
+    actuals, more = track.rollup(result, rows, as_of)
+    diags += more + track.review_assertions(result, actuals, as_of)
+    if code == "E049":
+        from planc.review.replan import replan
+
+        diags += replan(result, actuals, as_of).diagnostics
+    hits = [d for d in diags if d.code == code]
+    assert hits, f"expected {code}, got {[(d.code, d.message) for d in diags]}"
+    d = hits[0]
+    assert d.file.endswith("main.plan" if code in ("E048", "E049") else "a.csv") and (d.line, d.column) == (line, column), (d.line, d.column, d.message)
+    assert words in d.message
+    assert d.severity == ("warning" if code.startswith("W") else "error")
+
+
 def test_every_documented_code_is_tested():
     doc = (Path(__file__).resolve().parent.parent / "docs" / "errors.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^## ([EW]\d{3})\b", doc, flags=re.M))
     # E099: test_fmt_refuses_to_write_what_it_cannot_verify; W031 (check --as-of): test_overdue_action
-    tested = {c[0] for c in CASES} | {"E099", "W031"}
+    tested = {c[0] for c in CASES} | {c[0] for c in ACTUALS_CASES} | {"E099", "W031"}
     assert documented, "docs/errors.md lists no codes"
     assert documented - tested == set(), "documented but never triggered"
     assert tested - documented == set(), "triggered but not documented"

@@ -20,7 +20,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"planc: error: {message}\n")
 
 
-COMMANDS = ("check", "fmt", "eval", "build", "diff", "track", "lsp", "completion")
+COMMANDS = ("check", "fmt", "eval", "build", "diff", "track", "replan", "lsp", "completion")
 
 
 class _Skipped:
@@ -100,9 +100,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
     p.add_argument("--scenario", metavar="NAME", help="`all`: a column per scenario in the split tables and the "
                    "summary; a scenario's name: that scenario's report")
+    p.add_argument("--actuals", action="append", metavar="FILE.csv",
+                   help="add the review section: actuals CSV (repeatable; with one plan; see docs/review.md)")
+    p.add_argument("--encoding", default="utf-8", metavar="NAME", help="the actuals files' encoding (default: utf-8)")
+    p.add_argument("--as-of", metavar="DATE", help="the review's date, YYYY-MM-DD (default: today)")
+    p.add_argument("--compare", metavar="OLD.plan", help="add a section: what changed since OLD.plan")
     p = sub.add_parser("diff", help="show what moved between two versions of a plan",
                        description="Compare the evaluated targets of two plans: added, removed, changed amounts, "
-                                   "owners and statuses.")
+                                   "and every attribute and label that changed.")
     p.add_argument("old", metavar="OLD.plan")
     p.add_argument("new", metavar="NEW.plan", nargs="?")
     p.add_argument("--scenario", metavar="A,B", help="compare two scenarios of one plan (give only PLAN)")
@@ -111,9 +116,24 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("track", help="compare actuals to date with the plan",
                        description="Attainment, pace against the seasonal expectation, and a forecast.")
     p.add_argument("plan", metavar="PLAN")
-    p.add_argument("--actuals", required=True, metavar="FILE.csv", help="CSV with a header and rows `target,value`")
+    p.add_argument("--actuals", action="append", metavar="FILE.csv",
+                   help="actuals CSV: long, transactions, wide or totals (repeatable; default: the plan's "
+                        "`actuals = csv(…)`; see docs/review.md)")
+    p.add_argument("--encoding", default="utf-8", metavar="NAME",
+                   help="the actuals files' encoding, e.g. gb18030 (default: utf-8)")
     p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: today)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("replan", help="write the next version of a plan, closed periods fixed at their actuals",
+                       description="Closed periods of every time split fixed at their actuals, the rest of each "
+                                   "total re-spread over the open periods by the same method (docs/review.md).")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--actuals", action="append", metavar="FILE.csv",
+                   help="actuals CSV (repeatable; default: the plan's `actuals = csv(…)`)")
+    p.add_argument("--encoding", default="utf-8", metavar="NAME", help="the actuals files' encoding (default: utf-8)")
+    p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD: periods that end by it are closed (default: today)")
+    p.add_argument("-o", "--output", metavar="NEW.plan", help="write the new plan here (default: stdout)")
+    p.add_argument("--version", metavar="TEXT", help="the new plan's `version` (default: the next vN, re-planned as of DATE)")
 
     p = sub.add_parser("lsp", help="run the language server on stdin/stdout (for editors)",
                        description="A Language Server for .plan files over stdio: diagnostics, hover, inlay "
@@ -130,7 +150,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name, command in sub.choices.items():
         # after the sub-command too; SUPPRESS keeps a --debug given before it
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-        if name in ("check", "eval", "build", "track", "diff"):
+        if name in ("check", "eval", "build", "track", "diff", "replan"):
             command.add_argument("--allow-outside", action="append", default=[], metavar="PATH",
                                  help="also read imports and data from PATH, outside the project root "
                                       "(repeatable; see docs/language.md)")

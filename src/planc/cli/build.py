@@ -78,7 +78,28 @@ def run(args, environ=None) -> int:
     files: dict[Path, bytes] = {}
     owner_dirs: list[Path] = []
     out_dir = Path(args.output)
+    reviews: dict[str, object] = {}
+    if getattr(args, "actuals", None) or getattr(args, "as_of", None):
+        for plan, result in compiled:
+            review, code = _review(args, plan, result)
+            if code is not None:
+                print("planc build: nothing written", file=sys.stderr)
+                return code
+            reviews[plan] = review
+    changes = None
+    if getattr(args, "compare", None):
+        from planc.pipeline import compile_plan as compile_old
+        from planc.report.review import Changes
+        from planc.review.diff import compare
+
+        old = compile_old(args.compare, allow_outside=getattr(args, "allow_outside", ()))
+        if old.unreadable or old.has_errors:
+            print_diagnostics(old.diagnostics)
+            print("planc build: nothing written", file=sys.stderr)
+            return EXIT_USAGE if old.unreadable else EXIT_ERRORS
     for plan, result in compiled:
+        if getattr(args, "compare", None):
+            changes = Changes(Path(args.compare).name, tuple(compare(old, result)))
         try:
             source = Path(plan).read_bytes()
         except OSError as exc:
@@ -91,7 +112,8 @@ def run(args, environ=None) -> int:
             if chosen is None:
                 return EXIT_USAGE
             result = chosen
-        files.update(render_all(result, source, formats, args.lang, out_dir, environ, scenarios=scenario == "all"))
+        files.update(render_all(result, source, formats, args.lang, out_dir, environ, scenarios=scenario == "all",
+                                review=reviews.get(plan), changes=changes))
         if "md" in formats:
             owner_dirs.append(out_dir / f"{Path(plan).stem}.owners")
     try:
@@ -102,4 +124,31 @@ def run(args, environ=None) -> int:
         print(path)
     return EXIT_OK
 
+
+def _review(args, plan: str, result):
+    """(the review section of one plan, or an exit code): its actuals (--actuals, else the
+    plan's `actuals = csv(…)`) as of --as-of, as `planc track` reads them."""
+    from planc.report.review import build_review
+    from planc.review import track as tracking
+    from planc.review.actuals import ActualsFile
+
+    as_of = tracking.as_of_date(args.as_of)
+    if as_of is None:
+        return None, _usage(f"--as-of `{args.as_of}` is not a date (YYYY-MM-DD)")
+    diags: list = []
+    if args.actuals:
+        files = [ActualsFile(Path(name), name, args.encoding) for name in args.actuals]
+    else:
+        files, diags = tracking.declared_actuals(result, plan, getattr(args, "allow_outside", ()), args.encoding)
+        if not files and not diags:
+            return None, _usage(f"`{plan}` names no actuals: give --actuals FILE.csv")
+    rows, more = tracking.read_actuals(files, result, as_of)
+    actuals, also = tracking.rollup(result, rows, as_of)
+    diags += more + also + tracking.review_assertions(result, actuals, as_of)
+    print_diagnostics(diags)
+    if any(d.code == "E040" for d in diags):
+        return None, EXIT_USAGE
+    if any(d.is_error for d in diags):
+        return None, EXIT_ERRORS
+    return build_review(result, actuals, as_of, tracking.thresholds_for(plan)), None
 

@@ -1,4 +1,4 @@
-"""`planc track PLAN --actuals FILE`."""
+"""`planc track PLAN --actuals FILE [--as-of DATE]`."""
 
 from __future__ import annotations
 
@@ -8,28 +8,40 @@ from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, compile_or_exit, 
 
 
 def run(args) -> int:
-    import datetime
     import json
     from pathlib import Path
 
     from planc.diagnostics import json_safe
     from planc.review import track as tracking
+    from planc.review.actuals import ActualsFile
 
-    try:
-        as_of = datetime.date.fromisoformat(args.as_of) if args.as_of else datetime.date.today()
-    except ValueError:
+    as_of = tracking.as_of_date(args.as_of)
+    if as_of is None:
         print(f"planc: error: --as-of `{args.as_of}` is not a date (YYYY-MM-DD)", file=sys.stderr)
         return EXIT_USAGE
     result, code = compile_or_exit(args.plan, getattr(args, "allow_outside", ()))
     if code is not None:
         return code
-    actuals, diags = tracking.read_actuals(Path(args.actuals), result)
-    print_diagnostics(diags)
-    if any(d.code in ("E015", "E016") for d in diags):
-        return EXIT_USAGE
-    rows = tracking.track(result, actuals, as_of)
-    if args.format == "json":
-        print(json_safe(json.dumps(tracking.to_json(rows, as_of), ensure_ascii=False, indent=2)))
+    diags: list = []
+    if args.actuals:
+        files = [ActualsFile(Path(name), name, args.encoding) for name in args.actuals]
     else:
-        print(tracking.render_text(rows, as_of))
+        files, diags = tracking.declared_actuals(result, args.plan, getattr(args, "allow_outside", ()),
+                                                 args.encoding)
+        if not files and not diags:
+            print("planc: error: the plan names no actuals: give --actuals FILE.csv, or write "
+                  '`actuals = csv("FILE.csv")` in the plan', file=sys.stderr)
+            return EXIT_USAGE
+    rows, more = tracking.read_actuals(files, result, as_of)
+    diags += more
+    actuals, more = tracking.rollup(result, rows, as_of)
+    diags += more + tracking.review_assertions(result, actuals, as_of)
+    print_diagnostics(diags)
+    if any(d.code == "E040" for d in diags):
+        return EXIT_USAGE
+    progress = tracking.track(result, actuals, as_of, tracking.thresholds_for(args.plan))
+    if args.format == "json":
+        print(json_safe(json.dumps(tracking.to_json(progress, as_of), ensure_ascii=False, indent=2)))
+    else:
+        print(tracking.render_text(progress, as_of))
     return EXIT_ERRORS if any(d.is_error for d in diags) else EXIT_OK

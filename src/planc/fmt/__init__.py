@@ -192,6 +192,10 @@ class _Layout:
         elif isinstance(s, ast.Data):
             dims = f" by {', '.join(s.dims)}" if s.dims else ""
             self.add(0, f"data {s.name}{dims} = csv({quote(s.path)})", s.span, "line", i)
+        elif isinstance(s, ast.ActualsDecl):
+            sources = ", ".join(f"csv({quote(c.path)}" + (f", encoding: {quote(c.encoding)}" if c.encoding else "")
+                                + ")" for c in s.sources)
+            self.add(0, f"actuals = {sources}", s.span, "line", i)
         elif isinstance(s, ast.Table):
             dims = f" by {', '.join(s.dims)}" if s.dims else ""
             self.block(f"table {s.name}{dims}", s, self.table_rows(s), i,

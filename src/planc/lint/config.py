@@ -40,7 +40,8 @@ Fail = Callable[[str], NoReturn]  # raises ConfigError for the file being read
 CONFIG_ERROR = "E090"
 SEVERITIES = ("error", "warning", "off")
 MAX_CONFIG_BYTES = 1024 * 1024  # a configuration bigger than this is a mistake
-_TOP_KEYS = {"disable", "enable", "severity", "rules", "history-tables", "allow-outside"}
+_TOP_KEYS = {"disable", "enable", "severity", "rules", "history-tables", "allow-outside", "review"}
+REVIEW_KEYS = ("ahead", "on-track", "at-risk")  # `planc track` status thresholds (docs/review.md)
 
 
 class ConfigError(Exception):
@@ -63,6 +64,7 @@ class Config:
     global_options: dict = attrs.Factory(dict)
     # Folders beyond the project root that imports and data may read (absolute).
     allow_outside: tuple[str, ...] = ()
+    review: dict = attrs.Factory(dict)  # [review]: status threshold -> pace (a Fraction)
 
     def allows(self, code: str) -> bool:
         if code in self.enabled_codes:
@@ -233,7 +235,17 @@ def parse(data: dict, path: str = "<config>", folder: Path | None = None) -> Con
         if key in data:
             global_options[key] = _value(data[key], kind, key, fail)
     return Config(path, codes("disable"), codes("enable"), severities, options, global_options,
-                  _folders(data.get("allow-outside", []), folder, fail))
+                  _folders(data.get("allow-outside", []), folder, fail), _review(data.get("review", {}), fail))
+
+
+def _review(raw: object, fail: Fail) -> dict:
+    """`[review]`: the paces at which a target is ahead, on track, or behind (not yet at risk)."""
+    if not isinstance(raw, dict):
+        fail("`review` must be a table, e.g. `[review]` with `ahead = \"105%\"`")
+    unknown = set(raw) - set(REVIEW_KEYS)
+    if unknown:
+        fail(f"`review` has no key `{sorted(unknown)[0]}` (keys: {', '.join(REVIEW_KEYS)})")
+    return {key: _value(value, "percent", f"review.{key}", fail) for key, value in raw.items()}
 
 
 def _folders(raw: object, folder: Path | None, fail: Fail) -> tuple[str, ...]:

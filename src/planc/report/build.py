@@ -21,9 +21,10 @@ OLD = ".old"  # inside a staging folder: the owner-sheet folders it replaced
 
 
 def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Path, environ,
-               scenarios: bool = False) -> dict[Path, bytes]:
+               scenarios: bool = False, review=None, changes=None) -> dict[Path, bytes]:
     """Every output file of one plan, rendered in memory: path -> bytes.
-    `scenarios`: a column per scenario (`build --scenario all`)."""
+    `scenarios`: a column per scenario (`build --scenario all`); with `review`
+    (report/review.py), each format gains the review section."""
     from planc.report import data, render
     from planc.report.gather import build_report
     from planc.report.view import generation_time
@@ -32,17 +33,21 @@ def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Pa
     stem = report.meta.stem
     out: dict[Path, bytes] = {}
     if "html" in formats:
-        out[out_dir / f"{stem}.html"] = render.render_html(report, lang).encode("utf-8")
+        out[out_dir / f"{stem}.html"] = render.render_html(report, lang, review, changes).encode("utf-8")
     if "md" in formats:
         owner_dir = f"{stem}.owners"
-        out[out_dir / f"{stem}.md"] = render.render_markdown(report, lang, owner_dir).encode("utf-8")
+        out[out_dir / f"{stem}.md"] = render.render_markdown(report, lang, owner_dir, review, changes).encode("utf-8")
         for sheet in report.owners:
-            text = render.render_owner_markdown(report, sheet, lang, back=f"../{stem}.md")
+            text = render.render_owner_markdown(report, sheet, lang, back=f"../{stem}.md", review=review)
             out[out_dir / owner_dir / f"{sheet.slug}.md"] = text.encode("utf-8")
     if "json" in formats:
-        out[out_dir / f"{stem}.json"] = data.to_json(report).encode("utf-8")
+        out[out_dir / f"{stem}.json"] = data.to_json(report, review, changes).encode("utf-8")
     if "csv" in formats:
         out[out_dir / f"{stem}.csv"] = data.to_csv(report, lang).encode("utf-8")
+        if review is not None:
+            from planc.report.review import to_csv
+
+            out[out_dir / f"{stem}.review.csv"] = to_csv(review).encode("utf-8")
     if "xlsx" in formats:
         from planc.report.xlsx import render_xlsx  # XlsxWriter: only for this format
 

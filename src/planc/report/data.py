@@ -58,7 +58,7 @@ def _details(row: Row) -> dict:
     return out
 
 
-def to_json(report: Report) -> str:
+def to_json(report: Report, review=None, changes=None) -> str:
     m = report.meta
     doc = {
         "plan": m.title,
@@ -102,6 +102,14 @@ def to_json(report: Report) -> str:
         "owners": {s.owner: [r.path for r in s.rows] for s in report.owners},
         "schema_version": JSON_SCHEMA_VERSION,
     }
+    if review is not None:  # planc build --actuals: the review section (report/review.py)
+        from planc.report.review import to_json as review_json
+
+        doc["review"] = review_json(review)
+    if changes is not None:  # planc build --compare OLD.plan: what changed since (review/diff.py)
+        from planc.review.diff import to_json as diff_json
+
+        doc["changes"] = {"since": changes.old_name, "changes": diff_json(list(changes.rows))["changes"]}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 

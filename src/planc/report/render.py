@@ -177,19 +177,25 @@ def md_env() -> jinja2.Environment:
     return _common(env)
 
 
-def _context(report: Report, lang: str) -> dict:
+def _context(report: Report, lang: str, review=None, changes=None) -> dict:
+    from planc.report import review as rv  # the review section's helpers (report/review.py)
+
     t = Words(lang, report.meta.currency)
     return {"r": report, "m": report.meta, "t": t, "lang": lang, "how": lambda h: describe(h, t),
-            "at": ActivityWords(lang), "of_owner": of_owner, "of_target": of_target}
+            "at": ActivityWords(lang), "of_owner": of_owner, "of_target": of_target,
+            "review": review, "rv": rv, "changes": changes}
 
 
-def render_html(report: Report, lang: str = "en") -> str:
-    return html_env().get_template("report.html.j2").render(_context(report, lang))
+def render_html(report: Report, lang: str = "en", review=None, changes=None) -> str:
+    return html_env().get_template("report.html.j2").render(_context(report, lang, review, changes))
 
 
-def render_markdown(report: Report, lang: str = "en", owner_dir: str | None = None) -> str:
-    return md_env().get_template("report.md.j2").render(_context(report, lang), owner_dir=owner_dir)
+def render_markdown(report: Report, lang: str = "en", owner_dir: str | None = None, review=None,
+                    changes=None) -> str:
+    return md_env().get_template("report.md.j2").render(_context(report, lang, review, changes),
+                                                       owner_dir=owner_dir)
 
 
-def render_owner_markdown(report: Report, sheet: OwnerSheet, lang: str = "en", back: str = "") -> str:
-    return md_env().get_template("owner.md.j2").render(_context(report, lang), sheet=sheet, back=back)
+def render_owner_markdown(report: Report, sheet: OwnerSheet, lang: str = "en", back: str = "",
+                          review=None) -> str:
+    return md_env().get_template("owner.md.j2").render(_context(report, lang, review), sheet=sheet, back=back)

@@ -24,7 +24,8 @@ class Change:
     kind: str  # added | removed | changed
     old: Fraction | None
     new: Fraction | None
-    notes: tuple[str, ...] = ()  # owner/status/label changes
+    notes: tuple[str, ...] = ()  # owner/status/label changes, as text
+    fields: tuple[tuple[str, str | None, str | None], ...] = ()  # (field, old, new) for each of them
 
     @property
     def delta(self) -> Fraction:
@@ -35,13 +36,26 @@ def _attributes(result: Compilation, path: str) -> dict[str, str]:
     node = result.model.targets.get(path) if result.model else None
     if node is None:
         return {}
-    out = {k: str(s.value) for k, s in node.attributes.items() if k == "owner"}
-    status = target_status(node)
+    out = {k: _shown(s) for k, s in node.attributes.items()}
+    status = target_status(node)  # Chinese aliases read as the status they name
     if status is not None:
         out["status"] = status
     if node.label:
         out["label"] = node.label
     return out
+
+
+FIELD_ORDER = ("owner", "status", "note", "due", "margin", "label")  # then any other attribute, by name
+
+
+def _shown(setting) -> str:
+    return str(setting.value) if setting.kind in ("string", "name") else setting.text
+
+
+def _fields(a: dict[str, str], b: dict[str, str]) -> list[tuple[str, str | None, str | None]]:
+    keys = [k for k in FIELD_ORDER if k in a or k in b]
+    keys += sorted((set(a) | set(b)) - set(FIELD_ORDER))
+    return [(k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k)]
 
 
 def compare(old: Compilation, new: Compilation) -> list[Change]:
@@ -51,17 +65,15 @@ def compare(old: Compilation, new: Compilation) -> list[Change]:
     changes = []
     for path in order:
         before, after = a.get(path), b.get(path)
-        notes = []
-        attrs_a, attrs_b = _attributes(old, path), _attributes(new, path)
-        for key in ("owner", "status", "label"):
-            if before is not None and after is not None and attrs_a.get(key) != attrs_b.get(key):
-                notes.append(f"{key}: {attrs_a.get(key, '—')} → {attrs_b.get(key, '—')}")
+        fields = _fields(_attributes(old, path), _attributes(new, path)) \
+            if before is not None and after is not None else []
+        notes = tuple(f"{key}: {a if a is not None else '—'} → {b if b is not None else '—'}" for key, a, b in fields)
         if before is None:
             changes.append(Change(path, "added", None, after))
         elif after is None:
             changes.append(Change(path, "removed", before, None))
         elif before != after or notes:
-            changes.append(Change(path, "changed", before, after, tuple(notes)))
+            changes.append(Change(path, "changed", before, after, notes, tuple(fields)))
     return changes
 
 
@@ -92,5 +104,6 @@ def to_json(changes: list[Change]) -> dict:
         {"path": c.path, "kind": c.kind,
          "old": to_json_number(c.old) if c.old is not None else None,
          "new": to_json_number(c.new) if c.new is not None else None,
-         "delta": to_json_number(c.delta), "notes": list(c.notes)} for c in changes],
+         "delta": to_json_number(c.delta), "notes": list(c.notes),
+         "fields": [{"field": k, "old": a, "new": b} for k, a, b in c.fields]} for c in changes],
         "schema_version": JSON_SCHEMA_VERSION}

@@ -18,7 +18,10 @@ from typing import Sequence
 import attrs
 
 from planc.amounts import JSON_SCHEMA_VERSION, format_amount, format_percent, to_json_number
-from planc.diagnostics import Diagnostic, error
+from planc.diagnostics import Diagnostic, error, warning
+from planc.maths.allocate import round_half_up
+from planc.review.actuals import ActualsFile, read
+from planc.review.rollup import Actuals, Rollup
 from planc.diagnostics.table import text_table
 from planc.semantics import time
 from planc.semantics.model import CrossNode, TargetNode, find_targets
@@ -26,11 +29,33 @@ from planc.semantics.time import Dates
 from planc.pipeline import Compilation
 
 @attrs.frozen
+class Thresholds:
+    """Pace (actual ÷ expected) at which a target is ahead, on track, behind;
+    below `at_risk` it is at risk. `planc.toml` may set them ([review])."""
+
+    ahead: Fraction = Fraction(105, 100)
+    on_track: Fraction = Fraction(95, 100)
+    at_risk: Fraction = Fraction(80, 100)
+
+    def status(self, pace: Fraction | None) -> str:
+        if pace is None:
+            return "on track"  # nothing was expected yet
+        if pace >= self.ahead:
+            return "ahead"
+        if pace >= self.on_track:
+            return "on track"
+        return "behind" if pace >= self.at_risk else "at risk"
+
+
+@attrs.frozen
 class Progress:
     path: str
     target: Fraction
     actual: Fraction
     expected: Fraction | None  # what the plan expected by the as-of date
+    status: str = "on track"
+    owner: str | None = None
+    needs: tuple[tuple[str, Fraction], ...] = ()  # (month, what it now needs) for each remaining month
 
     @property
     def attainment(self) -> Fraction | None:
@@ -41,37 +66,76 @@ class Progress:
         return self.actual / self.expected if self.expected else None
 
     @property
+    def gap(self) -> Fraction | None:
+        """Actual − expected: below zero, behind the season."""
+        return self.actual - self.expected if self.expected is not None else None
+
+    @property
     def forecast(self) -> Fraction | None:
         return self.target * self.pace if self.pace is not None else None
 
 
-def read_actuals(path: Path, result: Compilation) -> tuple[dict[str, Fraction], list[Diagnostic]]:
-    """A CSV of `target,value` rows; targets are named as in the plan."""
-    from planc.syntax import ast
-    from planc.semantics.loader import read_csv
-    from planc.source import Source, Span
+def as_of_date(text: str | None, today: datetime.date | None = None) -> datetime.date | None:
+    """`--as-of`: an ISO date (YYYY-MM-DD), or today without one; None if not a date.
+    (The one reading of the option, for every command that takes it.)"""
+    if not text:
+        return today or datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
 
-    shown = str(path)
-    stub = Source(shown, "")
-    decl = ast.Data("actuals", (), shown, Span(stub, 0, 0), Span(stub, 0, 0), Span(stub, 0, 0))
-    diags: list[Diagnostic] = []
-    table = read_csv(decl, path, diags)
-    # The CSV's problems belong to the CSV file, not to a place in a plan.
-    diags = [attrs.evolve(d, span=None, path=shown, help=None if d.code == "E015" else d.help) for d in diags]
-    if table is None:
-        return {}, diags
-    if table.dims:
-        diags.append(error("E017", f"`{shown}` must have two columns: target,value", path=shown))
-        return {}, diags
-    actuals = {}
-    for name, value in table.values.items():
-        found = find_targets(result.model, name) if result.model else []
-        if len(found) != 1:
-            what = "is ambiguous" if found else "is not a target of the plan"
-            diags.append(error("E003", f"actuals for `{name}`: `{name}` {what}", path=shown))
-            continue
-        actuals[found[0].path] = value
-    return actuals, diags
+
+def thresholds_for(plan: str) -> Thresholds:
+    """The status thresholds of the configuration that applies to `plan`
+    (`[review]` in planc.toml); the defaults when it has none or is broken
+    (the compile step has reported that)."""
+    from pathlib import Path
+
+    from planc.lint.config import ConfigError, discover
+
+    try:
+        review = discover(Path(plan)).review
+    except ConfigError:
+        return Thresholds()
+    names = {"ahead": "ahead", "on-track": "on_track", "at-risk": "at_risk"}
+    return attrs.evolve(Thresholds(), **{names[k]: v for k, v in review.items()})
+
+
+def plan_period(result: Compilation, as_of: datetime.date) -> Dates:
+    model = result.model
+    return (model.header.period if model is not None else None) or time.calendar_year(as_of)
+
+
+def read_actuals(files: Sequence[ActualsFile], result: Compilation, as_of: datetime.date
+                 ) -> tuple[Actuals, list[Diagnostic]]:
+    """Every row of the actuals files, named by the plan and summed (review/actuals.py)."""
+    if result.model is None:
+        return Actuals(plan_period(result, as_of)), []
+    return read(list(files), result.model, plan_period(result, as_of))
+
+
+def rollup(result: Compilation, actuals: Actuals, as_of: datetime.date
+           ) -> tuple[dict[str, Fraction], list[Diagnostic]]:
+    """Actual to date of every target with data (review/rollup.py), and a
+    warning (W010) for each row of a target its children do not add up to."""
+    model = result.model
+    if model is None:
+        return {}, []
+    up = Rollup(model, actuals, as_of)
+    out = {}
+    for path, node in model.targets.items():
+        value = up.actual(node)
+        if value is not None:
+            out[path] = value
+    diags = []
+    for d in up.disagreements():
+        span, shown, when = actuals.locate(d.where, d.dates)
+        what = f"`{d.where.path}`" + (f" in `{when.strip()}`" if when else "")
+        diags.append(warning("W010", f"actuals of {what} disagree: its own row says {format_amount(d.own)}, "
+                             f"its children by {d.by} add up to {format_amount(d.children)}", span, path=shown,
+                             label="own actual", help="keep one of the two, or correct the rows that are wrong"))
+    return out, diags
 
 
 def expected_share(node: TargetNode, values: dict[str, Fraction], period: Dates,
@@ -134,40 +198,104 @@ def _nearest(node: TargetNode, period: Dates) -> list[TargetNode]:
 
 def _pieces(pairs, values: dict[str, Fraction], period: Dates) -> list[tuple[Dates, Fraction]] | None:
     """(dates, amount) for each (target, its time child) pair; None unless all are known."""
-    out = []
+    out: list[tuple[Dates, Fraction]] = []
     for target, period_child in pairs:
         if target is None or target.path not in values or time.dates_of(period_child, period) is None:
             return None
-        out.append((time.coverage(target, period), values[target.path]))
+        out += _finer(target, values[target.path], values, period, 0)
     return out or None
 
 
-def track(result: Compilation, actuals: dict[str, Fraction], as_of: datetime.date) -> list[Progress]:
+def _finer(node: TargetNode, amount: Fraction, values: dict[str, Fraction], period: Dates, depth: int
+           ) -> list[tuple[Dates, Fraction]]:
+    """A period of the profile, into its own time children when it has them
+    (a quarter into its months), else in the proportions of its time row or
+    column's (a cell `east.Q2` as Q2's months): so that within the current
+    month the expectation runs pro rata by days."""
+    whole = [(time.coverage(node, period), amount)]
+    if depth > 8:
+        return whole
+    for step in (node, *time.time_coordinates(node, period)):
+        for split in step.splits:
+            if not time.is_time_split(split):
+                continue
+            kids = [(c, values.get(c.path)) for c in split.children]
+            total = sum((v for _, v in kids if v is not None), Fraction(0))
+            if any(v is None for _, v in kids) or not total or \
+                    any(time.dates_of(c, period) is None for c, _ in kids):
+                continue
+            out: list[tuple[Dates, Fraction]] = []
+            for child, value in kids:
+                share = amount * value / total  # type: ignore[operator]
+                out += _finer(child, share, values, period, depth + 1) if step is node else \
+                    [(time.coverage(child, period), share)]
+            return out
+    return whole
+
+
+def track(result: Compilation, actuals: dict[str, Fraction], as_of: datetime.date,
+          thresholds: Thresholds = Thresholds()) -> list[Progress]:
+    """The review figures of every target with an actual, in plan order."""
     model, evaluation = result.model, result.evaluation
     if model is None or evaluation is None:
         return []
     values = evaluation.values
-    period = model.header.period or time.calendar_year(as_of)
+    period = plan_period(result, as_of)
     out = []
-    for path, actual in actuals.items():
-        target = values.get(path)
-        if target is None:
+    for path, node in model.targets.items():
+        actual, target = actuals.get(path), values.get(path)
+        if actual is None or target is None:
             continue
-        share = expected_share(model.targets[path], values, period, as_of, model.crosses)
-        out.append(Progress(path, target, actual, target * share))
+        expected = target * expected_share(node, values, period, as_of, model.crosses)
+        needs = _needs(node, values, period, as_of, target - actual, model)
+        pace = actual / expected if expected else None
+        owner = node.attributes.get("owner")
+        out.append(Progress(path, target, actual, expected, thresholds.status(pace),
+                            str(owner.value) if owner is not None else None, needs))
     return out
+
+
+def _needs(node: TargetNode, values: dict[str, Fraction], period: Dates, as_of: datetime.date,
+           rest: Fraction, model) -> tuple[tuple[str, Fraction], ...]:
+    """What each remaining month must bring for the target to land: the rest
+    (never below zero) spread over the months after the as-of date in
+    proportion to what the plan expects in each, at the plan's rounding."""
+    from planc.maths.allocate import largest_remainder
+
+    first, last = time.coverage(node, period)
+    start = max(first, as_of + datetime.timedelta(days=1))
+    if start > last:
+        return ()
+    months = time.months_of((start, last))
+    day = datetime.timedelta(days=1)
+    weights = [expected_share(node, values, period, end, model.crosses)
+               - expected_share(node, values, period, begin - day, model.crosses) for begin, end in months]
+    if not any(weights):
+        weights = [Fraction((end - begin).days + 1) for begin, end in months]
+    amounts = largest_remainder(max(rest, Fraction(0)), weights, model.header.round or Fraction(1))
+    return tuple((begin.strftime("%Y-%m"), amount) for (begin, _), amount in zip(months, amounts))
 
 
 def _pct(x: Fraction | None) -> str:
     return format_percent(x) if x is not None else "—"
 
 
+def _amount(x: Fraction | None) -> str:
+    return format_amount(round_half_up(x, Fraction(1))) if x is not None else "—"
+
+
 def render_text(rows: list[Progress], as_of: datetime.date) -> str:
-    head = ("target", "plan", "actual", "attained", "expected", "pace", "forecast")
+    head = ("target", "plan", "actual", "attained", "expected", "gap", "pace", "forecast", "status")
     body = [(p.path, format_amount(p.target), format_amount(p.actual), _pct(p.attainment),
-             format_amount(round(p.expected)) if p.expected is not None else "—", _pct(p.pace),
-             format_amount(round(p.forecast)) if p.forecast is not None else "—") for p in rows]
-    return "\n".join([f"as of {as_of.isoformat()}", *text_table(head, body, "lrrrrrr", rule=True)])
+             _amount(p.expected), _amount(p.gap), _pct(p.pace), _amount(p.forecast), p.status) for p in rows]
+    lines = [f"as of {as_of.isoformat()}", *text_table(head, body, "lrrrrrrrr", rule=True)]
+    behind = [p for p in rows if p.status in ("behind", "at risk") and p.needs]
+    if behind:
+        lines += ["", "behind pace — what each remaining month now needs to land the period:"]
+        for p in behind:
+            who = f" ({p.owner})" if p.owner else ""
+            lines.append(f"  {p.path}{who}: " + ", ".join(f"{m} {format_amount(a)}" for m, a in p.needs))
+    return "\n".join(lines)
 
 
 def to_json(rows: list[Progress], as_of: datetime.date) -> dict:
@@ -176,5 +304,85 @@ def to_json(rows: list[Progress], as_of: datetime.date) -> dict:
 
     return {"as_of": as_of.isoformat(), "targets": {
         p.path: {"plan": num(p.target), "actual": num(p.actual), "attainment": num(p.attainment),
-                 "expected": num(p.expected), "pace": num(p.pace), "forecast": num(p.forecast)} for p in rows},
+                 "expected": num(p.expected), "gap": num(p.gap), "pace": num(p.pace), "forecast": num(p.forecast),
+                 "status": p.status, "owner": p.owner,
+                 "needs": [{"month": m, "amount": num(a)} for m, a in p.needs]} for p in rows},
         "schema_version": JSON_SCHEMA_VERSION}
+
+
+def review_assertions(result: Compilation, actuals: dict[str, Fraction], as_of: datetime.date
+                      ) -> list[Diagnostic]:
+    """The asserts on actuals (`assert actual(east) >= 90% of expected(east)`),
+    checked as of the date: a target without actual rows has an actual of 0.
+    One that fails is E048 at the assert."""
+    from planc.evaluate.engine import COMPARE, is_review_assert
+    from planc.semantics.expressions import arithmetic
+    from planc.syntax import ast
+
+    model, evaluation = result.model, result.evaluation
+    if model is None or evaluation is None:
+        return []
+    values, period = evaluation.values, plan_period(result, as_of)
+
+    def lookup(expr) -> Fraction | None:
+        ref = expr.args[0] if isinstance(expr, ast.Call) else expr
+        node = model.refs.get(id(ref))
+        if not isinstance(node, TargetNode):
+            return node if isinstance(node, Fraction) else None
+        plan = values.get(node.path)
+        if not isinstance(expr, ast.Call) or plan is None:
+            return plan
+        if expr.func == "actual":
+            return actuals.get(node.path, Fraction(0))
+        return plan * expected_share(node, values, period, as_of, model.crosses)
+
+    diags: list[Diagnostic] = []
+    for decl in model.asserts:
+        if not is_review_assert(decl):
+            continue
+        left, right = arithmetic(decl.left, lookup, diags), arithmetic(decl.right, lookup, diags)
+        if left is None or right is None or COMPARE[decl.op](left, right):
+            continue
+        shown = f"left is {_amount(left)}, right is {_amount(right)}"
+        diags.append(error("E048", f"review assertion failed as of {as_of}: {decl.left.span.text} {decl.op} "
+                           f"{decl.right.span.text}" + (f" ({decl.message})" if decl.message else "")
+                           + f" ({shown})", decl.span, label=shown,
+                           help="the actuals do not meet this rule of the plan yet"))
+    return diags
+
+
+def declared_actuals(result: Compilation, plan: str, allow_outside: Sequence[str] = (), encoding: str = "utf-8"
+                     ) -> tuple[list[ActualsFile], list[Diagnostic]]:
+    """The actuals files the plan names (`actuals = csv("…"), …`), relative to
+    the plan, confined like its data files to the project root, the folders
+    of `--allow-outside` and of the configuration's `allow-outside`."""
+    import os
+    from pathlib import Path
+
+    from planc.lint.config import ConfigError, discover
+    from planc.semantics.loader import project_root
+    from planc.syntax import ast
+
+    model = result.model
+    if model is None or not model.modules:
+        return [], []
+    try:
+        extra = discover(Path(plan)).allow_outside
+    except ConfigError:
+        extra = ()
+    base = Path(plan).resolve().parent
+    allowed = [project_root(Path(plan).resolve()), *(Path(p).resolve() for p in (*allow_outside, *extra))]
+    files, diags = [], []
+    for stmt in model.modules[0].statements:
+        if not isinstance(stmt, ast.ActualsDecl):
+            continue
+        for source in stmt.sources:
+            path = (base / source.path).resolve()
+            shown = os.path.join(os.path.dirname(plan), source.path)
+            if not any(path == a or path.is_relative_to(a) for a in allowed):
+                diags.append(error("E040", f"cannot read actuals file `{source.path}`: it is outside the project "
+                                   "root", source.path_span, help="move it into the project, or name its folder "
+                                   "with --allow-outside (or `allow-outside` in planc.toml)"))
+                continue
+            files.append(ActualsFile(path, shown, source.encoding or encoding, source.path_span))
+    return files, diags

@@ -32,12 +32,13 @@ from planc.diagnostics import Diagnostic, error
 from planc.syntax import ast
 from planc.syntax.ast import NAMED_FUNCTIONS
 
-ARITY = {"round": 2, "ceil": 2, "floor": 2, "last": 1, "growth": 2, "margin": 1, "profit": 1, "min": 0, "max": 0}
+ARITY = {"round": 2, "ceil": 2, "floor": 2, "last": 1, "growth": 2, "margin": 1, "profit": 1, "min": 0, "max": 0,
+         "actual": 1, "expected": 1}  # actual/expected: in an assert, checked by planc track (E047 elsewhere)
 MARGIN_FUNCTIONS = ("margin", "profit")  # a target's `margin:` as a ratio; its amount × that ratio
 STEP_FUNCTIONS = ("round", "ceil", "floor")
 CHILD_FUNCTIONS = ("last", "growth")  # only in a split child, where they name the child's key
 # The parser reads `NAME(NAME)` as a call only for these names (syntax/ast.py, NAMED_FUNCTIONS).
-assert set(MARGIN_FUNCTIONS + STEP_FUNCTIONS + CHILD_FUNCTIONS) == set(NAMED_FUNCTIONS)
+assert set(MARGIN_FUNCTIONS + STEP_FUNCTIONS + CHILD_FUNCTIONS + ast.REVIEW_CALLS) == set(NAMED_FUNCTIONS)
 
 
 def step_value(func: str, value: Fraction, step: Fraction) -> Fraction:

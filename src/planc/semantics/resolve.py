@@ -72,6 +72,7 @@ class _Resolver:
         asserts = [s for _, s in statements if isinstance(s, ast.Assert)]
         self.check_attributes()
         self.check_currency(statements, header)
+        _review_calls_outside_asserts(statements, self.diags)
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
                       modules, self.used_tables, frozenset(self.unparsed_names), measures=measures, funnels=funnels)
         self.resolve_refs(model)
@@ -729,6 +730,19 @@ def _expressions(stmt) -> list:
     if isinstance(stmt, ast.Funnel):
         return [step.value for step in stmt.steps]
     return []
+
+
+def _review_calls_outside_asserts(statements, diags: list[Diagnostic]) -> None:
+    """`actual(…)` and `expected(…)` need actuals: only an assert may use them (E047)."""
+    for _, stmt in statements:
+        if isinstance(stmt, ast.Assert):
+            continue
+        for node in _expressions(stmt):
+            for sub in ast.walk_expr(node):
+                if isinstance(sub, ast.Call) and sub.func in ast.REVIEW_CALLS:
+                    diags.append(error("E047", f"`{sub.func}(…)` is only for assertions", sub.span,
+                                       label="needs the actuals",
+                                       help="use it in an `assert`: `planc track` checks it against the actuals"))
 
 
 def _suggest_one(name: str, candidates: list[str]) -> str | None:

@@ -169,6 +169,17 @@ def coverage(node: TargetNode, period: Dates) -> Dates:
     return first, last
 
 
+def child_coverage(node: TargetNode, parent: Dates, period: Dates, timely: bool) -> Dates:
+    """`coverage` of a child of a split, from its parent's (`parent`) and
+    whether the split is a time split: for a caller that walks a tree top
+    down and should not walk each node's ancestors again."""
+    if not timely:
+        return parent
+    unit = period_name(node.name)
+    own = _place(unit, parent, period) if unit is not None else None
+    return (max(parent[0], own[0]), min(parent[1], own[1])) if own is not None else parent
+
+
 def time_coordinates(node: TargetNode, period: Dates) -> list[TargetNode]:
     """The time children that narrow `node`'s dates, nearest first."""
     return [step for step in _coordinates(node) if dates_of(step, period) is not None]
@@ -239,3 +250,38 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     import calendar  # only where dates are worked out (track, the report)
 
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def period_dates(text: str, period: Dates) -> Dates | None:
+    """The dates a period written in an actuals file covers: a month
+    (`2027-03`, `2027/03`), a day (`2027-03-15`), or a time name of the plan
+    (`Mar`, `三月`, `3月`, `Q1`, `一季度`, `H1`, `M3`, `W5`) placed in the
+    plan period as a time child of the whole period would be. None if
+    `text` names no period (dates outside the plan period are returned as
+    they are: the caller says so)."""
+    text = text.strip()
+    if len(text) == 10 and text[4] in "-/" and text[7] == text[4]:
+        try:
+            day = datetime.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        except ValueError:
+            return None
+        return day, day
+    if len(text) in (6, 7) and text[4] in "-/" and text[:4].isdigit() and text[5:].isdigit():
+        year, month = int(text[:4]), int(text[5:])
+        if not 1 <= month <= 12:
+            return None
+        first = datetime.date(year, month, 1)
+        return first, _add_months(first, 1) - _DAY
+    unit = period_name(text)
+    return _place(unit, period, period) if unit is not None else None
+
+
+def months_of(dates: Dates) -> list[Dates]:
+    """The calendar months `dates` touches, each cut to `dates`."""
+    out, first = [], dates[0]
+    while first <= dates[1]:
+        start = datetime.date(first.year, first.month, 1)
+        end = _add_months(start, 1) - _DAY
+        out.append((first, min(end, dates[1])))
+        first = end + _DAY
+    return out

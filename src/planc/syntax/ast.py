@@ -23,7 +23,7 @@ KEYWORDS = frozenset(
 
 # `NAME(NAME)` is a funnel lookup (`win_rate(rep)`) unless NAME is one of these functions
 # (semantics/functions.py), which read their argument as a name of the plan.
-NAMED_FUNCTIONS = frozenset({"round", "ceil", "floor", "last", "growth", "margin", "profit"})
+NAMED_FUNCTIONS = frozenset({"round", "ceil", "floor", "last", "growth", "margin", "profit", "actual", "expected"})
 
 if TYPE_CHECKING:  # the attrs plugin of type checkers knows `frozen` by name
     from attrs import frozen as _node
@@ -93,6 +93,9 @@ class Paren:
 
     inner: "Expr"
     span: Span
+
+
+REVIEW_CALLS = ("actual", "expected")  # in an assert: figures from the actuals (planc track)
 
 
 @_node
@@ -216,6 +219,25 @@ class Data:
     span: Span
     name_span: Span
     path_span: Span
+
+
+@_node
+class CsvSource:
+    """`csv("path", encoding: "gb18030")` in an `actuals = …` statement."""
+
+    path: str
+    encoding: str | None
+    span: Span
+    path_span: Span
+
+
+@_node
+class ActualsDecl:
+    """`actuals = csv("…"), …`: where the plan's actuals are (planc track)."""
+
+    sources: tuple[CsvSource, ...]
+    span: Span
+    name_span: Span
 
 
 @_node
@@ -353,7 +375,7 @@ class Funnel:
 
 
 Statement = Union[PlanHeader, Import, Table, Data, Target, Split, Cross, Assert, Action, Scenario, Measure,
-                  Funnel]
+                  Funnel, ActualsDecl]
 
 
 @_node
@@ -363,8 +385,8 @@ class Module:
 
 
 for _cls in (Number, Percent, PercentOf, Ref, BinOp, Neg, Paren, Call, Rest, Even, WeightArg, Weight, SumMarker,
-             Setting, PlanHeader, Import, TableEntry, Table, Data, Target, Child, Split, Cross, Assert, Module,
-             Action, Override, SplitOverride, Scenario, Measure, Lookup, FunnelStep, Funnel):
+             Setting, PlanHeader, Import, TableEntry, Table, Data, CsvSource, ActualsDecl, Target, Child, Split, Cross,
+             Assert, Module, Action, Override, SplitOverride, Scenario, Measure, Lookup, FunnelStep, Funnel):
     _cls.__repr__ = _repr  # type: ignore[method-assign]
 
 

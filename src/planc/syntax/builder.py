@@ -314,6 +314,22 @@ class _Builder:
         return ast.Data(str(name), dims, self._string(path), self._span(meta), self._tok(name),
                         self._tok(path))
 
+    def actuals_stmt(self, meta, children):
+        start = self._span(meta)
+        return ast.ActualsDecl(tuple(children), start, Span(self.source, start.start, start.start + len("actuals")))
+
+    def csv_source(self, meta, children):
+        path, *option = children
+        encoding = None
+        if option:
+            key, value = option
+            if str(key) != "encoding":
+                self._problem(error("E047", f"`csv(…)` has no option `{key}`", self._tok(key),
+                                    label="expected `encoding`", help='e.g. csv("a.csv", encoding: "gb18030")'))
+            else:
+                encoding = self._string(value)
+        return ast.CsvSource(self._string(path), encoding, self._span(meta), self._tok(path))
+
     def target_stmt(self, meta, children):
         name, value, *rest = children
         parts = {r[0]: r[1] for r in rest}
