@@ -28,6 +28,7 @@ class Evaluator:
         self.unit = model.header.round
         self.result = Evaluation()
         self.diags: list[Diagnostic] = []
+        self.memo: dict = {}  # see Scope.memo
 
     # ---- values ------------------------------------------------------------------
     def value(self, node: TargetNode) -> Fraction | None:

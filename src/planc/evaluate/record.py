@@ -143,6 +143,7 @@ class Scope(Protocol):
     model: Model
     unit: Fraction
     diags: list[Diagnostic]
+    memo: dict  # what splits compute once per evaluation and share (e.g. table scores)
 
     def value(self, node: TargetNode) -> Fraction | None: ...
 
