@@ -178,6 +178,8 @@ class _SplitRun:
                     out.append((sub, dep))
             return out
 
+        if not any(c.kind == FIXED for c in self.children):
+            return list(self.children), set()  # no references among siblings: declaration order
         order: list[_Child] = []
         cyclic: set[int] = set()
         state: dict[int, int] = {}  # 1 on the path, 2 done
@@ -269,8 +271,8 @@ class _SplitRun:
                 spec = self.weight_spec(c)
                 if spec is None:
                     return None
-                key = spec_keys.setdefault(tuple((t.name, w) for t, w, _ in spec), len(spec_keys))
-                known = read[id(c.alloc)] = (spec, key)
+                spec_id = spec_keys.setdefault(tuple((t.name, w) for t, w, _ in spec), len(spec_keys))
+                known = read[id(c.alloc)] = (spec, spec_id)
             else:
                 for t, _, _ in known[0]:
                     if c.decl.name not in t.values:
