@@ -443,8 +443,8 @@ class _SplitRun:
         scores = self.scores(flex)
         if scores is None:
             return False
-        lows = [self.cap(c.decl.min, parent) for c in flex]
-        highs = [self.cap(c.decl.max, parent) for c in flex]
+        lows = [None if c.decl.min is None else self.cap(c.decl.min, parent) for c in flex]
+        highs = [None if c.decl.max is None else self.cap(c.decl.max, parent) for c in flex]
         shares = water_fill(left, scores, lows, highs)
         if isinstance(shares, Infeasible):
             first = flex[0].decl
