@@ -17,13 +17,31 @@ growth factor for 10x the work (the target is at most 11x):
 - `eval`: evaluation alone (in process, after resolve) of a realistic plan
   (regions -> teams -> reps with caps and overassign -> months ->
   products) at about 10k and 100k targets: targets per second;
-- `big`: the 2,000 reps x 12 months x 40 products plan (986k targets) end
-  to end, `planc eval --format json` to a file;
+- `big`: the 2,000 reps x 12 months x 40 products plan (986k targets):
+  evaluation alone, then end to end, `planc eval --format json`;
 - `cross`: seeded crosses 1000 x 100 and 2000 x 200, `planc eval`;
 - `build`: `planc build` (HTML) of a 10k-target plan next to
   `planc eval --format json` of the same plan.
 
 Big runs take minutes on a shared 2-core machine: run it once, not in a loop.
+
+Measured for issue 15 (2026-11-30), old code (commit f407095) | new code,
+side by side in one run, CPU seconds and peak RSS, on the shared 2-core
+machine under a load average of about 10:
+
+    lark parse, 1k / 10k / 100k lines     0.39 / 1.81 / 27.0 s      | 0.38 / 1.94 / 30.5 s
+    check, 1k / 10k / 100k lines          0.59 / 3.57 / 36.0 s      | 0.54 / 3.34 / 32.1 s   (x10.1 | x9.6 for 10x)
+      peak at 100k lines                  340 MiB                   | 382 MiB
+    check, chain 1k / 3k / 10k deep       0.98 / 2.27 / 7.48 s      | 1.04 / 2.28 / 6.57 s   (1k->10k: x7.6 | x6.3)
+      peak at 10k deep                    640 MiB                   | 661 MiB  (paths are O(depth) long each)
+    evaluation, 10.7k targets             12,249 targets/s          | 30,389 targets/s
+    evaluation, 106k targets              12,371 targets/s          | 24,695 targets/s (x9.0 | x8.6 for 10x)
+    eval --format json, 10k targets       2.11 s                    | 1.42 s
+    build (HTML + md), 10k targets        8.59 s (4.1x the eval)    | 6.07 s (4.3x)
+    seeded cross 1000 x 100               12.0 s, 323 MiB           | 11.5 s, 327 MiB
+    seeded cross 2000 x 200 (400k cells)  refused, E032 (the limit is 250,000 cells)
+    2000 x 12 x 40 (986k targets)         evaluation alone: 34,450 targets/s (new)
+      eval --format json, end to end      BIG_BASE                  | 71.5 s, 1,796 MiB
 """
 
 from __future__ import annotations
@@ -209,7 +227,7 @@ def main() -> None:
                 if "eval" in r:
                     print(f"    {src}: {r['targets']:,} targets, evaluation {r['eval']:.2f} s CPU, "
                           f"{r['targets'] / r['eval']:,.0f} targets/s")
-            res = each("cli", plan, "eval", str(plan), "--format", "json", "-o", str(folder / "big.json"))
+            res = each("cli", plan, "eval", str(plan), "--format", "json")  # (the JSON goes to memory)
             show("eval --format json, 2000 x 12 x 40", res)
         if "cross" in only:
             for rows, cols in ((1000, 100), (2000, 200)):
