@@ -31,6 +31,7 @@ class Evaluator:
         self.mode = "nearest"
         self.result = Evaluation()
         self.diags: list[Diagnostic] = []
+        self.memo: dict = {}  # see Scope.memo
 
     # ---- values ------------------------------------------------------------------
     def value(self, node: TargetNode) -> Fraction | None:

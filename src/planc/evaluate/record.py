@@ -145,6 +145,7 @@ class Scope(Protocol):
     unit: Fraction  # the grid of the target being computed (evaluate/units.py)
     mode: str  # its rounding mode: nearest | up | down
     diags: list[Diagnostic]
+    memo: dict  # what splits compute once per evaluation and share (e.g. table scores)
 
     def value(self, node: TargetNode) -> Fraction | None: ...
 

@@ -8,7 +8,8 @@ from fractions import Fraction
 import attrs
 
 from planc.syntax import ast
-from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, round_to, water_fill
+from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, round_half_up, round_to, water_fill
+from planc.maths.apportion import exact_sum
 from planc.amounts import format_amount, out_of_range
 from planc.diagnostics import Label, error
 from planc.evaluate.record import Cap, Derivation, Factor, Input, Scope, Trace
@@ -73,6 +74,7 @@ class _SplitRun:
     # ---- classification --------------------------------------------------------
     def classify(self) -> None:
         method = self.split.decl.method
+        texts: dict[int, str] = {}  # children that take the split's `using` share its text
         for node in self.split.children:
             decl = node.decl
             assert isinstance(decl, ast.Child)
@@ -90,7 +92,10 @@ class _SplitRun:
                 kind = SHARE
             else:
                 kind = FIXED
-            self.children.append(_Child(node, decl, kind, alloc, expression=one_line(alloc.span.text)))
+            text = texts.get(id(alloc))
+            if text is None:
+                text = texts[id(alloc)] = one_line(alloc.span.text)
+            self.children.append(_Child(node, decl, kind, alloc, expression=text))
         rests = [c for c in self.children if c.kind == REST]
         for extra in rests[1:]:
             self.fail("E011", f"{self.split.describe()} has more than one `rest` child", extra.alloc.span,
@@ -176,6 +181,8 @@ class _SplitRun:
                     out.append((sub, dep))
             return out
 
+        if not any(c.kind == FIXED for c in self.children):
+            return list(self.children), set()  # no references among siblings: declaration order
         order: list[_Child] = []
         cyclic: set[int] = set()
         state: dict[int, int] = {}  # 1 on the path, 2 done
@@ -208,8 +215,12 @@ class _SplitRun:
     def scores(self, flex: list[_Child]) -> list[Fraction] | None:
         raw: list[_Child] = []
         tabled: list[_Child] = []
+        tables: dict[int, bool] = {}
         for c in flex:
-            (tabled if self.uses_tables(c.alloc) else raw).append(c)
+            uses = tables.get(id(c.alloc))
+            if uses is None:
+                uses = tables[id(c.alloc)] = self.uses_tables(c.alloc)
+            (tabled if uses else raw).append(c)
         if raw and tabled:
             self.fail("E024", f"{self.split.describe()} mixes raw scores and table weights",
                       raw[0].alloc.span, help="score every flexible child by the same tables, or all by numbers")
@@ -246,51 +257,48 @@ class _SplitRun:
                    for a in alloc.args)
 
     def table_scores(self, flex: list[_Child]) -> list[Fraction] | None:
-        """score(c) = Σ wᵢ·Tᵢ[c] / Σ_{c' weighted by Tᵢ} Tᵢ[c'], with the wᵢ normalised."""
+        """score(c) = Σ wᵢ·Tᵢ[c] / Σ_{c' weighted by Tᵢ} Tᵢ[c'], with the wᵢ normalised.
+
+        A `weight(…)` is read once per split (its children usually share the
+        split's `using`), and the scores of the same children by the same
+        tables and weights are computed once per evaluation (`Scope.memo`: a
+        plan splits thousands of reps by month with one profile). Scores and
+        factors are immutable values: sharing them changes nothing."""
         specs = []
+        read: dict[int, tuple[list, int]] = {}  # id of a child's weight -> its normalised spec, its key
+        # A spec ((table, weight), …) -> a small number, so that the key of the
+        # scores below hashes strings and ints, not Fractions, for each split.
+        spec_keys: dict[tuple, int] = self.ev.memo.setdefault("weight specs", {})
+        memo: dict[tuple, tuple] = self.ev.memo.setdefault("table scores", {})
         for c in flex:
-            spec = []
-            for arg in c.weight.args:
-                if arg.table is None and not isinstance(self.ev.model.refs.get(id(arg.value)), Table):
-                    self.fail("E024", "a weight mixes tables and raw scores", arg.span,
-                              help="weigh by tables (`weight(T1: 60%, T2: 40%)`) or by one number (`weight(3)`)")
+            known = read.get(id(c.alloc))
+            if known is None:
+                spec = self.weight_spec(c)
+                if spec is None:
                     return None
-                name = arg.table if arg.table is not None else _table_named(arg.value)
-                table = self.ev.model.tables.get(name)
-                if table is None:
-                    return None  # reported by the resolver
-                w = Fraction(1) if arg.table is None else self.ev.expr(arg.value)
-                if w is None:
-                    return None
-                if w < 0:
-                    self.fail("E013", f"the weight of `{name}` is negative", arg.span,
-                              help="factors are zero or more, e.g. `weight(history: 60%, potential: 40%)`")
-                    return None
-                if table.is_2d:
-                    self.fail("E026", f"`{name}` is a 2-D table; weights need a 1-D table", arg.span,
-                              help=f"weigh by a 1-D table (`table T {{ key = value }}`), or use `{name}` "
-                                   f"as the seed of a `cross`")
-                    return None
-                key = matching_key(c.decl.name, table.values)
-                if key is None:
-                    self.fail("E012", f"`{c.decl.name}` has no value in table `{name}`", c.decl.name_span,
-                              help=_missing_key_help(table, c.decl.name))
-                    return None
-                spec.append((table, w, arg, key))
-            total_w = sum((w for _, w, _, _ in spec), Fraction(0))
-            if total_w == 0:
-                self.fail("E021", "the weights sum to zero", c.alloc.span,
-                          help="give at least one factor a value above zero")
-                return None
-            specs.append([(t, w / total_w, a, k) for t, w, a, k in spec])
+                spec_id = spec_keys.setdefault(tuple((t.name, w) for t, w, _ in spec), len(spec_keys))
+                known = read[id(c.alloc)] = (spec, spec_id)
+            else:
+                for t, _, _ in known[0]:
+                    if matching_key(c.decl.name, t.values) is None:  # `一季度` reads `Q1`
+                        self.missing(c, t.name)
+                        return None
+            specs.append(known)
+        key = (tuple(c.decl.name for c in flex), tuple(k for _, k in specs))
+        hit = memo.get(key)
+        if hit is not None:
+            for c, score, weights in zip(flex, hit[0], hit[1]):
+                c.score, c.weights = score, weights
+            return list(hit[0])
         sums: dict[str, Fraction] = {}
-        for c, spec in zip(flex, specs):
-            for t, _, _, k in spec:
-                sums[t.name] = sums.get(t.name, Fraction(0)) + t.values[k]
+        for c, (spec, _) in zip(flex, specs):
+            for t, _, _ in spec:
+                sums[t.name] = sums.get(t.name, Fraction(0)) + t.values[matching_key(c.decl.name, t.values)]
         out = []
-        for c, spec in zip(flex, specs):
+        for c, (spec, _) in zip(flex, specs):
             score = Fraction(0)
-            for t, w, arg, k in spec:
+            for t, w, arg in spec:
+                k = matching_key(c.decl.name, t.values)
                 if sums[t.name] == 0:
                     self.fail("E021", f"the values of `{t.name}` for this split sum to zero", arg.span,
                               help=f"give one of these children a value above zero in `{t.name}`, "
@@ -299,8 +307,49 @@ class _SplitRun:
                 score += w * t.values[k] / sums[t.name]
             out.append(score)
             c.score = score
-            c.weights = tuple(Factor(t.name, w, t.values[k], sums[t.name]) for t, w, _, k in spec)
+            c.weights = tuple(Factor(t.name, w, t.values[matching_key(c.decl.name, t.values)], sums[t.name])
+                              for t, w, _ in spec)
+        memo[key] = (tuple(out), tuple(c.weights for c in flex))
         return out
+
+    def weight_spec(self, c: _Child) -> list | None:
+        """The tables of one child's `weight(…)` with their weights normalised to sum to 1."""
+        spec = []
+        for arg in c.weight.args:
+            if arg.table is None and not isinstance(self.ev.model.refs.get(id(arg.value)), Table):
+                self.fail("E024", "a weight mixes tables and raw scores", arg.span,
+                          help="weigh by tables (`weight(T1: 60%, T2: 40%)`) or by one number (`weight(3)`)")
+                return None
+            name = arg.table if arg.table is not None else _table_named(arg.value)
+            table = self.ev.model.tables.get(name)
+            if table is None:
+                return None  # reported by the resolver
+            w = Fraction(1) if arg.table is None else self.ev.expr(arg.value)
+            if w is None:
+                return None
+            if w < 0:
+                self.fail("E013", f"the weight of `{name}` is negative", arg.span,
+                          help="factors are zero or more, e.g. `weight(history: 60%, potential: 40%)`")
+                return None
+            if table.is_2d:
+                self.fail("E026", f"`{name}` is a 2-D table; weights need a 1-D table", arg.span,
+                          help=f"weigh by a 1-D table (`table T {{ key = value }}`), or use `{name}` "
+                               f"as the seed of a `cross`")
+                return None
+            if matching_key(c.decl.name, table.values) is None:  # `一季度` reads `Q1`
+                self.missing(c, name)
+                return None
+            spec.append((table, w, arg))
+        total_w = sum((w for _, w, _ in spec), Fraction(0))
+        if total_w == 0:
+            self.fail("E021", "the weights sum to zero", c.alloc.span,
+                      help="give at least one factor a value above zero")
+            return None
+        return [(t, w / total_w, a) for t, w, a in spec]
+
+    def missing(self, c: _Child, name: str) -> None:
+        self.fail("E012", f"`{c.decl.name}` has no value in table `{name}`", c.decl.name_span,
+                  help=_missing_key_help(self.ev.model.tables[name], c.decl.name))
 
     def signs_fit(self, total: Fraction) -> bool:
         """A total below zero is shared exactly by `%`, fixed amounts and `rest`;
@@ -408,8 +457,8 @@ class _SplitRun:
         if scores is None:
             return False
         scores = self.ramped(flex, scores)
-        lows = [self.cap(c.decl.min, parent) for c in flex]
-        highs = [self.cap(c.decl.max, parent) for c in flex]
+        lows = [None if c.decl.min is None else self.cap(c.decl.min, parent) for c in flex]
+        highs = [None if c.decl.max is None else self.cap(c.decl.max, parent) for c in flex]
         shares = water_fill(left, scores, lows, highs)
         if isinstance(shares, Infeasible):
             first = flex[0].decl
@@ -417,11 +466,14 @@ class _SplitRun:
                       self.split.decl.span if first.min is None and first.max is None else first.span,
                       help=f"{format_amount(left)} is left for the flexible children; loosen a `min` or `max`")
             return False
-        given = sum((c.exact for c in self.children if c.kind in (FIXED, SHARE) and c.exact is not None), Fraction(0))
+        given = exact_sum([c.exact for c in self.children if c.kind in (FIXED, SHARE) and c.exact is not None])
         pooled = self.left_inputs(parent, given) + (Input("pool", "left", left),
-                                                    Input("scores", "scores", sum(scores, Fraction(0))))
+                                                    Input("scores", "scores", exact_sum(scores)))
         for c, share, low, high in zip(flex, shares, lows, highs):
             c.exact, c.low, c.high = share, low, high
+            if low is None and high is None:  # no caps: nothing to record about them
+                c.inputs = c.inputs + pooled
+                continue
             capped = None
             if high is not None and share == high and high < left:
                 capped = "max"
@@ -509,7 +561,7 @@ class _SplitRun:
                 self.ev.check_multiple(c.amount, c.alloc)
         final = {id(c): c.amount for c in fixed}
         moving = [c for c in self.children if c.kind != FIXED]
-        held = {id(c): v for c in moving if c.capped and (v := _inside_cap(c, unit)) is not None}
+        held = {id(c): v for c in moving if c.caps and c.capped and (v := _inside_cap(c, unit)) is not None}
         if moving and len(held) == len(moving):  # someone must take what rounding the held ones frees
             held.pop(id(moving[-1]), None)
         final.update(held)
@@ -518,22 +570,22 @@ class _SplitRun:
         amounts = largest_remainder(pool, [c.amount for c in moving], unit,
                                     [c.low for c in moving], [c.high for c in moving])
         final.update(zip(map(id, moving), amounts))
+        over, using = self.split.decl.overassign, self.split.decl.method
+        common = dict(dimension=(self.split.dimension,), overassign=over.ratio if over is not None else None,
+                      using=one_line(using.span.text) if using is not None else "",
+                      shared_exact=self.shared[0] if self.shared else None,
+                      shared_rounded=self.shared[1] if self.shared else None)  # the same for every child
         for c in self.children:
-            self.ev.set_value(c.node, final[id(c)], self.record(c, final[id(c)], total))
+            self.ev.set_value(c.node, final[id(c)], self.record(c, final[id(c)], total, common))
 
-    def record(self, c: _Child, rounded: Fraction, total: Fraction) -> Derivation:
+    def record(self, c: _Child, rounded: Fraction, total: Fraction, common: dict) -> Derivation:
         assert c.exact is not None  # every child has its exact amount by now
         method = c.kind
         if c.kind == FLEX:
             method = "even" if isinstance(c.alloc, ast.Even) else "weight"
-        over, using = self.split.decl.overassign, self.split.decl.method
         return Derivation(method, c.exact, rounded, share=c.exact / total if total else None,
                           inputs=c.inputs, weights=c.weights, score=c.score, caps=c.caps,
-                          expression=c.expression, dimension=(self.split.dimension,),
-                          overassign=over.ratio if over is not None else None,
-                          using=one_line(using.span.text) if using is not None else "",
-                          shared_exact=self.shared[0] if self.shared else None,
-                          shared_rounded=self.shared[1] if self.shared else None)
+                          expression=c.expression, **common)
 
 
 def _inside_cap(c: _Child, unit: Fraction) -> Fraction | None:

@@ -13,6 +13,7 @@ from typing import Sequence
 import attrs
 
 from planc.amounts import format_amount
+from planc.maths import apportion as whole  # integer paths (its name clashes with `apportion` below)
 
 
 @attrs.frozen
@@ -80,6 +81,9 @@ def largest_remainder(
     n = len(quotas)
     if n == 0:
         return []
+    fast = whole.whole_units(total, quotas, unit, lows, highs)  # the same results, in integers
+    if fast is not None:
+        return fast
     lows = lows or [None] * n
     highs = highs or [None] * n
     gap = total - sum(quotas, Fraction(0))
@@ -132,13 +136,14 @@ def water_fill(
     n = len(scores)
     if all(low is None for low in lows) and all(high is None for high in highs):
         # No caps (the common case): a plain proportional share.
-        if any(s < 0 for s in scores):
+        if any(s.numerator < 0 for s in scores):
             return Infeasible("a share has a negative score")
-        total = sum(scores)
+        total = whole.exact_sum(scores)
         if total == 0:
             return [Fraction(0)] * n if amount == 0 else Infeasible(
                 "no share can take what is left (all scores zero)")
-        return [amount * s / total for s in scores]
+        ratio = amount / total  # (amount · s / total, one product a share)
+        return [ratio * s for s in scores]
     lo = [low if low is not None else Fraction(0) for low in lows]
     hi = list(highs)
     for i in range(n):

@@ -24,6 +24,7 @@ from planc.diagnostics import display_width
 from planc.report.charts import chart_axis
 from planc.report.activity import ActivityWords, of_owner, of_target
 from planc.report.i18n import Words
+from planc.report.template_cache import TemplateCache
 from planc.evaluate.explain import explain
 from planc.evaluate.record import Derivation
 from planc.report.view import OwnerSheet, Report
@@ -157,7 +158,7 @@ def html_env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,  # every template of this environment is HTML or SVG
-        extensions=["jinja2.ext.do"],
+        extensions=["jinja2.ext.do"], bytecode_cache=TemplateCache("html"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
@@ -168,7 +169,7 @@ def html_env() -> jinja2.Environment:
 def md_env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=False, finalize=md_finalize, extensions=["jinja2.ext.do"],
+        autoescape=False, finalize=md_finalize, extensions=["jinja2.ext.do"], bytecode_cache=TemplateCache("md"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )

@@ -106,6 +106,14 @@ class _Formats:
         self.wan = lang == "zh"
         self.amount_wan = book.add_format({"num_format": WAN})
         self.total_wan = book.add_format({"bold": True, "top": 1, "num_format": WAN})
+        self._explained: dict[int, tuple[object, str]] = {}
+
+    def explain(self, how, t: Words) -> str:
+        """`explain(how, t)`, once per target: its split's sheet and its owner's both show it."""
+        known = self._explained.get(id(how))
+        if known is None or known[0] is not how:
+            known = self._explained[id(how)] = (how, explain(how, t))
+        return known[1]
 
     def amount_for(self, value: Fraction | None):
         return self.amount_wan if self._in_wan(value) else self.amount
@@ -211,7 +219,7 @@ def _split_sheet(book, split: SplitView, t: Words, fmt: _Formats, name: str) -> 
     for r, row in enumerate(split.rows, start=1):
         _put(ws, r, 0, row.name)
         _put(ws, r, 1, row.label)
-        _put(ws, r, 2, explain(row.how, t))
+        _put(ws, r, 2, fmt.explain(row.how, t))
         _put(ws, r, 3, row.share, fmt.percent)
         _put(ws, r, 4, row.amount, fmt.amount_for(row.amount))
         _put(ws, r, 5, row.growth, fmt.percent)
@@ -291,7 +299,7 @@ def _owner_sheet(book, sheet: OwnerSheet, t: Words, fmt: _Formats, name: str) ->
         _put(ws, r, 1, row.label)
         _put(ws, r, 2, row.amount, fmt.amount_for(row.amount))
         _put(ws, r, 3, row.share, fmt.percent)
-        _put(ws, r, 4, explain(row.how, t))
+        _put(ws, r, 4, fmt.explain(row.how, t))
         _put(ws, r, 5, t.status(row.status) if row.status else None)
         _put(ws, r, 6, row.due.isoformat() if row.due else None)
         _put(ws, r, 7, row.note)

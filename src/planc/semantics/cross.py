@@ -27,6 +27,9 @@ class Names(Protocol):
     by_name: dict[str, list[tuple[str, TargetNode]]]
     split_dims: dict[str, set[int]]  # dimension -> ids of the targets split by it
 
+    def index(self, path: str, node: TargetNode) -> None:
+        """Make `node` findable by `path` (its own path or an alias) and its suffixes."""
+
     def cross_clash(self, cross: CrossNode, node: TargetNode) -> None:
         """`node`, defined by a split, is also a cell of `cross` (one E033 per cross)."""
 
@@ -164,7 +167,7 @@ def _make_cells(resolver: Names, cross: CrossNode) -> None:
                 continue
             cell = TargetNode(col.name, path, None, row, cross, aliases=[alias])
             resolver.targets[path] = cell
-            resolver.by_name.setdefault(col.name, []).append((path, cell))
-            resolver.by_name.setdefault(row.name, []).append((alias, cell))
+            resolver.index(path, cell)
+            resolver.index(alias, cell)
             row.cells.append(cell)
             cross.cells[(row.name, col.name)] = cell

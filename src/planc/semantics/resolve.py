@@ -42,6 +42,9 @@ class _Resolver:
         self.diags: list[Diagnostic] = []
         self.targets: dict[str, TargetNode] = {}
         self.by_name: dict[str, list[tuple[str, TargetNode]]] = {}  # last component -> (path, node)
+        # The last two components -> (path, node): a dotted name is matched among the
+        # few targets that end like it, not every target sharing its last name.
+        self.by_pair: dict[tuple[str, str], list[tuple[str, TargetNode]]] = {}
         self.tables: dict[str, Table] = {}
         self.refs: dict = {}
         self.used_tables: set[str] = set()
@@ -269,11 +272,17 @@ class _Resolver:
         if node.name in self.tables:
             pass  # a target may share a table's name; `T.key` still means the table
         self.targets[node.path] = node
-        self.by_name.setdefault(node.name, []).append((node.path, node))
         self.new_names.add(node.name)
+        self.index(node.path, node)
         for alias in node.aliases:  # below a cross cell: also reachable by the cell's other path
-            self.by_name[node.name].append((alias, node))
+            self.index(alias, node)
         return True
+
+    def index(self, path: str, node: TargetNode) -> None:
+        """Make `node` findable by `path` (its own path or an alias) and its suffixes."""
+        self.by_name.setdefault(path.rpartition(".")[2], []).append((path, node))
+        if "." in path:
+            self.by_pair.setdefault(_last_two(path), []).append((path, node))
 
     def collect_roots(self, decls: list[ast.Target]) -> list[TargetNode]:
         roots = []
@@ -500,6 +509,8 @@ class _Resolver:
             sibling = self.targets.get(f"{scope.path}.{'.'.join(parts)}")
             if sibling is not None:
                 return [sibling]
+        if len(parts) > 1:
+            return suffix_matches(self.by_pair.get((parts[-2], parts[-1]), ()), parts)
         return suffix_matches(self.by_name.get(parts[-1], ()), parts)
 
     def ambiguous(self, ref: ast.Ref, found: list[TargetNode]) -> None:
@@ -697,6 +708,12 @@ def _first_key(table: Table) -> str:
 _HEADER_EXAMPLES = {"currency": "CNY", "period": "2027-01-01 .. 2027-12-31", "owner": '"Wang Fang"',
                     "round": "1000", "status": "draft", "owners": "required", "description": '"…"',
                     "version": '"2"', "main": "year"}
+
+
+def _last_two(path: str) -> tuple[str, str]:
+    """The last two components of a dotted path (of at least two)."""
+    head, _, last = path.rpartition(".")
+    return head.rpartition(".")[2], last
 
 
 def _kind_words(kind: str) -> str:

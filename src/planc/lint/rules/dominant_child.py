@@ -29,6 +29,7 @@ from fractions import Fraction
 
 from planc.amounts import format_percent as percent
 from planc.lint.rules.context import Context
+from planc.maths.apportion import exact_sum
 from planc.semantics.concepts import customer_split
 
 CODE = "W106"
@@ -46,15 +47,16 @@ def check(ctx: Context):
         if len(split.children) < max(2, fewest) or customer_split(split):
             continue
         known = [ctx.value(c) for c in split.children]
-        amounts = [a for a in known if a is not None and a >= 0]
+        amounts = [a for a in known if a is not None and a.numerator >= 0]
         if len(amounts) != len(known):
             continue
-        total = sum(amounts, Fraction(0))
+        total = exact_sum(amounts)
         if total <= 0:
             continue
+        most = limit * total  # share > limit, without a division for every child
         for child, amount in zip(split.children, amounts):
-            share = amount / total
-            if share > limit:
+            if amount > most:
+                share = amount / total
                 yield ctx.report(
                     f"`{child.name}` holds {percent(share)} of the {split.describe()}",
                     child.span, label=f"more than {percent(limit)}",

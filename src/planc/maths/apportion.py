@@ -1,0 +1,74 @@
+"""Largest remainder in whole numbers: the fast path of `allocate.largest_remainder`.
+
+The quotas, the total and the unit are put on one common denominator, so
+flooring, the remainders and their ranking are integer operations, and
+fractions appear only at the edges (reading the quotas, writing the
+results). The results are the very values `largest_remainder` computes
+with `Fraction`s (tests/test_rounding_properties.py checks the two against
+each other); this path covers the usual case — quotas that already add up
+to the total, a total on the grid, a positive unit — and returns None
+otherwise, for the general code to handle.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Sequence
+
+
+def exact_sum(values: Sequence[Fraction]) -> Fraction:
+    """`sum(values, Fraction(0))` on one common denominator: one reduction, not one per term."""
+    if not values:
+        return Fraction(0)
+    common = math.lcm(*[v.denominator for v in values])
+    return Fraction(sum([v.numerator * (common // v.denominator) for v in values]), common)
+
+
+def whole_units(
+    total: Fraction,
+    quotas: Sequence[Fraction],
+    unit: Fraction,
+    lows: Sequence[Fraction | None] | None = None,
+    highs: Sequence[Fraction | None] | None = None,
+) -> list[Fraction] | None:
+    """`largest_remainder(total, quotas, unit, lows, highs)`, or None where
+    it does not apply (quotas that do not add up to `total`, a `total` off the
+    grid, a unit that is not positive)."""
+    un, ud = unit.numerator, unit.denominator
+    if un <= 0 or not quotas:
+        return None
+    # Each quota in units, times D = L·un, where L is the quotas' common denominator.
+    common = math.lcm(*[q.denominator for q in quotas])
+    scale = common * ud
+    scaled = [q.numerator * (scale // q.denominator) for q in quotas]
+    whole_total = sum(scaled)
+    if whole_total * total.denominator != total.numerator * scale:
+        return None  # the quotas do not add up to the total: the general code scales them
+    big = common * un
+    if whole_total % big:
+        return None  # the total is off the grid: a sub-unit tail to place
+    pairs = [divmod(x, big) for x in scaled]
+    floors = [f for f, _ in pairs]
+    rest = [r for _, r in pairs]
+    bumps = whole_total // big - sum(floors)
+    n = len(quotas)
+    if (lows is None or all(low is None for low in lows)) and (highs is None or all(high is None for high in highs)):
+        # The largest remainders first, ties to the earliest (a stable sort keeps them in order).
+        chosen = sorted(range(n), key=rest.__getitem__, reverse=True)[:bumps]
+    else:
+        lows = lows or [None] * n
+        highs = highs or [None] * n
+
+        def rank(i: int) -> tuple:
+            low, high = lows[i], highs[i]
+            must = low is not None and floors[i] * unit < low
+            barred = high is not None and (floors[i] + 1) * unit > high
+            return (rest[i] == 0, not must, barred, -rest[i], i)
+
+        chosen = sorted(range(n), key=rank)[:bumps]
+    for i in chosen:
+        floors[i] += 1
+    if ud == 1:
+        return [Fraction(k * un) for k in floors]
+    return [Fraction(k * un, ud) for k in floors]
