@@ -122,3 +122,20 @@ def test_the_chinese_report_prints_statuses_and_actions_in_chinese(tmp_path):
     assert "单位：万元 目标 负责人 状态 下达目标 负责人提议 差距 year.east 李娜 有异议 6,000 5,200 800" in _section(html, "negotiation")
     assert "深挖 TOP50 客户 李娜 2027-03-31 进行中" in _section(html, "actions")
     assert "Renew the distributor Chen 2027-02-28 已完成" in _section(html, "actions")
+
+
+def test_the_json_report_carries_proposals_actions_and_scenarios(tmp_path):
+    import json
+
+    (tmp_path / "p.plan").write_text(PLAN + "scenario stretch { east = 70M }\n", encoding="utf-8")
+    proc = run_planc("build", "p.plan", "-o", "out", "--scenario", "all", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "p.json").read_text(encoding="utf-8"))
+    n = doc["negotiation"]
+    assert n["proposals"] == [{"target": "year.east", "owner": "李娜", "status": "disputed",
+                               "assigned": 60_000_000, "proposed": 52_000_000, "gap": 8_000_000}]
+    assert {(a["target"], a["text"], a["due"], a["status"]) for a in n["actions"]} >= {
+        ("year.east", "深挖 TOP50 客户", "2027-03-31", "open"), ("year.west", "Renew the distributor", "2027-02-28", "done")}
+    assert list(n["scenarios"]) == ["base", "stretch"]
+    assert n["scenarios"]["base"]["year.east"] == doc["targets"]["year.east"] == 60_000_000
+    assert n["scenarios"]["stretch"]["year.east"] == 70_000_000

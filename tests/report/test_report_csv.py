@@ -25,7 +25,24 @@ def rows_of(folder, stem):
 def test_level_and_is_leaf_are_added_after_the_old_columns():
     assert CSV_COLUMNS[:16] == ("path", "parent", "dimension", "amount", "share", "method", "owner", "status",
                                 "name", "label", "detail", "history", "growth", "margin", "due", "note")
-    assert CSV_COLUMNS[16:] == ("level", "is_leaf")
+    assert CSV_COLUMNS[16:] == ("level", "is_leaf", "unit")
+
+
+COUNTS = ('plan "P" { currency: CNY; round: 1000 }\nmeasure visits "拜访" { round: 5; rounding: up }\n'
+          "target year = 100M\nsplit year by region { east = 60%; west = rest }\n"
+          "target calls = 461 visits\nsplit calls by region { east = 50%; west = rest }\ntarget rate = 15%\n")
+
+
+def test_a_pivot_of_leaves_by_unit_never_adds_counts_to_money(tmp_path, write_plan):
+    assert run_build([write_plan(COUNTS)], tmp_path / "o", "csv")[0] == 0
+    rows = rows_of(tmp_path / "o", "plan")
+    by_unit: dict = {}
+    for r in rows:
+        if r["is_leaf"] == "true":
+            by_unit.setdefault(r["unit"], []).append(r["amount"])
+    assert sorted(by_unit) == ["%", "CNY", "拜访"]
+    assert sum(int(a) for a in by_unit["CNY"]) == 100_000_000
+    assert sum(int(a) for a in by_unit["拜访"]) == 465  # 461 rounded up on the grid of 5, split exactly
 
 
 def test_the_leaves_sum_to_the_total(tmp_path, write_plan):
@@ -49,3 +66,17 @@ def test_the_example_levels_and_leaves(tmp_path):
     assert by_path["year.Q1"]["is_leaf"] == "false" and by_path["year.Q1.Jan"]["is_leaf"] == "true"
     months = [r for r in rows if r["dimension"] == "month" and r["is_leaf"] == "true"]
     assert len(months) == 12 and sum(int(r["amount"]) for r in months) == int(by_path["year"]["amount"])
+
+
+def test_the_json_report_names_the_units_as_eval_does(tmp_path, write_plan):
+    import json
+    import subprocess
+    import sys
+
+    plan = write_plan(COUNTS)
+    assert run_build([plan], tmp_path / "o", "json")[0] == 0
+    doc = json.loads((tmp_path / "o" / "plan.json").read_text(encoding="utf-8"))
+    evaluated = subprocess.run([sys.executable, "-m", "planc", "eval", str(plan), "--format", "json"],
+                               capture_output=True, text=True, timeout=120)
+    assert doc["units"] == json.loads(evaluated.stdout)["units"]
+    assert doc["units"] == {"calls": "visits", "calls.east": "visits", "calls.west": "visits", "rate": "ratio"}

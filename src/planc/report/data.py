@@ -22,7 +22,9 @@ from planc.report.view import Report, Row
 CSV_COLUMNS = ("path", "parent", "dimension", "amount", "share", "method", "owner", "status",
                "name", "label", "detail", "history", "growth", "margin", "due", "note",
                # for pivots: the depth in the tree, and whether anything hangs below the target
-               "level", "is_leaf")
+               "level", "is_leaf",
+               # what `amount` counts: the currency, a measure's label (`visits`), or `%`: pivot one unit at a time
+               "unit")
 
 
 def _num(value: Fraction | None) -> int | float | None:
@@ -102,6 +104,11 @@ def to_json(report: Report, review=None, changes=None) -> str:
         "owners": {s.owner: [r.path for r in s.rows] for s in report.owners},
         "schema_version": JSON_SCHEMA_VERSION,
     }
+    if report.units:  # as `planc eval` has them: only in plans with counts or ratios
+        doc["units"] = dict(report.units)
+    negotiation = _negotiation(report)
+    if negotiation:
+        doc["negotiation"] = negotiation
     if review is not None:  # planc build --actuals: the review section (report/review.py)
         from planc.report.review import to_json as review_json
 
@@ -111,6 +118,25 @@ def to_json(report: Report, review=None, changes=None) -> str:
 
         doc["changes"] = {"since": changes.old_name, "changes": diff_json(list(changes.rows))["changes"]}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _negotiation(report: Report) -> dict:
+    """Proposals, actions, ramping reps and scenario columns (report/negotiation.py), each only
+    when the plan has them."""
+    n = report.negotiation
+    out: dict = {}
+    if n.proposals:
+        out["proposals"] = [{"target": p.path, "owner": p.owner, "status": p.status, "assigned": _num(p.assigned),
+                             "proposed": _num(p.proposed), "gap": _num(p.gap)} for p in n.proposals]
+    if n.actions:
+        out["actions"] = [{"text": a.text, "target": a.path, "owner": a.owner,
+                           "due": a.due.isoformat() if a.due else None, "status": a.status} for a in n.actions]
+    if n.ramping:
+        out["ramping"] = [{"target": r.path, "owner": r.owner, "start": r.start.isoformat(),
+                           "capacity": _ratio(r.capacity), "amount": _num(r.amount)} for r in n.ramping]
+    if n.scenarios:
+        out["scenarios"] = {s.name: {p: _num(v) for p, v in s.values.items()} for s in n.scenarios}
+    return out
 
 
 def _cell(value: object) -> str:
@@ -166,5 +192,6 @@ def to_csv(report: Report, lang: str = "en") -> str:
             r.path, r.parent, dimension, amount, _ratio(r.share), method, r.owner, status,
             r.name, r.label, explain(r.how, t if zh else DETAIL), _num(r.history), _ratio(r.growth),
             _ratio(r.margin), r.due.isoformat() if r.due else None, r.note, r.depth, leaf[r.path not in inner],
+            r.unit or report.meta.currency,
         )])
     return "\ufeff" + buf.getvalue()

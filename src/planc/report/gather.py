@@ -309,6 +309,7 @@ class _Builder:
             owners=tuple(self.owners(rows)), diagnostics=tuple(problems),
             negotiation=gather_negotiation(self.comp, self.values, self.scenarios),
             activity=build_activity(self.model, self.values, self.units, self.derivations),
+            units={r.path: self.units[r.path] for r in rows if r.path in self.units},
         )
 
 

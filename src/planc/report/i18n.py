@@ -145,7 +145,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "status_final": ("final", "定稿"),  # a plan's header status (`status: final`)
     # CSV columns and values under --lang zh (docs/reports.md, "CSV")
     "csv_path": ("path", "路径"), "csv_parent": ("parent", "上级"), "csv_dimension": ("dimension", "维度"),
-    "csv_amount": ("amount", "金额"), "csv_share": ("share", "占比"), "csv_method": ("method", "方法"),
+    "csv_amount": ("amount", "金额"), "csv_unit": ("unit", "单位"), "csv_share": ("share", "占比"), "csv_method": ("method", "方法"),
     "csv_owner": ("owner", "负责人"), "csv_status": ("status", "状态"), "csv_name": ("name", "名称"),
     "csv_label": ("label", "说明"), "csv_detail": ("detail", "计算方式"), "csv_history": ("history", "上年实绩"),
     "csv_growth": ("growth", "增长"), "csv_margin": ("margin", "毛利率"), "csv_due": ("due", "截止"),

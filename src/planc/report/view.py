@@ -197,6 +197,7 @@ class Report:
     diagnostics: tuple[Problem, ...]
     negotiation: Negotiation = Negotiation()  # proposals, actions, scenario columns (report/negotiation.py)
     activity: tuple = ()  # report.activity.FunnelView: each funnel and its members' counts
+    units: dict = attrs.Factory(dict)  # path -> measure or `ratio`, for targets not in money (as `eval` has them)
 
     @property
     def tree_rows(self) -> tuple[Row, ...]:
