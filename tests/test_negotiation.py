@@ -139,3 +139,17 @@ def test_the_json_report_carries_proposals_actions_and_scenarios(tmp_path):
     assert list(n["scenarios"]) == ["base", "stretch"]
     assert n["scenarios"]["base"]["year.east"] == doc["targets"]["year.east"] == 60_000_000
     assert n["scenarios"]["stretch"]["year.east"] == 70_000_000
+
+
+def test_markdown_split_tables_have_a_column_per_scenario(tmp_path):
+    (tmp_path / "p.plan").write_text("target year = 120M\nsplit year by region { east = 60M; west = rest }\n"
+                                     "scenario stretch { year = 150M; east = 70M }\n", encoding="utf-8")
+    proc = run_planc("build", "p.plan", "-o", "out", "--format", "md", "--scenario", "all", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    md = (tmp_path / "out" / "p.md").read_text(encoding="utf-8")
+    lines = [x for x in md.splitlines() if x.startswith("| ")]
+    assert any(x.split("|")[1:-1][-1].strip() == "stretch" and "Amount" in x for x in lines)
+    rows = {x.split("|")[1].strip(): [c.strip() for c in x.split("|")[1:-1]] for x in lines}
+    assert rows["east"][-2:] == ["60,000,000", "70,000,000"]
+    assert rows["west"][-2:] == ["60,000,000", "80,000,000"]  # the scenario's rest, computed by its own run
+    assert rows["**Total**"][-2:] == ["**120,000,000**", "**150,000,000**"]
