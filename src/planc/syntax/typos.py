@@ -126,7 +126,7 @@ def _grouped(source: Source, at: int, pattern: re.Pattern, what: str, separators
 
 def _scaled(plain: str) -> str | None:
     """48000000 -> 48M, 850000 -> 850k; None for a number with a suffix or a fraction."""
-    if not plain.isdigit():
+    if not plain.isdigit() or len(plain) > 40:  # past any amount planc accepts (E039): no shorter form to offer
         return None
     value = int(plain)
     for unit, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
