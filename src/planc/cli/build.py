@@ -130,21 +130,15 @@ def _review(args, plan: str, result):
     plan's `actuals = csv(…)`) as of --as-of, as `planc track` reads them."""
     from planc.report.review import build_review
     from planc.review import track as tracking
-    from planc.review.actuals import ActualsFile
 
     as_of = tracking.as_of_date(args.as_of)
     if as_of is None:
         return None, _usage(f"--as-of `{args.as_of}` is not a date (YYYY-MM-DD)")
-    diags: list = []
-    if args.actuals:
-        files = [ActualsFile(Path(name), name, args.encoding) for name in args.actuals]
-    else:
-        files, diags = tracking.declared_actuals(result, plan, getattr(args, "allow_outside", ()), args.encoding)
-        if not files and not diags:
-            return None, _usage(f"`{plan}` names no actuals: give --actuals FILE.csv")
-    rows, more = tracking.read_actuals(files, result, as_of)
-    actuals, also = tracking.rollup(result, rows, as_of)
-    diags += more + also + tracking.review_assertions(result, actuals, as_of)
+    actuals, diags = tracking.load_actuals(result, plan, args.actuals, args.encoding,
+                                           getattr(args, "allow_outside", ()), as_of)
+    if actuals is None:  # no file named at all
+        return None, _usage(f"`{plan}` names no actuals: give --actuals FILE.csv")
+    diags += tracking.review_assertions(result, actuals, as_of)
     print_diagnostics(diags)
     if any(d.code == "E040" for d in diags):
         return None, EXIT_USAGE

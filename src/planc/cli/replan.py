@@ -13,7 +13,6 @@ def run(args) -> int:
     from planc.fmt import format_source
     from planc.review import replan as replanning
     from planc.review import track as tracking
-    from planc.review.actuals import ActualsFile
     from planc.source import Source
 
     as_of = tracking.as_of_date(args.as_of)
@@ -23,20 +22,12 @@ def run(args) -> int:
     result, code = compile_or_exit(args.plan, getattr(args, "allow_outside", ()))
     if code is not None:
         return code
-    diags: list = []
-    if args.actuals:
-        files = [ActualsFile(Path(name), name, args.encoding) for name in args.actuals]
-    else:
-        files, diags = tracking.declared_actuals(result, args.plan, getattr(args, "allow_outside", ()),
-                                                 args.encoding)
-        if not files and not diags:
-            print("planc: error: the plan names no actuals: give --actuals FILE.csv, or write "
-                  '`actuals = csv("FILE.csv")` in the plan', file=sys.stderr)
-            return EXIT_USAGE
-    rows, more = tracking.read_actuals(files, result, as_of)
-    diags += more
-    actuals, more = tracking.rollup(result, rows, as_of)
-    diags += more
+    actuals, diags = tracking.load_actuals(result, args.plan, args.actuals, args.encoding,
+                                           getattr(args, "allow_outside", ()), as_of)
+    if actuals is None:  # no file named at all
+        print("planc: error: the plan names no actuals: give --actuals FILE.csv, or write "
+              '`actuals = csv("FILE.csv")` in the plan', file=sys.stderr)
+        return EXIT_USAGE
     if any(d.code == "E040" for d in diags):
         print_diagnostics(diags)
         return EXIT_USAGE

@@ -13,7 +13,6 @@ def run(args) -> int:
 
     from planc.diagnostics import json_safe
     from planc.review import track as tracking
-    from planc.review.actuals import ActualsFile
 
     as_of = tracking.as_of_date(args.as_of)
     if as_of is None:
@@ -22,20 +21,13 @@ def run(args) -> int:
     result, code = compile_or_exit(args.plan, getattr(args, "allow_outside", ()))
     if code is not None:
         return code
-    diags: list = []
-    if args.actuals:
-        files = [ActualsFile(Path(name), name, args.encoding) for name in args.actuals]
-    else:
-        files, diags = tracking.declared_actuals(result, args.plan, getattr(args, "allow_outside", ()),
-                                                 args.encoding)
-        if not files and not diags:
-            print("planc: error: the plan names no actuals: give --actuals FILE.csv, or write "
-                  '`actuals = csv("FILE.csv")` in the plan', file=sys.stderr)
-            return EXIT_USAGE
-    rows, more = tracking.read_actuals(files, result, as_of)
-    diags += more
-    actuals, more = tracking.rollup(result, rows, as_of)
-    diags += more + tracking.review_assertions(result, actuals, as_of)
+    actuals, diags = tracking.load_actuals(result, args.plan, args.actuals, args.encoding,
+                                           getattr(args, "allow_outside", ()), as_of)
+    if actuals is None:  # no file named at all
+        print("planc: error: the plan names no actuals: give --actuals FILE.csv, or write "
+              '`actuals = csv("FILE.csv")` in the plan', file=sys.stderr)
+        return EXIT_USAGE
+    diags += tracking.review_assertions(result, actuals, as_of)
     print_diagnostics(diags)
     if any(d.code == "E040" for d in diags):
         return EXIT_USAGE

@@ -351,6 +351,24 @@ def review_assertions(result: Compilation, actuals: dict[str, Fraction], as_of: 
     return diags
 
 
+def load_actuals(result: Compilation, plan: str, given: Sequence[str] | None, encoding: str,
+                 allow_outside: Sequence[str], as_of: datetime.date
+                 ) -> tuple[dict[str, Fraction] | None, list[Diagnostic]]:
+    """The plan's actuals rolled up as of `as_of`, as `track`, `replan` and `build --actuals`
+    read them: the files `given` on the command line, else the plan's `actuals = csv(…)`.
+    (None, []) when neither names a file."""
+    diags: list[Diagnostic] = []
+    if given:
+        files = [ActualsFile(Path(name), name, encoding) for name in given]
+    else:
+        files, diags = declared_actuals(result, plan, allow_outside, encoding)
+        if not files and not diags:
+            return None, []
+    rows, more = read_actuals(files, result, as_of)
+    actuals, also = rollup(result, rows, as_of)
+    return actuals, diags + more + also
+
+
 def declared_actuals(result: Compilation, plan: str, allow_outside: Sequence[str] = (), encoding: str = "utf-8"
                      ) -> tuple[list[ActualsFile], list[Diagnostic]]:
     """The actuals files the plan names (`actuals = csv("…"), …`), relative to
