@@ -183,7 +183,7 @@ def test_chinese_csv_has_chinese_words_and_the_same_numbers():
     en, zh = _csv(EXAMPLE, "en"), _csv(EXAMPLE, "zh")
     assert en[0][:8] == ["path", "parent", "dimension", "amount", "share", "method", "owner", "status"]
     assert zh[0][:8] == ["路径", "上级", "维度", "金额", "占比", "方法", "负责人", "状态"]
-    assert zh[0][-2:] == ["层级", "末级"]
+    assert zh[0][-3:] == ["层级", "末级", "单位"]
     assert len(en) == len(zh)
     head = zh[0]
     col = {name: head.index(name) for name in head}
