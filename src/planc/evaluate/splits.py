@@ -485,6 +485,8 @@ class _SplitRun:
 
     def ramped(self, flex: list[_Child], scores: list[Fraction]) -> list[Fraction]:
         """New hires share by their ramped capacity (evaluate/ramp.py)."""
+        if "start" not in self.split.parent.attributes and not any("start" in c.node.attributes for c in flex):
+            return scores  # no new hire here, nor a new hire's time split: the module is not even imported
         from planc.evaluate.ramp import ramp_scores
 
         scores, factors = ramp_scores(self.ev.model, self.split, [c.node for c in flex], scores, self.ev.diags)

@@ -83,14 +83,18 @@ class _Resolver:
         return model, self.diags
 
     def resolve_statements(self, model: Model, statements: list) -> None:
-        """Actions and scenarios (semantics/actions.py, semantics/scenario.py)."""
-        from planc.semantics.actions import resolve_actions
-        from planc.semantics.scenario import check_scenarios
+        """Actions and scenarios (semantics/actions.py, semantics/scenario.py), their
+        modules imported only by plans that have them (start-up of `planc check`)."""
+        actions = [s for s in statements if isinstance(s, ast.Action)]
+        if actions:
+            from planc.semantics.actions import resolve_actions
 
-        model.actions = resolve_actions([s for s in statements if isinstance(s, ast.Action)], self.refs,
-                                        lambda ref: self.resolve_ref(ref, None), self.diags)
-        model.scenarios = check_scenarios([s for s in self.program.modules[0].statements
-                                           if isinstance(s, ast.Scenario)], self.diags)
+            model.actions = resolve_actions(actions, self.refs, lambda ref: self.resolve_ref(ref, None), self.diags)
+        scenarios = [s for s in self.program.modules[0].statements if isinstance(s, ast.Scenario)]
+        if scenarios:
+            from planc.semantics.scenario import check_scenarios
+
+            model.scenarios = check_scenarios(scenarios, self.diags)
 
     # ---- header ----------------------------------------------------------------
     def header(self, headers: list[ast.PlanHeader]) -> Header:
