@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, compile_or_exit, print_diagnostics
+from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
+from planc.cli.track import with_actuals
 
 
 def run(args) -> int:
@@ -12,22 +13,12 @@ def run(args) -> int:
 
     from planc.fmt import format_source
     from planc.review import replan as replanning
-    from planc.review import track as tracking
     from planc.source import Source
 
-    as_of = tracking.as_of_date(args.as_of)
-    if as_of is None:
-        print(f"planc: error: --as-of `{args.as_of}` is not a date (YYYY-MM-DD)", file=sys.stderr)
-        return EXIT_USAGE
-    result, code = compile_or_exit(args.plan, getattr(args, "allow_outside", ()))
-    if code is not None:
-        return code
-    actuals, diags = tracking.load_actuals(result, args.plan, args.actuals, args.encoding,
-                                           getattr(args, "allow_outside", ()), as_of)
-    if actuals is None:  # no file named at all
-        print("planc: error: the plan names no actuals: give --actuals FILE.csv, or write "
-              '`actuals = csv("FILE.csv")` in the plan', file=sys.stderr)
-        return EXIT_USAGE
+    loaded = with_actuals(args)
+    if isinstance(loaded, int):
+        return loaded
+    result, actuals, as_of, diags = loaded
     if any(d.code == "E040" for d in diags):
         print_diagnostics(diags)
         return EXIT_USAGE

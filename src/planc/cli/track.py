@@ -7,11 +7,9 @@ import sys
 from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, compile_or_exit, print_diagnostics
 
 
-def run(args) -> int:
-    import json
-    from pathlib import Path
-
-    from planc.diagnostics import json_safe
+def with_actuals(args):
+    """`track` and `replan`: the plan compiled and its actuals rolled up as of --as-of,
+    as (result, actuals, as_of, diagnostics); or the exit code after saying why not."""
     from planc.review import track as tracking
 
     as_of = tracking.as_of_date(args.as_of)
@@ -27,6 +25,19 @@ def run(args) -> int:
         print("planc: error: the plan names no actuals: give --actuals FILE.csv, or write "
               '`actuals = csv("FILE.csv")` in the plan', file=sys.stderr)
         return EXIT_USAGE
+    return result, actuals, as_of, diags
+
+
+def run(args) -> int:
+    import json
+
+    from planc.diagnostics import json_safe
+    from planc.review import track as tracking
+
+    loaded = with_actuals(args)
+    if isinstance(loaded, int):
+        return loaded
+    result, actuals, as_of, diags = loaded
     diags += tracking.review_assertions(result, actuals, as_of)
     print_diagnostics(diags)
     if any(d.code == "E040" for d in diags):
