@@ -342,8 +342,9 @@ class _Builder:
     def max_cap(self, meta, children):
         return ("max", children[0], self._span(meta))
 
-    def child(self, meta, children):
-        name, *rest = children
+    def _child_parts(self, name: str, rest: list) -> tuple:
+        """A child's (or a scenario override's) parts in any order: (alloc, min, max, label,
+        attributes); a cap given twice is E002."""
         alloc = label = None
         caps: dict[str, ast.Expr] = {}
         attributes: tuple = ()
@@ -361,8 +362,12 @@ class _Builder:
                 attributes = part[1]
             else:
                 alloc = part
-        return ast.Child(str(name), alloc, caps.get("min"), caps.get("max"), label, attributes,
-                         self._span(meta), self._tok(name))
+        return alloc, caps.get("min"), caps.get("max"), label, attributes
+
+    def child(self, meta, children):
+        name, *rest = children
+        alloc, low, high, label, attributes = self._child_parts(str(name), rest)
+        return ast.Child(str(name), alloc, low, high, label, attributes, self._span(meta), self._tok(name))
 
     def using(self, meta, children):
         return ("using", children[0])
@@ -447,21 +452,8 @@ class _Builder:
 
     def override(self, meta, children):
         target, *rest = children
-        alloc = None
-        caps: dict[str, ast.Expr] = {}
-        attributes: tuple = ()
-        for part in rest:
-            kind = part[0] if isinstance(part, tuple) else None
-            if kind in ("min", "max"):
-                if kind in caps:
-                    self._problem(error("E002", f"`{kind}` given twice for `{target.dotted}`", part[2]))
-                    continue
-                caps[kind] = part[1]
-            elif kind == "attrs":
-                attributes = part[1]
-            else:
-                alloc = part
-        return ast.Override(target, alloc, caps.get("min"), caps.get("max"), attributes, self._span(meta))
+        alloc, low, high, _, attributes = self._child_parts(target.dotted, rest)
+        return ast.Override(target, alloc, low, high, attributes, self._span(meta))
 
     def split_override(self, meta, children):
         parent, dimension, *rest = children
