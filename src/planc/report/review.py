@@ -19,10 +19,12 @@ from fractions import Fraction
 
 import attrs
 
-from planc.amounts import format_amount, format_percent, to_json_number
+from planc.amounts import format_amount, to_json_number
 from planc.maths.allocate import round_half_up
 from planc.pipeline import Compilation
-from planc.review.track import Progress, Thresholds, track
+from planc.report.i18n import Words, zh_format
+from planc.report.i18n import percent as format_share
+from planc.review.track import Progress, Thresholds, expected_share, plan_period, track
 from planc.semantics import time
 
 # Heat-map colours by status: dark text on light ground, contrast above 7:1 (WCAG AA asks 4.5:1).
@@ -39,18 +41,22 @@ WORDS = {
            "behind from {risk}, below that at risk).",
            "target": "Target", "owner": "Owner", "plan": "Plan", "actual": "Actual", "attained": "Attained",
            "expected": "Expected", "gap": "Gap", "pace": "Pace", "forecast": "Forecast", "status": "Status",
-           "season": "Season", "by": "Attainment by {what}", "behind": "Behind pace",
+           "season": "Season", "by": "Attainment of {parent} by {dim}", "behind": "Behind pace",
+           "heat_legend": "Each cell: pace (actual ÷ expected), then attained (actual ÷ plan) and the status.",
+           "month": "Month", "needs_by_month": "What each remaining month needs",
            "none_behind": "No target is behind pace.", "needs": "What each remaining month needs",
-           "heat": "Pace by cell: {what}", "owner_review": "Your attainment as of {date}",
+           "heat": "Pace by cell: {rows} × {cols}", "owner_review": "Your attainment as of {date}",
            "marker": "the marker is where the season says it should be",
            "ahead": "ahead", "on track": "on track", "behind_s": "behind", "at risk": "at risk"},
     "zh": {"review": "截至 {date} 的执行回顾", "intro": "实际完成与计划对比：达成率、按季节性截至目前应完成的数额、进度与状态"
            "（阈值：进度不低于 {ahead} 为领先，不低于 {on} 为正常，不低于 {risk} 为落后，更低为高风险）。",
            "target": "目标", "owner": "负责人", "plan": "计划", "actual": "实际", "attained": "达成率",
            "expected": "应完成", "gap": "差额", "pace": "进度", "forecast": "预测", "status": "状态",
-           "season": "季节进度", "by": "按{what}的达成率", "behind": "进度落后",
+           "season": "季节进度", "by": "{parent}按{dim}的达成率", "behind": "进度落后",
+           "heat_legend": "每格：进度（实际 ÷ 应完成），其下为达成率（实际 ÷ 计划）与状态。",
+           "month": "月份", "needs_by_month": "余下每月需完成",
            "none_behind": "没有进度落后的目标。", "needs": "余下每月需完成",
-           "heat": "各单元进度：{what}", "owner_review": "截至 {date} 您的达成情况",
+           "heat": "各单元进度：{rows} × {cols}", "owner_review": "截至 {date} 您的达成情况",
            "marker": "标记为按季节性此时应达到的位置",
            "ahead": "领先", "on track": "正常", "behind_s": "落后", "at risk": "高风险"},
 }
@@ -58,16 +64,24 @@ WORDS = {
 
 @attrs.frozen
 class ReviewRow:
+    """One target's review figures (`figures`: None when no actual was reported for it or
+    below it; then only its plan and what the plan expected by now are known)."""
+
     path: str
     name: str
     owner: str | None
-    figures: Progress
+    figures: Progress | None
+    plan_only: Fraction | None = None
+    expected_only: Fraction | None = None
 
     @property
     def season(self) -> Fraction | None:
         """Where the season says the target should be: expected ÷ plan."""
-        p = self.figures
-        return p.expected / p.target if p.expected is not None and p.target else None
+        if self.figures is None:
+            plan, expected = self.plan_only, self.expected_only
+        else:
+            plan, expected = self.figures.target, self.figures.expected
+        return expected / plan if expected is not None and plan else None
 
 
 @attrs.frozen
@@ -85,7 +99,8 @@ class HeatRow:
 
 @attrs.frozen
 class CrossReview:
-    title: str
+    row_dimension: str
+    col_dimension: str
     columns: tuple[str, ...]
     rows: tuple[HeatRow, ...]
 
@@ -99,9 +114,16 @@ class Review:
     behind: tuple[ReviewRow, ...]
     crosses: tuple[CrossReview, ...]
     owners: dict  # owner -> tuple[ReviewRow, ...]
+    every: tuple[ReviewRow, ...] = ()  # every target of the plan, in plan order (JSON, CSV)
 
     def words(self, lang: str) -> dict:
         return WORDS.get(lang, WORDS["en"])
+
+    def say(self, lang: str, key: str, **fields: object) -> str:
+        """A sentence of the section with its fields, spaced the Chinese way in `zh`
+        (`按 year · 区域的达成率`: a space only where a Latin name meets Chinese text)."""
+        template = self.words(lang)[key]
+        return zh_format(template, **fields) if lang == "zh" else template.format(**fields)
 
     def status(self, status: str, lang: str) -> str:
         return self.words(lang)["behind_s" if status == "behind" else status]
@@ -110,10 +132,14 @@ class Review:
 def build_review(result: Compilation, actuals: dict[str, Fraction], as_of: datetime.date,
                  thresholds: Thresholds = Thresholds()) -> Review | None:
     model = result.model
-    if model is None:
+    if model is None or result.evaluation is None:
         return None
-    figures = {p.path: p for p in track(result, actuals, as_of, thresholds)}
-    rows = {path: ReviewRow(path, model.targets[path].name, p.owner, p) for path, p in figures.items()}
+    unstarted = not_started(result, actuals, as_of)
+    figures = {p.path: p for p in track(result, {**actuals, **unstarted}, as_of, thresholds)}
+    every = tuple(_every_row(result, path, figures.get(path), as_of) for path in model.targets
+                  if path in result.evaluation.values)
+    rows = {path: ReviewRow(path, model.targets[path].name, p.owner, p) for path, p in figures.items()
+            if path not in unstarted}
     splits = []
     for split in model.splits:
         kids = tuple(rows[c.path] for c in split.children if c.path in rows)
@@ -126,27 +152,109 @@ def build_review(result: Compilation, actuals: dict[str, Fraction], as_of: datet
                                            for c in cross.cols.children))
                      for r in cross.rows.children)
         if any(cell is not None for row in heat for cell in row.cells):
-            crosses.append(CrossReview(f"{cross.rows.dimension} × {cross.cols.dimension}",
+            crosses.append(CrossReview(cross.rows.dimension, cross.cols.dimension,
                                        tuple(c.name for c in cross.cols.children), heat))
-    behind = tuple(r for r in rows.values() if r.figures.status in ("behind", "at risk"))
+    behind = tuple(r for r in rows.values() if r.figures is not None and r.figures.status in ("behind", "at risk"))
     owners: dict = {}
     for r in rows.values():
         if r.owner:
             owners.setdefault(r.owner, []).append(r)
     return Review(as_of, thresholds, tuple(rows.values()), tuple(splits), behind, tuple(crosses),
-                  {k: tuple(v) for k, v in owners.items()})
+                  {k: tuple(v) for k, v in owners.items()}, every)
+
+
+def not_started(result: Compilation, actuals: dict[str, Fraction], as_of: datetime.date) -> dict[str, Fraction]:
+    """Targets without an actual whose dates start after the as-of date (`year.Q3`, the cross
+    cell `华东.Q3` in March): their actual to date is 0, nothing could have been sold yet."""
+    model = result.model
+    assert model is not None
+    period = plan_period(result, as_of)
+    return {path: Fraction(0) for path, node in model.targets.items()
+            if path not in actuals and time.coverage(node, period)[0] > as_of}
+
+
+def _every_row(result: Compilation, path: str, figures: Progress | None, as_of: datetime.date) -> ReviewRow:
+    """The review row of one target: its figures, or (no actual: nothing reported for it or
+    below it) its plan and what the plan expected by now, the rest unknown."""
+    model, evaluation = result.model, result.evaluation
+    assert model is not None and evaluation is not None
+    node = model.targets[path]
+    if figures is not None:
+        return ReviewRow(path, node.name, figures.owner, figures)
+    owner = node.attributes.get("owner")
+    plan = evaluation.values[path]
+    share = expected_share(node, evaluation.values, plan_period(result, as_of), as_of, model.crosses)
+    return ReviewRow(path, node.name, str(owner.value) if owner is not None else None, None, plan, plan * share)
 
 
 # ---- formatting (both templates) ---------------------------------------------------------------
 
 
-def amount(value: Fraction | None) -> str:
+def whole(value: Fraction | None) -> Fraction | None:
     """Whole currency units, rounded half up (maths.allocate.round_half_up, as everywhere)."""
+    return round_half_up(value, Fraction(1)) if value is not None else None
+
+
+def amount(value: Fraction | None) -> str:
     return format_amount(round_half_up(value, Fraction(1))) if value is not None else "—"
 
 
 def percent(value: Fraction | None) -> str:
-    return format_percent(value) if value is not None else "—"
+    """A share, pace or attainment: one decimal, as the other report tables (`100.0%`)."""
+    return format_share(value) if value is not None else "—"
+
+
+class Amounts:
+    """The amounts of one review table in the table's one unit (report/units.py): `u(value)`
+    writes a figure in whole currency units in it (`1,069.2724` in a table of `单位：万元`);
+    `u.caption` is the unit line, empty in English."""
+
+    def __init__(self, words: Words, *groups: object) -> None:
+        self.unit = words.unit(_whole_all(groups))
+        self.caption = self.unit.caption
+
+    def __call__(self, value: Fraction | None) -> str:
+        return self.unit(whole(value)) if value is not None else "—"
+
+
+def _whole_all(groups) -> list:
+    out: list = []
+    for group in groups:
+        if isinstance(group, (Fraction, int)):
+            out.append(whole(Fraction(group)))
+        elif group is not None:
+            out.extend(_whole_all(group))
+    return out
+
+
+def amounts(t: Words, *groups: object) -> Amounts:
+    """The unit of a review table showing the amounts in `groups` (amounts, or lists of them)."""
+    return Amounts(t, *groups)
+
+
+def figures(rows, *names: str) -> list:
+    """The figures `names` (`target`, `actual`, `gap`, …) of `rows`, for `amounts`."""
+    return [getattr(r.figures, n) for r in rows if r.figures is not None for n in names]
+
+
+def needs_of(rows) -> list:
+    """Every amount the rows' remaining months need, for `amounts`."""
+    return [a for r in rows if r.figures is not None for _, a in r.figures.needs]
+
+
+def need_months(rows) -> list[str]:
+    """The remaining months some of `rows` need something in, in order."""
+    return sorted({m for r in rows if r.figures is not None for m, _ in r.figures.needs})
+
+
+def need_in(row: ReviewRow, month: str) -> Fraction | None:
+    return dict(row.figures.needs).get(month) if row.figures is not None else None
+
+
+def short_names(rows) -> list[str]:
+    """The column head of each row's target: its name, or its path where two names are the same."""
+    names = [r.name for r in rows]
+    return [r.name if names.count(r.name) == 1 else r.path for r in rows]
 
 
 def bar_width(value: Fraction | None) -> str:
@@ -156,7 +264,7 @@ def bar_width(value: Fraction | None) -> str:
 
 
 def heat_style(row: ReviewRow | None) -> str:
-    return STATUS_STYLE[row.figures.status] if row is not None else ""
+    return STATUS_STYLE[row.figures.status] if row is not None and row.figures is not None else ""
 
 
 def is_time(split: SplitReview) -> bool:
@@ -172,6 +280,10 @@ def _num(value: Fraction | None):
 
 def _row_json(r: ReviewRow) -> dict:
     p = r.figures
+    if p is None:  # nothing reported: the plan and the season only
+        return {"path": r.path, "owner": r.owner, "plan": _num(r.plan_only), "actual": None,
+                "expected": _num(r.expected_only), "gap": None, "attainment": None, "season": _num(r.season),
+                "pace": None, "forecast": None, "status": None, "needs": []}
     return {"path": r.path, "owner": r.owner, "plan": _num(p.target), "actual": _num(p.actual),
             "expected": _num(p.expected), "gap": _num(p.gap), "attainment": _num(p.attainment),
             "season": _num(r.season), "pace": _num(p.pace), "forecast": _num(p.forecast), "status": p.status,
@@ -182,7 +294,7 @@ def to_json(review: Review) -> dict:
     t = review.thresholds
     return {"as_of": review.as_of.isoformat(),
             "thresholds": {"ahead": _num(t.ahead), "on_track": _num(t.on_track), "at_risk": _num(t.at_risk)},
-            "targets": [_row_json(r) for r in review.rows],
+            "targets": [_row_json(r) for r in review.every or review.rows],
             "behind": [r.path for r in review.behind]}
 
 
@@ -191,13 +303,17 @@ CSV_COLUMNS = ("path", "owner", "plan", "actual", "expected", "gap", "attainment
 
 
 def to_csv(review: Review) -> str:
-    """UTF-8 with a byte-order mark (Excel), CRLF: one row per target with an actual."""
+    """UTF-8 with a byte-order mark (Excel), CRLF: one row per target of the plan (as in `to_json`),
+    then a column `needs YYYY-MM` for each month after the as-of date that some target needs."""
+    rows = [_row_json(r) for r in (review.every or review.rows)]
+    months = sorted({n["month"] for j in rows for n in j["needs"]})
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\r\n")
-    out.writerow(CSV_COLUMNS)
-    for r in review.rows:
-        j = _row_json(r)
-        out.writerow([_cell(j[c]) if c != "as_of" else review.as_of.isoformat() for c in CSV_COLUMNS])
+    out.writerow([*CSV_COLUMNS, *(f"needs {m}" for m in months)])
+    for j in rows:
+        needs = {n["month"]: n["amount"] for n in j["needs"]}
+        out.writerow([_cell(j[c]) if c != "as_of" else review.as_of.isoformat() for c in CSV_COLUMNS]
+                     + [_cell(needs.get(m)) for m in months])
     return "\ufeff" + buf.getvalue()
 
 
