@@ -256,7 +256,11 @@ def test_build_adds_the_review_section_to_every_format(tmp_path):
     figures = {t["path"]: t for t in review["targets"]}
     tracked = json.loads(run_planc("track", str(tmp_path / "p.plan"), "--actuals", str(tmp_path / "a.csv"),
                                    "--as-of", "2027-03-31", "--format", "json").stdout)["targets"]
-    assert {p: f["actual"] for p, f in figures.items()} == {p: f["actual"] for p, f in tracked.items()}
+    assert {p: f["actual"] for p, f in figures.items() if p in tracked} == {p: f["actual"] for p, f in tracked.items()}
+    # every other target is there too: 0 to date if its dates start after the as-of date, else unknown
+    assert {p: f["actual"] for p, f in figures.items() if p not in tracked} == {
+        "year.Q2": 0, "year.Q3": 0, "year.Q4": 0, **{f"year.{r}.Q{q}": 0 for r in ("华东", "west") for q in (2, 3, 4)},
+        "year.华东.ann": None, "year.华东.bob": None, "year.华东.pb": None}
     assert figures["year.west"]["status"] == "at risk" and "year.west" in review["behind"]
     assert figures["year.华东"]["season"] == figures["year.华东.Q1"]["plan"] / figures["year.华东"]["plan"]
     html = (out / "p.html").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-VOID = {"meta", "br", "rect", "line", "link", "img", "input", "hr", "path", "circle"}
+VOID = {"meta", "br", "wbr", "rect", "line", "link", "img", "input", "hr", "path", "circle"}
 
 
 class Node:

@@ -53,7 +53,7 @@ WORDS = {
            "target": "目标", "owner": "负责人", "plan": "计划", "actual": "实际", "attained": "达成率",
            "expected": "应完成", "gap": "差额", "pace": "进度", "forecast": "预测", "status": "状态",
            "season": "季节进度", "by": "{parent}按{dim}的达成率", "behind": "进度落后",
-           "heat_legend": "每格：进度（实际 ÷ 应完成），其下为达成率（实际 ÷ 计划）与状态。",
+           "heat_legend": "每格：进度（实际 ÷ 应完成）、达成率（实际 ÷ 计划）与状态。",
            "month": "月份", "needs_by_month": "余下每月需完成",
            "none_behind": "没有进度落后的目标。", "needs": "余下每月需完成",
            "heat": "各单元进度：{rows} × {cols}", "owner_review": "截至 {date} 您的达成情况",
