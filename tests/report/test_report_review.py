@@ -176,15 +176,24 @@ def test_owner_figures_are_the_same_in_html_and_markdown(en):
     assert md_rows == html_rows and len(md_rows) == 9
 
 
-def test_every_owner_with_an_actual_has_the_block_on_their_card(en):
-    """Every owner with an actual gets the block on their card (none is only in the review section)."""
+def test_every_owner_card_says_how_their_targets_stand(en):
+    """Every owner gets the block on their card: a table of their targets with an actual, and a
+    sentence naming those without one (Gao Yan owns products; the actuals name none)."""
     review = review_json(en)
-    owners = {t["owner"] for t in review["targets"] if t["owner"] and t["actual"] is not None}
-    html = (en / "fy2027.html").read_text(encoding="utf-8")
-    root, _ = parse(html)
-    with_block = {c.find("h3").text().split(": ", 1)[1] for c in root.find_all("div", "owner-sheet")
-                  if c.find("div", "review-owner-block")}
-    assert owners == with_block
+    owners = {t["owner"] for t in review["targets"] if t["owner"]}
+    root, _ = parse((en / "fy2027.html").read_text(encoding="utf-8"))
+    blocks = {c.find("h3").text().split(": ", 1)[1]: c.find("div", "review-owner-block")
+              for c in root.find_all("div", "owner-sheet")}
+    assert set(blocks) == owners and all(blocks.values())
+    for owner, block in blocks.items():
+        reported = [t["path"] for t in review["targets"] if t["owner"] == owner and t["actual"] is not None]
+        silent = [t["path"] for t in review["targets"] if t["owner"] == owner and t["actual"] is None]
+        table = block.find("table", "owner-review")
+        assert ([r[0] for r in table_rows(table)] if table else []) == reported
+        note = block.find("p", "unreported")
+        assert (note.text() if note else None) == (
+            f"No actuals reported as of 2027-03-31 for: {', '.join(silent)}." if silent else None)
+    assert blocks["Gao Yan"].find("table") is None
 
 
 # ---- one unit per table in Chinese -------------------------------------------------------------

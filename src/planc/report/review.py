@@ -46,6 +46,7 @@ WORDS = {
            "month": "Month", "needs_by_month": "What each remaining month needs",
            "none_behind": "No target is behind pace.", "needs": "What each remaining month needs",
            "heat": "Pace by cell: {rows} × {cols}", "owner_review": "Your attainment as of {date}",
+           "unreported": "No actuals reported as of {date} for: {targets}.",
            "marker": "the marker is where the season says it should be",
            "ahead": "ahead", "on track": "on track", "behind_s": "behind", "at risk": "at risk"},
     "zh": {"review": "截至 {date} 的执行回顾", "intro": "实际完成与计划对比：达成率、按季节性截至目前应完成的数额、进度与状态"
@@ -57,6 +58,7 @@ WORDS = {
            "month": "月份", "needs_by_month": "余下每月需完成",
            "none_behind": "没有进度落后的目标。", "needs": "余下每月需完成",
            "heat": "各单元进度：{rows} × {cols}", "owner_review": "截至 {date} 您的达成情况",
+           "unreported": "截至 {date} 尚无实际数据的目标：{targets}。",
            "marker": "标记为按季节性此时应达到的位置",
            "ahead": "领先", "on track": "正常", "behind_s": "落后", "at risk": "高风险"},
 }
@@ -124,6 +126,10 @@ class Review:
         (`按 year · 区域的达成率`: a space only where a Latin name meets Chinese text)."""
         template = self.words(lang)[key]
         return zh_format(template, **fields) if lang == "zh" else template.format(**fields)
+
+    def unreported(self, owner: str) -> tuple[ReviewRow, ...]:
+        """The owner's targets without an actual (nothing reported for them or below them)."""
+        return tuple(r for r in self.every if r.owner == owner and r.figures is None)
 
     def status(self, status: str, lang: str) -> str:
         return self.words(lang)["behind_s" if status == "behind" else status]
