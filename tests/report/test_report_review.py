@@ -263,3 +263,5 @@ def test_english_review_amounts_are_full(en):
     assert "| 华东   | 51,767,000 | 10,692,724 | 10,888,000 |" in section
     assert "单位" not in section
     assert "### Attainment of year by region" in section and "### Pace by cell: region × quarter" in section
+    # the cells of quarters that start after March 31 say so (their actual is 0 in the JSON)
+    assert "| 华东              |   98.2% · 98.2% · on track | not started | not started | not started |" in section

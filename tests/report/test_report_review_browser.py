@@ -59,7 +59,9 @@ const behind = [...document.querySelectorAll('#review table.behind tbody tr')].m
 });
 const blocks = [...document.querySelectorAll('.review-owner-block')].map(b => ({
   shown: shown(b), tables: b.querySelectorAll('table').length, width: R(b).width }));
-const result = { title: section ? text(section.querySelector('h2')) : null,
+const heat = [...document.querySelectorAll('#review table.heat')].map(t => ({
+  width: R(t).width, room: R(t.closest('.scroll')).width }));
+const result = { heat, title: section ? text(section.querySelector('h2')) : null,
   height: section ? R(section).height : 0, tables: section ? section.querySelectorAll('table').length : 0,
   heatText, markers, behind, blocks, pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth };
 const out = window.parent !== window ? parent.document : document;
@@ -168,3 +170,9 @@ def test_owner_cards_show_their_review(page):
     assert len(blocks) >= 10
     assert all(b["shown"] and b["tables"] == 2 for b in blocks if b["tables"] >= 1)
     assert all(b["width"] <= page["width"] for b in blocks)
+
+
+def test_heat_map_fits_without_scrolling(page):
+    """Four quarters of a region × quarter heat map fit a phone: pace, attainment and status of a
+    cell wrap under each other, a cell not started says so in two short lines."""
+    assert page["heat"] and all(h["width"] <= h["room"] + 0.5 for h in page["heat"]), page["heat"]

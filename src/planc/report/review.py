@@ -43,7 +43,7 @@ WORDS = {
            "expected": "Expected", "gap": "Gap", "pace": "Pace", "forecast": "Forecast", "status": "Status",
            "season": "Season", "by": "Attainment of {parent} by {dim}", "behind": "Behind pace",
            "heat_legend": "Each cell: pace (actual ÷ expected), then attained (actual ÷ plan) and the status.",
-           "month": "Month", "needs_by_month": "What each remaining month needs",
+           "month": "Month", "needs_by_month": "What each remaining month needs", "later": "not started",
            "none_behind": "No target is behind pace.", "needs": "What each remaining month needs",
            "heat": "Pace by cell: {rows} × {cols}", "owner_review": "Your attainment as of {date}",
            "unreported": "No actuals reported as of {date} for: {targets}.",
@@ -55,7 +55,7 @@ WORDS = {
            "expected": "应完成", "gap": "差额", "pace": "进度", "forecast": "预测", "status": "状态",
            "season": "季节进度", "by": "{parent}按{dim}的达成率", "behind": "进度落后",
            "heat_legend": "每格：进度（实际 ÷ 应完成）、达成率（实际 ÷ 计划）与状态。",
-           "month": "月份", "needs_by_month": "余下每月需完成",
+           "month": "月份", "needs_by_month": "余下每月需完成", "later": "未开始",
            "none_behind": "没有进度落后的目标。", "needs": "余下每月需完成",
            "heat": "各单元进度：{rows} × {cols}", "owner_review": "截至 {date} 您的达成情况",
            "unreported": "截至 {date} 尚无实际数据的目标：{targets}。",
@@ -97,6 +97,10 @@ class SplitReview:
 class HeatRow:
     name: str
     cells: tuple[ReviewRow | None, ...]
+    later: tuple[bool, ...] = ()  # each cell: its dates start after the as-of date (nothing to show yet)
+
+    def not_started(self, index: int) -> bool:
+        return bool(self.later) and self.later[index]
 
 
 @attrs.frozen
@@ -153,10 +157,11 @@ def build_review(result: Compilation, actuals: dict[str, Fraction], as_of: datet
             splits.append(SplitReview(split.parent.name, split.dimension, kids))
     crosses = []
     for cross in model.crosses:
-        heat = tuple(HeatRow(r.name, tuple(rows.get(cross.cells[(r.name, c.name)].path)
-                                           if (r.name, c.name) in cross.cells else None
-                                           for c in cross.cols.children))
-                     for r in cross.rows.children)
+        paths = [[cross.cells[(r.name, c.name)].path if (r.name, c.name) in cross.cells else None
+                  for c in cross.cols.children] for r in cross.rows.children]
+        heat = tuple(HeatRow(r.name, tuple(rows.get(p) if p else None for p in line),
+                             tuple(p in unstarted for p in line))
+                     for r, line in zip(cross.rows.children, paths))
         if any(cell is not None for row in heat for cell in row.cells):
             crosses.append(CrossReview(cross.rows.dimension, cross.cols.dimension,
                                        tuple(c.name for c in cross.cols.children), heat))
