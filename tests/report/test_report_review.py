@@ -265,3 +265,29 @@ def test_english_review_amounts_are_full(en):
     assert "### Attainment of year by region" in section and "### Pace by cell: region × quarter" in section
     # the cells of quarters that start after March 31 say so (their actual is 0 in the JSON)
     assert "| 华东              |   98.2% · 98.2% · on track | not started | not started | not started |" in section
+
+
+# ---- counts (a measure) are not money ----------------------------------------------------------
+
+
+def test_counts_carry_their_measure_not_the_currency(tmp_path):
+    """`new_logos` counts new accounts: its split's review table states the measure in Chinese
+    (`单位：new accounts`, bare figures), in English each figure carries it; in a table that
+    also has money (behind pace) a count keeps its label and the money its unit."""
+    from planc.cli.build import run
+
+    logos = tmp_path / "logos.csv"
+    logos.write_text("target,period,amount\nnew_logos.H1,2027-02,3\nnew_logos.H1,2027-03,2\n", encoding="utf-8")
+    texts = {}
+    for lang in ("en", "zh"):
+        args = argparse.Namespace(plans=[str(EXAMPLE)], output=str(tmp_path / lang), format="md", lang=lang,
+                                  actuals=[str(ACTUALS), str(logos)], as_of=AS_OF, encoding="utf-8", compare=None)
+        with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+            assert run(args, environ=ENV) == 0
+        texts[lang] = (tmp_path / lang / "fy2027.md").read_text(encoding="utf-8")
+    en = texts["en"].split("### Attainment of new_logos by half", 1)[1].split("###", 1)[0]
+    assert "| H1     | 18 new accounts | 5 new accounts | 9 new accounts |" in en
+    zh = texts["zh"].split("### new_logos 按半年的达成率", 1)[1].split("###", 1)[0]
+    assert zh.lstrip().startswith("单位：new accounts\n") and "| H1   |   18 |    5 |      9 |" in zh
+    behind = texts["zh"].split("### 进度落后", 1)[1].split("###", 1)[0]
+    assert "单位：万元" in behind and "-4 new accounts" in behind and "-143.6740" in behind

@@ -5,9 +5,12 @@ with an actual; by every split, each child's attainment with a marker where
 the season says it should be (expected ÷ plan); the targets behind pace
 with their owners; each cross as a heat map of pace; each owner's own
 targets with what each remaining month needs. Rendered by the partials
-`review.html.j2`, `review.md.j2` and `review_owner.md.j2`, by `to_json`
-(the report JSON's `review`) and `to_csv` (`PLAN.review.csv`). The words
-are in `WORDS` (English and Chinese), kept here so the section is one unit.
+`review.html.j2`, `review.md.j2`, `review_owner.html.j2` (on each owner's
+card) and `review_owner.md.j2`, by `to_json` (the report JSON's `review`:
+every target of the plan, cross cells included) and `to_csv`
+(`PLAN.review.csv`). Amounts are written in one unit per table (`Amounts`,
+report/units.py). The words are in `WORDS` (English and Chinese), kept here
+so the section is one unit.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from planc.report.i18n import Words, zh_format
 from planc.report.i18n import percent as format_share
 from planc.review.track import Progress, Thresholds, expected_share, plan_period, track
 from planc.semantics import time
+from planc.semantics.measures import shown
 
 # Heat-map colours by status: dark text on light ground, contrast above 7:1 (WCAG AA asks 4.5:1).
 STATUS_STYLE = {
@@ -75,6 +79,7 @@ class ReviewRow:
     figures: Progress | None
     plan_only: Fraction | None = None
     expected_only: Fraction | None = None
+    unit: str | None = None  # a count's measure label, `%` for a ratio; None for money
 
     @property
     def season(self) -> Fraction | None:
@@ -148,8 +153,9 @@ def build_review(result: Compilation, actuals: dict[str, Fraction], as_of: datet
     figures = {p.path: p for p in track(result, {**actuals, **unstarted}, as_of, thresholds)}
     every = tuple(_every_row(result, path, figures.get(path), as_of) for path in model.targets
                   if path in result.evaluation.values)
-    rows = {path: ReviewRow(path, model.targets[path].name, p.owner, p) for path, p in figures.items()
-            if path not in unstarted}
+    units = result.evaluation.units
+    rows = {path: ReviewRow(path, model.targets[path].name, p.owner, p, unit=shown(model.measures, units, path))
+            for path, p in figures.items() if path not in unstarted}
     splits = []
     for split in model.splits:
         kids = tuple(rows[c.path] for c in split.children if c.path in rows)
@@ -190,12 +196,14 @@ def _every_row(result: Compilation, path: str, figures: Progress | None, as_of: 
     model, evaluation = result.model, result.evaluation
     assert model is not None and evaluation is not None
     node = model.targets[path]
+    unit = shown(model.measures, evaluation.units, path)
     if figures is not None:
-        return ReviewRow(path, node.name, figures.owner, figures)
+        return ReviewRow(path, node.name, figures.owner, figures, unit=unit)
     owner = node.attributes.get("owner")
     plan = evaluation.values[path]
     share = expected_share(node, evaluation.values, plan_period(result, as_of), as_of, model.crosses)
-    return ReviewRow(path, node.name, str(owner.value) if owner is not None else None, None, plan, plan * share)
+    return ReviewRow(path, node.name, str(owner.value) if owner is not None else None, None, plan, plan * share,
+                     unit)
 
 
 # ---- formatting (both templates) ---------------------------------------------------------------
@@ -216,41 +224,41 @@ def percent(value: Fraction | None) -> str:
 
 
 class Amounts:
-    """The amounts of one review table in the table's one unit (report/units.py): `u(value)`
-    writes a figure in whole currency units in it (`1,069.2724` in a table of `单位：万元`);
-    `u.caption` is the unit line, empty in English."""
+    """The amounts of one review table in the table's one unit (report/units.py): `u(value, row)`
+    writes a figure in whole units in it (`1,069.2724` in a table of `单位：万元`); `u.caption`
+    is the unit line (empty in English). A table of counts of one measure states the measure
+    (`单位：new accounts`; in English each figure carries it); a count in a table of money
+    carries its measure's label, as in the other report tables (`Words.cell`)."""
 
-    def __init__(self, words: Words, *groups: object) -> None:
-        self.unit = words.unit(_whole_all(groups))
+    def __init__(self, words: Words, rows, names: tuple[str, ...], needs: bool) -> None:
+        rows = [r for r in rows if r.figures is not None]
+        labels = {r.unit for r in rows}
+        self.measure = labels.pop() if len(labels) == 1 and None not in labels else None
+        if self.measure is not None:
+            self.unit = words.unit(measure=self.measure)
+        else:
+            money = [r for r in rows if r.unit is None]
+            values = [getattr(r.figures, n) for r in money for n in names]
+            values += [a for r in money for _, a in r.figures.needs] if needs else []
+            self.unit = words.unit([whole(v) for v in values if v is not None])
         self.caption = self.unit.caption
 
-    def __call__(self, value: Fraction | None) -> str:
-        return self.unit(whole(value)) if value is not None else "—"
+    def __call__(self, value: Fraction | None, row: ReviewRow | None = None) -> str:
+        if value is None:
+            return "—"
+        label = row.unit if row is not None else self.measure
+        if label == "%":
+            return percent(value)
+        if label is None:
+            return self.unit(whole(value))
+        text = format_amount(round_half_up(value, Fraction(1)))
+        return text if label == self.measure and self.caption else f"{text} {label}"
 
 
-def _whole_all(groups) -> list:
-    out: list = []
-    for group in groups:
-        if isinstance(group, (Fraction, int)):
-            out.append(whole(Fraction(group)))
-        elif group is not None:
-            out.extend(_whole_all(group))
-    return out
-
-
-def amounts(t: Words, *groups: object) -> Amounts:
-    """The unit of a review table showing the amounts in `groups` (amounts, or lists of them)."""
-    return Amounts(t, *groups)
-
-
-def figures(rows, *names: str) -> list:
-    """The figures `names` (`target`, `actual`, `gap`, …) of `rows`, for `amounts`."""
-    return [getattr(r.figures, n) for r in rows if r.figures is not None for n in names]
-
-
-def needs_of(rows) -> list:
-    """Every amount the rows' remaining months need, for `amounts`."""
-    return [a for r in rows if r.figures is not None for _, a in r.figures.needs]
+def amounts(t: Words, rows, *names: str, needs: bool = False) -> Amounts:
+    """The unit of a review table of `rows` showing their figures `names` (`target`, `actual`,
+    `gap`, …) and, with `needs`, what their remaining months need."""
+    return Amounts(t, rows, names, needs)
 
 
 def need_months(rows) -> list[str]:
