@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Callable
 from fractions import Fraction
 
 import attrs
@@ -125,7 +126,17 @@ class Review:
     behind: tuple[ReviewRow, ...]
     crosses: tuple[CrossReview, ...]
     owners: dict  # owner -> tuple[ReviewRow, ...]
-    every: tuple[ReviewRow, ...] = ()  # every target of the plan, in plan order (JSON, CSV)
+    unreported_rows: tuple[tuple[str, str], ...] = ()  # (owner, path) of targets with no actual
+    every_of: Callable[[], tuple[ReviewRow, ...]] | None = None  # every target's row (JSON, CSV)
+    cache: dict = attrs.field(factory=dict, eq=False)
+
+    @property
+    def every(self) -> tuple[ReviewRow, ...]:
+        """Every target of the plan, cross cells included, in plan order: worked out only for
+        the formats that show them (JSON, CSV), once."""
+        if "every" not in self.cache:
+            self.cache["every"] = self.every_of() if self.every_of is not None else self.rows
+        return self.cache["every"]
 
     def words(self, lang: str) -> dict:
         return WORDS.get(lang, WORDS["en"])
@@ -136,9 +147,9 @@ class Review:
         template = self.words(lang)[key]
         return zh_format(template, **fields) if lang == "zh" else template.format(**fields)
 
-    def unreported(self, owner: str) -> tuple[ReviewRow, ...]:
-        """The owner's targets without an actual (nothing reported for them or below them)."""
-        return tuple(r for r in self.every if r.owner == owner and r.figures is None)
+    def unreported(self, owner: str) -> tuple[str, ...]:
+        """The paths of the owner's targets without an actual (nothing reported for them or below them)."""
+        return tuple(path for who, path in self.unreported_rows if who == owner)
 
     def status(self, status: str, lang: str) -> str:
         return self.words(lang)["behind_s" if status == "behind" else status]
@@ -150,12 +161,18 @@ def build_review(result: Compilation, actuals: dict[str, Fraction], as_of: datet
     if model is None or result.evaluation is None:
         return None
     unstarted = not_started(result, actuals, as_of)
-    figures = {p.path: p for p in track(result, {**actuals, **unstarted}, as_of, thresholds)}
-    every = tuple(_every_row(result, path, figures.get(path), as_of) for path in model.targets
-                  if path in result.evaluation.values)
-    units = result.evaluation.units
+    figures = {p.path: p for p in track(result, actuals, as_of, thresholds)}
+    units, values = result.evaluation.units, result.evaluation.values
     rows = {path: ReviewRow(path, model.targets[path].name, p.owner, p, unit=shown(model.measures, units, path))
-            for path, p in figures.items() if path not in unstarted}
+            for path, p in figures.items()}
+    quiet = tuple((str(owner.value), path) for path, node in model.targets.items()
+                  if path not in figures and path not in unstarted and path in values
+                  and (owner := node.attributes.get("owner")) is not None)
+
+    def every() -> tuple[ReviewRow, ...]:
+        later = {p.path: p for p in track(result, unstarted, as_of, thresholds)} if unstarted else {}
+        return tuple(_every_row(result, path, figures.get(path) or later.get(path), as_of)
+                     for path in model.targets if path in values)
     splits = []
     for split in model.splits:
         kids = tuple(rows[c.path] for c in split.children if c.path in rows)
@@ -177,7 +194,7 @@ def build_review(result: Compilation, actuals: dict[str, Fraction], as_of: datet
         if r.owner:
             owners.setdefault(r.owner, []).append(r)
     return Review(as_of, thresholds, tuple(rows.values()), tuple(splits), behind, tuple(crosses),
-                  {k: tuple(v) for k, v in owners.items()}, every)
+                  {k: tuple(v) for k, v in owners.items()}, quiet, every)
 
 
 def not_started(result: Compilation, actuals: dict[str, Fraction], as_of: datetime.date) -> dict[str, Fraction]:
@@ -313,7 +330,7 @@ def to_json(review: Review) -> dict:
     t = review.thresholds
     return {"as_of": review.as_of.isoformat(),
             "thresholds": {"ahead": _num(t.ahead), "on_track": _num(t.on_track), "at_risk": _num(t.at_risk)},
-            "targets": [_row_json(r) for r in review.every or review.rows],
+            "targets": [_row_json(r) for r in review.every],
             "behind": [r.path for r in review.behind]}
 
 
@@ -324,7 +341,7 @@ CSV_COLUMNS = ("path", "owner", "plan", "actual", "expected", "gap", "attainment
 def to_csv(review: Review) -> str:
     """UTF-8 with a byte-order mark (Excel), CRLF: one row per target of the plan (as in `to_json`),
     then a column `needs YYYY-MM` for each month after the as-of date that some target needs."""
-    rows = [_row_json(r) for r in (review.every or review.rows)]
+    rows = [_row_json(r) for r in review.every]
     months = sorted({n["month"] for j in rows for n in j["needs"]})
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\r\n")
