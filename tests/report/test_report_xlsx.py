@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -231,3 +232,41 @@ def test_libreoffice_reads_the_workbook(built, tmp_path):
     cross = (tmp_path / "zh-交叉1 区域×季度.csv").read_text(encoding="utf-8").splitlines()
     wan = [f"{report['targets'][p] / 10_000:.1f}万" for p in ("year.Q1", "year.Q2", "year.Q3", "year.Q4", "year")]
     assert cross[-1] == ",".join(["合计", *wan])  # 3154.8万: the 万 format as LibreOffice draws it
+
+
+def test_constant_memory_mode_leaves_no_temporary_files(tmp_path, monkeypatch):
+    from planc.report import xlsx
+
+    root = tmp_path / "tmp"
+    root.mkdir()
+    made = []
+    real = xlsx._render
+
+    def spy(writer, report, lang, options):
+        made.append(options["tmpdir"])
+        assert list(root.iterdir()) == [Path(options["tmpdir"])]  # its own folder, in root
+        return real(writer, report, lang, options)
+
+    monkeypatch.setattr(xlsx, "CONSTANT_MEMORY_FROM", 1)
+    monkeypatch.setattr(xlsx, "temp_root", lambda: str(root))
+    monkeypatch.setattr(xlsx, "_render", spy)
+    assert run_build([EXAMPLE], tmp_path / "o", "xlsx")[0] == 0
+    assert len(made) == 1 and list(root.iterdir()) == []  # removed with everything in it
+
+
+def test_temporary_files_go_to_tmpdir_or_a_memory_backed_folder_with_room(tmp_path, monkeypatch):
+    from planc.report import xlsx
+
+    shm = tmp_path / "shm"
+    shm.mkdir()
+    monkeypatch.setattr(xlsx, "SHM", str(shm))
+    monkeypatch.delenv("TMPDIR", raising=False)
+    assert xlsx.temp_root() == str(shm)
+    monkeypatch.setattr(xlsx, "SHM_ROOM", 1 << 62)  # not that much room
+    assert xlsx.temp_root() is None
+    monkeypatch.setattr(xlsx, "SHM_ROOM", 1)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the user's choice wins
+    assert xlsx.temp_root() is None
+    monkeypatch.delenv("TMPDIR")
+    monkeypatch.setattr(xlsx, "SHM", str(tmp_path / "absent"))
+    assert xlsx.temp_root() is None
