@@ -31,6 +31,17 @@ def book(path, values: bool = False):
     return openpyxl.load_workbook(path, data_only=values)
 
 
+def table(ws) -> list[tuple]:
+    """A sheet's own table: the rows below its header, up to the first empty row (the blocks
+    below it, review figures and actions, come after one)."""
+    rows = []
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if all(v is None for v in row):
+            break
+        rows.append(row)
+    return rows
+
+
 def test_targets_sheet_is_the_tree_as_an_outline(built):
     out, report = built
     ws = book(out / "en" / "fy2027.xlsx")["Target tree"]
@@ -102,12 +113,12 @@ def test_open_items_and_one_sheet_per_owner(built):
     out, report = built
     wb = book(out / "en" / "fy2027.xlsx")
     ws = wb["Open items"]
-    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == report["open_items"]
+    assert [r[0] for r in table(ws)] == report["open_items"]
     assert ws.cell(2, 5).value == "disputed"
     owners = wb.sheetnames[wb.sheetnames.index("Open items") + 1:]
     assert owners == list(report["owners"])
     for owner in owners:
-        paths = [r[0] for r in wb[owner].iter_rows(min_row=2, values_only=True) if r[0] != "Total"]
+        paths = [r[0] for r in table(wb[owner]) if r[0] != "Total"]
         assert paths == report["owners"][owner]
     li = wb["Li Na"]
     head = [c.value for c in li[1]]
@@ -242,10 +253,10 @@ def test_constant_memory_mode_leaves_no_temporary_files(tmp_path, monkeypatch):
     made = []
     real = xlsx._render
 
-    def spy(writer, report, lang, options):
+    def spy(writer, report, lang, review, options):
         made.append(options["tmpdir"])
         assert list(root.iterdir()) == [Path(options["tmpdir"])]  # its own folder, in root
-        return real(writer, report, lang, options)
+        return real(writer, report, lang, review, options)
 
     monkeypatch.setattr(xlsx, "CONSTANT_MEMORY_FROM", 1)
     monkeypatch.setattr(xlsx, "temp_root", lambda: str(root))
@@ -270,3 +281,108 @@ def test_temporary_files_go_to_tmpdir_or_a_memory_backed_folder_with_room(tmp_pa
     monkeypatch.delenv("TMPDIR")
     monkeypatch.setattr(xlsx, "SHM", str(tmp_path / "absent"))
     assert xlsx.temp_root() is None
+
+
+ACTUALS = EXAMPLE.parent / "data" / "actuals_2027.csv"
+
+
+def build_with_review(out, lang: str) -> None:
+    """`planc build fy2027.plan --format xlsx,json --actuals data/actuals_2027.csv --as-of 2027-04-30`."""
+    import argparse
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from planc.cli.build import run
+
+    args = argparse.Namespace(plans=[str(EXAMPLE)], output=str(out), format="xlsx,json", lang=lang,
+                              actuals=[str(ACTUALS)], encoding="utf-8", as_of="2027-04-30")
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        assert run(args, environ={"SOURCE_DATE_EPOCH": "1798761600"}) == 0, err.getvalue()
+
+
+def block(ws, title: str) -> list[tuple]:
+    """The rows of the block titled `title` (below its header), up to the next empty row."""
+    rows = list(ws.iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == title)
+    out = []
+    for r in rows[start + 2:]:
+        if all(v is None for v in r):
+            break
+        out.append(r)
+    return out
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("review")
+    build_with_review(out / "en", "en")
+    build_with_review(out / "zh", "zh")
+    return out, json.loads((out / "en" / "fy2027.json").read_text(encoding="utf-8"))
+
+
+def test_owner_sheets_have_the_review_figures(reviewed):
+    """Each owner's targets with an actual: the review's own figures (as in the JSON), exactly."""
+    out, report = reviewed
+    wb = book(out / "en" / "fy2027.xlsx")
+    figures = report["review"]["targets"]
+    owners = {f["owner"] for f in figures if f["owner"]}
+    assert len(owners) >= 3
+    checked = 0
+    for owner in owners:
+        ws = wb[owner]
+        title = "Your attainment as of 2027-04-30"
+        rows = list(ws.iter_rows(values_only=True))
+        head_at = next(i for i, r in enumerate(rows) if r[0] == title) + 1
+        head = [v for v in rows[head_at] if v is not None]
+        assert head[:7] == ["Target", "Plan", "Actual", "Expected", "Attained", "Pace", "Status"]
+        months = head[7:]
+        assert rows[head_at - 1][7] == "What each remaining month needs"
+        mine = [f for f in figures if f["owner"] == owner]
+        got = block(ws, title)
+        assert [r[0] for r in got] == [f["path"] for f in mine]
+        for r, f in zip(got, mine):
+            # numbers are stored to 16 significant digits (XlsxWriter's `%.16G`)
+            assert r[1:4] == pytest.approx((f["plan"], f["actual"], f["expected"]), rel=1e-15)
+            assert r[4] == pytest.approx(f["attainment"], abs=1e-12) and r[5] == pytest.approx(f["pace"], abs=1e-12)
+            assert r[6] == f["status"]
+            needs = {m: v for m, v in zip(months, r[7:]) if v is not None}
+            assert needs == pytest.approx({n["month"]: n["amount"] for n in f["needs"]}, rel=1e-15)
+            checked += 1
+    assert checked == sum(1 for f in figures if f["owner"])
+    title_at = next(i for i, r in enumerate(wb["张伟"].iter_rows(values_only=True), start=1)
+                    if r[0] == "Your attainment as of 2027-04-30")
+    cells = wb["张伟"][title_at + 2]  # below the title and the header
+    assert cells[0].value == block(wb["张伟"], "Your attainment as of 2027-04-30")[0][0]
+    assert [c.number_format for c in cells[1:6]] == ["#,##0", "#,##0", "#,##0", "0.0%", "0.0%"]
+
+
+def test_actions_on_the_owner_sheets_and_the_open_items(reviewed):
+    out, report = reviewed
+    wb = book(out / "en" / "fy2027.xlsx")
+    actions = report["negotiation"]["actions"]
+    assert len(actions) == 4
+    listed = block(wb["Open items"], "Actions")
+    assert listed == [(a["target"], a["text"], a["owner"], a["due"], a["status"], None, None) for a in actions]
+    for a in actions:
+        on_sheet = block(wb[a["owner"]], "Actions")
+        assert (a["target"], a["text"], a["owner"], a["due"], a["status"]) in [r[:5] for r in on_sheet]
+    assert [r[:5] for r in block(wb["Li Na"], "Actions")] == [
+        ("year.华东", "深挖 TOP50 客户: quarterly business reviews", "Li Na", "2027-03-31", "open")]
+    assert wb["Li Na"].cell(next(i for i, r in enumerate(wb["Li Na"].iter_rows(values_only=True), start=1)
+                                 if r[0] == "Actions"), 1).font.b
+
+
+def test_review_and_actions_in_chinese(reviewed):
+    out, _ = reviewed
+    wb = book(out / "zh" / "fy2027.xlsx")
+    ws = wb["张伟"]
+    rows = list(ws.iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r[0] == "截至 2027-04-30 您的达成情况")
+    assert list(rows[at + 1][:7]) == ["目标", "计划", "实际", "应完成", "达成率", "进度", "状态"]
+    assert rows[at][7] == "余下每月需完成"
+    assert rows[at + 2][6] in ("领先", "正常", "落后", "高风险")
+    listed = block(wb["待决事项"], "行动计划")
+    assert [r[4] for r in listed] == ["进行中"] * 4
+    heads = list(wb["待决事项"].iter_rows(values_only=True))
+    assert list(heads[[r[0] for r in heads].index("行动计划") + 1][:5]) == ["目标", "行动", "负责人", "截止", "状态"]

@@ -29,6 +29,9 @@ from fractions import Fraction
 from planc.evaluate.explain import explain
 from planc.report.i18n import Words
 from planc.report.view import CrossView, OwnerSheet, Report, Row, SplitView
+from planc.report.xlsx_blocks import actions_block, review_block
+from planc.report.xlsx_blocks import number as _number
+from planc.report.xlsx_blocks import put as _put
 
 PIP_HINT = "pip install 'planc[xlsx]'  (or: pip install XlsxWriter)"
 MAX_OUTLINE = 7  # Excel's deepest outline level
@@ -60,13 +63,14 @@ def missing_dependency() -> str | None:
     return None if importlib.util.find_spec("xlsxwriter") is not None else PIP_HINT
 
 
-def render_xlsx(report: Report, lang: str) -> bytes:
+def render_xlsx(report: Report, lang: str, review=None) -> bytes:
+    """The workbook; with `review` (report/review.py), each owner's sheet has their review figures."""
     import xlsxwriter
 
     if len(report.rows) < CONSTANT_MEMORY_FROM:
-        return _render(xlsxwriter, report, lang, {"in_memory": True})
+        return _render(xlsxwriter, report, lang, review, {"in_memory": True})
     with tempfile.TemporaryDirectory(prefix="planc-xlsx-", dir=temp_root()) as folder:
-        return _render(xlsxwriter, report, lang, {"constant_memory": True, "tmpdir": folder})
+        return _render(xlsxwriter, report, lang, review, {"constant_memory": True, "tmpdir": folder})
 
 
 def temp_root() -> str | None:
@@ -84,7 +88,7 @@ def temp_root() -> str | None:
     return SHM if room.f_bavail * room.f_frsize >= SHM_ROOM else None
 
 
-def _render(xlsxwriter, report: Report, lang: str, options: dict) -> bytes:
+def _render(xlsxwriter, report: Report, lang: str, review, options: dict) -> bytes:
     t = Words(lang)
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, options)
@@ -104,7 +108,9 @@ def _render(xlsxwriter, report: Report, lang: str, options: dict) -> bytes:
         _cross_sheet(book, cross, t, fmt, _sheet_name(title, names))
     _open_items_sheet(book, report, t, fmt, _sheet_name(t("open_items"), names))
     for sheet in report.owners:
-        _owner_sheet(book, sheet, t, fmt, _sheet_name(sheet.owner, names))
+        ws = _owner_sheet(book, sheet, t, fmt, _sheet_name(sheet.owner, names))
+        row = review_block(ws, len(sheet.rows) + 3, sheet.owner, review, lang, fmt)
+        actions_block(ws, row, report.negotiation.actions_of(sheet.owner, tuple(r.path for r in sheet.rows)), t, fmt)
     book.close()
     return buf.getvalue()
 
@@ -158,24 +164,6 @@ def _places(unit: Fraction) -> int:
     while (unit * 10**places).denominator != 1 and places < 6:
         places += 1
     return places
-
-
-def _number(value: Fraction | None) -> int | float | None:
-    if value is None:
-        return None
-    return value.numerator if value.denominator == 1 else float(value)
-
-
-def _put(ws, row: int, col: int, value, fmt=None) -> None:
-    """A cell; None leaves it empty. Text is never read as a formula or number."""
-    if value is None:
-        return
-    if isinstance(value, str):
-        ws.write_string(row, col, value, fmt)
-    elif isinstance(value, Fraction):
-        ws.write_number(row, col, _number(value), fmt)
-    else:
-        ws.write_number(row, col, value, fmt)
 
 
 def _writers(ws):
@@ -341,6 +329,7 @@ def _open_items_sheet(book, report: Report, t: Words, fmt: _Formats, name: str) 
         _row_basics(ws, r, row, t, fmt)
     if report.open_items:
         ws.autofilter(0, 0, len(report.open_items), len(heads) - 1)
+    actions_block(ws, len(report.open_items) + 2, report.negotiation.actions, t, fmt)
 
 
 def _row_basics(ws, r: int, row: Row, t: Words, fmt: _Formats) -> None:
@@ -353,8 +342,9 @@ def _row_basics(ws, r: int, row: Row, t: Words, fmt: _Formats) -> None:
     _put(ws, r, 6, row.note)
 
 
-def _owner_sheet(book, sheet: OwnerSheet, t: Words, fmt: _Formats, name: str) -> None:
-    """The owner's targets, and each one's amount over time where the plan says it."""
+def _owner_sheet(book, sheet: OwnerSheet, t: Words, fmt: _Formats, name: str):
+    """The owner's targets, and each one's amount over time where the plan says it; the
+    sheet, for the blocks below (review figures, actions: report/xlsx_blocks.py)."""
     ws = book.add_worksheet(name)
     periods: list[str] = []  # the time points of every profile, in first-seen order
     for profile in sheet.profiles:
@@ -382,3 +372,4 @@ def _owner_sheet(book, sheet: OwnerSheet, t: Words, fmt: _Formats, name: str) ->
         total = len(sheet.rows) + 1
         ws.write_string(total, 0, t("total"), fmt.total_label)
         _put(ws, total, 2, sheet.total, fmt.total_for(sheet.total))
+    return ws
