@@ -109,7 +109,8 @@ def _render(xlsxwriter, report: Report, lang: str, review, options: dict) -> byt
     _open_items_sheet(book, report, t, fmt, _sheet_name(t("open_items"), names))
     for sheet in report.owners:
         ws = _owner_sheet(book, sheet, t, fmt, _sheet_name(sheet.owner, names))
-        row = review_block(ws, len(sheet.rows) + 3, sheet.owner, review, lang, fmt)
+        below = len(sheet.rows) + (3 if sheet.total is not None else 2)  # one empty row after the table
+        row = review_block(ws, below, sheet.owner, review, lang, fmt)
         actions_block(ws, row, report.negotiation.actions_of(sheet.owner, tuple(r.path for r in sheet.rows)), t, fmt)
     book.close()
     return buf.getvalue()
