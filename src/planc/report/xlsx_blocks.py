@@ -51,7 +51,7 @@ def _title(ws, row: int, text: str, fmt, heads: list[str]) -> int:
 def review_block(ws, row: int, owner: str, review, lang: str, fmt) -> int:
     """The owner's review figures from `row` on (nothing without a review or
     without an actual on one of their targets); returns the next free row."""
-    mine = review.owners.get(owner, ()) if review is not None else ()
+    mine = [r for r in review.owners.get(owner, ()) if r.figures is not None] if review is not None else ()
     if not mine:
         return row
     w = review.words(lang)
