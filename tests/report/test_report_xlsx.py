@@ -400,3 +400,27 @@ def test_review_and_actions_in_chinese(reviewed):
     assert [r[4] for r in listed] == ["进行中"] * 4
     heads = list(wb["待决事项"].iter_rows(values_only=True))
     assert list(heads[[r[0] for r in heads].index("行动计划") + 1][:5]) == ["目标", "行动", "负责人", "截止", "状态"]
+
+
+def test_owner_sheets_have_the_weekly_activity_of_their_funnel_members(built):
+    """张伟's funnel (deals, proposals, visits by week): a row per week, the year's counts below, the plan's numbers."""
+    out, report = built
+    ws = book(out / "en" / "fy2027.xlsx")["张伟"]
+    rows = list(ws.iter_rows(values_only=True))
+    member = "year.华东.key_accounts.张伟"
+    at = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Weekly activity: "))
+    assert rows[at][0] == f"Weekly activity: {member} — Funnel 大客户漏斗 for rep"
+    steps = [h.split(" (")[0] for h in rows[at + 1][2:] if h]
+    assert rows[at + 1][0] == "Week" and steps == ["deals", "proposals", "visits"]
+    weeks = block(ws, rows[at][0])
+    total = weeks.pop()
+    assert total[0] == "Total"
+    targets = report["targets"]
+    assert len(weeks) >= 52 and weeks[1][:2] == ("W2027_01", "2027-01-04 – 2027-01-10")
+    for r in weeks:
+        assert list(r[2:2 + len(steps)]) == [targets[f"{member}.{s}.{r[0]}"] for s in steps]
+    assert list(total[2:2 + len(steps)]) == [targets[f"{member}.{s}"] for s in steps]
+    for i in range(len(steps)):  # the weeks add up to the year, exactly
+        assert sum(r[2 + i] for r in weeks) == total[2 + i]
+    zh = list(book(out / "zh" / "fy2027.xlsx")["张伟"].iter_rows(values_only=True))
+    assert f"每周活动目标：{member} — 销售代表漏斗：大客户漏斗" in [r[0] for r in zh]

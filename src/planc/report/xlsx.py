@@ -29,7 +29,7 @@ from fractions import Fraction
 from planc.evaluate.explain import explain
 from planc.report.i18n import Words
 from planc.report.view import CrossView, OwnerSheet, Report, Row, SplitView
-from planc.report.xlsx_blocks import actions_block, review_block
+from planc.report.xlsx_blocks import actions_block, activity_block, review_block
 from planc.report.xlsx_blocks import number as _number
 from planc.report.xlsx_blocks import put as _put
 
@@ -110,7 +110,8 @@ def _render(xlsxwriter, report: Report, lang: str, review, options: dict) -> byt
     for sheet in report.owners:
         ws = _owner_sheet(book, sheet, t, fmt, _sheet_name(sheet.owner, names))
         below = len(sheet.rows) + (3 if sheet.total is not None else 2)  # one empty row after the table
-        row = review_block(ws, below, sheet.owner, review, lang, fmt)
+        row = activity_block(ws, below, sheet.owner, report.activity, lang, t, fmt)
+        row = review_block(ws, row, sheet.owner, review, lang, fmt)
         actions_block(ws, row, report.negotiation.actions_of(sheet.owner, tuple(r.path for r in sheet.rows)), t, fmt)
     book.close()
     return buf.getvalue()

@@ -6,6 +6,9 @@
   needs, a column per month. The figures are the review's (report/review.py,
   `planc track`), as the HTML and Markdown owner sheets show them: the cells
   hold them exactly (as numbers), nothing is computed here.
+- The weekly activity of each funnel member the owner owns (report/activity.py,
+  as the Markdown owner sheet has it): a row per week with its dates and each
+  step's count, then the year's counts (which the weeks add up to exactly).
 - The owner's actions (`action "…" for T`: theirs by name, or on one of their
   targets) on their sheet, and every action of the plan on the open-items
   sheet: target, action, owner, due date, status.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from planc.report.activity import ActivityWords, of_owner
 from planc.report.i18n import Words
 
 
@@ -44,7 +48,8 @@ def _title(ws, row: int, text: str, fmt, heads: list[str]) -> int:
     """The block's title and header rows; returns the first row of its body."""
     ws.write_string(row, 0, text, fmt.parent)
     for col, head in enumerate(heads):
-        ws.write_string(row + 1, col, head, fmt.head)
+        if head:
+            ws.write_string(row + 1, col, head, fmt.head)
     return row + 2
 
 
@@ -93,3 +98,26 @@ def actions_block(ws, row: int, actions, t: Words, fmt) -> int:
         put(ws, r, 4, t("action_" + a.status))
         r += 1
     return r + 1
+
+
+def activity_block(ws, row: int, owner: str, funnels, lang: str, t: Words, fmt) -> int:
+    """The weekly activity of the funnel members `owner` owns, a block each, from `row` on;
+    returns the next free row."""
+    at = ActivityWords(lang)
+    for funnel, member in of_owner(funnels, owner):
+        funnel_title = at("funnel", name=funnel.name, dim=t.dimension(funnel.dimension))
+        title = f"{at('owner_activity')}{t('colon_sp')}{member.path} — {funnel_title}"
+        heads = [at("col_week"), "", *(f"{s.name} ({s.unit})" for s in funnel.steps)]
+        r = _title(ws, row, title, fmt, heads)
+        for week in member.weeks:
+            put(ws, r, 0, week.name)
+            if week.first and week.last:
+                put(ws, r, 1, f"{week.first.isoformat()} – {week.last.isoformat()}")
+            for col, count in enumerate(week.counts, start=2):
+                put(ws, r, col, count, fmt.amount)
+            r += 1
+        put(ws, r, 0, at("total"), fmt.total_label)
+        for col, count in enumerate(member.counts, start=2):
+            put(ws, r, col, count, fmt.total)
+        row = r + 2
+    return row
