@@ -7,13 +7,21 @@ and a status), each rep split evenly over 99 accounts: 1 + 4 + 1,000 +
 for the workbook is 10 s. Run it alone, not in a loop (the machine is
 shared):
 
-    python benchmarks/bench_xlsx.py [--owners 1000] [--accounts 99]
+    python benchmarks/bench_xlsx.py [--owners 1000] [--accounts 99] [--before DIR] [--rounds 1]
+
+`--before DIR`: also time the workbook writer of another checkout (DIR's
+`src/planc/report/xlsx.py`, e.g. a worktree of the main branch) on the same
+report, in the same run, alternating with this one (`--rounds` pairs), and
+say whether the two workbooks are byte for byte the same. On a shared
+machine compare CPU times: wall times follow the other users' load.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
+import importlib.util
 import os
 import resource
 import sys
@@ -35,10 +43,28 @@ def generate_plan(owners: int, accounts: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def load_writer(checkout: Path):
+    """`render_xlsx` of another checkout's report/xlsx.py (it imports the rest of planc from here)."""
+    spec = importlib.util.spec_from_file_location("planc_xlsx_before", checkout / "src/planc/report/xlsx.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.render_xlsx
+
+
+def timed(render, report) -> tuple[float, float, bytes]:
+    """(wall s, CPU s, the workbook) of one call."""
+    t, cpu = time.perf_counter(), time.process_time()
+    data = render(report, "en")
+    return time.perf_counter() - t, time.process_time() - cpu, data
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--owners", type=int, default=1000)
     ap.add_argument("--accounts", type=int, default=99)
+    ap.add_argument("--before", type=Path, metavar="DIR", help="another checkout whose writer to time too")
+    ap.add_argument("--rounds", type=int, default=1, help="with --before: pairs of runs, alternating")
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     os.environ.setdefault("PLANC_NO_CACHE", "1")
@@ -54,15 +80,24 @@ def main() -> None:
         assert not result.has_errors, [d.message for d in result.diagnostics][:5]
         t1 = time.perf_counter()
         report = build_report(result, plan.read_bytes(), datetime.datetime(2027, 1, 1, tzinfo=datetime.timezone.utc))
-        t2, cpu = time.perf_counter(), time.process_time()
-        data = render_xlsx(report, "en")
-        t3, cpu = time.perf_counter(), time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        t2 = time.perf_counter()
     print(f"targets: {len(report.rows):,}  owners: {len(report.owners):,}  sheets: "
           f"{1 + len(report.splits) + len(report.crosses) + 1 + len(report.owners):,}")
     print(f"compile:  {t1 - t0:6.2f} s")
     print(f"gather:   {t2 - t1:6.2f} s")
-    print(f"xlsx:     {t3 - t2:6.2f} s   (CPU {cpu:.2f} s; {len(data) / 1e6:.1f} MB)")
+    writers = [("xlsx", render_xlsx)]
+    if args.before is not None:
+        writers = [("before", load_writer(args.before)), ("after", render_xlsx)]
+    digests = {}
+    for _ in range(args.rounds if args.before is not None else 1):
+        for name, render in writers:
+            wall, cpu, data = timed(render, report)
+            digests.setdefault(name, set()).add(hashlib.sha256(data).hexdigest())
+            print(f"{name + ':':9s} {wall:6.2f} s   (CPU {cpu:.2f} s; {len(data) / 1e6:.1f} MB)")
+    if args.before is not None:
+        same = digests["before"] == digests["after"] and len(digests["after"]) == 1
+        print("workbooks: " + ("byte for byte the same" if same else "DIFFERENT"))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(f"peak RSS of the whole run: {peak:,.0f} MiB")
 
 

@@ -44,12 +44,13 @@ def _requirements(meta_text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _copy_dependencies(wheel: Path, dest: Path) -> list[str]:
+def _copy_dependencies(wheel: Path, dest: Path, also: tuple[str, ...] = ()) -> list[str]:
     """Copy the installed distributions the wheel depends on (transitively,
-    extras left out) from the running environment into `dest`."""
+    extras left out), and those named in `also`, from the running environment
+    into `dest`."""
     with zipfile.ZipFile(wheel) as zf:
         (meta_name,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
-        pending = _requirements(zf.read(meta_name).decode("utf-8"))
+        pending = _requirements(zf.read(meta_name).decode("utf-8")) + [(name, "") for name in also]
     seen: set[str] = set()
     copied = []
     while pending:
@@ -215,7 +216,8 @@ def _interpreter(version: str) -> str | None:
 
 @pytest.mark.parametrize("version", ["3.11", "3.12", "3.13"])
 def test_the_wheel_runs_on_each_supported_python(installed, tmp_path, version):
-    """The classifiers promise 3.11–3.13: install the wheel under each one found here and check the example."""
+    """The classifiers promise 3.11–3.13: install the wheel under each one found here, check the example
+    and build every report of it (html, md, json, csv and the workbook), the same as here."""
     python = _interpreter(version)
     if python is None:
         pytest.skip(f"no Python {version} on this machine")
@@ -230,7 +232,7 @@ def test_the_wheel_runs_on_each_supported_python(installed, tmp_path, version):
         pytest.skip("this pip cannot install into another interpreter")
     assert proc.returncode == 0, proc.stderr
     deps = tmp_path / "deps"  # pure-Python fallbacks cover a compiled module built for another Python
-    _copy_dependencies(wheel, deps)
+    _copy_dependencies(wheel, deps, also=("XlsxWriter",))
     purelib = subprocess.run([str(venv_python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                              capture_output=True, text=True, env=_clean_env(), check=True).stdout.strip()
     (Path(purelib) / "planc_test_deps.pth").write_text(f"{deps}\n", encoding="utf-8")
@@ -242,3 +244,26 @@ def test_the_wheel_runs_on_each_supported_python(installed, tmp_path, version):
                          text=True, env=_clean_env())
     assert out.returncode == 0, out.stderr
     assert '"year": 150000000' in out.stdout
+    _builds_the_example_as_here(script, example, tmp_path)
+
+
+def _builds_the_example_as_here(script: Path, example: Path, tmp_path: Path) -> None:
+    """`planc build` of the installed wheel writes every format of the example, the same
+    reports as the checkout under the Python running the tests (the JSON byte for byte, the
+    workbook cell for cell: its zip may differ with the zlib)."""
+    import openpyxl
+
+    formats = ["--format", "html,md,json,csv,xlsx"]
+    env = dict(_clean_env(), SOURCE_DATE_EPOCH="1798761600")
+    there = subprocess.run([str(script), "build", str(example), "-o", str(tmp_path / "there"), *formats],
+                           cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert there.returncode == 0, there.stderr
+    here = subprocess.run([sys.executable, "-m", "planc", "build", str(example), "-o", str(tmp_path / "here"), *formats],
+                          cwd=tmp_path, capture_output=True, text=True, env=dict(env, PYTHONPATH=str(ROOT / "src")))
+    assert here.returncode == 0, here.stderr
+    for name in ("fy2027.json", "fy2027.csv", "fy2027.md", "fy2027.html"):
+        assert (tmp_path / "there" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name
+    books = [openpyxl.load_workbook(tmp_path / side / "fy2027.xlsx") for side in ("there", "here")]
+    assert books[0].sheetnames == books[1].sheetnames and len(books[0].sheetnames) > 5
+    for name in books[0].sheetnames:
+        assert list(books[0][name].values) == list(books[1][name].values), name

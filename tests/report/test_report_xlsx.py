@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -28,6 +29,17 @@ def built(tmp_path_factory):
 
 def book(path, values: bool = False):
     return openpyxl.load_workbook(path, data_only=values)
+
+
+def table(ws) -> list[tuple]:
+    """A sheet's own table: the rows below its header, up to the first empty row (the blocks
+    below it, review figures and actions, come after one)."""
+    rows = []
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if all(v is None for v in row):
+            break
+        rows.append(row)
+    return rows
 
 
 def test_targets_sheet_is_the_tree_as_an_outline(built):
@@ -101,12 +113,12 @@ def test_open_items_and_one_sheet_per_owner(built):
     out, report = built
     wb = book(out / "en" / "fy2027.xlsx")
     ws = wb["Open items"]
-    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == report["open_items"]
+    assert [r[0] for r in table(ws)] == report["open_items"]
     assert ws.cell(2, 5).value == "disputed"
     owners = wb.sheetnames[wb.sheetnames.index("Open items") + 1:]
     assert owners == list(report["owners"])
     for owner in owners:
-        paths = [r[0] for r in wb[owner].iter_rows(min_row=2, values_only=True) if r[0] != "Total"]
+        paths = [r[0] for r in table(wb[owner]) if r[0] != "Total"]
         assert paths == report["owners"][owner]
     li = wb["Li Na"]
     head = [c.value for c in li[1]]
@@ -231,3 +243,184 @@ def test_libreoffice_reads_the_workbook(built, tmp_path):
     cross = (tmp_path / "zh-交叉1 区域×季度.csv").read_text(encoding="utf-8").splitlines()
     wan = [f"{report['targets'][p] / 10_000:.1f}万" for p in ("year.Q1", "year.Q2", "year.Q3", "year.Q4", "year")]
     assert cross[-1] == ",".join(["合计", *wan])  # 3154.8万: the 万 format as LibreOffice draws it
+
+
+def test_constant_memory_mode_leaves_no_temporary_files(tmp_path, monkeypatch):
+    from planc.report import xlsx
+
+    root = tmp_path / "tmp"
+    root.mkdir()
+    made = []
+    real = xlsx._render
+
+    def spy(writer, report, lang, review, options):
+        made.append(options["tmpdir"])
+        assert list(root.iterdir()) == [Path(options["tmpdir"])]  # its own folder, in root
+        return real(writer, report, lang, review, options)
+
+    monkeypatch.setattr(xlsx, "CONSTANT_MEMORY_FROM", 1)
+    monkeypatch.setattr(xlsx, "temp_root", lambda: str(root))
+    monkeypatch.setattr(xlsx, "_render", spy)
+    assert run_build([EXAMPLE], tmp_path / "o", "xlsx")[0] == 0
+    assert len(made) == 1 and list(root.iterdir()) == []  # removed with everything in it
+
+
+def test_temporary_files_go_to_tmpdir_or_a_memory_backed_folder_with_room(tmp_path, monkeypatch):
+    from planc.report import xlsx
+
+    shm = tmp_path / "shm"
+    shm.mkdir()
+    monkeypatch.setattr(xlsx, "SHM", str(shm))
+    monkeypatch.delenv("TMPDIR", raising=False)
+    assert xlsx.temp_root() == str(shm)
+    monkeypatch.setattr(xlsx, "SHM_ROOM", 1 << 62)  # not that much room
+    assert xlsx.temp_root() is None
+    monkeypatch.setattr(xlsx, "SHM_ROOM", 1)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the user's choice wins
+    assert xlsx.temp_root() is None
+    monkeypatch.delenv("TMPDIR")
+    monkeypatch.setattr(xlsx, "SHM", str(tmp_path / "absent"))
+    assert xlsx.temp_root() is None
+
+
+ACTUALS = EXAMPLE.parent / "data" / "actuals_2027.csv"
+
+
+def build_with_review(out, lang: str) -> None:
+    """`planc build fy2027.plan --format xlsx,json --actuals data/actuals_2027.csv --as-of 2027-04-30`."""
+    import argparse
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from planc.cli.build import run
+
+    args = argparse.Namespace(plans=[str(EXAMPLE)], output=str(out), format="xlsx,json", lang=lang,
+                              actuals=[str(ACTUALS)], encoding="utf-8", as_of="2027-04-30")
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        assert run(args, environ={"SOURCE_DATE_EPOCH": "1798761600"}) == 0, err.getvalue()
+
+
+def block(ws, title: str) -> list[tuple]:
+    """The rows of the block titled `title` (below its header), up to the next empty row."""
+    rows = list(ws.iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == title)
+    out = []
+    for r in rows[start + 2:]:
+        if all(v is None for v in r):
+            break
+        out.append(r)
+    return out
+
+
+def review_owners() -> dict[str, list[str]]:
+    """The review's own list, computed here: each owner's targets with an actual as of 2027-04-30."""
+    from planc.pipeline import compile_plan
+    from planc.report.review import build_review
+    from planc.review import track as tracking
+
+    result = compile_plan(str(EXAMPLE))
+    as_of = datetime.date(2027, 4, 30)
+    actuals, _ = tracking.load_actuals(result, str(EXAMPLE), [str(ACTUALS)], "utf-8", (), as_of)
+    review = build_review(result, actuals, as_of)
+    assert review is not None
+    return {owner: [r.path for r in rows if r.figures is not None] for owner, rows in review.owners.items()}
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("review")
+    build_with_review(out / "en", "en")
+    build_with_review(out / "zh", "zh")
+    return out, json.loads((out / "en" / "fy2027.json").read_text(encoding="utf-8"))
+
+
+def test_owner_sheets_have_the_review_figures(reviewed):
+    """Each owner's targets with an actual: the review's own figures (as in the JSON), exactly."""
+    out, report = reviewed
+    wb = book(out / "en" / "fy2027.xlsx")
+    figures = {f["path"]: f for f in report["review"]["targets"]}
+    owners = review_owners()  # owner -> the paths of their targets with an actual
+    assert len(owners) >= 3
+    checked = 0
+    for owner in owners:
+        ws = wb[owner]
+        title = "Your attainment as of 2027-04-30"
+        rows = list(ws.iter_rows(values_only=True))
+        head_at = next(i for i, r in enumerate(rows) if r[0] == title) + 1
+        head = [v for v in rows[head_at] if v is not None]
+        assert head[:7] == ["Target", "Plan", "Actual", "Expected", "Attained", "Pace", "Status"]
+        months = head[7:]
+        assert rows[head_at - 1][7] == "What each remaining month needs"
+        mine = [figures[path] for path in owners[owner]]
+        got = block(ws, title)
+        assert [r[0] for r in got] == [f["path"] for f in mine]
+        for r, f in zip(got, mine):
+            # numbers are stored to 16 significant digits (XlsxWriter's `%.16G`)
+            assert r[1:4] == pytest.approx((f["plan"], f["actual"], f["expected"]), rel=1e-15)
+            assert r[4] == pytest.approx(f["attainment"], abs=1e-12) and r[5] == pytest.approx(f["pace"], abs=1e-12)
+            assert r[6] == f["status"]
+            needs = {m: v for m, v in zip(months, r[7:]) if v is not None}
+            assert needs == pytest.approx({n["month"]: n["amount"] for n in f["needs"]}, rel=1e-15)
+            checked += 1
+    assert checked == sum(len(paths) for paths in owners.values()) >= 5
+    title_at = next(i for i, r in enumerate(wb["张伟"].iter_rows(values_only=True), start=1)
+                    if r[0] == "Your attainment as of 2027-04-30")
+    cells = wb["张伟"][title_at + 2]  # below the title and the header
+    assert cells[0].value == block(wb["张伟"], "Your attainment as of 2027-04-30")[0][0]
+    assert [c.number_format for c in cells[1:6]] == ["#,##0", "#,##0", "#,##0", "0.0%", "0.0%"]
+
+
+def test_actions_on_the_owner_sheets_and_the_open_items(reviewed):
+    out, report = reviewed
+    wb = book(out / "en" / "fy2027.xlsx")
+    actions = report["negotiation"]["actions"]
+    assert len(actions) == 4
+    listed = block(wb["Open items"], "Actions")
+    assert listed == [(a["target"], a["text"], a["owner"], a["due"], a["status"], None, None) for a in actions]
+    for a in actions:
+        on_sheet = block(wb[a["owner"]], "Actions")
+        assert (a["target"], a["text"], a["owner"], a["due"], a["status"]) in [r[:5] for r in on_sheet]
+    assert [r[:5] for r in block(wb["Li Na"], "Actions")] == [
+        ("year.华东", "深挖 TOP50 客户: quarterly business reviews", "Li Na", "2027-03-31", "open")]
+    assert wb["Li Na"].cell(next(i for i, r in enumerate(wb["Li Na"].iter_rows(values_only=True), start=1)
+                                 if r[0] == "Actions"), 1).font.b
+
+
+def test_review_and_actions_in_chinese(reviewed):
+    out, _ = reviewed
+    wb = book(out / "zh" / "fy2027.xlsx")
+    ws = wb["张伟"]
+    rows = list(ws.iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r[0] == "截至 2027-04-30 您的达成情况")
+    assert list(rows[at + 1][:7]) == ["目标", "计划", "实际", "应完成", "达成率", "进度", "状态"]
+    assert rows[at][7] == "余下每月需完成"
+    assert rows[at + 2][6] in ("领先", "正常", "落后", "高风险")
+    listed = block(wb["待决事项"], "行动计划")
+    assert [r[4] for r in listed] == ["进行中"] * 4
+    heads = list(wb["待决事项"].iter_rows(values_only=True))
+    assert list(heads[[r[0] for r in heads].index("行动计划") + 1][:5]) == ["目标", "行动", "负责人", "截止", "状态"]
+
+
+def test_owner_sheets_have_the_weekly_activity_of_their_funnel_members(built):
+    """张伟's funnel (deals, proposals, visits by week): a row per week, the year's counts below, the plan's numbers."""
+    out, report = built
+    ws = book(out / "en" / "fy2027.xlsx")["张伟"]
+    rows = list(ws.iter_rows(values_only=True))
+    member = "year.华东.key_accounts.张伟"
+    at = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Weekly activity: "))
+    assert rows[at][0] == f"Weekly activity: {member} — Funnel 大客户漏斗 for rep"
+    steps = [h.split(" (")[0] for h in rows[at + 1][2:] if h]
+    assert rows[at + 1][0] == "Week" and steps == ["deals", "proposals", "visits"]
+    weeks = block(ws, rows[at][0])
+    total = weeks.pop()
+    assert total[0] == "Total"
+    targets = report["targets"]
+    assert len(weeks) >= 52 and weeks[1][:2] == ("W2027_01", "2027-01-04 – 2027-01-10")
+    for r in weeks:
+        assert list(r[2:2 + len(steps)]) == [targets[f"{member}.{s}.{r[0]}"] for s in steps]
+    assert list(total[2:2 + len(steps)]) == [targets[f"{member}.{s}"] for s in steps]
+    for i in range(len(steps)):  # the weeks add up to the year, exactly
+        assert sum(r[2 + i] for r in weeks) == total[2 + i]
+    zh = list(book(out / "zh" / "fy2027.xlsx")["张伟"].iter_rows(values_only=True))
+    assert f"每周活动目标：{member} — 销售代表漏斗：大客户漏斗" in [r[0] for r in zh]

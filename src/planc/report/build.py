@@ -51,7 +51,7 @@ def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Pa
     if "xlsx" in formats:
         from planc.report.xlsx import render_xlsx  # XlsxWriter: only for this format
 
-        out[out_dir / f"{stem}.xlsx"] = render_xlsx(report, lang)
+        out[out_dir / f"{stem}.xlsx"] = render_xlsx(report, lang, review)
     return out
 
 

@@ -19,13 +19,19 @@ timestamps inside the zip.
 
 from __future__ import annotations
 
+import functools
 import io
+import os
 import re
+import tempfile
 from fractions import Fraction
 
 from planc.evaluate.explain import explain
 from planc.report.i18n import Words
 from planc.report.view import CrossView, OwnerSheet, Report, Row, SplitView
+from planc.report.xlsx_blocks import actions_block, activity_block, review_block
+from planc.report.xlsx_blocks import number as _number
+from planc.report.xlsx_blocks import put as _put
 
 PIP_HINT = "pip install 'planc[xlsx]'  (or: pip install XlsxWriter)"
 MAX_OUTLINE = 7  # Excel's deepest outline level
@@ -34,6 +40,8 @@ WAN = '0"."0,"万"'  # 51767000 -> 5176.7万
 # sheet streamed through a temporary file); below it, in memory, which is faster
 # per sheet. The same plan always takes the same path, so builds stay reproducible.
 CONSTANT_MEMORY_FROM = 20_000
+SHM = "/dev/shm"  # Linux: memory-backed, for constant-memory mode's temporary files (temp_root)
+SHM_ROOM = 1 << 30  # free space it needs: 100,000 targets write about 60 MB of sheets
 
 # Words the HTML/Markdown reports do not need (report/i18n.py has the rest).
 _WORDS = {
@@ -55,13 +63,35 @@ def missing_dependency() -> str | None:
     return None if importlib.util.find_spec("xlsxwriter") is not None else PIP_HINT
 
 
-def render_xlsx(report: Report, lang: str) -> bytes:
+def render_xlsx(report: Report, lang: str, review=None) -> bytes:
+    """The workbook; with `review` (report/review.py), each owner's sheet has their review figures."""
     import xlsxwriter
 
+    if len(report.rows) < CONSTANT_MEMORY_FROM:
+        return _render(xlsxwriter, report, lang, review, {"in_memory": True})
+    with tempfile.TemporaryDirectory(prefix="planc-xlsx-", dir=temp_root()) as folder:
+        return _render(xlsxwriter, report, lang, review, {"constant_memory": True, "tmpdir": folder})
+
+
+def temp_root() -> str | None:
+    """Where constant-memory mode keeps each sheet while it is written (in a folder of its
+    own, removed afterwards even on failure). `TMPDIR` when it is set; else, on a system with
+    a memory-backed `/dev/shm` that has room (SHM_ROOM free), there: a big plan has thousands
+    of sheets, and a temporary file per sheet created and deleted on a disk cost more than
+    writing the cells (benchmarks/bench_xlsx.py; docs/reports.md). None: the system's default."""
+    if os.environ.get("TMPDIR") or not os.path.isdir(SHM) or not os.access(SHM, os.W_OK | os.X_OK):
+        return None
+    try:
+        room = os.statvfs(SHM)
+    except OSError:
+        return None
+    return SHM if room.f_bavail * room.f_frsize >= SHM_ROOM else None
+
+
+def _render(xlsxwriter, report: Report, lang: str, review, options: dict) -> bytes:
     t = Words(lang)
     buf = io.BytesIO()
-    big = len(report.rows) >= CONSTANT_MEMORY_FROM
-    book = xlsxwriter.Workbook(buf, {"constant_memory": big, "in_memory": not big})
+    book = xlsxwriter.Workbook(buf, options)
     m = report.meta
     book.set_properties({"title": m.title, "subject": t("target_report"), "author": m.owner or "",
                          "comments": f"planc {m.planc_version}, from {m.source_name}",
@@ -78,7 +108,11 @@ def render_xlsx(report: Report, lang: str) -> bytes:
         _cross_sheet(book, cross, t, fmt, _sheet_name(title, names))
     _open_items_sheet(book, report, t, fmt, _sheet_name(t("open_items"), names))
     for sheet in report.owners:
-        _owner_sheet(book, sheet, t, fmt, _sheet_name(sheet.owner, names))
+        ws = _owner_sheet(book, sheet, t, fmt, _sheet_name(sheet.owner, names))
+        below = len(sheet.rows) + (3 if sheet.total is not None else 2)  # one empty row after the table
+        row = activity_block(ws, below, sheet.owner, report.activity, lang, t, fmt)
+        row = review_block(ws, row, sheet.owner, review, lang, fmt)
+        actions_block(ws, row, report.negotiation.actions_of(sheet.owner, tuple(r.path for r in sheet.rows)), t, fmt)
     book.close()
     return buf.getvalue()
 
@@ -134,22 +168,29 @@ def _places(unit: Fraction) -> int:
     return places
 
 
-def _number(value: Fraction | None) -> int | float | None:
-    if value is None:
-        return None
-    return value.numerator if value.denominator == 1 else float(value)
+def _writers(ws):
+    """`ws.write_string` and `ws.write_number` for the hot loops, without the
+    decorator that first tries to read the row as A1 notation (`row, col` are
+    always numbers here): the functions it wraps, its `__wrapped__` (functools),
+    bound to `ws`. A version of XlsxWriter without it gets the decorated ones."""
+    cls = type(ws)
+    text = getattr(cls.write_string, "__wrapped__", None)
+    number = getattr(cls.write_number, "__wrapped__", None)
+    if text is None or number is None:
+        return ws.write_string, ws.write_number
+    return functools.partial(text, ws), functools.partial(number, ws)
 
 
-def _put(ws, row: int, col: int, value, fmt=None) -> None:
-    """A cell; None leaves it empty. Text is never read as a formula or number."""
-    if value is None:
-        return
-    if isinstance(value, str):
-        ws.write_string(row, col, value, fmt)
-    elif isinstance(value, Fraction):
-        ws.write_number(row, col, _number(value), fmt)
-    else:
-        ws.write_number(row, col, value, fmt)
+class _Statuses(dict):
+    """A status in the report's words, each worded once."""
+
+    def __init__(self, t: Words) -> None:
+        super().__init__()
+        self.t = t
+
+    def __missing__(self, status: str) -> str:
+        text = self[status] = self.t.status(status)
+        return text
 
 
 def _header(ws, heads: list[str], fmt: _Formats, widths: list[int]) -> None:
@@ -194,20 +235,31 @@ def _targets_sheet(book, report: Report, t: Words, fmt: _Formats, name: str) -> 
     _header(ws, heads, fmt, [28, 16, 28, 7, 22, 16, 9, 9, 14, 11])
     # Parents sit above their children, so the outline's buttons go above too.
     ws.outline_settings(True, False, False, False)
-    text, number = ws.write_string, ws.write_number  # the hot loop of a big plan: no dispatch
+    # The hot loop of a big plan (100,000 rows): typed writes, formats and words looked up once.
+    text, number = _writers(ws)
+    set_row, status, amount_for, percent = ws.set_row, _Statuses(t), fmt.amount_for, fmt.percent
+    plain = None if fmt.wan else fmt.amount  # without 万, every amount has the one format
+    levels = [{"level": min(depth, MAX_OUTLINE)} for depth in range(max((r.depth for r in report.rows), default=0) + 1)]
     for r, row in enumerate(report.rows, start=1):
         if row.depth:
-            ws.set_row(r, None, None, {"level": min(row.depth, MAX_OUTLINE)})
+            set_row(r, None, None, levels[row.depth])
         text(r, 0, row.path)
         text(r, 1, row.name)
-        _put(ws, r, 2, row.label)
+        if row.label is not None:
+            text(r, 2, row.label)
         number(r, 3, row.depth)
-        _put(ws, r, 4, row.parent)
-        number(r, 5, _number(row.amount), fmt.amount_for(row.amount))
-        _put(ws, r, 6, row.share, fmt.percent)
-        _put(ws, r, 7, row.growth, fmt.percent)
-        _put(ws, r, 8, row.owner)
-        _put(ws, r, 9, t.status(row.status) if row.status else None)
+        if row.parent is not None:
+            text(r, 4, row.parent)
+        a = row.amount
+        number(r, 5, a.numerator if a.denominator == 1 else float(a), plain or amount_for(a))
+        if row.share is not None:
+            number(r, 6, _number(row.share), percent)
+        if row.growth is not None:
+            number(r, 7, _number(row.growth), percent)
+        if row.owner is not None:
+            text(r, 8, row.owner)
+        if row.status:
+            text(r, 9, status[row.status])
     ws.autofilter(0, 0, max(len(report.rows), 1), len(heads) - 1)
 
 
@@ -216,15 +268,24 @@ def _split_sheet(book, split: SplitView, t: Words, fmt: _Formats, name: str) -> 
     heads = [t("col_target"), t("col_label"), t("col_how"), t("col_share"), t("col_amount"), t("col_growth"),
              t("col_owner"), t("col_status")]
     _header(ws, heads, fmt, [20, 28, 30, 9, 16, 9, 14, 11])
+    text, number = _writers(ws)
+    status, amount_for, percent, explained = _Statuses(t), fmt.amount_for, fmt.percent, fmt.explain
+    plain = None if fmt.wan else fmt.amount
     for r, row in enumerate(split.rows, start=1):
-        _put(ws, r, 0, row.name)
-        _put(ws, r, 1, row.label)
-        _put(ws, r, 2, fmt.explain(row.how, t))
-        _put(ws, r, 3, row.share, fmt.percent)
-        _put(ws, r, 4, row.amount, fmt.amount_for(row.amount))
-        _put(ws, r, 5, row.growth, fmt.percent)
-        _put(ws, r, 6, row.owner)
-        _put(ws, r, 7, t.status(row.status) if row.status else None)
+        text(r, 0, row.name)
+        if row.label is not None:
+            text(r, 1, row.label)
+        text(r, 2, explained(row.how, t))
+        if row.share is not None:
+            number(r, 3, _number(row.share), percent)
+        a = row.amount
+        number(r, 4, a.numerator if a.denominator == 1 else float(a), plain or amount_for(a))
+        if row.growth is not None:
+            number(r, 5, _number(row.growth), percent)
+        if row.owner is not None:
+            text(r, 6, row.owner)
+        if row.status:
+            text(r, 7, status[row.status])
     last = len(split.rows)
     total = last + 1
     ws.write_string(total, 0, t("total"), fmt.total_label)
@@ -270,6 +331,7 @@ def _open_items_sheet(book, report: Report, t: Words, fmt: _Formats, name: str) 
         _row_basics(ws, r, row, t, fmt)
     if report.open_items:
         ws.autofilter(0, 0, len(report.open_items), len(heads) - 1)
+    actions_block(ws, len(report.open_items) + 2, report.negotiation.actions, t, fmt)
 
 
 def _row_basics(ws, r: int, row: Row, t: Words, fmt: _Formats) -> None:
@@ -282,8 +344,9 @@ def _row_basics(ws, r: int, row: Row, t: Words, fmt: _Formats) -> None:
     _put(ws, r, 6, row.note)
 
 
-def _owner_sheet(book, sheet: OwnerSheet, t: Words, fmt: _Formats, name: str) -> None:
-    """The owner's targets, and each one's amount over time where the plan says it."""
+def _owner_sheet(book, sheet: OwnerSheet, t: Words, fmt: _Formats, name: str):
+    """The owner's targets, and each one's amount over time where the plan says it; the
+    sheet, for the blocks below (review figures, actions: report/xlsx_blocks.py)."""
     ws = book.add_worksheet(name)
     periods: list[str] = []  # the time points of every profile, in first-seen order
     for profile in sheet.profiles:
@@ -311,3 +374,4 @@ def _owner_sheet(book, sheet: OwnerSheet, t: Words, fmt: _Formats, name: str) ->
         total = len(sheet.rows) + 1
         ws.write_string(total, 0, t("total"), fmt.total_label)
         _put(ws, total, 2, sheet.total, fmt.total_for(sheet.total))
+    return ws
