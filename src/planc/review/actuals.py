@@ -30,6 +30,7 @@ import attrs
 from planc.diagnostics import Diagnostic, error
 from planc.semantics import time
 from planc.review.rollup import EXACT, Actuals
+from planc.review.vectors import vectors
 from planc.semantics.model import Model, TargetNode
 from planc.source import Source, Span
 
@@ -213,7 +214,7 @@ class _File:
             self.unreadable(exc.strerror or str(exc))
             return
         if sums is not None:
-            self.resolve(sums)
+            self.settle(sums)
 
     def scan(self, reader) -> dict[str, dict[str, decimal.Decimal]] | None:
         header = next((r for r in reader if any(c.strip() for c in r)), None)
@@ -353,6 +354,30 @@ class _File:
                     yield reader.line_num
 
     # -- naming the targets and periods
+    def settle(self, sums: dict[str, dict[str, decimal.Decimal]]) -> None:
+        """The quick way (review/vectors.py) when every name and period is clean,
+        else the long way, which says what is wrong."""
+        if self.shape_.kind in ("long", "transactions"):
+            targets = [self.quiet_target(text) for text in sums]
+            whens = {when: self.quiet_period(when) for when in set().union(*sums.values())}
+            found = vectors(sums, targets, whens, self.actuals.places, LIMIT)
+            if found is not None:
+                self.names.update(zip(sums, targets))
+                self.periods.update(whens)
+                self.actuals.add(found)
+                return
+        self.resolve(sums)
+
+    def quiet_target(self, raw: str) -> TargetNode | None:
+        found = self.index.find(raw.strip())
+        return found[0] if len(found) == 1 else None
+
+    def quiet_period(self, when: str) -> Dates | None:
+        dates = time.period_dates(when, self.period) if when else None
+        if dates is None or not (self.period[0] <= dates[0] and dates[1] <= self.period[1]):
+            return None
+        return dates
+
     def resolve(self, sums: dict[str, dict[str, decimal.Decimal]]) -> None:
         shape = self.shape_
         places, actuals = self.actuals.places, self.actuals
@@ -461,12 +486,20 @@ class TargetIndex:
     def __init__(self, model: Model) -> None:
         self.exact = model.targets
         self.tails: dict[str, list[tuple[int, TargetNode]]] = {}
+        tails = self.tails
         for node in model.targets.values():
             for path in (node.path, *node.aliases):
-                parts = path.split(".")
-                depth = len(parts) - 1
-                for i in range(len(parts)):
-                    self.tails.setdefault(".".join(parts[i:]), []).append((depth, node))
+                depth, start = path.count("."), 0
+                while True:  # the path, then each tail of it after a dot
+                    tail = path[start:]
+                    found = tails.get(tail)
+                    if found is None:
+                        tails[tail] = [(depth, node)]
+                    else:
+                        found.append((depth, node))
+                    start = path.find(".", start) + 1
+                    if not start:
+                        break
 
     def find(self, name: str) -> list[TargetNode]:
         exact = self.exact.get(name)
