@@ -42,6 +42,7 @@ DATE = ("date", "day", "日期")
 AMOUNT = ("amount", "value", "actual", "actuals", "金额", "实际", "销售额")
 LIMIT = decimal.Decimal(10) ** 18  # amounts.MAX_AMOUNT
 MAX_REPORTED = 20  # problems of one kind reported per file; the rest are counted
+QUICK = True  # a clean file the quick way (review/vectors.py); tests turn it off to compare
 
 
 @attrs.frozen
@@ -357,7 +358,7 @@ class _File:
     def settle(self, sums: dict[str, dict[str, decimal.Decimal]]) -> None:
         """The quick way (review/vectors.py) when every name and period is clean,
         else the long way, which says what is wrong."""
-        if self.shape_.kind in ("long", "transactions"):
+        if QUICK and self.shape_.kind in ("long", "transactions"):
             targets = [self.quiet_target(text) for text in sums]
             whens = {when: self.quiet_period(when) for when in set().union(*sums.values())}
             found = vectors(sums, targets, whens, self.actuals.places, LIMIT)
@@ -485,35 +486,45 @@ class TargetIndex:
 
     def __init__(self, model: Model) -> None:
         self.exact = model.targets
-        self.tails: dict[str, list[tuple[int, TargetNode]]] = {}
-        tails = self.tails
+        # (depth, target, path) of every path and alias, by its last segment and by its last two:
+        # a name's tail matches can only be among those that end as the name does
+        self.last: dict[str, list[tuple[int, TargetNode, str]]] = {}
+        self.last2: dict[str, list[tuple[int, TargetNode, str]]] = {}
+        last, last2 = self.last, self.last2
         for node in model.targets.values():
             for path in (node.path, *node.aliases):
-                depth, start = path.count("."), 0
-                while True:  # the path, then each tail of it after a dot
-                    tail = path[start:]
-                    found = tails.get(tail)
-                    if found is None:
-                        tails[tail] = [(depth, node)]
-                    else:
-                        found.append((depth, node))
-                    start = path.find(".", start) + 1
-                    if not start:
+                dot = path.rfind(".")
+                entry = (path.count("."), node, path)
+                for key, index in ((path[dot + 1:], last), (path[path.rfind(".", 0, dot) + 1:], last2)):
+                    if index is last2 and dot < 0:
                         break
+                    found = index.get(key)
+                    if found is None:
+                        index[key] = [entry]
+                    else:
+                        found.append(entry)
 
     def find(self, name: str) -> list[TargetNode]:
         exact = self.exact.get(name)
         if exact is not None:
             return [exact]
-        found = self.tails.get(name, [])
+        dot = name.rfind(".")
+        if dot < 0:
+            found = self.last.get(name, [])
+        else:
+            cut = name.rfind(".", 0, dot)
+            found = self.last2.get(name[cut + 1:], [])
+            if cut >= 0:  # three segments or more: those whose path ends with all of them
+                tail = "." + name
+                found = [f for f in found if f[2] == name or f[2].endswith(tail)]
         if not found:
             return []
-        best = min(d for d, _ in found)
+        best = min(f[0] for f in found)
         out: list[TargetNode] = []
-        for depth, node in found:
+        for depth, node, _path in found:
             if depth == best and not any(node is o for o in out):
                 out.append(node)
         return out
 
     def names(self) -> list[str]:
-        return [t for t in self.tails if "." not in t] + list(self.exact)
+        return list(self.last) + list(self.exact)

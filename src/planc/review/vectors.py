@@ -9,9 +9,10 @@ vectors bottom-up — once per split, not once per ancestor and period — and
 summing, for each target, the slots inside its dates up to the as-of date.
 
 It gives the same figures as `Rollup` when nothing is ambiguous: no target
-has both rows of its own and children with rows, and no target has children
-with rows along two splits (which one would win could then depend on the
-dates asked about). `roll` checks that and answers None otherwise; so does
+has both rows of its own and children with rows, and a target with children
+with rows along two splits (both margins of a cross) has them in the same
+periods — else which split wins could depend on the dates asked about; the
+first split with rows wins, as in `Rollup`. `roll` checks that and answers None otherwise; so does
 `vectors` for a file that is not clean — the caller then takes the long way,
 with its diagnostics.
 """
@@ -107,6 +108,7 @@ def roll(model: Model, actuals: "Actuals", as_of: datetime.date) -> dict[str, Fr
     slots = found.slots
     first, last = min(s[0] for s in slots), max(s[1] for s in slots)
     memo: dict[int, Vector | None] = {}
+    placed, place = places.memo.get, places.place
 
     def total(where: TargetNode) -> Vector | None:
         key = id(where)
@@ -117,17 +119,22 @@ def roll(model: Model, actuals: "Actuals", as_of: datetime.date) -> dict[str, Fr
         for _dimension, children in groups.get(key, ()):
             parts = []
             for child in children:
-                child_where, cover = places.place(child)
+                child_where, cover = placed(id(child)) or place(child)
                 got = total(child_where)
                 if got is not None and not (cover[0] <= first and last <= cover[1]):
                     got = _within(got, slots, cover)
                 if got is not None:
                     parts.append(got)
-            if parts:
-                if own is not None or chosen is not None:
-                    raise Unsafe
-                chosen = (tuple(map(sum, zip(*(p[0] for p in parts)))),  # type: ignore[arg-type]
-                          tuple(map(any, zip(*(p[1] for p in parts)))))
+            if not parts:
+                continue
+            if own is not None:
+                raise Unsafe
+            summed: Vector = (tuple(map(sum, zip(*(p[0] for p in parts)))),  # type: ignore[arg-type]
+                              tuple(map(any, zip(*(p[1] for p in parts)))))
+            if chosen is None:
+                chosen = summed
+            elif summed[1] != chosen[1]:  # which split wins could depend on the dates asked about
+                raise Unsafe
         memo[key] = result = own if own is not None else chosen
         return result
 
@@ -136,7 +143,7 @@ def roll(model: Model, actuals: "Actuals", as_of: datetime.date) -> dict[str, Fr
     try:
         with decimal.localcontext(EXACT):
             for path, node in model.targets.items():
-                where, dates = places.place(node)
+                where, dates = placed(id(node)) or place(node)
                 got = memo[id(where)] if id(where) in memo else total(where)
                 if got is None:
                     continue
