@@ -21,16 +21,13 @@ import bisect
 import datetime
 import decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from planc.semantics import time
 from planc.semantics.model import CrossNode, Model, SplitNode, TargetNode
 from planc.source import Span
-
-if TYPE_CHECKING:
-    from planc.review.vectors import Vectors
 
 Dates = time.Dates
 ZERO = decimal.Decimal(0)
@@ -118,16 +115,16 @@ class Actuals:
         self.wheres: dict[int, TargetNode] = {}
         self.files: list[Any] = []  # review.actuals._File: finds a row again
         self.places = Placer(period)
-        self.vectors: Vectors | None = None  # the one file read the quick way (review/vectors.py)
+        self.vectors: Any = None  # review.vectors.Vectors: the one file read the quick way
 
-    def add(self, found: "Vectors") -> None:
+    def add(self, found: Any) -> None:
         """A file's amounts read the quick way; kept as they are if it is the only one."""
         if self.vectors is None and not self.buckets:
             self.vectors = found
         else:
             self.spread(found)
 
-    def spread(self, found: "Vectors | None" = None) -> None:
+    def spread(self, found: Any = None) -> None:
         """Amounts read the quick way into the buckets of the long way."""
         if found is None:
             found, self.vectors = self.vectors, None

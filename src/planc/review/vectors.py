@@ -23,13 +23,9 @@ import datetime
 import decimal
 from fractions import Fraction
 from itertools import chain
-from typing import TYPE_CHECKING
-
+from planc.review.rollup import EXACT, Actuals, Placer, groups_of
 from planc.semantics import time
 from planc.semantics.model import Model, TargetNode
-
-if TYPE_CHECKING:
-    from planc.review.rollup import Actuals, Placer
 
 Dates = time.Dates
 ZERO = decimal.Decimal(0)
@@ -56,7 +52,7 @@ class Vectors:
 
 
 def vectors(sums: dict[str, dict[str, decimal.Decimal]], targets: list[TargetNode | None],
-            whens: dict[str, Dates | None], places: "Placer", limit: decimal.Decimal) -> Vectors | None:
+            whens: dict[str, Dates | None], places: Placer, limit: decimal.Decimal) -> Vectors | None:
     """The vectors of a file's sums by target text, then period text (`targets`:
     what each target text names; `whens`: the dates of each period text, each
     worked out once), or None if the file is not clean: a target or period not
@@ -95,11 +91,9 @@ def vectors(sums: dict[str, dict[str, decimal.Decimal]], targets: list[TargetNod
     return Vectors(slots, data, wheres)
 
 
-def roll(model: Model, actuals: "Actuals", as_of: datetime.date) -> dict[str, Fraction] | None:
+def roll(model: Model, actuals: Actuals, as_of: datetime.date) -> dict[str, Fraction] | None:
     """The actual to date of every target with data, as `Rollup` gives it, or None
     when the quick way could differ (see the module's docstring)."""
-    from planc.review.rollup import EXACT, groups_of
-
     found = actuals.vectors
     if found is None:
         return None
