@@ -175,3 +175,24 @@ def test_two_splits_with_rows_in_different_months_take_the_long_way(tmp_path):
     (quick, diags, took), (slow, _, _) = both_ways(tmp_path, CROSS, text, datetime.date(2027, 1, 20))
     assert not took and diags == [] and quick == slow
     assert quick["year"] == 5 and "year.west" not in quick
+
+
+def test_two_files_add_up_as_the_long_way_adds_them(tmp_path):
+    (tmp_path / "p.plan").write_text(PLAN, encoding="utf-8")
+    (tmp_path / "a.csv").write_text("target,period,amount\nann.pa,2027-01,10\nweb,2027-02,5\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("target,period,amount\nann.pa,2027-01,1\nshop,2027-03,2\n", encoding="utf-8")
+    result = compile_plan(tmp_path / "p.plan")
+    files = [ActualsFile(tmp_path / "a.csv", "a.csv"), ActualsFile(tmp_path / "b.csv", "b.csv")]
+    as_of = datetime.date(2027, 12, 31)
+    out = []
+    for quick in (True, False):
+        actuals_module.QUICK = quick
+        try:
+            rows, diags = track.read_actuals(files, result, as_of)
+            out.append((track.rollup(result, rows, as_of), diags))
+        finally:
+            actuals_module.QUICK = True
+    assert out[0] == out[1]
+    (figures, more), diags = out[0]
+    assert diags == [] and more == []
+    assert figures["year.华东.ann.pa"] == 11 and figures["year"] == 18 and figures["year.west"] == 7

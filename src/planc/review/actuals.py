@@ -517,8 +517,8 @@ class TargetIndex:
             if cut >= 0:  # three segments or more: those whose path ends with all of them
                 tail = "." + name
                 found = [f for f in found if f[2] == name or f[2].endswith(tail)]
-        if not found:
-            return []
+        if len(found) < 2:
+            return [found[0][1]] if found else []
         best = min(f[0] for f in found)
         out: list[TargetNode] = []
         for depth, node, _path in found:

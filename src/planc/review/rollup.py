@@ -53,7 +53,13 @@ class Placer:
         """(where, when): the target off the time axis and the dates it covers."""
         found = self.memo.get(id(node))
         if found is None:
-            found = self.memo[id(node)] = (self._where(node), self.cover(node))
+            producer, parent = node.producer, node.parent
+            if isinstance(producer, SplitNode) and parent is not None and not self.is_time(producer):
+                # a child of a split off the time axis: itself, over its parent's dates (as below)
+                found = (node, (self.memo.get(id(parent)) or self.place(parent))[1])
+            else:
+                found = (self._where(node), self.cover(node))
+            self.memo[id(node)] = found
         return found
 
     def cover(self, node: TargetNode) -> Dates:

@@ -73,10 +73,10 @@ def vectors(sums: dict[str, dict[str, decimal.Decimal]], targets: list[TargetNod
     first, last = slots[0][0], max(s[1] for s in slots)
     data: dict[int, Vector] = {}
     wheres: dict[int, TargetNode] = {}
-    place, zeros = places.place, (ZERO,) * len(order)
+    place, zeros, everywhere, size = places.place, (ZERO,) * len(order), (True,) * len(order), len(order)
     for node, inner in zip(targets, sums.values()):
         where, cover = place(node)  # type: ignore[arg-type]
-        present = tuple(map(inner.__contains__, order))
+        present = everywhere if len(inner) == size else tuple(map(inner.__contains__, order))
         if not (cover[0] <= first and last <= cover[1]) and any(
                 mark and not (cover[0] <= s[0] and s[1] <= cover[1]) for s, mark in zip(slots, present)):
             return None
@@ -147,7 +147,10 @@ def roll(model: Model, actuals: Actuals, as_of: datetime.date) -> dict[str, Frac
                     inside = windows[dates] = [i for i, s in enumerate(slots)
                                                if dates[0] <= s[0] <= end and s[1] <= dates[1]]
                 amounts, present = got
-                if any(map(present.__getitem__, inside)):
+                if len(inside) == len(slots):  # every slot: the whole vector
+                    if any(present):
+                        out[path] = Fraction(sum(amounts, ZERO))
+                elif any(map(present.__getitem__, inside)):
                     out[path] = Fraction(sum(map(amounts.__getitem__, inside), ZERO))
     except (Unsafe, RecursionError, decimal.DecimalException):
         return None
