@@ -13,7 +13,8 @@ Columns are found by their header (`target`/`name`/`目标`, `period`/`month`/
 order. A target is any reference the plan resolves: a leaf rep, a product,
 a cross cell such as `华东.一季度`. The file is read as a stream: memory grows
 with the distinct (target, period) pairs it sums, not with its rows; every
-problem is a diagnostic at the file's own line and column.
+problem is a diagnostic at the file's own line and column. A clean file
+(no problem, nothing ambiguous) is rolled up the quick way, review/vectors.py.
 """
 
 from __future__ import annotations

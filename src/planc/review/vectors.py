@@ -11,10 +11,13 @@ summing, for each target, the slots inside its dates up to the as-of date.
 It gives the same figures as `Rollup` when nothing is ambiguous: no target
 has both rows of its own and children with rows, and a target with children
 with rows along two splits (both margins of a cross) has them in the same
-periods — else which split wins could depend on the dates asked about; the
-first split with rows wins, as in `Rollup`. `roll` checks that and answers None otherwise; so does
-`vectors` for a file that is not clean — the caller then takes the long way,
-with its diagnostics.
+periods — else which split wins could depend on the dates asked about (the
+first split with rows wins, as in `Rollup`). `roll` checks that and answers
+None otherwise; so does `vectors` for a file that is not clean. The caller
+then takes the long way, with its diagnostics.
+
+Amounts stay `Decimal` as the long way reads them (exact: the context traps
+anything inexact), and each target's sum becomes a `Fraction` at the end.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ import datetime
 import decimal
 from fractions import Fraction
 from itertools import chain
+
 from planc.review.rollup import EXACT, Actuals, Placer, groups_of
 from planc.semantics import time
 from planc.semantics.model import Model, TargetNode
 
 Dates = time.Dates
 ZERO = decimal.Decimal(0)
-MAX_SLOTS = 400  # more distinct periods than this (days of a year and more): the long way
+MAX_SLOTS = 400  # more distinct periods than the days of a year and some: the long way
 Vector = tuple[tuple[decimal.Decimal, ...], tuple[bool, ...]]  # amounts by slot (0 where none), rows present
 
 
