@@ -1,12 +1,13 @@
 """Reading and rolling up a million actual rows, side by side with `csv.reader`.
 
     python benchmarks/bench_actuals.py [--reps 2000] [--products 40] [--repeat 3]
+                                       [--src OTHER/src ...]
 
 Generates (in a temporary folder) a plan with `--reps` reps under four
 regions, each split by `--products` products, a quarterly time split, and a
 long-format actuals file `target,period,amount` with one row per rep,
 product and month (2,000 × 40 × 12 = 960,000 rows by default; amounts with
-cents). Then, best of `--repeat` runs, in this one process:
+cents). Then, best of `--repeat` runs, side by side in one process:
 
 - `csv.reader`: plain Python reading the same file (`for row in reader`);
 - planc: `review.track.read_actuals` (read, check, name every target and
@@ -19,6 +20,27 @@ commands (`planc.cli._ONE_SHOT_GC`), as `planc track` runs. Peak memory is
 measured afterwards in a separate run of each under `tracemalloc` (which
 slows them down, so its timings are not used): the Python heap at its
 highest while reading, beyond what was allocated before.
+
+With `--src`, the same file and plan are measured again with the planc of
+each other source folder (say, a copy of an older version's `src`), each in
+a process of its own, one after the other, with `csv.reader` measured again
+in each; the figures are printed side by side.
+
+Last figures: one run, `--src` a copy of the code before the quick way
+(review/vectors.py), on a machine shared with other work (load about 7 on
+2 cores, so `csv.reader` took twice its time on a quiet machine):
+
+    960,000 rows, 27.8 MB; plan of 82,009 targets, all with an actual
+                               this tree       --src 1
+    csv.reader                    0.92 s        0.99 s
+    planc read + roll-up          4.64 s       11.64 s
+    ratio (at most 3 x)            5.0 x        11.7 x
+    peak, planc                240.8 MiB     503.2 MiB
+
+The aim of 3x is not met. What is left is mostly the reading loop itself
+(about 2.5-3x `csv.reader`: one `Decimal` and two dictionary look-ups a
+row) and, per target of the plan, naming it, placing it and turning its
+sum into a `Fraction`.
 """
 
 from __future__ import annotations
@@ -27,7 +49,10 @@ import argparse
 import csv
 import datetime
 import gc
+import json
+import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,12 +60,6 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-
-from planc.pipeline import compile_plan  # noqa: E402
-from planc.review import track  # noqa: E402
-from planc.review.actuals import ActualsFile  # noqa: E402
-
 REGIONS = ("east", "north", "south", "west")
 
 
@@ -78,13 +97,6 @@ def baseline(path: Path) -> int:
     return n
 
 
-def planc_read(result, path: Path, as_of: datetime.date) -> int:
-    rows, diags = track.read_actuals([ActualsFile(path, path.name)], result, as_of)
-    actuals, more = track.rollup(result, rows, as_of)
-    assert not diags and not more, (diags + more)[:3]
-    return len(actuals)
-
-
 def best(fn, repeat: int) -> tuple[float, object]:
     times, out = [], None
     for _ in range(repeat):
@@ -104,31 +116,69 @@ def peak(fn) -> int:
     return top
 
 
+def measure(src: Path, plan: Path, actuals: Path, repeat: int) -> dict:
+    """The figures of the planc in `src` (imported here: one source folder per process)."""
+    sys.path.insert(0, str(src))
+    from planc.cli import _ONE_SHOT_GC
+    from planc.pipeline import compile_plan
+    from planc.review import track
+    from planc.review.actuals import ActualsFile
+
+    gc.set_threshold(*_ONE_SHOT_GC)  # as the planc command runs
+    result = compile_plan(plan)
+    assert not result.has_errors, result.diagnostics[:3]
+    as_of = datetime.date(2027, 12, 31)
+
+    def planc_read() -> int:
+        rows, diags = track.read_actuals([ActualsFile(actuals, actuals.name)], result, as_of)
+        found, more = track.rollup(result, rows, as_of)
+        assert not diags and not more, (diags + more)[:3]
+        return len(found)
+
+    base, n = best(lambda: baseline(actuals), repeat)
+    ours, targets = best(planc_read, repeat)
+    return {"src": str(src), "csv": base, "rows": n, "planc": ours, "targets": targets,
+            "all_targets": len(result.model.targets),
+            "csv_peak": peak(lambda: baseline(actuals)), "planc_peak": peak(planc_read)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=2000)
     parser.add_argument("--products", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--src", action="append", default=[], help="also measure the planc of this src folder")
+    parser.add_argument("--child", nargs=3, metavar=("SRC", "PLAN", "CSV"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    as_of = datetime.date(2027, 12, 31)
-    from planc.cli import _ONE_SHOT_GC
-
-    gc.set_threshold(*_ONE_SHOT_GC)  # as the planc command runs
+    if args.child:
+        src, plan, actuals = (Path(p) for p in args.child)
+        print(json.dumps(measure(src, plan, actuals, args.repeat)))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         plan, actuals, rows = make(Path(tmp), args.reps, args.products)
-        result = compile_plan(plan)
-        assert not result.has_errors, result.diagnostics[:3]
-        size = actuals.stat().st_size
-        print(f"{rows:,} rows, {size / 1e6:.1f} MB; plan of {len(result.model.targets):,} targets "
-              f"(set-up {time.perf_counter() - started:.1f} s, not timed)")
-        base, n = best(lambda: baseline(actuals), args.repeat)
-        ours, targets = best(lambda: planc_read(result, actuals, as_of), args.repeat)
-        print(f"csv.reader:           {base:7.2f} s  ({n:,} rows)")
-        print(f"planc read + roll-up: {ours:7.2f} s  ({targets:,} targets with an actual)")
-        print(f"ratio:                {ours / base:7.2f} x  (required: at most 3 x)")
-        print(f"peak memory, csv.reader:           {peak(lambda: baseline(actuals)) / 2**20:7.1f} MiB")
-        print(f"peak memory, planc read + roll-up: {peak(lambda: planc_read(result, actuals, as_of)) / 2**20:7.1f} MiB")
+        print(f"{rows:,} rows, {actuals.stat().st_size / 1e6:.1f} MB "
+              f"(made in {time.perf_counter() - started:.1f} s, not timed)", flush=True)
+        runs = []
+        for src in [ROOT / "src", *(Path(s).resolve() for s in args.src)]:
+            env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+            out = subprocess.run([sys.executable, __file__, "--repeat", str(args.repeat), "--child", str(src),
+                                  str(plan), str(actuals)], capture_output=True, text=True, env=env)
+            if out.returncode:
+                sys.exit(f"measuring {src} failed:\n{out.stderr}")
+            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    print(f"plan of {runs[0]['all_targets']:,} targets; {runs[0]['targets']:,} with an actual")
+    names = ["this tree"] + [f"--src {i + 1}" for i in range(len(runs) - 1)]
+    table = [("", names),
+             ("csv.reader", [f"{r['csv']:7.2f} s" for r in runs]),
+             ("planc read + roll-up", [f"{r['planc']:7.2f} s" for r in runs]),
+             ("ratio (at most 3 x)", [f"{r['planc'] / r['csv']:7.1f} x" for r in runs]),
+             ("peak, csv.reader", [f"{r['csv_peak'] / 2**20:7.1f} MiB" for r in runs]),
+             ("peak, planc", [f"{r['planc_peak'] / 2**20:7.1f} MiB" for r in runs])]
+    for label, cells in table:
+        print(f"{label:22s}" + "".join(f"{c:>14s}" for c in cells))
+    for i, r in enumerate(runs[1:]):
+        print(f"--src {i + 1}: {r['src']}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ Columns are found by their header (`target`/`name`/`目标`, `period`/`month`/
 order. A target is any reference the plan resolves: a leaf rep, a product,
 a cross cell such as `华东.一季度`. The file is read as a stream: memory grows
 with the distinct (target, period) pairs it sums, not with its rows; every
-problem is a diagnostic at the file's own line and column.
+problem is a diagnostic at the file's own line and column. A clean file
+(no problem, nothing ambiguous) is rolled up the quick way, review/vectors.py.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import attrs
 from planc.diagnostics import Diagnostic, error
 from planc.semantics import time
 from planc.review.rollup import EXACT, Actuals
+from planc.review.vectors import vectors
 from planc.semantics.model import Model, TargetNode
 from planc.source import Source, Span
 
@@ -41,6 +43,7 @@ DATE = ("date", "day", "日期")
 AMOUNT = ("amount", "value", "actual", "actuals", "金额", "实际", "销售额")
 LIMIT = decimal.Decimal(10) ** 18  # amounts.MAX_AMOUNT
 MAX_REPORTED = 20  # problems of one kind reported per file; the rest are counted
+QUICK = True  # a clean file the quick way (review/vectors.py); tests turn it off to compare
 
 
 @attrs.frozen
@@ -213,7 +216,7 @@ class _File:
             self.unreadable(exc.strerror or str(exc))
             return
         if sums is not None:
-            self.resolve(sums)
+            self.settle(sums)
 
     def scan(self, reader) -> dict[str, dict[str, decimal.Decimal]] | None:
         header = next((r for r in reader if any(c.strip() for c in r)), None)
@@ -353,6 +356,30 @@ class _File:
                     yield reader.line_num
 
     # -- naming the targets and periods
+    def settle(self, sums: dict[str, dict[str, decimal.Decimal]]) -> None:
+        """The quick way (review/vectors.py) when every name and period is clean,
+        else the long way, which says what is wrong."""
+        if QUICK and self.shape_.kind in ("long", "transactions"):
+            targets = [self.quiet_target(text) for text in sums]
+            whens = {when: self.quiet_period(when) for when in set().union(*sums.values())}
+            found = vectors(sums, targets, whens, self.actuals.places, LIMIT)
+            if found is not None:
+                self.names.update(zip(sums, targets))
+                self.periods.update(whens)
+                self.actuals.add(found)
+                return
+        self.resolve(sums)
+
+    def quiet_target(self, raw: str) -> TargetNode | None:
+        found = self.index.find(raw.strip())
+        return found[0] if len(found) == 1 else None
+
+    def quiet_period(self, when: str) -> Dates | None:
+        dates = time.period_dates(when, self.period) if when else None
+        if dates is None or not (self.period[0] <= dates[0] and dates[1] <= self.period[1]):
+            return None
+        return dates
+
     def resolve(self, sums: dict[str, dict[str, decimal.Decimal]]) -> None:
         shape = self.shape_
         places, actuals = self.actuals.places, self.actuals
@@ -460,27 +487,45 @@ class TargetIndex:
 
     def __init__(self, model: Model) -> None:
         self.exact = model.targets
-        self.tails: dict[str, list[tuple[int, TargetNode]]] = {}
+        # (depth, target, path) of every path and alias, by its last segment and by its last two:
+        # a name's tail matches can only be among those that end as the name does
+        self.last: dict[str, list[tuple[int, TargetNode, str]]] = {}
+        self.last2: dict[str, list[tuple[int, TargetNode, str]]] = {}
+        last, last2 = self.last, self.last2
         for node in model.targets.values():
             for path in (node.path, *node.aliases):
-                parts = path.split(".")
-                depth = len(parts) - 1
-                for i in range(len(parts)):
-                    self.tails.setdefault(".".join(parts[i:]), []).append((depth, node))
+                dot = path.rfind(".")
+                entry = (path.count("."), node, path)
+                for key, index in ((path[dot + 1:], last), (path[path.rfind(".", 0, dot) + 1:], last2)):
+                    if index is last2 and dot < 0:
+                        break
+                    found = index.get(key)
+                    if found is None:
+                        index[key] = [entry]
+                    else:
+                        found.append(entry)
 
     def find(self, name: str) -> list[TargetNode]:
         exact = self.exact.get(name)
         if exact is not None:
             return [exact]
-        found = self.tails.get(name, [])
-        if not found:
-            return []
-        best = min(d for d, _ in found)
+        dot = name.rfind(".")
+        if dot < 0:
+            found = self.last.get(name, [])
+        else:
+            cut = name.rfind(".", 0, dot)
+            found = self.last2.get(name[cut + 1:], [])
+            if cut >= 0:  # three segments or more: those whose path ends with all of them
+                tail = "." + name
+                found = [f for f in found if f[2] == name or f[2].endswith(tail)]
+        if len(found) < 2:
+            return [found[0][1]] if found else []
+        best = min(f[0] for f in found)
         out: list[TargetNode] = []
-        for depth, node in found:
+        for depth, node, _path in found:
             if depth == best and not any(node is o for o in out):
                 out.append(node)
         return out
 
     def names(self) -> list[str]:
-        return [t for t in self.tails if "." not in t] + list(self.exact)
+        return list(self.last) + list(self.exact)

@@ -53,7 +53,13 @@ class Placer:
         """(where, when): the target off the time axis and the dates it covers."""
         found = self.memo.get(id(node))
         if found is None:
-            found = self.memo[id(node)] = (self._where(node), self.cover(node))
+            producer, parent = node.producer, node.parent
+            if isinstance(producer, SplitNode) and parent is not None and not self.is_time(producer):
+                # a child of a split off the time axis: itself, over its parent's dates (as below)
+                found = (node, (self.memo.get(id(parent)) or self.place(parent))[1])
+            else:
+                found = (self._where(node), self.cover(node))
+            self.memo[id(node)] = found
         return found
 
     def cover(self, node: TargetNode) -> Dates:
@@ -83,6 +89,27 @@ class Placer:
             return where
 
 
+def groups_of(model: Model, places: Placer) -> dict[int, list[tuple[str, list[TargetNode]]]]:
+    """The children of each target off the time axis whose actuals add up to it:
+    by each of its non-time splits, then along the other dimension of each
+    non-time cross it is a row or column of."""
+    groups: dict[int, list[tuple[str, list[TargetNode]]]] = {}
+    for node in model.targets.values():
+        mine = [(s.dimension, s.children) for s in node.splits if not places.is_time(s)]
+        if mine:
+            groups[id(node)] = mine
+    for cross in model.crosses:
+        if places.is_time(cross.rows) or places.is_time(cross.cols):
+            continue  # a time margin is the same target over fewer dates
+        for r in cross.rows.children:
+            cells = [cross.cells[(r.name, c.name)] for c in cross.cols.children if (r.name, c.name) in cross.cells]
+            groups.setdefault(id(r), []).append((cross.cols.dimension, cells))
+        for c in cross.cols.children:
+            cells = [cross.cells[(r.name, c.name)] for r in cross.rows.children if (r.name, c.name) in cross.cells]
+            groups.setdefault(id(c), []).append((cross.rows.dimension, cells))
+    return groups
+
+
 class Actuals:
     """The sums of all rows, by where (a target off the time axis: see
     `review.rollup.place`) and the dates they cover (a target's whole
@@ -94,9 +121,29 @@ class Actuals:
         self.wheres: dict[int, TargetNode] = {}
         self.files: list[Any] = []  # review.actuals._File: finds a row again
         self.places = Placer(period)
+        self.vectors: Any = None  # review.vectors.Vectors: the one file read the quick way
+
+    def add(self, found: Any) -> None:
+        """A file's amounts read the quick way; kept as they are if it is the only one."""
+        if self.vectors is None and not self.buckets:
+            self.vectors = found
+        else:
+            self.spread(found)
+
+    def spread(self, found: Any = None) -> None:
+        """Amounts read the quick way into the buckets of the long way."""
+        if found is None:
+            found, self.vectors = self.vectors, None
+        if found is None:
+            return
+        for where, dates, amount in found.rows():
+            bucket = self.bucket(where)
+            bucket[dates] = bucket[dates] + amount if dates in bucket else amount
 
     def bucket(self, where: TargetNode) -> dict[Dates, decimal.Decimal]:
         """The sums of `where`, by dates, to add rows to."""
+        if self.vectors is not None:
+            self.spread()
         bucket = self.buckets.get(id(where))
         if bucket is None:
             bucket = self.buckets[id(where)] = {}
@@ -132,20 +179,7 @@ class Rollup:
         # buckets with overlapping dates (a quarter's row and its months'); most have none
         self.nested = {key for key, bucket in self.buckets.items() if _has_nested(bucket)}
         self.wheres = actuals.wheres
-        self.groups: dict[int, list[tuple[str, list[TargetNode]]]] = {}
-        for node in model.targets.values():
-            groups = [(s.dimension, s.children) for s in node.splits if not self.places.is_time(s)]
-            if groups:
-                self.groups[id(node)] = groups
-        for cross in model.crosses:
-            if self.places.is_time(cross.rows) or self.places.is_time(cross.cols):
-                continue  # a time margin is the same target over fewer dates
-            for r in cross.rows.children:
-                cells = [cross.cells[(r.name, c.name)] for c in cross.cols.children if (r.name, c.name) in cross.cells]
-                self.groups.setdefault(id(r), []).append((cross.cols.dimension, cells))
-            for c in cross.cols.children:
-                cells = [cross.cells[(r.name, c.name)] for r in cross.rows.children if (r.name, c.name) in cross.cells]
-                self.groups.setdefault(id(c), []).append((cross.rows.dimension, cells))
+        self.groups = groups_of(model, self.places)
         self.memo: dict[tuple[int, Dates], decimal.Decimal | None] = {}
         self.sorted: dict[int, tuple[list, list, list]] = {}  # key -> starts, ends, running totals
 
