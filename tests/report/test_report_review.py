@@ -291,3 +291,15 @@ def test_counts_carry_their_measure_not_the_currency(tmp_path):
     assert zh.lstrip().startswith("单位：new accounts\n") and "| H1   |   18 |    5 |      9 |" in zh
     behind = texts["zh"].split("### 进度落后", 1)[1].split("###", 1)[0]
     assert "单位：万元" in behind and "-4 new accounts" in behind and "-143.6740" in behind
+
+
+def test_a_count_needs_whole_counts_spread_over_its_remaining_months(en):
+    """A counted target's needs are on its measure's grid (1 account), not the plan's
+    money rounding (1,000 yuan), so the rest spreads over every remaining month."""
+    rows = {r["path"]: r for r in review_json(en)["targets"]}
+    second_half = rows["new_logos.H2"]
+    needs = [n["amount"] for n in second_half["needs"]]
+    assert [n["month"] for n in second_half["needs"]] == [f"2027-{m:02d}" for m in range(7, 13)]
+    assert sum(needs) == second_half["plan"] - second_half["actual"]
+    assert all(isinstance(n, int) and n > 0 for n in needs)
+    assert max(needs) - min(needs) <= 1

@@ -52,15 +52,19 @@ def typer(ev: Evaluator) -> m.Typer:
     return m.Typer(lambda ref: ref_unit(ev, ref), ev.diags)
 
 
+def grid_of(model, unit: str | None):
+    """The rounding grid and mode of amounts in `unit` (money when None)."""
+    measure = model.measures.get(unit) if unit is not None else None
+    if measure is not None:
+        return measure.grid, measure.mode
+    if unit == m.RATIO:
+        return m.RATIO_GRID, "nearest"
+    return model.header.round, "nearest"
+
+
 def use_grid(ev: Evaluator, unit: str) -> None:
     """Set the engine's grid and mode to those of `unit`."""
-    measure = ev.model.measures.get(unit)
-    if measure is not None:
-        ev.unit, ev.mode = measure.grid, measure.mode
-    elif unit == m.RATIO:
-        ev.unit, ev.mode = m.RATIO_GRID, "nearest"
-    else:
-        ev.unit, ev.mode = ev.model.header.round, "nearest"
+    ev.unit, ev.mode = grid_of(ev.model, unit)
 
 
 def record(ev: Evaluator, node: TargetNode, unit: str) -> None:

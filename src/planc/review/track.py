@@ -254,7 +254,7 @@ def track(result: Compilation, actuals: dict[str, Fraction], as_of: datetime.dat
         if actual is None or target is None:
             continue
         expected = target * expected_share(node, values, period, as_of, model.crosses)
-        needs = _needs(node, values, period, as_of, target - actual, model)
+        needs = _needs(node, values, period, as_of, target - actual, model, evaluation.units.get(path))
         pace = actual / expected if expected else None
         owner = node.attributes.get("owner")
         out.append(Progress(path, target, actual, expected, thresholds.status(pace),
@@ -263,10 +263,12 @@ def track(result: Compilation, actuals: dict[str, Fraction], as_of: datetime.dat
 
 
 def _needs(node: TargetNode, values: dict[str, Fraction], period: Dates, as_of: datetime.date,
-           rest: Fraction, model) -> tuple[tuple[str, Fraction], ...]:
+           rest: Fraction, model, unit: str | None = None) -> tuple[tuple[str, Fraction], ...]:
     """What each remaining month must bring for the target to land: the rest
     (never below zero) spread over the months after the as-of date in
-    proportion to what the plan expects in each, at the plan's rounding."""
+    proportion to what the plan expects in each, on the grid of the target's
+    unit (the plan's rounding for money, a measure's own `round` for counts)."""
+    from planc.evaluate.units import grid_of
     from planc.maths.allocate import largest_remainder
 
     first, last = time.coverage(node, period)
@@ -279,7 +281,7 @@ def _needs(node: TargetNode, values: dict[str, Fraction], period: Dates, as_of: 
                - expected_share(node, values, period, begin - day, model.crosses) for begin, end in months]
     if not any(weights):
         weights = [Fraction((end - begin).days + 1) for begin, end in months]
-    amounts = largest_remainder(max(rest, Fraction(0)), weights, model.header.round or Fraction(1))
+    amounts = largest_remainder(max(rest, Fraction(0)), weights, grid_of(model, unit)[0] or Fraction(1))
     return tuple((begin.strftime("%Y-%m"), amount) for (begin, _), amount in zip(months, amounts))
 
 
