@@ -424,3 +424,28 @@ def test_owner_sheets_have_the_weekly_activity_of_their_funnel_members(built):
         assert sum(r[2 + i] for r in weeks) == total[2 + i]
     zh = list(book(out / "zh" / "fy2027.xlsx")["张伟"].iter_rows(values_only=True))
     assert f"每周活动目标：{member} — 销售代表漏斗：大客户漏斗" in [r[0] for r in zh]
+
+
+def test_owner_sheets_name_their_targets_without_actuals(reviewed):
+    """The sentence of the HTML and Markdown owner sheets: the owner's targets with no
+    actual yet, as the review lists them, in English and in Chinese."""
+    from planc.pipeline import compile_plan
+    from planc.report.review import build_review
+    from planc.review import track as tracking
+
+    out, _ = reviewed
+    result = compile_plan(str(EXAMPLE))
+    as_of = datetime.date(2027, 4, 30)
+    actuals, _ = tracking.load_actuals(result, str(EXAMPLE), [str(ACTUALS)], "utf-8", (), as_of)
+    review = build_review(result, actuals, as_of)
+    quiet = {owner: review.unreported(owner) for owner in review.owners}
+    quiet = {owner: paths for owner, paths in quiet.items() if paths}
+    assert quiet, "the example should have an owner with a target not reported yet"
+    en, zh = book(out / "en" / "fy2027.xlsx"), book(out / "zh" / "fy2027.xlsx")
+    for owner, paths in quiet.items():
+        first = [r[0] for r in en[owner].iter_rows(values_only=True) if str(r[0]).startswith("No actuals")]
+        assert first == [f"No actuals reported as of 2027-04-30 for: {', '.join(paths)}."]
+    owner, paths = next(iter(quiet.items()))
+    sheet = next(ws for ws in zh.worksheets if any(r[0] and "尚无实际数据" in str(r[0]) for r in ws.iter_rows(values_only=True)))
+    lines = [r[0] for r in sheet.iter_rows(values_only=True) if r[0] and "尚无实际数据" in str(r[0])]
+    assert len(lines) == 1 and lines[0].startswith("截至 2027-04-30 尚无实际数据的目标")

@@ -54,11 +54,14 @@ def _title(ws, row: int, text: str, fmt, heads: list[str]) -> int:
 
 
 def review_block(ws, row: int, owner: str, review, lang: str, fmt) -> int:
-    """The owner's review figures from `row` on (nothing without a review or
-    without an actual on one of their targets); returns the next free row."""
-    mine = [r for r in review.owners.get(owner, ()) if r.figures is not None] if review is not None else ()
-    if not mine:
+    """The owner's review figures from `row` on, then a line naming their targets
+    with no actual yet (nothing without a review); returns the next free row."""
+    if review is None:
         return row
+    mine = [r for r in review.owners.get(owner, ()) if r.figures is not None]
+    quiet = review.unreported(owner)
+    if not mine:
+        return _unreported(ws, row, quiet, review, lang) + (1 if quiet else 0)
     w = review.words(lang)
     months: list[str] = []  # the remaining months, in first-seen order
     for item in mine:
@@ -81,7 +84,17 @@ def review_block(ws, row: int, owner: str, review, lang: str, fmt) -> int:
         for month, amount in p.needs:
             put(ws, r, 7 + months.index(month), amount, fmt.amount_for(amount))
         r += 1
-    return r + 1
+    return (_unreported(ws, r + 1, quiet, review, lang) if quiet else r) + 1  # after an empty row
+
+
+def _unreported(ws, row: int, quiet: tuple[str, ...], review, lang: str) -> int:
+    """The sentence the HTML and Markdown owner sheets have for the owner's
+    targets without an actual yet (`quiet`), at `row`; the next free row."""
+    if not quiet:
+        return row
+    names = ("、" if lang == "zh" else ", ").join(quiet)
+    ws.write_string(row, 0, review.say(lang, "unreported", date=review.as_of.isoformat(), targets=names))
+    return row + 1
 
 
 def actions_block(ws, row: int, actions, t: Words, fmt) -> int:
