@@ -16,22 +16,39 @@ grid) is left to that path before anything is recorded.
 from __future__ import annotations
 
 import math
-import os
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from planc.amounts import out_of_range
-from planc.evaluate.record import Derivation, Input
+from planc.evaluate.record import Derivation, Input, Scope
 from planc.maths.allocate import largest_remainder, round_to
 from planc.maths.apportion import proportional, proportional_units
 from planc.semantics.expressions import one_line
-from planc.semantics.model import Table, TargetNode
+from planc.semantics.model import SplitNode, Table, TargetNode
 from planc.syntax import ast
 
-if TYPE_CHECKING:  # the split run is passed in: splits.py imports this module
-    from planc.evaluate.splits import _SplitRun
+
+
+class _SplitRun(Protocol):
+    """What this module needs of `evaluate/splits.py`'s run of one split (which imports this module)."""
+
+    ev: Scope
+    split: SplitNode
+    ok: bool
+    children: list
+    shared: tuple[Fraction, Fraction] | None
+    scores_key: tuple
+
+    def uses_tables(self, alloc: Any) -> bool: ...
+
+    def scores(self, flex: list) -> list[Fraction] | None: ...
+
+    def parent_input(self, parent: Fraction) -> Input: ...
+
+    def flexible_children(self, method: ast.Even | ast.Weight, text: str) -> list: ...
 
 ONE = Fraction(1)
+ENABLED = True  # False: every split takes the general path (tests/test_plain_split.py compares the two)
 
 
 def _starts(node: TargetNode) -> bool:
@@ -55,7 +72,7 @@ def is_plain(run: _SplitRun) -> bool:
 
 def plain_split(run: _SplitRun, parent: Fraction) -> bool:
     """Compute `run`'s split if it is a plain one; False (and nothing done) otherwise."""
-    if os.environ.get("NOPLAIN") or not is_plain(run):
+    if not ENABLED or not is_plain(run):
         return False
     split = run.split
     over = split.decl.overassign
@@ -70,7 +87,7 @@ def plain_split(run: _SplitRun, parent: Fraction) -> bool:
     if exact_total < 0 or not split.children:
         return False  # E038: the general path says why
     method = split.decl.method
-    assert method is not None
+    assert isinstance(method, (ast.Even, ast.Weight))  # is_plain
     text = one_line(method.span.text)
     scored = _scored(run, method, text)
     if scored is None:  # reported (a missing key, a sum of zero), or a case for the general path
@@ -126,10 +143,7 @@ def _scored(run: _SplitRun, method: ast.Even | ast.Weight, text: str) -> tuple[l
         if known is not None:
             key, parts = known
         else:
-            from planc.evaluate.splits import FLEX, _Child
-
-            kids = [_Child(node, node.decl, FLEX, method, expression=text) for node in nodes]  # type: ignore[arg-type]
-            run.children = kids
+            kids = run.children = run.flexible_children(method, text)
             if run.scores(kids) is None:
                 return None
             key = run.scores_key
@@ -156,7 +170,8 @@ def _bare_tables(run: _SplitRun, method: ast.Weight) -> tuple[str, ...] | None:
     refs = run.ev.model.refs
     names = []
     for arg in method.args:
-        if arg.table is not None or not isinstance(refs.get(id(arg.value)), Table):
+        if arg.table is not None or not isinstance(arg.value, ast.Ref) \
+                or not isinstance(refs.get(id(arg.value)), Table):
             return None
-        names.append(arg.value.parts[0])  # type: ignore[attr-defined]
+        names.append(arg.value.parts[0])
     return tuple(names)

@@ -113,6 +113,10 @@ class _SplitRun:
                               c.alloc.span if hasattr(c.alloc, "span") else c.decl.name_span,
                               help="a bottom-up target adds up its children; give each child an amount")
 
+    def flexible_children(self, method: ast.Even | ast.Weight, text: str) -> list[_Child]:
+        """The children of a plain split (evaluate/plain.py): each takes the split's `using`."""
+        return [_Child(node, node.decl, FLEX, method, expression=text) for node in self.split.children]  # type: ignore[arg-type]
+
     # ---- exact values ----------------------------------------------------------------
     def fixed_values(self, parent: Fraction | None) -> None:
         """Fixed and percentage children, in dependency order among siblings."""
