@@ -742,8 +742,9 @@ def _expressions(stmt) -> list:
     if isinstance(stmt, ast.Target):
         return [stmt.value]
     if isinstance(stmt, ast.Split):
-        out = [c for child in stmt.children for c in (child.alloc, child.min, child.max)]
-        return out + [stmt.method]
+        # (most children have no amount nor caps: the walks below need not visit them)
+        out = [c for child in stmt.children for c in (child.alloc, child.min, child.max) if c is not None]
+        return out + [stmt.method] if stmt.method is not None else out
     if isinstance(stmt, ast.Table):
         return [e.value for e in stmt.entries]
     if isinstance(stmt, ast.Assert):
