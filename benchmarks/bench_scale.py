@@ -107,6 +107,18 @@ def depth_plan(depth: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def undefined_plan(names: int) -> str:
+    """`names` references to names the plan does not define, each an error with
+    its "did you mean" search: half are one-letter typos of a rep, half far
+    from any name (the suggestion search must stay linear, not names x targets)."""
+    out = [HEADER, f"target year = {names * 1_000_000}", "split year by rep using even {"]
+    out += [f"  rep{i}" for i in range(names)] + ["}"]
+    for i in range(names):
+        wrong = f"rpe{i}" if i % 2 else f"zq{i}x"
+        out.append(f"target t{i} = 10% of {wrong}")
+    return "\n".join(out) + "\n"
+
+
 def cross_plan(rows: int, cols: int) -> tuple[str, str]:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_cross import generate_plan
@@ -173,7 +185,7 @@ def show(label: str, results: dict[str, dict], base: dict[str, dict] | None = No
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default="lines,depth,eval,big,cross,build")
+    ap.add_argument("--only", default="lines,depth,undefined,eval,big,cross,build")
     ap.add_argument("--src", action="append", help="a planc src/ folder (repeatable)")
     ap.add_argument("--lines", default="1000,10000,100000")
     ap.add_argument("--depths", default="1000,3000,10000")
@@ -200,6 +212,13 @@ def main() -> None:
                 show(f"lark parse, {n:,} lines", lark)
                 res = each("cli", plan, "check", str(plan))
                 show(f"check, {n:,} lines", res, prev)
+                prev = res
+        if "undefined" in only:
+            prev = None
+            for n in (1000, 10000):
+                plan = write(f"undefined{n}.plan", undefined_plan(n))
+                res = each("cli", plan, "check", str(plan))
+                show(f"check, {n:,} undefined names", res, prev)
                 prev = res
         if "depth" in only:
             prev = None

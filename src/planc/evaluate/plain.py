@@ -53,7 +53,8 @@ ENABLED = True  # False: every split takes the general path (tests/test_plain_sp
 
 def _starts(node: TargetNode) -> bool:
     """A new hire (`[start: …]`): the ramp steers its share (evaluate/ramp.py)."""
-    return any(a.key == "start" for a in getattr(node.decl, "attributes", ()))
+    settings = getattr(node.decl, "attributes", ())
+    return bool(settings) and any(a.key == "start" for a in settings)
 
 
 def is_plain(run: _SplitRun) -> bool:
