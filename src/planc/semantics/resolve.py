@@ -77,7 +77,8 @@ class _Resolver:
         self.check_currency(statements, header)
         _review_calls_outside_asserts(statements, self.diags)
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
-                      modules, self.used_tables, frozenset(self.unparsed_names), measures=measures, funnels=funnels)
+                      modules, self.used_tables, frozenset(self.unparsed_names), measures=measures, funnels=funnels,
+                      by_name=self.by_name, by_pair=self.by_pair)
         self.resolve_refs(model)
         self.resolve_statements(model, [s for _, s in statements])
         return model, self.diags
