@@ -115,10 +115,12 @@ def plain_split(run: _SplitRun, parent: Fraction) -> bool:
     tail = ((split.dimension,), over.ratio if over is not None else None, text,
             run.shared[0] if run.shared else None, run.shared[1] if run.shared else None)
     method_name = "even" if isinstance(method, ast.Even) else "weight"
-    set_value = ev.set_value
+    values, derivations = ev.result.values, ev.result.derivations  # (as `ev.set_value` does)
     for node, (score, factors), exact, amount, share in zip(split.children, parts, exacts, rounded,
                                                             shares if total else [None] * n):
-        set_value(node, amount, Derivation(method_name, exact, amount, share, pooled, factors, score, (), text, *tail))
+        path = node.path
+        values[path] = amount
+        derivations[path] = Derivation(method_name, exact, amount, share, pooled, factors, score, (), text, *tail)
     return True
 
 

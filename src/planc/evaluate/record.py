@@ -146,6 +146,7 @@ class Scope(Protocol):
     mode: str  # its rounding mode: nearest | up | down
     diags: list[Diagnostic]
     memo: dict  # what splits compute once per evaluation and share (e.g. table scores)
+    result: Evaluation  # what `set_value` writes (a plain split writes it directly: evaluate/plain.py)
 
     def value(self, node: TargetNode) -> Fraction | None: ...
 
