@@ -136,14 +136,19 @@ PROBE = textwrap.dedent("""
         from planc.syntax.builder import parser
         parser().parse(open(path, encoding="utf-8").read())
     elif kind == "eval-inproc":
+        import gc
         from planc.semantics.loader import load
         from planc.semantics.resolve import resolve
         from planc.evaluate import evaluate
-        program, _ = load(path)
-        model, _ = resolve(program)
+        gc.disable()  # as compile_plan does from parse to lint
         t1 = time.process_time()
+        program, _ = load(path)
+        t2 = time.process_time()
+        model, _ = resolve(program)
+        t3 = time.process_time()
         evaluation, _ = evaluate(model)
-        extra = {"eval": time.process_time() - t1, "targets": len(evaluation.values)}
+        t4 = time.process_time()
+        extra = {"parse": t2 - t1, "resolve": t3 - t2, "eval": t4 - t3, "targets": len(evaluation.values)}
     else:
         from planc.cli import main
         import io, contextlib
@@ -246,6 +251,9 @@ def main() -> None:
                 if "eval" in r:
                     print(f"    {src}: {r['targets']:,} targets, evaluation {r['eval']:.2f} s CPU, "
                           f"{r['targets'] / r['eval']:,.0f} targets/s")
+                    print(f"    {src}: parse {r['parse']:.1f} s, resolve {r['resolve']:.1f} s (parse cache off)")
+            res = each("cli", plan, "check", str(plan))
+            show("check, 2000 x 12 x 40", res)
             res = each("cli", plan, "eval", str(plan), "--format", "json")  # (the JSON goes to memory)
             show("eval --format json, 2000 x 12 x 40", res)
         if "cross" in only:
