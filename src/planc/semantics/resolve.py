@@ -285,9 +285,10 @@ class _Resolver:
 
     def index(self, path: str, node: TargetNode) -> None:
         """Make `node` findable by `path` (its own path or an alias) and its suffixes."""
-        self.by_name.setdefault(path.rpartition(".")[2], []).append((path, node))
-        if "." in path:
-            self.by_pair.setdefault(_last_two(path), []).append((path, node))
+        head, dot, last = path.rpartition(".")
+        self.by_name.setdefault(last, []).append((path, node))
+        if dot:  # and by its last two components
+            self.by_pair.setdefault((head.rpartition(".")[2], last), []).append((path, node))
 
     def collect_roots(self, decls: list[ast.Target]) -> list[TargetNode]:
         roots = []
@@ -338,9 +339,10 @@ class _Resolver:
                 self.refs[id(decl.parent)] = parent
                 parent.splits.append(split)
                 attached.append(split)
+                prefix, aliases = parent.path + ".", parent.aliases
                 for child in decl.children:
-                    node = TargetNode(child.name, f"{parent.path}.{child.name}", child, parent, split,
-                                      aliases=[f"{a}.{child.name}" for a in parent.aliases])
+                    node = TargetNode(child.name, prefix + child.name, child, parent, split,
+                                      aliases=[f"{a}.{child.name}" for a in aliases] if aliases else [])
                     if self.add_target(node):
                         split.children.append(node)
             progress_cross = self.try_crosses(waiting, crosses, final=False, dims=new_dims)
@@ -552,7 +554,7 @@ class _Resolver:
             decl = node.decl
             if isinstance(decl, ast.Target):
                 self.resolve_expr(decl.value, None)
-            elif isinstance(decl, ast.Child):
+            elif isinstance(decl, ast.Child) and not (decl.alloc is None and decl.min is None and decl.max is None):
                 scope = node.parent
                 for part in (decl.alloc, decl.min, decl.max):
                     self.resolve_expr(part, scope)
@@ -713,12 +715,6 @@ def _first_key(table: Table) -> str:
 _HEADER_EXAMPLES = {"currency": "CNY", "period": "2027-01-01 .. 2027-12-31", "owner": '"Wang Fang"',
                     "round": "1000", "status": "draft", "owners": "required", "description": '"…"',
                     "version": '"2"', "main": "year"}
-
-
-def _last_two(path: str) -> tuple[str, str]:
-    """The last two components of a dotted path (of at least two)."""
-    head, _, last = path.rpartition(".")
-    return head.rpartition(".")[2], last
 
 
 def _kind_words(kind: str) -> str:
