@@ -143,5 +143,8 @@ def canonical_status(value: object, aliases: dict[str, str] = STATUS_ALIASES) ->
 
 def target_status(node: TargetNode) -> str | None:
     """A target's status, in English whichever way the plan wrote it."""
-    setting = node.attributes.get("status")
-    return canonical_status(setting.value) if setting is not None else None
+    status = None
+    for setting in getattr(node.decl, "attributes", ()):  # as `node.attributes` (the last wins), without its dict
+        if setting.key == "status":
+            status = setting
+    return canonical_status(status.value) if status is not None else None
