@@ -339,10 +339,9 @@ class _Resolver:
                 self.refs[id(decl.parent)] = parent
                 parent.splits.append(split)
                 attached.append(split)
-                prefix, aliases = parent.path + ".", parent.aliases
                 for child in decl.children:
-                    node = TargetNode(child.name, prefix + child.name, child, parent, split,
-                                      aliases=[f"{a}.{child.name}" for a in aliases] if aliases else [])
+                    node = TargetNode(child.name, f"{parent.path}.{child.name}", child, parent, split,
+                                      aliases=[f"{a}.{child.name}" for a in parent.aliases])
                     if self.add_target(node):
                         split.children.append(node)
             progress_cross = self.try_crosses(waiting, crosses, final=False, dims=new_dims)
