@@ -112,6 +112,23 @@ def test_parse_cache_round_trip(tmp_path, monkeypatch):
     assert not diags and fixed.statements[0].name == "y"
 
 
+def test_a_parse_too_large_for_the_cache_is_not_written(tmp_path, monkeypatch):
+    """An entry beyond the read limit would never be read: it is not written
+    (pickling a million-target plan costs seconds), and it is read up to the limit."""
+    import planc.syntax.parse as parse_module
+
+    monkeypatch.delenv("PLANC_NO_CACHE", raising=False)
+    monkeypatch.setenv("PLANC_CACHE_DIR", str(tmp_path))
+    small = "target y = 1\n"
+    large = "target y = 1\nsplit y by q using even { " + "; ".join(f"k{i}" for i in range(200)) + " }\n"
+    parse(Source("a.plan", small))
+    monkeypatch.setattr(parse_module, "MAX_ENTRY", max(p.stat().st_size for p in (tmp_path / "ast").iterdir()))
+    parse(Source("b.plan", large))
+    assert len(list((tmp_path / "ast").iterdir())) == 1  # the small one only
+    module, diags = parse(Source("b.plan", large))
+    assert not diags and len(module.statements[1].children) == 200
+
+
 def test_parse_cache_can_be_switched_off(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANC_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("PLANC_NO_CACHE", "1")

@@ -50,14 +50,20 @@ class Cap:
     binding: bool
 
 
-@attrs.frozen(eq=False, repr=False)  # one per amount: the generated methods would cost start-up (see ast.py)
+@attrs.define(eq=False, repr=False)  # one per amount: see the docstring
 class Derivation:
     """How one target got its amount, as values (rendered by `evaluate/explain.py`).
 
     `exact` is the amount before rounding, `rounded` the final amount;
     `share` is the exact part of the total its split (or cross) shared out.
     Nothing here needs the AST to be read: `expression` and the caps'
-    `expression` are the source text, kept for display only."""
+    `expression` are the source text, kept for display only.
+
+    A record is never changed once made, but the class is not `frozen`:
+    a frozen instance is set field by field through `object.__setattr__`,
+    three times the cost of a plain one, and a large plan makes a million
+    of them (benchmarks/bench_scale.py). No equality or repr is generated
+    either: they would cost start-up (see ast.py); `__repr__` is below."""
 
     method: str  # root | sum | fixed | share | rest | even | weight | cell
     exact: Fraction  # before rounding
@@ -146,6 +152,7 @@ class Scope(Protocol):
     mode: str  # its rounding mode: nearest | up | down
     diags: list[Diagnostic]
     memo: dict  # what splits compute once per evaluation and share (e.g. table scores)
+    result: Evaluation  # what `set_value` writes (a plain split writes it directly: evaluate/plain.py)
 
     def value(self, node: TargetNode) -> Fraction | None: ...
 

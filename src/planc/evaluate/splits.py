@@ -12,6 +12,7 @@ from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, rou
 from planc.maths.apportion import exact_sum
 from planc.amounts import format_amount, out_of_range
 from planc.diagnostics import Label, error
+from planc.evaluate.plain import plain_split
 from planc.evaluate.record import Cap, Derivation, Factor, Input, Scope, Trace
 from planc.semantics.expressions import one_line, out_of_range_error
 from planc.semantics.model import SplitNode, Table, TargetNode
@@ -66,6 +67,7 @@ class _SplitRun:
         self.ok = True
         self.sibling_lookup = ev.lookup
         self.shared: tuple[Fraction, Fraction] | None = None  # an over-assigned total: exact, rounded
+        self.scores_key: tuple = ()
 
     def fail(self, code: str, message: str, span, **kw) -> None:
         self.diags.append(error(code, message, span, **kw))
@@ -110,6 +112,10 @@ class _SplitRun:
                     self.fail("E027", f"`{self.split.parent.name} = sum` needs fixed amounts in its first split",
                               c.alloc.span if hasattr(c.alloc, "span") else c.decl.name_span,
                               help="a bottom-up target adds up its children; give each child an amount")
+
+    def flexible_children(self, method: ast.Even | ast.Weight, text: str) -> list[_Child]:
+        """The children of a plain split (evaluate/plain.py): each takes the split's `using`."""
+        return [_Child(node, node.decl, FLEX, method, expression=text) for node in self.split.children]  # type: ignore[arg-type]
 
     # ---- exact values ----------------------------------------------------------------
     def fixed_values(self, parent: Fraction | None) -> None:
@@ -285,6 +291,7 @@ class _SplitRun:
                         return None
             specs.append(known)
         key = (tuple(c.decl.name for c in flex), tuple(k for _, k in specs))
+        self.scores_key = key  # what evaluate/plain.py memoises the scores' integer form by
         hit = memo.get(key)
         if hit is not None:
             for c, score, weights in zip(flex, hit[0], hit[1]):
@@ -393,6 +400,8 @@ class _SplitRun:
         parent = None if split.bottom_up else self.ev.value(split.parent)
         if parent is None and not split.bottom_up:
             return  # the parent is unknown (reported where it failed)
+        if parent is not None and plain_split(self, parent):
+            return  # the common case, in whole numbers: the same values and records
         self.classify()
         if not self.ok or not self.children:
             return

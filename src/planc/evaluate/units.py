@@ -98,6 +98,8 @@ def enter_split(ev: Evaluator, split: SplitNode) -> bool:
     for child in split.children:
         decl = child.decl
         assert isinstance(decl, ast.Child)
+        if decl.alloc is None and decl.min is None and decl.max is None:
+            continue  # (the usual child of a large plan: nothing of its own to check)
         for part in (decl.alloc, decl.min, decl.max):
             if part is None or isinstance(part, (ast.Rest, ast.Even, ast.Weight, ast.Percent)):
                 continue
@@ -119,8 +121,9 @@ def enter_split(ev: Evaluator, split: SplitNode) -> bool:
     if unit is None:  # `sum`: the children give the unit
         unit = next(iter(child_units), m.MONEY)
         record(ev, parent, unit)
-    for child in split.children:
-        record(ev, child, unit)
+    if unit != m.MONEY:  # (what `record` keeps: the units of targets not in money)
+        for child in split.children:
+            record(ev, child, unit)
     use_grid(ev, unit)
     return ok
 

@@ -72,3 +72,36 @@ def whole_units(
     if ud == 1:
         return [Fraction(k * un) for k in floors]
     return [Fraction(k * un, ud) for k in floors]
+
+
+def proportional(amount: Fraction, weights: Sequence[int], total: int) -> list[Fraction]:
+    """`amount · wᵢ / total` for whole weights summing to `total` > 0: the
+    shares `allocate.water_fill` computes without caps (`amount / Σs · sᵢ`
+    for scores sᵢ = wᵢ / L), one reduction a share instead of a product
+    and a quotient of Fractions."""
+    p, q = amount.numerator, amount.denominator * total
+    return [Fraction(p * w, q) for w in weights]
+
+
+def proportional_units(amount: Fraction, weights: Sequence[int], total: int, unit: Fraction) -> list[Fraction] | None:
+    """`largest_remainder(amount, proportional(amount, weights, total), unit)`
+    in whole numbers: each share in units is `p·wᵢ·ud / (q·total·un)` (amount
+    p/q, unit un/ud), floored by `divmod`, and the leftover units go to the
+    largest remainders, ties to the earliest. None where `whole_units`
+    would not apply either (the amount off the grid, a unit not positive)."""
+    un, ud = unit.numerator, unit.denominator
+    if un <= 0 or not weights:
+        return None
+    scale = amount.numerator * ud
+    big = amount.denominator * total * un
+    units, off = divmod(scale * total, big)
+    if off:
+        return None  # the amount is off the grid: a sub-unit tail to place
+    pairs = [divmod(scale * w, big) for w in weights]
+    floors = [f for f, _ in pairs]
+    rest = [r for _, r in pairs]
+    for i in sorted(range(len(floors)), key=rest.__getitem__, reverse=True)[:units - sum(floors)]:
+        floors[i] += 1
+    if ud == 1:
+        return [Fraction(k * un) for k in floors]
+    return [Fraction(k * un, ud) for k in floors]

@@ -28,7 +28,7 @@ def history_entries(model: Model, names: tuple[str, ...] = HISTORY_TABLES
         table = model.tables.get(name)
         if table is None:
             continue
-        if pairs is None:
+        if pairs is None and not model.by_name:  # a model the resolver did not index
             pairs = _pairs(model)
         for key, amount in table.values.items():
             node = find_target(model, key if isinstance(key, tuple) else tuple(key.split(".")), pairs)
@@ -63,8 +63,11 @@ def _pairs(model: Model) -> dict[tuple[str, ...], list]:
 def find_target(model: Model, parts: tuple[str, ...], pairs: dict | None = None) -> TargetNode | None:
     """A table key to a target by the reference rule of language.md §4.3(b):
     the shallowest target whose path ends with the key; None if none or a tie."""
-    pairs = _pairs(model) if pairs is None else pairs
-    found = suffix_matches(pairs.get(tuple(parts[-2:]), ()), parts)
+    if pairs is None and model.by_name:
+        found = model.named(parts)
+    else:
+        pairs = _pairs(model) if pairs is None else pairs
+        found = suffix_matches(pairs.get(tuple(parts[-2:]), ()), parts)
     return found[0] if len(found) == 1 else None
 
 
@@ -140,5 +143,8 @@ def canonical_status(value: object, aliases: dict[str, str] = STATUS_ALIASES) ->
 
 def target_status(node: TargetNode) -> str | None:
     """A target's status, in English whichever way the plan wrote it."""
-    setting = node.attributes.get("status")
-    return canonical_status(setting.value) if setting is not None else None
+    status = None
+    for setting in getattr(node.decl, "attributes", ()):  # as `node.attributes` (the last wins), without its dict
+        if setting.key == "status":
+            status = setting
+    return canonical_status(status.value) if status is not None else None

@@ -122,7 +122,8 @@ def check_growth(method: ast.Call, diags: list[Diagnostic]) -> bool:
 
 
 def _has_child_call(child: ast.Child) -> bool:
-    return any(isinstance(n, ast.Call) and n.func in CHILD_FUNCTIONS for n in ast.walk_expr(child.alloc))
+    return child.alloc is not None and any(isinstance(n, ast.Call) and n.func in CHILD_FUNCTIONS
+                                           for n in ast.walk_expr(child.alloc))
 
 
 def _child(child: ast.Child, growth: ast.Call | None) -> ast.Child:

@@ -151,6 +151,17 @@ class Model:
     scenarios: list = attrs.Factory(list)  # the plan's `scenario` statements (ast.Scenario)
     measures: dict = attrs.Factory(dict)  # name -> semantics.measures.Measure
     funnels: list[FunnelNode] = attrs.Factory(list)
+    # The resolver's name index: (path, node) for every path and alias, by its last
+    # component and by its last two (`named` finds a reference's targets in it).
+    by_name: dict[str, list] = attrs.Factory(dict)
+    by_pair: dict[tuple[str, str], list] = attrs.Factory(dict)
+
+    def named(self, parts: tuple[str, ...]) -> list[TargetNode]:
+        """Language.md §4.3(b) through the index: the shallowest targets whose
+        path (or alias) ends with `parts`, looking only at those sharing its last
+        one or two components."""
+        bucket = self.by_pair.get((parts[-2], parts[-1]), ()) if len(parts) > 1 else self.by_name.get(parts[0], ())
+        return suffix_matches(bucket, parts)
 
     def walk(self):
         """Targets top-down: each parent before its children."""
@@ -182,6 +193,8 @@ def find_targets(model: Model, dotted: str) -> list[TargetNode]:
     exact = model.targets.get(dotted)
     if exact is not None:
         return [exact]
+    if model.by_name:  # indexed by the resolver
+        return model.named(tuple(dotted.split(".")))
     pairs = [(n.path, n) for n in model.targets.values()]
     pairs += [(a, n) for n in model.targets.values() for a in n.aliases]
     return suffix_matches(pairs, tuple(dotted.split(".")))

@@ -77,7 +77,8 @@ class _Resolver:
         self.check_currency(statements, header)
         _review_calls_outside_asserts(statements, self.diags)
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
-                      modules, self.used_tables, frozenset(self.unparsed_names), measures=measures, funnels=funnels)
+                      modules, self.used_tables, frozenset(self.unparsed_names), measures=measures, funnels=funnels,
+                      by_name=self.by_name, by_pair=self.by_pair)
         self.resolve_refs(model)
         self.resolve_statements(model, [s for _, s in statements])
         return model, self.diags
@@ -284,9 +285,10 @@ class _Resolver:
 
     def index(self, path: str, node: TargetNode) -> None:
         """Make `node` findable by `path` (its own path or an alias) and its suffixes."""
-        self.by_name.setdefault(path.rpartition(".")[2], []).append((path, node))
-        if "." in path:
-            self.by_pair.setdefault(_last_two(path), []).append((path, node))
+        head, dot, last = path.rpartition(".")
+        self.by_name.setdefault(last, []).append((path, node))
+        if dot:  # and by its last two components
+            self.by_pair.setdefault((head.rpartition(".")[2], last), []).append((path, node))
 
     def collect_roots(self, decls: list[ast.Target]) -> list[TargetNode]:
         roots = []
@@ -551,7 +553,7 @@ class _Resolver:
             decl = node.decl
             if isinstance(decl, ast.Target):
                 self.resolve_expr(decl.value, None)
-            elif isinstance(decl, ast.Child):
+            elif isinstance(decl, ast.Child) and not (decl.alloc is None and decl.min is None and decl.max is None):
                 scope = node.parent
                 for part in (decl.alloc, decl.min, decl.max):
                     self.resolve_expr(part, scope)
@@ -714,12 +716,6 @@ _HEADER_EXAMPLES = {"currency": "CNY", "period": "2027-01-01 .. 2027-12-31", "ow
                     "version": '"2"', "main": "year"}
 
 
-def _last_two(path: str) -> tuple[str, str]:
-    """The last two components of a dotted path (of at least two)."""
-    head, _, last = path.rpartition(".")
-    return head.rpartition(".")[2], last
-
-
 def _kind_words(kind: str) -> str:
     return {"name": "a name", "period": "a period `DATE .. DATE`", "string": "a string",
             "amount": "an amount", "percent": "a percentage", "date": "a date"}[kind]
@@ -742,8 +738,9 @@ def _expressions(stmt) -> list:
     if isinstance(stmt, ast.Target):
         return [stmt.value]
     if isinstance(stmt, ast.Split):
-        out = [c for child in stmt.children for c in (child.alloc, child.min, child.max)]
-        return out + [stmt.method]
+        # (most children have no amount nor caps: the walks below need not visit them)
+        out = [c for child in stmt.children for c in (child.alloc, child.min, child.max) if c is not None]
+        return out + [stmt.method] if stmt.method is not None else out
     if isinstance(stmt, ast.Table):
         return [e.value for e in stmt.entries]
     if isinstance(stmt, ast.Assert):

@@ -27,6 +27,11 @@ from planc.resources import cache_dir, cache_subdir, read_entry, resource_dir, w
 from planc.source import Source
 
 MAX_CACHED_MODULES = 512  # the oldest entries go beyond this
+# A parsed module pickles to about 20 times its text (a 6 MB plan of a million
+# targets: 128 MB); entries are authenticated, so the limit only bounds a read.
+# Beyond it an entry is neither written nor read (the old 64 MB limit wrote
+# entries that were never read: 10 s of pickling on every run of that plan).
+MAX_ENTRY = 1 << 30
 
 
 _GRAMMAR_DIGEST: bytes | None = None
@@ -57,7 +62,7 @@ def parse(source: Source, cached: bool = True) -> tuple[ast.Module | None, list[
     entry = os.path.join(trees, _key(source) + ".pickle") if trees else None
     if folder and entry:
         # Only an entry whose MAC checks is unpickled (unpickling runs code).
-        payload = read_entry(folder, entry)
+        payload = read_entry(folder, entry, MAX_ENTRY)
         if payload is not None:
             try:
                 module = pickle.loads(payload)
@@ -78,7 +83,7 @@ def _store(folder: str, entry: str, module: ast.Module) -> None:
         payload = pickle.dumps(module, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, RecursionError):
         return  # caching is an optimisation; never fail a check over it
-    if write_entry(folder, entry, payload):
+    if len(payload) <= MAX_ENTRY and write_entry(folder, entry, payload):
         try:
             _prune(os.path.dirname(entry))
         except OSError:

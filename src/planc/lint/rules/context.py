@@ -48,14 +48,18 @@ class Context:
 
     def targets(self) -> Iterator[TargetNode]:
         """Targets declared in the checked file (not cross cells, not imports)."""
-        for node in self.model.targets.values():
-            if node.decl is not None and self.local(node.decl.span):
-                yield node
+        found = self.shared.get("targets")
+        if found is None:  # once per run: most rules look at them all
+            found = self.shared["targets"] = [
+                node for node in self.model.targets.values()
+                if node.decl is not None and self.local(node.decl.span)]
+        return iter(found)
 
     def splits(self) -> Iterator[SplitNode]:
-        for split in self.model.splits:
-            if self.local(split.decl.span):
-                yield split
+        found = self.shared.get("splits")
+        if found is None:
+            found = self.shared["splits"] = [split for split in self.model.splits if self.local(split.decl.span)]
+        return iter(found)
 
     def statements(self) -> tuple:
         return self.model.modules[0].statements if self.model.modules else ()

@@ -40,8 +40,10 @@ OPTIONS: dict = {}
 
 def check(ctx: Context):
     for node in ctx.targets():
+        if target_status(node) != "disputed":
+            continue
         attributes = node.attributes
-        if target_status(node) == "disputed" and "proposed" not in attributes:
+        if "proposed" not in attributes:
             status = attributes["status"]
             yield ctx.report(
                 f"`{node.path}` is `{status.text}` but records no counter-proposal", status.span,

@@ -54,8 +54,9 @@ def check(ctx: Context):
         if total <= 0:
             continue
         most = limit * total  # share > limit, without a division for every child
+        top, bottom = most.numerator, most.denominator  # (compared in integers)
         for child, amount in zip(split.children, amounts):
-            if amount > most:
+            if amount.numerator * bottom > top * amount.denominator:
                 share = amount / total
                 yield ctx.report(
                     f"`{child.name}` holds {percent(share)} of the {split.describe()}",

@@ -38,7 +38,8 @@ def _expressions(stmt) -> Iterator[object]:
         yield stmt.value
     elif isinstance(stmt, ast.Split):
         for child in stmt.children:
-            yield from (child.alloc, child.min, child.max)
+            if child.alloc is not None or child.min is not None or child.max is not None:
+                yield from (child.alloc, child.min, child.max)
     elif isinstance(stmt, ast.Assert):
         yield from (stmt.left, stmt.right)
 

@@ -1,0 +1,180 @@
+"""The common split, in whole numbers: every child shares by the split's
+`using even` or `using weight(TABLES)`, and none has an amount, a cap or a
+start date of its own (a plan splits each rep by month and each month by
+product this way: most targets of a large plan come from such splits).
+
+The children's scores are put once per evaluation on a common denominator
+(whole weights wᵢ, their sum W), so each exact share is `left · wᵢ / W`, one
+reduction, and its place on the grid is found by integer `divmod`
+(`maths/apportion.py`). The values and the records are the very ones the
+general path (`evaluate/splits.py`) makes — tests/test_exactness.py and
+tests/test_plain_split.py compare them; anything unusual (a negative
+total, scores that do not add up to a positive number, an amount off the
+grid) is left to that path before anything is recorded.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any, Protocol
+
+from planc.amounts import out_of_range
+from planc.evaluate.record import Derivation, Input, Scope
+from planc.maths.allocate import largest_remainder, round_to
+from planc.maths.apportion import proportional, proportional_units
+from planc.semantics.expressions import one_line
+from planc.semantics.model import SplitNode, Table, TargetNode
+from planc.syntax import ast
+
+
+
+class _SplitRun(Protocol):
+    """What this module needs of `evaluate/splits.py`'s run of one split (which imports this module)."""
+
+    ev: Scope
+    split: SplitNode
+    ok: bool
+    children: list
+    shared: tuple[Fraction, Fraction] | None
+    scores_key: tuple
+
+    def uses_tables(self, alloc: Any) -> bool: ...
+
+    def scores(self, flex: list) -> list[Fraction] | None: ...
+
+    def parent_input(self, parent: Fraction) -> Input: ...
+
+    def flexible_children(self, method: ast.Even | ast.Weight, text: str) -> list: ...
+
+ONE = Fraction(1)
+ENABLED = True  # False: every split takes the general path (tests/test_plain_split.py compares the two)
+
+
+def _starts(node: TargetNode) -> bool:
+    """A new hire (`[start: …]`): the ramp steers its share (evaluate/ramp.py)."""
+    settings = getattr(node.decl, "attributes", ())
+    return bool(settings) and any(a.key == "start" for a in settings)
+
+
+def is_plain(run: _SplitRun) -> bool:
+    split = run.split
+    method = split.decl.method
+    if not isinstance(method, (ast.Even, ast.Weight)) or split.bottom_up:
+        return False
+    for node in split.children:
+        decl = node.decl
+        if decl.alloc is not None or decl.min is not None or decl.max is not None:  # type: ignore[union-attr]
+            return False
+    if _starts(split.parent) or any(_starts(node) for node in split.children):
+        return False
+    return isinstance(method, ast.Even) or run.uses_tables(method)
+
+
+def plain_split(run: _SplitRun, parent: Fraction) -> bool:
+    """Compute `run`'s split if it is a plain one; False (and nothing done) otherwise."""
+    if not ENABLED or not is_plain(run):
+        return False
+    split = run.split
+    over = split.decl.overassign
+    if over is None:
+        exact_total = parent
+        if out_of_range(parent):
+            return False
+    else:
+        exact_total = parent * over.ratio
+        if out_of_range(exact_total):
+            return False
+    if exact_total < 0 or not split.children:
+        return False  # E038: the general path says why
+    method = split.decl.method
+    assert isinstance(method, (ast.Even, ast.Weight))  # is_plain
+    text = one_line(method.span.text)
+    scored = _scored(run, method, text)
+    if scored is None:  # reported (a missing key, a sum of zero), or a case for the general path
+        if run.ok:
+            run.children = []
+            return False
+        return True
+    parts, (weights, weight_sum, shares, scores_sum) = scored
+    ev = run.ev
+    total = exact_total
+    if over is not None:  # what the children share is on the grid (language.md, Rounding, step 2)
+        total = round_to(exact_total, ev.unit, ev.mode)
+        run.shared = (exact_total, total)
+    n = len(weights)
+    exacts = proportional(total, weights, weight_sum)
+    rounded = proportional_units(total, weights, weight_sum, ev.unit)
+    if rounded is None:
+        rounded = largest_remainder(total, exacts, ev.unit, [None] * n, [None] * n)
+    # `run.left_inputs` of flexible children without fixed siblings
+    pooled = (run.parent_input(parent),) + ((Input("overassign", over.text, over.ratio),) if over else ()) + (
+        Input("pool", "left", total), Input("scores", "scores", scores_sum))
+    # the record's last fields, the same for every child: dimension, overassign,
+    # using, shared_exact, shared_rounded (evaluate/record.py)
+    tail = ((split.dimension,), over.ratio if over is not None else None, text,
+            run.shared[0] if run.shared else None, run.shared[1] if run.shared else None)
+    method_name = "even" if isinstance(method, ast.Even) else "weight"
+    values, derivations = ev.result.values, ev.result.derivations  # (as `ev.set_value` does)
+    for node, (score, factors), exact, amount, share in zip(split.children, parts, exacts, rounded,
+                                                            shares if total else [None] * n):
+        path = node.path
+        values[path] = amount
+        derivations[path] = Derivation(method_name, exact, amount, share, pooled, factors, score, (), text, *tail)
+    return True
+
+
+def _scored(run: _SplitRun, method: ast.Even | ast.Weight, text: str) -> tuple[list, tuple] | None:
+    """Each child's score and factors (`Factor`s of its tables), and the scores
+    as whole weights on a common denominator with their sum, each child's part
+    of it (wᵢ / W) and the scores' sum: once per evaluation for the same
+    children and tables. None when the scores failed (`run.ok` is then False)
+    or do not share anything out (negative, or summing to zero: the general
+    path reports it)."""
+    memo: dict = run.ev.memo.setdefault("whole scores", {})
+    nodes = run.split.children
+    if isinstance(method, ast.Even):
+        parts: list = [(ONE, ())] * len(nodes)
+        key: tuple = ("even", len(nodes))
+    else:
+        # `weight(T1, T2)` (tables without factors): the same children by the same
+        # tables score the same, whatever split they are in — read once.
+        bare = _bare_tables(run, method)
+        read: dict = run.ev.memo.setdefault("bare weights", {})
+        names = tuple(node.decl.name for node in nodes)  # type: ignore[union-attr]
+        known = read.get((names, bare)) if bare else None
+        if known is not None:
+            key, parts = known
+        else:
+            kids = run.children = run.flexible_children(method, text)
+            if run.scores(kids) is None:
+                return None
+            key = run.scores_key
+            parts = [(c.score, c.weights) for c in kids]
+            if bare:
+                read[(names, bare)] = (key, parts)
+    hit = memo.get(key)
+    if hit is None:
+        scores = [score for score, _ in parts]
+        common = math.lcm(*[s.denominator for s in scores])
+        weights = [s.numerator * (common // s.denominator) for s in scores]
+        weight_sum = sum(weights)
+        if weight_sum <= 0 or any(w < 0 for w in weights):
+            hit = ()
+        else:
+            hit = (weights, weight_sum, [Fraction(w, weight_sum) for w in weights], Fraction(weight_sum, common))
+        memo[key] = hit
+    return (parts, hit) if hit else None
+
+
+def _bare_tables(run: _SplitRun, method: ast.Weight) -> tuple[str, ...] | None:
+    """The tables of `weight(T1, T2)` when each is named bare (no factor, so no
+    expression to evaluate); None otherwise."""
+    refs = run.ev.model.refs
+    names = []
+    for arg in method.args:
+        if arg.table is not None or not isinstance(arg.value, ast.Ref) \
+                or not isinstance(refs.get(id(arg.value)), Table):
+            return None
+        names.append(arg.value.parts[0])
+    return tuple(names)

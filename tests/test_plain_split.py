@@ -1,0 +1,132 @@
+"""The plain-split path (evaluate/plain.py, maths/apportion.py `proportional*`)
+against the general Fraction path it stands in for.
+
+`proportional` must give the shares `water_fill` gives without caps, and
+`proportional_units` the amounts `largest_remainder` (Fraction code only)
+gives for them; a whole plan must evaluate to the same values, records
+and diagnostics with the plain path on and off.
+"""
+
+from __future__ import annotations
+
+import sys
+from fractions import Fraction as F
+from pathlib import Path
+
+from hypothesis import given, settings, strategies as st
+
+import planc.evaluate.plain as plain
+import planc.maths.allocate as allocate
+import planc.maths.apportion as apportion
+from planc.maths.apportion import proportional, proportional_units
+from planc.pipeline import compile_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+units = st.sampled_from([F(1), F(1000), F(1, 100), F(5, 2), F(3, 7), F(250), F(0), F(-5)])
+amounts = st.one_of(st.fractions(min_value=0, max_value=10**9, max_denominator=10**5),
+                    st.integers(0, 10**7).map(lambda k: F(k * 1000)))
+
+
+def _fraction_largest_remainder(total, quotas, unit):
+    saved = apportion.whole_units
+    apportion.whole_units = lambda *args: None  # the general (Fraction) code only
+    try:
+        return allocate.largest_remainder(total, quotas, unit, [None] * len(quotas), [None] * len(quotas))
+    finally:
+        apportion.whole_units = saved
+
+
+@settings(max_examples=400, deadline=None)
+@given(amounts, st.lists(st.fractions(min_value=0, max_value=50, max_denominator=1000), min_size=1, max_size=14))
+def test_proportional_shares_are_water_fill_without_caps(amount, scores):
+    if sum(scores) == 0:
+        scores[0] = F(1, 3)
+    common = 1
+    for s in scores:
+        common = common * s.denominator // __import__("math").gcd(common, s.denominator)
+    weights = [s.numerator * (common // s.denominator) for s in scores]
+    got = proportional(amount, weights, sum(weights))
+    assert got == allocate.water_fill(amount, scores, [None] * len(scores), [None] * len(scores))
+    assert sum(got) == amount
+
+
+@settings(max_examples=500, deadline=None)
+@given(amounts, st.lists(st.integers(0, 10**6), min_size=1, max_size=14), units)
+def test_proportional_units_are_the_fraction_largest_remainder(amount, weights, unit):
+    if sum(weights) == 0:
+        weights[0] = 1
+    exact = proportional(amount, weights, sum(weights))
+    got = proportional_units(amount, weights, sum(weights), unit)
+    if unit <= 0 or (amount / unit).denominator != 1:
+        assert got is None  # off the grid, or no grid: the general code places the tail
+        return
+    assert got == _fraction_largest_remainder(amount, exact, unit)
+    assert sum(got) == amount
+    assert all(type(x) is F for x in got)
+
+
+def _everything(path: Path) -> str:
+    result = compile_plan(path, display=path.name)
+    ev = result.evaluation
+    assert ev is not None
+    return repr(([(k, v, ev.derivations[k]) for k, v in ev.values.items()],
+                 [(d.line, d.column, d.code, d.message) for d in result.diagnostics]))
+
+
+PLANS = {
+    "weights": """plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1 }
+table season { Jan = 8; Feb = 9; Mar = 13 }
+table mix { a = 1; b = 2; c = 0 }
+table other { a = 3; b = 0; c = 1 }
+target year = 1000003
+split year by region using even { east; west; north }
+split east by month using weight(season) { Jan; Feb; Mar }
+split west by month using weight(season) { Jan; Feb; Mar }
+split north by month using weight(season) overassign 107% { Jan; Feb; Mar }
+split east.Jan by product using weight(mix) { a; b; c }
+split east.Feb by product using weight(mix, other) { a; b; c }
+split east.Mar by product using weight(mix: 30%, other: 70%) { a; b; c }
+split west.Jan by product using weight(mix) { a; b; c }
+split west.Feb by product using weight(other) { c; b; a }
+""",
+    "grid": """plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1000 }
+table w { a = 1; b = 1; c = 1 }
+target year = 1000500
+split year by region using weight(w) { a; b; c }
+split a by team using even { x; y; z; v; u; t; s }
+""",
+    "failures": """plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1 }
+table zero { a = 0; b = 0 }
+table part { a = 5 }
+table minus { a = 5; b = -1 }
+target year = 100
+target debt = -100
+target z = 100
+target m = 100
+split year by region using weight(zero) { a; b }
+split debt by region using even { a; b }
+split z by team using weight(part) { a; b }
+split m by team using weight(minus) { a; b }
+""",
+}
+
+
+def test_plans_evaluate_the_same_with_and_without_the_plain_path(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_scale
+
+    plans = {name: text for name, text in PLANS.items()}
+    plans["realistic"] = bench_scale.realistic_plan(reps=12, products=4, months=12, regions=3, teams=2)
+    plans["lines"] = bench_scale.lines_plan(300)
+    for name, text in plans.items():
+        path = tmp_path / f"{name}.plan"
+        path.write_text(text, encoding="utf-8")
+        fast = _everything(path)
+        plain.ENABLED = False
+        try:
+            general = _everything(path)
+        finally:
+            plain.ENABLED = True
+        assert fast == general, name
+    failures = _everything(tmp_path / "failures.plan")  # they reach the general path's errors
+    assert all(code in failures for code in ("E021", "E038", "E012", "E013")), failures
