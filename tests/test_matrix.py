@@ -145,9 +145,13 @@ def test_ipf_negative_or_bad_inputs(seed, rows, cols, where):
 
 
 def test_ipf_iteration_cap():
-    res = ipf([[1, 2], [3, 4]], [F(10), F(20)], [F(12), F(18)], max_iterations=1)
+    res = ipf([[1, 2], [3, 4]], [F(10), F(20)], [F(12), F(18)], max_iterations=1, newton_steps=0)
     assert isinstance(res, Infeasible)
     assert res.reason.startswith("did not converge after 1 sweeps (max margin error ")
+    # With Newton steps allowed after the one sweep, the fit is finished: the RAS limit.
+    fit = ipf([[1, 2], [3, 4]], [F(10), F(20)], [F(12), F(18)], max_iterations=1)
+    assert not isinstance(fit, Infeasible) and margins(fit) == ([10, 20], [12, 18])
+    assert float(fit[0][0]) == pytest.approx((-68 + math.sqrt(5584)) / 2, rel=1e-8)
 
 
 def test_ipf_too_loose_a_tolerance_is_reported_not_wrong():

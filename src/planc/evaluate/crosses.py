@@ -73,16 +73,25 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
     if parent != row_total:  # over-assigned margins share out more than the parent
         shared += (Input("total", "shared", row_total),)
     expression = one_line(cross.decl.span.text)
-    for i, (r, row) in enumerate(zip(row_names, cross.rows.children)):
-        for j, (c, col) in enumerate(zip(col_names, cross.cols.children)):
+    dimension = (cross.rows.dimension, cross.cols.dimension)
+    # One Input per row and per column, shared by their cells (values, not copies).
+    row_inputs = [Input("row", r, rows[i], row.path) for i, (r, row) in enumerate(zip(row_names, cross.rows.children))]
+    col_inputs = [Input("column", c, cols[j], col.path) for j, (c, col) in enumerate(zip(col_names, cross.cols.children))]
+    seed_inputs = {} if cross.seed is None else {
+        key: Input("seed", cross.seed.name, v) for key, v in cross.seed.values.items()}
+    # share = fitted / row_total, built from integers (as Fraction division does, without its dispatch)
+    tn, td = row_total.numerator, row_total.denominator
+    for i, r in enumerate(row_names):
+        row_in, fitted_row, cells_row = row_inputs[i], fitted[i], cells[i]
+        for j, c in enumerate(col_names):
             cell = cross.cells.get((r, c))
             if cell is None:
                 continue
-            inputs = (Input("row", r, rows[i], row.path),
-                      Input("column", c, cols[j], col.path)) + shared
-            if cross.seed is not None:
-                inputs += (Input("seed", cross.seed.name, cross.seed.values[(r, c)]),)
-            ev.set_value(cell, cells[i][j], Derivation(
-                "cell", fitted[i][j], cells[i][j], share=fitted[i][j] / row_total if row_total else None,
-                inputs=inputs, expression=expression,
-                dimension=(cross.rows.dimension, cross.cols.dimension)))
+            inputs = (row_in, col_inputs[j]) + shared
+            if seed_inputs:
+                inputs += (seed_inputs[(r, c)],)
+            exact = fitted_row[j]
+            share = Fraction(exact.numerator * td, exact.denominator * tn) if tn else None
+            ev.set_value(cell, cells_row[j], Derivation(
+                "cell", exact, cells_row[j], share=share, inputs=inputs, expression=expression,
+                dimension=dimension))

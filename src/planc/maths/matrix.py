@@ -42,6 +42,7 @@ _GRID_BITS = 64  # grid step of the exact repair: 2**-64 of the grand total
 # pace another ten orders of magnitude would take tens of thousands of sweeps.
 _STALL_WINDOW = 100
 _STALL_RATIO = 0.9
+NEWTON_STEPS = 100  # at most this many Newton steps after RAS fails to converge
 
 
 @attrs.frozen
@@ -63,11 +64,13 @@ def proportional_cells(rows: Sequence[Fraction], cols: Sequence[Fraction]) -> li
 
 def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequence[Fraction], *,
         tolerance: float = 1e-9, max_iterations: int = 10_000, max_seconds: float | None = None,
-        row_names: Sequence[str] | None = None,
+        newton_steps: int = NEWTON_STEPS, row_names: Sequence[str] | None = None,
         col_names: Sequence[str] | None = None) -> list[list[Fraction]] | Infeasible:
     """Iterative proportional fitting (RAS) of a non-negative seed to row and column totals.
 
     Returns exact Fractions whose rows and columns sum exactly to the totals.
+    `max_iterations` caps the RAS sweeps; when they do not converge, at most
+    `newton_steps` Newton steps in the log domain finish the fit.
     """
     n, m = len(rows), len(cols)
     _check_shape(seed, n, m)
@@ -75,34 +78,34 @@ def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequen
         raise ValueError("max_iterations must be at least 1")
     name_r, name_c = _namers(row_names, col_names)
     rows, cols = [Fraction(x) for x in rows], [Fraction(x) for x in cols]
-    S = [[Fraction(v) if not isinstance(v, float) or math.isfinite(v) else None for v in line]
-         for line in seed]
-    for i, seed_line in enumerate(S):
-        for j, v in enumerate(seed_line):
-            if v is None or v < 0:
-                what = "is not a finite number" if v is None else f"is negative ({_fmt(v)})"
-                return Infeasible(f"seed cell ({name_r([i])}, {name_c([j])}) {what}", i, j)
-    seeds = [[v for v in line if v is not None] for line in S]  # all finite now
+    ints = _seed_ints(seed, name_r, name_c)
+    if isinstance(ints, Infeasible):
+        return ints
+    A, D = ints  # seed = A / D exactly
     total = sum(rows, Fraction(0))
     if total != sum(cols, Fraction(0)):  # exact: inputs are Fractions
         return Infeasible(f"the rows total {_fmt(total)} but the columns total {_fmt(sum(cols))}")
-    for kind, totals, name, lines in (("row", rows, name_r, seeds),
-                                      ("col", cols, name_c, [[ln[j] for ln in seeds] for j in range(m)])):
-        for k, (t, line) in enumerate(zip(totals, lines)):
+    row_any = [any(line) for line in A]
+    col_any = [any(line[j] for line in A) for j in range(m)]
+    for kind, totals, name, seeded in (("row", rows, name_r, row_any), ("col", cols, name_c, col_any)):
+        for k, (t, any_seed) in enumerate(zip(totals, seeded)):
             if t < 0:
                 return Infeasible(f"{name([k])} has a negative total ({_fmt(t)})", **{kind: k})
-            if t > 0 and not any(line):
+            if t > 0 and not any_seed:
                 return Infeasible(f"{name([k])} has an all-zero seed but a total of {_fmt(t)}",
                                   **{kind: k})
     if total == 0:
         return [[Fraction(0)] * m for _ in range(n)]
-    support = _fit_support([[v > 0 for v in line] for line in seeds], rows, cols, name_r, name_c)
+    support = _fit_support([[v > 0 for v in line] for line in A], rows, cols, name_r, name_c)
     if isinstance(support, Infeasible):
         return support
-    fitted = _ras(seeds, support, rows, cols, total, tolerance, max_iterations, max_seconds)
+    from planc.maths import ipf as floats  # numpy: only a seeded cross loads it
+
+    fitted = _fit(floats, A, support, rows, cols, total, tolerance, max_iterations, max_seconds,
+                  newton_steps)
     if isinstance(fitted, Infeasible):
         return fitted
-    return _make_exact(fitted, support, rows, cols, total, name_r, name_c)
+    return _make_exact(floats, fitted, support, rows, cols, total, name_r, name_c)
 
 
 def controlled_round(cells: Sequence[Sequence[Fraction]], rows: Sequence[Fraction],
@@ -129,16 +132,21 @@ def controlled_round(cells: Sequence[Sequence[Fraction]], rows: Sequence[Fractio
                           f"{_fmt(sum(C) * unit)}")
     # cell / unit = floor + rem / den, in plain ints (Fraction arithmetic is slow)
     parts: list[list[tuple[int, int, int]]] = []
+    p, q = unit.numerator, unit.denominator
     for line in cells:
         parts.append([])
-        for c in map(Fraction, line):
-            num, den = c.numerator * unit.denominator, c.denominator * unit.numerator
+        for c in line:
+            if type(c) is not Fraction:
+                c = Fraction(c)
+            num, den = c.numerator * q, c.denominator * p
             parts[-1].append((num // den, num % den, den))
     result = _round_units(parts, [int(t) for t in R], [int(t) for t in C], unit, _SNAP, name_r, name_c)
     if isinstance(result, Infeasible):  # snapping may cost the only solution
         result = _round_units(parts, R, C, unit, None, name_r, name_c)
     if isinstance(result, Infeasible):
         return result
+    if q == 1:  # a whole unit: k * unit is a whole number (Fraction(int) skips the gcd)
+        return [[Fraction(k * p) for k in line] for line in result]
     return [[k * unit for k in line] for line in result]
 
 
@@ -188,54 +196,125 @@ def _fit_support(pos, rows, cols, name_r, name_c):
     return [(i, j) for (i, j), e in edges.items() if net.flow(e) > 0 or comp[i] == comp[n + j]]
 
 
-def _ras(S, support, rows, cols, total, tolerance, max_iterations, max_seconds=None):
-    """Float RAS on totals normalised to sum 1: no overflow, no NaN, capped sweeps.
-    Stops early when a window of sweeps gains almost nothing (a stall: float
-    noise or a fit creeping towards a boundary) or when `max_seconds` are up."""
+def _seed_ints(seed, name_r, name_c):
+    """The seed as integers on one denominator, (A, D) with seed = A / D; or
+    Infeasible at the first cell (row by row) that is not finite or is negative."""
+    S = [[Fraction(v) if not isinstance(v, float) or math.isfinite(v) else None for v in line]
+         for line in seed]
+    for i, seed_line in enumerate(S):
+        for j, v in enumerate(seed_line):
+            if v is None or v < 0:
+                what = "is not a finite number" if v is None else f"is negative ({_fmt(v)})"
+                return Infeasible(f"seed cell ({name_r([i])}, {name_c([j])}) {what}", i, j)
+    D = math.lcm(*{v.denominator for line in S for v in line if v is not None})
+    if D == 1:
+        return [[v.numerator for v in line] for line in S], 1  # type: ignore[union-attr]
+    return [[v.numerator * (D // v.denominator) for v in line] for line in S], D  # type: ignore[union-attr]
+
+
+def _fit(floats, A, support, rows, cols, total, tolerance, max_iterations, max_seconds, newton_steps):
+    """The float fit, on totals normalised to sum 1: RAS sweeps (stopped early
+    when a window of sweeps gains almost nothing or `max_seconds` are up), then
+    Newton steps if the sweeps did not converge. See planc.maths.ipf."""
+    np = floats.np
     n, m = len(rows), len(cols)
-    peak = max(S[i][j] for i, j in support)
-    X = [[0.0] * m for _ in range(n)]
-    for i, j in support:
-        X[i][j] = float(S[i][j] / peak)
-    rt, ct = [float(r / total) for r in rows], [float(c / total) for c in cols]
-    tiny = 1e-300
-    err = math.inf
-    window: list[float] = []  # the error after each of the last _STALL_WINDOW sweeps
+    si = np.fromiter((i for i, _ in support), dtype=np.intp, count=len(support))
+    sj = np.fromiter((j for _, j in support), dtype=np.intp, count=len(support))
+    vals = [A[i][j] for i, j in support]
+    peak = max(vals)
+    X = np.zeros((n, m))
+    if peak < 2**53:  # exact as floats, so one division rounds as float(Fraction) does
+        X[si, sj] = np.array(vals, dtype=np.float64) / float(peak)
+    else:
+        X[si, sj] = [float(Fraction(v, peak)) for v in vals]
+    rt = np.array([float(r / total) for r in rows])
+    ct = np.array([float(c / total) for c in cols])
     deadline = None if max_seconds is None else time.monotonic() + max_seconds
-    for sweep in range(1, max_iterations + 1):
-        X = [[v * (t / s) for v in line] if s > 0 else line
-             for line, t, s in zip(X, rt, map(sum, X))]
-        g = [t / s if s > 0 else 1.0 for t, s in zip(ct, map(sum, zip(*X)))]
-        X = [[v * gj for v, gj in zip(line, g)] for line in X]
-        err = max(max(abs(sum(line) - t) / max(t, tiny) for line, t in zip(X, rt)),
-                  max(abs(sum(col) - t) / max(t, tiny) for col, t in zip(zip(*X), ct)))
-        if not math.isfinite(err):
-            return Infeasible("the fit broke down numerically (a margin became infinite)")
-        if err <= tolerance:
-            return X
-        window = (window + [err])[-_STALL_WINDOW:]
-        if len(window) == _STALL_WINDOW and err > window[0] * _STALL_RATIO:
-            return Infeasible(f"did not converge after {sweep} sweeps: the fit stalled "
-                              f"(max margin error {err:.3g})")
-        if deadline is not None and time.monotonic() > deadline:
-            return Infeasible(f"did not converge after {sweep} sweeps ({max_seconds:g} s) "
-                              f"(max margin error {err:.3g})")
-    return Infeasible(f"did not converge after {max_iterations} sweeps "
-                      f"(max margin error {err:.3g})")
+    X, err, sweeps, how = floats.ras(X, rt, ct, tolerance, max_iterations, deadline, _STALL_WINDOW, _STALL_RATIO)
+    if how == "converged":
+        return X
+    if how == "nan":
+        return Infeasible("the fit broke down numerically (a margin became infinite)")
+    if newton_steps > 0 and (deadline is None or time.monotonic() < deadline):
+        X2, err2, steps = floats.newton(X, rt, ct, tolerance, newton_steps, deadline)
+        if err2 <= tolerance:
+            return X2
+        if how != "time" and deadline is not None and time.monotonic() > deadline:
+            how, err = "time", err2
+        else:
+            err = min(err, err2)
+        sweeps_text = f"{sweeps} sweeps and {steps} Newton steps"
+    else:
+        sweeps_text = f"{sweeps} sweeps"
+    if how == "stalled":
+        return Infeasible(f"did not converge after {sweeps_text}: the fit stalled "
+                          f"(max margin error {err:.3g})")
+    if how == "time":
+        return Infeasible(f"did not converge after {sweeps_text} ({max_seconds:g} s) "
+                          f"(max margin error {err:.3g})")
+    return Infeasible(f"did not converge after {sweeps_text} (max margin error {err:.3g})")
 
 
-def _make_exact(X, support, rows, cols, total, name_r, name_c):
-    """Exact cells from the float fit: see the module docstring."""
+def _make_exact(floats, X, support, rows, cols, total, name_r, name_c):
+    """Exact cells from the float fit: see the module docstring. Each cell is
+    q = round(x * 2**64) steps of 2**-64 (of the grand total); the row and
+    column sums of q are exact integer sums (q split in 32-bit halves)."""
+    np = floats.np
     n, m = len(rows), len(cols)
     rel = [r / total for r in rows] + [c / total for c in cols]
-    grid = math.lcm(*(x.denominator for x in rel)) << _GRID_BITS  # steps per grand total
-    lift = float(1 << _GRID_BITS)
-    N = [[round(v * lift) * (grid >> _GRID_BITS) for v in line] for line in X]
-    excess = [int(x * grid) for x in rel]  # target minus current, rows then columns
-    for i, j in support:
-        excess[i] -= N[i][j]
-        excess[n + j] -= N[i][j]
-    # Kruskal: maximum-weight spanning forest, ties by position.
+    K = math.lcm(*(x.denominator for x in rel))  # the grid: K << _GRID_BITS steps per grand total
+    grid = K << _GRID_BITS
+    Q = np.rint(X * float(1 << _GRID_BITS))  # whole numbers, exactly, as floats
+    hi = np.floor(Q / 2.0**32)
+    lo = (Q - hi * 2.0**32).astype(np.int64)
+    hi = hi.astype(np.int64)
+    row_q = [(int(h) << 32) + int(x) for h, x in zip(hi.sum(axis=1).tolist(), lo.sum(axis=1).tolist())]
+    col_q = [(int(h) << 32) + int(x) for h, x in zip(hi.sum(axis=0).tolist(), lo.sum(axis=0).tolist())]
+    excess = [int(x * grid) - K * q for x, q in zip(rel, row_q + col_q)]  # target minus current
+    si = np.fromiter((i for i, _ in support), dtype=np.intp, count=len(support))
+    sj = np.fromiter((j for _, j in support), dtype=np.intp, count=len(support))
+    order = np.argsort(-Q[si, sj], kind="stable")  # biggest first; ties by position (support is row-major)
+    tree, adjust = _spanning_forest(n, m, si[order].tolist(), sj[order].tolist(), len(set(si.tolist())) +
+                                    len(set(sj.tolist())))
+    seen = [False] * (n + m)
+    for root in range(n + m):
+        if seen[root]:
+            continue
+        seen[root] = True
+        walk = [(root, root, -1, -1)]
+        for v, _, _, _ in walk:  # BFS; the list grows while we walk it
+            for w, i, j in tree[v]:
+                if not seen[w]:
+                    seen[w] = True
+                    walk.append((w, v, i, j))
+        for v, p, i, j in reversed(walk[1:]):  # leaves first: settle v via its parent edge
+            d = excess[v]
+            adjust[i, j] = d
+            excess[p] -= d
+            excess[v] = 0
+        assert excess[root] == 0, "a support component is unbalanced"
+    N = {}  # the tree's cells, moved by the repair (in steps of the grid)
+    for (i, j), d in adjust.items():
+        N[i, j] = int(Q[i, j]) * K + d
+    negative = sorted(cell for cell, v in N.items() if v < 0)
+    if negative:
+        i, j = negative[0]
+        return Infeasible(f"the fit is too loose to make the margins exact (cell "
+                          f"({name_r([i])}, {name_c([j])}) would turn negative); "
+                          "use a smaller tolerance", i, j)
+    num, den = total.numerator, total.denominator * grid
+    den64 = total.denominator << _GRID_BITS  # an unmoved cell is q * K steps: K cancels
+    zero = Fraction(0)
+    out = [[Fraction(int(q) * num, den64) if q else zero for q in line] for line in Q.tolist()]
+    for (i, j), v in N.items():
+        out[i][j] = Fraction(v * num, den)
+    return out
+
+
+def _spanning_forest(n, m, si, sj, nodes):
+    """Kruskal over cells in the given order (rows as nodes 0..n-1, columns as
+    n..n+m-1): the tree's adjacency and its cells (each with a repair of 0).
+    Stops once `nodes` - 1 cells joined the nodes that have cells."""
     parent = list(range(n + m))
 
     def find(a: int) -> int:
@@ -245,36 +324,19 @@ def _make_exact(X, support, rows, cols, total, name_r, name_c):
         return a
 
     tree: list[list[tuple[int, int, int]]] = [[] for _ in range(n + m)]
-    for i, j in sorted(support, key=lambda c: (-N[c[0]][c[1]], c)):
+    adjust: dict[tuple[int, int], int] = {}
+    joined = 0
+    for i, j in zip(si, sj):
         a, b = find(i), find(n + j)
         if a != b:
             parent[a] = b
             tree[i].append((n + j, i, j))
             tree[n + j].append((i, i, j))
-    seen = [False] * (n + m)
-    for root in range(n + m):
-        if seen[root]:
-            continue
-        seen[root] = True
-        order = [(root, root, -1, -1)]
-        for v, _, _, _ in order:  # BFS; the list grows while we walk it
-            for w, i, j in tree[v]:
-                if not seen[w]:
-                    seen[w] = True
-                    order.append((w, v, i, j))
-        for v, p, i, j in reversed(order[1:]):  # leaves first: settle v via its parent edge
-            d = excess[v]
-            N[i][j] += d
-            excess[p] -= d
-            excess[v] = 0
-        assert excess[root] == 0, "a support component is unbalanced"
-    for i, j in support:
-        if N[i][j] < 0:
-            return Infeasible(f"the fit is too loose to make the margins exact (cell "
-                              f"({name_r([i])}, {name_c([j])}) would turn negative); "
-                              "use a smaller tolerance", i, j)
-    num, den = total.numerator, total.denominator * grid
-    return [[Fraction(v * num, den) for v in line] for line in N]
+            adjust[i, j] = 0
+            joined += 1
+            if joined == nodes - 1:
+                break
+    return tree, adjust
 
 
 # --- controlled rounding internals ---------------------------------------------
