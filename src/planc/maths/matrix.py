@@ -163,24 +163,24 @@ def _fit_support(pos, rows, cols, name_r, name_c):
     scale = math.lcm(*(x.denominator for x in rows + cols))
     R, C = [int(x * scale) for x in rows], [int(x * scale) for x in cols]
     total = sum(R)
-    net, s, t = _Flow(n + m + 2), n + m, n + m + 1
-    src = [net.add(s, i, R[i]) for i in range(n)]
-    snk = [net.add(n + j, t, C[j]) for j in range(m)]
-    edges = {(i, j): net.add(i, n + j, total + 1)
-             for i in range(n) for j in range(m) if pos[i][j]}
-    flow = 0
-    for (i, j), e in edges.items():  # greedy start; Dinic corrects it
-        f = min(net.cap[src[i]], net.cap[snk[j]])
-        if f:
-            net.push(e, f)
-            net.push(src[i], f)
-            net.push(snk[j], f)
-            flow += f
-    flow += net.max_flow(s, t)
+    cells = [(i, j) for i in range(n) for j in range(m) if pos[i][j]]
+    flows, flow = _greedy(cells, R[:], C[:])  # greedy start (north-west corner); Dinic corrects it
+    if flow < total:
+        net, s, t = _Flow(n + m + 2), n + m, n + m + 1
+        src = [net.add(s, i, R[i]) for i in range(n)]
+        snk = [net.add(n + j, t, C[j]) for j in range(m)]
+        edges = [net.add(i, n + j, total + 1) for i, j in cells]
+        for (i, j), e, f in zip(cells, edges, flows):
+            if f:
+                net.push(e, f)
+                net.push(src[i], f)
+                net.push(snk[j], f)
+        flow += net.max_flow(s, t)
+        flows = [net.flow(e) for e in edges]
     if flow < total:  # rows on the source side of the min cut over-ask their columns
         level = net.levels(s)
         bad = [i for i in range(n) if level[i] >= 0]
-        reach = sorted({j for (i, j) in edges if level[i] >= 0})
+        reach = sorted({j for (i, j) in cells if level[i] >= 0})
         need, have = sum(rows[i] for i in bad), sum((cols[j] for j in reach), Fraction(0))
         return Infeasible(f"{name_r(bad)} need{'s' if len(bad) == 1 else ''} {_fmt(need)} "
                           f"but the seeded columns ({name_c(reach)}) total only {_fmt(have)}",
@@ -188,22 +188,39 @@ def _fit_support(pos, rows, cols, name_r, name_c):
     # A zero-flow cell can become positive iff some other fit uses it, i.e. its
     # column reaches its row in the residual graph (they share a strong component).
     adj: list[list[int]] = [[] for _ in range(n + m)]
-    for (i, j), e in edges.items():
+    for (i, j), f in zip(cells, flows):
         adj[i].append(n + j)
-        if net.flow(e) > 0:
+        if f > 0:
             adj[n + j].append(i)
     comp = _strong_components(adj)
-    return [(i, j) for (i, j), e in edges.items() if net.flow(e) > 0 or comp[i] == comp[n + j]]
+    return [(i, j) for (i, j), f in zip(cells, flows) if f > 0 or comp[i] == comp[n + j]]
+
+
+def _greedy(cells, R, C, cap=None):
+    """Each cell in turn takes what its row and column still have, at most `cap`:
+    (flows, total). R and C are used up in place."""
+    flows = []
+    total = 0
+    for i, j in cells:
+        f = R[i] if R[i] < C[j] else C[j]
+        if cap is not None and f > cap:
+            f = cap
+        if f:
+            R[i] -= f
+            C[j] -= f
+            total += f
+        flows.append(f)
+    return flows, total
 
 
 def _seed_ints(seed, name_r, name_c):
     """The seed as integers on one denominator, (A, D) with seed = A / D; or
     Infeasible at the first cell (row by row) that is not finite or is negative."""
-    S = [[Fraction(v) if not isinstance(v, float) or math.isfinite(v) else None for v in line]
-         for line in seed]
+    S = [[v if type(v) is Fraction else Fraction(v) if not isinstance(v, float) or math.isfinite(v) else None
+          for v in line] for line in seed]
     for i, seed_line in enumerate(S):
         for j, v in enumerate(seed_line):
-            if v is None or v < 0:
+            if v is None or v.numerator < 0:
                 what = "is not a finite number" if v is None else f"is negative ({_fmt(v)})"
                 return Infeasible(f"seed cell ({name_r([i])}, {name_c([j])}) {what}", i, j)
     D = math.lcm(*{v.denominator for line in S for v in line if v is not None})
@@ -372,22 +389,26 @@ def _round_units(parts, R, C, unit, snap, name_r, name_c):
                 return Infeasible(f"{name([k])} cannot reach its total of {_fmt(total[k] * unit)}: its "
                                   f"cells round down to {_fmt((total[k] - need[k]) * unit)} and at "
                                   f"most {room[k]} of them can round up by {_fmt(unit)}", **{kind: k})
-    net, s, t = _Flow(n + m + 2), n + m, n + m + 1
-    src = [net.add(s, i, r[i]) for i in range(n)]
-    snk = [net.add(n + j, t, c[j]) for j in range(m)]
-    edges = {(i, j): net.add(i, n + j, 1) for _, i, j in flex}  # rows try big fracs first
-    for _, i, j in flex:  # greedy: biggest fractional parts first
-        if net.cap[src[i]] and net.cap[snk[j]]:
-            net.push(edges[i, j], 1)
-            net.push(src[i], 1)
-            net.push(snk[j], 1)
-    net.max_flow(s, t)
-    for i in range(n):
-        if net.cap[src[i]]:
-            return Infeasible(f"the cells cannot be rounded so that {name_r([i])} and every "
-                              "column meet their totals (the cells' margins do not match)", row=i)
-    for (i, j), e in edges.items():
-        base[i][j] += net.flow(e)
+    cells = [(i, j) for _, i, j in flex]
+    bumps, placed = _greedy(cells, r[:], c[:], 1)  # biggest fractional parts first
+    if placed < sum(r):  # Dinic completes the greedy start, possibly re-routing it
+        net, s, t = _Flow(n + m + 2), n + m, n + m + 1
+        src = [net.add(s, i, r[i]) for i in range(n)]
+        snk = [net.add(n + j, t, c[j]) for j in range(m)]
+        edges = [net.add(i, n + j, 1) for i, j in cells]  # rows try big fracs first
+        for (i, j), e, f in zip(cells, edges, bumps):
+            if f:
+                net.push(e, 1)
+                net.push(src[i], 1)
+                net.push(snk[j], 1)
+        net.max_flow(s, t)
+        for i in range(n):
+            if net.cap[src[i]]:
+                return Infeasible(f"the cells cannot be rounded so that {name_r([i])} and every "
+                                  "column meet their totals (the cells' margins do not match)", row=i)
+        bumps = [net.flow(e) for e in edges]
+    for (i, j), f in zip(cells, bumps):
+        base[i][j] += f
     return base
 
 
