@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction as F
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from planc.maths.matrix import Infeasible, controlled_round, ipf
@@ -41,8 +41,19 @@ def extreme_problems(draw):
     return seed, rows, cols, unit
 
 
+# Two problems on which RAS alone stalled (E035 "did not converge after 106 / 100 sweeps").
+STALLED = [
+    ([[F(48), F(39, 500000000), F(61, 10**9)], [F(81, 10**9), F(75), F(9)], [F(39, 500000000), F(2), F(61)]],
+     [F(65), F(87), F(99)], [F(62), F(115), F(74)], F(1)),
+    ([[F(85), F(68), F(43, 500000000)], [F(45), F(19), F(49, 10**9)], [F(1, 500000000), F(3, 62500000), F(62)]],
+     [F(87), F(96), F(77)], [F(96), F(79), F(85)], F(1)),
+]
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(extreme_problems())
+@example(STALLED[0])
+@example(STALLED[1])
 def test_extreme_seed_ratios_fit_exactly(problem):
     seed, rows, cols, unit = problem
     fit = ipf(seed, rows, cols, max_iterations=2000)
@@ -67,6 +78,14 @@ def test_extreme_seed_ratios_fit_exactly(problem):
         for v, x in zip(line, fline):
             assert (v / unit).denominator == 1
             assert v in (math.floor(x / unit) * unit, math.ceil(x / unit) * unit)
+
+
+def test_newton_finishes_what_ras_stalls_on():
+    for seed, rows, cols, _ in STALLED:
+        stalled = ipf(seed, rows, cols, max_iterations=2000, newton_steps=0)
+        assert isinstance(stalled, Infeasible) and "the fit stalled" in stalled.reason
+        fit = ipf(seed, rows, cols, max_iterations=2000)
+        assert not isinstance(fit, Infeasible) and margins(fit) == (rows, cols)
 
 
 @st.composite

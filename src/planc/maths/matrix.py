@@ -216,17 +216,19 @@ def _greedy(cells, R, C, cap=None):
 def _seed_ints(seed, name_r, name_c):
     """The seed as integers on one denominator, (A, D) with seed = A / D; or
     Infeasible at the first cell (row by row) that is not finite or is negative."""
-    S = [[v if type(v) is Fraction else Fraction(v) if not isinstance(v, float) or math.isfinite(v) else None
+    S = [[v if type(v) is int or type(v) is Fraction else
+          Fraction(v) if not isinstance(v, float) or math.isfinite(v) else None
           for v in line] for line in seed]
     for i, seed_line in enumerate(S):
         for j, v in enumerate(seed_line):
-            if v is None or v.numerator < 0:
+            if v is None or (v if type(v) is int else v.numerator) < 0:
                 what = "is not a finite number" if v is None else f"is negative ({_fmt(v)})"
                 return Infeasible(f"seed cell ({name_r([i])}, {name_c([j])}) {what}", i, j)
-    D = math.lcm(*{v.denominator for line in S for v in line if v is not None})
+    D = math.lcm(*{v.denominator for line in S for v in line if type(v) is not int})  # type: ignore[union-attr]
     if D == 1:
-        return [[v.numerator for v in line] for line in S], 1  # type: ignore[union-attr]
-    return [[v.numerator * (D // v.denominator) for v in line] for line in S], D  # type: ignore[union-attr]
+        return [[v if type(v) is int else v.numerator for v in line] for line in S], 1  # type: ignore[union-attr]
+    return [[v * D if type(v) is int else v.numerator * (D // v.denominator) for v in line]  # type: ignore[union-attr]
+            for line in S], D
 
 
 def _fit(floats, A, support, rows, cols, total, tolerance, max_iterations, max_seconds, newton_steps):
