@@ -18,7 +18,8 @@ from planc.semantics.model import CrossNode
 # RAS converges linearly; a seed whose cells span many orders of magnitude can
 # crawl. Cap the work so a bad seed fails in seconds, not minutes: at most
 # 2,000 sweeps, fewer for a large cross (20 million cell updates in all, but
-# never fewer than 50 sweeps), and at most 10 seconds (language.md §5).
+# never fewer than 50 sweeps), then at most 100 Newton steps if the sweeps fell
+# short (matrix.NEWTON_STEPS), and at most 10 seconds in all (language.md §5).
 MAX_IPF_SWEEPS = 2_000
 MIN_IPF_SWEEPS = 50
 IPF_WORK = 20_000_000

@@ -1,5 +1,7 @@
 """The float part of IPF (`planc.maths.matrix.ipf`) on numpy arrays: RAS
-sweeps, then Newton steps in the log domain when the sweeps do not converge.
+sweeps, then Newton steps in the log domain when the sweeps do not converge
+(`fit`); and the exact repair of the float fit (`make_exact`, integers on one
+grid, settled along a maximum-weight spanning forest).
 
 numpy is imported here at the top, and this module is imported only inside
 `matrix.ipf`, so only a plan with a seeded cross loads numpy (`planc check`
@@ -24,7 +26,9 @@ on other plans never does).
 
 from __future__ import annotations
 
+import math
 import time
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
@@ -118,3 +122,131 @@ def _newton_step(X: Array, rt: Array, ct: Array, live_r: npt.NDArray[np.bool_],
     out = X.copy()
     out[np.ix_(live_r, live_c)] = Z
     return out
+
+
+def fit(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction], cols: list[Fraction],
+        total: Fraction, tolerance: float, max_iterations: int, max_seconds: float | None, newton_steps: int,
+        stall_window: int, stall_ratio: float) -> Array | str:
+    """The float fit, on totals normalised to sum 1: RAS sweeps (stopped early
+    when a window of sweeps gains almost nothing or `max_seconds` are up), then
+    Newton steps if the sweeps did not converge. A = the seed on one
+    denominator. The floats, or why they failed (E035's words)."""
+    n, m = len(rows), len(cols)
+    si = np.fromiter((i for i, _ in support), dtype=np.intp, count=len(support))
+    sj = np.fromiter((j for _, j in support), dtype=np.intp, count=len(support))
+    vals = [A[i][j] for i, j in support]
+    peak = max(vals)
+    X = np.zeros((n, m))
+    if peak < 2**53:  # exact as floats, so one division rounds as float(Fraction) does
+        X[si, sj] = np.array(vals, dtype=np.float64) / float(peak)
+    else:
+        X[si, sj] = [float(Fraction(v, peak)) for v in vals]
+    rt = np.array([float(r / total) for r in rows])
+    ct = np.array([float(c / total) for c in cols])
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    X, err, sweeps, how = ras(X, rt, ct, tolerance, max_iterations, deadline, stall_window, stall_ratio)
+    if how == "converged":
+        return X
+    if how == "nan":
+        return ("the fit broke down numerically (a margin became infinite)")
+    if newton_steps > 0 and (deadline is None or time.monotonic() < deadline):
+        X2, err2, steps = newton(X, rt, ct, tolerance, newton_steps, deadline)
+        if err2 <= tolerance:
+            return X2
+        if how != "time" and deadline is not None and time.monotonic() > deadline:
+            how, err = "time", err2
+        else:
+            err = min(err, err2)
+        sweeps_text = f"{sweeps} sweeps and {steps} Newton steps"
+    else:
+        sweeps_text = f"{sweeps} sweeps"
+    if how == "stalled":
+        return (f"did not converge after {sweeps_text}: the fit stalled "
+                          f"(max margin error {err:.3g})")
+    if how == "time":
+        return (f"did not converge after {sweeps_text} ({max_seconds:g} s) "
+                          f"(max margin error {err:.3g})")
+    return (f"did not converge after {sweeps_text} (max margin error {err:.3g})")
+
+
+def make_exact(X: Array, support: list[tuple[int, int]], rows: list[Fraction], cols: list[Fraction],
+               total: Fraction, grid_bits: int) -> list[list[Fraction]] | tuple[int, int]:
+    """Exact cells from the float fit (see planc.maths.matrix), or the first
+    cell the repair would turn negative. Each cell is q = round(x * 2**grid_bits)
+    steps of 2**-grid_bits of the grand total; the row and column sums of q
+    are exact integer sums (q split in 32-bit halves)."""
+    n, m = len(rows), len(cols)
+    rel = [r / total for r in rows] + [c / total for c in cols]
+    K = math.lcm(*(x.denominator for x in rel))  # the grid: K << grid_bits steps per grand total
+    grid = K << grid_bits
+    Q = np.rint(X * float(1 << grid_bits))  # whole numbers, exactly, as floats
+    hi = np.floor(Q / 2.0**32)
+    lo = (Q - hi * 2.0**32).astype(np.int64)
+    hi = hi.astype(np.int64)
+    row_q = [(int(h) << 32) + int(x) for h, x in zip(hi.sum(axis=1).tolist(), lo.sum(axis=1).tolist())]
+    col_q = [(int(h) << 32) + int(x) for h, x in zip(hi.sum(axis=0).tolist(), lo.sum(axis=0).tolist())]
+    excess = [int(x * grid) - K * q for x, q in zip(rel, row_q + col_q)]  # target minus current
+    si = np.fromiter((i for i, _ in support), dtype=np.intp, count=len(support))
+    sj = np.fromiter((j for _, j in support), dtype=np.intp, count=len(support))
+    order = np.argsort(-Q[si, sj], kind="stable")  # biggest first; ties by position (support is row-major)
+    tree, adjust = spanning_forest(n, m, si[order].tolist(), sj[order].tolist(), len(set(si.tolist())) +
+                                    len(set(sj.tolist())))
+    seen = [False] * (n + m)
+    for root in range(n + m):
+        if seen[root]:
+            continue
+        seen[root] = True
+        walk = [(root, root, -1, -1)]
+        for v, _, _, _ in walk:  # BFS; the list grows while we walk it
+            for w, i, j in tree[v]:
+                if not seen[w]:
+                    seen[w] = True
+                    walk.append((w, v, i, j))
+        for v, p, i, j in reversed(walk[1:]):  # leaves first: settle v via its parent edge
+            d = excess[v]
+            adjust[i, j] = d
+            excess[p] -= d
+            excess[v] = 0
+        assert excess[root] == 0, "a support component is unbalanced"
+    N: dict[tuple[int, int], int] = {}  # the tree's cells, moved by the repair (in steps of the grid)
+    for (i, j), d in adjust.items():
+        N[i, j] = int(Q[i, j]) * K + d
+    negative = sorted(cell for cell, v in N.items() if v < 0)
+    if negative:
+        return negative[0]
+    num, den = total.numerator, total.denominator * grid
+    den64 = total.denominator << grid_bits  # an unmoved cell is q * K steps: K cancels
+    zero = Fraction(0)
+    out = [[Fraction(int(q) * num, den64) if q else zero for q in line] for line in Q.tolist()]
+    for (i, j), v in N.items():
+        out[i][j] = Fraction(v * num, den)
+    return out
+
+
+def spanning_forest(n: int, m: int, si: list[int], sj: list[int], nodes: int
+                    ) -> tuple[list[list[tuple[int, int, int]]], dict[tuple[int, int], int]]:
+    """Kruskal over cells in the given order (rows as nodes 0..n-1, columns as
+    n..n+m-1): the tree's adjacency and its cells (each with a repair of 0).
+    Stops once `nodes` - 1 cells joined the nodes that have cells."""
+    parent = list(range(n + m))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    tree: list[list[tuple[int, int, int]]] = [[] for _ in range(n + m)]
+    adjust: dict[tuple[int, int], int] = {}
+    joined = 0
+    for i, j in zip(si, sj):
+        a, b = find(i), find(n + j)
+        if a != b:
+            parent[a] = b
+            tree[i].append((n + j, i, j))
+            tree[n + j].append((i, i, j))
+            adjust[i, j] = 0
+            joined += 1
+            if joined == nodes - 1:
+                break
+    return tree, adjust

@@ -1,5 +1,5 @@
 """Pure maths for `cross` (language.md §4 rule 10): proportional cells, IPF and
-controlled rounding. Stdlib and attrs only; nothing else from planc.
+controlled rounding. Stdlib and attrs (numpy in planc.maths.ipf); nothing else from planc.
 
 * Data problems come back as an `Infeasible` value; programming errors (bad
   shapes, unit <= 0) raise ValueError. Lines are named by row_names/col_names,
@@ -8,9 +8,11 @@ controlled rounding. Stdlib and attrs only; nothing else from planc.
   max flow over the seed's support. The same flow tells which seeded cells
   every exact fit leaves at zero; they are zeroed up front. That is the RAS
   limit anyway, and it keeps the iteration linearly convergent rather than
-  creeping towards zero. Floats only in the RAS sweeps (rows, then columns;
-  every margin checked after each sweep; capped at max_iterations and
-  max_seconds, and stopped when a window of sweeps gains almost nothing).
+  creeping towards zero. Floats only in the fit (planc.maths.ipf, on numpy
+  arrays, imported here only when a fit is needed): RAS sweeps (rows, then
+  columns; every margin checked after each sweep; capped at max_iterations
+  and max_seconds, and stopped when a window of sweeps gains almost
+  nothing), then, if they fell short, Newton steps in the log domain.
 * Exactness: the float fit is put on an exact grid (2**-64 of the grand
   total, refined so every total is a whole number of steps) and the integer
   leftovers are pushed along a maximum-weight spanning forest of the support
@@ -29,7 +31,6 @@ controlled rounding. Stdlib and attrs only; nothing else from planc.
 from __future__ import annotations
 
 import math
-import time
 from fractions import Fraction
 from typing import Sequence
 
@@ -101,11 +102,17 @@ def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequen
         return support
     from planc.maths import ipf as floats  # numpy: only a seeded cross loads it
 
-    fitted = _fit(floats, A, support, rows, cols, total, tolerance, max_iterations, max_seconds,
-                  newton_steps)
-    if isinstance(fitted, Infeasible):
-        return fitted
-    return _make_exact(floats, fitted, support, rows, cols, total, name_r, name_c)
+    fitted = floats.fit(A, support, rows, cols, total, tolerance, max_iterations, max_seconds,
+                        newton_steps, _STALL_WINDOW, _STALL_RATIO)
+    if isinstance(fitted, str):
+        return Infeasible(fitted)
+    exact = floats.make_exact(fitted, support, rows, cols, total, _GRID_BITS)
+    if isinstance(exact, tuple):
+        i, j = exact
+        return Infeasible(f"the fit is too loose to make the margins exact (cell "
+                          f"({name_r([i])}, {name_c([j])}) would turn negative); "
+                          "use a smaller tolerance", i, j)
+    return exact
 
 
 def controlled_round(cells: Sequence[Sequence[Fraction]], rows: Sequence[Fraction],
@@ -229,133 +236,6 @@ def _seed_ints(seed, name_r, name_c):
         return [[v if type(v) is int else v.numerator for v in line] for line in S], 1  # type: ignore[union-attr]
     return [[v * D if type(v) is int else v.numerator * (D // v.denominator) for v in line]  # type: ignore[union-attr]
             for line in S], D
-
-
-def _fit(floats, A, support, rows, cols, total, tolerance, max_iterations, max_seconds, newton_steps):
-    """The float fit, on totals normalised to sum 1: RAS sweeps (stopped early
-    when a window of sweeps gains almost nothing or `max_seconds` are up), then
-    Newton steps if the sweeps did not converge. See planc.maths.ipf."""
-    np = floats.np
-    n, m = len(rows), len(cols)
-    si = np.fromiter((i for i, _ in support), dtype=np.intp, count=len(support))
-    sj = np.fromiter((j for _, j in support), dtype=np.intp, count=len(support))
-    vals = [A[i][j] for i, j in support]
-    peak = max(vals)
-    X = np.zeros((n, m))
-    if peak < 2**53:  # exact as floats, so one division rounds as float(Fraction) does
-        X[si, sj] = np.array(vals, dtype=np.float64) / float(peak)
-    else:
-        X[si, sj] = [float(Fraction(v, peak)) for v in vals]
-    rt = np.array([float(r / total) for r in rows])
-    ct = np.array([float(c / total) for c in cols])
-    deadline = None if max_seconds is None else time.monotonic() + max_seconds
-    X, err, sweeps, how = floats.ras(X, rt, ct, tolerance, max_iterations, deadline, _STALL_WINDOW, _STALL_RATIO)
-    if how == "converged":
-        return X
-    if how == "nan":
-        return Infeasible("the fit broke down numerically (a margin became infinite)")
-    if newton_steps > 0 and (deadline is None or time.monotonic() < deadline):
-        X2, err2, steps = floats.newton(X, rt, ct, tolerance, newton_steps, deadline)
-        if err2 <= tolerance:
-            return X2
-        if how != "time" and deadline is not None and time.monotonic() > deadline:
-            how, err = "time", err2
-        else:
-            err = min(err, err2)
-        sweeps_text = f"{sweeps} sweeps and {steps} Newton steps"
-    else:
-        sweeps_text = f"{sweeps} sweeps"
-    if how == "stalled":
-        return Infeasible(f"did not converge after {sweeps_text}: the fit stalled "
-                          f"(max margin error {err:.3g})")
-    if how == "time":
-        return Infeasible(f"did not converge after {sweeps_text} ({max_seconds:g} s) "
-                          f"(max margin error {err:.3g})")
-    return Infeasible(f"did not converge after {sweeps_text} (max margin error {err:.3g})")
-
-
-def _make_exact(floats, X, support, rows, cols, total, name_r, name_c):
-    """Exact cells from the float fit: see the module docstring. Each cell is
-    q = round(x * 2**64) steps of 2**-64 (of the grand total); the row and
-    column sums of q are exact integer sums (q split in 32-bit halves)."""
-    np = floats.np
-    n, m = len(rows), len(cols)
-    rel = [r / total for r in rows] + [c / total for c in cols]
-    K = math.lcm(*(x.denominator for x in rel))  # the grid: K << _GRID_BITS steps per grand total
-    grid = K << _GRID_BITS
-    Q = np.rint(X * float(1 << _GRID_BITS))  # whole numbers, exactly, as floats
-    hi = np.floor(Q / 2.0**32)
-    lo = (Q - hi * 2.0**32).astype(np.int64)
-    hi = hi.astype(np.int64)
-    row_q = [(int(h) << 32) + int(x) for h, x in zip(hi.sum(axis=1).tolist(), lo.sum(axis=1).tolist())]
-    col_q = [(int(h) << 32) + int(x) for h, x in zip(hi.sum(axis=0).tolist(), lo.sum(axis=0).tolist())]
-    excess = [int(x * grid) - K * q for x, q in zip(rel, row_q + col_q)]  # target minus current
-    si = np.fromiter((i for i, _ in support), dtype=np.intp, count=len(support))
-    sj = np.fromiter((j for _, j in support), dtype=np.intp, count=len(support))
-    order = np.argsort(-Q[si, sj], kind="stable")  # biggest first; ties by position (support is row-major)
-    tree, adjust = _spanning_forest(n, m, si[order].tolist(), sj[order].tolist(), len(set(si.tolist())) +
-                                    len(set(sj.tolist())))
-    seen = [False] * (n + m)
-    for root in range(n + m):
-        if seen[root]:
-            continue
-        seen[root] = True
-        walk = [(root, root, -1, -1)]
-        for v, _, _, _ in walk:  # BFS; the list grows while we walk it
-            for w, i, j in tree[v]:
-                if not seen[w]:
-                    seen[w] = True
-                    walk.append((w, v, i, j))
-        for v, p, i, j in reversed(walk[1:]):  # leaves first: settle v via its parent edge
-            d = excess[v]
-            adjust[i, j] = d
-            excess[p] -= d
-            excess[v] = 0
-        assert excess[root] == 0, "a support component is unbalanced"
-    N = {}  # the tree's cells, moved by the repair (in steps of the grid)
-    for (i, j), d in adjust.items():
-        N[i, j] = int(Q[i, j]) * K + d
-    negative = sorted(cell for cell, v in N.items() if v < 0)
-    if negative:
-        i, j = negative[0]
-        return Infeasible(f"the fit is too loose to make the margins exact (cell "
-                          f"({name_r([i])}, {name_c([j])}) would turn negative); "
-                          "use a smaller tolerance", i, j)
-    num, den = total.numerator, total.denominator * grid
-    den64 = total.denominator << _GRID_BITS  # an unmoved cell is q * K steps: K cancels
-    zero = Fraction(0)
-    out = [[Fraction(int(q) * num, den64) if q else zero for q in line] for line in Q.tolist()]
-    for (i, j), v in N.items():
-        out[i][j] = Fraction(v * num, den)
-    return out
-
-
-def _spanning_forest(n, m, si, sj, nodes):
-    """Kruskal over cells in the given order (rows as nodes 0..n-1, columns as
-    n..n+m-1): the tree's adjacency and its cells (each with a repair of 0).
-    Stops once `nodes` - 1 cells joined the nodes that have cells."""
-    parent = list(range(n + m))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    tree: list[list[tuple[int, int, int]]] = [[] for _ in range(n + m)]
-    adjust: dict[tuple[int, int], int] = {}
-    joined = 0
-    for i, j in zip(si, sj):
-        a, b = find(i), find(n + j)
-        if a != b:
-            parent[a] = b
-            tree[i].append((n + j, i, j))
-            tree[n + j].append((i, i, j))
-            adjust[i, j] = 0
-            joined += 1
-            if joined == nodes - 1:
-                break
-    return tree, adjust
 
 
 # --- controlled rounding internals ---------------------------------------------
