@@ -49,6 +49,7 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
         return
     row_names = [r.name for r in cross.rows.children]
     col_names = [c.name for c in cross.cols.children]
+    seed = None
     if cross.seed is None:
         fitted = proportional_cells(rows, cols)
     else:
@@ -78,19 +79,20 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
     # One Input per row and per column, shared by their cells (values, not copies).
     row_inputs = [Input("row", r, rows[i], row.path) for i, (r, row) in enumerate(zip(row_names, cross.rows.children))]
     col_inputs = [Input("column", c, cols[j], col.path) for j, (c, col) in enumerate(zip(col_names, cross.cols.children))]
-    seed_inputs = {} if cross.seed is None else {
-        key: Input("seed", cross.seed.name, v) for key, v in cross.seed.values.items()}
+    seed_name = cross.seed.name if cross.seed is not None else ""
     # share = fitted / row_total, built from integers (as Fraction division does, without its dispatch)
     tn, td = row_total.numerator, row_total.denominator
     for i, r in enumerate(row_names):
         row_in, fitted_row, cells_row = row_inputs[i], fitted[i], cells[i]
+        seed_row = seed[i] if seed is not None else None
         for j, c in enumerate(col_names):
             cell = cross.cells.get((r, c))
             if cell is None:
                 continue
-            inputs = (row_in, col_inputs[j]) + shared
-            if seed_inputs:
-                inputs += (seed_inputs[(r, c)],)
+            if seed_row is None:
+                inputs = (row_in, col_inputs[j], *shared)
+            else:
+                inputs = (row_in, col_inputs[j], *shared, Input("seed", seed_name, seed_row[j]))
             exact = fitted_row[j]
             share = Fraction(exact.numerator * td, exact.denominator * tn) if tn else None
             ev.set_value(cell, cells_row[j], Derivation(

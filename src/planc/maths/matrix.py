@@ -171,19 +171,12 @@ def _fit_support(pos, rows, cols, name_r, name_c):
     R, C = [int(x * scale) for x in rows], [int(x * scale) for x in cols]
     total = sum(R)
     cells = [(i, j) for i in range(n) for j in range(m) if pos[i][j]]
-    flows, flow = _greedy(cells, R[:], C[:])  # greedy start (north-west corner); Dinic corrects it
+    R_left, C_left = R[:], C[:]
+    flows, flow = _greedy(cells, R_left, C_left)  # greedy start (north-west corner); Dinic corrects it
     if flow < total:
-        net, s, t = _Flow(n + m + 2), n + m, n + m + 1
-        src = [net.add(s, i, R[i]) for i in range(n)]
-        snk = [net.add(n + j, t, C[j]) for j in range(m)]
-        edges = [net.add(i, n + j, total + 1) for i, j in cells]
-        for (i, j), e, f in zip(cells, edges, flows):
-            if f:
-                net.push(e, f)
-                net.push(src[i], f)
-                net.push(snk[j], f)
+        net, s, t = _network(R, R_left, C, C_left, cells, total + 1, flows)
         flow += net.max_flow(s, t)
-        flows = [net.flow(e) for e in edges]
+        flows = net.cap[2 * (n + m) + 1::2]  # the cells' flows: their reverse capacities
     if flow < total:  # rows on the source side of the min cut over-ask their columns
         level = net.levels(s)
         bad = [i for i in range(n) if level[i] >= 0]
@@ -272,29 +265,34 @@ def _round_units(parts, R, C, unit, snap, name_r, name_c):
                                   f"cells round down to {_fmt((total[k] - need[k]) * unit)} and at "
                                   f"most {room[k]} of them can round up by {_fmt(unit)}", **{kind: k})
     cells = [(i, j) for _, i, j in flex]
-    bumps, placed = _greedy(cells, r[:], c[:], 1)  # biggest fractional parts first
+    r_left, c_left = r[:], c[:]
+    bumps, placed = _greedy(cells, r_left, c_left, 1)  # biggest fractional parts first
     if placed < sum(r):  # Dinic completes the greedy start, possibly re-routing it
-        net, s, t = _Flow(n + m + 2), n + m, n + m + 1
-        src = [net.add(s, i, r[i]) for i in range(n)]
-        snk = [net.add(n + j, t, c[j]) for j in range(m)]
-        edges = [net.add(i, n + j, 1) for i, j in cells]  # rows try big fracs first
-        for (i, j), e, f in zip(cells, edges, bumps):
-            if f:
-                net.push(e, 1)
-                net.push(src[i], 1)
-                net.push(snk[j], 1)
+        net, s, t = _network(r, r_left, c, c_left, cells, 1, bumps)  # rows try big fracs first
         net.max_flow(s, t)
         for i in range(n):
-            if net.cap[src[i]]:
+            if net.cap[2 * i]:
                 return Infeasible(f"the cells cannot be rounded so that {name_r([i])} and every "
                                   "column meet their totals (the cells' margins do not match)", row=i)
-        bumps = [net.flow(e) for e in edges]
+        bumps = net.cap[2 * (n + m) + 1::2]
     for (i, j), f in zip(cells, bumps):
         base[i][j] += f
     return base
 
 
 # --- small shared tools --------------------------------------------------------
+
+def _network(R, R_left, C, C_left, cells, cap, flows):
+    """Source -> row i (capacity R[i]), column j -> sink (C[j]), row -> column
+    for each cell (`cap`), added in that order (edge 2k is the k-th), each
+    already carrying the flow of a greedy start (R - R_left, C - C_left, flows)."""
+    n, m = len(R), len(C)
+    net, s, t = _Flow(n + m + 2), n + m, n + m + 1
+    net.add_all([(s, i) for i in range(n)], R, [a - b for a, b in zip(R, R_left)])
+    net.add_all([(n + j, t) for j in range(m)], C, [a - b for a, b in zip(C, C_left)])
+    net.add_all([(i, n + j) for i, j in cells], [cap] * len(cells), flows)
+    return net, s, t
+
 
 class _Flow:
     """Dinic max flow on integer capacities. Adjacency keeps insertion order, so
@@ -312,6 +310,16 @@ class _Flow:
         self.adj[u].append(e)
         self.adj[v].append(e + 1)
         return e
+
+    def add_all(self, pairs: list[tuple[int, int]], caps: list[int], flows: list[int]) -> None:
+        """add(u, v, cap) for each in turn, then push its flow: the same network, in bulk."""
+        adj, to, cap, e = self.adj, self.to, self.cap, len(self.to)
+        for (u, v), c, f in zip(pairs, caps, flows):
+            to += (v, u)
+            cap += (c - f, f)
+            adj[u].append(e)
+            adj[v].append(e + 1)
+            e += 2
 
     def push(self, e: int, f: int) -> None:
         self.cap[e] -= f
