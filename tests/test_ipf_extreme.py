@@ -10,6 +10,7 @@ from fractions import Fraction as F
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from planc.maths import matrix
 from planc.maths.matrix import Infeasible, controlled_round, ipf
 
 
@@ -135,3 +136,35 @@ def test_infeasible_supports_are_a_diagnostic(problem):
     assert res.row == named[0]
     reach = {j for i in named for j in range(len(cols)) if seed[i][j]}
     assert sum(rows[i] for i in named) > sum(cols[j] for j in reach)
+
+
+@st.composite
+def any_problems(draw):
+    """Seeds of ints, decimals and floats, with zeros; totals of a matrix on the support."""
+    n, m = draw(st.integers(1, 9)), draw(st.integers(1, 9))
+    value = st.one_of(st.integers(0, 100), st.fractions(0, 100, max_denominator=1000),
+                      st.floats(0, 100, allow_nan=False, allow_infinity=False))
+    seed = [[draw(value) for _ in range(m)] for _ in range(n)]
+    M = [[draw(st.integers(0, 50)) if seed[i][j] else 0 for j in range(m)] for i in range(n)]
+    rows, cols = margins(M)
+    return seed, rows, cols
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_problems())
+@example(STALLED[0][:3])
+def test_lists_and_arrays_give_the_same_cells(problem):
+    """A small cross is fitted on lists (planc.maths.ras), a large one on numpy arrays
+    (planc.maths.ipf): the same arithmetic, so the same cells, or the same reason."""
+    seed, rows, cols = problem
+    on_lists = ipf(seed, rows, cols, max_iterations=500)
+    saved = matrix.SMALL_CROSS
+    matrix.SMALL_CROSS = 0
+    try:
+        on_arrays = ipf(seed, rows, cols, max_iterations=500)
+    finally:
+        matrix.SMALL_CROSS = saved
+    if isinstance(on_lists, Infeasible):
+        assert on_arrays == on_lists
+    else:
+        assert not isinstance(on_arrays, Infeasible) and on_arrays == on_lists

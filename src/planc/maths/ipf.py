@@ -125,26 +125,20 @@ def _newton_step(X: Array, rt: Array, ct: Array, live_r: npt.NDArray[np.bool_],
 
 
 def fit(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction], cols: list[Fraction],
-        total: Fraction, tolerance: float, max_iterations: int, max_seconds: float | None, newton_steps: int,
-        stall_window: int, stall_ratio: float) -> Array | str:
+        total: Fraction, tolerance: float, max_iterations: int, max_seconds: float | None,
+        deadline: float | None, newton_steps: int,
+        stall_window: int, stall_ratio: float, swept: tuple | None = None) -> Array | str:
     """The float fit, on totals normalised to sum 1: RAS sweeps (stopped early
-    when a window of sweeps gains almost nothing or `max_seconds` are up), then
+    when a window of sweeps gains almost nothing or the deadline passes), then
     Newton steps if the sweeps did not converge. A = the seed on one
-    denominator. The floats, or why they failed (E035's words)."""
-    n, m = len(rows), len(cols)
-    si = np.fromiter((i for i, _ in support), dtype=np.intp, count=len(support))
-    sj = np.fromiter((j for _, j in support), dtype=np.intp, count=len(support))
-    vals = [A[i][j] for i, j in support]
-    peak = max(vals)
-    X = np.zeros((n, m))
-    if peak < 2**53:  # exact as floats, so one division rounds as float(Fraction) does
-        X[si, sj] = np.array(vals, dtype=np.float64) / float(peak)
+    denominator; `swept`: the sweeps already done in lists (planc.maths.ras),
+    (X, rt, ct, error, sweeps, how). The floats, or why they failed (E035's words)."""
+    if swept is not None:
+        X0, rt0, ct0, err, sweeps, how = swept
+        X, rt, ct = np.array(X0, dtype=np.float64), np.array(rt0), np.array(ct0)
     else:
-        X[si, sj] = [float(Fraction(v, peak)) for v in vals]
-    rt = np.array([float(r / total) for r in rows])
-    ct = np.array([float(c / total) for c in cols])
-    deadline = None if max_seconds is None else time.monotonic() + max_seconds
-    X, err, sweeps, how = ras(X, rt, ct, tolerance, max_iterations, deadline, stall_window, stall_ratio)
+        X, rt, ct = _start(A, support, rows, cols, total)
+        X, err, sweeps, how = ras(X, rt, ct, tolerance, max_iterations, deadline, stall_window, stall_ratio)
     if how == "converged":
         return X
     if how == "nan":
@@ -167,6 +161,22 @@ def fit(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction]
         return (f"did not converge after {sweeps_text} ({max_seconds:g} s) "
                           f"(max margin error {err:.3g})")
     return (f"did not converge after {sweeps_text} (max margin error {err:.3g})")
+
+
+def _start(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction], cols: list[Fraction],
+           total: Fraction) -> tuple[Array, Array, Array]:
+    """The seed scaled by its largest cell, and the totals as parts of 1 (as planc.maths.ras.start)."""
+    n, m = len(rows), len(cols)
+    si = np.fromiter((i for i, _ in support), dtype=np.intp, count=len(support))
+    sj = np.fromiter((j for _, j in support), dtype=np.intp, count=len(support))
+    vals = [A[i][j] for i, j in support]
+    peak = max(vals)
+    X = np.zeros((n, m))
+    if peak < 2**53:  # exact as floats, so one division rounds as float(Fraction) does
+        X[si, sj] = np.array(vals, dtype=np.float64) / float(peak)
+    else:
+        X[si, sj] = [float(Fraction(v, peak)) for v in vals]
+    return X, np.array([float(r / total) for r in rows]), np.array([float(c / total) for c in cols])
 
 
 def make_exact(X: Array, support: list[tuple[int, int]], rows: list[Fraction], cols: list[Fraction],

@@ -31,6 +31,7 @@ controlled rounding. Stdlib and attrs (numpy in planc.maths.ipf); nothing else f
 from __future__ import annotations
 
 import math
+import time
 from fractions import Fraction
 from typing import Sequence
 
@@ -44,6 +45,9 @@ _GRID_BITS = 64  # grid step of the exact repair: 2**-64 of the grand total
 _STALL_WINDOW = 100
 _STALL_RATIO = 0.9
 NEWTON_STEPS = 100  # at most this many Newton steps after RAS fails to converge
+# Up to this many cells the sweeps run on lists (planc.maths.ras): importing numpy
+# costs about 0.1 s, more than such a fit. Both give the same floats.
+SMALL_CROSS = 10_000
 
 
 @attrs.frozen
@@ -100,19 +104,33 @@ def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequen
     support = _fit_support([[v > 0 for v in line] for line in A], rows, cols, name_r, name_c)
     if isinstance(support, Infeasible):
         return support
-    from planc.maths import ipf as floats  # numpy: only a seeded cross loads it
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    swept = None
+    if n * m <= SMALL_CROSS:  # plain lists: the same floats, without importing numpy
+        from planc.maths import ras as lists
 
-    fitted = floats.fit(A, support, rows, cols, total, tolerance, max_iterations, max_seconds,
-                        newton_steps, _STALL_WINDOW, _STALL_RATIO)
+        X, rt, ct = lists.start(A, support, rows, cols, total)
+        X, err, sweeps, how = lists.ras(X, rt, ct, tolerance, max_iterations, deadline, _STALL_WINDOW,
+                                        _STALL_RATIO)
+        if how == "converged":
+            exact = lists.make_exact(X, support, rows, cols, total, _GRID_BITS)
+            return exact if not isinstance(exact, tuple) else _too_loose(exact, name_r, name_c)
+        swept = (X, rt, ct, err, sweeps, how)
+    from planc.maths import ipf as floats  # numpy: only a large seeded cross, or Newton steps, load it
+
+    fitted = floats.fit(A, support, rows, cols, total, tolerance, max_iterations, max_seconds, deadline,
+                        newton_steps, _STALL_WINDOW, _STALL_RATIO, swept)
     if isinstance(fitted, str):
         return Infeasible(fitted)
     exact = floats.make_exact(fitted, support, rows, cols, total, _GRID_BITS)
-    if isinstance(exact, tuple):
-        i, j = exact
-        return Infeasible(f"the fit is too loose to make the margins exact (cell "
-                          f"({name_r([i])}, {name_c([j])}) would turn negative); "
-                          "use a smaller tolerance", i, j)
-    return exact
+    return exact if not isinstance(exact, tuple) else _too_loose(exact, name_r, name_c)
+
+
+def _too_loose(cell, name_r, name_c):
+    i, j = cell
+    return Infeasible(f"the fit is too loose to make the margins exact (cell "
+                      f"({name_r([i])}, {name_c([j])}) would turn negative); "
+                      "use a smaller tolerance", i, j)
 
 
 def controlled_round(cells: Sequence[Sequence[Fraction]], rows: Sequence[Fraction],
