@@ -4,8 +4,9 @@ sweeps, then Newton steps in the log domain when the sweeps do not converge
 grid, settled along a maximum-weight spanning forest).
 
 numpy is imported here at the top, and this module is imported only inside
-`matrix.ipf`, so only a plan with a seeded cross loads numpy (`planc check`
-on other plans never does).
+`matrix.ipf`, for a cross of more than `matrix.SMALL_CROSS` cells or when
+the sweeps need Newton steps (`planc.maths.ras` fits smaller crosses on
+lists), so `planc check` on other plans never loads numpy.
 
 * `ras` is the sweep loop exactly as it was written over Python lists, with
   the same arithmetic in the same order: every row and column sum is a

@@ -8,8 +8,8 @@ controlled rounding. Stdlib and attrs (numpy in planc.maths.ipf); nothing else f
   max flow over the seed's support. The same flow tells which seeded cells
   every exact fit leaves at zero; they are zeroed up front. That is the RAS
   limit anyway, and it keeps the iteration linearly convergent rather than
-  creeping towards zero. Floats only in the fit (planc.maths.ipf, on numpy
-  arrays, imported here only when a fit is needed): RAS sweeps (rows, then
+  creeping towards zero. Floats only in the fit (planc.maths.ipf on numpy
+  arrays, or planc.maths.ras on lists for a small cross): RAS sweeps (rows, then
   columns; every margin checked after each sweep; capped at max_iterations
   and max_seconds, and stopped when a window of sweeps gains almost
   nothing), then, if they fell short, Newton steps in the log domain.
