@@ -8,7 +8,8 @@ Run: python benchmarks/bench_cross.py [--runs 5] [--rows 200 --cols 50]
 Measured for issue 15 (IPF on numpy arrays, Newton steps, flows that skip
 the network when the greedy start meets every total), old code | new code,
 CPU seconds of the evaluation alone (in process, after resolve), on the
-shared 2-core machine under a load of 3-6: 1000 x 100: 3.8 | 2.3 s.
+shared 2-core machine under a load of 3-6: 1000 x 100: 2.6 | 1.6 s (IPF
+0.37 s, controlled rounding 0.5 s, the rest the record of each cell).
 For 1000 x 100, `planc eval` spends most of its time outside the cross:
 reading the 100,000-line seed CSV (1.4 s), making 100,000 cells as targets
 at resolve time (about 4 s), and the text table of 101,101 amounts.
