@@ -143,7 +143,7 @@ def fit(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction]
     if how == "converged":
         return X
     if how == "nan":
-        return ("the fit broke down numerically (a margin became infinite)")
+        return "the fit broke down numerically (a margin became infinite)"
     if newton_steps > 0 and (deadline is None or time.monotonic() < deadline):
         X2, err2, steps = newton(X, rt, ct, tolerance, newton_steps, deadline)
         if err2 <= tolerance:
@@ -156,12 +156,10 @@ def fit(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction]
     else:
         sweeps_text = f"{sweeps} sweeps"
     if how == "stalled":
-        return (f"did not converge after {sweeps_text}: the fit stalled "
-                          f"(max margin error {err:.3g})")
+        return f"did not converge after {sweeps_text}: the fit stalled (max margin error {err:.3g})"
     if how == "time":
-        return (f"did not converge after {sweeps_text} ({max_seconds:g} s) "
-                          f"(max margin error {err:.3g})")
-    return (f"did not converge after {sweeps_text} (max margin error {err:.3g})")
+        return f"did not converge after {sweeps_text} ({max_seconds:g} s) (max margin error {err:.3g})"
+    return f"did not converge after {sweeps_text} (max margin error {err:.3g})"
 
 
 def _start(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction], cols: list[Fraction],
