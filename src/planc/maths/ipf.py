@@ -38,6 +38,7 @@ Array = npt.NDArray[np.float64]
 TINY = 1e-300
 _STEP_CAP = 30.0  # largest change of a log scale in one Newton step
 _ARMIJO = 1e-4
+_POLISH = 1e-5  # Newton steps aim at tolerance x this
 
 
 def margin_error(X: Array, rt: Array, ct: Array) -> float:
@@ -82,37 +83,85 @@ def newton(X: Array, rt: Array, ct: Array, tolerance: float, steps: int,
     transposed = X.shape[0] < X.shape[1]
     if transposed:  # the Schur system is over the columns: make them the smaller side
         X, rt, ct = X.T, ct, rt
-    X = np.ascontiguousarray(X)
-    live_r, live_c = X.sum(axis=1) > 0, X.sum(axis=0) > 0
+    X = np.array(X, dtype=np.float64, order="C")  # our own copy: steps write into it
+    parts = _components(X)
     err = margin_error(X, rt, ct)
     used = 0
+    # Newton converges fast near the fit, so it polishes well past `tolerance`: the
+    # exact repair then moves cells far less, and tiny cells do not turn negative.
+    goal = tolerance * _POLISH
     for used in range(1, steps + 1):
-        if err <= tolerance or not np.isfinite(err):
+        if err <= goal or not np.isfinite(err):
             used -= 1
             break
         if deadline is not None and time.monotonic() > deadline:
             break
-        X = _newton_step(X, rt, ct, live_r, live_c)
-        err = margin_error(X, rt, ct)
+        for rows, cols in parts:
+            block = np.ix_(rows, cols)
+            if _rel_error(X[block], rt[rows], ct[cols]) > goal / 2:
+                X[block] = _newton_step(X[block], rt[rows], ct[cols])
+        before, err = err, margin_error(X, rt, ct)
+        if err <= tolerance and err >= before:  # within tolerance and no better: float noise
+            break
     return (X.T if transposed else X), err, used
 
 
-def _newton_step(X: Array, rt: Array, ct: Array, live_r: npt.NDArray[np.bool_],
-                 live_c: npt.NDArray[np.bool_]) -> Array:
-    Y = X[np.ix_(live_r, live_c)]
-    r, c = rt[live_r], ct[live_c]
+def _components(X: Array) -> list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
+    """The connected parts of the positive cells (rows and columns as nodes): F
+    splits into one problem per part, each singular along its own constant."""
+    n, m = X.shape
+    parent = list(range(n + m))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    si, sj = np.nonzero(X > 0)
+    for i, j in zip(si.tolist(), sj.tolist()):
+        a, b = find(i), find(n + j)
+        if a != b:
+            parent[a] = b
+    live = set(si.tolist()) | {n + j for j in sj.tolist()}
+    groups: dict[int, list[int]] = {}
+    for v in sorted(live):
+        groups.setdefault(find(v), []).append(v)
+    return [(np.array([v for v in g if v < n], dtype=np.intp), np.array([v - n for v in g if v >= n], dtype=np.intp))
+            for g in groups.values()]
+
+
+def _newton_step(Y: Array, r: Array, c: Array) -> Array:
+    """One damped Newton step on one connected part: the part's new cells."""
     rs, cs = Y.sum(axis=1), Y.sum(axis=0)
     gr, gc = rs - r, cs - c  # the gradient of F
     inv = 1.0 / rs
     schur = np.diag(cs) - Y.T @ (Y * inv[:, None])
     rhs = -gc + Y.T @ (inv * gr)
-    db = np.linalg.lstsq(schur, rhs, rcond=None)[0]
+    # Scaled to a unit diagonal, so columns whose sums are 10^9 apart weigh alike in the solve.
+    d = 1.0 / np.sqrt(np.maximum(np.diag(schur), TINY))
+    scaled = schur * d[:, None] * d[None, :]
+    # The system is singular along db = constant (z = 1/d scaled): pin that direction
+    # with a rank-one term and solve exactly (a least-squares cut-off would also drop
+    # the nearly singular directions a seed with 10^9 ratios needs).
+    w = 1.0 / d
+    w /= np.linalg.norm(w)
+    try:
+        z = np.linalg.solve(scaled + np.outer(w, w), d * rhs)
+    except np.linalg.LinAlgError:  # several components: least squares
+        z = np.linalg.lstsq(scaled, d * rhs, rcond=None)[0]
+    db = d * z
     da = inv * (-gr - Y @ db)
     biggest = max(float(np.max(np.abs(da))), float(np.max(np.abs(db))))
     if biggest > _STEP_CAP:
         da, db = da * (_STEP_CAP / biggest), db * (_STEP_CAP / biggest)
     slope = float(gr @ da + gc @ db)  # directional derivative of F, negative
     base = float(Y.sum())
+    Z = Y * np.exp(da)[:, None] * np.exp(db)[None, :]
+    if biggest <= 1.0 and _rel_error(Z, r, c) < _rel_error(Y, r, c):
+        # Near the fit F's decrease falls below float noise and Armijo cannot see it:
+        # a full step that brings the margins closer is taken (quadratic convergence).
+        return Z
     t = 1.0
     for _ in range(60):
         Z = Y * np.exp(t * da)[:, None] * np.exp(t * db)[None, :]
@@ -120,9 +169,11 @@ def _newton_step(X: Array, rt: Array, ct: Array, live_r: npt.NDArray[np.bool_],
         if np.isfinite(drop) and drop <= _ARMIJO * t * slope:
             break
         t /= 2
-    out = X.copy()
-    out[np.ix_(live_r, live_c)] = Z
-    return out
+    return Z
+
+
+def _rel_error(Y: Array, r: Array, c: Array) -> float:
+    return float(max(np.max(np.abs(Y.sum(axis=1) - r) / r), np.max(np.abs(Y.sum(axis=0) - c) / c)))
 
 
 def fit(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction], cols: list[Fraction],
@@ -160,6 +211,17 @@ def fit(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction]
     if how == "time":
         return f"did not converge after {sweeps_text} ({max_seconds:g} s) (max margin error {err:.3g})"
     return f"did not converge after {sweeps_text} (max margin error {err:.3g})"
+
+
+def polish(X: Array | list[list[float]], rows: list[Fraction], cols: list[Fraction], total: Fraction,
+           tolerance: float, steps: int, deadline: float | None) -> Array | None:
+    """Newton steps from a fit that met `tolerance` but is too loose for the exact
+    repair (a cell smaller than the margins' errors would turn negative): the
+    fit to well within it, or None."""
+    rt = np.array([float(r / total) for r in rows])
+    ct = np.array([float(c / total) for c in cols])
+    Y, err, _ = newton(np.array(X, dtype=np.float64), rt, ct, tolerance * _POLISH, steps, deadline)
+    return Y if err <= tolerance else None
 
 
 def _start(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction], cols: list[Fraction],

@@ -114,7 +114,10 @@ def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequen
                                         _STALL_RATIO)
         if how == "converged":
             exact = lists.make_exact(X, support, rows, cols, total, _GRID_BITS)
-            return exact if not isinstance(exact, tuple) else _too_loose(exact, name_r, name_c)
+            if not isinstance(exact, tuple):
+                return exact
+            return _polished(X, exact, support, rows, cols, total, tolerance, newton_steps, deadline,
+                             name_r, name_c)
         swept = (X, rt, ct, err, sweeps, how)
     from planc.maths import ipf as floats  # numpy: only a large seeded cross, or Newton steps, load it
 
@@ -123,7 +126,25 @@ def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequen
     if isinstance(fitted, str):
         return Infeasible(fitted)
     exact = floats.make_exact(fitted, support, rows, cols, total, _GRID_BITS)
-    return exact if not isinstance(exact, tuple) else _too_loose(exact, name_r, name_c)
+    if not isinstance(exact, tuple):
+        return exact
+    return _polished(fitted, exact, support, rows, cols, total, tolerance, newton_steps, deadline,
+                     name_r, name_c)
+
+
+def _polished(X, negative, support, rows, cols, total, tolerance, newton_steps, deadline, name_r, name_c):
+    """The exact repair would turn a cell negative: Newton steps tighten the fit
+    and the repair is tried again (numpy is loaded here if it was not)."""
+    from planc.maths import ipf as floats
+
+    if newton_steps > 0:
+        tighter = floats.polish(X, rows, cols, total, tolerance, newton_steps, deadline)
+        if tighter is not None:
+            exact = floats.make_exact(tighter, support, rows, cols, total, _GRID_BITS)
+            if not isinstance(exact, tuple):
+                return exact
+            negative = exact
+    return _too_loose(negative, name_r, name_c)
 
 
 def _too_loose(cell, name_r, name_c):
