@@ -45,13 +45,13 @@ machine under a load average of about 10:
 
 Crosses, measured again after the cross work of issue 15 (IPF on numpy
 arrays, Newton steps, the bound raised to 500,000 cells), old code
-(a42fa94) | new code, `--only cross`, one run, load average about 6:
+(a42fa94) | new code, `--only cross`, one run, load average about 1.6:
 
-    seeded cross 1000 x 100               10.09 s, 334 MiB          | 7.83 s, 330 MiB
-    seeded cross 2000 x 200 (400k cells)  refused, E032 (2.60 s)    | 34.19 s, 1,162 MiB
-    1000 x 100, in process (CPU s)        load 0.58, resolve 1.59, evaluate 2.61 -> 1.60, lint 0.75,
-                                          the text table of 101,101 amounts 2.88
-    2000 x 200, in process (CPU s)        load 1.8, resolve 8.7, evaluate 7.0, lint 2.9, text table 11.3
+    seeded cross 1000 x 100               8.39 s, 334 MiB           | 7.23 s, 330 MiB
+    seeded cross 2000 x 200 (400k cells)  refused, E032 (2.21 s)    | 30.39 s, 1,165 MiB
+    1000 x 100, in process (CPU s)        load 0.55, resolve 1.39, evaluate 2.57 -> 1.53, lint 0.68,
+                                          the text table of 101,101 amounts 2.63
+    2000 x 200, in process (CPU s, load 6) load 1.8, resolve 8.7, evaluate 7.0, lint 2.9, text table 11.3
 
 The fit itself is no longer what a large cross waits for: in the 1000 x 100
 evaluation, IPF takes 0.37 s and controlled rounding 0.5 s; the rest is the
