@@ -1,10 +1,11 @@
-"""Time a 200 x 50 seeded cross: ipf + controlled_round; prints the median of 5 runs.
+"""Time a seeded cross (200 x 50 unless told): ipf + controlled_round; prints the median of 5 runs.
 
-Run: PYTHONPATH=src python benchmarks/bench_matrix.py
+Run: PYTHONPATH=src python benchmarks/bench_matrix.py [--rows 200 --cols 50] [--runs 5]
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import sys
@@ -28,9 +29,14 @@ def problem(n: int = 200, m: int = 50, seed: int = 1):
 
 
 def main() -> None:
-    S, rows, cols = problem()
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=200)
+    ap.add_argument("--cols", type=int, default=50)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    S, rows, cols = problem(args.rows, args.cols)
     times, fit_times = [], []
-    for _ in range(5):
+    for _ in range(args.runs):
         t0 = time.perf_counter()
         fit = ipf(S, rows, cols)
         t1 = time.perf_counter()
@@ -40,7 +46,7 @@ def main() -> None:
         assert not isinstance(out, Infeasible), out
         times.append(t2 - t0)
         fit_times.append(t1 - t0)
-    print(f"200 x 50 ipf + controlled_round: median {statistics.median(times) * 1000:.1f} ms "
+    print(f"{args.rows} x {args.cols} ipf + controlled_round: median {statistics.median(times) * 1000:.1f} ms "
           f"(ipf alone {statistics.median(fit_times) * 1000:.1f} ms)")
 
 

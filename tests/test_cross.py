@@ -144,3 +144,24 @@ def test_cross_is_deterministic_and_order_free(case, rnd):
     again = compile_text("\n".join([head] + blocks) + "\n")
     assert again.evaluation.values == first.evaluation.values
     assert compile_text(text).evaluation.values == first.evaluation.values
+
+
+def test_numpy_is_loaded_by_a_large_seeded_cross_only(tmp_path):
+    """numpy (the float fit on arrays) costs start-up: a plain cross and a small seeded
+    one (up to matrix.SMALL_CROSS cells, fitted on lists) must not import it."""
+    import subprocess
+    import sys
+
+    seeded = PLAIN.replace("cross region by quarter", "table s by region, quarter {\n" + "\n".join(
+        f"  {r}: Q1 = 1, Q2 = 2, Q3 = 3, Q4 = 4" for r in ("east", "north", "south", "west")) +
+        "\n}\ncross region by quarter seed s")
+    loaded = {}
+    for name, text, small in (("plain", PLAIN, 10_000), ("seeded", seeded, 10_000), ("large", seeded, 0)):
+        path = tmp_path / f"{name}.plan"
+        path.write_text(text, encoding="utf-8")
+        code = ("import sys\nimport planc.maths.matrix as mx\nmx.SMALL_CROSS = %d\n"
+                "from planc.cli import main\nrc = main(['check', %r])\n"
+                "print('numpy' in sys.modules, rc)" % (small, str(path)))
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        loaded[name] = proc.stdout.split()[-2:]
+    assert loaded == {"plain": ["False", "0"], "seeded": ["False", "0"], "large": ["True", "0"]}

@@ -145,15 +145,23 @@ def test_ipf_negative_or_bad_inputs(seed, rows, cols, where):
 
 
 def test_ipf_iteration_cap():
-    res = ipf([[1, 2], [3, 4]], [F(10), F(20)], [F(12), F(18)], max_iterations=1)
+    res = ipf([[1, 2], [3, 4]], [F(10), F(20)], [F(12), F(18)], max_iterations=1, newton_steps=0)
     assert isinstance(res, Infeasible)
     assert res.reason.startswith("did not converge after 1 sweeps (max margin error ")
+    # With Newton steps allowed after the one sweep, the fit is finished: the RAS limit.
+    fit = ipf([[1, 2], [3, 4]], [F(10), F(20)], [F(12), F(18)], max_iterations=1)
+    assert not isinstance(fit, Infeasible) and margins(fit) == ([10, 20], [12, 18])
+    assert float(fit[0][0]) == pytest.approx((-68 + math.sqrt(5584)) / 2, rel=1e-8)
 
 
 def test_ipf_too_loose_a_tolerance_is_reported_not_wrong():
     S = [[1, 1000, 1, 1000], [1000, 1000, 0.001, 1000]]
-    res = ipf(S, [F(11), F(21)], [F(9), F(7), F(16), F(0)], tolerance=0.9)
+    res = ipf(S, [F(11), F(21)], [F(9), F(7), F(16), F(0)], tolerance=0.9, newton_steps=0)
     assert isinstance(res, Infeasible) and "smaller tolerance" in res.reason
+    # Newton steps tighten such a fit until the exact repair can keep every cell >= 0.
+    fit = ipf(S, [F(11), F(21)], [F(9), F(7), F(16), F(0)], tolerance=0.9)
+    assert not isinstance(fit, Infeasible) and margins(fit) == ([11, 21], [9, 7, 16, 0])
+    assert all(v >= 0 for line in fit for v in line)
     fit = ipf(S, [F(11), F(21)], [F(9), F(7), F(16), F(0)])
     assert not isinstance(fit, Infeasible) and margins(fit) == ([11, 21], [9, 7, 16, 0])
 

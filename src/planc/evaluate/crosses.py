@@ -18,7 +18,8 @@ from planc.semantics.model import CrossNode
 # RAS converges linearly; a seed whose cells span many orders of magnitude can
 # crawl. Cap the work so a bad seed fails in seconds, not minutes: at most
 # 2,000 sweeps, fewer for a large cross (20 million cell updates in all, but
-# never fewer than 50 sweeps), and at most 10 seconds (language.md §5).
+# never fewer than 50 sweeps), then at most 100 Newton steps if the sweeps fell
+# short (matrix.NEWTON_STEPS), and at most 10 seconds in all (language.md §5).
 MAX_IPF_SWEEPS = 2_000
 MIN_IPF_SWEEPS = 50
 IPF_WORK = 20_000_000
@@ -48,6 +49,7 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
         return
     row_names = [r.name for r in cross.rows.children]
     col_names = [c.name for c in cross.cols.children]
+    seed = None
     if cross.seed is None:
         fitted = proportional_cells(rows, cols)
     else:
@@ -73,16 +75,26 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
     if parent != row_total:  # over-assigned margins share out more than the parent
         shared += (Input("total", "shared", row_total),)
     expression = one_line(cross.decl.span.text)
-    for i, (r, row) in enumerate(zip(row_names, cross.rows.children)):
-        for j, (c, col) in enumerate(zip(col_names, cross.cols.children)):
+    dimension = (cross.rows.dimension, cross.cols.dimension)
+    # One Input per row and per column, shared by their cells (values, not copies).
+    row_inputs = [Input("row", r, rows[i], row.path) for i, (r, row) in enumerate(zip(row_names, cross.rows.children))]
+    col_inputs = [Input("column", c, cols[j], col.path) for j, (c, col) in enumerate(zip(col_names, cross.cols.children))]
+    seed_name = cross.seed.name if cross.seed is not None else ""
+    # share = fitted / row_total, built from integers (as Fraction division does, without its dispatch)
+    tn, td = row_total.numerator, row_total.denominator
+    for i, r in enumerate(row_names):
+        row_in, fitted_row, cells_row = row_inputs[i], fitted[i], cells[i]
+        seed_row = seed[i] if seed is not None else None
+        for j, c in enumerate(col_names):
             cell = cross.cells.get((r, c))
             if cell is None:
                 continue
-            inputs = (Input("row", r, rows[i], row.path),
-                      Input("column", c, cols[j], col.path)) + shared
-            if cross.seed is not None:
-                inputs += (Input("seed", cross.seed.name, cross.seed.values[(r, c)]),)
-            ev.set_value(cell, cells[i][j], Derivation(
-                "cell", fitted[i][j], cells[i][j], share=fitted[i][j] / row_total if row_total else None,
-                inputs=inputs, expression=expression,
-                dimension=(cross.rows.dimension, cross.cols.dimension)))
+            if seed_row is None:
+                inputs = (row_in, col_inputs[j], *shared)
+            else:
+                inputs = (row_in, col_inputs[j], *shared, Input("seed", seed_name, seed_row[j]))
+            exact = fitted_row[j]
+            share = Fraction(exact.numerator * td, exact.denominator * tn) if tn else None
+            ev.set_value(cell, cells_row[j], Derivation(
+                "cell", exact, cells_row[j], share=share, inputs=inputs, expression=expression,
+                dimension=dimension))

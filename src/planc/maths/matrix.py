@@ -1,5 +1,5 @@
 """Pure maths for `cross` (language.md §4 rule 10): proportional cells, IPF and
-controlled rounding. Stdlib and attrs only; nothing else from planc.
+controlled rounding. Stdlib and attrs (numpy in planc.maths.ipf); nothing else from planc.
 
 * Data problems come back as an `Infeasible` value; programming errors (bad
   shapes, unit <= 0) raise ValueError. Lines are named by row_names/col_names,
@@ -8,9 +8,11 @@ controlled rounding. Stdlib and attrs only; nothing else from planc.
   max flow over the seed's support. The same flow tells which seeded cells
   every exact fit leaves at zero; they are zeroed up front. That is the RAS
   limit anyway, and it keeps the iteration linearly convergent rather than
-  creeping towards zero. Floats only in the RAS sweeps (rows, then columns;
-  every margin checked after each sweep; capped at max_iterations and
-  max_seconds, and stopped when a window of sweeps gains almost nothing).
+  creeping towards zero. Floats only in the fit (planc.maths.ipf on numpy
+  arrays, or planc.maths.ras on lists for a small cross): RAS sweeps (rows, then
+  columns; every margin checked after each sweep; capped at max_iterations
+  and max_seconds, and stopped when a window of sweeps gains almost
+  nothing), then, if they fell short, Newton steps in the log domain.
 * Exactness: the float fit is put on an exact grid (2**-64 of the grand
   total, refined so every total is a whole number of steps) and the integer
   leftovers are pushed along a maximum-weight spanning forest of the support
@@ -42,6 +44,10 @@ _GRID_BITS = 64  # grid step of the exact repair: 2**-64 of the grand total
 # pace another ten orders of magnitude would take tens of thousands of sweeps.
 _STALL_WINDOW = 100
 _STALL_RATIO = 0.9
+NEWTON_STEPS = 100  # at most this many Newton steps after RAS fails to converge
+# Up to this many cells the sweeps run on lists (planc.maths.ras): importing numpy
+# costs about 0.1 s, more than such a fit. Both give the same floats.
+SMALL_CROSS = 10_000
 
 
 @attrs.frozen
@@ -63,11 +69,13 @@ def proportional_cells(rows: Sequence[Fraction], cols: Sequence[Fraction]) -> li
 
 def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequence[Fraction], *,
         tolerance: float = 1e-9, max_iterations: int = 10_000, max_seconds: float | None = None,
-        row_names: Sequence[str] | None = None,
+        newton_steps: int = NEWTON_STEPS, row_names: Sequence[str] | None = None,
         col_names: Sequence[str] | None = None) -> list[list[Fraction]] | Infeasible:
     """Iterative proportional fitting (RAS) of a non-negative seed to row and column totals.
 
     Returns exact Fractions whose rows and columns sum exactly to the totals.
+    `max_iterations` caps the RAS sweeps; when they do not converge, at most
+    `newton_steps` Newton steps in the log domain finish the fit.
     """
     n, m = len(rows), len(cols)
     _check_shape(seed, n, m)
@@ -75,34 +83,75 @@ def ipf(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: Sequen
         raise ValueError("max_iterations must be at least 1")
     name_r, name_c = _namers(row_names, col_names)
     rows, cols = [Fraction(x) for x in rows], [Fraction(x) for x in cols]
-    S = [[Fraction(v) if not isinstance(v, float) or math.isfinite(v) else None for v in line]
-         for line in seed]
-    for i, seed_line in enumerate(S):
-        for j, v in enumerate(seed_line):
-            if v is None or v < 0:
-                what = "is not a finite number" if v is None else f"is negative ({_fmt(v)})"
-                return Infeasible(f"seed cell ({name_r([i])}, {name_c([j])}) {what}", i, j)
-    seeds = [[v for v in line if v is not None] for line in S]  # all finite now
+    ints = _seed_ints(seed, name_r, name_c)
+    if isinstance(ints, Infeasible):
+        return ints
+    A, D = ints  # seed = A / D exactly
     total = sum(rows, Fraction(0))
     if total != sum(cols, Fraction(0)):  # exact: inputs are Fractions
         return Infeasible(f"the rows total {_fmt(total)} but the columns total {_fmt(sum(cols))}")
-    for kind, totals, name, lines in (("row", rows, name_r, seeds),
-                                      ("col", cols, name_c, [[ln[j] for ln in seeds] for j in range(m)])):
-        for k, (t, line) in enumerate(zip(totals, lines)):
+    row_any = [any(line) for line in A]
+    col_any = [any(line[j] for line in A) for j in range(m)]
+    for kind, totals, name, seeded in (("row", rows, name_r, row_any), ("col", cols, name_c, col_any)):
+        for k, (t, any_seed) in enumerate(zip(totals, seeded)):
             if t < 0:
                 return Infeasible(f"{name([k])} has a negative total ({_fmt(t)})", **{kind: k})
-            if t > 0 and not any(line):
+            if t > 0 and not any_seed:
                 return Infeasible(f"{name([k])} has an all-zero seed but a total of {_fmt(t)}",
                                   **{kind: k})
     if total == 0:
         return [[Fraction(0)] * m for _ in range(n)]
-    support = _fit_support([[v > 0 for v in line] for line in seeds], rows, cols, name_r, name_c)
+    support = _fit_support([[v > 0 for v in line] for line in A], rows, cols, name_r, name_c)
     if isinstance(support, Infeasible):
         return support
-    fitted = _ras(seeds, support, rows, cols, total, tolerance, max_iterations, max_seconds)
-    if isinstance(fitted, Infeasible):
-        return fitted
-    return _make_exact(fitted, support, rows, cols, total, name_r, name_c)
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    swept = None
+    if n * m <= SMALL_CROSS:  # plain lists: the same floats, without importing numpy
+        from planc.maths import ras as lists
+
+        X, rt, ct = lists.start(A, support, rows, cols, total)
+        X, err, sweeps, how = lists.ras(X, rt, ct, tolerance, max_iterations, deadline, _STALL_WINDOW,
+                                        _STALL_RATIO)
+        if how == "converged":
+            exact = lists.make_exact(X, support, rows, cols, total, _GRID_BITS)
+            if not isinstance(exact, tuple):
+                return exact
+            return _polished(X, exact, support, rows, cols, total, tolerance, newton_steps, deadline,
+                             name_r, name_c)
+        swept = (X, rt, ct, err, sweeps, how)
+    from planc.maths import ipf as floats  # numpy: only a large seeded cross, or Newton steps, load it
+
+    fitted = floats.fit(A, support, rows, cols, total, tolerance, max_iterations, max_seconds, deadline,
+                        newton_steps, _STALL_WINDOW, _STALL_RATIO, swept)
+    if isinstance(fitted, str):
+        return Infeasible(fitted)
+    exact = floats.make_exact(fitted, support, rows, cols, total, _GRID_BITS)
+    if not isinstance(exact, tuple):
+        return exact
+    return _polished(fitted, exact, support, rows, cols, total, tolerance, newton_steps, deadline,
+                     name_r, name_c)
+
+
+def _polished(X, negative, support, rows, cols, total, tolerance, newton_steps, deadline, name_r, name_c):
+    """The exact repair would turn a cell negative: Newton steps tighten the fit
+    and the repair is tried again (numpy is loaded here if it was not)."""
+    from planc.maths import ipf as floats
+
+    if newton_steps > 0:
+        tighter = floats.polish(X, rows, cols, total, tolerance, newton_steps, deadline)
+        if tighter is not None:
+            exact = floats.make_exact(tighter, support, rows, cols, total, _GRID_BITS)
+            if not isinstance(exact, tuple):
+                return exact
+            negative = exact
+    return _too_loose(negative, name_r, name_c)
+
+
+def _too_loose(cell, name_r, name_c):
+    i, j = cell
+    return Infeasible(f"the fit is too loose to make the margins exact (cell "
+                      f"({name_r([i])}, {name_c([j])}) would turn negative); "
+                      "use a smaller tolerance", i, j)
 
 
 def controlled_round(cells: Sequence[Sequence[Fraction]], rows: Sequence[Fraction],
@@ -129,16 +178,21 @@ def controlled_round(cells: Sequence[Sequence[Fraction]], rows: Sequence[Fractio
                           f"{_fmt(sum(C) * unit)}")
     # cell / unit = floor + rem / den, in plain ints (Fraction arithmetic is slow)
     parts: list[list[tuple[int, int, int]]] = []
+    p, q = unit.numerator, unit.denominator
     for line in cells:
         parts.append([])
-        for c in map(Fraction, line):
-            num, den = c.numerator * unit.denominator, c.denominator * unit.numerator
+        for c in line:
+            if type(c) is not Fraction:
+                c = Fraction(c)
+            num, den = c.numerator * q, c.denominator * p
             parts[-1].append((num // den, num % den, den))
     result = _round_units(parts, [int(t) for t in R], [int(t) for t in C], unit, _SNAP, name_r, name_c)
     if isinstance(result, Infeasible):  # snapping may cost the only solution
         result = _round_units(parts, R, C, unit, None, name_r, name_c)
     if isinstance(result, Infeasible):
         return result
+    if q == 1:  # a whole unit: k * unit is a whole number (Fraction(int) skips the gcd)
+        return [[Fraction(k * p) for k in line] for line in result]
     return [[k * unit for k in line] for line in result]
 
 
@@ -155,24 +209,17 @@ def _fit_support(pos, rows, cols, name_r, name_c):
     scale = math.lcm(*(x.denominator for x in rows + cols))
     R, C = [int(x * scale) for x in rows], [int(x * scale) for x in cols]
     total = sum(R)
-    net, s, t = _Flow(n + m + 2), n + m, n + m + 1
-    src = [net.add(s, i, R[i]) for i in range(n)]
-    snk = [net.add(n + j, t, C[j]) for j in range(m)]
-    edges = {(i, j): net.add(i, n + j, total + 1)
-             for i in range(n) for j in range(m) if pos[i][j]}
-    flow = 0
-    for (i, j), e in edges.items():  # greedy start; Dinic corrects it
-        f = min(net.cap[src[i]], net.cap[snk[j]])
-        if f:
-            net.push(e, f)
-            net.push(src[i], f)
-            net.push(snk[j], f)
-            flow += f
-    flow += net.max_flow(s, t)
+    cells = [(i, j) for i in range(n) for j in range(m) if pos[i][j]]
+    R_left, C_left = R[:], C[:]
+    flows, flow = _greedy(cells, R_left, C_left)  # greedy start (north-west corner); Dinic corrects it
+    if flow < total:
+        net, s, t = _network(R, R_left, C, C_left, cells, total + 1, flows)
+        flow += net.max_flow(s, t)
+        flows = net.cap[2 * (n + m) + 1::2]  # the cells' flows: their reverse capacities
     if flow < total:  # rows on the source side of the min cut over-ask their columns
         level = net.levels(s)
         bad = [i for i in range(n) if level[i] >= 0]
-        reach = sorted({j for (i, j) in edges if level[i] >= 0})
+        reach = sorted({j for (i, j) in cells if level[i] >= 0})
         need, have = sum(rows[i] for i in bad), sum((cols[j] for j in reach), Fraction(0))
         return Infeasible(f"{name_r(bad)} need{'s' if len(bad) == 1 else ''} {_fmt(need)} "
                           f"but the seeded columns ({name_c(reach)}) total only {_fmt(have)}",
@@ -180,101 +227,47 @@ def _fit_support(pos, rows, cols, name_r, name_c):
     # A zero-flow cell can become positive iff some other fit uses it, i.e. its
     # column reaches its row in the residual graph (they share a strong component).
     adj: list[list[int]] = [[] for _ in range(n + m)]
-    for (i, j), e in edges.items():
+    for (i, j), f in zip(cells, flows):
         adj[i].append(n + j)
-        if net.flow(e) > 0:
+        if f > 0:
             adj[n + j].append(i)
     comp = _strong_components(adj)
-    return [(i, j) for (i, j), e in edges.items() if net.flow(e) > 0 or comp[i] == comp[n + j]]
+    return [(i, j) for (i, j), f in zip(cells, flows) if f > 0 or comp[i] == comp[n + j]]
 
 
-def _ras(S, support, rows, cols, total, tolerance, max_iterations, max_seconds=None):
-    """Float RAS on totals normalised to sum 1: no overflow, no NaN, capped sweeps.
-    Stops early when a window of sweeps gains almost nothing (a stall: float
-    noise or a fit creeping towards a boundary) or when `max_seconds` are up."""
-    n, m = len(rows), len(cols)
-    peak = max(S[i][j] for i, j in support)
-    X = [[0.0] * m for _ in range(n)]
-    for i, j in support:
-        X[i][j] = float(S[i][j] / peak)
-    rt, ct = [float(r / total) for r in rows], [float(c / total) for c in cols]
-    tiny = 1e-300
-    err = math.inf
-    window: list[float] = []  # the error after each of the last _STALL_WINDOW sweeps
-    deadline = None if max_seconds is None else time.monotonic() + max_seconds
-    for sweep in range(1, max_iterations + 1):
-        X = [[v * (t / s) for v in line] if s > 0 else line
-             for line, t, s in zip(X, rt, map(sum, X))]
-        g = [t / s if s > 0 else 1.0 for t, s in zip(ct, map(sum, zip(*X)))]
-        X = [[v * gj for v, gj in zip(line, g)] for line in X]
-        err = max(max(abs(sum(line) - t) / max(t, tiny) for line, t in zip(X, rt)),
-                  max(abs(sum(col) - t) / max(t, tiny) for col, t in zip(zip(*X), ct)))
-        if not math.isfinite(err):
-            return Infeasible("the fit broke down numerically (a margin became infinite)")
-        if err <= tolerance:
-            return X
-        window = (window + [err])[-_STALL_WINDOW:]
-        if len(window) == _STALL_WINDOW and err > window[0] * _STALL_RATIO:
-            return Infeasible(f"did not converge after {sweep} sweeps: the fit stalled "
-                              f"(max margin error {err:.3g})")
-        if deadline is not None and time.monotonic() > deadline:
-            return Infeasible(f"did not converge after {sweep} sweeps ({max_seconds:g} s) "
-                              f"(max margin error {err:.3g})")
-    return Infeasible(f"did not converge after {max_iterations} sweeps "
-                      f"(max margin error {err:.3g})")
+def _greedy(cells, R, C, cap=None):
+    """Each cell in turn takes what its row and column still have, at most `cap`:
+    (flows, total). R and C are used up in place."""
+    flows = []
+    total = 0
+    for i, j in cells:
+        f = R[i] if R[i] < C[j] else C[j]
+        if cap is not None and f > cap:
+            f = cap
+        if f:
+            R[i] -= f
+            C[j] -= f
+            total += f
+        flows.append(f)
+    return flows, total
 
 
-def _make_exact(X, support, rows, cols, total, name_r, name_c):
-    """Exact cells from the float fit: see the module docstring."""
-    n, m = len(rows), len(cols)
-    rel = [r / total for r in rows] + [c / total for c in cols]
-    grid = math.lcm(*(x.denominator for x in rel)) << _GRID_BITS  # steps per grand total
-    lift = float(1 << _GRID_BITS)
-    N = [[round(v * lift) * (grid >> _GRID_BITS) for v in line] for line in X]
-    excess = [int(x * grid) for x in rel]  # target minus current, rows then columns
-    for i, j in support:
-        excess[i] -= N[i][j]
-        excess[n + j] -= N[i][j]
-    # Kruskal: maximum-weight spanning forest, ties by position.
-    parent = list(range(n + m))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    tree: list[list[tuple[int, int, int]]] = [[] for _ in range(n + m)]
-    for i, j in sorted(support, key=lambda c: (-N[c[0]][c[1]], c)):
-        a, b = find(i), find(n + j)
-        if a != b:
-            parent[a] = b
-            tree[i].append((n + j, i, j))
-            tree[n + j].append((i, i, j))
-    seen = [False] * (n + m)
-    for root in range(n + m):
-        if seen[root]:
-            continue
-        seen[root] = True
-        order = [(root, root, -1, -1)]
-        for v, _, _, _ in order:  # BFS; the list grows while we walk it
-            for w, i, j in tree[v]:
-                if not seen[w]:
-                    seen[w] = True
-                    order.append((w, v, i, j))
-        for v, p, i, j in reversed(order[1:]):  # leaves first: settle v via its parent edge
-            d = excess[v]
-            N[i][j] += d
-            excess[p] -= d
-            excess[v] = 0
-        assert excess[root] == 0, "a support component is unbalanced"
-    for i, j in support:
-        if N[i][j] < 0:
-            return Infeasible(f"the fit is too loose to make the margins exact (cell "
-                              f"({name_r([i])}, {name_c([j])}) would turn negative); "
-                              "use a smaller tolerance", i, j)
-    num, den = total.numerator, total.denominator * grid
-    return [[Fraction(v * num, den) for v in line] for line in N]
+def _seed_ints(seed, name_r, name_c):
+    """The seed as integers on one denominator, (A, D) with seed = A / D; or
+    Infeasible at the first cell (row by row) that is not finite or is negative."""
+    S = [[v if type(v) is int or type(v) is Fraction else
+          Fraction(v) if not isinstance(v, float) or math.isfinite(v) else None
+          for v in line] for line in seed]
+    for i, seed_line in enumerate(S):
+        for j, v in enumerate(seed_line):
+            if v is None or (v if type(v) is int else v.numerator) < 0:
+                what = "is not a finite number" if v is None else f"is negative ({_fmt(v)})"
+                return Infeasible(f"seed cell ({name_r([i])}, {name_c([j])}) {what}", i, j)
+    D = math.lcm(*{v.denominator for line in S for v in line if type(v) is not int})  # type: ignore[union-attr]
+    if D == 1:
+        return [[v if type(v) is int else v.numerator for v in line] for line in S], 1  # type: ignore[union-attr]
+    return [[v * D if type(v) is int else v.numerator * (D // v.denominator) for v in line]  # type: ignore[union-attr]
+            for line in S], D
 
 
 # --- controlled rounding internals ---------------------------------------------
@@ -310,26 +303,35 @@ def _round_units(parts, R, C, unit, snap, name_r, name_c):
                 return Infeasible(f"{name([k])} cannot reach its total of {_fmt(total[k] * unit)}: its "
                                   f"cells round down to {_fmt((total[k] - need[k]) * unit)} and at "
                                   f"most {room[k]} of them can round up by {_fmt(unit)}", **{kind: k})
-    net, s, t = _Flow(n + m + 2), n + m, n + m + 1
-    src = [net.add(s, i, r[i]) for i in range(n)]
-    snk = [net.add(n + j, t, c[j]) for j in range(m)]
-    edges = {(i, j): net.add(i, n + j, 1) for _, i, j in flex}  # rows try big fracs first
-    for _, i, j in flex:  # greedy: biggest fractional parts first
-        if net.cap[src[i]] and net.cap[snk[j]]:
-            net.push(edges[i, j], 1)
-            net.push(src[i], 1)
-            net.push(snk[j], 1)
-    net.max_flow(s, t)
-    for i in range(n):
-        if net.cap[src[i]]:
-            return Infeasible(f"the cells cannot be rounded so that {name_r([i])} and every "
-                              "column meet their totals (the cells' margins do not match)", row=i)
-    for (i, j), e in edges.items():
-        base[i][j] += net.flow(e)
+    cells = [(i, j) for _, i, j in flex]
+    r_left, c_left = r[:], c[:]
+    bumps, placed = _greedy(cells, r_left, c_left, 1)  # biggest fractional parts first
+    if placed < sum(r):  # Dinic completes the greedy start, possibly re-routing it
+        net, s, t = _network(r, r_left, c, c_left, cells, 1, bumps)  # rows try big fracs first
+        net.max_flow(s, t)
+        for i in range(n):
+            if net.cap[2 * i]:
+                return Infeasible(f"the cells cannot be rounded so that {name_r([i])} and every "
+                                  "column meet their totals (the cells' margins do not match)", row=i)
+        bumps = net.cap[2 * (n + m) + 1::2]
+    for (i, j), f in zip(cells, bumps):
+        base[i][j] += f
     return base
 
 
 # --- small shared tools --------------------------------------------------------
+
+def _network(R, R_left, C, C_left, cells, cap, flows):
+    """Source -> row i (capacity R[i]), column j -> sink (C[j]), row -> column
+    for each cell (`cap`), added in that order (edge 2k is the k-th), each
+    already carrying the flow of a greedy start (R - R_left, C - C_left, flows)."""
+    n, m = len(R), len(C)
+    net, s, t = _Flow(n + m + 2), n + m, n + m + 1
+    net.add_all([(s, i) for i in range(n)], R, [a - b for a, b in zip(R, R_left)])
+    net.add_all([(n + j, t) for j in range(m)], C, [a - b for a, b in zip(C, C_left)])
+    net.add_all([(i, n + j) for i, j in cells], [cap] * len(cells), flows)
+    return net, s, t
+
 
 class _Flow:
     """Dinic max flow on integer capacities. Adjacency keeps insertion order, so
@@ -347,6 +349,16 @@ class _Flow:
         self.adj[u].append(e)
         self.adj[v].append(e + 1)
         return e
+
+    def add_all(self, pairs: list[tuple[int, int]], caps: list[int], flows: list[int]) -> None:
+        """add(u, v, cap) for each in turn, then push its flow: the same network, in bulk."""
+        adj, to, cap, e = self.adj, self.to, self.cap, len(self.to)
+        for (u, v), c, f in zip(pairs, caps, flows):
+            to += (v, u)
+            cap += (c - f, f)
+            adj[u].append(e)
+            adj[v].append(e + 1)
+            e += 2
 
     def push(self, e: int, f: int) -> None:
         self.cap[e] -= f
