@@ -33,10 +33,11 @@ def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Pa
     stem = report.meta.stem
     out: dict[Path, bytes] = {}
     if "html" in formats:
-        out[out_dir / f"{stem}.html"] = render.render_html(report, lang, review, changes).encode("utf-8")
+        out[out_dir / f"{stem}.html"] = render.render_html(report, lang, review, changes, formats).encode("utf-8")
     if "md" in formats:
         owner_dir = f"{stem}.owners"
-        out[out_dir / f"{stem}.md"] = render.render_markdown(report, lang, owner_dir, review, changes).encode("utf-8")
+        out[out_dir / f"{stem}.md"] = render.render_markdown(report, lang, owner_dir, review, changes,
+                                                                    formats).encode("utf-8")
         for sheet in report.owners:
             text = render.render_owner_markdown(report, sheet, lang, back=f"../{stem}.md", review=review)
             out[out_dir / owner_dir / f"{sheet.slug}.md"] = text.encode("utf-8")

@@ -24,6 +24,7 @@ from planc.diagnostics import display_width
 from planc.report.charts import chart_axis
 from planc.report.activity import ActivityWords, of_owner, of_target
 from planc.report.i18n import Words
+from planc.report.limits import shown
 from planc.report.template_cache import TemplateCache
 from planc.evaluate.explain import explain
 from planc.evaluate.record import Derivation
@@ -178,22 +179,23 @@ def md_env() -> jinja2.Environment:
     return _common(env)
 
 
-def _context(report: Report, lang: str, review=None, changes=None) -> dict:
+def _context(report: Report, lang: str, review=None, changes=None, built=()) -> dict:
+    """`built`: the formats this build writes (a big plan's notes link its CSV and JSON)."""
     from planc.report import review as rv  # the review section's helpers (report/review.py)
 
     t = Words(lang, report.meta.currency)
     return {"r": report, "m": report.meta, "t": t, "lang": lang, "how": lambda h: describe(h, t),
             "at": ActivityWords(lang), "of_owner": of_owner, "of_target": of_target,
-            "review": review, "rv": rv, "changes": changes}
+            "review": review, "rv": rv, "changes": changes, "shown": shown(report), "built": tuple(built)}
 
 
-def render_html(report: Report, lang: str = "en", review=None, changes=None) -> str:
-    return html_env().get_template("report.html.j2").render(_context(report, lang, review, changes))
+def render_html(report: Report, lang: str = "en", review=None, changes=None, built=()) -> str:
+    return html_env().get_template("report.html.j2").render(_context(report, lang, review, changes, built))
 
 
 def render_markdown(report: Report, lang: str = "en", owner_dir: str | None = None, review=None,
-                    changes=None) -> str:
-    return md_env().get_template("report.md.j2").render(_context(report, lang, review, changes),
+                    changes=None, built=()) -> str:
+    return md_env().get_template("report.md.j2").render(_context(report, lang, review, changes, built),
                                                        owner_dir=owner_dir)
 
 
