@@ -19,6 +19,7 @@ something is left out, the section says how much and where it is.
 
 from __future__ import annotations
 
+import weakref
 from typing import Callable, Sequence, TypeVar
 
 import attrs
@@ -62,6 +63,20 @@ class Shown:
 
 
 def shown(report: Report) -> Shown:
+    """What the reports show of `report`: worked out once per report (a build renders the
+    HTML, the Markdown and every owner's sheet from the same report)."""
+    last = _LAST.get("report")
+    if last is not None and last() is report:
+        return _LAST["shown"]  # type: ignore[return-value]
+    out = _shown(report)
+    _LAST.update(report=weakref.ref(report), shown=out)
+    return out
+
+
+_LAST: dict[str, object] = {}
+
+
+def _shown(report: Report) -> Shown:
     tree = report.tree_rows
     shown_tree, levels = by_level(tree, lambda r: r.depth, TREE_ROWS)
     splits, split_levels = by_level(report.splits, lambda s: s.parent.depth, SPLIT_CARDS)

@@ -74,6 +74,15 @@ def heat(value: Fraction | None, top: Fraction) -> str:
     return f"background-color: #{rgb}" + ("; color: #fff" if dark else "")
 
 
+def mini_bar(share: Fraction | None, width: int = 84) -> Markup:
+    """The tree's little share bar (inline SVG; no plan text): a function, not a macro, as it
+    is drawn once per row of the longest table."""
+    w = max(min(share or 0, 1), 0)
+    return Markup(f'<svg class="mini" width="{width}" height="8" aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
+                  f'<rect width="{width}" height="8" rx="2" fill="#e6ebf1"/>'
+                  f'<rect width="{number(w * width)}" height="8" rx="2" fill="#2e86ab"/></svg>')
+
+
 def json_number(value: Fraction) -> Markup:
     return Markup(str(to_json_number(value)))
 
@@ -150,7 +159,7 @@ def md_table(head: list, rows: list[list], align: str = "") -> Markup:
 
 def _common(env: jinja2.Environment) -> jinja2.Environment:
     env.filters.update(number=number, heat=heat, colour=colour)
-    env.globals.update(ratio=ratio)
+    env.globals.update(ratio=ratio, mini_bar=mini_bar)
     return env
 
 
