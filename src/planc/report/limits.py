@@ -66,14 +66,14 @@ def shown(report: Report) -> Shown:
     """What the reports show of `report`: worked out once per report (a build renders the
     HTML, the Markdown and every owner's sheet from the same report)."""
     last = _LAST.get("report")
-    if last is not None and last() is report:
-        return _LAST["shown"]  # type: ignore[return-value]
+    if last is not None and last[0]() is report:
+        return last[1]
     out = _shown(report)
-    _LAST.update(report=weakref.ref(report), shown=out)
+    _LAST["report"] = (weakref.ref(report), out)
     return out
 
 
-_LAST: dict[str, object] = {}
+_LAST: dict[str, tuple[weakref.ref, Shown]] = {}
 
 
 def _shown(report: Report) -> Shown:

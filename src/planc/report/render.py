@@ -190,7 +190,9 @@ def md_env() -> jinja2.Environment:
 
 def _context(report: Report, lang: str, review=None, changes=None, built=()) -> dict:
     """`built`: the formats this build writes (a big plan's notes link its CSV and JSON)."""
-    from planc.report import review as rv  # the review section's helpers (report/review.py)
+    rv = None  # the review and changes sections' helpers (report/review.py), loaded only for them
+    if review is not None or changes is not None:
+        from planc.report import review as rv  # type: ignore[assignment]
 
     t = Words(lang, report.meta.currency)
     return {"r": report, "m": report.meta, "t": t, "lang": lang, "how": lambda h: describe(h, t),
