@@ -11,9 +11,26 @@ a megabyte for a file or a pipe.
 from __future__ import annotations
 
 import json
+import json.encoder
 from typing import Callable, Iterable, Iterator
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, indent=2)
+_STRING = json.encoder.encode_basestring  # as json.dumps(ensure_ascii=False) writes a string
+
+
+def _float(value: float) -> str:
+    """A float as json.dumps writes it (NaN and the infinities as JavaScript names them)."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+# json's own encoder of nested values, made once (json.dumps makes one a call: too slow for a
+# million small values); it takes the indentation level to start at.
+_NESTED = json.encoder._make_iterencode(  # type: ignore[attr-defined]
+    {}, _ENCODER.default, _STRING, "  ", _float, ": ", ",", False, False, False)
 
 
 class Items:
@@ -33,8 +50,15 @@ class Array:
 def dumps(value: object, level: int = 0) -> str:
     """`json.dumps(value, ensure_ascii=False, indent=2)`, its lines indented for `level`
     (a JSON string never holds a raw line break, so every line break is the layout's)."""
-    text = _ENCODER.encode(value)
-    return text.replace("\n", "\n" + "  " * level) if level and "\n" in text else text
+    if isinstance(value, str):
+        return _STRING(value)
+    if value is None or value is True or value is False:
+        return "null" if value is None else ("true" if value else "false")
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float(value)
+    return "".join(_NESTED(value, level))
 
 
 def chunks(value: object, level: int = 0) -> Iterator[str]:
