@@ -75,9 +75,9 @@ def test_html_shows_the_top_levels_and_says_how_many(deep):
     assert tree.count("<tr class=") == 1 + 10 + 100 + 1200  # levels 0-3 of 7,311 targets
     assert "Showing the top 4 levels of the tree: 1,311 of 7,311 targets." in tree
     assert '<a href="big.csv">big.csv</a> · <a href="big.json">big.json</a>' in tree
-    # cards for the splits of levels 0-2 (1 + 10 + 100), not the 1,200 month splits
-    assert html.count('<div class="card" id="split-') + html.count('<div class="card long" id="split-') == 111
-    assert "Showing the splits of the top 3 levels: 111 of 1,311 splits." in html
+    # cards for the splits of levels 0-1 (1 + 10), not the 100 rep and 1,200 month splits
+    assert html.count('<div class="card" id="split-') + html.count('<div class="card long" id="split-') == 11
+    assert "Showing the splits of the top 2 levels: 11 of 1,311 splits." in html
     assert len(html) < 2_000_000
 
 
@@ -86,7 +86,7 @@ def test_markdown_says_the_same(deep):
     assert "> Showing the top 4 levels of the tree: 1,311 of 7,311 targets. Every target is in the CSV and " \
            "JSON reports: [big.csv](big.csv) · [big.json](big.json)" in md
     assert "**p0**" not in md  # the fifth level (products) is only in the CSV and JSON
-    assert "> Showing the splits of the top 3 levels: 111 of 1,311 splits." in md
+    assert "> Showing the splits of the top 2 levels: 11 of 1,311 splits." in md
 
 
 def test_json_and_csv_hold_every_target(deep):

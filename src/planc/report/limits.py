@@ -27,7 +27,7 @@ import attrs
 from planc.report.view import OwnerSheet, Report, Row, SplitView
 
 TREE_ROWS = 5000
-SPLIT_CARDS = 200
+SPLIT_CARDS = 100
 SPLIT_ROWS = 1000
 TABLE_ROWS = 5000
 OWNER_SHEETS = 200
