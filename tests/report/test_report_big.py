@@ -64,6 +64,12 @@ def test_by_level_keeps_whole_levels_that_fit():
     assert limits.by_level(items, lambda d: d, 8) == (tuple(items), None)  # everything fits: no levels cut
 
 
+def test_by_level_keeps_at_most_so_many_levels():
+    chain = [d for d in range(60) for _ in (0, 1)]  # a split chain: two targets a level
+    kept, levels = limits.by_level(chain, lambda d: d, 5000, 50)
+    assert levels == 50 and kept == tuple(chain[:100])
+
+
 def test_by_level_when_not_even_the_first_level_fits():
     kept, levels = limits.by_level([0] * 10, lambda d: d, 3)
     assert kept == (0, 0, 0) and levels == 0

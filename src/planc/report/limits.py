@@ -6,7 +6,9 @@ Markdown reports show a plan's top levels and keep every row in the CSV and
 JSON reports, which are for tools (docs/reports.md, "Big plans"):
 
 - the target tree shows whole levels, from the roots down, as many as fit in
-  `TREE_ROWS` rows (if even the roots do not fit, the first `TREE_ROWS`);
+  `TREE_ROWS` rows and at most `TREE_LEVELS` levels (if even the roots do not
+  fit, the first `TREE_ROWS`), so a chain thousands of levels deep does not
+  indent its rows by thousands of columns;
 - the splits section shows a card for the splits of the top levels, as many
   whole levels of parents as fit in `SPLIT_CARDS` cards; a card's table shows
   at most `SPLIT_ROWS` children (its total is always the whole split's);
@@ -27,6 +29,7 @@ import attrs
 from planc.report.view import OwnerSheet, Report, Row, SplitView
 
 TREE_ROWS = 5000
+TREE_LEVELS = 50
 SPLIT_CARDS = 100
 SPLIT_ROWS = 1000
 TABLE_ROWS = 5000
@@ -78,7 +81,7 @@ _LAST: dict[str, tuple[weakref.ref, Shown]] = {}
 
 def _shown(report: Report) -> Shown:
     tree = report.tree_rows
-    shown_tree, levels = by_level(tree, lambda r: r.depth, TREE_ROWS)
+    shown_tree, levels = by_level(tree, lambda r: r.depth, TREE_ROWS, TREE_LEVELS)
     splits, split_levels = by_level(report.splits, lambda s: s.parent.depth, SPLIT_CARDS)
     return Shown(
         tree=shown_tree, tree_hidden=len(tree) - len(shown_tree), tree_levels=levels,
@@ -88,19 +91,20 @@ def _shown(report: Report) -> Shown:
     )
 
 
-def by_level(items: Sequence[T], depth: Callable[[T], int], limit: int) -> tuple[tuple[T, ...], int | None]:
+def by_level(items: Sequence[T], depth: Callable[[T], int], limit: int,
+             levels: int | None = None) -> tuple[tuple[T, ...], int | None]:
     """The items of the top levels, in their order: the most whole levels (0, 1, …) that fit in
-    `limit` items, and how many levels that is (None: all of them). When not even the first
-    level fits, its first `limit` items."""
-    if len(items) <= limit:
-        return tuple(items), None
+    `limit` items (and, with `levels`, at most that many levels), and how many levels that is
+    (None: all of them). When not even the first level fits, its first `limit` items."""
     counts: dict[int, int] = {}
     for item in items:
         level = depth(item)
         counts[level] = counts.get(level, 0) + 1
+    if len(items) <= limit and (levels is None or len(counts) <= levels):
+        return tuple(items), None
     total, deepest = 0, -1
-    for level in sorted(counts):
-        if total + counts[level] > limit:
+    for n, level in enumerate(sorted(counts)):
+        if total + counts[level] > limit or (levels is not None and n >= levels):
             break
         total, deepest = total + counts[level], level
     if deepest < 0:
