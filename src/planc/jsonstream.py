@@ -74,15 +74,21 @@ def chunks(value: object, level: int = 0) -> Iterator[str]:
 
 
 def _entries(entries: Iterable, level: int, opening: str, closing: str, keyed: bool) -> Iterator[str]:
+    """The members of an object or list; a member that is `Items` or `Array` is streamed in
+    turn (a plain dict or list member is written whole)."""
     pad = "\n" + "  " * (level + 1)
     first = True
     for entry in entries:
-        yield (opening if first else ",") + pad
+        head = (opening if first else ",") + pad
         first = False
         if keyed:
             key, entry = entry
-            yield dumps(key) + ": "
-        yield from chunks(entry, level + 1)
+            head += _STRING(key) + ": "
+        if isinstance(entry, (Items, Array)):
+            yield head
+            yield from chunks(entry, level + 1)
+        else:
+            yield head + dumps(entry, level + 1)
     yield opening + closing if first else "\n" + "  " * level + closing
 
 
