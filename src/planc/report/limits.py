@@ -60,10 +60,6 @@ class Shown:
     def rows_hidden(self, split: SplitView) -> int:
         return max(0, len(split.rows) - SPLIT_ROWS)
 
-    @property
-    def anything_hidden(self) -> bool:
-        return bool(self.tree_hidden or self.splits_hidden or self.open_hidden or self.owners_hidden)
-
 
 def shown(report: Report) -> Shown:
     """What the reports show of `report`: worked out once per report (a build renders the
