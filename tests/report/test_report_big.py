@@ -93,6 +93,20 @@ def test_markdown_says_the_same(deep):
            "JSON reports: [big.csv](big.csv) · [big.json](big.json)" in md
     assert "**p0**" not in md  # the fifth level (products) is only in the CSV and JSON
     assert "> Showing the splits of the top 2 levels: 11 of 1,311 splits." in md
+    assert md.count("](big.owners/") == 100  # under the limit: every owner listed
+    assert len(list((deep / "big.owners").glob("*.md"))) == 100
+
+
+def test_markdown_lists_at_most_so_many_owners(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "OWNER_SHEETS", 30)
+    plan = tmp_path / "big.plan"
+    plan.write_text(deep_plan(), encoding="utf-8")
+    code, _, err = run_build([plan], tmp_path / "out", "md")
+    assert code == 0, err
+    md = (tmp_path / "out" / "big.md").read_text(encoding="utf-8")
+    assert md.count("](big.owners/") == 30
+    assert "> Listing 30 of 100 owners; every owner's sheet is a file in the folder above." in md
+    assert len(list((tmp_path / "out" / "big.owners").glob("*.md"))) == 100
 
 
 def test_json_and_csv_hold_every_target(deep):

@@ -12,8 +12,9 @@ JSON reports, which are for tools (docs/reports.md, "Big plans"):
 - the splits section shows a card for the splits of the top levels, as many
   whole levels of parents as fit in `SPLIT_CARDS` cards; a card's table shows
   at most `SPLIT_ROWS` children (its total is always the whole split's);
-- the open items show at most `TABLE_ROWS` rows; the HTML owner sheets at most
-  `OWNER_SHEETS` sheets (the Markdown report writes every owner's own file).
+- the open items show at most `TABLE_ROWS` rows; the HTML owner sheets and the
+  Markdown report's list of owners at most `OWNER_SHEETS` (the Markdown report
+  writes every owner's own file).
 
 A plan under every limit (most plans) is shown whole, unchanged. Where
 something is left out, the section says how much and where it is.

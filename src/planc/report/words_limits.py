@@ -17,6 +17,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "limit_split_rows": ("Showing the first {shown} of {n} children; the total is the whole split's. "
                          "Every child is in the CSV and JSON reports:",
                          "仅显示前{shown}个子目标，共{n}个；合计为整个分解的合计。全部子目标见 CSV 和 JSON 报告："),
+    "limit_owner_list": ("Listing {shown} of {n} owners; every owner's sheet is a file in the folder above.",
+                         "列出{shown}位负责人，共{n}位；每位负责人的目标书都在上述文件夹中。"),
     "limit_owners": ("Showing {shown} of {n} owner sheets. Every owner's sheet is in the Markdown report "
                      "(planc build --format md: one file per owner).",
                      "显示{shown}份负责人目标书，共{n}份。每位负责人的目标书见 Markdown 报告"
