@@ -31,14 +31,17 @@ side by side in one run each, CPU seconds and peak RSS, on the shared
     eval --format json, 10.7k / 106k targets    0.45 / 4.52 MB (both: x10.1 for 10x)
     eval --format json --how, 10.7k / 106k      10.50 / 104.89 MB (both: x10.0); peak at 106k 1,260 | 254 MiB
     eval --format json --how, chain 1k / 3k     15.83 / 149.52 MB (both)
-    build (HTML + md) / eval --format json, 10.7k targets
+    build (HTML + md) / eval --format json, 10.7k targets (three runs)
                                                 5.66 / 1.06 s = 5.4x | 2.44 / 1.20 s = 2.0x
+                                                6.43 / 1.42 s = 4.5x | 2.76 / 1.35 s = 2.0x
       in process (new): compile 1.03 s, report model 0.30, templates compiled 0.29 (cold),
       HTML 0.32, Markdown 0.16, owner sheets 0.07
     build --format all, 10.7k targets           HTML 11.9 | 1.21 MB, Markdown 1.63 | 0.12 MB,
                                                 JSON 4.66 MB and CSV 1.23 MB (byte-identical)
     build --format all, 106k targets (new)      HTML 2.57 MB, Markdown 0.35 MB, JSON 46.6 MB, CSV 12.4 MB;
                                                 20.5 s (1.7x its eval --format json)
+    build html,md, 106k targets                 57.4 s, 758 MiB, HTML 118.0 MB, Markdown 16.1 MB | (above)
+    build html,md, 100k lines (96k reps, new)   HTML 1.76 MB
     build html,md, chain 1k / 3k deep (new)     HTML 0.56 / 1.17 MB, Markdown 0.14 / 0.31 MB
     2000 x 12 x 40 (986k targets)
       eval --format json                        64.2 s, 1,872 MiB | 70.0 s, 1,806 MiB (41.3 MB of JSON)
