@@ -33,6 +33,7 @@ side by side in one run each, CPU seconds and peak RSS, on the shared
     eval --format json --how, chain 1k / 3k     15.83 / 149.52 MB (both)
     build (HTML + md) / eval --format json, 10.7k targets (three runs)
                                                 5.66 / 1.06 s = 5.4x | 2.44 / 1.20 s = 2.0x
+                                                6.03 / 1.18 s = 5.1x | 2.77 / 1.26 s = 2.2x
                                                 6.43 / 1.42 s = 4.5x | 2.76 / 1.35 s = 2.0x
       in process (new): compile 1.03 s, report model 0.30, templates compiled 0.29 (cold),
       HTML 0.32, Markdown 0.16, owner sheets 0.07
