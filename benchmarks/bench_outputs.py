@@ -23,7 +23,8 @@ The caches are off (PLANC_NO_CACHE=1) for every run unless `--warm`: then
 a first run fills a private cache (parse trees, compiled templates) and the
 second is measured, as a user's second build would be.
 
-Measured for issue 15 (2026-11-30), old code (main at a42fa94) | new code,
+Measured for issue 15 (2026-11-30), old code (main at a42fa94; the later old
+runs at 9304dca, whose review section changes none of these) | new code,
 side by side in one run each, CPU seconds and peak RSS, on the shared
 2-core machine under a load average of 3 to 7:
 
@@ -47,7 +48,7 @@ side by side in one run each, CPU seconds and peak RSS, on the shared
     2000 x 12 x 40 (986k targets)
       eval --format json                        64.2 s, 1,872 MiB | 70.0 s, 1,806 MiB (41.3 MB of JSON)
       build --format json,csv                   118.7 s, 5,180 MiB | 120.2 s, 1,916 MiB (JSON 420.6 MB, CSV 116.2 MB)
-      build --format html,md (new)              HTML 4.65 MB, Markdown 0.83 MB
+      build --format html,md (new)              93.5 s, 1,924 MiB: HTML 4.65 MB, Markdown 0.83 MB
 
 The JSON and CSV hold every target under its canonical path (the
 contract of `planc eval --format json`), so their size is the sum of the
