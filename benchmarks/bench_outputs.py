@@ -43,7 +43,8 @@ side by side in one run each, CPU seconds and peak RSS, on the shared
     build --format all, 106k targets (new)      HTML 2.57 MB, Markdown 0.35 MB, JSON 46.6 MB, CSV 12.4 MB;
                                                 20.5 s (1.7x its eval --format json)
     build html,md, 106k targets                 57.4 s, 758 MiB, HTML 118.0 MB, Markdown 16.1 MB | (above)
-    build html,md, 100k lines (96k reps, new)   HTML 1.76 MB
+    build html,md, 100k lines (96k reps)        224.8 s, 2,161 MiB, HTML 398.7 MB, Markdown 23.5 MB |
+                                                94.5 s, 575 MiB, HTML 1.76 MB, Markdown 0.16 MB (and 96k owner files)
     build html,md, chain 1k / 3k deep (new)     HTML 0.56 / 1.17 MB, Markdown 0.14 / 0.31 MB
     2000 x 12 x 40 (986k targets)
       eval --format json                        64.2 s, 1,872 MiB | 70.0 s, 1,806 MiB (41.3 MB of JSON)
