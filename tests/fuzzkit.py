@@ -236,8 +236,10 @@ def run_all(text: str, seed: Seed, rng: random.Random, build: bool = True, slow:
         from planc.report.build import render_all
 
         try:
-            render_all(result, text.encode("utf-8", "surrogateescape"), ["html", "md", "json", "csv"],
-                       rng.choice(["en", "zh"]), Path("out"), EPOCH)
+            files = render_all(result, text.encode("utf-8", "surrogateescape"), ["html", "md", "json", "csv"],
+                               rng.choice(["en", "zh"]), Path("out"), EPOCH)
+            for data in files.values():  # the JSON and CSV are made as they are written: make them
+                data.decode("utf-8")
         except Exception as exc:
             failures.append(_failure("build", exc))
         _timed(failures, "build", slow, started)

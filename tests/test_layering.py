@@ -19,7 +19,7 @@ PACKAGE = Path(planc.__file__).resolve().parent
 
 # The order written down in docs/architecture.md. A stage is a module or a package.
 STAGES = [
-    ("planc.source", "planc.amounts", "planc.resources", "planc.files"),
+    ("planc.source", "planc.amounts", "planc.resources", "planc.files", "planc.jsonstream"),
     ("planc.diagnostics",),
     ("planc.syntax",),
     ("planc.semantics",),

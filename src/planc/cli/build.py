@@ -1,8 +1,10 @@
 """`planc build PLAN... [-o DIR] [--format html,md,json,csv] [--lang en|zh]`.
 
-Every plan is compiled and every output rendered in memory first; only when
-all of that succeeded is anything written: into a staging folder inside the
-output folder, then swapped in, under a lock on the output folder
+Every plan is compiled and every output rendered in memory first (the JSON
+and CSV, which hold every target, are made while they are written into the
+staging folder); only when all of that succeeded is anything swapped in:
+files go into a staging folder inside the output folder, then are swapped
+in, under a lock on the output folder
 (`planc.report.build.write_set`). So a plan with errors, a bug in a
 renderer, a failed write or a concurrent build never leaves a half-written
 or half-updated report set.
@@ -19,7 +21,7 @@ import sys
 from pathlib import Path
 
 from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
-from planc.report.build import render_all, write_set
+from planc.report.build import Content, render_all, write_set
 
 FORMATS = ("html", "md", "json", "csv", "xlsx")
 ALL = ("html", "md", "json", "csv")  # `--format all`: xlsx needs an extra, so it is asked for by name
@@ -75,7 +77,7 @@ def run(args, environ=None) -> int:
         print("planc build: nothing written", file=sys.stderr)
         return status
 
-    files: dict[Path, bytes] = {}
+    files: dict[Path, Content] = {}
     owner_dirs: list[Path] = []
     out_dir = Path(args.output)
     reviews: dict[str, object] = {}

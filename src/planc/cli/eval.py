@@ -8,18 +8,13 @@ from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
 
 
 def run(args) -> int:
-    import json
-
-    from planc.diagnostics import json_safe
     from planc.pipeline import compile_plan
-    from planc.cli.present import amounts_json, amounts_table, select
+    from planc.cli.present import amounts_json, amounts_table, select, write_json
 
     result = compile_plan(args.plan, allow_outside=getattr(args, "allow_outside", ()))
     if result.unreadable:
         if args.format == "json":  # still one JSON object, as tools expect
-            sys.stdout.write(json_safe(json.dumps(amounts_json(result, [], result.diagnostics, args.how),
-                                                  ensure_ascii=False, indent=2)))
-            print()
+            write_json(amounts_json(result, [], result.diagnostics, args.how), sys.stdout)
         else:
             print_diagnostics(result.diagnostics)
         return EXIT_USAGE
@@ -37,8 +32,7 @@ def run(args) -> int:
         if getattr(args, "scenario", None):  # before `schema_version`, which stays last
             out = {**{k: v for k, v in out.items() if k != "schema_version"}, "scenario": args.scenario,
                    "schema_version": out["schema_version"]}
-        sys.stdout.write(json_safe(json.dumps(out, ensure_ascii=False, indent=2)))
-        print()
+        write_json(out, sys.stdout)
     else:
         print_diagnostics(diags)
         print(amounts_table(result, paths))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from planc.amounts import JSON_SCHEMA_VERSION, format_amount, to_json_number
-from planc.diagnostics import Diagnostic, error
+from planc.diagnostics import Diagnostic, error, json_safe
 from planc.diagnostics.render import to_dict
 from planc.diagnostics.table import text_table
 from planc.evaluate.explain import as_json, explain
+from planc.jsonstream import Items, batched, chunks
 from planc.semantics.model import find_targets
 from planc.pipeline import Compilation, ordered_paths
 
@@ -32,13 +33,15 @@ def select(result: Compilation, refs: list[str]) -> tuple[list[str], list[Diagno
 
 
 def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic], how: bool = False) -> dict:
-    """The §6 object; with `how`, a fifth key `derivations` (path -> the record, docs/cli.md)."""
+    """The §6 object; with `how`, a fifth key `derivations` (path -> the record, docs/cli.md).
+    `targets` and `derivations` are `planc.jsonstream.Items`, made entry by entry as they are
+    written (`write_json`)."""
     header = result.model.header if result.model else None
     values = result.evaluation.values if result.evaluation else {}
     out: dict = {
         "plan": header.title if header else None,
         "currency": header.currency if header else None,
-        "targets": {p: to_json_number(values[p]) for p in paths if p in values},
+        "targets": Items(lambda: ((p, to_json_number(values[p])) for p in paths if p in values)),
         "diagnostics": [to_dict(d) for d in diags],
     }
     units = result.evaluation.units if result.evaluation else {}
@@ -47,9 +50,17 @@ def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic],
         out["units"] = shown
     if how:
         records = result.evaluation.derivations if result.evaluation else {}
-        out["derivations"] = {p: as_json(records[p]) for p in paths if p in values and p in records}
+        out["derivations"] = Items(lambda: ((p, as_json(records[p])) for p in paths if p in values and p in records))
     out["schema_version"] = JSON_SCHEMA_VERSION  # last: the keys above are the contract, unchanged
     return out
+
+
+def write_json(doc: dict, stream) -> None:
+    """`json.dumps(doc, ensure_ascii=False, indent=2)` and a line break, written piece by piece
+    (`planc.jsonstream`), with the characters JSON leaves raw escaped (`json_safe`)."""
+    for piece in batched(chunks(doc)):
+        stream.write(json_safe(piece))
+    stream.write("\n")
 
 
 def amounts_table(result: Compilation, paths: list[str]) -> str:

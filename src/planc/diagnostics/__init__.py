@@ -74,6 +74,8 @@ def sort_key(d: Diagnostic) -> tuple:
 def display_width(text: str) -> int:
     """Columns a terminal or editor gives `text`: CJK wide characters take two,
     combining marks none. (The one measure for carets, tables, fmt and reports.)"""
+    if text.isascii():  # every ASCII character takes one column
+        return len(text)
     import unicodedata
 
     return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1

@@ -1,6 +1,8 @@
-"""Every output file of a compiled plan, rendered in memory, and writing a
-set of them so that the folder holds the old set or the new one (`planc
-build`; see `planc.cli.build` and docs/reports.md, "How files are written")."""
+"""Every output file of a compiled plan, rendered in memory (the JSON and CSV,
+which hold every target, as `Streamed` text made while it is written), and
+writing a set of them so that the folder holds the old set or the new one
+(`planc build`; see `planc.cli.build` and docs/reports.md, "How files are
+written")."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import re
 import secrets
 import shutil
 from pathlib import Path
+from typing import Callable, Iterable, Iterator, Union
 
 from planc.files import clean_stale_temp_files, folder_lock, is_stale, new_file_mode
 
@@ -20,9 +23,29 @@ STAGING_MARK = ".planc-staging"  # inside a staging folder: planc made it
 OLD = ".old"  # inside a staging folder: the owner-sheet folders it replaced
 
 
+class Streamed:
+    """A file's text made piece by piece while it is written, so a plan of a million targets
+    never has its whole JSON or CSV in memory; `decode()` gives the text whole."""
+
+    def __init__(self, make: Callable[[], Iterable[str]]) -> None:
+        self.make = make
+
+    def chunks(self) -> Iterator[bytes]:
+        from planc.jsonstream import batched
+
+        for piece in batched(self.make()):
+            yield piece.encode("utf-8")
+
+    def decode(self, encoding: str = "utf-8") -> str:
+        return "".join(self.make())
+
+
+Content = Union[bytes, Streamed]
+
+
 def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Path, environ,
-               scenarios: bool = False, review=None, changes=None) -> dict[Path, bytes]:
-    """Every output file of one plan, rendered in memory: path -> bytes.
+               scenarios: bool = False, review=None, changes=None) -> dict[Path, Content]:
+    """Every output file of one plan: path -> bytes, or for JSON and CSV the `Streamed` text.
     `scenarios`: a column per scenario (`build --scenario all`); with `review`
     (report/review.py), each format gains the review section."""
     from planc.report import data, render
@@ -31,19 +54,20 @@ def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Pa
 
     report = build_report(result, source, generation_time(environ), scenarios)
     stem = report.meta.stem
-    out: dict[Path, bytes] = {}
+    out: dict[Path, Content] = {}
     if "html" in formats:
-        out[out_dir / f"{stem}.html"] = render.render_html(report, lang, review, changes).encode("utf-8")
+        out[out_dir / f"{stem}.html"] = render.render_html(report, lang, review, changes, formats).encode("utf-8")
     if "md" in formats:
         owner_dir = f"{stem}.owners"
-        out[out_dir / f"{stem}.md"] = render.render_markdown(report, lang, owner_dir, review, changes).encode("utf-8")
+        out[out_dir / f"{stem}.md"] = render.render_markdown(report, lang, owner_dir, review, changes,
+                                                                    formats).encode("utf-8")
         for sheet in report.owners:
             text = render.render_owner_markdown(report, sheet, lang, back=f"../{stem}.md", review=review)
             out[out_dir / owner_dir / f"{sheet.slug}.md"] = text.encode("utf-8")
     if "json" in formats:
-        out[out_dir / f"{stem}.json"] = data.to_json(report, review, changes).encode("utf-8")
+        out[out_dir / f"{stem}.json"] = Streamed(lambda: data.json_chunks(report, review, changes))
     if "csv" in formats:
-        out[out_dir / f"{stem}.csv"] = data.to_csv(report, lang).encode("utf-8")
+        out[out_dir / f"{stem}.csv"] = Streamed(lambda: data.csv_chunks(report, lang))
         if review is not None:
             from planc.report.review import to_csv
 
@@ -55,7 +79,7 @@ def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Pa
     return out
 
 
-def write_set(out_dir: Path, files: dict[Path, bytes], owner_dirs: list[Path]) -> None:
+def write_set(out_dir: Path, files: dict[Path, Content], owner_dirs: list[Path]) -> None:
     """Write `files` (all under out_dir) so that out_dir holds all the old
     ones or all the new ones. Under an exclusive lock on out_dir/LOCK: left
     over staging folders and temporary files are removed; every file is
@@ -76,20 +100,24 @@ def write_set(out_dir: Path, files: dict[Path, bytes], owner_dirs: list[Path]) -
             remove_tree(staging)
 
 
-def stage(out_dir: Path, staging: Path, files: dict[Path, bytes], owner_dirs: list[Path]) -> None:
+def stage(out_dir: Path, staging: Path, files: dict[Path, Content], owner_dirs: list[Path]) -> None:
     for folder in owner_dirs:
         (staging / folder.relative_to(out_dir)).mkdir(parents=True)
     for path, data in files.items():
         staged = staging / path.relative_to(out_dir)
         staged.parent.mkdir(parents=True, exist_ok=True)
         with open(staged, "xb") as f:
-            f.write(data)
+            if isinstance(data, Streamed):
+                for piece in data.chunks():
+                    f.write(piece)
+            else:
+                f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(staged, new_file_mode(path))
 
 
-def swap(out_dir: Path, staging: Path, files: dict[Path, bytes], owner_dirs: list[Path]) -> None:
+def swap(out_dir: Path, staging: Path, files: dict[Path, Content], owner_dirs: list[Path]) -> None:
     """Rename the staged files in. An owner-sheet folder holding a sheet planc
     wrote is swapped whole, so the sheets of owners who left go with it
     (anything else in it is carried over); a folder that is not planc's, or
@@ -116,7 +144,7 @@ def swap(out_dir: Path, staging: Path, files: dict[Path, bytes], owner_dirs: lis
                 os.replace(sheet, folder / sheet.name)
 
 
-def check_targets(files: dict[Path, bytes], owner_dirs: list[Path]) -> None:
+def check_targets(files: dict[Path, Content], owner_dirs: list[Path]) -> None:
     """Fail before anything is swapped if a target is in the way (a folder where
     a report goes, a file where an owner-sheet folder goes)."""
     for path in files:

@@ -13,8 +13,10 @@ import csv
 import io
 import json
 from fractions import Fraction
+from typing import Iterator
 
 from planc.amounts import JSON_SCHEMA_VERSION, to_exact_json, to_json_number
+from planc.jsonstream import Array, Items, chunks
 from planc.evaluate.explain import DETAIL, explain
 from planc.report.i18n import WORDS, Words
 from planc.report.view import Report, Row
@@ -61,11 +63,19 @@ def _details(row: Row) -> dict:
 
 
 def to_json(report: Report, review=None, changes=None) -> str:
+    return "".join(json_chunks(report, review, changes))
+
+
+def json_chunks(report: Report, review=None, changes=None) -> Iterator[str]:
+    """The JSON report piece by piece (`planc.jsonstream`): the per-target parts are made one
+    entry at a time as they are written, so a plan of a million targets never has its
+    whole document in memory."""
     m = report.meta
+    rows = report.rows
     doc = {
         "plan": m.title,
         "currency": m.currency,
-        "targets": {r.path: _num(r.amount) for r in report.rows},
+        "targets": Items(lambda: ((r.path, _num(r.amount)) for r in rows)),
         # As `planc eval` prints them, but with the file named relative to the
         # plan's folder, so a build does not depend on where the plan lives.
         "diagnostics": [
@@ -81,14 +91,14 @@ def to_json(report: Report, review=None, changes=None) -> str:
             "source": {"file": m.source_name, "sha256": m.source_hash},
             "generated": m.generated.strftime("%Y-%m-%dT%H:%M:%SZ"), "planc": m.planc_version,
         },
-        "details": {r.path: _details(r) for r in report.rows},
-        "splits": [
+        "details": Items(lambda: ((r.path, _details(r)) for r in rows)),
+        "splits": Array(lambda: (
             {"parent": s.parent.path, "dimension": s.dimension, "using": s.method or None,
              "overassign": _ratio(s.overassign),
              "overassigned_exact": None if s.shared_exact is None else to_exact_json(s.shared_exact),
              "children": [r.path for r in s.rows]}
             for s in report.splits
-        ],
+        )),
         "crosses": [
             {"parent": c.parent.path, "rows": c.row_dimension, "columns": c.col_dimension,
              "row_names": list(c.row_names), "column_names": list(c.col_names),
@@ -100,12 +110,12 @@ def to_json(report: Report, review=None, changes=None) -> str:
              "right": _num(a.right), "passed": a.passed}
             for a in report.assertions
         ],
-        "open_items": [r.path for r in report.open_items],
-        "owners": {s.owner: [r.path for r in s.rows] for s in report.owners},
+        "open_items": Array(lambda: (r.path for r in report.open_items)),
+        "owners": Items(lambda: ((s.owner, [r.path for r in s.rows]) for s in report.owners)),
         "schema_version": JSON_SCHEMA_VERSION,
     }
     if report.units:  # as `planc eval` has them: only in plans with counts or ratios
-        doc["units"] = dict(report.units)
+        doc["units"] = Items(lambda: report.units.items())
     negotiation = _negotiation(report)
     if negotiation:
         doc["negotiation"] = negotiation
@@ -117,7 +127,8 @@ def to_json(report: Report, review=None, changes=None) -> str:
         from planc.review.diff import to_json as diff_json
 
         doc["changes"] = {"since": changes.old_name, "changes": diff_json(list(changes.rows))["changes"]}
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    yield from chunks(doc)
+    yield "\n"
 
 
 def _negotiation(report: Report) -> dict:
@@ -176,14 +187,20 @@ def to_csv(report: Report, lang: str = "en") -> str:
     """UTF-8 with a byte-order mark, so Excel reads Chinese names right; CRLF as RFC 4180 says.
     `lang="zh"`: the words in Chinese (heads `路径, 上级, …`, `已确认`, `加权`, `季度`, `是`/`否`),
     for people who open the file in Excel; English (the default) keeps the names scripts rely on."""
+    return "".join(csv_chunks(report, lang))
+
+
+def csv_chunks(report: Report, lang: str = "en", rows_per_chunk: int = 2000) -> Iterator[str]:
+    """`to_csv` piece by piece, `rows_per_chunk` rows at a time."""
     t = Words(lang, report.meta.currency)
     zh = lang == "zh"
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\r\n")
+    buf.write("\ufeff")
     out.writerow([t("csv_" + c) for c in CSV_COLUMNS])
     inner = _inner_paths(report)
     leaf = {True: t("csv_true"), False: t("csv_false")}
-    for r in report.rows:
+    for n, r in enumerate(report.rows, 1):
         amount = _num(r.amount)
         status = t.status(r.status) if zh and r.status else r.status
         dimension = t.dimension(r.dimension) if r.dimension else r.dimension
@@ -194,4 +211,8 @@ def to_csv(report: Report, lang: str = "en") -> str:
             _ratio(r.margin), r.due.isoformat() if r.due else None, r.note, r.depth, leaf[r.path not in inner],
             r.unit or report.meta.currency,
         )])
-    return "\ufeff" + buf.getvalue()
+        if n % rows_per_chunk == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()

@@ -83,17 +83,14 @@ class _Builder:
             share = None  # a funnel step counts visits under a money target: no share of it
         history = self.history.get(node.path)
         growth = amount / history - 1 if history else None
-        attrs_ = node.attributes
-
-        def attr(key: str):
-            a = attrs_.get(key)
-            return a.value if a is not None else None
-
+        attrs_ = {k: a.value for k, a in node.attributes.items()}
+        attr = attrs_.get
         owner = attr("owner")
         if owner is None and node.parent is None and node.path not in self.cell_of:
             owner = self.model.header.owner  # the plan's owner owns its roots
         margin = attr("margin")
         due = attr("due")
+        note = attr("note")
         row = Row(
             name=node.name, path=node.path, label=node.label,
             parent=parent.path if parent is not None else None,
@@ -102,8 +99,8 @@ class _Builder:
             amount=amount, exact=d.exact if d is not None else amount, share=share, how=self.how(node),
             history=history, growth=growth,
             owner=str(owner) if owner is not None else None,
-            status=target_status(node),
-            note=str(attr("note")) if attr("note") is not None else None,
+            status=target_status(node) if "status" in attrs_ else None,
+            note=str(note) if note is not None else None,
             due=due if isinstance(due, datetime.date) else None,
             margin=margin if isinstance(margin, Fraction) else None,
             unit=unit_label(self.model, self.units, node.path),

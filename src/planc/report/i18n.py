@@ -27,6 +27,7 @@ from fractions import Fraction
 
 from planc.amounts import format_amount
 from planc.report.units import Unit, table_unit
+from planc.report.words_limits import WORDS as LIMIT_WORDS
 from planc.report.words_negotiation import WORDS as NEGOTIATION_WORDS
 
 LANGS = ("en", "zh")
@@ -174,6 +175,7 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 WORDS.update(NEGOTIATION_WORDS)  # negotiation, actions, scenarios (report/words_negotiation.py)
+WORDS.update(LIMIT_WORDS)  # what a big plan's HTML and Markdown leave out (report/limits.py)
 
 _ZH_DIMENSIONS = {
     "quarter": "季度", "month": "月份", "week": "周", "half": "半年", "region": "区域", "team": "团队",

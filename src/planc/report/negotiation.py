@@ -113,6 +113,8 @@ def gather_negotiation(comp: "Compilation", values: dict, scenarios: bool = Fals
     assert model is not None
     proposals = []
     for node in model.walk():
+        if not getattr(node.decl, "attributes", ()):  # most targets have no attributes at all
+            continue
         setting = node.attributes.get("proposed")
         if setting is None or node.path not in values or not isinstance(setting.value, Fraction):
             continue
@@ -138,6 +140,8 @@ def _ramping(comp: "Compilation", values: dict) -> list[Ramping]:
     assert model is not None and evaluation is not None
     out = []
     for node in model.walk():
+        if not getattr(node.decl, "attributes", ()):
+            continue
         start = node.attributes.get("start")
         if start is None or not isinstance(start.value, datetime.date) or node.path not in values:
             continue

@@ -24,6 +24,7 @@ from planc.diagnostics import display_width
 from planc.report.charts import chart_axis
 from planc.report.activity import ActivityWords, of_owner, of_target
 from planc.report.i18n import Words
+from planc.report.limits import shown
 from planc.report.template_cache import TemplateCache
 from planc.evaluate.explain import explain
 from planc.evaluate.record import Derivation
@@ -71,6 +72,15 @@ def heat(value: Fraction | None, top: Fraction) -> str:
     alpha = 0.78 + 0.44 * (share - 0.5) if dark else 0.06 + 0.78 * share
     rgb = "".join(f"{round(alpha * c + (1 - alpha) * 255):02x}" for c in HEAT_BASE)
     return f"background-color: #{rgb}" + ("; color: #fff" if dark else "")
+
+
+def mini_bar(share: Fraction | None, width: int = 84) -> Markup:
+    """The tree's little share bar (inline SVG; no plan text): a function, not a macro, as it
+    is drawn once per row of the longest table."""
+    w = max(min(share or 0, 1), 0)
+    return Markup(f'<svg class="mini" width="{width}" height="8" aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
+                  f'<rect width="{width}" height="8" rx="2" fill="#e6ebf1"/>'
+                  f'<rect width="{number(w * width)}" height="8" rx="2" fill="#2e86ab"/></svg>')
 
 
 def json_number(value: Fraction) -> Markup:
@@ -149,7 +159,7 @@ def md_table(head: list, rows: list[list], align: str = "") -> Markup:
 
 def _common(env: jinja2.Environment) -> jinja2.Environment:
     env.filters.update(number=number, heat=heat, colour=colour)
-    env.globals.update(ratio=ratio)
+    env.globals.update(ratio=ratio, mini_bar=mini_bar)
     return env
 
 
@@ -178,22 +188,25 @@ def md_env() -> jinja2.Environment:
     return _common(env)
 
 
-def _context(report: Report, lang: str, review=None, changes=None) -> dict:
-    from planc.report import review as rv  # the review section's helpers (report/review.py)
+def _context(report: Report, lang: str, review=None, changes=None, built=()) -> dict:
+    """`built`: the formats this build writes (a big plan's notes link its CSV and JSON)."""
+    rv = None  # the review and changes sections' helpers (report/review.py), loaded only for them
+    if review is not None or changes is not None:
+        from planc.report import review as rv  # type: ignore[assignment]
 
     t = Words(lang, report.meta.currency)
     return {"r": report, "m": report.meta, "t": t, "lang": lang, "how": lambda h: describe(h, t),
             "at": ActivityWords(lang), "of_owner": of_owner, "of_target": of_target,
-            "review": review, "rv": rv, "changes": changes}
+            "review": review, "rv": rv, "changes": changes, "shown": shown(report), "built": tuple(built)}
 
 
-def render_html(report: Report, lang: str = "en", review=None, changes=None) -> str:
-    return html_env().get_template("report.html.j2").render(_context(report, lang, review, changes))
+def render_html(report: Report, lang: str = "en", review=None, changes=None, built=()) -> str:
+    return html_env().get_template("report.html.j2").render(_context(report, lang, review, changes, built))
 
 
 def render_markdown(report: Report, lang: str = "en", owner_dir: str | None = None, review=None,
-                    changes=None) -> str:
-    return md_env().get_template("report.md.j2").render(_context(report, lang, review, changes),
+                    changes=None, built=()) -> str:
+    return md_env().get_template("report.md.j2").render(_context(report, lang, review, changes, built),
                                                        owner_dir=owner_dir)
 
 

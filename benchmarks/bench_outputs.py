@@ -1,0 +1,194 @@
+"""Outputs (issue 15): sizes, build against eval, and the peak memory of a million targets.
+
+    python benchmarks/bench_outputs.py [--only sizes,build,reports,big] [--src DIR ...]
+
+Plans are generated in a temporary folder (never in the repository) by
+`bench_scale.py`'s generators; each measurement runs in a fresh process
+(`planc` from `--src`, default this checkout's `src/`; give several, e.g. a
+worktree of `main`, to compare old and new code in one run). Printed: CPU
+seconds and peak RSS of the process, output bytes, and growth for 10x.
+
+- `sizes`: bytes of `planc eval --format json` (and `--how`) for split
+  chains 1k, 3k and 10k deep and for about 10k and 100k targets
+  (regions -> teams -> reps -> months -> products);
+- `build`: `planc build` (HTML + Markdown, the default) of the 10k-target
+  plan next to `planc eval --format json` of it: the ratio of CPU times;
+- `reports`: the size of each report file (HTML, Markdown, JSON, CSV) at
+  10k and 100k targets;
+- `big`: the 2,000 reps x 12 months x 40 products plan (986k targets):
+  `eval --format json` and `build --format json,csv`, CPU and peak RSS
+  (minutes each, and gigabytes of memory for old code: run it once).
+
+The caches are off (PLANC_NO_CACHE=1) for every run unless `--warm`: then
+a first run fills a private cache (parse trees, compiled templates) and the
+second is measured, as a user's second build would be.
+
+Measured for issue 15 (2026-11-30), old code (main at a42fa94; the later old
+runs at 9304dca, whose review section changes none of these) | new code,
+side by side in one run each, CPU seconds and peak RSS, on the shared
+2-core machine under a load average of 3 to 7:
+
+    eval --format json, chain 1k / 3k deep      5.20 / 49.67 MB (both: x9.5 for 3x the depth; see below)
+    eval --format json, 10.7k / 106k targets    0.45 / 4.52 MB (both: x10.1 for 10x)
+    eval --format json --how, 10.7k / 106k      10.50 / 104.89 MB (both: x10.0); peak at 106k 1,260 | 254 MiB
+    eval --format json --how, chain 1k / 3k     15.83 / 149.52 MB (both)
+    build (HTML + md) / eval --format json, 10.7k targets (three runs)
+                                                5.66 / 1.06 s = 5.4x | 2.44 / 1.20 s = 2.0x
+                                                6.03 / 1.18 s = 5.1x | 2.77 / 1.26 s = 2.2x
+                                                6.43 / 1.42 s = 4.5x | 2.76 / 1.35 s = 2.0x
+      in process (new): compile 1.03 s, report model 0.30, templates compiled 0.29 (cold),
+      HTML 0.32, Markdown 0.16, owner sheets 0.07
+    build --format all, 10.7k targets           HTML 11.9 | 1.21 MB, Markdown 1.63 | 0.12 MB,
+                                                JSON 4.66 MB and CSV 1.23 MB (byte-identical)
+    build --format all, 106k targets (new)      HTML 2.57 MB, Markdown 0.35 MB, JSON 46.6 MB, CSV 12.4 MB;
+                                                20.5 s (1.7x its eval --format json)
+    build html,md, 106k targets                 57.4 s, 758 MiB, HTML 118.0 MB, Markdown 16.1 MB | (above)
+    build html,md, 100k lines (96k reps)        224.8 s, 2,161 MiB, HTML 398.7 MB, Markdown 23.5 MB |
+                                                94.5 s, 575 MiB, HTML 1.76 MB, Markdown 0.16 MB (and 96k owner files)
+    build html,md, chain 1k / 3k deep (new)     HTML 0.56 / 1.17 MB, Markdown 0.14 / 0.31 MB
+    2000 x 12 x 40 (986k targets)
+      eval --format json                        64.2 s, 1,872 MiB | 70.0 s, 1,806 MiB (41.3 MB of JSON)
+      build --format json,csv                   118.7 s, 5,180 MiB | 120.2 s, 1,916 MiB (JSON 420.6 MB, CSV 116.2 MB)
+      build --format html,md (new)              93.5 s, 1,924 MiB: HTML 4.65 MB, Markdown 0.83 MB
+
+The JSON and CSV hold every target under its canonical path (the
+contract of `planc eval --format json`), so their size is the sum of the
+paths' lengths: linear in the number of targets at a given depth, and
+quadratic in the depth of a split chain (a target 3,000 levels down has a
+path of 3,000 names). The explanations name targets by their short names
+(`60% of d4`), never by path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_scale import depth_plan, realistic_plan  # noqa: E402
+
+PROBE = textwrap.dedent("""
+    import json, resource, sys, time
+    t0 = time.process_time()
+
+    class Count:  # stdout, counted, not kept: a 600 MB output must not be measured in memory
+        n = 0
+        def write(self, text):
+            self.n += len(text.encode("utf-8"))
+            return len(text)
+        def flush(self):
+            pass
+
+    sink = Count()
+    real, sys.stdout = sys.stdout, sink
+    from planc.cli import main
+    code = main(sys.argv[1:])
+    sys.stdout = real
+    print(json.dumps({"code": code, "bytes": sink.n, "cpu": time.process_time() - t0,
+                      "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+""")
+
+
+def run(src: str, cwd: Path, cache: Path | None, *argv: str) -> dict:
+    env = dict(os.environ, PYTHONPATH=src)
+    if cache is None:
+        env["PLANC_NO_CACHE"] = "1"
+    else:
+        env["PLANC_CACHE_DIR"] = str(cache)
+        subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, env=env, cwd=cwd)
+    proc = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, env=env, cwd=cwd)
+    if proc.returncode != 0:
+        return {"cpu": float("nan"), "rss": float("nan"), "bytes": 0, "error": proc.stderr[-300:]}
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    if out["code"] > 1:
+        out["error"] = f"exit {out['code']}: {proc.stderr[-300:]}"
+    return out
+
+
+def mb(n: float) -> str:
+    return f"{n / 1e6:9.2f} MB"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", default="sizes,build,reports")
+    ap.add_argument("--src", action="append", help="a planc src/ folder (repeatable)")
+    ap.add_argument("--depths", default="1000,3000,10000")
+    ap.add_argument("--warm", action="store_true", help="measure with warm caches")
+    args = ap.parse_args()
+    srcs = args.src or [str(ROOT / "src")]
+    only = set(args.only.split(","))
+    print("columns: " + " | ".join(srcs), flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        cache = folder / "cache" if args.warm else None
+
+        def write(name: str, text: str) -> Path:
+            path = folder / name
+            path.write_text(text, encoding="utf-8")
+            return path
+
+        def each(*argv: str) -> dict[str, dict]:
+            return {src: run(src, folder, cache, *argv) for src in srcs}
+
+        def show(label: str, res: dict[str, dict], prev: dict[str, dict] | None = None, what: str = "bytes") -> None:
+            cells = []
+            for src, r in res.items():
+                cell = f"{r['cpu']:7.2f} s {r['rss']:6.0f} MiB {mb(r['bytes'])}"
+                if prev is not None and prev[src].get(what):
+                    cell += f"  x{r[what] / prev[src][what]:6.1f}"
+                if "error" in r:
+                    cell += " ERROR " + r["error"].strip().splitlines()[-1][:60]
+                cells.append(cell)
+            print(f"{label:36s} " + " | ".join(cells), flush=True)
+
+        if "sizes" in only:
+            for how in ((), ("--how",)):
+                prev = None
+                for d in map(int, args.depths.split(",")):
+                    plan = write(f"depth{d}.plan", depth_plan(d))
+                    res = each("eval", str(plan), "--format", "json", *how)
+                    show(f"eval json{' --how' if how else ''}, chain {d:,} deep", res, prev)
+                    prev = res
+                prev = None
+                for reps in (80, 800):
+                    plan = write(f"plan{reps}.plan", realistic_plan(reps, 10))
+                    res = each("eval", str(plan), "--format", "json", *how)
+                    show(f"eval json{' --how' if how else ''}, {reps} reps x 12 x 10", res, prev)
+                    prev = res
+        if "build" in only:
+            plan = write("build.plan", realistic_plan(80, 10))
+            ev = each("eval", str(plan), "--format", "json")
+            show("eval --format json, 10.7k targets", ev)
+            bd = each("build", str(plan), "-o", str(folder / "out"))
+            show("build (HTML + md), 10.7k targets", bd)
+            for src in srcs:
+                print(f"    {src}: build / eval = {bd[src]['cpu'] / ev[src]['cpu']:.2f}", flush=True)
+        if "reports" in only:
+            for reps in (80, 800):
+                plan = write(f"rep{reps}.plan", realistic_plan(reps, 10))
+                for src in srcs:
+                    out = folder / f"out-{reps}-{abs(hash(src))}"
+                    r = run(src, folder, cache, "build", str(plan), "-o", str(out), "--format", "all")
+                    sizes = {p.suffix: p.stat().st_size for p in out.iterdir() if p.is_file()}
+                    owners = sum(p.stat().st_size for p in out.glob("*.owners/*.md"))
+                    print(f"build --format all, {reps} reps x 12 x 10: {src}: {r['cpu']:.2f} s {r['rss']:.0f} MiB; "
+                          + ", ".join(f"{k[1:]} {mb(v).strip()}" for k, v in sorted(sizes.items()))
+                          + f", owner sheets {mb(owners).strip()}", flush=True)
+        if "big" in only:
+            plan = write("big.plan", realistic_plan(2000, 40))
+            show("eval --format json, 986k targets", each("eval", str(plan), "--format", "json"))
+            show("build --format json,csv, 986k", each("build", str(plan), "-o", str(folder / "big"),
+                                                      "--format", "json,csv"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""JSON written piece by piece: the same text as `json.dumps(doc, ensure_ascii=False,
+indent=2)`, byte for byte, without holding the whole document in memory.
+
+A document is made of plain JSON values and two lazy ones, `Items` (an object)
+and `Array` (a list), whose entries are made only when they are written: a
+report of a million targets writes its `targets` and `details` one entry at
+a time. `chunks(doc)` yields the text; `batched` joins it into pieces of about
+a megabyte for a file or a pipe.
+"""
+
+from __future__ import annotations
+
+import json
+import json.encoder
+from typing import Callable, Iterable, Iterator
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=2)
+_STRING = json.encoder.encode_basestring  # as json.dumps(ensure_ascii=False) writes a string
+
+
+def _float(value: float) -> str:
+    """A float as json.dumps writes it (NaN and the infinities as JavaScript names them)."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+# json's own encoder of nested values, made once (json.dumps makes one a call: too slow for a
+# million small values); it takes the indentation level to start at.
+_NESTED = json.encoder._make_iterencode(  # type: ignore[attr-defined]
+    {}, _ENCODER.default, _STRING, "  ", _float, ": ", ",", False, False, False)
+
+
+class Items:
+    """A JSON object whose (key, value) pairs `make()` yields when it is written."""
+
+    def __init__(self, make: Callable[[], Iterable[tuple[str, object]]]) -> None:
+        self.make = make
+
+
+class Array:
+    """A JSON list whose values `make()` yields when it is written."""
+
+    def __init__(self, make: Callable[[], Iterable[object]]) -> None:
+        self.make = make
+
+
+def dumps(value: object, level: int = 0) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)`, its lines indented for `level`
+    (a JSON string never holds a raw line break, so every line break is the layout's)."""
+    if isinstance(value, str):
+        return _STRING(value)
+    if value is None or value is True or value is False:
+        return "null" if value is None else ("true" if value else "false")
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float(value)
+    return "".join(_NESTED(value, level))
+
+
+def chunks(value: object, level: int = 0) -> Iterator[str]:
+    """The JSON text of `value` (which may hold `Items` and `Array`), piece by piece."""
+    if isinstance(value, dict) and any(isinstance(v, (Items, Array)) for v in value.values()):
+        yield from _entries(((k, v) for k, v in value.items()), level, "{", "}", keyed=True)
+    elif isinstance(value, Items):
+        yield from _entries(value.make(), level, "{", "}", keyed=True)
+    elif isinstance(value, Array):
+        yield from _entries(value.make(), level, "[", "]", keyed=False)
+    else:
+        yield dumps(value, level)
+
+
+def _entries(entries: Iterable, level: int, opening: str, closing: str, keyed: bool) -> Iterator[str]:
+    """The members of an object or list; a member that is `Items` or `Array` is streamed in
+    turn (a plain dict or list member is written whole)."""
+    pad = "\n" + "  " * (level + 1)
+    first = True
+    for entry in entries:
+        head = (opening if first else ",") + pad
+        first = False
+        if keyed:
+            key, entry = entry
+            head += _STRING(key) + ": "
+        if isinstance(entry, (Items, Array)):
+            yield head
+            yield from chunks(entry, level + 1)
+        else:
+            yield head + dumps(entry, level + 1)
+    yield opening + closing if first else "\n" + "  " * level + closing
+
+
+def batched(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
+    """The pieces joined into strings of about `size` characters."""
+    buffer: list[str] = []
+    length = 0
+    for piece in pieces:
+        buffer.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(buffer)
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer)
