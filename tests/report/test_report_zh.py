@@ -231,3 +231,25 @@ def test_zh_html_has_no_english_report_words(plan):
     assert not mixed, mixed[:5]
     ascii_punct = [x for x in lines if re.search(r"[\u4e00-\u9fff][:,(]|[:,] ?[\u4e00-\u9fff]", x)]
     assert not ascii_punct, ascii_punct[:5]
+
+
+def test_a_count_time_profile_reads_in_its_measure():
+    """`new_logos = 45 accounts` split by half-year: its time profile states the measure,
+    its chart's axis names it, and on the owner's sheet its periods are counts that do not
+    pull the sheet's money unit down to 万元 with four decimals (0.0018万元 for 18 accounts)."""
+    from planc.pipeline import compile_plan
+
+    result = compile_plan(EXAMPLE)
+    values = result.evaluation.values
+    label = re.search(r'^measure accounts "([^"]+)"', EXAMPLE.read_text(encoding="utf-8"), flags=re.M).group(1)
+    files = render(EXAMPLE, "md", "zh")
+    section = files["fy2027.md"].split("### 时间分布 · new_logos", 1)[1].split("### ", 1)[0]
+    assert f"单位：{label}" in section
+    assert f'y-axis "{label}"' in section
+    sheet = next(text for name, text in files.items() if "owners/" in name and "\n## new_logos" in text)
+    profile = sheet.split("\n## new_logos", 1)[1].split("时间分布", 1)[1]
+    cells = [c.strip() for c in profile.split("\n\n")[1].splitlines()[2].strip("|").split("|")]
+    assert cells == [f"{values[p]} {label}" for p in ("new_logos.H1", "new_logos.H2")]
+    money = [c.strip().strip("*") for line in sheet.splitlines() if line.startswith("| 金额")
+             for c in line.split("|")[2:3]]
+    assert money and all(re.fullmatch(r"[\d,]+(\.\d)?( .+)?", m) for m in money), money

@@ -17,6 +17,7 @@ from pathlib import Path
 from planc import __version__
 from planc.diagnostics.render import related_dict
 from planc.evaluate.record import Derivation
+from planc.evaluate.units import grid_of
 from planc.maths.allocate import largest_remainder
 from planc.semantics.concepts import headline, last_year, target_status
 from planc.semantics.model import CrossNode, Model, SplitNode, TargetNode
@@ -185,7 +186,8 @@ class _Builder:
                 groups.append((child.name, self.points(sub)))
         if len(groups) != len(split.children):
             groups = []
-        return TimeProfile("own", split.dimension, node.path, self.points(split), tuple(groups))
+        return TimeProfile("own", split.dimension, node.path, self.points(split), tuple(groups),
+                           unit_label(self.model, self.units, node.path))
 
     def profile(self, node: TargetNode) -> TimeProfile | None:
         """The time profile an owner reads: exact when the plan has one, else indicative."""
@@ -206,18 +208,22 @@ class _Builder:
                             break
                         pts.append(Point(c.name, c.label, self.values[cell.path]))
                     else:
-                        return TimeProfile("cross", other.dimension, cross.parent.path, tuple(pts))
+                        return TimeProfile("cross", other.dimension, cross.parent.path, tuple(pts),
+                                           unit=unit_label(self.model, self.units, node.path))
         ancestor = node.parent
         while ancestor is not None:
             split = self.time_split(ancestor)
             base = self.values.get(ancestor.path)
             if split is not None and base:
-                # Whole multiples of `round` that add up to the target exactly (an
-                # off-grid target leaves its odd part on one period).
+                # Whole multiples of the target's grid (the plan's `round`, a count's own)
+                # that add up to the target exactly (an off-grid target leaves its odd
+                # part on one period).
                 quotas = [self.values[c.path] for c in split.children]
-                amounts = largest_remainder(self.values[node.path], quotas, self.model.header.round)
+                grid = grid_of(self.model, self.units.get(node.path))[0]
+                amounts = largest_remainder(self.values[node.path], quotas, grid)
                 spread = tuple(Point(c.name, c.label, a) for c, a in zip(split.children, amounts))
-                return TimeProfile("indicative", split.dimension, ancestor.path, spread)
+                return TimeProfile("indicative", split.dimension, ancestor.path, spread,
+                                   unit=unit_label(self.model, self.units, node.path))
             if isinstance(ancestor.producer, SplitNode) and is_time_split(ancestor.producer):
                 return None  # a part of one period (`Q1.east`): the periods above are not its profile
             ancestor = ancestor.parent

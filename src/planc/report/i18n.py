@@ -264,6 +264,14 @@ class Words:
             return self.percent(amount)
         return f"{format_amount(amount)} {label}"
 
+    def point(self, unit: Unit, profile: object, amount: object) -> str:
+        """One period of a time profile: as `cell` does for a target (`profile.unit`:
+        the target's measure, so a count's periods are counts, never money)."""
+        label = getattr(profile, "unit", None)
+        if label is None:
+            return unit(amount)
+        return self.percent(amount) if label == "%" else f"{format_amount(amount)} {label}"
+
     def status(self, status: str | None) -> str:
         if not status:
             return self("no_status")

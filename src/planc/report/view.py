@@ -130,6 +130,7 @@ class TimeProfile:
     source: str  # the target whose time split gives the shape
     points: tuple[Point, ...]
     groups: tuple[tuple[str, tuple[Point, ...]], ...] = ()  # months per quarter, when the plan has them
+    unit: str | None = None  # a count's measure label, `%` for a ratio; None for money
 
 
 @attrs.frozen
