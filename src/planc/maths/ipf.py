@@ -34,6 +34,8 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from planc.maths.ras import root_finder, settle
+
 Array = npt.NDArray[np.float64]
 TINY = 1e-300
 _STEP_CAP = 30.0  # largest change of a log scale in one Newton step
@@ -111,12 +113,7 @@ def _components(X: Array) -> list[tuple[npt.NDArray[np.intp], npt.NDArray[np.int
     splits into one problem per part, each singular along its own constant."""
     n, m = X.shape
     parent = list(range(n + m))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
+    find = root_finder(parent)
 
     si, sj = np.nonzero(X > 0)
     for i, j in zip(si.tolist(), sj.tolist()):
@@ -262,23 +259,8 @@ def make_exact(X: Array, support: list[tuple[int, int]], rows: list[Fraction], c
     order = np.argsort(-Q[si, sj], kind="stable")  # biggest first; ties by position (support is row-major)
     tree, adjust = spanning_forest(n, m, si[order].tolist(), sj[order].tolist(), len(set(si.tolist())) +
                                     len(set(sj.tolist())))
-    seen = [False] * (n + m)
-    for root in range(n + m):
-        if seen[root]:
-            continue
-        seen[root] = True
-        walk = [(root, root, -1, -1)]
-        for v, _, _, _ in walk:  # BFS; the list grows while we walk it
-            for w, i, j in tree[v]:
-                if not seen[w]:
-                    seen[w] = True
-                    walk.append((w, v, i, j))
-        for v, p, i, j in reversed(walk[1:]):  # leaves first: settle v via its parent edge
-            d = excess[v]
-            adjust[i, j] = d
-            excess[p] -= d
-            excess[v] = 0
-        assert excess[root] == 0, "a support component is unbalanced"
+    for i, j, d in settle(tree, excess):
+        adjust[i, j] = d
     N: dict[tuple[int, int], int] = {}  # the tree's cells, moved by the repair (in steps of the grid)
     for (i, j), d in adjust.items():
         N[i, j] = int(Q[i, j]) * K + d
@@ -300,12 +282,7 @@ def spanning_forest(n: int, m: int, si: list[int], sj: list[int], nodes: int
     n..n+m-1): the tree's adjacency and its cells (each with a repair of 0).
     Stops once `nodes` - 1 cells joined the nodes that have cells."""
     parent = list(range(n + m))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
+    find = root_finder(parent)
 
     tree: list[list[tuple[int, int, int]]] = [[] for _ in range(n + m)]
     adjust: dict[tuple[int, int], int] = {}

@@ -78,12 +78,7 @@ def make_exact(X: list[list[float]], support: list[tuple[int, int]], rows: list[
         excess[i] -= N[i][j]
         excess[n + j] -= N[i][j]
     parent = list(range(n + m))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
+    find = root_finder(parent)
 
     tree: list[list[tuple[int, int, int]]] = [[] for _ in range(n + m)]
     for i, j in sorted(support, key=lambda c: (-N[c[0]][c[1]], c)):  # Kruskal, biggest first
@@ -92,25 +87,47 @@ def make_exact(X: list[list[float]], support: list[tuple[int, int]], rows: list[
             parent[a] = b
             tree[i].append((n + j, i, j))
             tree[n + j].append((i, i, j))
-    seen = [False] * (n + m)
-    for root in range(n + m):
-        if seen[root]:
-            continue
-        seen[root] = True
-        order = [(root, root, -1, -1)]
-        for v, _, _, _ in order:  # BFS; the list grows while we walk it
-            for w, i, j in tree[v]:
-                if not seen[w]:
-                    seen[w] = True
-                    order.append((w, v, i, j))
-        for v, p, i, j in reversed(order[1:]):  # leaves first: settle v via its parent edge
-            d = excess[v]
-            N[i][j] += d
-            excess[p] -= d
-            excess[v] = 0
-        assert excess[root] == 0, "a support component is unbalanced"
+    for i, j, d in settle(tree, excess):
+        N[i][j] += d
     for i, j in support:
         if N[i][j] < 0:
             return i, j
     num, den = total.numerator, total.denominator * grid
     return [[Fraction(v * num, den) for v in line] for line in N]
+
+
+def settle(tree: list[list[tuple[int, int, int]]], excess: list[int]) -> list[tuple[int, int, int]]:
+    """The moves (row, column, steps) along a spanning forest's cells (`tree`: each
+    node's (neighbour, row, column), rows then columns as nodes) that bring every
+    node's `excess` (target minus current, changed in place) to zero: leaves first,
+    each node settled through the cell to its parent. Every component must balance."""
+    moves = []
+    seen = [False] * len(tree)
+    for root in range(len(tree)):
+        if seen[root]:
+            continue
+        seen[root] = True
+        walk = [(root, root, -1, -1)]
+        for v, _, _, _ in walk:  # BFS; the list grows while we walk it
+            for w, i, j in tree[v]:
+                if not seen[w]:
+                    seen[w] = True
+                    walk.append((w, v, i, j))
+        for v, p, i, j in reversed(walk[1:]):
+            d = excess[v]
+            moves.append((i, j, d))
+            excess[p] -= d
+            excess[v] = 0
+        assert excess[root] == 0, "a support component is unbalanced"
+    return moves
+
+
+def root_finder(parent: list[int]):
+    """`find` of a union-find over `parent` (each node's parent; changed in
+    place, with path halving): the root of a node's set."""
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+    return find
