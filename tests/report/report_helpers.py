@@ -44,3 +44,19 @@ ALLOWED_TAGS = {
     "span", "nav", "a", "section", "svg", "rect", "text", "line", "table", "thead", "tbody", "tfoot", "tr", "th",
     "td", "code", "strong", "ul", "li", "br", "figure", "figcaption", "footer", "details", "summary",
 }
+
+
+def md_tables_with_units(markdown: str) -> list[tuple[str | None, list[str]]]:
+    """Each Markdown table of `markdown` with the `单位：…` line just above it (or None)."""
+    out, lines = [], markdown.splitlines()
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("| ") and (i == 0 or not lines[i - 1].startswith("|")):
+            unit = lines[i - 2] if i >= 2 and lines[i - 2].startswith("单位：") else None
+            block = []
+            while i < len(lines) and lines[i].startswith("|"):
+                block.append(lines[i])
+                i += 1
+            out.append((unit, block))
+        i += 1
+    return out

@@ -48,6 +48,28 @@ def chromium(*args: str, timeout: int = 60) -> subprocess.CompletedProcess:
             capture_output=True, text=True, timeout=timeout)
 
 
+def measure_layout(html_path: Path, script: str, width: int, stem: str) -> dict:
+    """Lay the report out `width` px wide with a probe `script` added and read the JSON it
+    writes into `<pre id="measured">`. Below 500 px (the narrowest window headless Chromium
+    opens) the report is laid out in a frame that wide."""
+    html = html_path.read_text(encoding="utf-8")
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    html = html.replace("</body>", script + "</body>")
+    probe = html_path.with_name(f"{stem}-{width}.html")
+    if width >= 500:
+        probe.write_text(html, encoding="utf-8")
+        proc = chromium(f"--window-size={width},1600", "--dump-dom", probe.as_uri())
+    else:
+        frame = html.replace("&", "&amp;").replace('"', "&quot;")
+        probe.write_text(f'<!DOCTYPE html><html><body style="margin:0"><iframe srcdoc="{frame}" '
+                         f'style="width:{width}px;height:3000px;border:0"></iframe></body></html>', encoding="utf-8")
+        proc = chromium("--window-size=800,3000", "--dump-dom", probe.as_uri())
+    found = re.search(r'<pre id="measured">(.*?)</pre>', proc.stdout, re.S)
+    assert found, proc.stderr[-2000:]
+    return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<")
+                      .replace("&gt;", ">"))
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("browser")

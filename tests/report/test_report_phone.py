@@ -6,13 +6,11 @@ Skipped, with the reason, when no Chromium is installed (see test_report_browser
 
 from __future__ import annotations
 
-import json
-import re
 
 import pytest
 
 from report_helpers import EXAMPLE, GOLDEN, run_build
-from test_report_browser import CHROMIUM, chromium
+from test_report_browser import CHROMIUM, measure_layout
 
 pytestmark = [
     pytest.mark.browser,
@@ -57,21 +55,8 @@ parent.document.body.insertAdjacentHTML('beforeend', '<pre id="meas' + 'ured">' 
 
 
 def measure(html_path, width: int = PHONE) -> dict:
-    """Lay the report out in a frame `width` px wide (headless Chromium will not open a window
-    narrower than 500 px) and read the measurements the probe script writes into the page."""
-    html = html_path.read_text(encoding="utf-8")
-    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
-    html = html.replace("</body>", PROBE + "</body>")
-    frame = html.replace("&", "&amp;").replace('"', "&quot;")
-    probe = html_path.with_name(f"phone-{html_path.stem}-{width}.html")
-    probe.write_text(f'<!DOCTYPE html><html><body style="margin:0"><iframe srcdoc="{frame}" '
-                     f'style="width:{width}px;height:3000px;border:0"></iframe></body></html>', encoding="utf-8")
-    proc = chromium("--window-size=800,3000", "--dump-dom", probe.as_uri())
-    found = re.search(r'<pre id="measured">(.*?)</pre>', proc.stdout, re.S)
-    assert found, proc.stderr[-2000:]
-    return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<")
-                      .replace("&gt;", ">"))
-
+    """The phone probe's measurements of the report laid out `width` px wide."""
+    return measure_layout(html_path, PROBE, width, f"phone-{html_path.stem}")
 
 # long names without a break, a long note and an owner name: what pushes columns off a phone
 LONG = """plan "长名称" {

@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 
 from htmltree import parse, table_rows
-from report_helpers import ENV, EXAMPLE, ROOT
+from report_helpers import ENV, EXAMPLE, ROOT, md_tables_with_units
 
 ACTUALS = EXAMPLE.parent / "data" / "actuals_2027.csv"
 AS_OF = "2027-03-31"
@@ -202,18 +202,7 @@ def test_every_owner_card_says_how_their_targets_stand(en):
 def zh_review_tables(markdown: str) -> list[tuple[str | None, list[str]]]:
     """Each table of the review section of a Markdown report with the unit line above it (or None)."""
     section = markdown.split("## 截至 2027-03-31 的执行回顾", 1)[1].split("\n## ", 1)[0]
-    out, lines, i = [], section.splitlines(), 0
-    while i < len(lines):
-        if lines[i].startswith("| "):
-            unit = lines[i - 2] if i >= 2 and lines[i - 2].startswith("单位：") else None
-            block = []
-            while i < len(lines) and lines[i].startswith("|"):
-                block.append(lines[i])
-                i += 1
-            out.append((unit, block))
-        i += 1
-    return out
-
+    return md_tables_with_units(section)
 
 def test_zh_markdown_review_tables_state_one_unit(zh):
     tables = zh_review_tables((zh / "fy2027.md").read_text(encoding="utf-8"))

@@ -10,13 +10,12 @@ frame for a phone width as in test_report_phone.py).
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 
-from test_report_browser import CHROMIUM, chromium
+from test_report_browser import CHROMIUM, measure_layout
 from test_report_review import build, review_json
 
 pytestmark = [
@@ -71,25 +70,8 @@ out.body.insertAdjacentHTML('beforeend', '<pre id="meas' + 'ured">' + JSON.strin
 
 
 def measure(html_path: Path, width: int) -> dict:
-    """Lay the report out `width` px wide and read what the probe measured. Below 500 px (the
-    narrowest window headless Chromium opens) the report is laid out in a frame that wide."""
-    html = html_path.read_text(encoding="utf-8")
-    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
-    html = html.replace("</body>", PROBE + "</body>")
-    probe = html_path.with_name(f"review-probe-{width}.html")
-    if width >= 500:
-        probe.write_text(html, encoding="utf-8")
-        proc = chromium(f"--window-size={width},1600", "--dump-dom", probe.as_uri())
-    else:
-        frame = html.replace("&", "&amp;").replace('"', "&quot;")
-        probe.write_text(f'<!DOCTYPE html><html><body style="margin:0"><iframe srcdoc="{frame}" '
-                         f'style="width:{width}px;height:3000px;border:0"></iframe></body></html>', encoding="utf-8")
-        proc = chromium("--window-size=800,3000", "--dump-dom", probe.as_uri())
-    found = re.search(r'<pre id="measured">(.*?)</pre>', proc.stdout, re.S)
-    assert found, proc.stderr[-2000:]
-    return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<")
-                      .replace("&gt;", ">"))
-
+    """The review probe's measurements of the report laid out `width` px wide."""
+    return measure_layout(html_path, PROBE, width, "review-probe")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:

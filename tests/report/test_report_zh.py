@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from report_helpers import EXAMPLE, GOLDEN, render
+from report_helpers import EXAMPLE, GOLDEN, md_tables_with_units, render
 
 from planc.report.i18n import WORDS, Words, plural, zh_format
 from planc.report.units import table_unit
@@ -61,21 +61,7 @@ def test_unit_figures_are_the_amounts_exactly(values):
         assert Fraction(text.replace(",", "")) * SCALE[name] == value
 
 
-def _zh_tables(markdown: str) -> list[tuple[str | None, list[str]]]:
-    """Each table of a Markdown report with the unit line just above it (or None)."""
-    out, lines = [], markdown.splitlines()
-    i = 0
-    while i < len(lines):
-        if lines[i].startswith("| ") and (i == 0 or not lines[i - 1].startswith("|")):
-            unit = lines[i - 2] if i >= 2 and lines[i - 2].startswith("单位：") else None
-            block = []
-            while i < len(lines) and lines[i].startswith("|"):
-                block.append(lines[i])
-                i += 1
-            out.append((unit, block))
-        i += 1
-    return out
-
+_zh_tables = md_tables_with_units
 
 AMOUNT_HEADS = ("金额", "左侧", "上年实绩", "毛利 ")
 
