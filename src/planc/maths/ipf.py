@@ -34,7 +34,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from planc.maths.ras import root_finder, settle
+from planc.maths.ras import root_finder, settle, stopped
 
 Array = npt.NDArray[np.float64]
 TINY = 1e-300
@@ -65,15 +65,10 @@ def ras(X: Array, rt: Array, ct: Array, tolerance: float, max_iterations: int, d
         g = np.divide(ct, s, out=np.ones_like(s), where=s > 0)
         X = X * g[None, :]
         err = margin_error(X, rt, ct)
-        if not np.isfinite(err):
-            return X, err, sweep, "nan"
-        if err <= tolerance:
-            return X, err, sweep, "converged"
         window = (window + [err])[-stall_window:]
-        if len(window) == stall_window and err > window[0] * stall_ratio:
-            return X, err, sweep, "stalled"
-        if deadline is not None and time.monotonic() > deadline:
-            return X, err, sweep, "time"
+        stop = stopped(err, tolerance, window, stall_window, stall_ratio, deadline)
+        if stop is not None:
+            return X, err, sweep, stop
     return X, err, max_iterations, "cap"
 
 

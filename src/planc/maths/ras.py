@@ -41,16 +41,26 @@ def ras(X: list[list[float]], rt: list[float], ct: list[float], tolerance: float
         X = [[v * gj for v, gj in zip(line, g)] for line in X]
         err = max(max(abs(_sum(line) - t) / max(t, TINY) for line, t in zip(X, rt)),
                   max(abs(_sum(col) - t) / max(t, TINY) for col, t in zip(zip(*X), ct)))
-        if not math.isfinite(err):
-            return X, err, sweep, "nan"
-        if err <= tolerance:
-            return X, err, sweep, "converged"
         window = (window + [err])[-stall_window:]
-        if len(window) == stall_window and err > window[0] * stall_ratio:
-            return X, err, sweep, "stalled"
-        if deadline is not None and time.monotonic() > deadline:
-            return X, err, sweep, "time"
+        stop = stopped(err, tolerance, window, stall_window, stall_ratio, deadline)
+        if stop is not None:
+            return X, err, sweep, stop
     return X, err, max_iterations, "cap"
+
+
+def stopped(err: float, tolerance: float, window: list[float], stall_window: int, stall_ratio: float,
+            deadline: float | None) -> str | None:
+    """Why the sweeps stop after one whose error is `err` (`window`: the last
+    errors, this one included): "nan", "converged", "stalled", "time" — or None."""
+    if not math.isfinite(err):
+        return "nan"
+    if err <= tolerance:
+        return "converged"
+    if len(window) == stall_window and err > window[0] * stall_ratio:
+        return "stalled"
+    if deadline is not None and time.monotonic() > deadline:
+        return "time"
+    return None
 
 
 def _sum_left_to_right(values) -> float:
