@@ -264,7 +264,7 @@ class Words:
             return self.percent(amount)
         return f"{format_amount(amount)} {label}"
 
-    def point(self, unit: Unit, profile: object, amount: object) -> str:
+    def point(self, unit: Unit, profile: object, amount: Fraction) -> str:
         """One period of a time profile: as `cell` does for a target (`profile.unit`:
         the target's measure, so a count's periods are counts, never money)."""
         label = getattr(profile, "unit", None)

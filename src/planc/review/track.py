@@ -11,6 +11,7 @@ The rules are in docs/cli.md, "planc track".
 from __future__ import annotations
 
 import datetime
+import functools
 from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
@@ -145,6 +146,14 @@ def rollup(result: Compilation, actuals: Actuals, as_of: datetime.date
     return out, diags
 
 
+# A review asks for the dates of the same targets again and again (every target's
+# profile walks its ancestors' periods, each remaining month twice): remembered for
+# the process. Nodes hash by identity and do not change once the plan is resolved.
+_coverage = functools.lru_cache(maxsize=1 << 16)(time.coverage)
+_dates_of = functools.lru_cache(maxsize=1 << 16)(time.dates_of)
+_coordinates = functools.lru_cache(maxsize=1 << 16)(time.time_coordinates)
+
+
 def expected_share(node: TargetNode, values: dict[str, Fraction], period: Dates,
                    as_of: datetime.date, crosses: Sequence[CrossNode] = ()) -> Fraction:
     """How much of its target the plan expects `node` to have made by `as_of`.
@@ -155,12 +164,22 @@ def expected_share(node: TargetNode, values: dict[str, Fraction], period: Dates,
     along a time dimension, else (a cross cell) its time row or column's,
     else an ancestor's — and runs in a straight line through each period of
     that profile; with no profile, in a straight line through its dates."""
-    first, last = time.coverage(node, period)
+    first, last = _coverage(node, period)
     if as_of < first:
         return Fraction(0)
     if as_of >= last:
         return Fraction(1)
-    pieces = _profile(node, values, period, crosses) or [((first, last), Fraction(1))]
+    return _share_by((first, last), _profile(node, values, period, crosses), as_of)
+
+
+def _share_by(dates: Dates, pieces: list[tuple[Dates, Fraction]] | None, as_of: datetime.date) -> Fraction:
+    """`expected_share` of a target covering `dates` whose time profile is `pieces`."""
+    first, last = dates
+    if as_of < first:
+        return Fraction(0)
+    if as_of >= last:
+        return Fraction(1)
+    pieces = pieces or [((first, last), Fraction(1))]
     done = whole = Fraction(0)
     for (start, end), weight in pieces:
         length = (end - start).days + 1
@@ -195,7 +214,7 @@ def _profile(node: TargetNode, values: dict[str, Fraction], period: Dates, cross
 
 def _nearest(node: TargetNode, period: Dates) -> list[TargetNode]:
     """`node`, then (for a cross cell) its time row or column, then their ancestors."""
-    out = [node, *time.time_coordinates(node, period)]
+    out = [node, *_coordinates(node, period)]
     step = node.parent
     while step is not None:
         out.append(step)
@@ -207,7 +226,7 @@ def _pieces(pairs, values: dict[str, Fraction], period: Dates) -> list[tuple[Dat
     """(dates, amount) for each (target, its time child) pair; None unless all are known."""
     out: list[tuple[Dates, Fraction]] = []
     for target, period_child in pairs:
-        if target is None or target.path not in values or time.dates_of(period_child, period) is None:
+        if target is None or target.path not in values or _dates_of(period_child, period) is None:
             return None
         out += _finer(target, values[target.path], values, period, 0)
     return out or None
@@ -219,23 +238,23 @@ def _finer(node: TargetNode, amount: Fraction, values: dict[str, Fraction], peri
     (a quarter into its months), else in the proportions of its time row or
     column's (a cell `east.Q2` as Q2's months): so that within the current
     month the expectation runs pro rata by days."""
-    whole = [(time.coverage(node, period), amount)]
+    whole = [(_coverage(node, period), amount)]
     if depth > 8:
         return whole
-    for step in (node, *time.time_coordinates(node, period)):
+    for step in (node, *_coordinates(node, period)):
         for split in step.splits:
             if not time.is_time_split(split):
                 continue
             kids = [(c, values.get(c.path)) for c in split.children]
             total = sum((v for _, v in kids if v is not None), Fraction(0))
             if any(v is None for _, v in kids) or not total or \
-                    any(time.dates_of(c, period) is None for c, _ in kids):
+                    any(_dates_of(c, period) is None for c, _ in kids):
                 continue
             out: list[tuple[Dates, Fraction]] = []
             for child, value in kids:
                 share = amount * value / total  # type: ignore[operator]
                 out += _finer(child, share, values, period, depth + 1) if step is node else \
-                    [(time.coverage(child, period), share)]
+                    [(_coverage(child, period), share)]
             return out
     return whole
 
@@ -271,14 +290,15 @@ def _needs(node: TargetNode, values: dict[str, Fraction], period: Dates, as_of: 
     from planc.evaluate.units import grid_of
     from planc.maths.allocate import largest_remainder
 
-    first, last = time.coverage(node, period)
+    first, last = _coverage(node, period)
     start = max(first, as_of + datetime.timedelta(days=1))
     if start > last:
         return ()
     months = time.months_of((start, last))
     day = datetime.timedelta(days=1)
-    weights = [expected_share(node, values, period, end, model.crosses)
-               - expected_share(node, values, period, begin - day, model.crosses) for begin, end in months]
+    pieces = _profile(node, values, period, model.crosses)  # once: each month's share reads it twice
+    weights = [_share_by((first, last), pieces, end) - _share_by((first, last), pieces, begin - day)
+               for begin, end in months]
     if not any(weights):
         weights = [Fraction((end - begin).days + 1) for begin, end in months]
     amounts = largest_remainder(max(rest, Fraction(0)), weights, grid_of(model, unit)[0] or Fraction(1))
