@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from fractions import Fraction
 from fractions import Fraction as F
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planc.amounts import format_amount, format_percent, parse_number, to_json_number
 from planc.diagnostics import error, warning
@@ -69,3 +73,18 @@ def test_json_shape_of_a_diagnostic():
     assert out == {"file": "p.plan", "line": 1, "column": 8, "severity": "error", "code": "E001",
                    "message": "bad", "end_line": 1, "end_column": 9}
     assert to_dict(error("E015", "gone", path="q.plan"))["file"] == "q.plan"
+
+
+@given(st.one_of(st.integers(-10**45, 10**45), st.fractions(max_denominator=10**6)))
+def test_format_amount_of_a_whole_number_is_its_digits_grouped(value):
+    """The shortcut for whole numbers prints what the general rule prints: every digit,
+    grouped by thousands, up to 10^40; a power of ten beyond; six decimals otherwise."""
+    text = format_amount(value)
+    exact = Fraction(value)
+    if abs(exact) > 10**40:
+        assert re.fullmatch(r"-?10\^\d+", text)
+    elif exact.denominator == 1:
+        assert text == f"{exact.numerator:,}" == format_amount(exact) == format_amount(int(exact))
+    else:
+        # six decimals, through a float: within half a millionth, or the float's own precision
+        assert abs(Fraction(text.replace(",", "")) - exact) <= max(Fraction(1, 2 * 10**6), abs(exact) / 10**15)

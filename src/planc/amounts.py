@@ -57,6 +57,10 @@ def parse_number(text: str) -> Fraction:
 
 def format_amount(value: Fraction | int) -> str:
     """126000000 -> '126,000,000'; 1/3 -> '0.333333'; never scientific."""
+    if type(value) is int or (type(value) is Fraction and value.denominator == 1):
+        whole = value if type(value) is int else value.numerator
+        if -_PRINTABLE_INT <= whole <= _PRINTABLE_INT:  # the common case, without Fraction arithmetic
+            return f"{whole:,}"
     value = Fraction(value)
     if abs(value) > _PRINTABLE:  # only in a message about a value out of range
         return f"{'-' if value < 0 else ''}10^{_digits(abs(value.numerator) // value.denominator) - 1}"
@@ -77,6 +81,7 @@ def format_percent(ratio: Fraction) -> str:
 
 
 _PRINTABLE = Fraction(10) ** 40  # far beyond any amount; within float and str() limits
+_PRINTABLE_INT = 10 ** 40
 
 
 def to_exact_json(value: Fraction) -> int | str:
