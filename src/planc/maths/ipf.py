@@ -27,6 +27,7 @@ lists), so `planc check` on other plans never loads numpy.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from fractions import Fraction
@@ -37,6 +38,16 @@ import numpy.typing as npt
 from planc.maths.ras import root_finder, settle, stopped
 
 Array = npt.NDArray[np.float64]
+
+
+def _quiet(fn):
+    """numpy's overflow and invalid-value warnings off: a fit that breaks down is
+    found by its margin error and reported as E035, never as a warning on stderr."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return fn(*args, **kwargs)
+    return run
 TINY = 1e-300
 _STEP_CAP = 30.0  # largest change of a log scale in one Newton step
 _ARMIJO = 1e-4
@@ -168,6 +179,7 @@ def _rel_error(Y: Array, r: Array, c: Array) -> float:
     return float(max(np.max(np.abs(Y.sum(axis=1) - r) / r), np.max(np.abs(Y.sum(axis=0) - c) / c)))
 
 
+@_quiet
 def fit(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction], cols: list[Fraction],
         total: Fraction, tolerance: float, max_iterations: int, max_seconds: float | None,
         deadline: float | None, newton_steps: int,
@@ -205,6 +217,7 @@ def fit(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction]
     return f"did not converge after {sweeps_text} (max margin error {err:.3g})"
 
 
+@_quiet
 def polish(X: Array | list[list[float]], rows: list[Fraction], cols: list[Fraction], total: Fraction,
            tolerance: float, steps: int, deadline: float | None) -> Array | None:
     """Newton steps from a fit that met `tolerance` but is too loose for the exact
