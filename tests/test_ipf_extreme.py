@@ -150,6 +150,17 @@ def any_problems(draw):
     return seed, rows, cols
 
 
+def both_ways(seed, rows, cols):
+    """The fit of a small cross on lists, then the same on numpy arrays."""
+    on_lists = ipf(seed, rows, cols, max_iterations=500)
+    saved = matrix.SMALL_CROSS
+    matrix.SMALL_CROSS = 0
+    try:
+        return on_lists, ipf(seed, rows, cols, max_iterations=500)
+    finally:
+        matrix.SMALL_CROSS = saved
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_problems())
 @example(STALLED[0][:3])
@@ -157,13 +168,7 @@ def test_lists_and_arrays_give_the_same_cells(problem):
     """A small cross is fitted on lists (planc.maths.ras), a large one on numpy arrays
     (planc.maths.ipf): the same arithmetic, so the same cells, or the same reason."""
     seed, rows, cols = problem
-    on_lists = ipf(seed, rows, cols, max_iterations=500)
-    saved = matrix.SMALL_CROSS
-    matrix.SMALL_CROSS = 0
-    try:
-        on_arrays = ipf(seed, rows, cols, max_iterations=500)
-    finally:
-        matrix.SMALL_CROSS = saved
+    on_lists, on_arrays = both_ways(seed, rows, cols)
     if isinstance(on_lists, Infeasible):
         assert isinstance(on_arrays, Infeasible)
         # Cells below 1e-300 of the largest are subnormal floats once scaled: there the
@@ -178,12 +183,5 @@ def test_lists_and_arrays_give_the_same_cells(problem):
 def test_a_seed_beyond_floats_fails_both_ways():
     """A seed cell 1e-308 of another (a subnormal float once scaled): lists and arrays both
     give up (E035), whichever sweep breaks down first."""
-    seed, rows, cols = [[4], [1.1125369292536007e-308]], [F(1), F(1)], [F(2)]
-    on_lists = ipf(seed, rows, cols, max_iterations=500)
-    saved = matrix.SMALL_CROSS
-    matrix.SMALL_CROSS = 0
-    try:
-        on_arrays = ipf(seed, rows, cols, max_iterations=500)
-    finally:
-        matrix.SMALL_CROSS = saved
+    on_lists, on_arrays = both_ways([[4], [1.1125369292536007e-308]], [F(1), F(1)], [F(2)])
     assert isinstance(on_lists, Infeasible) and isinstance(on_arrays, Infeasible)
