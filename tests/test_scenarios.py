@@ -211,6 +211,22 @@ def test_ramped_reps_share_by_capacity_and_their_profile_starts_at_the_start_dat
     assert [v[f"team.li.{m}"] for m in months] == _hamilton(li, li_months)
 
 
+def test_the_how_text_names_the_ramp_factor():
+    """`eval --how` and the report word a ramped rep's share with its capacity (the
+    record's `ramp` input); a rep without `start:` says nothing of a ramp."""
+    from planc.evaluate.explain import PLAIN, explain
+    from planc.report.i18n import Words
+
+    result = compile_text(RAMP)
+    derivations = result.evaluation.derivations
+    li = derivations["team.li"]
+    factor = li.input("ramp").value
+    assert factor == (Fraction(1, 4) + Fraction(1, 2) + Fraction(3, 4) + 2) / 12
+    assert explain(li) == f"even, at {PLAIN.percent(factor)} capacity (ramp-up)"
+    assert explain(li, Words("zh", "CNY")).endswith(f"爬坡期产能按 {PLAIN.percent(factor)} 计")
+    assert "ramp" not in explain(derivations["team.zhang"])
+
+
 def test_a_broken_ramp_table():
     result = compile_text(RAMP.replace("ramp: ramp_standard", "ramp: nothing"))
     assert [d.code for d in errors(result)] == ["E063"]

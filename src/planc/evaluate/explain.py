@@ -57,6 +57,7 @@ PLAIN = Table({
     "how_raw_weight": "weight {score}", "how_sep": ", ",
     "how_cell": "{row} × {col} / {parent}", "how_cell_seed": "fitted to seed {seed}",
     "how_capped": " (held at its {bound} {amount})", "bound_min": "min", "bound_max": "max",
+    "how_ramp": ", at {pct} capacity (ramp-up)",
 })
 
 # The report's JSON and CSV `detail` field, worded as it always was.
@@ -65,14 +66,18 @@ DETAIL = Table({
     "how_rest": "rest", "how_even": "even", "how_weight": "weight({factors})", "how_weight_one": "weight({table})",
     "how_raw_weight": "weight {score}", "how_sep": ", ",
     "how_cell": "{rows} × {cols} / {parent}", "how_cell_seed": "fitted to seed {seed}",
-    "how_capped": "", "bound_min": "min", "bound_max": "max",
+    "how_capped": "", "bound_min": "min", "bound_max": "max", "how_ramp": "",
 })
 
 
 def explain(d: Derivation, t: Words = PLAIN) -> str:
     """One line: `45% of year (120,000,000)`, `rest: 120,000,000 − 86,000,000`,
-    `weight(history 60%, potential 40%) → score 0.3512 (held at its max 8,000,000)`."""
+    `weight(history 60%, potential 40%) → score 0.3512 (held at its max 8,000,000)`,
+    `even, at 54.2% capacity (ramp-up)`."""
     text = _method(d, t)
+    ramp = d.input("ramp")  # a new hire's capacity over the period (`start:`, `ramp:`)
+    if ramp is not None and ramp.value is not None:
+        text += t("how_ramp", pct=t.percent(ramp.value))
     for cap in d.caps:
         if cap.binding:
             text += t("how_capped", bound=t("bound_" + cap.bound), value=cap.expression, amount=t.amount(cap.value))

@@ -170,6 +170,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "how_cell": ("cell of {rows} × {cols}", "{rows} × {cols}交叉单元"),
     "how_cell_seed": ("cell of {rows} × {cols}", "{rows} × {cols}交叉单元"),
     "how_capped": (" · capped at {bound} {value}", " · 受{bound}限{value}约束"),
+    "how_ramp": (" · at {pct} capacity (ramp-up)", " · 爬坡期产能按{pct}计"),
     "bound_min": ("min", "下"),
     "bound_max": ("max", "上"),
 }
