@@ -65,6 +65,15 @@ def test_scenario_names_resolve_as_in_the_base():
     assert "defined twice" in errors(result)[1].message
 
 
+def test_a_scenario_in_an_imported_file(tmp_path):
+    """Scenarios kept in a file of their own, imported by the plan, are the plan's scenarios."""
+    (tmp_path / "scenarios.plan").write_text(STRETCH, encoding="utf-8")
+    (tmp_path / "p.plan").write_text(BASE.replace("\n", '\nimport "scenarios.plan"\n', 1), encoding="utf-8")
+    proc = run_planc("eval", "p.plan", "--scenario", "stretch", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert json.loads(proc.stdout)["targets"] == {k: int(v) for k, v in values(compile_text(STRETCH_IN_FULL)).items()}
+
+
 def test_eval_and_diff_with_scenarios(tmp_path):
     (tmp_path / "p.plan").write_text(BASE + STRETCH, encoding="utf-8")
     proc = run_planc("eval", "p.plan", "--scenario", "stretch", "--format", "json", cwd=tmp_path)

@@ -91,7 +91,7 @@ class _Resolver:
             from planc.semantics.actions import resolve_actions
 
             model.actions = resolve_actions(actions, self.refs, lambda ref: self.resolve_ref(ref, None), self.diags)
-        scenarios = [s for s in self.program.modules[0].statements if isinstance(s, ast.Scenario)]
+        scenarios = [s for s in statements if isinstance(s, ast.Scenario)]  # the plan's and its imports
         if scenarios:
             from planc.semantics.scenario import check_scenarios
 
