@@ -12,6 +12,8 @@ import textwrap
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers import run_planc
 from planc.lsp.positions import Lines, path_to_uri, uri_to_path, units as utf16_units
@@ -672,3 +674,16 @@ def test_document_symbols_of_5000_nested_splits(tmp_path):
         assert definition["result"]["range"]["start"] == at(line - 1, len(f"split t{DEPTH - 2} by d{DEPTH - 2} {{ "))
     finally:
         assert client.close() == 0
+
+
+@given(st.lists(st.integers(0, 3), max_size=12), st.lists(st.integers(0, 3), max_size=12))
+def test_common_ends_leave_only_the_middle_to_edit(a, b):
+    """What an edit from `a` to `b` leaves alone: their shared start and end, never
+    overlapping; replacing `a`'s middle with `b`'s gives `b`, and neither end can grow."""
+    from planc.lsp.positions import common_ends
+
+    head, tail = common_ends(a, b)
+    assert head + tail <= min(len(a), len(b))
+    assert a[:head] + b[head:len(b) - tail] + a[len(a) - tail:] == b
+    assert head == min(len(a), len(b)) or a[head] != b[head]
+    assert head + tail == min(len(a), len(b)) or a[len(a) - 1 - tail] != b[len(b) - 1 - tail]

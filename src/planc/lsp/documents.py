@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 from lsprotocol import types as lsp
 
-from planc.lsp.positions import UTF16, Lines, path_to_uri, readable, uri_to_path
+from planc.lsp.positions import UTF16, Lines, common_ends, path_to_uri, readable, uri_to_path
 from planc.syntax import ast
 
 if TYPE_CHECKING:
@@ -57,12 +57,7 @@ class Shift:
 
     def __init__(self, old: str, new: str) -> None:
         a, b = old.split("\n"), new.split("\n")
-        head = 0
-        while head < min(len(a), len(b)) and a[head] == b[head]:
-            head += 1
-        tail = 0
-        while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
-            tail += 1
+        head, tail = common_ends(a, b)
         self.head, self.old_count, self.new_count, self.tail = head, len(a), len(b), tail
 
     def to_old(self, line: int) -> int | None:

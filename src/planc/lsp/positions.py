@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from pathlib import Path
+from typing import Sequence
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
@@ -109,3 +110,15 @@ def path_to_uri(path: str) -> str | None:
         return real.resolve().as_uri() if real.is_file() else None
     except (OSError, ValueError):
         return None
+
+
+def common_ends(a: Sequence, b: Sequence) -> tuple[int, int]:
+    """How many items `a` and `b` share at their start, then at their end (not
+    overlapping the start): what an edit from one to the other leaves alone."""
+    head, shortest = 0, min(len(a), len(b))
+    while head < shortest and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < shortest - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from planc.lsp.positions import units
+from planc.lsp.positions import common_ends, units
 from planc.semantics.resolve import ATTRIBUTE_KEYS, HEADER_KEYS, STATUSES
 from planc.syntax.ast import KEYWORDS
 
@@ -106,12 +106,7 @@ def delta(doc: Document, previous: str) -> lsp.SemanticTokens | lsp.SemanticToke
     old = before[2]
     new = full(doc)
     data = new.data
-    head = 0
-    while head < min(len(old), len(data)) and old[head] == data[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(old), len(data)) - head and old[-1 - tail] == data[-1 - tail]:
-        tail += 1
+    head, tail = common_ends(old, data)
     edits = [] if old == data else [lsp.SemanticTokensEdit(start=head, delete_count=len(old) - head - tail,
                                                            data=data[head : len(data) - tail])]
     return lsp.SemanticTokensDelta(edits=edits, result_id=new.result_id)
