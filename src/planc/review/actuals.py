@@ -32,7 +32,7 @@ from planc.diagnostics import Diagnostic, error
 from planc.semantics import time
 from planc.review.rollup import EXACT, Actuals
 from planc.review.vectors import vectors
-from planc.semantics.model import Model, TargetNode
+from planc.semantics.model import Model, TargetNode, find_targets
 from planc.source import Source, Span
 
 Dates = time.Dates
@@ -482,50 +482,15 @@ class _File:
 
 class TargetIndex:
     """Names → targets as the plan resolves them (language.md §4.3): a full
-    path, or the shortest unambiguous tail of one; built once, so that many
-    thousands of distinct names cost one dictionary look-up each."""
+    path, or the shortest unambiguous tail of one, through the resolver's own
+    name index (`Model.named`), so that many thousands of distinct names cost a
+    dictionary look-up or two each."""
 
     def __init__(self, model: Model) -> None:
-        self.exact = model.targets
-        # (depth, target, path) of every path and alias, by its last segment and by its last two:
-        # a name's tail matches can only be among those that end as the name does
-        self.last: dict[str, list[tuple[int, TargetNode, str]]] = {}
-        self.last2: dict[str, list[tuple[int, TargetNode, str]]] = {}
-        last, last2 = self.last, self.last2
-        for node in model.targets.values():
-            for path in (node.path, *node.aliases):
-                dot = path.rfind(".")
-                entry = (path.count("."), node, path)
-                for key, index in ((path[dot + 1:], last), (path[path.rfind(".", 0, dot) + 1:], last2)):
-                    if index is last2 and dot < 0:
-                        break
-                    found = index.get(key)
-                    if found is None:
-                        index[key] = [entry]
-                    else:
-                        found.append(entry)
+        self.model = model
 
     def find(self, name: str) -> list[TargetNode]:
-        exact = self.exact.get(name)
-        if exact is not None:
-            return [exact]
-        dot = name.rfind(".")
-        if dot < 0:
-            found = self.last.get(name, [])
-        else:
-            cut = name.rfind(".", 0, dot)
-            found = self.last2.get(name[cut + 1:], [])
-            if cut >= 0:  # three segments or more: those whose path ends with all of them
-                tail = "." + name
-                found = [f for f in found if f[2] == name or f[2].endswith(tail)]
-        if len(found) < 2:
-            return [found[0][1]] if found else []
-        best = min(f[0] for f in found)
-        out: list[TargetNode] = []
-        for depth, node, _path in found:
-            if depth == best and not any(node is o for o in out):
-                out.append(node)
-        return out
+        return find_targets(self.model, name)
 
     def names(self) -> list[str]:
-        return list(self.last) + list(self.exact)
+        return list(self.model.by_name) + list(self.model.targets)

@@ -178,6 +178,9 @@ def suffix_matches(paths, parts: tuple[str, ...]) -> list:
     component by component; only the shallowest of them."""
     dotted = ".".join(parts)
     tail = "." + dotted
+    if len(paths) == 1:  # most names: one candidate, no depths to compare
+        path, node = paths[0]
+        return [node] if path == dotted or path.endswith(tail) else []
     found = [(path.count("."), node) for path, node in paths if path == dotted or path.endswith(tail)]
     if not found:
         return []
@@ -190,6 +193,9 @@ def suffix_matches(paths, parts: tuple[str, ...]) -> list:
 
 
 def find_targets(model: Model, dotted: str) -> list[TargetNode]:
+    """The targets a dotted name refers to (language.md §4.3): a full path, else
+    the shallowest whose path or alias ends with it (through the resolver's index
+    when the model has one)."""
     exact = model.targets.get(dotted)
     if exact is not None:
         return [exact]
