@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import re
 from fractions import Fraction
-from typing import Callable
+from typing import Protocol
 
 # XlsxWriter versions whose worksheet XML the short way was compared against, byte for byte.
 TESTED = ("3.3.1",)
@@ -47,7 +47,12 @@ INTERNALS = ("constant_memory", "previous_row", "table", "row_info", "row_sizes"
 # to protect, no leading or trailing white space to preserve.
 _NEEDS_CARE = re.compile(r"[&<>\x00-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 
-Row = Callable[[int, list, "list | None", int], None]
+
+
+class Row(Protocol):
+    """Writes row `r`: `values[c]` in column c (None: empty), `formats[c]` its format, `level` its outline level."""
+
+    def __call__(self, r: int, values: list, formats: list | None = None, level: int = 0) -> None: ...
 
 
 def fast_path_problem() -> str | None:
@@ -118,20 +123,23 @@ def sheet_class():
         numbers they would have had. Otherwise the row waits as its XML."""
 
         planc_pending: str | tuple[str, list] | None = None
+        previous_row: int  # XlsxWriter's: the row its table holds
 
         def _write_single_row(self, current_row_num=0) -> None:
             pending = self.planc_pending
-            if pending is not None:
-                self.planc_pending = None
-                if self.table.get(self.previous_row):
-                    raise ValueError(f"row {self.previous_row + 1} of sheet {self.name!r} written twice")
-                if not isinstance(pending, str):
-                    head, cells = pending
-                    pending = head + "".join(f'<c r="{ref}"{rest}' if fmt is None else
-                                             f'<c r="{ref}" s="{fmt._get_xf_index()}"{rest}'
-                                             for ref, fmt, rest in cells) + "</row>"
-                self.fh.write(pending)
-            super()._write_single_row(current_row_num)
+            if pending is None:
+                return super()._write_single_row(current_row_num)
+            self.planc_pending = None
+            row = self.previous_row
+            if not isinstance(pending, str):
+                head, cells = pending
+                pending = head + "".join(f'<c r="{ref}"{rest}' if fmt is None else
+                                         f'<c r="{ref}" s="{fmt._get_xf_index()}"{rest}'
+                                         for ref, fmt, rest in cells) + "</row>"
+            self.fh.write(pending)
+            if self.table.get(row) or row in self.row_info:
+                raise ValueError(f"row {row + 1} of sheet {self.name!r} changed after it was written")
+            self.previous_row = current_row_num  # all XlsxWriter does when the row's cells are written
 
     return RowSheet
 
@@ -155,8 +163,9 @@ def row_writer(ws) -> Row:
     strmax = ws.xls_strmax // 2  # a string up to this long cannot exceed Excel's limit (UTF-16 units)
     care = _NEEDS_CARE.search
     col_info = ws.col_info
+    attribute: dict = {}  # format -> its ` s="XF index"`, once it has one
 
-    def odd_cell(value) -> str | None:
+    def odd_rest(value) -> str | None:
         """The XML after the reference and format of a cell the loop below does not take,
         as XlsxWriter writes it; None when XlsxWriter should write it."""
         kind = type(value)
@@ -175,49 +184,83 @@ def row_writer(ws) -> Row:
             return f"><v>{value:.16G}</v></c>"
         return None
 
-    def write(r: int, values: list, formats: list | None = None, level: int = 0) -> None:
-        previous = ws.previous_row
-        if r == previous and ws.planc_pending is not None:
-            raise ValueError(f"row {r + 1} of sheet {ws.name!r} written twice")
-        if (r < previous or (r == previous and (ws.table or r in ws.row_info)) or ws.dim_colmin is None
-                or r >= ws.xls_rowmax or len(values) > min(len(letters), ws.xls_colmax)
-                or ws.excel_version == 2010 or ws.default_row_height != ws.original_row_height):
-            return public_row(r, values, formats, level)
-        number = str(r + 1)
-        cells = []  # (reference, format, the rest)
-        numbered = True  # every format has its XF index already
-        first = last = -1
+    def unnumbered(number: str, values: list, formats: list | None) -> list | None:
+        """The cells of a row with a format that has no XF index yet: (reference, format, rest)."""
+        cells = []
         for c, value in enumerate(values):
             if value is None:
                 continue
             fmt = formats[c] if formats else None
-            kind = type(value)
-            if kind is Fraction:
-                value = value.numerator if value.denominator == 1 else float(value)
-                kind = type(value)
-            if fmt is None and (info := col_info.get(c)) is not None and info.column_format is not None:
-                return public_row(r, values, formats, level)  # the column's format applies
-            if kind is str and len(value) <= strmax and care(value) is None:
-                rest = f' t="inlineStr"><is><t>{value}</t></is></c>'
-            elif kind is int or kind is float and value - value == 0.0:  # a float that is finite
-                rest = f"><v>{value:.16G}</v></c>"
-            else:
-                odd = odd_cell(value)
-                if odd is None:
-                    return public_row(r, values, formats, level)
-                rest = odd
-            if fmt is not None and fmt.xf_index is None:
-                numbered = False
+            info = col_info.get(c)
+            rest = odd_rest(value)
+            if rest is None or (fmt is None and info is not None and info.column_format is not None):
+                return None
             cells.append((letters[c] + number, fmt, rest))
+        return cells
+
+    def write(r: int, values: list, formats: list | None = None, level: int = 0) -> None:
+        previous = ws.previous_row
+        if r <= previous and ws.planc_pending is not None:
+            raise ValueError(f"row {r + 1} of sheet {ws.name!r}: rows go down, each written once")
+        if r < previous or (r == previous and ws.table) or r in ws.row_info:
+            return public_row(r, values, formats, level)
+        if (ws.dim_colmin is None or r >= ws.xls_rowmax or len(values) > len(letters) or ws.excel_version == 2010
+                or ws.default_row_height != ws.original_row_height):
+            return public_row(r, values, formats, level)
+        number = str(r + 1)
+        parts: list[str] = []
+        numbered = True  # every format in the row has its XF index
+        first = last = -1
+        c = -1
+        for value in values:
+            c += 1
+            if value is None:
+                continue
+            fmt = formats[c] if formats else None
+            s: str | None
+            if fmt is None:
+                info = col_info.get(c)
+                if info is not None and info.column_format is not None:
+                    return public_row(r, values, formats, level)  # the column's format applies
+                s = ""
+            else:
+                s = attribute.get(fmt)
+                if s is None:
+                    if fmt.xf_index is None:
+                        numbered = False  # numbered when the row is written out (RowSheet)
+                        break
+                    s = attribute[fmt] = f' s="{fmt.xf_index}"'
+            kind = type(value)
+            if kind is str and len(value) <= strmax and care(value) is None:
+                parts.append(f'<c r="{letters[c]}{number}"{s} t="inlineStr"><is><t>{value}</t></is></c>')
+            else:
+                if kind is Fraction:
+                    value = value.numerator if value.denominator == 1 else float(value)
+                    kind = type(value)
+                if kind is int or kind is float and value - value == 0.0:  # a float that is finite
+                    parts.append(f'<c r="{letters[c]}{number}"{s}><v>{value:.16G}</v></c>')
+                else:
+                    rest = odd_rest(value)
+                    if rest is None:
+                        return public_row(r, values, formats, level)
+                    parts.append(f'<c r="{letters[c]}{number}"{s}{rest}')
             if first < 0:
                 first = c
             last = c
-        if first < 0:
+        cells = None
+        if not numbered:
+            cells = unnumbered(number, values, formats)
+            if cells is None:
+                return public_row(r, values, formats, level)
+            filled = [c for c, value in enumerate(values) if value is not None]
+            first, last = filled[0], filled[-1]
+        elif first < 0:
             return public_row(r, values, formats, level)
         if r > previous:
             ws._write_single_row(r)  # the row before, as XlsxWriter writes it out when a row starts
         ws._check_dimensions(r, first)
-        ws._check_dimensions(r, last)
+        if last > first:
+            ws._check_dimensions(r, last)
         level = max(0, min(level, 7))
         if level:
             ws.outline_row_level = max(ws.outline_row_level, level)
@@ -225,10 +268,6 @@ def row_writer(ws) -> Row:
             head = f'<row r="{number}" outlineLevel="{level}">'
         else:
             head = f'<row r="{number}">'
-        if numbered:
-            ws.planc_pending = head + "".join(f'<c r="{ref}"{rest}' if fmt is None else f'<c r="{ref}" s="{fmt.xf_index}"{rest}'
-                                        for ref, fmt, rest in cells) + "</row>"
-        else:
-            ws.planc_pending = (head, cells)
+        ws.planc_pending = (head, cells) if cells is not None else head + "".join(parts) + "</row>"
 
     return write
