@@ -170,3 +170,20 @@ def test_the_streamed_example_matches_the_golden_dump(tmp_path, monkeypatch, lan
     code, _, err = run_build([EXAMPLE], tmp_path, "xlsx", lang=lang)
     assert code == 0, err
     assert dump(tmp_path / "fy2027.xlsx") == (GOLDEN / f"fy2027.{lang}.txt").read_text(encoding="utf-8")
+
+
+def test_sheet_names_still_unique_regardless_of_case(tmp_path):
+    """The workbook checks a new sheet's name against a set, not every sheet: still XlsxWriter's checks."""
+    from xlsxwriter.exceptions import DuplicateWorksheetName, InvalidWorksheetName
+
+    book = xlsx_rows.book_class()(io.BytesIO(), {"constant_memory": True, "tmpdir": str(tmp_path)})
+    assert isinstance(book.add_worksheet("Owner A"), xlsx_rows.sheet_class())
+    book.add_worksheet()  # XlsxWriter's default name, Sheet2
+    with pytest.raises(DuplicateWorksheetName, match="'owner a', with case ignored, is already in use"):
+        book.add_worksheet("owner a")
+    with pytest.raises(DuplicateWorksheetName):
+        book.add_worksheet("SHEET2")
+    with pytest.raises(InvalidWorksheetName):
+        book.add_worksheet("a/b")
+    assert [ws.name for ws in book.worksheets()] == ["Owner A", "Sheet2"]
+    book.close()

@@ -31,7 +31,7 @@ from planc.report.view import CrossView, OwnerSheet, Report, Row, SplitView
 from planc.report.xlsx_blocks import actions_block, activity_block, review_block
 from planc.report.xlsx_blocks import number as _number
 from planc.report.xlsx_blocks import put as _put
-from planc.report.xlsx_rows import fast_path_problem, row_writer, sheet_class
+from planc.report.xlsx_rows import book_class, fast_path_problem, row_writer
 
 PIP_HINT = "pip install 'planc[xlsx]'  (or: pip install XlsxWriter)"
 MAX_OUTLINE = 7  # Excel's deepest outline level
@@ -91,9 +91,8 @@ def temp_root() -> str | None:
 def _render(xlsxwriter, report: Report, lang: str, review, options: dict) -> bytes:
     t = Words(lang)
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, options)
-    if options.get("constant_memory") and fast_path_problem() is None:
-        book.worksheet_class = sheet_class()  # rows the short way (report/xlsx_rows.py)
+    fast = options.get("constant_memory") and fast_path_problem() is None  # rows the short way (xlsx_rows.py)
+    book = (book_class() if fast else xlsxwriter.Workbook)(buf, options)
     m = report.meta
     book.set_properties({"title": m.title, "subject": t("target_report"), "author": m.owner or "",
                          "comments": f"planc {m.planc_version}, from {m.source_name}",

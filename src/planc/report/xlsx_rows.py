@@ -65,6 +65,8 @@ def fast_path_problem() -> str | None:
         return f"XlsxWriter {version} is not among the versions the fast row writer was checked against {TESTED}"
     sample = worksheet.Worksheet()
     missing = [name for name in INTERNALS if not hasattr(sample, name)]
+    if not hasattr(xlsxwriter.Workbook, "_check_sheetname"):
+        missing.append("Workbook._check_sheetname")
     if not hasattr(utility, "_preserve_whitespace"):
         missing.append("utility._preserve_whitespace")
     if missing:
@@ -142,6 +144,32 @@ def sheet_class():
             self.previous_row = current_row_num  # all XlsxWriter does when the row's cells are written
 
     return RowSheet
+
+
+@functools.cache
+def book_class():
+    """XlsxWriter's workbook whose sheets are `sheet_class()`, and whose sheet names are checked
+    against a set: XlsxWriter compares each new name with every sheet's (2 million comparisons
+    for 2,000 sheets)."""
+    from xlsxwriter import Workbook
+    from xlsxwriter.exceptions import DuplicateWorksheetName
+
+    class RowBook(Workbook):
+        worksheet_class = sheet_class()
+
+        def _check_sheetname(self, sheetname, is_chartsheet=False):
+            taken = self.__dict__.setdefault("planc_taken", set())
+            sheets, self.worksheets_objs = self.worksheets_objs, []  # XlsxWriter's other checks, without the walk
+            try:
+                name = super()._check_sheetname(sheetname, is_chartsheet)
+            finally:
+                self.worksheets_objs = sheets
+            if name.lower() in taken:
+                raise DuplicateWorksheetName(f"Sheetname '{name}', with case ignored, is already in use.")
+            taken.add(name.lower())
+            return name
+
+    return RowBook
 
 
 @functools.cache
