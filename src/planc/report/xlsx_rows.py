@@ -156,6 +156,7 @@ def book_class():
 
     class RowBook(Workbook):
         worksheet_class = sheet_class()
+        worksheets_objs: list  # XlsxWriter's: the sheets, in order
 
         def _check_sheetname(self, sheetname, is_chartsheet=False):
             taken = self.__dict__.setdefault("planc_taken", set())
