@@ -3,28 +3,32 @@
 In constant-memory mode XlsxWriter keeps the cells of the current row in a
 table and writes their XML when the next row starts: per cell a dozen Python
 calls (dimension checks, a tuple, attribute lists, three escaping passes) and
-a write to the sheet's temporary file. 100,000 targets make about 2.5 million
-cells, and that was most of the workbook's time (benchmarks/bench_xlsx.py).
+a write to the sheet's temporary file. 100,000 targets make about a million
+cells in 207,000 rows, and that was most of the workbook's time
+(benchmarks/bench_xlsx.py; docs/reports.md).
 
 `row_writer(ws)` returns `write(r, values, formats, level)`, which writes one
 row, cells from column A on (`values[c]` in column c, None for an empty cell;
-`formats[c]` its format or None; `level` its outline level), and writes it as
-one string: the very XML XlsxWriter writes for the same cells
-(tests/report/test_report_xlsx_rows.py compares the workbooks byte for byte,
-odd strings included). The common cells take the short way: numbers, and
-strings that need no escaping and keep no leading or trailing space; a string
-that needs escaping is escaped by XlsxWriter's own functions. Anything else in
-a row (a string over 16,383 characters, a value of another kind, a row that
-cannot be written in one go) sends the whole row through XlsxWriter's public
-methods, as do a workbook written in memory (small plans) and any XlsxWriter
-other than the versions this was compared against (TESTED): the output is the
-same either way, only slower.
+`formats[c]` its format or None; `level` its outline level), as one string:
+the very XML XlsxWriter writes for the same cells (tests/report/
+test_report_xlsx_rows.py compares workbooks written both ways byte for byte,
+odd strings and random rows included). Numbers and text that needs no
+escaping take the short way; text that does is escaped by XlsxWriter's own
+functions. Anything else in a row (a string over 16,383 characters, a value
+of another kind, a row that cannot be written in one go) sends the whole row
+through XlsxWriter's public methods, as do a workbook written in memory
+(small plans) and any XlsxWriter other than the versions this was compared
+against (TESTED): the output is the same either way, only slower.
 
-It relies on XlsxWriter internals (the worksheet's row table and file, its
-dimension check, its escaping helpers, a format's XF index), named in
-INTERNALS; `fast_path_problem` says which are missing or why the short way is
-off, and a test fails with that message when an XlsxWriter upgrade changes
-them.
+The sheets are `sheet_class()`, a subclass of XlsxWriter's worksheet that
+holds the row written last until XlsxWriter would have written it out (so
+the formats are numbered in the same order), in a workbook of `book_class()`,
+which also checks sheet names against a set. Both rely on XlsxWriter
+internals (the worksheet's row table and file, its dimension check, its
+escaping helpers, a format's XF index, the workbook's sheet-name check),
+named in INTERNALS; `fast_path_problem()` says which are missing or why the
+short way is off, and a test fails with that message when an XlsxWriter
+upgrade changes them.
 """
 
 from __future__ import annotations
@@ -48,7 +52,6 @@ INTERNALS = ("constant_memory", "previous_row", "table", "row_info", "row_sizes"
 _NEEDS_CARE = re.compile(r"[&<>\x00-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 
 
-
 class Row(Protocol):
     """Writes row `r`: `values[c]` in column c (None: empty), `formats[c]` its format, `level` its outline level."""
 
@@ -58,6 +61,7 @@ class Row(Protocol):
 def fast_path_problem() -> str | None:
     """None when the short way can be used with the XlsxWriter installed; else why not (in words)."""
     import xlsxwriter
+    import xlsxwriter.format
     from xlsxwriter import utility, worksheet
 
     version = getattr(xlsxwriter, "__version__", "?")
@@ -67,6 +71,8 @@ def fast_path_problem() -> str | None:
     missing = [name for name in INTERNALS if not hasattr(sample, name)]
     if not hasattr(xlsxwriter.Workbook, "_check_sheetname"):
         missing.append("Workbook._check_sheetname")
+    if not hasattr(xlsxwriter.format.Format(), "xf_index"):
+        missing.append("Format.xf_index")
     if not hasattr(utility, "_preserve_whitespace"):
         missing.append("utility._preserve_whitespace")
     if missing:
