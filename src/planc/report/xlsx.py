@@ -192,15 +192,24 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_name(text: str, taken: set[str]) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, unique regardless of case."""
+    """Excel's rules: at most 31 characters (UTF-16 units: an emoji is two), none of
+    []:*?/\\, unique regardless of case."""
     base = _BAD_SHEET_CHARS.sub("_", text).strip("'") or "Sheet"
-    base = base[:31]
+    base = _utf16_cut(base, 31)
     name, n = base, 2
     while name.lower() in taken or name.lower() == "history":
         suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        name, n = _utf16_cut(base, 31 - len(suffix)) + suffix, n + 1
     taken.add(name.lower())
     return name
+
+
+def _utf16_cut(text: str, units: int) -> str:
+    """The longest start of `text` of at most `units` UTF-16 units, not ending in an apostrophe."""
+    text = text[:units]  # a character is one or two units
+    while len(text.encode("utf-16-le")) > 2 * units:
+        text = text[:-1]
+    return text.rstrip("'") or "Sheet"
 
 
 def _col(col: int) -> str:
