@@ -182,9 +182,9 @@ class _Statuses(dict):
 
 
 def _header(ws, heads: list[str], fmt: _Formats, widths: list[int]) -> None:
-    for col, (text, width) in enumerate(zip(heads, widths)):
+    for col, width in enumerate(widths[:len(heads)]):
         ws.set_column(col, col, width)
-        ws.write_string(0, col, text, fmt.head)
+    row_writer(ws)(0, heads[:len(widths)], [fmt.head] * len(heads))
     ws.freeze_panes(1, 0)
 
 

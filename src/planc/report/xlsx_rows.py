@@ -199,6 +199,7 @@ def row_writer(ws) -> Row:
     care = _NEEDS_CARE.search
     col_info = ws.col_info
     attribute: dict = {}  # format -> its ` s="XF index"`, once it has one
+    nothing = (None,) * len(letters)  # no formats
 
     def odd_rest(value) -> str | None:
         """The XML after the reference and format of a cell the loop below does not take,
@@ -239,9 +240,10 @@ def row_writer(ws) -> Row:
             raise ValueError(f"row {r + 1} of sheet {ws.name!r}: rows go down, each written once")
         if r < previous or (r == previous and ws.table) or r in ws.row_info:
             return public_row(r, values, formats, level)
-        if (ws.dim_colmin is None or r >= ws.xls_rowmax or len(values) > len(letters) or ws.excel_version == 2010
-                or ws.default_row_height != ws.original_row_height):
-            return public_row(r, values, formats, level)
+        if ((level and ws.dim_colmin is None) or r >= ws.xls_rowmax or len(values) > len(letters)
+                or ws.excel_version == 2010 or ws.default_row_height != ws.original_row_height):
+            return public_row(r, values, formats, level)  # (set_row reads the sheet's first column)
+        fmts = formats or nothing
         number = str(r + 1)
         parts: list[str] = []
         numbered = True  # every format in the row has its XF index
@@ -251,7 +253,7 @@ def row_writer(ws) -> Row:
             c += 1
             if value is None:
                 continue
-            fmt = formats[c] if formats else None
+            fmt = fmts[c]
             s: str | None
             if fmt is None:
                 info = col_info.get(c)
