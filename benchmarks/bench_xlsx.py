@@ -7,13 +7,24 @@ and a status), each rep split evenly over 99 accounts: 1 + 4 + 1,000 +
 for the workbook is 10 s. Run it alone, not in a loop (the machine is
 shared):
 
-    python benchmarks/bench_xlsx.py [--owners 1000] [--accounts 99] [--before DIR] [--rounds 1]
+    python benchmarks/bench_xlsx.py [--owners 1000] [--accounts 99] [--before DIR] [--rounds 1] [--end-to-end]
+
+`--end-to-end`: also time `planc build PLAN --format xlsx` as a command
+(parse, compile, view model, workbook, in a process of its own), with an
+empty parse cache and then a warm one.
 
 `--before DIR`: also time the workbook writer of another checkout (DIR's
 `src/planc/report/xlsx.py`, e.g. a worktree of the main branch) on the same
 report, in the same run, alternating with this one (`--rounds` pairs), and
 say whether the two workbooks are byte for byte the same. On a shared
 machine compare CPU times: wall times follow the other users' load.
+
+Measured on the shared 2-core machine under load (load average 2.5–3.5),
+`--before` the main branch, CPU of the workbook step:
+
+    before (XlsxWriter's cell-by-cell writes)   13.0–16.8 s   (12.0 s when quiet)
+    after  (rows written whole, xlsx_rows.py)     6.2–7.5 s   byte for byte the same workbook
+    planc build --format xlsx, end to end        13.6–14.2 s cold parse cache, 10.7–11.1 s warm (after)
 """
 
 from __future__ import annotations
@@ -65,6 +76,8 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=99)
     ap.add_argument("--before", type=Path, metavar="DIR", help="another checkout whose writer to time too")
     ap.add_argument("--rounds", type=int, default=1, help="with --before: pairs of runs, alternating")
+    ap.add_argument("--end-to-end", action="store_true",
+                    help="also time `planc build PLAN --format xlsx` as a command, with a cold and a warm parse cache")
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     os.environ.setdefault("PLANC_NO_CACHE", "1")
@@ -99,6 +112,32 @@ def main() -> None:
         print("workbooks: " + ("byte for byte the same" if same else "DIFFERENT"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(f"peak RSS of the whole run: {peak:,.0f} MiB")
+    if args.end_to_end:
+        end_to_end(args.owners, args.accounts)
+
+
+def end_to_end(owners: int, accounts: int) -> None:
+    """`planc build PLAN --format xlsx` in a process of its own, as a user runs it: first with
+    an empty parse cache (PLANC_CACHE_DIR), then again with the cache it left."""
+    import subprocess
+
+    src = Path(__file__).resolve().parents[1] / "src"
+    with tempfile.TemporaryDirectory() as tmp:
+        plan = Path(tmp) / "bench.plan"
+        plan.write_text(generate_plan(owners, accounts), encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(src), "PLANC_CACHE_DIR": str(Path(tmp) / "cache"),
+               "SOURCE_DATE_EPOCH": "1798761600"}
+        env.pop("PLANC_NO_CACHE", None)
+        for kind in ("cold", "warm"):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "planc", "build", str(plan), "--format", "xlsx", "-o",
+                                   str(Path(tmp) / "out")], env=env, capture_output=True)
+            wall = time.perf_counter() - t
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            assert done.returncode == 0, done.stderr.decode()[-2000:]
+            print(f"planc build --format xlsx ({kind} parse cache): {wall:6.2f} s   (CPU {cpu:.2f} s)")
 
 
 if __name__ == "__main__":

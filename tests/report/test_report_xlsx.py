@@ -219,6 +219,18 @@ def test_sheet_names_follow_excels_rules():
     assert _sheet_name(long, taken) == "x" * 27 + " (2)"
     assert _sheet_name("A_B_C_D__E__F", taken) == "A_B_C_D__E__F (2)"  # unique regardless of case
     assert _sheet_name("History", taken) == "History (2)"  # reserved by Excel
+    # Excel counts UTF-16 units: an emoji is two; a cut never leaves an apostrophe at the end.
+    assert _sheet_name("😀" * 20, taken) == "😀" * 15
+    assert _sheet_name("😀" * 20, taken) == "😀" * 13 + " (2)"
+    assert _sheet_name("x" * 30 + "'s", taken) == "x" * 30
+
+
+def test_an_owner_named_in_emoji_gets_a_sheet(tmp_path, write_plan):
+    plan = write_plan('plan "E" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1 }\n'
+                      'target year = 1000 [owner: "' + "😀" * 30 + '"]\n')
+    code, _, err = run_build([plan], tmp_path, "xlsx")
+    assert code == 0, err
+    assert book(tmp_path / f"{plan.stem}.xlsx").sheetnames[-1] == "😀" * 15
 
 
 @pytest.mark.slow

@@ -19,7 +19,6 @@ timestamps inside the zip.
 
 from __future__ import annotations
 
-import functools
 import io
 import os
 import re
@@ -32,6 +31,7 @@ from planc.report.view import CrossView, OwnerSheet, Report, Row, SplitView
 from planc.report.xlsx_blocks import actions_block, activity_block, review_block
 from planc.report.xlsx_blocks import number as _number
 from planc.report.xlsx_blocks import put as _put
+from planc.report.xlsx_rows import book_class, fast_path_problem, row_writer
 
 PIP_HINT = "pip install 'planc[xlsx]'  (or: pip install XlsxWriter)"
 MAX_OUTLINE = 7  # Excel's deepest outline level
@@ -91,7 +91,8 @@ def temp_root() -> str | None:
 def _render(xlsxwriter, report: Report, lang: str, review, options: dict) -> bytes:
     t = Words(lang)
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, options)
+    fast = options.get("constant_memory") and fast_path_problem() is None  # rows the short way (xlsx_rows.py)
+    book = (book_class() if fast else xlsxwriter.Workbook)(buf, options)
     m = report.meta
     book.set_properties({"title": m.title, "subject": t("target_report"), "author": m.owner or "",
                          "comments": f"planc {m.planc_version}, from {m.source_name}",
@@ -168,19 +169,6 @@ def _places(unit: Fraction) -> int:
     return places
 
 
-def _writers(ws):
-    """`ws.write_string` and `ws.write_number` for the hot loops, without the
-    decorator that first tries to read the row as A1 notation (`row, col` are
-    always numbers here): the functions it wraps, its `__wrapped__` (functools),
-    bound to `ws`. A version of XlsxWriter without it gets the decorated ones."""
-    cls = type(ws)
-    text = getattr(cls.write_string, "__wrapped__", None)
-    number = getattr(cls.write_number, "__wrapped__", None)
-    if text is None or number is None:
-        return ws.write_string, ws.write_number
-    return functools.partial(text, ws), functools.partial(number, ws)
-
-
 class _Statuses(dict):
     """A status in the report's words, each worded once."""
 
@@ -194,9 +182,9 @@ class _Statuses(dict):
 
 
 def _header(ws, heads: list[str], fmt: _Formats, widths: list[int]) -> None:
-    for col, (text, width) in enumerate(zip(heads, widths)):
+    for col, width in enumerate(widths[:len(heads)]):
         ws.set_column(col, col, width)
-        ws.write_string(0, col, text, fmt.head)
+    row_writer(ws)(0, heads[:len(widths)], [fmt.head] * len(heads))
     ws.freeze_panes(1, 0)
 
 
@@ -204,15 +192,24 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_name(text: str, taken: set[str]) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, unique regardless of case."""
+    """Excel's rules: at most 31 characters (UTF-16 units: an emoji is two), none of
+    []:*?/\\, unique regardless of case."""
     base = _BAD_SHEET_CHARS.sub("_", text).strip("'") or "Sheet"
-    base = base[:31]
+    base = _utf16_cut(base, 31)
     name, n = base, 2
     while name.lower() in taken or name.lower() == "history":
         suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        name, n = _utf16_cut(base, 31 - len(suffix)) + suffix, n + 1
     taken.add(name.lower())
     return name
+
+
+def _utf16_cut(text: str, units: int) -> str:
+    """The longest start of `text` of at most `units` UTF-16 units, not ending in an apostrophe."""
+    text = text[:units]  # a character is one or two units
+    while len(text.encode("utf-16-le")) > 2 * units:
+        text = text[:-1]
+    return text.rstrip("'") or "Sheet"
 
 
 def _col(col: int) -> str:
@@ -235,31 +232,16 @@ def _targets_sheet(book, report: Report, t: Words, fmt: _Formats, name: str) -> 
     _header(ws, heads, fmt, [28, 16, 28, 7, 22, 16, 9, 9, 14, 11])
     # Parents sit above their children, so the outline's buttons go above too.
     ws.outline_settings(True, False, False, False)
-    # The hot loop of a big plan (100,000 rows): typed writes, formats and words looked up once.
-    text, number = _writers(ws)
-    set_row, status, amount_for, percent = ws.set_row, _Statuses(t), fmt.amount_for, fmt.percent
+    # The hot loop of a big plan (100,000 rows): whole rows (report/xlsx_rows.py), formats and
+    # words looked up once.
+    write, status, amount_for, percent = row_writer(ws), _Statuses(t), fmt.amount_for, fmt.percent
     plain = None if fmt.wan else fmt.amount  # without 万, every amount has the one format
-    levels = [{"level": min(depth, MAX_OUTLINE)} for depth in range(max((r.depth for r in report.rows), default=0) + 1)]
+    formats = [None, None, None, None, None, plain, percent, percent, None, None]
     for r, row in enumerate(report.rows, start=1):
-        if row.depth:
-            set_row(r, None, None, levels[row.depth])
-        text(r, 0, row.path)
-        text(r, 1, row.name)
-        if row.label is not None:
-            text(r, 2, row.label)
-        number(r, 3, row.depth)
-        if row.parent is not None:
-            text(r, 4, row.parent)
         a = row.amount
-        number(r, 5, a.numerator if a.denominator == 1 else float(a), plain or amount_for(a))
-        if row.share is not None:
-            number(r, 6, _number(row.share), percent)
-        if row.growth is not None:
-            number(r, 7, _number(row.growth), percent)
-        if row.owner is not None:
-            text(r, 8, row.owner)
-        if row.status:
-            text(r, 9, status[row.status])
+        formats[5] = plain or amount_for(a)
+        write(r, [row.path, row.name, row.label, row.depth, row.parent, a, row.share, row.growth, row.owner,
+                  status[row.status] if row.status else None], formats, min(row.depth, MAX_OUTLINE))
     ws.autofilter(0, 0, max(len(report.rows), 1), len(heads) - 1)
 
 
@@ -268,24 +250,15 @@ def _split_sheet(book, split: SplitView, t: Words, fmt: _Formats, name: str) -> 
     heads = [t("col_target"), t("col_label"), t("col_how"), t("col_share"), t("col_amount"), t("col_growth"),
              t("col_owner"), t("col_status")]
     _header(ws, heads, fmt, [20, 28, 30, 9, 16, 9, 14, 11])
-    text, number = _writers(ws)
-    status, amount_for, percent, explained = _Statuses(t), fmt.amount_for, fmt.percent, fmt.explain
+    write, status, amount_for, percent, explained = (row_writer(ws), _Statuses(t), fmt.amount_for,
+                                                     fmt.percent, fmt.explain)
     plain = None if fmt.wan else fmt.amount
+    formats = [None, None, None, percent, plain, percent, None, None]
     for r, row in enumerate(split.rows, start=1):
-        text(r, 0, row.name)
-        if row.label is not None:
-            text(r, 1, row.label)
-        text(r, 2, explained(row.how, t))
-        if row.share is not None:
-            number(r, 3, _number(row.share), percent)
         a = row.amount
-        number(r, 4, a.numerator if a.denominator == 1 else float(a), plain or amount_for(a))
-        if row.growth is not None:
-            number(r, 5, _number(row.growth), percent)
-        if row.owner is not None:
-            text(r, 6, row.owner)
-        if row.status:
-            text(r, 7, status[row.status])
+        formats[4] = plain or amount_for(a)
+        write(r, [row.name, row.label, explained(row.how, t), row.share, a, row.growth, row.owner,
+                  status[row.status] if row.status else None], formats)
     last = len(split.rows)
     total = last + 1
     ws.write_string(total, 0, t("total"), fmt.total_label)
@@ -357,19 +330,19 @@ def _owner_sheet(book, sheet: OwnerSheet, t: Words, fmt: _Formats, name: str):
              t("col_due"), t("col_note"), _local(t, "profile"), *periods]
     _header(ws, heads, fmt, [28, 28, 16, 9, 30, 11, 11, 30, 14, *([12] * len(periods))])
     first = len(heads) - len(periods)
+    write, status, amount_for, percent = row_writer(ws), _Statuses(t), fmt.amount_for, fmt.percent
+    column = {period: first + i for i, period in enumerate(periods)}
     for r, (row, profile) in enumerate(zip(sheet.rows, sheet.profiles), start=1):
-        _put(ws, r, 0, row.path)
-        _put(ws, r, 1, row.label)
-        _put(ws, r, 2, row.amount, fmt.amount_for(row.amount))
-        _put(ws, r, 3, row.share, fmt.percent)
-        _put(ws, r, 4, fmt.explain(row.how, t))
-        _put(ws, r, 5, t.status(row.status) if row.status else None)
-        _put(ws, r, 6, row.due.isoformat() if row.due else None)
-        _put(ws, r, 7, row.note)
+        values = [row.path, row.label, row.amount, row.share, fmt.explain(row.how, t),
+                  status[row.status] if row.status else None, row.due.isoformat() if row.due else None, row.note,
+                  None, *([None] * len(periods))]
+        formats = [None, None, amount_for(row.amount), percent, *([None] * (len(heads) - 4))]
         if profile is not None:
-            _put(ws, r, 8, _local(t, f"kind_{profile.kind}"))
+            values[8] = _local(t, f"kind_{profile.kind}")
             for point in profile.points:
-                _put(ws, r, first + periods.index(point.name), point.amount, fmt.amount_for(point.amount))
+                values[column[point.name]] = point.amount
+                formats[column[point.name]] = amount_for(point.amount)
+        write(r, values, formats)
     if sheet.total is not None:
         total = len(sheet.rows) + 1
         ws.write_string(total, 0, t("total"), fmt.total_label)
