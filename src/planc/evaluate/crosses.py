@@ -80,21 +80,27 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
     row_inputs = [Input("row", r, rows[i], row.path) for i, (r, row) in enumerate(zip(row_names, cross.rows.children))]
     col_inputs = [Input("column", c, cols[j], col.path) for j, (c, col) in enumerate(zip(col_names, cross.cols.children))]
     seed_name = cross.seed.name if cross.seed is not None else ""
+    seed_inputs: dict[int, Input] = {}  # one Input per distinct seed value (by id: the table's values are shared)
+    values, records, by_pair = ev.result.values, ev.result.derivations, cross.cells  # (as `ev.set_value` does)
     # share = fitted / row_total, built from integers (as Fraction division does, without its dispatch)
     tn, td = row_total.numerator, row_total.denominator
     for i, r in enumerate(row_names):
         row_in, fitted_row, cells_row = row_inputs[i], fitted[i], cells[i]
         seed_row = seed[i] if seed is not None else None
         for j, c in enumerate(col_names):
-            cell = cross.cells.get((r, c))
+            cell = by_pair.get((r, c))
             if cell is None:
                 continue
             if seed_row is None:
                 inputs = (row_in, col_inputs[j], *shared)
             else:
-                inputs = (row_in, col_inputs[j], *shared, Input("seed", seed_name, seed_row[j]))
-            exact = fitted_row[j]
+                value = seed_row[j]
+                seed_in = seed_inputs.get(id(value))
+                if seed_in is None:
+                    seed_in = seed_inputs[id(value)] = Input("seed", seed_name, value)
+                inputs = (row_in, col_inputs[j], *shared, seed_in)
+            exact, rounded = fitted_row[j], cells_row[j]
             share = Fraction(exact.numerator * td, exact.denominator * tn) if tn else None
-            ev.set_value(cell, cells_row[j], Derivation(
-                "cell", exact, cells_row[j], share=share, inputs=inputs, expression=expression,
-                dimension=dimension))
+            values[cell.path] = rounded
+            records[cell.path] = Derivation("cell", exact, rounded, share=share, inputs=inputs,
+                                            expression=expression, dimension=dimension)
