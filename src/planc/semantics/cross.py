@@ -30,6 +30,9 @@ class Names(Protocol):
     def index(self, path: str, node: TargetNode) -> None:
         """Make `node` findable by `path` (its own path or an alias) and its suffixes."""
 
+    def index_as(self, path: str, node: TargetNode, before: str | None, last: str) -> None:
+        """`index`, given the path's last two components."""
+
     def cross_clash(self, cross: CrossNode, node: TargetNode) -> None:
         """`node`, defined by a split, is also a cell of `cross` (one E033 per cross)."""
 
@@ -163,7 +166,7 @@ def _make_cells(resolver: Names, cross: CrossNode) -> None:
     """A target per (row, column) pair, at `parent.row.col` and its alias `parent.col.row`.
     A 1000 x 100 cross makes 100,000 of them: the path prefixes are made once per row and
     column, and only the paths are formatted per cell."""
-    parent, targets, cells = cross.parent, resolver.targets, cross.cells
+    parent, targets, cells, index_as = cross.parent, resolver.targets, cross.cells, resolver.index_as
     cols = [(col, col.name, f"{parent.path}.{col.name}.") for col in cross.cols.children]
     for row in cross.rows.children:
         rname = row.name
@@ -177,7 +180,7 @@ def _make_cells(resolver: Names, cross: CrossNode) -> None:
                 continue
             cell = TargetNode(cname, path, None, row, cross, aliases=[alias])
             targets[path] = cell
-            resolver.index(path, cell)
-            resolver.index(alias, cell)
+            index_as(path, cell, rname, cname)
+            index_as(alias, cell, cname, rname)
             row_cells.append(cell)
             cells[(rname, cname)] = cell

@@ -286,9 +286,16 @@ class _Resolver:
     def index(self, path: str, node: TargetNode) -> None:
         """Make `node` findable by `path` (its own path or an alias) and its suffixes."""
         head, dot, last = path.rpartition(".")
-        self.by_name.setdefault(last, []).append((path, node))
-        if dot:  # and by its last two components
-            self.by_pair.setdefault((head.rpartition(".")[2], last), []).append((path, node))
+        self.index_as(path, node, head.rpartition(".")[2] if dot else None, last)
+
+    def index_as(self, path: str, node: TargetNode, before: str | None, last: str) -> None:
+        """`index`, given the path's last two components (`before` None for a one-part path):
+        a cross cell passes its row's and column's names, so its 200,000 keys share their
+        strings, and one (path, node) entry serves both tables."""
+        entry = (path, node)
+        self.by_name.setdefault(last, []).append(entry)
+        if before is not None:  # and by its last two components
+            self.by_pair.setdefault((before, last), []).append(entry)
 
     def collect_roots(self, decls: list[ast.Target]) -> list[TargetNode]:
         roots = []
