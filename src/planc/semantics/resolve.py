@@ -293,9 +293,18 @@ class _Resolver:
         a cross cell passes its row's and column's names, so its 200,000 keys share their
         strings, and one (path, node) entry serves both tables."""
         entry = (path, node)
-        self.by_name.setdefault(last, []).append(entry)
+        # A new key gets a list of exactly one (most pairs name one target: a cell's two are its own)
+        bucket = self.by_name.get(last)
+        if bucket is None:
+            self.by_name[last] = [entry]
+        else:
+            bucket.append(entry)
         if before is not None:  # and by its last two components
-            self.by_pair.setdefault((before, last), []).append(entry)
+            pair = self.by_pair.get((before, last))
+            if pair is None:
+                self.by_pair[before, last] = [entry]
+            else:
+                pair.append(entry)
 
     def collect_roots(self, decls: list[ast.Target]) -> list[TargetNode]:
         roots = []
