@@ -81,6 +81,9 @@ PROBE = textwrap.dedent("""
     from planc.evaluate import evaluate
     from planc.lint import configuration, lint
     from planc.cli.present import amounts_json, amounts_table, select, write_json
+    import gc
+    from planc import cli
+    gc.set_threshold(*cli._ONE_SHOT_GC)  # the collector as a one-shot command sets it
     plan, out = Path(sys.argv[1]), {}
     def timed(name, work):
         start = time.process_time()
