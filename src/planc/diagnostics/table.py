@@ -14,7 +14,7 @@ def text_table(head: Sequence[str] | None, rows: Sequence[Sequence[str]], align:
     """Lines of a table: `align` has `l` or `r` per column; two spaces between
     columns; `rule` draws dashes under the heading. A last left-aligned column
     is not padded (no trailing spaces), and its rule is as wide as its heading."""
-    table = ([list(head)] if head is not None else []) + [list(r) for r in rows]
+    table = ([tuple(head)] if head is not None else []) + list(rows)  # the rows themselves, not copies
     if not table:
         return []
     n = len(align)
