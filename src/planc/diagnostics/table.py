@@ -14,11 +14,16 @@ def text_table(head: Sequence[str] | None, rows: Sequence[Sequence[str]], align:
     """Lines of a table: `align` has `l` or `r` per column; two spaces between
     columns; `rule` draws dashes under the heading. A last left-aligned column
     is not padded (no trailing spaces), and its rule is as wide as its heading."""
-    table = ([list(head)] if head is not None else []) + [list(r) for r in rows]
+    table = ([tuple(head)] if head is not None else []) + list(rows)  # the rows themselves, not copies
     if not table:
         return []
     n = len(align)
-    widths = [max(display_width(r[i]) for r in table) for i in range(n)]
+    # ASCII text (one column a character, every row full): widths by len, lines by a format, in C
+    plain = set(map(len, table)) == {n} and all(map(str.isascii, map("".join, table)))
+    if plain:
+        widths = [max(map(len, column)) for column in zip(*table)]
+    else:
+        widths = [max(display_width(r[i]) for r in table) for i in range(n)]
     free_end = align[-1] == "l"
 
     def line(cells: Sequence[str]) -> str:
@@ -31,6 +36,10 @@ def text_table(head: Sequence[str] | None, rows: Sequence[Sequence[str]], align:
                 out.append(cell if free_end and i == n - 1 else cell + pad)
         return "  ".join(out).rstrip()
 
+    if plain:
+        lines_of = _ascii_lines(widths, align, free_end)
+    else:
+        lines_of = lambda rows: [line(r) for r in rows]  # noqa: E731
     lines = []
     if head is not None:
         lines.append(line(head))
@@ -39,5 +48,15 @@ def text_table(head: Sequence[str] | None, rows: Sequence[Sequence[str]], align:
             if free_end:
                 dashes[-1] = "-" * display_width(head[-1])
             lines.append("  ".join(dashes))
-    lines += [line(r) for r in rows]
+    lines += lines_of(rows)
     return lines
+
+
+def _ascii_lines(widths: list[int], align: str, free_end: bool):
+    """`line` for rows of ASCII text (each character one column): the same padding
+    by `str.format`, `{:<w}` or `{:>w}`, the last left-aligned column unpadded."""
+    specs = ["{:>%d}" % w if a == "r" else "{:<%d}" % w for a, w in zip(align, widths)]
+    if free_end:
+        specs[-1] = "{}"
+    template = "  ".join(specs)
+    return lambda rows: [template.format(*r).rstrip() for r in rows]

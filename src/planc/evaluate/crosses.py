@@ -7,6 +7,7 @@ exact. The cells themselves are made at resolve time (`planc.semantics.cross`).
 from __future__ import annotations
 
 from fractions import Fraction
+from itertools import islice
 
 from planc.amounts import format_amount
 from planc.diagnostics import error
@@ -80,21 +81,30 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
     row_inputs = [Input("row", r, rows[i], row.path) for i, (r, row) in enumerate(zip(row_names, cross.rows.children))]
     col_inputs = [Input("column", c, cols[j], col.path) for j, (c, col) in enumerate(zip(col_names, cross.cols.children))]
     seed_name = cross.seed.name if cross.seed is not None else ""
+    seed_inputs: dict[int, Input] = {}  # one Input per distinct seed value (by id: the table's values are shared)
+    values, records = ev.result.values, ev.result.derivations  # (as `ev.set_value` does)
     # share = fitted / row_total, built from integers (as Fraction division does, without its dispatch)
     tn, td = row_total.numerator, row_total.denominator
+    # Every pair a cell (no clash): the cells were made row by row, so they come in this order
+    made = iter(cross.cells.values()) if len(cross.cells) == len(row_names) * len(col_names) else None
     for i, r in enumerate(row_names):
         row_in, fitted_row, cells_row = row_inputs[i], fitted[i], cells[i]
         seed_row = seed[i] if seed is not None else None
-        for j, c in enumerate(col_names):
-            cell = cross.cells.get((r, c))
+        row_cells = list(islice(made, len(col_names))) if made is not None else \
+            [cross.cells.get((r, c)) for c in col_names]
+        for j, cell in enumerate(row_cells):
             if cell is None:
                 continue
             if seed_row is None:
                 inputs = (row_in, col_inputs[j], *shared)
             else:
-                inputs = (row_in, col_inputs[j], *shared, Input("seed", seed_name, seed_row[j]))
-            exact = fitted_row[j]
+                value = seed_row[j]
+                seed_in = seed_inputs.get(id(value))
+                if seed_in is None:
+                    seed_in = seed_inputs[id(value)] = Input("seed", seed_name, value)
+                inputs = (row_in, col_inputs[j], *shared, seed_in)
+            exact, rounded = fitted_row[j], cells_row[j]
             share = Fraction(exact.numerator * td, exact.denominator * tn) if tn else None
-            ev.set_value(cell, cells_row[j], Derivation(
-                "cell", exact, cells_row[j], share=share, inputs=inputs, expression=expression,
-                dimension=dimension))
+            values[cell.path] = rounded
+            # (method, exact, rounded, share, inputs, weights, score, caps, expression, dimension)
+            records[cell.path] = Derivation("cell", exact, rounded, share, inputs, (), None, (), expression, dimension)

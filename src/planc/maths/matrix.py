@@ -180,20 +180,25 @@ def controlled_round(cells: Sequence[Sequence[Fraction]], rows: Sequence[Fractio
     parts: list[list[tuple[int, int, int]]] = []
     p, q = unit.numerator, unit.denominator
     for line in cells:
-        parts.append([])
+        row: list[tuple[int, int, int]] = []
+        parts.append(row)
         for c in line:
             if type(c) is not Fraction:
                 c = Fraction(c)
             num, den = c.numerator * q, c.denominator * p
-            parts[-1].append((num // den, num % den, den))
+            row.append((*divmod(num, den), den))
     result = _round_units(parts, [int(t) for t in R], [int(t) for t in C], unit, _SNAP, name_r, name_c)
     if isinstance(result, Infeasible):  # snapping may cost the only solution
         result = _round_units(parts, R, C, unit, None, name_r, name_c)
     if isinstance(result, Infeasible):
         return result
+    # k units, made once per distinct k and shared: a large cross repeats few amounts
+    distinct = set().union(*result)
     if q == 1:  # a whole unit: k * unit is a whole number (Fraction(int) skips the gcd)
-        return [[Fraction(k * p) for k in line] for line in result]
-    return [[k * unit for k in line] for line in result]
+        amounts = {k: Fraction(k * p) for k in distinct}
+    else:
+        amounts = {k: k * unit for k in distinct}
+    return [list(map(amounts.__getitem__, line)) for line in result]
 
 
 # --- IPF internals ------------------------------------------------------------
@@ -279,22 +284,27 @@ def _round_units(parts, R, C, unit, snap, name_r, name_c):
     `snap` = k, a fractional part below 1/k counts as 0 and above 1 - 1/k as 1.
     """
     n, m = len(R), len(C)
-    base = [[0] * m for _ in range(n)]
-    flex = []  # (-fractional part, i, j); float keys, exact ties keep index order
+    base = []
+    flex = []  # (i, j) of the cells with a fractional part, row by row
+    keys = []  # their -fractional part (floats)
     for i, line in enumerate(parts):
+        floors = []
         for j, (fl, rem, den) in enumerate(line):
             if snap and rem * snap < den:
                 rem = 0
             elif snap and (den - rem) * snap < den:
                 fl, rem = fl + 1, 0
-            base[i][j] = fl
+            floors.append(fl)
             if rem:
-                flex.append((-(rem / den), i, j))
-    flex.sort()
+                flex.append((i, j))
+                keys.append(-(rem / den))
+        base.append(floors)
+    # Biggest fractional part first; a stable sort keeps exact ties in row, then column, order
+    order = sorted(range(len(keys)), key=keys.__getitem__)
     r = [R[i] - sum(base[i]) for i in range(n)]
-    c = [C[j] - sum(base[i][j] for i in range(n)) for j in range(m)]
+    c = [C[j] - s for j, s in enumerate(map(sum, zip(*base)))] if n else [C[j] for j in range(m)]
     room_r, room_c = [0] * n, [0] * m
-    for _, i, j in flex:
+    for i, j in flex:
         room_r[i] += 1
         room_c[j] += 1
     for kind, need, room, total, name in (("row", r, room_r, R, name_r), ("col", c, room_c, C, name_c)):
@@ -303,7 +313,7 @@ def _round_units(parts, R, C, unit, snap, name_r, name_c):
                 return Infeasible(f"{name([k])} cannot reach its total of {_fmt(total[k] * unit)}: its "
                                   f"cells round down to {_fmt((total[k] - need[k]) * unit)} and at "
                                   f"most {room[k]} of them can round up by {_fmt(unit)}", **{kind: k})
-    cells = [(i, j) for _, i, j in flex]
+    cells = [flex[k] for k in order]
     r_left, c_left = r[:], c[:]
     bumps, placed = _greedy(cells, r_left, c_left, 1)  # biggest fractional parts first
     if placed < sum(r):  # Dinic completes the greedy start, possibly re-routing it

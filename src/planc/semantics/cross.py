@@ -30,6 +30,9 @@ class Names(Protocol):
     def index(self, path: str, node: TargetNode) -> None:
         """Make `node` findable by `path` (its own path or an alias) and its suffixes."""
 
+    def index_as(self, path: str, node: TargetNode, before: str | None, last: str) -> None:
+        """`index`, given the path's last two components."""
+
     def cross_clash(self, cross: CrossNode, node: TargetNode) -> None:
         """`node`, defined by a split, is also a cell of `cross` (one E033 per cross)."""
 
@@ -39,8 +42,8 @@ class Names(Protocol):
 PENDING = object()  # the splits it needs are not attached yet
 
 # Every cell is a target, fitted and rounded: a 2000 × 200 cross (400,000 cells)
-# peaks at about 1.2 GB, most of it the cells as targets and how each was made;
-# a 2000 × 2000 one took 4 GB. Documented in language.md §5.
+# peaks at about 0.9-1 GB, most of it the cells as targets and how each was made
+# (benchmarks/bench_cross.py); a 2000 × 2000 one took 4 GB. Documented in language.md §5.
 MAX_CROSS_CELLS = 500_000
 
 
@@ -137,17 +140,20 @@ def _seed_table(resolver: Names, decl: ast.Cross, cross: CrossNode) -> Table | N
     rows = [c.name for c in cross.rows.children]
     cols = [c.name for c in cross.cols.children]
     problems = []
-    missing = [f"{r}: {c}" for r in rows for c in cols if (r, c) not in table.values]
-    if missing:
-        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-        problems.append((f"has no value for {', '.join(missing[:3])}{more}",
-                         f"add `{missing[0]} = …` to `{table.name}` (0 if the cell has no sales)"))
-    unknown = sorted({k for k in table.values if k[0] not in rows or k[1] not in cols})
+    row_set, col_set = set(rows), set(cols)  # sets: a 1000 x 100 seed has 100,000 keys to check
+    unknown = sorted({k for k in table.values if k[0] not in row_set or k[1] not in col_set})
+    # Every key a cell and one key per cell: nothing is missing (the keys are unique)
+    if len(table.values) - len(unknown) < len(row_set) * len(col_set):
+        missing = [f"{r}: {c}" for r in rows for c in cols if (r, c) not in table.values]
+        if missing:
+            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            problems.append((f"has no value for {', '.join(missing[:3])}{more}",
+                             f"add `{missing[0]} = …` to `{table.name}` (0 if the cell has no sales)"))
     if unknown:
         problems.append(("has keys that are not cells of the cross: " +
                          ", ".join(f"{r}: {c}" for r, c in unknown[:3]),
                          "name the rows and columns after the children of the two splits"))
-    negative = [k for k, v in table.values.items() if v < 0]
+    negative = [k for k, v in table.values.items() if v.numerator < 0]  # no Fraction comparison per value
     if negative:
         problems.append((f"has a negative value at {negative[0][0]}: {negative[0][1]}",
                          "a seed's values are zero or more"))
@@ -157,18 +163,24 @@ def _seed_table(resolver: Names, decl: ast.Cross, cross: CrossNode) -> Table | N
 
 
 def _make_cells(resolver: Names, cross: CrossNode) -> None:
-    parent = cross.parent
+    """A target per (row, column) pair, at `parent.row.col` and its alias `parent.col.row`.
+    A 1000 x 100 cross makes 100,000 of them: the path prefixes are made once per row and
+    column, and only the paths are formatted per cell."""
+    parent, targets, cells, index_as = cross.parent, resolver.targets, cross.cells, resolver.index_as
+    cols = [(col, col.name, f"{parent.path}.{col.name}.") for col in cross.cols.children]
     for row in cross.rows.children:
-        for col in cross.cols.children:
-            path = f"{parent.path}.{row.name}.{col.name}"
-            alias = f"{parent.path}.{col.name}.{row.name}"
-            clash = resolver.targets.get(path) or resolver.targets.get(alias)
+        rname = row.name
+        row_prefix = f"{parent.path}.{rname}."
+        row_cells = row.cells
+        for col, cname, col_prefix in cols:
+            path, alias = row_prefix + cname, col_prefix + rname
+            clash = targets.get(path) or targets.get(alias)
             if clash is not None:
                 resolver.cross_clash(cross, clash)
                 continue
-            cell = TargetNode(col.name, path, None, row, cross, aliases=[alias])
-            resolver.targets[path] = cell
-            resolver.index(path, cell)
-            resolver.index(alias, cell)
-            row.cells.append(cell)
-            cross.cells[(row.name, col.name)] = cell
+            cell = TargetNode(cname, path, None, row, cross, aliases=[alias])
+            targets[path] = cell
+            index_as(path, cell, rname, cname)
+            index_as(alias, cell, cname, rname)
+            row_cells.append(cell)
+            cells[(rname, cname)] = cell

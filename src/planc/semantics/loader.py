@@ -335,12 +335,12 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
         diagnostics.append(error("E017", f"`{decl.path}` is not valid CSV: {exc}", span,
                                  help='a field with a comma or a quote is written in double quotes: `"a, b"`'))
         return None
-    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(cell.strip() for cell in r)]
-    if not numbered:
+    first = next((n for n, r in enumerate(rows) if any(cell.strip() for cell in r)), None)
+    if first is None:
         diagnostics.append(error("E017", f"`{decl.path}` is empty", span,
                                  help="the first line is a header, e.g. `name,value`"))
         return None
-    (_, header), body = numbered[0], numbered[1:]
+    header = rows[first]
     width = len(decl.dims) + 1 if decl.dims else len(header)
     if width not in (2, 3) or len(header) != width:
         expected = {2: "2 (name,value)", 3: "3 (row,column,value)"}.get(width, "2 (name,value) or 3 (row,column,value)")
@@ -363,7 +363,12 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
         diagnostics.append(error("E017", f"`{decl.path}` has no header row (first line is `{','.join(header)}`)",
                                  span, help="add a header line such as `name,value`"))
         return None
-    values: dict = {}
+    dims = decl.dims or ((header[0].strip(), header[1].strip()) if width == 3 else ())
+    values = _column_wise(rows[first + 1:], width)
+    if values is not None:
+        return DataTable(decl, values, dims)
+    body = [(n, r) for n, r in enumerate(rows[first + 1:], start=first + 2) if any(cell.strip() for cell in r)]
+    values = {}
     ok = True
     for line_no, row in body:
         where = f"`{decl.path}` line {line_no}"
@@ -389,8 +394,23 @@ def read_csv(decl: ast.Data, path: Path, diagnostics: list[Diagnostic]) -> DataT
         values[key] = value
     if not ok:
         return None
-    dims = decl.dims or ((header[0].strip(), header[1].strip()) if width == 3 else ())
     return DataTable(decl, values, dims)
+
+
+def _column_wise(body: list[list[str]], width: int) -> dict | None:
+    """The values of a clean file, a column at a time (a 400,000-line seed is read in
+    C loops, each distinct number parsed once and its Fraction shared); None when any
+    line is blank or malformed, a value is not a number or a key repeats: the line-by-line
+    pass then reports the problem with its line number."""
+    if any(map(width.__ne__, map(len, body))):
+        return None
+    columns = [list(map(str.strip, column)) for column in zip(*body)] if body else [[] for _ in range(width)]
+    *keys, raws = columns
+    numbers = {raw: _csv_number(raw) for raw in set(raws)}
+    if None in numbers.values():
+        return None
+    values = dict(zip(keys[0] if width == 2 else zip(*keys), map(numbers.__getitem__, raws)))
+    return values if len(values) == len(raws) else None
 
 
 # The plan's own number forms: a scaled amount (`2k`, `1.5亿`) or a percentage, not both.

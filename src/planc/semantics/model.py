@@ -169,8 +169,9 @@ class Model:
         while stack:
             node = stack.pop()
             yield node
-            kids = [c for s in node.splits for c in s.children] + node.cells + node.derived
-            stack.extend(reversed(kids))
+            if node.splits or node.cells or node.derived:  # not a leaf (most targets of a large plan are)
+                kids = [c for s in node.splits for c in s.children] + node.cells + node.derived
+                stack.extend(reversed(kids))
 
 
 def suffix_matches(paths, parts: tuple[str, ...]) -> list:

@@ -286,9 +286,25 @@ class _Resolver:
     def index(self, path: str, node: TargetNode) -> None:
         """Make `node` findable by `path` (its own path or an alias) and its suffixes."""
         head, dot, last = path.rpartition(".")
-        self.by_name.setdefault(last, []).append((path, node))
-        if dot:  # and by its last two components
-            self.by_pair.setdefault((head.rpartition(".")[2], last), []).append((path, node))
+        self.index_as(path, node, head.rpartition(".")[2] if dot else None, last)
+
+    def index_as(self, path: str, node: TargetNode, before: str | None, last: str) -> None:
+        """`index`, given the path's last two components (`before` None for a one-part path):
+        a cross cell passes its row's and column's names, so its 200,000 keys share their
+        strings, and one (path, node) entry serves both tables."""
+        entry = (path, node)
+        # A new key gets a list of exactly one (most pairs name one target: a cell's two are its own)
+        bucket = self.by_name.get(last)
+        if bucket is None:
+            self.by_name[last] = [entry]
+        else:
+            bucket.append(entry)
+        if before is not None:  # and by its last two components
+            pair = self.by_pair.get((before, last))
+            if pair is None:
+                self.by_pair[before, last] = [entry]
+            else:
+                pair.append(entry)
 
     def collect_roots(self, decls: list[ast.Target]) -> list[TargetNode]:
         roots = []
