@@ -112,6 +112,7 @@ PROBE = textwrap.dedent("""
     import gc
     from planc import cli
     gc.set_threshold(*cli._ONE_SHOT_GC)  # the collector as a one-shot command sets it
+    getattr(pipeline, 'one_shot', lambda: None)()  # and its compiles' objects to the oldest generation
     plan, out = Path(sys.argv[1]), {}
     def timed(name, work):
         start = time.process_time()

@@ -12,6 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from planc.diagnostics import display_width
 from planc.diagnostics.table import text_table
+from planc import pipeline
 from planc.pipeline import compile_plan
 from planc.semantics.loader import load
 
@@ -79,7 +80,8 @@ def test_a_bad_number_is_still_reported_with_its_line(tmp_path):
     assert [d.code for d in diags] == ["E018"] and "line 3" in diags[0].message
 
 
-def test_a_compile_leaves_the_young_generation_empty_and_its_cycles_collectable(tmp_path):
+def test_a_compile_leaves_the_young_generation_empty_and_its_cycles_collectable(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "_ONE_SHOT", True)  # as the `planc` command sets it
     plan = tmp_path / "p.plan"
     plan.write_text('plan "P" { round: 1 }\ntarget year = 1200\nsplit year by quarter { Q1 = 25%; Q2 = rest }\n'
                     'split year by region { east = 50%; west = rest }\ncross quarter by region\n', encoding="utf-8")
@@ -94,3 +96,24 @@ def test_a_compile_leaves_the_young_generation_empty_and_its_cycles_collectable(
     del result
     gc.collect()
     assert model() is None  # the model's cycles (parent <-> child) are still collected
+
+
+def test_a_long_lived_process_keeps_compiling_without_piling_up_garbage(tmp_path, monkeypatch):
+    """The language server compiles again and again with the default thresholds: its compiles stay
+    in the young generations, so the collector's own heuristics free each one's garbage (spliced into
+    the oldest generation they were never counted towards a full collection, and piled up)."""
+    monkeypatch.setattr(pipeline, "_ONE_SHOT", False)  # as in the language server
+    thresholds = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)  # Python's defaults, which the language server keeps
+    try:
+        plan = tmp_path / "p.plan"
+        plan.write_text('plan "P" { round: 1 }\ntarget year = 1200\nsplit year by quarter { Q1 = 25%; Q2 = rest }\n'
+                        'split year by region { east = 50%; west = rest }\ncross quarter by region\n', encoding="utf-8")
+        gc.collect()
+        compile_plan(plan)
+        before = len(gc.get_objects())
+        for _ in range(300):
+            compile_plan(plan)
+        assert len(gc.get_objects()) < before + 20_000
+    finally:
+        gc.set_threshold(*thresholds)

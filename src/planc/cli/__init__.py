@@ -179,6 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extra = parser.parse_known_args(arguments)
     if args.command == "lsp":
         gc.set_threshold(*defaults)
+    else:
+        from planc.pipeline import one_shot
+
+        one_shot()
     if extra:  # `planc eval PLAN --format json Q1`: REFs may follow the options too
         if args.command != "eval" or any(e.startswith("-") for e in extra):
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
