@@ -12,7 +12,9 @@ from hypothesis import given, settings, strategies as st
 
 from planc.diagnostics import display_width
 from planc.diagnostics.table import text_table
-from planc import pipeline
+import pytest
+
+from planc import cli, pipeline
 from planc.pipeline import compile_plan
 from planc.semantics.loader import load
 
@@ -81,7 +83,8 @@ def test_a_bad_number_is_still_reported_with_its_line(tmp_path):
 
 
 def test_a_compile_leaves_the_young_generation_empty_and_its_cycles_collectable(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "_ONE_SHOT", True)  # as the `planc` command sets it
+    monkeypatch.setattr(pipeline, "_SPLICES_LEFT", 0)
+    pipeline.one_shot()  # as the `planc` command does
     plan = tmp_path / "p.plan"
     plan.write_text('plan "P" { round: 1 }\ntarget year = 1200\nsplit year by quarter { Q1 = 25%; Q2 = rest }\n'
                     'split year by region { east = 50%; west = rest }\ncross quarter by region\n', encoding="utf-8")
@@ -98,22 +101,34 @@ def test_a_compile_leaves_the_young_generation_empty_and_its_cycles_collectable(
     assert model() is None  # the model's cycles (parent <-> child) are still collected
 
 
-def test_a_long_lived_process_keeps_compiling_without_piling_up_garbage(tmp_path, monkeypatch):
-    """The language server compiles again and again with the default thresholds: its compiles stay
-    in the young generations, so the collector's own heuristics free each one's garbage (spliced into
-    the oldest generation they were never counted towards a full collection, and piled up)."""
-    monkeypatch.setattr(pipeline, "_ONE_SHOT", False)  # as in the language server
-    thresholds = gc.get_threshold()
-    gc.set_threshold(700, 10, 10)  # Python's defaults, which the language server keeps
+def _objects_after_compiles(tmp_path, monkeypatch, one_shot: bool, thresholds: tuple) -> int:
+    """Objects the collector tracks after 300 compiles of a small plan."""
+    monkeypatch.setattr(pipeline, "_SPLICES_LEFT", 0)
+    if one_shot:
+        pipeline.one_shot()
+    saved = gc.get_threshold()
+    gc.set_threshold(*thresholds)
     try:
         plan = tmp_path / "p.plan"
         plan.write_text('plan "P" { round: 1 }\ntarget year = 1200\nsplit year by quarter { Q1 = 25%; Q2 = rest }\n'
                         'split year by region { east = 50%; west = rest }\ncross quarter by region\n', encoding="utf-8")
         gc.collect()
-        compile_plan(plan)
-        before = len(gc.get_objects())
         for _ in range(300):
             compile_plan(plan)
-        assert len(gc.get_objects()) < before + 20_000
+        return len(gc.get_objects())
     finally:
-        gc.set_threshold(*thresholds)
+        gc.set_threshold(*saved)
+
+
+def test_compile_after_compile_does_not_pile_up_garbage(tmp_path, monkeypatch):
+    """The language server, or `planc check` of many files, compiles again and again: only a
+    one-shot command's first compile is spliced into the oldest generation (objects spliced in are
+    never counted towards a full collection: had every compile been, their garbage would pile up)."""
+    gc.collect()
+    start = len(gc.get_objects())
+    # the language server: Python's thresholds, nothing spliced
+    assert _objects_after_compiles(tmp_path, monkeypatch, False, (700, 10, 10)) < start + 30_000
+    # `planc check` of many files: as many objects as with no splice at all
+    plain = _objects_after_compiles(tmp_path, monkeypatch, False, cli._ONE_SHOT_GC)
+    spliced = _objects_after_compiles(tmp_path, monkeypatch, True, cli._ONE_SHOT_GC)
+    assert spliced < plain * 1.2 + 30_000
