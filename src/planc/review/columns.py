@@ -49,6 +49,7 @@ MAX_CELLS = 1 << 24  # distinct target texts × periods
 MAX_SLOTS = 400  # as review/vectors.py
 NARROW = 16  # bytes of a period or target field beyond which the file takes the long way
 INT64_SAFE = 2 ** 62
+_NONE: Any = object()  # not worked out yet
 
 
 def read(file: Any, opener) -> bool:
@@ -182,12 +183,14 @@ def _chars(np, u, begin, length, width: int):
     from numpy.lib.stride_tricks import sliding_window_view
 
     chars = sliding_window_view(u, width)[begin]
-    chars[np.arange(width) >= length[:, None]] = 0
+    chars *= np.tri(width + 1, width, -1, dtype=np.uint8)[np.minimum(length, width)]  # 1 inside the field
     return chars
 
 
 def _amounts(np, u, begin, end):
-    """Each field a plain decimal number (`-12`, `1234.5`, `.50`), as (integers, places)."""
+    """Each field a plain decimal number (`-12`, `1234.5`, `.50`), as (integers, places).
+    (Row by row sums are slow in numpy for a few bytes a row: the counts are kept column
+    by column, along with the digits.)"""
     length = end - begin
     if not len(length) or length.min() < 1 or length.max() > 20:
         return None
@@ -198,16 +201,22 @@ def _amounts(np, u, begin, end):
     digits = (chars - 48) < 10  # uint8: below "0" wraps round
     fine = digits | dots | (chars == 0)
     fine[:, 0] |= negative
-    count = digits.sum(axis=1)
-    if not fine.all() or dots.sum(axis=1).max() > 1 or count.min() < 1:
+    if not fine.all():
         return None
-    places = np.where(dots.any(axis=1), length - dots.argmax(axis=1) - 1, 0)
-    scale = int(places.max())
-    if count.max() > 18:
-        return None
-    values = np.zeros(len(length), dtype=np.int64)
+    n = len(length)
+    values = np.zeros(n, dtype=np.int64)
+    count = np.zeros(n, dtype=np.int64)  # digits
+    places = np.zeros(n, dtype=np.int64)  # digits after the dot
+    seen = np.zeros(n, dtype=np.int64)  # dots
     for j in range(width):
-        values = np.where(digits[:, j], values * 10 + (chars[:, j] - 48), values)
+        digit = digits[:, j]
+        values = np.where(digit, values * 10 + (chars[:, j] - 48), values)
+        count += digit
+        places += digit & (seen > 0)
+        seen += dots[:, j]
+    if count.min() < 1 or seen.max() > 1 or count.max() > 18:
+        return None
+    scale = int(places.max())
     if (count + scale - places).max() > 18:  # on the block's power of ten, beyond int64: Python integers
         values = values.astype(object) * np.array([10 ** k for k in range(scale + 1)], dtype=object)[scale - places]
     else:
@@ -340,8 +349,8 @@ def _names(file: Any, texts: list[str]) -> list[TargetNode | None]:
         name = raw.strip()
         node = full.get(name)
         if node is None and by_name:
-            parts = name.split(".")
-            bucket = by_pair.get((parts[-2], parts[-1]), ()) if len(parts) > 1 else by_name.get(name, ())
+            head, dot, last = name.rpartition(".")
+            bucket = by_pair.get((head.rpartition(".")[2], last), ()) if dot else by_name.get(name, ())
             if len(bucket) == 1:
                 path, found = bucket[0]
                 node = found if path == name or path.endswith("." + name) else None
@@ -398,7 +407,8 @@ class Matrix:
 
 
 class _Roll:
-    """Totals of each target off the time axis, as rows added to the matrix."""
+    """Totals of each target off the time axis, as rows added to the matrix: worked
+    out bottom-up, all the targets of one height (leaves 0) at once."""
 
     def __init__(self, found: Matrix, model: Model, actuals: Actuals) -> None:
         import numpy as np
@@ -408,109 +418,139 @@ class _Roll:
         self.groups = groups_of(model, self.places)
         slots = found.slots
         self.first, self.last = min(s[0] for s in slots), max(s[1] for s in slots)
-        size, spare = len(found.wheres), len(self.groups) + 16
-        self.cells = np.zeros((size + spare, len(slots)), dtype=found.cells.dtype)
-        self.cells[:size] = found.cells
-        self.marks = np.zeros((size + spare, len(slots)), dtype=bool)
-        self.marks[:size] = found.present
-        self.size = size
-        self.memo: dict[int, int | None] = {}
+        self.cells, self.marks, self.size = found.cells, found.present, len(found.wheres)
+        groups = self.groups  # the row of each target with rows and no children to add: its own
+        self.memo: dict[int, int | None] = {k: row for k, row in found.row_of.items() if k not in groups}
+        self.parts: dict[int, list[tuple[list[int], list[Dates] | None]]] = {}  # children's keys (and dates)
+        self.height: dict[int, int] = {}
+        self.pending: list[tuple[Any, Any]] = []  # rows of a level to add: see _within
 
-    def add(self, amounts, present) -> int:
-        """A new row: a total worked out."""
-        if self.size == len(self.cells):
-            np = self.np
-            self.cells = np.concatenate([self.cells, np.zeros_like(self.cells)])
-            self.marks = np.concatenate([self.marks, np.zeros_like(self.marks)])
-        self.cells[self.size], self.marks[self.size] = amounts, present
-        self.size += 1
-        return self.size - 1
-
-    def total(self, where: TargetNode) -> int | None:
-        """The row of `where`'s total (review/vectors.py, `roll`), or None without data."""
+    def visit(self, where: TargetNode) -> int:
+        """The height of `where` (1 + its highest child's), its children's keys noted."""
         key = id(where)
-        memo, groups = self.memo, self.groups
-        if key in memo:
-            return memo[key]
-        own = self.found.row_of.get(key)
-        mine = groups.get(key)
-        if not mine:
-            memo[key] = own
-            return own
-        chosen: Any = None
-        chosen_marks: Any = None
-        placed, place, row_of = self.places.memo.get, self.places.place, self.found.row_of.get
-        first, last, total = self.first, self.last, self.total
-        whole = None  # the last cover seen to hold every slot (a split's children share their parent's)
-        for _dimension, children in mine:
-            parts = []
+        height = self.height.get(key)
+        if height is not None:
+            return height
+        groups, placed, place = self.groups, self.places.memo.get, self.places.place
+        first, last, whole = self.first, self.last, None  # a split's children share their parent's dates
+        height, mine = 1, []
+        for _dimension, children in groups[key]:
+            keys, covers, narrow = [], [], False
             for child in children:
                 child_where, cover = placed(id(child)) or place(child)
                 ckey = id(child_where)
-                got = memo[ckey] if ckey in memo else total(child_where) if ckey in groups else row_of(ckey)
-                if got is None:
-                    continue
+                if ckey in groups:
+                    height = max(height, self.visit(child_where) + 1)
+                keys.append(ckey)
+                covers.append(cover)
                 if cover is not whole:
                     if cover[0] <= first and last <= cover[1]:
                         whole = cover
                     else:
-                        got = self._within(got, cover)
-                        if got is None:
-                            continue
-                parts.append(got)
-            if not parts:
+                        narrow = True
+            mine.append((keys, covers if narrow else None))
+        self.parts[key] = mine
+        self.height[key] = height
+        return height
+
+    def work_out(self, wheres: list[TargetNode]) -> None:
+        """The totals of `wheres` and of everything below them (review/vectors.py, `roll`)."""
+        for where in wheres:
+            self.visit(where)
+        levels: dict[int, list[int]] = {}
+        for key, height in self.height.items():
+            if key not in self.memo:
+                levels.setdefault(height, []).append(key)
+        for height in sorted(levels):
+            self.level(levels[height])
+
+    def level(self, keys: list[int]) -> None:
+        np, memo, known, own_row = self.np, self.memo, self.memo.get, self.found.row_of.get
+        rows: list[int] = []
+        starts: list[int] = []
+        segments: list[list[int]] = []  # of each target: its groups' segments (those with rows)
+        self.pending = []
+        for key in keys:
+            mine = []
+            for children, covers in self.parts[key]:
+                got = [known(ckey) for ckey in children]
+                if covers is not None:  # children whose dates hold only some of the slots
+                    got = [self._within(row, cover) if row is not None else None for row, cover in zip(got, covers)]
+                parts: list[int] = [row for row in got if row is not None]
+                if parts:
+                    mine.append(len(starts))
+                    starts.append(len(rows))
+                    rows += parts
+            segments.append(mine)
+        if self.pending:
+            self.append(np.array([a for a, _ in self.pending]), np.array([p for _, p in self.pending]))
+        if rows:
+            sums = np.add.reduceat(self.cells[rows], starts, axis=0)
+            seen = np.logical_or.reduceat(self.marks[rows], starts, axis=0)
+        chosen: list[int] = []
+        for key, mine in zip(keys, segments):
+            own = own_row(key)
+            if not mine:
+                memo[key] = own
                 continue
             if own is not None:
-                raise Unsafe
-            amounts, present = self._sum(parts)
-            if chosen is None:
-                chosen, chosen_marks = amounts, present
-            elif not self.np.array_equal(present, chosen_marks):  # which split wins could depend on the dates
-                raise Unsafe
-        result = own if chosen is None else self.add(chosen, chosen_marks)
-        memo[key] = result
-        return result
+                raise Unsafe  # rows of its own and children with rows
+            if any(not np.array_equal(seen[i], seen[mine[0]]) for i in mine[1:]):
+                raise Unsafe  # which split wins could depend on the dates asked about
+            memo[key] = self.size + len(chosen)
+            chosen.append(mine[0])
+        if chosen:
+            self.append(sums[chosen], seen[chosen])
 
-    def _sum(self, parts: list[int]):
-        return self.cells[parts].sum(axis=0), self.marks[parts].any(axis=0)
+    def append(self, amounts, present) -> None:
+        np = self.np
+        self.cells = np.concatenate([self.cells, amounts])
+        self.marks = np.concatenate([self.marks, present])
+        self.size = len(self.cells)
 
     def _within(self, row: int, cover: Dates) -> int | None:
+        """A row (added with the level's `pending` ones) of only the slots of `row` inside
+        `cover`; None if none of them has rows."""
         np = self.np
         keep = np.array([cover[0] <= s[0] and s[1] <= cover[1] for s in self.found.slots])
         present = self.marks[row] & keep
         if not present.any():
             return None
-        return self.add(np.where(keep, self.cells[row], 0).astype(self.cells.dtype), present)
+        self.pending.append((np.where(keep, self.cells[row], 0).astype(self.cells.dtype), present))
+        return self.size + len(self.pending) - 1
 
     def figures(self, model: Model, as_of: datetime.date) -> dict[str, Fraction]:
-        placed, place = self.places.memo.get, self.places.place
-        windows: dict[Dates, tuple[list[str], list[int]]] = {}
-        order: list[str] = []  # the figures in the order of the plan's targets, as the long way gives them
-        memo, groups, row_of, total = self.memo, self.groups, self.found.row_of.get, self.total
+        """Each target's slots inside its dates up to `as_of`, summed, in the order of the plan's
+        targets as the long way gives them; targets grouped by their dates (few of them)."""
+        np = self.np
+        placed, place, groups = self.places.memo.get, self.places.place, self.groups
+        windows: dict[Dates, int] = {}
+        paths: list[str] = []
+        wheres: list[int] = []
+        which: list[int] = []
+        tops: dict[int, TargetNode] = {}
         for path, node in model.targets.items():
             where, dates = placed(id(node)) or place(node)
             key = id(where)
-            row = memo[key] if key in memo else total(where) if key in groups else row_of(key)
-            if row is None:
-                continue
-            paths, rows = windows.get(dates) or windows.setdefault(dates, ([], []))
+            if key in groups:
+                tops[key] = where
+            window = windows.get(dates)
+            if window is None:
+                window = windows[dates] = len(windows)
             paths.append(path)
-            rows.append(row)
-            order.append(path)
-        cells, marks = self.cells, self.marks
+            wheres.append(key)
+            which.append(window)
+        self.work_out(list(tops.values()))
+        known = self.memo.get
+        found = [(path, row, window) for path, row, window in zip(paths, map(known, wheres), which)
+                 if row is not None]
+        if not found:
+            return {}
+        paths, rows, which = map(list, zip(*found))
         slots = self.found.slots
+        inside = np.array([[d[0] <= s[0] <= min(d[1], as_of) and s[1] <= d[1] for s in slots] for d in windows])
+        keep = inside[which]
+        sums: Any = np.where(keep, self.cells[rows], 0).sum(axis=1).tolist()
+        seen: Any = (self.marks[rows] & keep).any(axis=1).tolist()
         unit = 10 ** self.found.places
-        found: dict[str, Fraction] = {}
-        for dates, (paths, rows) in windows.items():
-            end = min(dates[1], as_of)
-            inside = [i for i, s in enumerate(slots) if dates[0] <= s[0] <= end and s[1] <= dates[1]]
-            if not inside:
-                continue
-            picked = cells[rows] if len(inside) == len(slots) else cells[rows][:, inside]
-            seen = marks[rows] if len(inside) == len(slots) else marks[rows][:, inside]
-            sums: list = picked.sum(axis=1).tolist()
-            any_seen: Any = seen.any(axis=1).tolist()
-            for path, amount, there in zip(paths, sums, any_seen):
-                if there:
-                    found[path] = Fraction(amount, unit)
-        return {path: found[path] for path in order if path in found}
+        return {path: Fraction(amount, unit) for path, amount, there in zip(paths, sums, seen) if there}
