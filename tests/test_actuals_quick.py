@@ -97,8 +97,8 @@ def files(draw, plan: str, clean: bool):
 
 @st.composite
 def dressed(draw, text: str):
-    """The same file as an export might write it: CRLF line ends, a quoted field,
-    GB18030 (the bytes, and the encoding to read them with)."""
+    """The same file as an export might write it: CRLF line ends, a quoted field, a
+    byte-order mark, GB18030 (the bytes, and the encoding to read them with)."""
     lines = text.splitlines(keepends=True)
     if len(lines) > 1 and draw(st.booleans()):
         at = draw(st.integers(1, len(lines) - 1))
@@ -107,8 +107,9 @@ def dressed(draw, text: str):
     text = "".join(lines)
     if draw(st.booleans()):
         text = text.replace("\n", "\r\n")
-    encoding = draw(st.sampled_from(["utf-8", "gb18030"]))
-    return text.encode(encoding), encoding
+    written, read = draw(st.sampled_from([("utf-8", "utf-8"), ("utf-8-sig", "utf-8"), ("gb18030", "gb18030"),
+                                          ("gb18030", "utf-8")]))  # the last: not UTF-8, E041 (if not ASCII)
+    return text.encode(written), read
 
 
 def both_ways(tmp_path: Path, plan: str, text: str | bytes, as_of: datetime.date, way: str = "vectors",

@@ -36,6 +36,8 @@ import csv
 import datetime
 import decimal
 from fractions import Fraction
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import Any
 
 from planc.review.rollup import EXACT, Actuals, groups_of
@@ -233,7 +235,7 @@ class _Codes:
         self.np = np
         self.texts: dict[bytes, int] = {}
         self.keys = np.zeros(0, dtype=np.uint64)
-        self.ids = np.zeros(0, dtype=np.int64)
+        self.ids = np.zeros(0, dtype=np.int32)
 
     def of(self, u, begin, end):
         np = self.np
@@ -246,7 +248,7 @@ class _Codes:
             second, inverse2 = np.unique(words[:, 1], return_inverse=True)
             _, first, inverse = np.unique(inverse1.reshape(-1) * len(second) + inverse2.reshape(-1),
                                           return_index=True, return_inverse=True)
-            mapped = np.array([self.name(u, begin[row], end[row]) for row in first.tolist()], dtype=np.int64)
+            mapped = np.array([self.name(u, begin[row], end[row]) for row in first.tolist()], dtype=np.int32)
             return mapped[inverse.reshape(-1)]
         keys = words[:, 0]
         at = np.minimum(np.searchsorted(self.keys, keys), max(len(self.keys) - 1, 0))
@@ -283,7 +285,7 @@ def _runs(np, u, raw: bytes, begin, end, known: dict[bytes, int]):
     for text in texts:
         if text not in known:
             known[text] = len(known)
-    ids = np.fromiter(map(known.__getitem__, texts), dtype=np.int64, count=len(texts))
+    ids = np.fromiter(map(known.__getitem__, texts), dtype=np.int32, count=len(texts))
     return ids[np.cumsum(head) - 1]
 
 
@@ -306,7 +308,7 @@ def _settle(file: Any, adds: bool, texts: list[str], tid, whens: list[str], pid,
         return None
     slot_of = np.empty(len(whens), dtype=np.int64)
     slot_of[order] = np.arange(width)
-    keys = tid * width + slot_of[pid]
+    keys = tid.astype(np.int64) * width + slot_of[pid]
     seen = np.bincount(keys, minlength=width * count)
     if not adds and seen.max() > 1:
         return None  # a target and period twice: E044 the long way
@@ -341,24 +343,29 @@ def _settle(file: Any, adds: bool, texts: list[str], tid, whens: list[str], pid,
 
 def _names(file: Any, texts: list[str]) -> list[TargetNode | None]:
     """What each target text names (`_File.quiet_target`), the usual cases inlined:
-    a full path, or the one candidate sharing its last two components."""
+    a full path, or the one candidate sharing its last two components (the look-ups
+    mapped over all the texts at once)."""
     model = file.index.model
     full, by_pair, by_name = model.targets, model.by_pair, model.by_name
-    out: list[TargetNode | None] = []
-    for raw in texts:
-        name = raw.strip()
-        node = full.get(name)
-        if node is None and by_name:
-            head, dot, last = name.rpartition(".")
-            bucket = by_pair.get((head.rpartition(".")[2], last), ()) if dot else by_name.get(name, ())
-            if len(bucket) == 1:
-                path, found = bucket[0]
-                node = found if path == name or path.endswith("." + name) else None
-            else:
-                node = file.quiet_target(raw)
-        elif node is None:
-            node = file.quiet_target(raw)
-        out.append(node)
+    names = list(map(str.strip, texts))
+    out: list[TargetNode | None] = list(map(full.get, names))
+    if None not in out:
+        return out
+    if not by_name:
+        return [node or file.quiet_target(raw) for node, raw in zip(out, texts)]
+    tails = list(map(str.rpartition, names, repeat(".")))  # (head, ".", last)
+    seconds = map(itemgetter(2), map(str.rpartition, map(itemgetter(0), tails), repeat(".")))
+    buckets: list[Any] = list(map(by_pair.get, zip(seconds, map(itemgetter(2), tails))))
+    for i, node in enumerate(out):
+        if node is not None:
+            continue
+        name = names[i]
+        bucket: Any = (buckets[i] or ()) if tails[i][1] else by_name.get(name, ())
+        if len(bucket) == 1:
+            path, found = bucket[0]
+            out[i] = found if path == name or path.endswith("." + name) else None
+        else:
+            out[i] = file.quiet_target(texts[i])
     return out
 
 
@@ -432,22 +439,21 @@ class _Roll:
         if height is not None:
             return height
         groups, placed, place = self.groups, self.places.memo.get, self.places.place
-        first, last, whole = self.first, self.last, None  # a split's children share their parent's dates
+        first, last = self.first, self.last
         height, mine = 1, []
         for _dimension, children in groups[key]:
-            keys, covers, narrow = [], [], False
-            for child in children:
-                child_where, cover = placed(id(child)) or place(child)
-                ckey = id(child_where)
-                if ckey in groups:
-                    height = max(height, self.visit(child_where) + 1)
-                keys.append(ckey)
-                covers.append(cover)
-                if cover is not whole:
-                    if cover[0] <= first and last <= cover[1]:
-                        whole = cover
-                    else:
-                        narrow = True
+            pairs: Any = list(map(placed, map(id, children)))  # (where, dates) of each child
+            if None in pairs:
+                pairs = [pair or place(child) for pair, child in zip(pairs, children)]
+            keys = list(map(id, map(itemgetter(0), pairs)))
+            covers = list(map(itemgetter(1), pairs))
+            inner = groups.keys() & keys
+            if inner:
+                for (child_where, _), ckey in zip(pairs, keys):
+                    if ckey in inner:
+                        height = max(height, self.visit(child_where) + 1)
+            distinct = dict(zip(map(id, covers), covers)).values()  # a split's children share their parent's
+            narrow = any(not (cover[0] <= first and last <= cover[1]) for cover in distinct)
             mine.append((keys, covers if narrow else None))
         self.parts[key] = mine
         self.height[key] = height
@@ -522,35 +528,24 @@ class _Roll:
     def figures(self, model: Model, as_of: datetime.date) -> dict[str, Fraction]:
         """Each target's slots inside its dates up to `as_of`, summed, in the order of the plan's
         targets as the long way gives them; targets grouped by their dates (few of them)."""
-        np = self.np
-        placed, place, groups = self.places.memo.get, self.places.place, self.groups
-        windows: dict[Dates, int] = {}
-        paths: list[str] = []
-        wheres: list[int] = []
-        which: list[int] = []
-        tops: dict[int, TargetNode] = {}
-        for path, node in model.targets.items():
-            where, dates = placed(id(node)) or place(node)
-            key = id(where)
-            if key in groups:
-                tops[key] = where
-            window = windows.get(dates)
-            if window is None:
-                window = windows[dates] = len(windows)
-            paths.append(path)
-            wheres.append(key)
-            which.append(window)
+        np, places, groups = self.np, self.places, self.groups
+        nodes = list(model.targets.values())
+        placed: Any = list(map(places.memo.get, map(id, nodes)))  # (where, dates) of each target
+        if None in placed:
+            placed = [found or places.place(node) for found, node in zip(placed, nodes)]
+        wheres = list(map(id, map(itemgetter(0), placed)))
+        dates = list(map(itemgetter(1), placed))
+        tops = {key: where for key, (where, _) in zip(wheres, placed) if key in groups}
         self.work_out(list(tops.values()))
-        known = self.memo.get
-        found = [(path, row, window) for path, row, window in zip(paths, map(known, wheres), which)
-                 if row is not None]
-        if not found:
-            return {}
-        paths, rows, which = map(list, zip(*found))
-        slots = self.found.slots
+        rows = np.fromiter(map(self.memo.get, wheres, repeat(-1)), dtype=np.int64, count=len(wheres))
+        has = rows >= 0  # a target with rows, or children with rows
+        windows = {d: i for i, d in enumerate(dict.fromkeys(dates))}
+        which = np.fromiter(map(windows.__getitem__, dates), dtype=np.int64, count=len(dates))[has]
+        slots, rows = self.found.slots, rows[has]
         inside = np.array([[d[0] <= s[0] <= min(d[1], as_of) and s[1] <= d[1] for s in slots] for d in windows])
         keep = inside[which]
         sums: Any = np.where(keep, self.cells[rows], 0).sum(axis=1).tolist()
-        seen: Any = (self.marks[rows] & keep).any(axis=1).tolist()
+        seen: Any = (self.marks[rows] & keep).any(axis=1)
+        paths = compress(compress(model.targets, has.tolist()), seen.tolist())
         unit = 10 ** self.found.places
-        return {path: Fraction(amount, unit) for path, amount, there in zip(paths, sums, seen) if there}
+        return dict(zip(paths, map(Fraction, compress(sums, seen.tolist()), repeat(unit))))
