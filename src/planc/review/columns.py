@@ -427,7 +427,7 @@ class _Roll:
         self.first, self.last = min(s[0] for s in slots), max(s[1] for s in slots)
         self.cells, self.marks, self.size = found.cells, found.present, len(found.wheres)
         groups = self.groups  # the row of each target with rows and no children to add: its own
-        self.memo: dict[int, int | None] = {k: row for k, row in found.row_of.items() if k not in groups}
+        self.memo: dict[int, int] = {k: row for k, row in found.row_of.items() if k not in groups}  # -1: no data
         self.parts: dict[int, list[tuple[list[int], list[Dates] | None]]] = {}  # children's keys (and dates)
         self.height: dict[int, int] = {}
         self.pending: list[tuple[Any, Any]] = []  # rows of a level to add: see _within
@@ -479,10 +479,10 @@ class _Roll:
         for key in keys:
             mine = []
             for children, covers in self.parts[key]:
-                got = [known(ckey) for ckey in children]
+                got = list(map(known, children, repeat(-1)))
                 if covers is not None:  # children whose dates hold only some of the slots
-                    got = [self._within(row, cover) if row is not None else None for row, cover in zip(got, covers)]
-                parts: list[int] = [row for row in got if row is not None]
+                    got = [self._within(row, cover) if row >= 0 else -1 for row, cover in zip(got, covers)]
+                parts = [row for row in got if row >= 0]
                 if parts:
                     mine.append(len(starts))
                     starts.append(len(rows))
@@ -497,7 +497,7 @@ class _Roll:
         for key, mine in zip(keys, segments):
             own = own_row(key)
             if not mine:
-                memo[key] = own
+                memo[key] = -1 if own is None else own
                 continue
             if own is not None:
                 raise Unsafe  # rows of its own and children with rows
@@ -514,14 +514,14 @@ class _Roll:
         self.marks = np.concatenate([self.marks, present])
         self.size = len(self.cells)
 
-    def _within(self, row: int, cover: Dates) -> int | None:
+    def _within(self, row: int, cover: Dates) -> int:
         """A row (added with the level's `pending` ones) of only the slots of `row` inside
-        `cover`; None if none of them has rows."""
+        `cover`; -1 if none of them has rows."""
         np = self.np
         keep = np.array([cover[0] <= s[0] and s[1] <= cover[1] for s in self.found.slots])
         present = self.marks[row] & keep
         if not present.any():
-            return None
+            return -1
         self.pending.append((np.where(keep, self.cells[row], 0).astype(self.cells.dtype), present))
         return self.size + len(self.pending) - 1
 
