@@ -323,13 +323,13 @@ def _settle(file: Any, adds: bool, texts: list[str], tid, whens: list[str], pid,
     else:
         cells[keys] = values if values.dtype == cells.dtype else values.astype(object)
     cells = cells.reshape(count, width)
-    place = file.actuals.places.place
-    placed = [place(node) for node in nodes]
+    placed = file.actuals.places.place_all(nodes)
     if not _within_dates(placed, slots, present):
         return None
-    row_of: dict[int, int] = {}
-    wid = [row_of.setdefault(id(where), len(row_of)) for where, _ in placed]
-    wheres = list({id(where): where for where, _ in placed}.values())
+    keys = list(map(id, map(itemgetter(0), placed)))
+    row_of = dict(zip(dict.fromkeys(keys), range(len(keys))))
+    wid = list(map(row_of.__getitem__, keys))
+    wheres = list(dict(zip(keys, map(itemgetter(0), placed))).values())
     if len(wheres) < count:  # two names of one target: their rows add up
         summed = np.zeros((len(wheres), width), dtype=cells.dtype)
         np.add.at(summed, wid, cells)
@@ -427,7 +427,9 @@ class _Roll:
         self.first, self.last = min(s[0] for s in slots), max(s[1] for s in slots)
         self.cells, self.marks, self.size = found.cells, found.present, len(found.wheres)
         groups = self.groups  # the row of each target with rows and no children to add: its own
-        self.memo: dict[int, int] = {k: row for k, row in found.row_of.items() if k not in groups}  # -1: no data
+        self.memo: dict[int, int] = dict(found.row_of)  # -1: no data
+        for key in groups.keys() & self.memo.keys():
+            del self.memo[key]
         self.parts: dict[int, list[tuple[list[int], list[Dates] | None]]] = {}  # children's keys (and dates)
         self.height: dict[int, int] = {}
         self.pending: list[tuple[Any, Any]] = []  # rows of a level to add: see _within
