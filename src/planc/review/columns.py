@@ -134,20 +134,21 @@ def _scan(stream, width: int, ti: int, pi: int, ai: int):
             return None
         raw = block.encode("utf-8")
         u = np.frombuffer(raw + bytes(8 * NARROW), dtype=np.uint8)  # NUL after the end: see _chars
-        ends = np.flatnonzero(u == 10)
-        commas: Any = np.flatnonzero(u == 44)
-        n = len(ends)
-        if len(commas) != n * (width - 1):
+        separators: Any = np.flatnonzero((u == 44) | (u == 10))
+        if len(separators) % width:
             return None
+        separators = separators.reshape(-1, width)  # each line: its commas, then its end
+        kinds = u[separators]
+        if not ((kinds[:, :-1] == 44).all() and (kinds[:, -1] == 10).all()):
+            return None  # a line with another number of fields
+        commas: Any = separators[:, :-1]
+        ends = separators[:, -1]
+        n = len(ends)
         starts = np.empty(n, dtype=np.int64)
         starts[0] = 0
         starts[1:] = ends[:-1] + 1
         if int((ends - starts).max()) > csv.field_size_limit():
             return None  # csv.reader refuses a field that long
-        if width > 1:
-            commas = commas.reshape(n, width - 1)
-            if not ((commas[:, 0] >= starts).all() and (commas[:, -1] < ends).all()):
-                return None
 
         def field(j: int) -> tuple[Any, Any]:
             begin = starts if j == 0 else commas[:, j - 1] + 1
@@ -242,8 +243,9 @@ class _Codes:
         length = end - begin
         if not len(length) or length.max() > NARROW:
             return None
-        words = np.ascontiguousarray(_chars(np, u, begin, length, NARROW)).view(np.uint64)
-        if words[:, 1].any():  # longer than 8 bytes (a day, 2027-03-15): sorted out the long way
+        words = np.ascontiguousarray(_chars(np, u, begin, length, 8 if length.max() <= 8 else NARROW)
+                                     ).view(np.uint64)
+        if words.shape[1] > 1:  # longer than 8 bytes (a day, 2027-03-15): sorted out the long way
             _, inverse1 = np.unique(words[:, 0], return_inverse=True)
             second, inverse2 = np.unique(words[:, 1], return_inverse=True)
             _, first, inverse = np.unique(inverse1.reshape(-1) * len(second) + inverse2.reshape(-1),
