@@ -280,8 +280,10 @@ def _runs(np, u, raw: bytes, begin, end, known: dict[bytes, int]):
     if width > 4 * NARROW:
         return None
     words = np.ascontiguousarray(_chars(np, u, begin, length, width)).view(np.uint64)
-    head = np.ones(n, dtype=bool)
-    head[1:] = (words[1:] != words[:-1]).any(axis=1)
+    head = np.zeros(n, dtype=bool)
+    head[0] = True
+    for k in range(words.shape[1]):  # (word by word: a sum along rows of a few words is slow in numpy)
+        head[1:] |= words[1:, k] != words[:-1, k]
     starts = np.flatnonzero(head)
     texts = [raw[b:e] for b, e in zip(begin[starts].tolist(), end[starts].tolist())]
     for text in texts:
