@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from planc.pipeline import compile_plan
 from planc.review import actuals as actuals_module
-from planc.review import columns, track, vectors
+from planc.review import columns, grid, track, vectors
 from planc.review.actuals import ActualsFile, TargetIndex
 
 PLAN = """plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1000 }
@@ -129,7 +129,7 @@ def both_ways(tmp_path: Path, plan: str, text: str | bytes, as_of: datetime.date
         try:
             rows, diags = track.read_actuals([ActualsFile(tmp_path / "a.csv", "a.csv", encoding)], result, as_of)
             took = rows.vectors is not None and vectors.roll(result.model, rows, as_of) is not None
-            took = took and isinstance(rows.vectors, columns.Matrix) == (way == "columns")
+            took = took and isinstance(rows.vectors, grid.Matrix) == (way == "columns")
             figures, more = track.rollup(result, rows, as_of)
         finally:
             actuals_module.QUICK = True
