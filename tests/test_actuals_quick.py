@@ -292,3 +292,21 @@ def test_only_a_large_actuals_file_loads_numpy(tmp_path):
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
         loaded[name] = proc.stdout.split()[-2:]
     assert loaded == {"check": ["False", "0"], "small": ["False", "0"], "large": ["True", "0"]}
+
+
+NARROW = """plan "N" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1 }
+target year = 1200
+split year by quarter { Q1 = 25%; Q2 = 25%; Q3 = 25%; Q4 = rest }
+split Q1 by region { east = 50%; west = rest }
+split east by rep { a = 50%; b = rest }
+split year by channel { web = 50%; shop = rest }
+"""
+
+
+@pytest.mark.parametrize("way", ["vectors", "columns"])
+def test_children_over_fewer_dates_than_the_file_roll_up_within_them(tmp_path, way):
+    # Q1.east's reps cover Q1 only, the file January to June: their rows are kept inside Q1.
+    text = "target,period,amount\na,2027-01,5\nb,2027-03,7\nweb,2027-06,3\nshop,2027-02,1\n"
+    (quick, diags, took), (slow, _, _) = both_ways(tmp_path, NARROW, text, datetime.date(2027, 12, 31), way)
+    assert took and diags == [] and quick == slow
+    assert quick["year.Q1.east"] == 12 and quick["year"] == 4 and quick["year.Q1"] == 1
