@@ -32,10 +32,14 @@ Last figures: one run, `--src` a copy of the code before the quickest way
 
     960,000 rows, 27.8 MB; plan of 82,009 targets, all with an actual
                                this tree       --src 1
-    csv.reader                    0.36 s        0.39 s
-    planc read + roll-up          0.70 s        2.46 s
-    ratio (at most 3 x)            2.0 x         6.4 x
+    csv.reader                    0.54 s        0.55 s
+    planc read + roll-up          0.95 s        3.27 s
+    ratio (at most 3 x)            1.8 x         6.0 x
     peak, planc                 69.9 MiB     223.4 MiB
+
+Two other runs the same evening: 2.0 x (a few commits earlier, before two
+small speed-ups) and 1.5 x (the code before: 6.4 x both times); the peaks
+do not change.
 
 The file is read as columns (blocks of lines taken apart as numpy arrays);
 what is left is mostly per target, not per row: naming each of the 80,000
