@@ -182,9 +182,10 @@ def test_the_quick_way_sums_the_cents_exactly(tmp_path):
     assert quick["year.Q1"] == quick["year"] and quick["year.west"] == Fraction(-3, 10)
 
 
-def test_rows_of_a_parent_and_of_its_children_take_the_long_way_and_warn(tmp_path):
+@pytest.mark.parametrize("way", ["vectors", "columns"])
+def test_rows_of_a_parent_and_of_its_children_take_the_long_way_and_warn(tmp_path, way):
     text = "target,period,amount\nann,2027-01,100\nann.pa,2027-01,30\nann.pb,2027-01,60\n"
-    (quick, diags, took), (slow, slow_diags, _) = both_ways(tmp_path, PLAN, text, datetime.date(2027, 12, 31))
+    (quick, diags, took), (slow, slow_diags, _) = both_ways(tmp_path, PLAN, text, datetime.date(2027, 12, 31), way)
     assert not took and quick == slow and diags == slow_diags
     assert [d[0] for d in diags] == ["W010"] and "100" in diags[0][1] and "90" in diags[0][1]
 
@@ -218,11 +219,12 @@ def test_the_name_index_finds_what_the_tail_rule_says(tmp_path, plan):
     assert ("pa" in ambiguous) == (plan == PLAN)  # ann.pa or bob.pa; in the cross, the column
 
 
-def test_two_splits_with_rows_in_different_months_take_the_long_way(tmp_path):
+@pytest.mark.parametrize("way", ["vectors", "columns"])
+def test_two_splits_with_rows_in_different_months_take_the_long_way(tmp_path, way):
     # By the year's first split (regions) only February has rows, by its second (products) only January:
     # as of January, the year's actual is January's, along the products.
     text = "target,period,amount\nwest,2027-02,10\npa,2027-01,5\n"
-    (quick, diags, took), (slow, _, _) = both_ways(tmp_path, CROSS, text, datetime.date(2027, 1, 20))
+    (quick, diags, took), (slow, _, _) = both_ways(tmp_path, CROSS, text, datetime.date(2027, 1, 20), way)
     assert not took and diags == [] and quick == slow
     assert quick["year"] == 5 and "year.west" not in quick
 
@@ -310,3 +312,12 @@ def test_children_over_fewer_dates_than_the_file_roll_up_within_them(tmp_path, w
     (quick, diags, took), (slow, _, _) = both_ways(tmp_path, NARROW, text, datetime.date(2027, 12, 31), way)
     assert took and diags == [] and quick == slow
     assert quick["year.Q1.east"] == 12 and quick["year"] == 4 and quick["year.Q1"] == 1
+
+
+@pytest.mark.parametrize("way", ["vectors", "columns"])
+def test_two_names_of_one_target_add_up(tmp_path, way):
+    text = ("target,period,amount\nann.pa,2027-01,1\n华东.ann.pa,2027-02,2\nyear.华东.ann.pa,2027-01,4\n"
+            "web,2027-03,8\n")
+    (quick, diags, took), (slow, _, _) = both_ways(tmp_path, PLAN, text, datetime.date(2027, 12, 31), way)
+    assert took and diags == [] and quick == slow
+    assert quick["year.华东.ann.pa"] == 7 and quick["year.Q1"] == 15
