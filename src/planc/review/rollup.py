@@ -62,6 +62,23 @@ class Placer:
             self.memo[id(node)] = found
         return found
 
+    def place_all(self, nodes: list[TargetNode]) -> list[tuple[TargetNode, Dates]]:
+        """`place` of each of many nodes: the children of one split off the time axis
+        share their parent's dates, looked up once for them all."""
+        memo, shared = self.memo, {}  # type: dict[int, tuple[TargetNode, Dates]], dict[int, Any]
+        out = list(map(memo.get, map(id, nodes)))
+        for i, found in enumerate(out):
+            if found is not None:
+                continue
+            node = nodes[i]
+            producer, parent = node.producer, node.parent
+            dates = shared.get(id(producer))
+            if dates is None:
+                plain = isinstance(producer, SplitNode) and parent is not None and not self.is_time(producer)
+                dates = shared[id(producer)] = self.place(parent)[1] if plain else ()  # type: ignore[arg-type]
+            out[i] = memo[id(node)] = (node, dates) if dates else self.place(node)
+        return out  # type: ignore[return-value]
+
     def cover(self, node: TargetNode) -> Dates:
         """`time.coverage`, each parent's worked out once (a cross cell: the long way)."""
         producer = node.producer

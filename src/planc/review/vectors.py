@@ -101,6 +101,8 @@ def roll(model: Model, actuals: Actuals, as_of: datetime.date) -> dict[str, Frac
     found = actuals.vectors
     if found is None:
         return None
+    if not isinstance(found, Vectors):  # read as columns: review/columns.py
+        return found.roll(model, actuals, as_of)
     places = actuals.places
     groups = groups_of(model, places)
     slots = found.slots
