@@ -21,7 +21,9 @@ from markupsafe import Markup
 
 from planc.amounts import to_json_number
 from planc.diagnostics import display_width
+from planc.report.cells import html_cells
 from planc.report.charts import chart_axis
+from planc.report.geometry import bars, number, ratio, segments
 from planc.report.activity import ActivityWords, of_owner, of_target
 from planc.report.i18n import Words
 from planc.report.limits import shown
@@ -37,18 +39,6 @@ PALETTE = ("#1f4e79", "#2e86ab", "#5fb49c", "#e0a339", "#c8553d", "#7b6bb0", "#3
 
 
 # ---- filters shared by both formats ------------------------------------------------------
-
-
-def number(value: object, places: int = 2) -> str:
-    """A float for SVG geometry: `12.5`, never `25/2`."""
-    text = f"{float(value):.{places}f}".rstrip("0").rstrip(".")  # type: ignore[arg-type]
-    return "0" if text in ("-0", "") else text
-
-
-def ratio(part: Fraction | None, whole: Fraction | None) -> float:
-    if part is None or not whole:
-        return 0.0
-    return float(part / whole)
 
 
 def describe(how: Derivation, t: Words) -> str:
@@ -159,7 +149,7 @@ def md_table(head: list, rows: list[list], align: str = "") -> Markup:
 
 def _common(env: jinja2.Environment) -> jinja2.Environment:
     env.filters.update(number=number, heat=heat, colour=colour)
-    env.globals.update(ratio=ratio, mini_bar=mini_bar)
+    env.globals.update(ratio=ratio, mini_bar=mini_bar, bars=bars, segments=segments)
     return env
 
 
@@ -201,7 +191,8 @@ def _context(report: Report, lang: str, review=None, changes=None, built=()) -> 
 
 
 def render_html(report: Report, lang: str = "en", review=None, changes=None, built=()) -> str:
-    return html_env().get_template("report.html.j2").render(_context(report, lang, review, changes, built))
+    context = _context(report, lang, review, changes, built)
+    return html_env().get_template("report.html.j2").render(context, **html_cells(context["t"]))
 
 
 def render_markdown(report: Report, lang: str = "en", owner_dir: str | None = None, review=None,
