@@ -19,6 +19,7 @@ from planc.diagnostics.render import related_dict
 from planc.evaluate.record import Derivation
 from planc.evaluate.units import grid_of
 from planc.maths.allocate import largest_remainder
+from planc.maths.apportion import exact_sum
 from planc.semantics.concepts import headline, last_year, target_status
 from planc.semantics.model import CrossNode, Model, SplitNode, TargetNode
 from planc.semantics.time import is_time_split
@@ -42,6 +43,7 @@ class _Builder:
         self.scenarios = False  # `build --scenario all`: one column per scenario
         self.history = last_year(self.model, comp.history_tables)  # path -> last year's figure
         self.rows: dict[str, Row] = {}
+        self.activity: dict[SplitNode, bool] = {}
         self.cell_of: dict[str, CrossNode] = {}
         for cross in self.model.crosses:
             for node in cross.cells.values():
@@ -73,42 +75,57 @@ class _Builder:
         return d
 
     def row(self, node: TargetNode) -> Row:
-        if node.path in self.rows:
-            return self.rows[node.path]
-        amount = self.values[node.path]
-        d = self.derivations.get(node.path)
-        parent = self.parent_of(node)
-        parent_amount = self.values.get(parent.path) if parent is not None else None
-        share = amount / parent_amount if parent_amount else None
-        if parent is not None and self.units.get(node.path) != self.units.get(parent.path):
-            share = None  # a funnel step counts visits under a money target: no share of it
-        history = self.history.get(node.path)
+        path = node.path
+        row = self.rows.get(path)
+        if row is not None:
+            return row
+        values, units = self.values, self.units
+        amount = values[path]
+        d = self.derivations.get(path)
+        parent = node.parent
+        share = None
+        if parent is not None:
+            parent_amount = values.get(parent.path)
+            if parent_amount and units.get(path) == units.get(parent.path):
+                # a funnel step counts visits under a money target: no share of it
+                share = amount / parent_amount
+        history = self.history.get(path)
         growth = amount / history - 1 if history else None
-        attrs_ = {k: a.value for k, a in node.attributes.items()}
-        attr = attrs_.get
-        owner = attr("owner")
-        if owner is None and node.parent is None and node.path not in self.cell_of:
+        owner = margin = due = note = status = None
+        settings = getattr(node.decl, "attributes", ())
+        if settings:  # most targets have no attributes at all
+            attrs_ = {a.key: a.value for a in settings}  # as `node.attributes`: the last wins
+            attr = attrs_.get
+            owner, margin, due, note = attr("owner"), attr("margin"), attr("due"), attr("note")
+            status = target_status(node) if "status" in attrs_ else None
+        if owner is None and parent is None and path not in self.cell_of:
             owner = self.model.header.owner  # the plan's owner owns its roots
-        margin = attr("margin")
-        due = attr("due")
-        note = attr("note")
+        producer = node.producer
         row = Row(
-            name=node.name, path=node.path, label=node.label,
+            name=node.name, path=path, label=node.label,
             parent=parent.path if parent is not None else None,
             parent_name=parent.name if parent is not None else None,
-            dimension=self.dimension_of(node), depth=node.path.count("."),
-            amount=amount, exact=d.exact if d is not None else amount, share=share, how=self.how(node),
+            dimension=self.dimension_of(node), depth=path.count("."),
+            amount=amount, exact=d.exact if d is not None else amount, share=share,
+            how=d if d is not None else Derivation("fixed", amount, amount),
             history=history, growth=growth,
             owner=str(owner) if owner is not None else None,
-            status=target_status(node) if "status" in attrs_ else None,
+            status=status,
             note=str(note) if note is not None else None,
             due=due if isinstance(due, datetime.date) else None,
             margin=margin if isinstance(margin, Fraction) else None,
-            unit=unit_label(self.model, self.units, node.path),
-            activity_week=isinstance(node.producer, SplitNode) and is_activity_split(node.producer),
+            unit=unit_label(self.model, units, path),
+            activity_week=isinstance(producer, SplitNode) and self.is_activity(producer),
         )
-        self.rows[node.path] = row
+        self.rows[path] = row
         return row
+
+    def is_activity(self, split: SplitNode) -> bool:
+        """`is_activity_split`, once per split (each of its children asks)."""
+        found = self.activity.get(split)
+        if found is None:
+            found = self.activity[split] = is_activity_split(split)
+        return found
 
     def all_rows(self) -> list[Row]:
         out = []
@@ -139,7 +156,7 @@ class _Builder:
             shared = next((d.shared_exact for c in split.children
                            if (d := self.derivations.get(c.path)) is not None and d.shared_exact is not None), None)
             out.append(SplitView(len(out) + 1, self.row(split.parent), split.dimension, method, over,
-                                 is_time_split(split), rows, sum((r.amount for r in rows), Fraction(0)), shared))
+                                 is_time_split(split), rows, exact_sum([r.amount for r in rows]), shared))
         return out
 
     def crosses(self) -> list[CrossView]:
