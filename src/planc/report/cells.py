@@ -1,6 +1,6 @@
 """The HTML report's small cells that every row of its long tables draws: a
 status badge, the badge beside a name on a phone, how an amount was made,
-a growth figure.
+a growth figure, the tree's share bar; and each row of the target tree.
 
 They were Jinja2 macros; called several times for each of thousands of
 rows, the macro calls were most of the time of the target tree. As functions
@@ -12,13 +12,16 @@ status's badge is made once per status.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Callable
+from typing import Callable, NamedTuple, Sequence
 
 from markupsafe import Markup, escape
 
 from planc.evaluate.explain import explain
 from planc.evaluate.record import Derivation
+from planc.report.geometry import number
 from planc.report.i18n import Words
+from planc.report.units import Unit
+from planc.report.view import Row
 
 _BADGE = Markup('<span class="badge st-{}">{}</span>')
 _NARROW = Markup('<span class="show-narrow"> {}</span>')
@@ -27,8 +30,30 @@ _NO_GROWTH = Markup('<span class="muted">—</span>')
 _GROWTH = Markup('<span class="{}">{}</span>')
 
 
+def mini_bar(share: Fraction | None, width: int = 84) -> Markup:
+    """The tree's little share bar (inline SVG; no plan text)."""
+    w = max(min(share or 0, 1), 0)
+    return Markup(f'<svg class="mini" width="{width}" height="8" aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
+                  f'<rect width="{width}" height="8" rx="2" fill="#e6ebf1"/>'
+                  f'<rect width="{number(w * width)}" height="8" rx="2" fill="#2e86ab"/></svg>')
+
+
+class TreeLine(NamedTuple):
+    """One row of the target tree, its cells made (report.html.j2 places them)."""
+
+    row: Row
+    level: int  # the row's CSS class: its depth, at most 4
+    dimension: str
+    narrow: Markup
+    how: Markup
+    bar: Markup  # the share bar and the share, or nothing for a root
+    amount: str
+    status: Markup
+
+
 def html_cells(t: Words) -> dict[str, Callable]:
-    """`status`, `narrow_status`, `how_cell` and `growth` for the HTML templates, in `t`'s words."""
+    """`status`, `narrow_status`, `how_cell`, `growth` and `tree_lines` for the HTML templates,
+    in `t`'s words."""
     badges: dict[str | None, Markup] = {}
 
     def status(s: str | None) -> Markup:
@@ -50,4 +75,17 @@ def html_cells(t: Words) -> dict[str, Callable]:
             return _NO_GROWTH
         return _GROWTH.format("up" if g >= 0 else "down", t.growth(g))
 
-    return {"status": status, "narrow_status": narrow_status, "how_cell": how_cell, "growth": growth}
+    def tree_lines(rows: Sequence[Row], u: Unit) -> list[TreeLine]:
+        """The target tree's rows, amounts in the table's unit `u`."""
+        out = []
+        for row in rows:
+            share = row.share
+            bar = Markup() if share is None else mini_bar(share) + " " + t.percent(share)
+            out.append(TreeLine(row, row.depth if row.depth < 4 else 4,
+                                t.dimension(row.dimension) if row.dimension else "", narrow_status(row.status),
+                                how_cell(row.how), bar, t.cell(u, row),
+                                status(row.status) if row.status else Markup()))
+        return out
+
+    return {"status": status, "narrow_status": narrow_status, "how_cell": how_cell, "growth": growth,
+            "tree_lines": tree_lines}

@@ -27,7 +27,8 @@ from planc.pipeline import Compilation, ordered_paths
 from planc.report.negotiation import gather_negotiation
 from planc.report.activity import build_activity, is_activity_split, unit_label
 from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, Meta, OwnerSheet, Point, Problem,
-                               Report, Row, SplitView, TimeProfile, slugify)
+                               Report, Row, Rows, SplitView, TimeProfile,
+                               slugify)
 
 
 class _Builder:
@@ -100,7 +101,6 @@ class _Builder:
             status = target_status(node) if "status" in attrs_ else None
         if owner is None and parent is None and path not in self.cell_of:
             owner = self.model.header.owner  # the plan's owner owns its roots
-        producer = node.producer
         row = Row(
             name=node.name, path=path, label=node.label,
             parent=parent.path if parent is not None else None,
@@ -115,24 +115,28 @@ class _Builder:
             due=due if isinstance(due, datetime.date) else None,
             margin=margin if isinstance(margin, Fraction) else None,
             unit=unit_label(self.model, units, path),
-            activity_week=isinstance(producer, SplitNode) and self.is_activity(producer),
+            activity_week=self.activity_week(node),
         )
         self.rows[path] = row
         return row
 
-    def is_activity(self, split: SplitNode) -> bool:
-        """`is_activity_split`, once per split (each of its children asks)."""
+    def activity_week(self, node: TargetNode) -> bool:
+        """A week (or day) of a funnel step; `is_activity_split` once per split."""
+        split = node.producer
+        if not isinstance(split, SplitNode):
+            return False
         found = self.activity.get(split)
         if found is None:
             found = self.activity[split] = is_activity_split(split)
         return found
 
-    def all_rows(self) -> list[Row]:
+    def row_nodes(self) -> list[TargetNode]:
+        """Every evaluated target, parents first: the report's rows, made when read (`Rows`)."""
         out = []
         for path in ordered_paths(self.comp):
             node = self.model.targets.get(path) or self.cell_node(path)
             if node is not None and path in self.values:
-                out.append(self.row(node))
+                out.append(node)
         return out
 
     def cell_node(self, path: str) -> TargetNode | None:
@@ -150,13 +154,14 @@ class _Builder:
                 continue  # unknown, or a funnel step's weeks (the activity section shows them)
             if not all(c.path in self.values for c in split.children):
                 continue
-            rows = tuple(self.row(c) for c in split.children)
+            rows = Rows(split.children, self.row)
             method = next((self.how(c).using for c in split.children), "")
             over = split.decl.overassign.ratio if split.decl.overassign is not None else None
             shared = next((d.shared_exact for c in split.children
                            if (d := self.derivations.get(c.path)) is not None and d.shared_exact is not None), None)
             out.append(SplitView(len(out) + 1, self.row(split.parent), split.dimension, method, over,
-                                 is_time_split(split), rows, exact_sum([r.amount for r in rows]), shared))
+                                 is_time_split(split), rows, exact_sum([self.values[c.path] for c in split.children]),
+                                 shared))
         return out
 
     def crosses(self) -> list[CrossView]:
@@ -314,22 +319,27 @@ class _Builder:
             source_hash=hashlib.sha256(self.source).hexdigest()[:12], generated=self.generated,
             planc_version=__version__,
         )
-        rows = self.all_rows()
+        nodes = self.row_nodes()
         roots = tuple(self.row(r) for r in self.model.roots if r.path in self.values)
         main = headline(self.model)
         head = self.row(main) if main is not None and main.path in self.values else None
         profiles = tuple(p for p in (self.own_profile(r) for r in self.model.roots if r.path in self.values) if p)
-        open_items = sorted((r for r in rows if r.status != "agreed" and (r.status or r.owner)),
+        # Only targets with attributes, and the roots (the plan's owner owns them), have an owner or a status.
+        people = [self.row(n) for n in nodes
+                  if getattr(n.decl, "attributes", ()) or (n.parent is None and n.path not in self.cell_of)]
+        open_items = sorted((r for r in people if r.status != "agreed" and (r.status or r.owner)),
                             key=lambda r: STATUS_ORDER.get(r.status, 3))
         problems = self.problems()
         return Report(
-            meta=meta, roots=roots, headline=head, rows=tuple(rows), splits=tuple(self.splits()), crosses=tuple(self.crosses()),
+            meta=meta, roots=roots, headline=head, rows=Rows(nodes, self.row), splits=tuple(self.splits()),
+            crosses=tuple(self.crosses()),
             time_profiles=profiles, assertions=tuple(self.assertions()),
             warnings=tuple(p for p in problems if p.severity != "error"), open_items=tuple(open_items),
-            owners=tuple(self.owners(rows)), diagnostics=tuple(problems),
+            owners=tuple(self.owners(people)), diagnostics=tuple(problems),
             negotiation=gather_negotiation(self.comp, self.values, self.scenarios),
             activity=build_activity(self.model, self.values, self.units, self.derivations),
-            units={r.path: self.units[r.path] for r in rows if r.path in self.units},
+            units={n.path: self.units[n.path] for n in nodes if n.path in self.units},
+            tree=Rows([n for n in nodes if not self.activity_week(n)], self.row),
         )
 
 

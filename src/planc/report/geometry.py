@@ -22,16 +22,17 @@ def number(value: object, places: int = 2) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def ratio(part: Fraction | None, whole: Fraction | None) -> float:
+def ratio(part: Fraction | int | None, whole: Fraction | int | None) -> float:
     if part is None or not whole:
         return 0.0
     return float(part / whole)
 
 
 class Bar(NamedTuple):
-    """One bar of a time profile: its rectangle, the value label above it, the colour."""
+    """One bar of a time profile: its rectangle, the value label above it, the colour, and the
+    amount in words (its tooltip) and in short (its label)."""
 
-    point: object  # view.Point: name, label, amount
+    name: str
     x: str
     y: str
     width: str
@@ -39,10 +40,13 @@ class Bar(NamedTuple):
     mid: str  # the labels' centre
     top: str  # the value label's baseline
     fill: str
+    amount: str
+    short: str
 
 
-def bars(points: Sequence, height: int, colours: Sequence[str] | None = None) -> list[Bar]:
-    """The bars of a chart `height` high, one slot of the width per point, scaled to the tallest."""
+def bars(points: Sequence, height: int, t, colours: Sequence[str] | None = None) -> list[Bar]:
+    """The bars of a chart `height` high, one slot of the width per point, scaled to the tallest;
+    `t` (i18n.Words) writes the amounts."""
     amounts = [p.amount for p in points]
     top = max(amounts) if amounts else 0
     slot = 100 / (len(points) or 1)
@@ -51,8 +55,9 @@ def bars(points: Sequence, height: int, colours: Sequence[str] | None = None) ->
     for i, p in enumerate(points):
         h = max(ratio(p.amount, top) * height, 0)
         x = slot * i
-        out.append(Bar(p, number(x + slot * 0.16), number(20 + height - h), width, number(h),
-                       number(x + slot / 2), number(14 + height - h), colours[i] if colours else BAR_FILL))
+        out.append(Bar(p.name, number(x + slot * 0.16), number(20 + height - h), width, number(h),
+                       number(x + slot / 2), number(14 + height - h), colours[i] if colours else BAR_FILL,
+                       t.amount(p.amount), t.compact(p.amount)))
     return out
 
 

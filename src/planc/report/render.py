@@ -14,6 +14,7 @@ import functools
 import re
 from fractions import Fraction
 from pathlib import Path
+from typing import NamedTuple, Sequence
 from urllib.parse import quote
 
 import jinja2
@@ -21,7 +22,7 @@ from markupsafe import Markup
 
 from planc.amounts import to_json_number
 from planc.diagnostics import display_width
-from planc.report.cells import html_cells
+from planc.report.cells import html_cells, mini_bar
 from planc.report.charts import chart_axis
 from planc.report.geometry import bars, number, ratio, segments
 from planc.report.activity import ActivityWords, of_owner, of_target
@@ -30,7 +31,8 @@ from planc.report.limits import shown
 from planc.report.template_cache import TemplateCache
 from planc.evaluate.explain import explain
 from planc.evaluate.record import Derivation
-from planc.report.view import OwnerSheet, Report
+from planc.report.units import Unit
+from planc.report.view import OwnerSheet, Report, Row
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -64,15 +66,6 @@ def heat(value: Fraction | None, top: Fraction) -> str:
     return f"background-color: #{rgb}" + ("; color: #fff" if dark else "")
 
 
-def mini_bar(share: Fraction | None, width: int = 84) -> Markup:
-    """The tree's little share bar (inline SVG; no plan text): a function, not a macro, as it
-    is drawn once per row of the longest table."""
-    w = max(min(share or 0, 1), 0)
-    return Markup(f'<svg class="mini" width="{width}" height="8" aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
-                  f'<rect width="{width}" height="8" rx="2" fill="#e6ebf1"/>'
-                  f'<rect width="{number(w * width)}" height="8" rx="2" fill="#2e86ab"/></svg>')
-
-
 def json_number(value: Fraction) -> Markup:
     return Markup(str(to_json_number(value)))
 
@@ -87,10 +80,16 @@ _MD_SPECIAL = re.compile(r"[\\`*\[\]<>|&$~#@{}]|(?<!\w)_|_(?!\w)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\r\n\t]+")
 
 
+_MD_ANY = re.compile(r"[\\`*\[\]<>|&$~#@{}_\x00-\x1f\x7f]")  # any character the two above may change
+
+
 def md_escape(text: object) -> str:
     """Plan text as literal Markdown: one line, punctuation that Markdown, GFM
     tables, HTML or GitHub (math, mentions) would read backslash-escaped."""
-    text = _CONTROL.sub(" ", str(text))
+    text = str(text)
+    if _MD_ANY.search(text) is None:  # most values: names, figures
+        return text
+    text = _CONTROL.sub(" ", text)
     return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
 
 
@@ -122,6 +121,27 @@ def code(text: object) -> Markup:
     fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return Markup(f"{fence}{pad}{text}{pad}{fence}")
+
+
+class MdTreeLine(NamedTuple):
+    """One line of the Markdown target tree: its values, as the template once worked them out."""
+
+    row: Row
+    indent: str
+    name: Markup
+    dimension: str | None  # `(region)`
+    amount: str
+    share: str | None
+    how: str
+
+
+def md_tree_lines(rows: Sequence[Row], u: Unit, t: Words) -> list[MdTreeLine]:
+    """The Markdown target tree's lines (amounts in the unit `u`): a big plan's tree has
+    thousands, and a call from the template per value was most of the Markdown's time."""
+    return [MdTreeLine(row, "  " * row.depth, bold(row.name),
+                       t("paren", text=t.dimension(row.dimension)) if row.dimension else None, t.cell(u, row),
+                       None if row.share is None else t.percent(row.share), describe(row.how, t))
+            for row in rows]
 
 
 def md_table(head: list, rows: list[list], align: str = "") -> Markup:
@@ -174,7 +194,8 @@ def md_env() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters.update(mermaid=mermaid_text, link=link, bold=bold, code=code)
-    env.globals.update(md_table=md_table, json_number=json_number, bold=bold, code=code, chart_axis=chart_axis)
+    env.globals.update(md_table=md_table, json_number=json_number, bold=bold, code=code, chart_axis=chart_axis,
+                       md_tree_lines=md_tree_lines)
     return _common(env)
 
 

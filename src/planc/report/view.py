@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from fractions import Fraction
+from typing import Any, Callable, Iterator, Sequence, overload
 
 import attrs
 
@@ -57,7 +58,7 @@ class SplitView:
     method: str  # the split's `using` as written, or ""
     overassign: Fraction | None
     is_time: bool
-    rows: tuple[Row, ...]
+    rows: Sequence[Row]  # `Rows`: made when read (a big plan's reports show the top levels' splits)
     total: Fraction
     # An over-assigned split with computed children shares its total on the
     # rounding grid: parent × overassign exactly, next to what was shared.
@@ -187,7 +188,7 @@ class Report:
     meta: Meta
     roots: tuple[Row, ...]
     headline: Row | None  # the plan's headline target; None: several roots, each shown (never added up)
-    rows: tuple[Row, ...]  # every target, parents first (the tree, the CSV, the JSON)
+    rows: Sequence[Row]  # every target, parents first (the tree, the CSV, the JSON); `Rows` from gather.py
     splits: tuple[SplitView, ...]
     crosses: tuple[CrossView, ...]
     time_profiles: tuple[TimeProfile, ...]  # of each root that has a time split
@@ -199,10 +200,13 @@ class Report:
     negotiation: Negotiation = Negotiation()  # proposals, actions, scenario columns (report/negotiation.py)
     activity: tuple = ()  # report.activity.FunnelView: each funnel and its members' counts
     units: dict = attrs.Factory(dict)  # path -> measure or `ratio`, for targets not in money (as `eval` has them)
+    tree: Sequence[Row] | None = None  # `tree_rows`, when gather.py knows them without making every row
 
     @property
-    def tree_rows(self) -> tuple[Row, ...]:
+    def tree_rows(self) -> Sequence[Row]:
         """The target tree: every row but the weeks of funnel steps (the activity section has them)."""
+        if self.tree is not None:
+            return self.tree
         return tuple(r for r in self.rows if not r.activity_week)
 
     @property
@@ -212,6 +216,42 @@ class Report:
     @property
     def disputed(self) -> int:
         return sum(1 for r in self.open_items if r.status == "disputed")
+
+
+class Rows(Sequence[Row]):
+    """The rows of some targets, each made when it is first read (`make(node)`, which keeps it).
+
+    The HTML and Markdown reports of a big plan show a few thousand of its targets (limits.py),
+    so a build of the default formats makes only those rows; the JSON, CSV and workbook read
+    every one."""
+
+    def __init__(self, nodes: Sequence[Any], make: Callable[[Any], Row]) -> None:
+        self.nodes = nodes  # TargetNodes, in the rows' order
+        self.make = make
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Row, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | tuple[Row, ...]:
+        if isinstance(index, slice):
+            return tuple(map(self.make, self.nodes[index]))
+        return self.make(self.nodes[index])
+
+    def __iter__(self) -> Iterator[Row]:
+        return map(self.make, self.nodes)
+
+    def depths(self) -> list[int]:
+        """Each row's depth, without making the rows."""
+        return [node.path.count(".") for node in self.nodes]
+
+    def __repr__(self) -> str:
+        return f"Rows({len(self.nodes)})"
 
 
 # ---- building ------------------------------------------------------------------------------
