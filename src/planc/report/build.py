@@ -48,7 +48,7 @@ def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Pa
     """Every output file of one plan: path -> bytes, or for JSON and CSV the `Streamed` text.
     `scenarios`: a column per scenario (`build --scenario all`); with `review`
     (report/review.py), each format gains the review section."""
-    from planc.report import data, render
+    from planc.report import render
     from planc.report.gather import build_report
     from planc.report.view import generation_time
 
@@ -64,6 +64,8 @@ def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Pa
         for sheet in report.owners:
             text = render.render_owner_markdown(report, sheet, lang, back=f"../{stem}.md", review=review)
             out[out_dir / owner_dir / f"{sheet.slug}.md"] = text.encode("utf-8")
+    if "json" in formats or "csv" in formats:
+        from planc.report import data  # the JSON and CSV writers: only for these formats
     if "json" in formats:
         out[out_dir / f"{stem}.json"] = Streamed(lambda: data.json_chunks(report, review, changes))
     if "csv" in formats:

@@ -18,16 +18,12 @@ from markupsafe import Markup, escape
 
 from planc.evaluate.explain import explain
 from planc.evaluate.record import Derivation
-from planc.report.geometry import number
+from planc.report.geometry import bars, number, ratio
 from planc.report.i18n import Words
 from planc.report.units import Unit
-from planc.report.view import Row
+from planc.report.view import Row, TimeProfile
 
-_BADGE = Markup('<span class="badge st-{}">{}</span>')
-_NARROW = Markup('<span class="show-narrow"> {}</span>')
-_CAPPED = Markup(' <span class="badge capped">{}</span>')
 _NO_GROWTH = Markup('<span class="muted">—</span>')
-_GROWTH = Markup('<span class="{}">{}</span>')
 
 
 def mini_bar(share: Fraction | None, width: int = 84) -> Markup:
@@ -51,41 +47,66 @@ class TreeLine(NamedTuple):
     status: Markup
 
 
+def bar_marks(points: Sequence, height: int, t: Words, colours: Sequence[str] | None = None) -> Markup:
+    """A time profile's bars (charts.html.j2's `time_bars` draws the chart around them): each a
+    rectangle with its amount as a tooltip, its short amount above it and its name below."""
+    colon, base = escape(t("colon_sp")), height + 37
+    return Markup("".join(
+        f'<rect x="{b.x}%" y="{b.y}" width="{b.width}%" height="{b.height}" rx="3" fill="{escape(b.fill)}">'
+        f'<title>{escape(b.name)}{colon}{escape(b.amount)}</title></rect>\n'
+        f'<text class="v" x="{b.mid}%" y="{b.top}" text-anchor="middle">{escape(b.short)}</text>\n'
+        f'<text x="{b.mid}%" y="{base}" text-anchor="middle">{escape(b.name)}</text>\n'
+        for b in bars(points, height, t, colours)))
+
+
 def html_cells(t: Words) -> dict[str, Callable]:
-    """`status`, `narrow_status`, `how_cell`, `growth` and `tree_lines` for the HTML templates,
-    in `t`'s words."""
-    badges: dict[str | None, Markup] = {}
+    """`status`, `narrow_status`, `how_cell`, `growth`, `tree_lines` and `periods` for the HTML
+    templates, in `t`'s words."""
+    badges: dict[tuple[str | None, bool], Markup] = {}
 
     def status(s: str | None) -> Markup:
-        badge = badges.get(s)
+        badge = badges.get((s, False))
         if badge is None:
-            badge = badges[s] = _BADGE.format(s or "none", t.status(s))
+            badge = badges[s, False] = Markup(f'<span class="badge st-{escape(s or "none")}">{escape(t.status(s))}</span>')
         return badge
 
     def narrow_status(s: str | None, always: bool = False) -> Markup:
         """The status beside the name, shown only on a phone (where the status column is hidden)."""
-        return _NARROW.format(status(s)) if s or always else Markup()
+        if not (s or always):
+            return Markup()
+        badge = badges.get((s, True))
+        if badge is None:
+            badge = badges[s, True] = Markup(f'<span class="show-narrow"> {status(s)}</span>')
+        return badge
 
     def how_cell(h: Derivation) -> Markup:
         text = escape(explain(h, t))
-        return text + _CAPPED.format(t(f"bound_{h.capped}")) if h.capped else text
+        if h.capped:
+            return Markup(f'{text} <span class="badge capped">{escape(t(f"bound_{h.capped}"))}</span>')
+        return text
 
     def growth(g: Fraction | None) -> Markup:
         if g is None:
             return _NO_GROWTH
-        return _GROWTH.format("up" if g >= 0 else "down", t.growth(g))
+        return Markup(f'<span class="{"up" if g >= 0 else "down"}">{escape(t.growth(g))}</span>')
 
     def tree_lines(rows: Sequence[Row], u: Unit) -> list[TreeLine]:
         """The target tree's rows, amounts in the table's unit `u`."""
         out = []
         for row in rows:
             share = row.share
-            bar = Markup() if share is None else mini_bar(share) + " " + t.percent(share)
+            bar = Markup() if share is None else Markup(f"{mini_bar(share)} {escape(t.percent(share))}")
             out.append(TreeLine(row, row.depth if row.depth < 4 else 4,
                                 t.dimension(row.dimension) if row.dimension else "", narrow_status(row.status),
                                 how_cell(row.how), bar, t.cell(u, row),
                                 status(row.status) if row.status else Markup()))
         return out
 
+    def periods(profile: TimeProfile, u: Unit, whole: Fraction) -> list[tuple[str, str, str]]:
+        """The table beside an owner's time profile: each period's name, amount and share of `whole`."""
+        # `ratio` is a float, as the template gave `percent`
+        return [(p.name, t.point(u, profile, p.amount), t.percent(ratio(p.amount, whole)))  # type: ignore[arg-type]
+                for p in profile.points]
+
     return {"status": status, "narrow_status": narrow_status, "how_cell": how_cell, "growth": growth,
-            "tree_lines": tree_lines}
+            "tree_lines": tree_lines, "periods": periods}

@@ -22,9 +22,9 @@ from markupsafe import Markup
 
 from planc.amounts import to_json_number
 from planc.diagnostics import display_width
-from planc.report.cells import html_cells, mini_bar
+from planc.report.cells import bar_marks, html_cells, mini_bar
 from planc.report.charts import chart_axis
-from planc.report.geometry import bars, number, ratio, segments
+from planc.report.geometry import number, ratio, segments
 from planc.report.activity import ActivityWords, of_owner, of_target
 from planc.report.i18n import Words
 from planc.report.limits import shown
@@ -169,7 +169,7 @@ def md_table(head: list, rows: list[list], align: str = "") -> Markup:
 
 def _common(env: jinja2.Environment) -> jinja2.Environment:
     env.filters.update(number=number, heat=heat, colour=colour)
-    env.globals.update(ratio=ratio, mini_bar=mini_bar, bars=bars, segments=segments)
+    env.globals.update(ratio=ratio, mini_bar=mini_bar, segments=segments, bar_marks=bar_marks)
     return env
 
 
