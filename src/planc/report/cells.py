@@ -27,11 +27,13 @@ _NO_GROWTH = Markup('<span class="muted">—</span>')
 
 
 def mini_bar(share: Fraction | None, width: int = 84) -> Markup:
-    """The tree's little share bar (inline SVG; no plan text)."""
-    w = max(min(share or 0, 1), 0)
+    """The tree's little share bar (inline SVG; no plan text): `share` of `width`, within 0 and 1.
+    In whole numbers, `n * width / d` is the float of the exact `share * width`."""
+    n, d = (0, 1) if share is None else (share.numerator, share.denominator)
+    filled = 0 if n <= 0 else width if n >= d else n * width / d
     return Markup(f'<svg class="mini" width="{width}" height="8" aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
                   f'<rect width="{width}" height="8" rx="2" fill="#e6ebf1"/>'
-                  f'<rect width="{number(w * width)}" height="8" rx="2" fill="#2e86ab"/></svg>')
+                  f'<rect width="{number(filled)}" height="8" rx="2" fill="#2e86ab"/></svg>')
 
 
 class TreeLine(NamedTuple):

@@ -25,6 +25,9 @@ def number(value: object, places: int = 2) -> str:
 def ratio(part: Fraction | int | None, whole: Fraction | int | None) -> float:
     if part is None or not whole:
         return 0.0
+    # float(part / whole), correctly rounded either way; whole numbers need no Fraction
+    if part.denominator == 1 and whole.denominator == 1:
+        return part.numerator / whole.numerator
     return float(part / whole)
 
 
