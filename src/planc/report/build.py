@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import shutil
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Union
@@ -92,7 +91,7 @@ def write_set(out_dir: Path, files: dict[Path, Content], owner_dirs: list[Path])
     out_dir.mkdir(parents=True, exist_ok=True)
     with folder_lock(out_dir / LOCK):
         clean_left_over(out_dir, owner_dirs)
-        staging = out_dir / f".planc-staging-{os.getpid()}-{secrets.token_hex(4)}"
+        staging = out_dir / f".planc-staging-{os.getpid()}-{os.urandom(4).hex()}"  # (`secrets` loads hmac)
         staging.mkdir()
         try:
             (staging / STAGING_MARK).write_bytes(b"")
