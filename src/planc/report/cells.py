@@ -69,7 +69,8 @@ def html_cells(t: Words) -> dict[str, Callable]:
     def status(s: str | None) -> Markup:
         badge = badges.get((s, False))
         if badge is None:
-            badge = badges[s, False] = Markup(f'<span class="badge st-{escape(s or "none")}">{escape(t.status(s))}</span>')
+            badge = Markup(f'<span class="badge st-{escape(s or "none")}">{escape(t.status(s))}</span>')
+            badges[s, False] = badge
         return badge
 
     def narrow_status(s: str | None, always: bool = False) -> Markup:

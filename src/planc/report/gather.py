@@ -149,19 +149,21 @@ class _Builder:
     # ---- splits, crosses, time ----------------------------------------------------------
     def splits(self) -> list[SplitView]:
         out: list[SplitView] = []
+        values, derivations = self.values, self.derivations
         for split in self.model.splits:
-            if split.parent.path not in self.values or is_activity_split(split):
+            if split.parent.path not in values or is_activity_split(split):
                 continue  # unknown, or a funnel step's weeks (the activity section shows them)
-            if not all(c.path in self.values for c in split.children):
+            children = split.children
+            amounts = [values.get(c.path) for c in children]
+            if None in amounts:
                 continue
-            rows = Rows(split.children, self.row)
-            method = next((self.how(c).using for c in split.children), "")
+            method = self.how(children[0]).using if children else ""
             over = split.decl.overassign.ratio if split.decl.overassign is not None else None
-            shared = next((d.shared_exact for c in split.children
-                           if (d := self.derivations.get(c.path)) is not None and d.shared_exact is not None), None)
+            shared = next((d.shared_exact for d in map(derivations.get, [c.path for c in children])
+                           if d is not None and d.shared_exact is not None), None)
+            total = exact_sum(amounts)  # type: ignore[arg-type]  # (no None left)
             out.append(SplitView(len(out) + 1, self.row(split.parent), split.dimension, method, over,
-                                 is_time_split(split), rows, exact_sum([self.values[c.path] for c in split.children]),
-                                 shared))
+                                 is_time_split(split), Rows(children, self.row), total, shared))
         return out
 
     def crosses(self) -> list[CrossView]:
