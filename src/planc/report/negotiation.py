@@ -68,6 +68,11 @@ class Negotiation:
     ramping: tuple[Ramping, ...] = ()
 
     @property
+    def shown(self) -> bool:
+        """Whether the reports have a section of it (they include its templates only then)."""
+        return bool(self.proposals or self.actions or self.scenarios or self.ramping)
+
+    @property
     def assigned_total(self) -> Fraction:
         return sum((p.assigned for p in self.proposals), Fraction(0))
 
