@@ -38,6 +38,26 @@ side by side in one run each, CPU seconds and peak RSS, on the shared
                                                 6.43 / 1.42 s = 4.5x | 2.76 / 1.35 s = 2.0x
       in process (new): compile 1.03 s, report model 0.30, templates compiled 0.29 (cold),
       HTML 0.32, Markdown 0.16, owner sheets 0.07
+
+The build step again (2026-11-30, main at d38a0e1 | the `build` branch; `--only build
+--src /work/main/src --src src`, both checkouts with their bytecode compiled, load
+average about 4), build / eval --format json CPU seconds, three runs each:
+
+    cold (PLANC_NO_CACHE=1)     1.82 / 0.85 = 2.15x | 1.45 / 0.90 = 1.61x
+                                1.75 / 0.85 = 2.05x | 1.42 / 0.84 = 1.69x
+                                2.00 / 0.82 = 2.45x | 1.54 / 0.85 = 1.82x
+    warm (--warm)               1.12 / 0.43 = 2.61x | 0.77 / 0.40 = 1.93x
+                                1.11 / 0.41 = 2.71x | 0.76 / 0.39 = 1.92x
+                                1.03 / 0.42 = 2.46x | 0.76 / 0.43 = 1.80x
+      in process, warm templates, the least of seven: report model 157 | 59 ms, HTML
+      196 | 107 ms, Markdown 80 | 44 ms, owner sheets 53 | 37 ms (507 | 252 ms in all);
+      besides, importing Jinja2 and the report's modules (about 50-80 ms), the Jinja2
+      compile of the templates when cold (about 0.3 s before, less now that the
+      negotiation and activity templates are compiled only for plans that have them),
+      and writing the files (about 50 ms, 30 of them the fsync of each file).
+      (Earlier figures here were taken with `--src src`, which runs in the temporary
+      folder and so measured the installed planc in both columns; `--src` is now
+      made absolute.)
     build --format all, 10.7k targets           HTML 11.9 | 1.21 MB, Markdown 1.63 | 0.12 MB,
                                                 JSON 4.66 MB and CSV 1.23 MB (byte-identical)
     build --format all, 106k targets (new)      HTML 2.57 MB, Markdown 0.35 MB, JSON 46.6 MB, CSV 12.4 MB;
@@ -124,7 +144,9 @@ def main() -> None:
     ap.add_argument("--depths", default="1000,3000,10000")
     ap.add_argument("--warm", action="store_true", help="measure with warm caches")
     args = ap.parse_args()
-    srcs = args.src or [str(ROOT / "src")]
+    # absolute: each run's working folder is the temporary one (a relative `src` would find no
+    # planc there, and the run would measure whatever planc is installed)
+    srcs = [str(Path(s).resolve()) for s in args.src] if args.src else [str(ROOT / "src")]
     only = set(args.only.split(","))
     print("columns: " + " | ".join(srcs), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
