@@ -8,6 +8,7 @@ and CSV all say the same thing. `gather.py` fills these from a compilation.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from fractions import Fraction
 from typing import Any, Callable, Iterator, Sequence, overload
@@ -63,24 +64,26 @@ class SplitView:
     # An over-assigned split with computed children shares its total on the
     # rounding grid: parent × overassign exactly, next to what was shared.
     shared_exact: Fraction | None = None
+    # The properties below are worked out once per table: the templates ask for them on
+    # every row, and a split of a thousand children would otherwise cost a million steps.
 
-    @property
+    @functools.cached_property
     def has_labels(self) -> bool:
         return any(r.label for r in self.rows)
 
-    @property
+    @functools.cached_property
     def has_growth(self) -> bool:
         return any(r.growth is not None for r in self.rows)
 
-    @property
+    @functools.cached_property
     def has_margin(self) -> bool:
         return any(r.margin is not None for r in self.rows)
 
-    @property
+    @functools.cached_property
     def has_people(self) -> bool:
         return any(r.owner or r.status for r in self.rows)
 
-    @property
+    @functools.cached_property
     def blended_margin(self) -> tuple[Fraction, Fraction] | None:
         """(gross profit, blended margin) over the children that carry a margin."""
         rows = [r for r in self.rows if r.margin is not None]
@@ -90,7 +93,7 @@ class SplitView:
         base = sum((r.amount for r in rows), Fraction(0))
         return profit, (profit / base if base else Fraction(0))
 
-    @property
+    @functools.cached_property
     def growth_range(self) -> tuple[Fraction, Fraction] | None:
         values = [r.growth for r in self.rows if r.growth is not None]
         return (min(values), max(values)) if len(values) >= 2 else None
@@ -109,7 +112,7 @@ class CrossView:
     col_totals: tuple[Fraction, ...]
     total: Fraction
 
-    @property
+    @functools.cached_property  # once per table: each cell's colour asks for it
     def max_cell(self) -> Fraction:
         values = [c for row in self.cells for c in row if c is not None]
         return max(values) if values else Fraction(0)
