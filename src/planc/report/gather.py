@@ -341,7 +341,7 @@ class _Builder:
             negotiation=gather_negotiation(self.comp, self.values, self.scenarios),
             activity=build_activity(self.model, self.values, self.units, self.derivations),
             units={n.path: self.units[n.path] for n in nodes if n.path in self.units},
-            tree=Rows([n for n in nodes if not self.activity_week(n)], self.row),
+            tree=Rows([n for n in nodes if not self.activity_week(n)] if self.model.funnels else nodes, self.row),
         )
 
 
