@@ -1,12 +1,13 @@
 """The HTML report's small cells that every row of its long tables draws: a
 status badge, the badge beside a name on a phone, how an amount was made,
-a growth figure, the tree's share bar; and each row of the target tree.
+a growth figure, the tree's share bar; each row of the target tree; the bars
+and periods of an owner's time profile.
 
-They were Jinja2 macros; called several times for each of thousands of
-rows, the macro calls were most of the time of the target tree. As functions
-they make the same markup: every value from the plan goes through
-`Markup.format`, which escapes it as the templates' autoescape did, and a
-status's badge is made once per status.
+They were Jinja2 macros and template expressions; called several times for
+each of thousands of rows, the calls were most of the time of the HTML. As
+functions they make the same markup, byte for byte: every text from the plan
+or the words goes through `escape`, as the templates' autoescape did (the
+numbers of the geometry are digits), and a status's badge is made once.
 """
 
 from __future__ import annotations
