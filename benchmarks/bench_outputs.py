@@ -1,6 +1,6 @@
 """Outputs (issue 15): sizes, build against eval, and the peak memory of a million targets.
 
-    python benchmarks/bench_outputs.py [--only sizes,build,reports,big] [--src DIR ...]
+    python benchmarks/bench_outputs.py [--only sizes,build,reports,big] [--src DIR ...] [--warm] [--repeat N]
 
 Plans are generated in a temporary folder (never in the repository) by
 `bench_scale.py`'s generators; each measurement runs in a fresh process
@@ -38,18 +38,38 @@ side by side in one run each, CPU seconds and peak RSS, on the shared
                                                 6.43 / 1.42 s = 4.5x | 2.76 / 1.35 s = 2.0x
       in process (new): compile 1.03 s, report model 0.30, templates compiled 0.29 (cold),
       HTML 0.32, Markdown 0.16, owner sheets 0.07
-    build --format all, 10.7k targets           HTML 11.9 | 1.21 MB, Markdown 1.63 | 0.12 MB,
-                                                JSON 4.66 MB and CSV 1.23 MB (byte-identical)
-    build --format all, 106k targets (new)      HTML 2.57 MB, Markdown 0.35 MB, JSON 46.6 MB, CSV 12.4 MB;
-                                                20.5 s (1.7x its eval --format json)
-    build html,md, 106k targets                 57.4 s, 758 MiB, HTML 118.0 MB, Markdown 16.1 MB | (above)
-    build html,md, 100k lines (96k reps)        224.8 s, 2,161 MiB, HTML 398.7 MB, Markdown 23.5 MB |
-                                                94.5 s, 575 MiB, HTML 1.76 MB, Markdown 0.16 MB (and 96k owner files)
-    build html,md, chain 1k / 3k deep (new)     HTML 0.56 / 1.17 MB, Markdown 0.14 / 0.31 MB
-    2000 x 12 x 40 (986k targets)
-      eval --format json                        64.2 s, 1,872 MiB | 70.0 s, 1,806 MiB (41.3 MB of JSON)
-      build --format json,csv                   118.7 s, 5,180 MiB | 120.2 s, 1,916 MiB (JSON 420.6 MB, CSV 116.2 MB)
-      build --format html,md (new)              93.5 s, 1,924 MiB: HTML 4.65 MB, Markdown 0.83 MB
+
+The build step again (2026-11-30, main at d38a0e1 | the `build` branch; `--only build
+--src /work/main/src --src src`, both checkouts with their bytecode compiled), build / eval
+--format json CPU seconds, three runs each. At c8d4de0 of the branch (load average 4):
+
+    cold (PLANC_NO_CACHE=1)     1.82 / 0.85 = 2.15x | 1.45 / 0.90 = 1.61x
+                                1.75 / 0.85 = 2.05x | 1.42 / 0.84 = 1.69x
+                                2.00 / 0.82 = 2.45x | 1.54 / 0.85 = 1.82x
+    warm (--warm)               1.12 / 0.43 = 2.61x | 0.77 / 0.40 = 1.93x
+                                1.11 / 0.41 = 2.71x | 0.76 / 0.39 = 1.92x
+                                1.03 / 0.42 = 2.46x | 0.76 / 0.43 = 1.80x
+
+  and at the last commit, each the least of three (`--repeat 3`, load average 1.4-1.7):
+
+    cold                        2.10 / 1.04 = 2.02x | 1.71 / 0.90 = 1.90x
+                                1.97 / 0.88 = 2.24x | 1.37 / 0.95 = 1.44x
+                                1.92 / 0.78 = 2.46x | 1.51 / 0.84 = 1.80x
+    warm                        1.13 / 0.43 = 2.63x | 0.84 / 0.44 = 1.91x
+                                1.04 / 0.37 = 2.81x | 0.80 / 0.41 = 1.95x
+                                0.98 / 0.37 = 2.65x | 0.77 / 0.37 = 2.08x
+
+      (the least of five runs, in one run of both, load 1.3: warm 0.978 / 0.368 = 2.65x |
+      0.688 / 0.399 = 1.72x; cold, of four: 1.805 / 0.812 = 2.22x | 1.407 / 0.808 = 1.74x)
+      in process, warm templates, the least of seven: report model 140 | 54 ms, HTML
+      199 | 100 ms, Markdown 76 | 40 ms, owner sheets 48 | 36 ms (484 | 234 ms in all);
+      besides, importing Jinja2 and the report's modules (about 50-80 ms), the Jinja2
+      compile of the templates when cold (about 0.3 s before; the negotiation and activity
+      templates are now compiled only for plans that have those sections), and writing
+      the files (about 50 ms of CPU, 30 of them the fsync of each file).
+      (Earlier figures here were taken with `--src src`, which runs in the temporary
+      folder and so measured the installed planc in both columns; `--src` is now
+      made absolute.)
 
 The JSON and CSV hold every target under its canonical path (the
 contract of `planc eval --format json`), so their size is the sum of the
@@ -123,8 +143,12 @@ def main() -> None:
     ap.add_argument("--src", action="append", help="a planc src/ folder (repeatable)")
     ap.add_argument("--depths", default="1000,3000,10000")
     ap.add_argument("--warm", action="store_true", help="measure with warm caches")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run each measurement so many times and keep the least CPU (a shared, loaded machine)")
     args = ap.parse_args()
-    srcs = args.src or [str(ROOT / "src")]
+    # absolute: each run's working folder is the temporary one (a relative `src` would find no
+    # planc there, and the run would measure whatever planc is installed)
+    srcs = [str(Path(s).resolve()) for s in args.src] if args.src else [str(ROOT / "src")]
     only = set(args.only.split(","))
     print("columns: " + " | ".join(srcs), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -137,7 +161,8 @@ def main() -> None:
             return path
 
         def each(*argv: str) -> dict[str, dict]:
-            return {src: run(src, folder, cache, *argv) for src in srcs}
+            return {src: min((run(src, folder, cache, *argv) for _ in range(args.repeat)), key=lambda r: r["cpu"])
+                    for src in srcs}
 
         def show(label: str, res: dict[str, dict], prev: dict[str, dict] | None = None, what: str = "bytes") -> None:
             cells = []

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import shutil
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Union
@@ -48,7 +47,7 @@ def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Pa
     """Every output file of one plan: path -> bytes, or for JSON and CSV the `Streamed` text.
     `scenarios`: a column per scenario (`build --scenario all`); with `review`
     (report/review.py), each format gains the review section."""
-    from planc.report import data, render
+    from planc.report import render
     from planc.report.gather import build_report
     from planc.report.view import generation_time
 
@@ -64,6 +63,8 @@ def render_all(result, source: bytes, formats: list[str], lang: str, out_dir: Pa
         for sheet in report.owners:
             text = render.render_owner_markdown(report, sheet, lang, back=f"../{stem}.md", review=review)
             out[out_dir / owner_dir / f"{sheet.slug}.md"] = text.encode("utf-8")
+    if "json" in formats or "csv" in formats:
+        from planc.report import data  # the JSON and CSV writers: only for these formats
     if "json" in formats:
         out[out_dir / f"{stem}.json"] = Streamed(lambda: data.json_chunks(report, review, changes))
     if "csv" in formats:
@@ -90,7 +91,7 @@ def write_set(out_dir: Path, files: dict[Path, Content], owner_dirs: list[Path])
     out_dir.mkdir(parents=True, exist_ok=True)
     with folder_lock(out_dir / LOCK):
         clean_left_over(out_dir, owner_dirs)
-        staging = out_dir / f".planc-staging-{os.getpid()}-{secrets.token_hex(4)}"
+        staging = out_dir / f".planc-staging-{os.getpid()}-{os.urandom(4).hex()}"  # (`secrets` loads hmac)
         staging.mkdir()
         try:
             (staging / STAGING_MARK).write_bytes(b"")

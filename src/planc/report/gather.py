@@ -19,6 +19,7 @@ from planc.diagnostics.render import related_dict
 from planc.evaluate.record import Derivation
 from planc.evaluate.units import grid_of
 from planc.maths.allocate import largest_remainder
+from planc.maths.apportion import exact_sum
 from planc.semantics.concepts import headline, last_year, target_status
 from planc.semantics.model import CrossNode, Model, SplitNode, TargetNode
 from planc.semantics.time import is_time_split
@@ -26,7 +27,8 @@ from planc.pipeline import Compilation, ordered_paths
 from planc.report.negotiation import gather_negotiation
 from planc.report.activity import build_activity, is_activity_split, unit_label
 from planc.report.view import (STATUS_ORDER, AssertionView, CrossView, Meta, OwnerSheet, Point, Problem,
-                               Report, Row, SplitView, TimeProfile, slugify)
+                               Report, Row, Rows, SplitView, TimeProfile,
+                               slugify)
 
 
 class _Builder:
@@ -42,6 +44,7 @@ class _Builder:
         self.scenarios = False  # `build --scenario all`: one column per scenario
         self.history = last_year(self.model, comp.history_tables)  # path -> last year's figure
         self.rows: dict[str, Row] = {}
+        self.activity: dict[SplitNode, bool] = {}
         self.cell_of: dict[str, CrossNode] = {}
         for cross in self.model.crosses:
             for node in cross.cells.values():
@@ -73,49 +76,67 @@ class _Builder:
         return d
 
     def row(self, node: TargetNode) -> Row:
-        if node.path in self.rows:
-            return self.rows[node.path]
-        amount = self.values[node.path]
-        d = self.derivations.get(node.path)
-        parent = self.parent_of(node)
-        parent_amount = self.values.get(parent.path) if parent is not None else None
-        share = amount / parent_amount if parent_amount else None
-        if parent is not None and self.units.get(node.path) != self.units.get(parent.path):
-            share = None  # a funnel step counts visits under a money target: no share of it
-        history = self.history.get(node.path)
+        path = node.path
+        row = self.rows.get(path)
+        if row is not None:
+            return row
+        values, units = self.values, self.units
+        amount = values[path]
+        d = self.derivations.get(path)
+        parent = node.parent
+        share = None
+        if parent is not None:
+            parent_amount = values.get(parent.path)
+            if parent_amount and units.get(path) == units.get(parent.path):
+                # a funnel step counts visits under a money target: no share of it
+                share = amount / parent_amount
+        history = self.history.get(path)
         growth = amount / history - 1 if history else None
-        attrs_ = {k: a.value for k, a in node.attributes.items()}
-        attr = attrs_.get
-        owner = attr("owner")
-        if owner is None and node.parent is None and node.path not in self.cell_of:
+        owner = margin = due = note = status = None
+        settings = getattr(node.decl, "attributes", ())
+        if settings:  # most targets have no attributes at all
+            attrs_ = {a.key: a.value for a in settings}  # as `node.attributes`: the last wins
+            attr = attrs_.get
+            owner, margin, due, note = attr("owner"), attr("margin"), attr("due"), attr("note")
+            status = target_status(node) if "status" in attrs_ else None
+        if owner is None and parent is None and path not in self.cell_of:
             owner = self.model.header.owner  # the plan's owner owns its roots
-        margin = attr("margin")
-        due = attr("due")
-        note = attr("note")
         row = Row(
-            name=node.name, path=node.path, label=node.label,
+            name=node.name, path=path, label=node.label,
             parent=parent.path if parent is not None else None,
             parent_name=parent.name if parent is not None else None,
-            dimension=self.dimension_of(node), depth=node.path.count("."),
-            amount=amount, exact=d.exact if d is not None else amount, share=share, how=self.how(node),
+            dimension=self.dimension_of(node), depth=path.count("."),
+            amount=amount, exact=d.exact if d is not None else amount, share=share,
+            how=d if d is not None else Derivation("fixed", amount, amount),
             history=history, growth=growth,
             owner=str(owner) if owner is not None else None,
-            status=target_status(node) if "status" in attrs_ else None,
+            status=status,
             note=str(note) if note is not None else None,
             due=due if isinstance(due, datetime.date) else None,
             margin=margin if isinstance(margin, Fraction) else None,
-            unit=unit_label(self.model, self.units, node.path),
-            activity_week=isinstance(node.producer, SplitNode) and is_activity_split(node.producer),
+            unit=unit_label(self.model, units, path),
+            activity_week=self.activity_week(node),
         )
-        self.rows[node.path] = row
+        self.rows[path] = row
         return row
 
-    def all_rows(self) -> list[Row]:
+    def activity_week(self, node: TargetNode) -> bool:
+        """A week (or day) of a funnel step; `is_activity_split` once per split."""
+        split = node.producer
+        if not isinstance(split, SplitNode):
+            return False
+        found = self.activity.get(split)
+        if found is None:
+            found = self.activity[split] = is_activity_split(split)
+        return found
+
+    def row_nodes(self) -> list[TargetNode]:
+        """Every evaluated target, parents first: the report's rows, made when read (`Rows`)."""
         out = []
         for path in ordered_paths(self.comp):
             node = self.model.targets.get(path) or self.cell_node(path)
             if node is not None and path in self.values:
-                out.append(self.row(node))
+                out.append(node)
         return out
 
     def cell_node(self, path: str) -> TargetNode | None:
@@ -128,18 +149,21 @@ class _Builder:
     # ---- splits, crosses, time ----------------------------------------------------------
     def splits(self) -> list[SplitView]:
         out: list[SplitView] = []
+        values, derivations = self.values, self.derivations
         for split in self.model.splits:
-            if split.parent.path not in self.values or is_activity_split(split):
+            if split.parent.path not in values or is_activity_split(split):
                 continue  # unknown, or a funnel step's weeks (the activity section shows them)
-            if not all(c.path in self.values for c in split.children):
+            children = split.children
+            amounts = [values.get(c.path) for c in children]
+            if None in amounts:
                 continue
-            rows = tuple(self.row(c) for c in split.children)
-            method = next((self.how(c).using for c in split.children), "")
+            method = self.how(children[0]).using if children else ""
             over = split.decl.overassign.ratio if split.decl.overassign is not None else None
-            shared = next((d.shared_exact for c in split.children
-                           if (d := self.derivations.get(c.path)) is not None and d.shared_exact is not None), None)
+            shared = next((d.shared_exact for d in map(derivations.get, [c.path for c in children])
+                           if d is not None and d.shared_exact is not None), None)
+            total = exact_sum(amounts)  # type: ignore[arg-type]  # (no None left)
             out.append(SplitView(len(out) + 1, self.row(split.parent), split.dimension, method, over,
-                                 is_time_split(split), rows, sum((r.amount for r in rows), Fraction(0)), shared))
+                                 is_time_split(split), Rows(children, self.row), total, shared))
         return out
 
     def crosses(self) -> list[CrossView]:
@@ -297,22 +321,27 @@ class _Builder:
             source_hash=hashlib.sha256(self.source).hexdigest()[:12], generated=self.generated,
             planc_version=__version__,
         )
-        rows = self.all_rows()
+        nodes = self.row_nodes()
         roots = tuple(self.row(r) for r in self.model.roots if r.path in self.values)
         main = headline(self.model)
         head = self.row(main) if main is not None and main.path in self.values else None
         profiles = tuple(p for p in (self.own_profile(r) for r in self.model.roots if r.path in self.values) if p)
-        open_items = sorted((r for r in rows if r.status != "agreed" and (r.status or r.owner)),
+        # Only targets with attributes, and the roots (the plan's owner owns them), have an owner or a status.
+        people = [self.row(n) for n in nodes
+                  if getattr(n.decl, "attributes", ()) or (n.parent is None and n.path not in self.cell_of)]
+        open_items = sorted((r for r in people if r.status != "agreed" and (r.status or r.owner)),
                             key=lambda r: STATUS_ORDER.get(r.status, 3))
         problems = self.problems()
         return Report(
-            meta=meta, roots=roots, headline=head, rows=tuple(rows), splits=tuple(self.splits()), crosses=tuple(self.crosses()),
+            meta=meta, roots=roots, headline=head, rows=Rows(nodes, self.row), splits=tuple(self.splits()),
+            crosses=tuple(self.crosses()),
             time_profiles=profiles, assertions=tuple(self.assertions()),
             warnings=tuple(p for p in problems if p.severity != "error"), open_items=tuple(open_items),
-            owners=tuple(self.owners(rows)), diagnostics=tuple(problems),
+            owners=tuple(self.owners(people)), diagnostics=tuple(problems),
             negotiation=gather_negotiation(self.comp, self.values, self.scenarios),
             activity=build_activity(self.model, self.values, self.units, self.derivations),
-            units={r.path: self.units[r.path] for r in rows if r.path in self.units},
+            units={n.path: self.units[n.path] for n in nodes if n.path in self.units},
+            tree=Rows([n for n in nodes if not self.activity_week(n)] if self.model.funnels else nodes, self.row),
         )
 
 

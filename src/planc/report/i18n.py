@@ -339,6 +339,8 @@ def _approx(value: Fraction, places: int) -> str:
 
 def compact_en(value: Fraction) -> str:
     sign, a = ("-" if value < 0 else ""), abs(Fraction(value))
+    if a.denominator == 1:  # a whole amount: `a / limit` as an int division, the same float
+        a = a.numerator  # type: ignore[assignment]
     for limit, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
         if a >= limit:
             return f"{sign}{_approx(a / limit, 1)}{suffix}"
@@ -357,5 +359,7 @@ def compact_zh(value: Fraction) -> str:
 def percent(ratio: Fraction | None, digits: int = 1) -> str:
     if ratio is None:
         return "—"
-    text = f"{float(ratio * 100):.{digits}f}%"
+    # An exact ratio scaled in whole numbers (the same float as `float(ratio * 100)`), a float as it is
+    scaled = ratio.numerator * 100 / ratio.denominator if type(ratio) is Fraction else float(ratio * 100)
+    text = f"{scaled:.{digits}f}%"
     return "0.0%" if text in ("-0.0%", "-0%") else text

@@ -27,7 +27,7 @@ from typing import Callable, Sequence, TypeVar
 
 import attrs
 
-from planc.report.view import OwnerSheet, Report, Row, SplitView
+from planc.report.view import OwnerSheet, Report, Row, Rows, SplitView
 
 TREE_ROWS = 5000
 TREE_LEVELS = 50
@@ -54,7 +54,7 @@ class Shown:
     owners: tuple[OwnerSheet, ...]
     owners_hidden: int
 
-    def rows(self, split: SplitView) -> tuple[Row, ...]:
+    def rows(self, split: SplitView) -> Sequence[Row]:
         """The children a split's card lists."""
         return split.rows[:SPLIT_ROWS]
 
@@ -78,7 +78,10 @@ _LAST: dict[str, tuple[weakref.ref, Shown]] = {}
 
 def _shown(report: Report) -> Shown:
     tree = report.tree_rows
-    shown_tree, levels = by_level(tree, lambda r: r.depth, TREE_ROWS, TREE_LEVELS)
+    # By position, so that the depths of the rows left out are read without making those rows (view.Rows).
+    depths = tree.depths() if isinstance(tree, Rows) else [r.depth for r in tree]
+    kept, levels = by_level(range(len(tree)), depths.__getitem__, TREE_ROWS, TREE_LEVELS)
+    shown_tree = tuple(tree[i] for i in kept)
     splits, split_levels = by_level(report.splits, lambda s: s.parent.depth, SPLIT_CARDS)
     return Shown(
         tree=shown_tree, tree_hidden=len(tree) - len(shown_tree), tree_levels=levels,

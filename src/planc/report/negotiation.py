@@ -68,6 +68,11 @@ class Negotiation:
     ramping: tuple[Ramping, ...] = ()
 
     @property
+    def shown(self) -> bool:
+        """Whether the reports have a section of it (they include its templates only then)."""
+        return bool(self.proposals or self.actions or self.scenarios or self.ramping)
+
+    @property
     def assigned_total(self) -> Fraction:
         return sum((p.assigned for p in self.proposals), Fraction(0))
 
@@ -111,10 +116,9 @@ def gather_negotiation(comp: "Compilation", values: dict, scenarios: bool = Fals
 
     model = comp.model
     assert model is not None
+    attributed = [node for node in model.walk() if getattr(node.decl, "attributes", ())]  # most have none
     proposals = []
-    for node in model.walk():
-        if not getattr(node.decl, "attributes", ()):  # most targets have no attributes at all
-            continue
+    for node in attributed:
         setting = node.attributes.get("proposed")
         if setting is None or node.path not in values or not isinstance(setting.value, Fraction):
             continue
@@ -132,16 +136,15 @@ def gather_negotiation(comp: "Compilation", values: dict, scenarios: bool = Fals
         columns = (ScenarioColumn("base", dict(values)),) + tuple(
             ScenarioColumn(name, dict(s.evaluation.values) if s.evaluation is not None else {})
             for name, s in comp.scenarios.items())
-    return Negotiation(tuple(proposals), tuple(actions), columns, tuple(_ramping(comp, values)))
+    return Negotiation(tuple(proposals), tuple(actions), columns, tuple(_ramping(comp, values, attributed)))
 
 
-def _ramping(comp: "Compilation", values: dict) -> list[Ramping]:
-    model, evaluation = comp.model, comp.evaluation
-    assert model is not None and evaluation is not None
+def _ramping(comp: "Compilation", values: dict, attributed: list) -> list[Ramping]:
+    """The new hires among the targets that have attributes (`attributed`, in the plan's order)."""
+    evaluation = comp.evaluation
+    assert evaluation is not None
     out = []
-    for node in model.walk():
-        if not getattr(node.decl, "attributes", ()):
-            continue
+    for node in attributed:
         start = node.attributes.get("start")
         if start is None or not isinstance(start.value, datetime.date) or node.path not in values:
             continue

@@ -14,6 +14,7 @@ import functools
 import re
 from fractions import Fraction
 from pathlib import Path
+from typing import NamedTuple, Sequence
 from urllib.parse import quote
 
 import jinja2
@@ -21,14 +22,17 @@ from markupsafe import Markup
 
 from planc.amounts import to_json_number
 from planc.diagnostics import display_width
+from planc.report.cells import bar_marks, html_cells, mini_bar
 from planc.report.charts import chart_axis
+from planc.report.geometry import number, ratio, segments
 from planc.report.activity import ActivityWords, of_owner, of_target
 from planc.report.i18n import Words
 from planc.report.limits import shown
 from planc.report.template_cache import TemplateCache
 from planc.evaluate.explain import explain
 from planc.evaluate.record import Derivation
-from planc.report.view import OwnerSheet, Report
+from planc.report.units import Unit
+from planc.report.view import OwnerSheet, Report, Row
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -37,18 +41,6 @@ PALETTE = ("#1f4e79", "#2e86ab", "#5fb49c", "#e0a339", "#c8553d", "#7b6bb0", "#3
 
 
 # ---- filters shared by both formats ------------------------------------------------------
-
-
-def number(value: object, places: int = 2) -> str:
-    """A float for SVG geometry: `12.5`, never `25/2`."""
-    text = f"{float(value):.{places}f}".rstrip("0").rstrip(".")  # type: ignore[arg-type]
-    return "0" if text in ("-0", "") else text
-
-
-def ratio(part: Fraction | None, whole: Fraction | None) -> float:
-    if part is None or not whole:
-        return 0.0
-    return float(part / whole)
 
 
 def describe(how: Derivation, t: Words) -> str:
@@ -74,15 +66,6 @@ def heat(value: Fraction | None, top: Fraction) -> str:
     return f"background-color: #{rgb}" + ("; color: #fff" if dark else "")
 
 
-def mini_bar(share: Fraction | None, width: int = 84) -> Markup:
-    """The tree's little share bar (inline SVG; no plan text): a function, not a macro, as it
-    is drawn once per row of the longest table."""
-    w = max(min(share or 0, 1), 0)
-    return Markup(f'<svg class="mini" width="{width}" height="8" aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
-                  f'<rect width="{width}" height="8" rx="2" fill="#e6ebf1"/>'
-                  f'<rect width="{number(w * width)}" height="8" rx="2" fill="#2e86ab"/></svg>')
-
-
 def json_number(value: Fraction) -> Markup:
     return Markup(str(to_json_number(value)))
 
@@ -97,10 +80,16 @@ _MD_SPECIAL = re.compile(r"[\\`*\[\]<>|&$~#@{}]|(?<!\w)_|_(?!\w)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\r\n\t]+")
 
 
+_MD_ANY = re.compile(r"[\\`*\[\]<>|&$~#@{}_\x00-\x1f\x7f]")  # any character the two above may change
+
+
 def md_escape(text: object) -> str:
     """Plan text as literal Markdown: one line, punctuation that Markdown, GFM
     tables, HTML or GitHub (math, mentions) would read backslash-escaped."""
-    text = _CONTROL.sub(" ", str(text))
+    text = str(text)
+    if _MD_ANY.search(text) is None:  # most values: names, figures
+        return text
+    text = _CONTROL.sub(" ", text)
     return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
 
 
@@ -134,6 +123,27 @@ def code(text: object) -> Markup:
     return Markup(f"{fence}{pad}{text}{pad}{fence}")
 
 
+class MdTreeLine(NamedTuple):
+    """One line of the Markdown target tree: its values, as the template once worked them out."""
+
+    row: Row
+    indent: str
+    name: Markup
+    dimension: str | None  # `(region)`
+    amount: str
+    share: str | None
+    how: str
+
+
+def md_tree_lines(rows: Sequence[Row], u: Unit, t: Words) -> list[MdTreeLine]:
+    """The Markdown target tree's lines (amounts in the unit `u`): a big plan's tree has
+    thousands, and a call from the template per value was most of the Markdown's time."""
+    return [MdTreeLine(row, "  " * row.depth, bold(row.name),
+                       t("paren", text=t.dimension(row.dimension)) if row.dimension else None, t.cell(u, row),
+                       None if row.share is None else t.percent(row.share), describe(row.how, t))
+            for row in rows]
+
+
 def md_table(head: list, rows: list[list], align: str = "") -> Markup:
     """A GFM table padded to line up as plain text. Cells are escaped unless Markup.
     `align` has one letter per column: l(eft) or r(ight)."""
@@ -159,7 +169,7 @@ def md_table(head: list, rows: list[list], align: str = "") -> Markup:
 
 def _common(env: jinja2.Environment) -> jinja2.Environment:
     env.filters.update(number=number, heat=heat, colour=colour)
-    env.globals.update(ratio=ratio, mini_bar=mini_bar)
+    env.globals.update(ratio=ratio, mini_bar=mini_bar, segments=segments, bar_marks=bar_marks)
     return env
 
 
@@ -184,7 +194,8 @@ def md_env() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters.update(mermaid=mermaid_text, link=link, bold=bold, code=code)
-    env.globals.update(md_table=md_table, json_number=json_number, bold=bold, code=code, chart_axis=chart_axis)
+    env.globals.update(md_table=md_table, json_number=json_number, bold=bold, code=code, chart_axis=chart_axis,
+                       md_tree_lines=md_tree_lines)
     return _common(env)
 
 
@@ -201,7 +212,8 @@ def _context(report: Report, lang: str, review=None, changes=None, built=()) -> 
 
 
 def render_html(report: Report, lang: str = "en", review=None, changes=None, built=()) -> str:
-    return html_env().get_template("report.html.j2").render(_context(report, lang, review, changes, built))
+    context = _context(report, lang, review, changes, built)
+    return html_env().get_template("report.html.j2").render(context, **html_cells(context["t"]))
 
 
 def render_markdown(report: Report, lang: str = "en", owner_dir: str | None = None, review=None,

@@ -63,8 +63,8 @@ class Unit:
     def __call__(self, value: Fraction | int | None) -> str:
         if value is None:
             return "—"
-        if self.scale == 1:
-            return format_amount(Fraction(value))
+        if self.scale == 1:  # (an amount is a Fraction already: no copy of it)
+            return format_amount(value if type(value) is Fraction else Fraction(value))
         scaled = Fraction(value) * 10**self.places / self.scale
         if scaled.denominator != 1:  # not one of the amounts the unit was chosen for: the figure in full
             return format_amount(Fraction(value))

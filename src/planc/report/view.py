@@ -8,8 +8,10 @@ and CSV all say the same thing. `gather.py` fills these from a compilation.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from fractions import Fraction
+from typing import Any, Callable, Iterator, Sequence, overload
 
 import attrs
 
@@ -57,29 +59,31 @@ class SplitView:
     method: str  # the split's `using` as written, or ""
     overassign: Fraction | None
     is_time: bool
-    rows: tuple[Row, ...]
+    rows: Sequence[Row]  # `Rows`: made when read (a big plan's reports show the top levels' splits)
     total: Fraction
     # An over-assigned split with computed children shares its total on the
     # rounding grid: parent × overassign exactly, next to what was shared.
     shared_exact: Fraction | None = None
+    # The properties below are worked out once per table: the templates ask for them on
+    # every row, and a split of a thousand children would otherwise cost a million steps.
 
-    @property
+    @functools.cached_property
     def has_labels(self) -> bool:
         return any(r.label for r in self.rows)
 
-    @property
+    @functools.cached_property
     def has_growth(self) -> bool:
         return any(r.growth is not None for r in self.rows)
 
-    @property
+    @functools.cached_property
     def has_margin(self) -> bool:
         return any(r.margin is not None for r in self.rows)
 
-    @property
+    @functools.cached_property
     def has_people(self) -> bool:
         return any(r.owner or r.status for r in self.rows)
 
-    @property
+    @functools.cached_property
     def blended_margin(self) -> tuple[Fraction, Fraction] | None:
         """(gross profit, blended margin) over the children that carry a margin."""
         rows = [r for r in self.rows if r.margin is not None]
@@ -89,7 +93,7 @@ class SplitView:
         base = sum((r.amount for r in rows), Fraction(0))
         return profit, (profit / base if base else Fraction(0))
 
-    @property
+    @functools.cached_property
     def growth_range(self) -> tuple[Fraction, Fraction] | None:
         values = [r.growth for r in self.rows if r.growth is not None]
         return (min(values), max(values)) if len(values) >= 2 else None
@@ -108,7 +112,7 @@ class CrossView:
     col_totals: tuple[Fraction, ...]
     total: Fraction
 
-    @property
+    @functools.cached_property  # once per table: each cell's colour asks for it
     def max_cell(self) -> Fraction:
         values = [c for row in self.cells for c in row if c is not None]
         return max(values) if values else Fraction(0)
@@ -187,7 +191,7 @@ class Report:
     meta: Meta
     roots: tuple[Row, ...]
     headline: Row | None  # the plan's headline target; None: several roots, each shown (never added up)
-    rows: tuple[Row, ...]  # every target, parents first (the tree, the CSV, the JSON)
+    rows: Sequence[Row]  # every target, parents first (the tree, the CSV, the JSON); `Rows` from gather.py
     splits: tuple[SplitView, ...]
     crosses: tuple[CrossView, ...]
     time_profiles: tuple[TimeProfile, ...]  # of each root that has a time split
@@ -199,10 +203,13 @@ class Report:
     negotiation: Negotiation = Negotiation()  # proposals, actions, scenario columns (report/negotiation.py)
     activity: tuple = ()  # report.activity.FunnelView: each funnel and its members' counts
     units: dict = attrs.Factory(dict)  # path -> measure or `ratio`, for targets not in money (as `eval` has them)
+    tree: Sequence[Row] | None = None  # `tree_rows`, when gather.py knows them without making every row
 
     @property
-    def tree_rows(self) -> tuple[Row, ...]:
+    def tree_rows(self) -> Sequence[Row]:
         """The target tree: every row but the weeks of funnel steps (the activity section has them)."""
+        if self.tree is not None:
+            return self.tree
         return tuple(r for r in self.rows if not r.activity_week)
 
     @property
@@ -212,6 +219,42 @@ class Report:
     @property
     def disputed(self) -> int:
         return sum(1 for r in self.open_items if r.status == "disputed")
+
+
+class Rows(Sequence[Row]):
+    """The rows of some targets, each made when it is first read (`make(node)`, which keeps it).
+
+    The HTML and Markdown reports of a big plan show a few thousand of its targets (limits.py),
+    so a build of the default formats makes only those rows; the JSON, CSV and workbook read
+    every one."""
+
+    def __init__(self, nodes: Sequence[Any], make: Callable[[Any], Row]) -> None:
+        self.nodes = nodes  # TargetNodes, in the rows' order
+        self.make = make
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Row, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | tuple[Row, ...]:
+        if isinstance(index, slice):
+            return tuple(map(self.make, self.nodes[index]))
+        return self.make(self.nodes[index])
+
+    def __iter__(self) -> Iterator[Row]:
+        return map(self.make, self.nodes)
+
+    def depths(self) -> list[int]:
+        """Each row's depth, without making the rows."""
+        return [node.path.count(".") for node in self.nodes]
+
+    def __repr__(self) -> str:
+        return f"Rows({len(self.nodes)})"
 
 
 # ---- building ------------------------------------------------------------------------------
