@@ -40,7 +40,7 @@ side by side in one run each, CPU seconds and peak RSS, on the shared
       HTML 0.32, Markdown 0.16, owner sheets 0.07
 
 The build step again (2026-11-30, main at d38a0e1 | the `build` branch; `--only build
---src /work/main/src --src src`, both checkouts with their bytecode compiled), build / eval
+--src MAIN/src --src src`, MAIN a worktree of main; both checkouts with their bytecode compiled), build / eval
 --format json CPU seconds, three runs each. At c8d4de0 of the branch (load average 4):
 
     cold (PLANC_NO_CACHE=1)     1.82 / 0.85 = 2.15x | 1.45 / 0.90 = 1.61x

@@ -51,8 +51,13 @@ class _Meta:
     __slots__ = ("start_pos", "end_pos")
 
     def __init__(self, children: list) -> None:
-        self.start_pos = next((p for p in map(_start, children) if p is not None), 0)
-        self.end_pos = next((p for p in map(_end, reversed(children)) if p is not None), self.start_pos)
+        # most rules start and end with a lexed token: no search
+        first = children[0].start_pos if children and type(children[0]) is Token else None
+        self.start_pos = first if first is not None else next(
+            (p for p in map(_start, children) if p is not None), 0)
+        last = children[-1].end_pos if children and type(children[-1]) is Token else None
+        self.end_pos = last if last is not None else next(
+            (p for p in map(_end, reversed(children)) if p is not None), self.start_pos)
 
 
 def _start(x) -> int | None:
@@ -516,14 +521,18 @@ class _Callbacks:
         for name in _RULES:
             setattr(self, name, self._wrap(getattr(builder, name)))
 
-    def _wrap(self, method):
+    def _wrap(self, method, named_tokens=_NAMED_TOKENS, keywords=KEYWORDS):
         def call(children: list):
-            meta = _Meta(children)
-            named = [c for c in children if not isinstance(c, Token) or c.type in _NAMED_TOKENS]
-            for c in named:
-                if isinstance(c, Token) and c.type == "NAME" and c in KEYWORDS:
-                    self._reserved(c)
-            return method(meta, named)
+            named = []
+            for c in children:  # one pass: drop punctuation, catch keywords used as names
+                if type(c) is Token:
+                    kind = c.type
+                    if kind not in named_tokens:
+                        continue
+                    if kind == "NAME" and c in keywords:
+                        self._reserved(c)
+                named.append(c)
+            return method(_Meta(children), named)
         return call
 
     def _reserved(self, token: Token) -> None:
