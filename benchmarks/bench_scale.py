@@ -75,6 +75,22 @@ Options measured (issue 15), 98.6k-target plan (200 reps x 12 x 40), CPU:
 - the resolver's index kept on the model (kept): lint's history lookup no
   longer indexes every target again (0.9 s of a 6 s profiled lint).
 
+Third session (2026-11-30, evening), this code alone on a quiet machine
+(load under 1), CPU seconds and peak RSS, bytecode compiled:
+
+    lark parse, 1k / 10k / 100k lines     0.33 / 1.73 / 21.5 s
+    check, 1k / 10k / 100k lines          0.47 / 2.32 / 20.0 s (x4.9, x8.6 for 10x; 399 MiB at 100k)
+    check, 1k / 10k undefined names       0.55 / 2.91 s (x5.3)
+    check, chain 1k / 3k / 10k deep       0.64 / 1.37 / 4.46 s (1k -> 10k: x7.0; 669 MiB at 10k)
+    evaluation, 10.7k / 106k targets      138,401 / 131,222 targets/s
+    build (HTML + md) / eval --format json, 10.7k targets
+                                          1.40 / 0.80 s = 1.7x, 1.49 / 0.90 s = 1.6x
+
+`check` of 100k lines now takes less than a bare Lark parse of them (which
+builds a tree): the parser's callbacks drop punctuation and catch keywords
+in one pass and read a rule's span off its first and last tokens (a
+98.6k-target plan's parse 1.99 -> 1.71 s, best of 18 runs each).
+
 The first session's figures (commit f407095 | its end), load about 10:
 evaluation 12,249 | 30,389 targets/s at 10.7k targets; 986k targets,
 eval --format json end to end 124.5 s, 2,008 MiB | 71.5 s, 1,796 MiB.
