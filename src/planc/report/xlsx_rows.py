@@ -50,6 +50,9 @@ INTERNALS = ("constant_memory", "previous_row", "table", "row_info", "row_sizes"
 # A string XlsxWriter writes as it is: no XML or control character to escape, no `_xHHHH_`
 # to protect, no leading or trailing white space to preserve.
 _NEEDS_CARE = re.compile(r"[&<>\x00-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+# What XlsxWriter's `_escape_control_characters` changes: without it the text is its own result
+# (most text that needs care only has `&`, `<`, `>` or a line break; the call costs a substitution).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 
 
 class Row(Protocol):
@@ -196,7 +199,7 @@ def row_writer(ws) -> Row:
 
     letters = _letters()
     strmax = ws.xls_strmax // 2  # a string up to this long cannot exceed Excel's limit (UTF-16 units)
-    care = _NEEDS_CARE.search
+    care, control = _NEEDS_CARE.search, _CONTROL.search
     col_info = ws.col_info
     attribute: dict = {}  # format -> its ` s="XF index"`, once it has one
     nothing = (None,) * len(letters)  # no formats
@@ -208,7 +211,7 @@ def row_writer(ws) -> Row:
         if kind is str:
             if len(value) > strmax:
                 return None
-            text = ws._escape_control_characters(value)
+            text = ws._escape_control_characters(value) if control(value) else value
             if text.startswith("<r>") and text.endswith("</r>"):
                 return None  # XlsxWriter takes it for a rich string
             space = ' xml:space="preserve"' if preserve_space(text) else ""
