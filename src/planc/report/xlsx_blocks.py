@@ -32,16 +32,16 @@ def number(value: Fraction | None) -> int | float | None:
     return value.numerator if value.denominator == 1 else float(value)
 
 
-def put(ws, row: int, col: int, value, fmt=None) -> None:
-    """A cell; None leaves it empty. Text is never read as a formula or number."""
+def put(ws, row: int, col: int, value, fmt=None, writers=None) -> None:
+    """A cell; None leaves it empty. Text is never read as a formula or number.
+    `writers`: (text, number) to write with, else the sheet's `write_string` and `write_number`."""
     if value is None:
         return
+    text, num = writers or (ws.write_string, ws.write_number)
     if isinstance(value, str):
-        ws.write_string(row, col, value, fmt)
-    elif isinstance(value, Fraction):
-        ws.write_number(row, col, number(value), fmt)
+        text(row, col, value, fmt)
     else:
-        ws.write_number(row, col, value, fmt)
+        num(row, col, number(value) if isinstance(value, Fraction) else value, fmt)
 
 
 def _title(ws, row: int, text: str, fmt, heads: list[str]) -> int:

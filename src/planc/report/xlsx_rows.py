@@ -97,23 +97,17 @@ def writers(ws):
 
 
 def public_row_writer(ws) -> Row:
-    """`write(r, values, formats=None, level=0)` through XlsxWriter's methods, cell by cell,
-    as `xlsx_blocks.put` writes a cell: None leaves it empty, text is never read as a number."""
-    text, number = writers(ws)
+    """`write(r, values, formats=None, level=0)` through XlsxWriter's methods, cell by cell
+    (`xlsx_blocks.put`): None leaves a cell empty, text is never read as a number."""
+    from planc.report.xlsx_blocks import put
+
+    pair = writers(ws)
 
     def write(r: int, values: list, formats: list | None = None, level: int = 0) -> None:
         if level:
             ws.set_row(r, None, None, {"level": level})
         for c, value in enumerate(values):
-            if value is None:
-                continue
-            fmt = formats[c] if formats else None
-            if isinstance(value, str):
-                text(r, c, value, fmt)
-            elif isinstance(value, Fraction):
-                number(r, c, value.numerator if value.denominator == 1 else float(value), fmt)
-            else:
-                number(r, c, value, fmt)
+            put(ws, r, c, value, formats[c] if formats else None, pair)
 
     return write
 

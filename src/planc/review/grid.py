@@ -24,14 +24,11 @@ from operator import itemgetter
 from typing import Any
 
 from planc.review.rollup import EXACT, Actuals, groups_of
+from planc.review.vectors import Unsafe
 from planc.semantics import time
 from planc.semantics.model import Model, TargetNode
 
 Dates = time.Dates
-
-
-class Unsafe(Exception):
-    """The quick roll-up could differ from `Rollup`: take the long way."""
 
 
 class Matrix:
