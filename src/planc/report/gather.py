@@ -105,7 +105,7 @@ class _Builder:
             name=node.name, path=path, label=node.label,
             parent=parent.path if parent is not None else None,
             parent_name=parent.name if parent is not None else None,
-            dimension=self.dimension_of(node), depth=path.count("."),
+            dimension=self.dimension_of(node), depth=node.depth,
             amount=amount, exact=d.exact if d is not None else amount, share=share,
             how=d if d is not None else Derivation("fixed", amount, amount),
             history=history, growth=growth,

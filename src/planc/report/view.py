@@ -251,7 +251,7 @@ class Rows(Sequence[Row]):
 
     def depths(self) -> list[int]:
         """Each row's depth, without making the rows."""
-        return [node.path.count(".") for node in self.nodes]
+        return [node.depth for node in self.nodes]
 
     def __repr__(self) -> str:
         return f"Rows({len(self.nodes)})"
