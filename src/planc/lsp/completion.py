@@ -98,7 +98,7 @@ def members(doc: Document, head: str) -> list[lsp.CompletionItem]:
     found = find_targets(model, head)
     if len(found) != 1:
         return []
-    kids = [c for split in found[0].splits for c in split.children] + found[0].cells
+    kids = [*(c for split in found[0].splits for c in split.children), *found[0].cells]
     return [_target_item(doc, c, "0") for c in kids]
 
 

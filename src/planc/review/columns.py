@@ -39,7 +39,7 @@ from typing import Any
 
 from planc.review.grid import Matrix
 from planc.semantics import time
-from planc.semantics.model import TargetNode
+from planc.semantics.model import TargetNode, pair_entries
 
 Dates = time.Dates
 MIN_BYTES = 1 << 20  # smaller files: the way of review/actuals.py (numpy costs about 0.1 s to import)
@@ -355,7 +355,11 @@ def _names(file: Any, texts: list[str]) -> list[TargetNode | None]:
         return [node or file.quiet_target(raw) for node, raw in zip(out, texts)]
     tails = list(map(str.rpartition, names, repeat(".")))  # (head, ".", last)
     seconds = map(itemgetter(2), map(str.rpartition, map(itemgetter(0), tails), repeat(".")))
-    buckets: list[Any] = list(map(by_pair.get, zip(seconds, map(itemgetter(2), tails))))
+    if model.crosses:  # cells are found through their cross, not in the index
+        buckets: list[Any] = [pair_entries(by_pair, model.crosses, before, last)
+                              for before, last in zip(seconds, map(itemgetter(2), tails))]
+    else:
+        buckets = list(map(by_pair.get, zip(seconds, map(itemgetter(2), tails))))
     for i, node in enumerate(out):
         if node is not None:
             continue

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from planc.diagnostics import Diagnostic, Label, error
 from planc.diagnostics.suggest import did_you_mean
-from planc.semantics.model import CrossNode, SplitNode, Table, TargetNode
+from planc.semantics.model import CellGrid, CellNode, CrossNode, SplitNode, Table, TargetNode
 from planc.syntax import ast
 
 
@@ -29,9 +29,6 @@ class Names(Protocol):
 
     def index(self, path: str, node: TargetNode) -> None:
         """Make `node` findable by `path` (its own path or an alias) and its suffixes."""
-
-    def index_as(self, path: str, node: TargetNode, before: str | None, last: str) -> None:
-        """`index`, given the path's last two components."""
 
     def cross_clash(self, cross: CrossNode, node: TargetNode) -> None:
         """`node`, defined by a split, is also a cell of `cross` (one E033 per cross)."""
@@ -163,24 +160,26 @@ def _seed_table(resolver: Names, decl: ast.Cross, cross: CrossNode) -> Table | N
 
 
 def _make_cells(resolver: Names, cross: CrossNode) -> None:
-    """A target per (row, column) pair, at `parent.row.col` and its alias `parent.col.row`.
-    A 1000 x 100 cross makes 100,000 of them: the path prefixes are made once per row and
-    column, and only the paths are formatted per cell."""
-    parent, targets, cells, index_as = cross.parent, resolver.targets, cross.cells, resolver.index_as
-    cols = [(col, col.name, f"{parent.path}.{col.name}.") for col in cross.cols.children]
+    """A target per (row, column) pair, at `parent.row.col` (its alias `parent.col.row`).
+    A 1000 x 100 cross makes 100,000 of them, so a cell is lean (`CellNode`): the path
+    prefixes are made once per row and only the paths formatted per cell, and cells are
+    not put in the name index: a name finds them through its cross (`CrossNode.cell_entries`)."""
+    parent, targets = cross.parent, resolver.targets
+    col_names = [col.name for col in cross.cols.children]
+    cross.cells = grid = CellGrid([row.name for row in cross.rows.children], col_names)
     for row in cross.rows.children:
         rname = row.name
         row_prefix = f"{parent.path}.{rname}."
-        row_cells = row.cells
-        for col, cname, col_prefix in cols:
-            path, alias = row_prefix + cname, col_prefix + rname
-            clash = targets.get(path) or targets.get(alias)
+        line: list[TargetNode | None] = []
+        for cname in col_names:
+            path = row_prefix + cname
+            clash = targets.get(path) or targets.get(f"{parent.path}.{cname}.{rname}")
             if clash is not None:
                 resolver.cross_clash(cross, clash)
+                line.append(None)
                 continue
-            cell = TargetNode(cname, path, None, row, cross, aliases=[alias])
+            cell = CellNode(cname, path, row, cross)
             targets[path] = cell
-            index_as(path, cell, rname, cname)
-            index_as(alias, cell, cname, rname)
-            row_cells.append(cell)
-            cells[(rname, cname)] = cell
+            line.append(cell)
+        row.cells = [*row.cells, *(cell for cell in line if cell is not None)]  # (a row may be in two crosses)
+        grid.add_line(line)

@@ -147,7 +147,7 @@ def _apply(r: Resolver, decl: ast.Funnel, member: TargetNode) -> FunnelNode:
                             aliases=[f"{a}.{step.name}" for a in member.aliases])
         if r.add_target(target):
             node.steps.append(target)
-            member.derived.append(target)
+            member.add_derived(target)
     return node
 
 

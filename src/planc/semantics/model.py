@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from fractions import Fraction
-from typing import Union
+from typing import Iterator, Sequence, Union
 
 import attrs
 
@@ -24,13 +24,21 @@ class TargetNode:
     decl: Union[ast.Target, ast.Child, ast.FunnelStep, None]  # None for cross cells
     parent: "TargetNode | None" = None
     producer: "SplitNode | CrossNode | FunnelNode | None" = None  # what gives it its amount
-    splits: list["SplitNode"] = attrs.Factory(list)
-    aliases: list[str] = attrs.Factory(list)  # other paths that reach it (cross cells)
-    cells: list["TargetNode"] = attrs.Factory(list)  # cross cells in this node's row
-    derived: list["TargetNode"] = attrs.Factory(list)  # funnel steps of this target (`张伟.visits`)
+    # A cross cell holds shared empty tuples until it is split (`add_split`), so the
+    # 400,000 cells of a large cross carry no empty lists of their own.
+    splits: Sequence["SplitNode"] = attrs.Factory(list)
+    aliases: Sequence[str] = attrs.Factory(list)  # other paths that reach it (cross cells)
+    cells: Sequence["TargetNode"] = attrs.Factory(list)  # cross cells in this node's row
+    derived: Sequence["TargetNode"] = attrs.Factory(list)  # funnel steps of this target (`张伟.visits`)
 
     def __repr__(self) -> str:
         return f"TargetNode({self.path!r})"
+
+    def add_split(self, split: "SplitNode") -> None:
+        self.splits = _grown(self.splits, split)
+
+    def add_derived(self, step: "TargetNode") -> None:
+        self.derived = _grown(self.derived, step)
 
     @property
     def depth(self) -> int:
@@ -51,6 +59,14 @@ class TargetNode:
     @property
     def is_sum(self) -> bool:
         return isinstance(self.decl, ast.Target) and isinstance(self.decl.value, ast.SumMarker)
+
+
+def _grown(items: Sequence, item) -> list:
+    """`items` with `item` appended: in place when it is a list, else (a cell's shared
+    empty tuple) a new list."""
+    own = items if isinstance(items, list) else list(items)
+    own.append(item)
+    return own
 
 
 @attrs.define(eq=False, repr=False)
@@ -75,17 +91,110 @@ class SplitNode:
         return f"SplitNode({self.parent.path!r} by {self.dimension!r})"
 
 
+class CellNode(TargetNode):
+    """A cross cell (`parent.row.col`): no declaration, its row as parent, its cross as
+    producer. Its alias `parent.col.row` is made when asked and its lists are shared empty
+    tuples until it is split, so a cell costs its path and a few slots."""
+
+    __slots__ = ()
+
+    def __init__(self, name: str, path: str, row: TargetNode, cross: "CrossNode") -> None:
+        self.name, self.path, self.decl, self.parent, self.producer = name, path, None, row, cross
+        self.splits = self.cells = self.derived = ()
+
+    @property  # read-only: a cell's alias follows from its place
+    def aliases(self) -> Sequence[str]:  # type: ignore[override]
+        cross = self.producer
+        assert isinstance(cross, CrossNode) and self.parent is not None
+        return (f"{cross.parent.path}.{self.name}.{self.parent.name}",)
+
+
+class CellGrid:
+    """A cross's cells, row by row (None where a split already defines the cell's path,
+    E033), looked up by (row name, column name) as a dict would be (`get`, `[]`, `in`,
+    `len`, `keys`, `values`, `items`, in row-major order; `[key] = cell` adds one), without
+    a tuple key and a dict entry for each of 400,000 cells."""
+
+    __slots__ = ("lines", "row_names", "col_names", "row_at", "col_at", "size")
+
+    def __init__(self, row_names: Sequence[str] = (), col_names: Sequence[str] = ()) -> None:
+        self.row_names, self.col_names = list(row_names), list(col_names)
+        self.row_at = {name: i for i, name in enumerate(row_names)}
+        self.col_at = {name: j for j, name in enumerate(col_names)}
+        self.lines: list[list[TargetNode | None]] = []  # filled row by row (`add_line`)
+        self.size = 0
+
+    def add_line(self, line: list[TargetNode | None]) -> None:
+        self.lines.append(line)
+        self.size += len(line) - line.count(None)
+
+    def get(self, key: tuple[str, str], default=None):
+        i, j = self.row_at.get(key[0]), self.col_at.get(key[1])
+        if i is None or j is None or i >= len(self.lines) or j >= len(self.lines[i]):
+            return default
+        cell = self.lines[i][j]
+        return default if cell is None else cell
+
+    def __getitem__(self, key: tuple[str, str]) -> TargetNode:
+        cell = self.get(key)
+        if cell is None:
+            raise KeyError(key)
+        return cell
+
+    def __setitem__(self, key: tuple[str, str], cell: TargetNode) -> None:
+        for name, at, names in ((key[0], self.row_at, self.row_names), (key[1], self.col_at, self.col_names)):
+            if name not in at:
+                at[name] = len(names)
+                names.append(name)
+        i, j = self.row_at[key[0]], self.col_at[key[1]]
+        self.lines.extend([] for _ in range(i + 1 - len(self.lines)))
+        line = self.lines[i]
+        line.extend([None] * (j + 1 - len(line)))
+        self.size += line[j] is None
+        line[j] = cell
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and len(key) == 2 and self.get(key) is not None
+
+    def __len__(self) -> int:
+        return self.size
+
+    def values(self) -> Iterator[TargetNode]:
+        return (cell for line in self.lines for cell in line if cell is not None)
+
+    def items(self) -> Iterator[tuple[tuple[str, str], TargetNode]]:
+        return (((self.row_names[i], self.col_names[j]), cell)
+                for i, line in enumerate(self.lines) for j, cell in enumerate(line) if cell is not None)
+
+    def keys(self) -> Iterator[tuple[str, str]]:
+        return (key for key, _ in self.items())
+
+    __iter__ = keys
+
+
 @attrs.define(eq=False, repr=False)
 class CrossNode:
     decl: ast.Cross
     parent: TargetNode
     rows: SplitNode
     cols: SplitNode
-    cells: dict[tuple[str, str], TargetNode] = attrs.Factory(dict)
+    cells: CellGrid = attrs.Factory(CellGrid)
     seed: "Table | None" = None
 
     def describe(self) -> str:
         return f"cross of {self.rows.dimension} by {self.cols.dimension}"
+
+    def cell_entries(self, before: str, last: str) -> list[tuple[str, TargetNode]]:
+        """(path, cell) for the cells whose path or alias ends with `before.last`: what
+        the name index would hold for them (the resolver does not index cells)."""
+        out: list[tuple[str, TargetNode]] = []
+        cell = self.cells.get((before, last))  # its path, parent.row.col
+        if cell is not None:
+            out.append((cell.path, cell))
+        cell = self.cells.get((last, before))  # its alias, parent.col.row
+        if cell is not None:
+            out.append((f"{self.parent.path}.{before}.{last}", cell))
+        return out
 
     def __repr__(self) -> str:
         return f"CrossNode({self.parent.path!r}: {self.describe()})"
@@ -160,8 +269,9 @@ class Model:
         """Language.md §4.3(b) through the index: the shallowest targets whose
         path (or alias) ends with `parts`, looking only at those sharing its last
         one or two components."""
-        bucket = self.by_pair.get((parts[-2], parts[-1]), ()) if len(parts) > 1 else self.by_name.get(parts[0], ())
-        return suffix_matches(bucket, parts)
+        if len(parts) > 1:
+            return suffix_matches(pair_entries(self.by_pair, self.crosses, parts[-2], parts[-1]), parts)
+        return suffix_matches(self.by_name.get(parts[0], ()), parts)
 
     def walk(self):
         """Targets top-down: each parent before its children."""
@@ -170,8 +280,20 @@ class Model:
             node = stack.pop()
             yield node
             if node.splits or node.cells or node.derived:  # not a leaf (most targets of a large plan are)
-                kids = [c for s in node.splits for c in s.children] + node.cells + node.derived
+                kids = [*(c for s in node.splits for c in s.children), *node.cells, *node.derived]
                 stack.extend(reversed(kids))
+
+
+def pair_entries(by_pair: dict, crosses: Sequence[CrossNode], before: str, last: str) -> Sequence:
+    """The index's (path, node) entries for paths ending `before.last`, cross cells
+    included. A one-part name needs no cells: a cell's row or column, one level up,
+    always shadows it (§4.3(b): the shallowest match)."""
+    bucket = by_pair.get((before, last), ())
+    for cross in crosses:
+        found = cross.cell_entries(before, last)
+        if found:
+            bucket = [*bucket, *found]
+    return bucket
 
 
 def suffix_matches(paths, parts: tuple[str, ...]) -> list:

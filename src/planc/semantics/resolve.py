@@ -17,7 +17,7 @@ from planc.syntax import ast
 from planc.diagnostics import Diagnostic, Label, error, warning
 from planc.semantics.loader import Program
 from planc.semantics.concepts import STATUS_ALIASES, STATUSES, canonical_status
-from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, suffix_matches
+from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, pair_entries, suffix_matches
 from planc.semantics.functions import CHILD_FUNCTIONS, MARGIN_FUNCTIONS, check_call, desugar_split, margin_of
 from planc.source import Span
 
@@ -45,6 +45,7 @@ class _Resolver:
         # The last two components -> (path, node): a dotted name is matched among the
         # few targets that end like it, not every target sharing its last name.
         self.by_pair: dict[tuple[str, str], list[tuple[str, TargetNode]]] = {}
+        self.crosses: list[CrossNode] = []  # attached so far
         self.tables: dict[str, Table] = {}
         self.refs: dict = {}
         self.used_tables: set[str] = set()
@@ -289,9 +290,9 @@ class _Resolver:
         self.index_as(path, node, head.rpartition(".")[2] if dot else None, last)
 
     def index_as(self, path: str, node: TargetNode, before: str | None, last: str) -> None:
-        """`index`, given the path's last two components (`before` None for a one-part path):
-        a cross cell passes its row's and column's names, so its 200,000 keys share their
-        strings, and one (path, node) entry serves both tables."""
+        """`index`, given the path's last two components (`before` None for a one-part path);
+        one (path, node) entry serves both tables. Cross cells are not indexed
+        (`model.pair_entries` finds them through their cross)."""
         entry = (path, node)
         # A new key gets a list of exactly one (most pairs name one target: a cell's two are its own)
         bucket = self.by_name.get(last)
@@ -326,7 +327,7 @@ class _Resolver:
         candidates = list(enumerate(decls))
         waiting = list(cross_decls)
         attached: list[SplitNode] = []
-        crosses: list[CrossNode] = []
+        crosses = self.crosses  # names find cells through them (`lookup`)
         while candidates or waiting:
             progress = []
             for index, decl in candidates:
@@ -353,7 +354,7 @@ class _Resolver:
                 new_dims.add(decl.dimension)
                 self.split_dims.setdefault(decl.dimension, set()).add(id(parent))
                 self.refs[id(decl.parent)] = parent
-                parent.splits.append(split)
+                parent.add_split(split)
                 attached.append(split)
                 for child in decl.children:
                     node = TargetNode(child.name, f"{parent.path}.{child.name}", child, parent, split,
@@ -372,8 +373,9 @@ class _Resolver:
             self.undefined(decl.parent, "split parent")
         # Keep each target's splits in source order: the first split matters for `sum`.
         for node in self.targets.values():
-            node.splits.sort(key=lambda s: (s.decl.span.source.path != s.parent.decl.span.source.path
-                                            if s.parent.decl else False, s.decl.span.start))
+            if len(node.splits) > 1 and isinstance(node.splits, list):
+                node.splits.sort(key=lambda s: (s.decl.span.source.path != s.parent.decl.span.source.path
+                                                if s.parent.decl else False, s.decl.span.start))
         return attached, crosses
 
     def maybe_unparsed(self, *names: str | None) -> bool:
@@ -482,7 +484,7 @@ class _Resolver:
         if not decl.children:
             return None
         split = SplitNode(decl, step)
-        step.splits.append(split)
+        step.add_split(split)
         for child in decl.children:
             node = TargetNode(child.name, f"{step.path}.{child.name}", child, step, split)
             if self.add_target(node):
@@ -532,7 +534,7 @@ class _Resolver:
             if sibling is not None:
                 return [sibling]
         if len(parts) > 1:
-            return suffix_matches(self.by_pair.get((parts[-2], parts[-1]), ()), parts)
+            return suffix_matches(pair_entries(self.by_pair, self.crosses, parts[-2], parts[-1]), parts)
         return suffix_matches(self.by_name.get(parts[-1], ()), parts)
 
     def ambiguous(self, ref: ast.Ref, found: list[TargetNode]) -> None:
