@@ -7,14 +7,13 @@ exact. The cells themselves are made at resolve time (`planc.semantics.cross`).
 from __future__ import annotations
 
 from fractions import Fraction
-from itertools import islice
 
 from planc.amounts import format_amount
 from planc.diagnostics import error
-from planc.evaluate.record import Derivation, Input, Scope
+from planc.evaluate.record import Derivation, Input, Records, Scope
 from planc.semantics.expressions import one_line
 from planc.maths.matrix import Infeasible, controlled_round, ipf, proportional_cells
-from planc.semantics.model import CrossNode
+from planc.semantics.model import CrossNode, TargetNode
 
 # RAS converges linearly; a seed whose cells span many orders of magnitude can
 # crawl. Cap the work so a bad seed fails in seconds, not minutes: at most
@@ -75,36 +74,44 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
         shared = (Input("parent", cross.parent.name, parent, cross.parent.path),)
     if parent != row_total:  # over-assigned margins share out more than the parent
         shared += (Input("total", "shared", row_total),)
-    expression = one_line(cross.decl.span.text)
-    dimension = (cross.rows.dimension, cross.cols.dimension)
-    # One Input per row and per column, shared by their cells (values, not copies).
-    row_inputs = [Input("row", r, rows[i], row.path) for i, (r, row) in enumerate(zip(row_names, cross.rows.children))]
-    col_inputs = [Input("column", c, cols[j], col.path) for j, (c, col) in enumerate(zip(col_names, cross.cols.children))]
-    seed_name = cross.seed.name if cross.seed is not None else ""
-    seed_inputs: dict[int, Input] = {}  # one Input per distinct seed value (by id: the table's values are shared)
-    values, records = ev.result.values, ev.result.derivations  # (as `ev.set_value` does)
-    # share = fitted / row_total, built from integers (as Fraction division does, without its dispatch)
-    tn, td = row_total.numerator, row_total.denominator
-    # Every pair a cell (no clash): the cells were made row by row, so they come in this order
-    made = iter(cross.cells.values()) if len(cross.cells) == len(row_names) * len(col_names) else None
-    for i, r in enumerate(row_names):
-        row_in, fitted_row, cells_row = row_inputs[i], fitted[i], cells[i]
-        seed_row = seed[i] if seed is not None else None
-        row_cells = list(islice(made, len(col_names))) if made is not None else \
-            [cross.cells.get((r, c)) for c in col_names]
-        for j, cell in enumerate(row_cells):
-            if cell is None:
-                continue
-            if seed_row is None:
-                inputs = (row_in, col_inputs[j], *shared)
-            else:
-                value = seed_row[j]
-                seed_in = seed_inputs.get(id(value))
-                if seed_in is None:
-                    seed_in = seed_inputs[id(value)] = Input("seed", seed_name, value)
-                inputs = (row_in, col_inputs[j], *shared, seed_in)
-            exact, rounded = fitted_row[j], cells_row[j]
-            share = Fraction(exact.numerator * td, exact.denominator * tn) if tn else None
-            values[cell.path] = rounded
-            # (method, exact, rounded, share, inputs, weights, score, caps, expression, dimension)
-            records[cell.path] = Derivation("cell", exact, rounded, share, inputs, (), None, (), expression, dimension)
+    values = ev.result.values  # (as `ev.set_value` does)
+    for line, amounts in zip(cross.cells.lines, cells):
+        values.update((cell.path, amount) for cell, amount in zip(line, amounts) if cell is not None)
+    maker = CellRecords(cross, fitted, cells, seed, rows, cols, row_total, shared)
+    records = ev.result.derivations
+    if isinstance(records, Records):
+        records.lazy[id(cross)] = maker
+    else:  # an evaluation without lazy records: every cell's record now
+        for cell in cross.cells.values():
+            records[cell.path] = maker.record(cell)  # type: ignore[assignment]
+
+
+class CellRecords:
+    """How each cell of one cross was made, kept as the fit's numbers: a cell's
+    `Derivation` is made when it is asked for (`Records`), the same record each time."""
+
+    def __init__(self, cross: CrossNode, fitted, rounded, seed, rows: list[Fraction], cols: list[Fraction],
+                 row_total: Fraction, shared: tuple[Input, ...]) -> None:
+        self.cross, self.fitted, self.rounded, self.seed, self.shared = cross, fitted, rounded, seed, shared
+        self.rows, self.cols = rows, cols
+        self.total = (row_total.numerator, row_total.denominator)
+        self.expression = one_line(cross.decl.span.text)
+        self.dimension = (cross.rows.dimension, cross.cols.dimension)
+
+    def record(self, cell: TargetNode) -> Derivation | None:
+        grid = self.cross.cells
+        i, j = grid.row_at.get(cell.parent.name if cell.parent else ""), grid.col_at.get(cell.name)
+        if i is None or j is None or grid.get((grid.row_names[i], cell.name)) is not cell:
+            return None
+        row, col = self.cross.rows.children[i], self.cross.cols.children[j]
+        inputs = (Input("row", row.name, self.rows[i], row.path), Input("column", col.name, self.cols[j], col.path),
+                  *self.shared)
+        if self.seed is not None:
+            assert self.cross.seed is not None
+            inputs += (Input("seed", self.cross.seed.name, self.seed[i][j]),)
+        exact = self.fitted[i][j]
+        tn, td = self.total  # share = exact / total, from integers (as Fraction division makes it)
+        share = Fraction(exact.numerator * td, exact.denominator * tn) if tn else None
+        # (method, exact, rounded, share, inputs, weights, score, caps, expression, dimension)
+        return Derivation("cell", exact, self.rounded[i][j], share, inputs, (), None, (), self.expression,
+                          self.dimension)

@@ -15,7 +15,7 @@ from typing import Union
 from planc.amounts import format_amount
 from planc.diagnostics import Diagnostic, Label, error, warning
 from planc.maths.allocate import round_to
-from planc.evaluate.record import AssertionResult, Derivation, Evaluation, Trace
+from planc.evaluate.record import AssertionResult, Derivation, Evaluation, Records, Trace
 from planc.semantics.measures import RATIO
 from planc.semantics.expressions import COMPARE, Lookup, arithmetic, one_line
 from planc.semantics.model import CrossNode, FunnelNode, Model, SplitNode, Table, TargetNode
@@ -29,7 +29,7 @@ class Evaluator:
         self.model = model
         self.unit = model.header.round  # the grid of the target being computed (evaluate/units.py)
         self.mode = "nearest"
-        self.result = Evaluation()
+        self.result = Evaluation(derivations=Records(model.targets))  # cells' records made when asked
         self.diags: list[Diagnostic] = []
         self.memo: dict = {}  # see Scope.memo
 

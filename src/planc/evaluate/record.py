@@ -114,6 +114,47 @@ class AssertionResult:
     passed: bool | None  # None when a side could not be evaluated
 
 
+class CellMaker(Protocol):
+    """Makes the records of one cross's cells when asked (evaluate/crosses.py)."""
+
+    def record(self, cell: TargetNode) -> Derivation | None: ...
+
+
+class Records(dict):
+    """Path -> Derivation, read by path only (`get`, `[]`, `in`; never iterated).
+    A cross's cells are not stored: the cross's `CellMaker` makes a cell's record
+    when it is asked for, so a 400,000-cell cross keeps its fit, not 400,000 records."""
+
+    __slots__ = ("targets", "lazy")
+
+    def __init__(self, targets: dict[str, TargetNode]) -> None:
+        super().__init__()
+        self.targets = targets
+        self.lazy: dict[int, CellMaker] = {}  # id(CrossNode) -> its cells' maker
+
+    def _made(self, path: str) -> Derivation | None:
+        node = self.targets.get(path) if self.lazy else None
+        if node is None or node.decl is not None:  # only a cell has no declaration
+            return None
+        maker = self.lazy.get(id(node.producer))
+        return maker.record(node) if maker is not None else None
+
+    def __missing__(self, path: str) -> Derivation:
+        made = self._made(path)
+        if made is None:
+            raise KeyError(path)
+        return made
+
+    def get(self, path: str, default=None):
+        found = dict.get(self, path)
+        if found is None:
+            found = self._made(path)
+        return default if found is None else found
+
+    def __contains__(self, path: object) -> bool:
+        return dict.__contains__(self, path) or (isinstance(path, str) and self._made(path) is not None)
+
+
 @attrs.define
 class Evaluation:
     values: dict[str, Fraction] = attrs.Factory(dict)  # canonical path -> final amount

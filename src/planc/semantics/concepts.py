@@ -17,11 +17,14 @@ from planc.semantics.model import Model, SplitNode, Table, TargetNode, suffix_ma
 HISTORY_TABLES: tuple[str, ...] = ("history",)
 
 
-def history_entries(model: Model, names: tuple[str, ...] = HISTORY_TABLES
+def history_entries(model: Model, names: tuple[str, ...] = HISTORY_TABLES, declared: bool = False
                     ) -> list[tuple[Table, TargetNode, Fraction]]:
     """(table, target, last year's amount) for every key of the history tables
     `names` that names exactly one target (by the reference rule of
-    language.md §4.3(b); a 2-D key `east, Q1` names a cross cell)."""
+    language.md §4.3(b); a 2-D key `east, Q1` names a cross cell). With `declared`,
+    only targets the plan declares: no cross cells, and a key only a cell could
+    match (none indexed ends like it) is not looked up (a cross's seed has a key
+    per cell)."""
     out = []
     pairs = None
     for name in names:
@@ -30,9 +33,13 @@ def history_entries(model: Model, names: tuple[str, ...] = HISTORY_TABLES
             continue
         if pairs is None and not model.by_name:  # a model the resolver did not index
             pairs = _pairs(model)
+        by_pair = model.by_pair if declared and pairs is None else None
         for key, amount in table.values.items():
-            node = find_target(model, key if isinstance(key, tuple) else tuple(key.split(".")), pairs)
-            if node is not None:
+            parts = key if isinstance(key, tuple) else tuple(key.split("."))
+            if by_pair is not None and len(parts) > 1 and (parts[-2], parts[-1]) not in by_pair:
+                continue
+            node = find_target(model, parts, pairs)
+            if node is not None and not (declared and node.decl is None):
                 out.append((table, node, amount))
     return out
 

@@ -167,14 +167,18 @@ def _make_cells(resolver: Names, cross: CrossNode) -> None:
     parent, targets = cross.parent, resolver.targets
     col_names = [col.name for col in cross.cols.children]
     cross.cells = grid = CellGrid([row.name for row in cross.rows.children], col_names)
+    # A path can only be taken already below a row or column that is split, has funnel
+    # steps or is in another cross: otherwise no path is looked up (a 1000 x 100 cross
+    # would format 100,000 aliases for nothing).
+    clashes = any(n.splits or n.derived or n.cells for n in (*cross.rows.children, *cross.cols.children))
     for row in cross.rows.children:
         rname = row.name
         row_prefix = f"{parent.path}.{rname}."
         line: list[TargetNode | None] = []
         for cname in col_names:
             path = row_prefix + cname
-            clash = targets.get(path) or targets.get(f"{parent.path}.{cname}.{rname}")
-            if clash is not None:
+            clash = clashes and (targets.get(path) or targets.get(f"{parent.path}.{cname}.{rname}"))
+            if clash:
                 resolver.cross_clash(cross, clash)
                 line.append(None)
                 continue

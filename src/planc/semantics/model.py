@@ -128,11 +128,14 @@ class CellGrid:
         self.lines.append(line)
         self.size += len(line) - line.count(None)
 
+    def at(self, i: int, j: int) -> TargetNode | None:
+        """The cell of row i and column j, None where there is none."""
+        line = self.lines[i] if i < len(self.lines) else ()
+        return line[j] if j < len(line) else None
+
     def get(self, key: tuple[str, str], default=None):
         i, j = self.row_at.get(key[0]), self.col_at.get(key[1])
-        if i is None or j is None or i >= len(self.lines) or j >= len(self.lines[i]):
-            return default
-        cell = self.lines[i][j]
+        cell = self.at(i, j) if i is not None and j is not None else None
         return default if cell is None else cell
 
     def __getitem__(self, key: tuple[str, str]) -> TargetNode:
@@ -188,12 +191,13 @@ class CrossNode:
         """(path, cell) for the cells whose path or alias ends with `before.last`: what
         the name index would hold for them (the resolver does not index cells)."""
         out: list[tuple[str, TargetNode]] = []
-        cell = self.cells.get((before, last))  # its path, parent.row.col
-        if cell is not None:
-            out.append((cell.path, cell))
-        cell = self.cells.get((last, before))  # its alias, parent.col.row
-        if cell is not None:
-            out.append((f"{self.parent.path}.{before}.{last}", cell))
+        grid = self.cells
+        row, col = grid.row_at.get(before), grid.col_at.get(last)
+        if row is not None and col is not None and (cell := grid.at(row, col)) is not None:
+            out.append((cell.path, cell))  # parent.row.col
+        row, col = grid.row_at.get(last), grid.col_at.get(before)
+        if row is not None and col is not None and (cell := grid.at(row, col)) is not None:
+            out.append((f"{self.parent.path}.{before}.{last}", cell))  # its alias, parent.col.row
         return out
 
     def __repr__(self) -> str:

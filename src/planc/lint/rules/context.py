@@ -85,7 +85,7 @@ class Context:
         cached = self.shared.get(("history", names))
         if cached is None:
             cached = self.shared[("history", names)] = [
-                (table, node, amount) for table, node, amount in history_entries(self.model, names)
+                (table, node, amount) for table, node, amount in history_entries(self.model, names, declared=True)
                 if node.decl is not None and self.local(node.decl.span)]
         return cached
 
