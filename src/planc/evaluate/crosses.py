@@ -88,7 +88,8 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
 
 class CellRecords:
     """How each cell of one cross was made, kept as the fit's numbers: a cell's
-    `Derivation` is made when it is asked for (`Records`), the same record each time."""
+    `Derivation` is made when it is asked for (`Records`), equal each time. The
+    inputs of a row, a column and a seed value are made once and shared."""
 
     def __init__(self, cross: CrossNode, fitted, rounded, seed, rows: list[Fraction], cols: list[Fraction],
                  row_total: Fraction, shared: tuple[Input, ...]) -> None:
@@ -97,18 +98,25 @@ class CellRecords:
         self.total = (row_total.numerator, row_total.denominator)
         self.expression = one_line(cross.decl.span.text)
         self.dimension = (cross.rows.dimension, cross.cols.dimension)
+        self.inputs: tuple[list[Input], list[Input]] | None = None  # rows', columns' (at the first record)
+        self.seed_inputs: dict[int, Input] = {}  # by id: the seed's equal values are one Fraction
 
     def record(self, cell: TargetNode) -> Derivation | None:
         grid = self.cross.cells
-        i, j = grid.row_at.get(cell.parent.name if cell.parent else ""), grid.col_at.get(cell.name)
-        if i is None or j is None or grid.get((grid.row_names[i], cell.name)) is not cell:
+        i = grid.row_at.get(cell.parent.name) if cell.parent is not None else None
+        j = grid.col_at.get(cell.name)
+        if i is None or j is None or grid.at(i, j) is not cell:
             return None
-        row, col = self.cross.rows.children[i], self.cross.cols.children[j]
-        inputs = (Input("row", row.name, self.rows[i], row.path), Input("column", col.name, self.cols[j], col.path),
-                  *self.shared)
+        if self.inputs is None:
+            self.inputs = ([Input("row", r.name, v, r.path) for r, v in zip(self.cross.rows.children, self.rows)],
+                           [Input("column", c.name, v, c.path) for c, v in zip(self.cross.cols.children, self.cols)])
+        inputs = (self.inputs[0][i], self.inputs[1][j], *self.shared)
         if self.seed is not None:
-            assert self.cross.seed is not None
-            inputs += (Input("seed", self.cross.seed.name, self.seed[i][j]),)
+            value = self.seed[i][j]
+            seed_in = self.seed_inputs.get(id(value))
+            if seed_in is None:
+                seed_in = self.seed_inputs[id(value)] = Input("seed", self.cross.seed.name, value)  # type: ignore[union-attr]
+            inputs += (seed_in,)
         exact = self.fitted[i][j]
         tn, td = self.total  # share = exact / total, from integers (as Fraction division makes it)
         share = Fraction(exact.numerator * td, exact.denominator * tn) if tn else None

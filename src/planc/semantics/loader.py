@@ -17,6 +17,7 @@ import functools
 import os
 import re
 import stat
+import sys
 from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
@@ -405,6 +406,8 @@ def _column_wise(body: list[list[str]], width: int) -> dict | None:
     if any(map(width.__ne__, map(len, body))):
         return None
     columns = [list(map(str.strip, column)) for column in zip(*body)] if body else [[] for _ in range(width)]
+    for key_column in columns[:-1]:  # one string per distinct key: a 2-D key's tuple keeps its strings
+        key_column[:] = map(sys.intern, key_column)
     *keys, raws = columns
     numbers = {raw: _csv_number(raw) for raw in set(raws)}
     if None in numbers.values():
