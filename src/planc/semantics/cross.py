@@ -8,6 +8,7 @@ rounding does not always exist, and we will not silently break a total).
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Protocol
 
 from planc.diagnostics import Diagnostic, Label, error
@@ -174,16 +175,20 @@ def _make_cells(resolver: Names, cross: CrossNode) -> None:
     for row in cross.rows.children:
         rname = row.name
         row_prefix = f"{parent.path}.{rname}."
-        line: list[TargetNode | None] = []
-        for cname in col_names:
-            path = row_prefix + cname
-            clash = clashes and (targets.get(path) or targets.get(f"{parent.path}.{cname}.{rname}"))
-            if clash:
-                resolver.cross_clash(cross, clash)
-                line.append(None)
-                continue
-            cell = CellNode(cname, path, row, cross)
-            targets[path] = cell
-            line.append(cell)
+        paths = [row_prefix + cname for cname in col_names]
+        if not clashes:  # the usual case, in bulk
+            line: list[TargetNode | None] = list(map(CellNode, col_names, paths, repeat(row), repeat(cross)))
+            targets.update(zip(paths, line))  # type: ignore[arg-type]
+        else:
+            line = []
+            for cname, path in zip(col_names, paths):
+                clash = targets.get(path) or targets.get(f"{parent.path}.{cname}.{rname}")
+                if clash:
+                    resolver.cross_clash(cross, clash)
+                    line.append(None)
+                    continue
+                cell = CellNode(cname, path, row, cross)
+                targets[path] = cell
+                line.append(cell)
         row.cells = [*row.cells, *(cell for cell in line if cell is not None)]  # (a row may be in two crosses)
         grid.add_line(line)
