@@ -55,7 +55,7 @@ def test_cells_are_lean_and_reachable_by_both_paths(result):
     assert cell.splits == () and cell.derived == ()
     split_cell = model.targets["year.east.Q1"]  # split further: it has its own list now
     assert [s.dimension for s in split_cell.splits] == ["channel"]
-    assert model.targets["year.east.Q1.direct"].aliases == ["year.Q1.east.direct"]
+    assert model.targets["year.east.Q1.direct"].aliases == ("year.Q1.east.direct",)
     assert find_targets(model, "year.Q1.east.partner") == [model.targets["year.east.Q1.partner"]]
 
 

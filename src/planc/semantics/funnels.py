@@ -144,7 +144,7 @@ def _apply(r: Resolver, decl: ast.Funnel, member: TargetNode) -> FunnelNode:
     node = FunnelNode(decl, member)
     for step in decl.steps:
         target = TargetNode(step.name, f"{member.path}.{step.name}", step, member, node,
-                            aliases=[f"{a}.{step.name}" for a in member.aliases])
+                            aliases=tuple([f"{a}.{step.name}" for a in member.aliases]) if member.aliases else ())
         if r.add_target(target):
             node.steps.append(target)
             member.add_derived(target)

@@ -24,12 +24,12 @@ class TargetNode:
     decl: Union[ast.Target, ast.Child, ast.FunnelStep, None]  # None for cross cells
     parent: "TargetNode | None" = None
     producer: "SplitNode | CrossNode | FunnelNode | None" = None  # what gives it its amount
-    # A cross cell holds shared empty tuples until it is split (`add_split`), so the
-    # 400,000 cells of a large cross carry no empty lists of their own.
-    splits: Sequence["SplitNode"] = attrs.Factory(list)
-    aliases: Sequence[str] = attrs.Factory(list)  # other paths that reach it (cross cells)
-    cells: Sequence["TargetNode"] = attrs.Factory(list)  # cross cells in this node's row
-    derived: Sequence["TargetNode"] = attrs.Factory(list)  # funnel steps of this target (`张伟.visits`)
+    # Shared empty tuples until something is added (`add_split`, `add_derived`): most
+    # targets of a large plan are leaves, and a million of them carry no empty lists.
+    splits: Sequence["SplitNode"] = ()
+    aliases: Sequence[str] = ()  # other paths that reach it (below a cross cell)
+    cells: Sequence["TargetNode"] = ()  # cross cells in this node's row
+    derived: Sequence["TargetNode"] = ()  # funnel steps of this target (`张伟.visits`)
 
     def __repr__(self) -> str:
         return f"TargetNode({self.path!r})"

@@ -357,8 +357,8 @@ class _Resolver:
                 parent.add_split(split)
                 attached.append(split)
                 for child in decl.children:
-                    node = TargetNode(child.name, f"{parent.path}.{child.name}", child, parent, split,
-                                      aliases=[f"{a}.{child.name}" for a in parent.aliases])
+                    aliases = tuple([f"{a}.{child.name}" for a in parent.aliases]) if parent.aliases else ()
+                    node = TargetNode(child.name, f"{parent.path}.{child.name}", child, parent, split, aliases=aliases)
                     if self.add_target(node):
                         split.children.append(node)
             progress_cross = self.try_crosses(waiting, crosses, final=False, dims=new_dims)
