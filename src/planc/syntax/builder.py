@@ -30,7 +30,7 @@ try:  # the builtin module: `hashlib` loads OpenSSL, which costs start-up time
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b as _digest
 
-from planc.syntax import ast
+from planc.syntax import ast, drive
 from planc.syntax.ast import KEYWORDS, NAMED_FUNCTIONS
 from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error
@@ -552,10 +552,18 @@ def parser() -> Lark:
     return _PARSER
 
 
-def _parse(lark: Lark, text: str, builder: _Builder):
+def _parse(lark: Lark, text: str, builder: _Builder, fast: bool = True):
     """Run the shared LALR tables with callbacks bound to this parse's builder.
-    Lark fixes a transformer when the parser is made, so the callbacks are put
-    into this parse's own configuration (made afresh by `parse_interactive`)."""
+    Clean text goes through `drive` (the same tables, driven faster); on any
+    problem, syntax or builder, the text is parsed again by Lark, which makes
+    today's diagnostics. Lark fixes a transformer when the parser is made, so
+    the callbacks are put into this parse's own configuration (made afresh by
+    `parse_interactive`)."""
+    if fast:
+        trial = _Builder(builder.source)
+        value = drive.run(lark, text, _Callbacks(trial))
+        if value is not drive.FAILED and not trial.problems:
+            return value
     callbacks = lark._parse_tree_builder.create_callback(_Callbacks(builder))
     run = lark.parse_interactive(text)
     run.parser_state.parse_conf.callbacks = callbacks
@@ -575,7 +583,7 @@ def parse_text(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
     while True:
         builder = _Builder(source)
         try:
-            statements = _parse(lark, text, builder)
+            statements = _parse(lark, text, builder, fast=not syntax)  # a second pass is of broken text
             done = True
         except UnexpectedInput as exc:
             diag = syntax_diagnostic(source, lark, exc)
