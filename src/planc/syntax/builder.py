@@ -111,6 +111,9 @@ def _call(func: str) -> Callable[[_Builder, object, list], ast.Call]:
     return build
 
 
+_NO_PARTS = (None, None, None, None, ())  # what `_child_parts` makes of no parts
+
+
 class _Builder:
     """One method per grammar rule: (meta, named children) -> AST value.
     One builder per parse: it holds that parse's source and problems."""
@@ -371,8 +374,10 @@ class _Builder:
 
     def child(self, meta, children):
         name, *rest = children
-        alloc, low, high, label, attributes = self._child_parts(str(name), rest)
-        return ast.Child(str(name), alloc, low, high, label, attributes, self._span(meta), self._tok(name))
+        text = str(name)
+        # most children of a big plan are a bare name: no parts to sort out
+        alloc, low, high, label, attributes = self._child_parts(text, rest) if rest else _NO_PARTS
+        return ast.Child(text, alloc, low, high, label, attributes, self._span(meta), self._tok(name))
 
     def using(self, meta, children):
         return ("using", children[0])

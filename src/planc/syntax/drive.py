@@ -48,6 +48,7 @@ FAILED = object()  # the text must be parsed by Lark: a syntax problem, or nothi
 ENABLED = os.environ.get("PLANC_SLOW_PARSE", "") in ("", "0")
 
 _new_str = str.__new__
+_PASS = object()  # the callback of a `?rule` reduction of one child: none, the child is the value
 
 
 class _Tables:
@@ -76,18 +77,30 @@ class _Tables:
         lexer = lark.parser.lexer
         if type(lexer) is not ContextualLexer:
             raise _Unsupported(f"the lexer is a {type(lexer).__name__}, not Lark's ContextualLexer")
-        self.match, self.newlines = [], []
-        ignore = None
-        for state in conf.states:
-            basic = lexer.lexers[state]
-            if type(basic) is not BasicLexer or len(basic.scanner._mres) != 1 or basic.callback:
-                raise _Unsupported("a state's lexer is not one plain BasicLexer scanner")
-            if ignore is not None and basic.ignore_types != ignore:
-                raise _Unsupported("the ignored terminals differ between states")
-            ignore = basic.ignore_types
-            self.match.append(basic.scanner._mres[0].match)
-            self.newlines.append(basic.newline_types)
-        self.ignore = ignore or frozenset()
+        basics = [lexer.lexers[state] for state in conf.states]
+        if any(type(basic) is not BasicLexer for basic in basics):
+            raise _Unsupported("a state's lexer is not Lark's BasicLexer")
+        self.newlines = frozenset().union(*(b.newline_types for b in basics))  # a terminal's, whatever the state
+        self.ignore = frozenset().union(*(b.ignore_types for b in basics))
+        if any(b.ignore_types != self.ignore for b in basics):
+            raise _Unsupported("the ignored terminals differ between states")
+        # A state's scanner is compiled when a parse first reaches the state, as Lark does
+        # (compiling all ~120 up front would cost a small plan more than its parse).
+        self.match: list = [partial(_first_match, self.match_of, basic, i) for i, basic in enumerate(basics)]
+
+    def match_of(self, basic, state: int):
+        """The state's scanner's `match`, in place of its placeholder; None if Lark's
+        scanner is not one plain regular expression (then Lark parses the text)."""
+        scanner = basic.scanner
+        if len(scanner._mres) != 1 or basic.callback:
+            return None
+        self.match[state] = match = scanner._mres[0].match
+        return match
+
+
+def _first_match(match_of, basic, state: int, text: str, pos: int):
+    match = match_of(basic, state)
+    return match(text, pos) if match is not None else None  # no match: Lark parses the text
 
 
 class _Unsupported(Exception):
@@ -145,13 +158,13 @@ def run(lark: Lark, text: str, callbacks: object):
     if isinstance(t, str):
         return FAILED
     tree = t.tree
-    rules = [(size, origin, None if name is None else getattr(callbacks, name, None) or tree(name),
-              include, expand1, size == 1 and expand1 and include is None)
+    rules = [(size, origin, _PASS if size == 1 and expand1 and include is None
+              else None if name is None else getattr(callbacks, name, None) or tree(name), include, expand1)
              for size, origin, name, include, expand1 in t.rules]
     return _loop(text, t.actions, rules, t.match, t.newlines, t.ignore, t.start, t.end)
 
 
-def _loop(text, actions, rules, matchers, newlines, ignore, start, end_state):
+def _loop(text, actions, rules, matchers, newline_kinds, ignore, start, end_state):
     """Lex in the current state, shift, reduce: Lark's `ContextualLexer.lex`,
     `BasicLexer.next_token` and `ParserState.feed_token` in one loop."""
     n = len(text)
@@ -167,13 +180,13 @@ def _loop(text, actions, rules, matchers, newlines, ignore, start, end_state):
             m = matchers[state](text, pos)
             if m is None:
                 return FAILED
-            value = m.group()
             kind = m.lastgroup
+            value = m.group()
             if kind in ignore:  # skipped, but counted as Lark's LineCounter counts it
-                if kind in newlines[state] and "\n" in value:
+                if kind in newline_kinds and "\n" in value:
                     line += value.count("\n")
                     line_start = pos + value.rindex("\n") + 1
-                pos += len(value)
+                pos = m.end()
                 kind = "$END"
                 continue
             token = new_str(token_class, value)
@@ -182,18 +195,19 @@ def _loop(text, actions, rules, matchers, newlines, ignore, start, end_state):
             token.value = value
             token.line = line
             token.column = pos - line_start + 1
-            if kind in newlines[state] and "\n" in value:
+            if kind in newline_kinds and "\n" in value:
                 line += value.count("\n")
                 line_start = pos + value.rindex("\n") + 1
-            pos += len(value)
+            pos = m.end()
             token.end_line = line
             token.end_column = pos - line_start + 1
             token.end_pos = pos
             break
         # ---- reduce as the token asks, then shift it (or accept at the end)
+        row = actions[state]
         while True:
             try:
-                action = actions[state][kind]
+                action = row[kind]
             except KeyError:
                 return FAILED
             if action >= 0:
@@ -201,8 +215,8 @@ def _loop(text, actions, rules, matchers, newlines, ignore, start, end_state):
                 values.append(token)
                 state = action
                 break
-            size, origin, func, include, expand1, passthrough = rules[~action]
-            if passthrough:  # `?rule` of one child: the value stays, only the state changes
+            size, origin, func, include, expand1 = rules[~action]
+            if func is _PASS:  # `?rule` of one child: the value stays, only the state changes
                 state = stack[-1] = actions[stack[-2]][origin]
             else:
                 if size:
@@ -214,13 +228,12 @@ def _loop(text, actions, rules, matchers, newlines, ignore, start, end_state):
                 if include is not None:  # Lark's ChildFilterLALR_NoPlaceholders
                     filtered: list = []
                     for i, splice in include:
-                        if splice:
-                            if filtered:
-                                filtered += children[i]
-                            else:
-                                filtered = children[i]
-                        else:
+                        if not splice:
                             filtered.append(children[i])
+                        elif filtered:
+                            filtered += children[i]
+                        else:
+                            filtered = children[i]
                     children = filtered
                 if expand1 and len(children) == 1:
                     value = children[0]
@@ -231,5 +244,6 @@ def _loop(text, actions, rules, matchers, newlines, ignore, start, end_state):
                 state = actions[stack[-1]][origin]
                 stack.append(state)
                 values.append(value)
-            if kind == "$END" and state == end_state:
+            if state == end_state and kind == "$END":
                 return values[-1]
+            row = actions[state]
