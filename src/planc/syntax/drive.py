@@ -68,6 +68,9 @@ class _Tables:
             rule_index[rule] = len(rules)
             rules.append(_rule_shape(rule, chain, ExpandSingleChild, ChildFilterLALR_NoPlaceholders))
         self.rules = rules
+        # Lark would call a callback given for an inlined `_rule` (and splice its value's children): not done here
+        self.inlined = frozenset(_callback_name(rule) for rule, _ in lark._parse_tree_builder.rule_builders
+                                 if rule.origin.name.startswith("_"))
         self.actions = [
             {kind: number[arg] if action is Shift else ~rule_index[arg] for kind, (action, arg) in row.items()}
             for row in conf.states.values()]
@@ -77,9 +80,12 @@ class _Tables:
         lexer = lark.parser.lexer
         if type(lexer) is not ContextualLexer:
             raise _Unsupported(f"the lexer is a {type(lexer).__name__}, not Lark's ContextualLexer")
-        basics = [lexer.lexers[state] for state in conf.states]
-        if any(type(basic) is not BasicLexer for basic in basics):
-            raise _Unsupported("a state's lexer is not Lark's BasicLexer")
+        basics: list[BasicLexer] = []
+        for state in conf.states:
+            basic = lexer.lexers[state]
+            if type(basic) is not BasicLexer:
+                raise _Unsupported("a state's lexer is not Lark's BasicLexer")
+            basics.append(basic)
         self.newlines = frozenset().union(*(b.newline_types for b in basics))  # a terminal's, whatever the state
         self.ignore = frozenset().union(*(b.ignore_types for b in basics))
         if any(b.ignore_types != self.ignore for b in basics):
@@ -103,6 +109,10 @@ def _first_match(match_of, basic, state: int, text: str, pos: int):
     return match(text, pos) if match is not None else None  # no match: Lark parses the text
 
 
+def _callback_name(rule) -> str:
+    return rule.alias or rule.options.template_source or rule.origin.name  # as create_callback names it
+
+
 class _Unsupported(Exception):
     """Something in Lark's parser this module does not reproduce: always take Lark's path."""
 
@@ -119,7 +129,7 @@ def _rule_shape(rule, chain, expand_single, child_filter) -> tuple:
             include = tuple(wrapper.args[0])
         else:
             raise _Unsupported(f"rule {rule}: wrapper {wrapper!r}")
-    name = rule.alias or rule.options.template_source or rule.origin.name
+    name = _callback_name(rule)
     inlined = rule.origin.name.startswith("_")
     if inlined and (expand1 or rule.alias):
         raise _Unsupported(f"rule {rule}: an inlined rule that is also expanded or aliased")
@@ -155,7 +165,7 @@ def run(lark: Lark, text: str, callbacks: object):
     if not ENABLED:
         return FAILED
     t = tables(lark)
-    if isinstance(t, str):
+    if isinstance(t, str) or any(hasattr(callbacks, name) for name in t.inlined):
         return FAILED
     tree = t.tree
     rules = [(size, origin, _PASS if size == 1 and expand1 and include is None
