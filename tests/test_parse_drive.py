@@ -123,6 +123,16 @@ def test_clean_plans_take_the_fast_path():
         assert statements is not drive.FAILED and not trial.problems and len(statements) > 3
 
 
+def test_builder_problems_come_from_the_fast_pass_alone(monkeypatch):
+    text = 'target rest = 1\ntarget y = 30 M "a \\q"\nsplit y by q { a max 1 max 2 }\n'
+    (_, fast), (_, slow) = both(text, monkeypatch)
+    assert [d.code for d in fast] == ["E001", "E001", "E002", "E002"] and fast == slow
+    monkeypatch.setattr(drive, "ENABLED", True)
+    lark = builder.parser()
+    monkeypatch.setattr(lark, "parse_interactive", None)  # Lark's own pass is not run
+    assert builder.parse_text(Source("t.plan", text))[1] == fast
+
+
 def test_mutants_of_the_shipped_plans(monkeypatch):
     rng = random.Random(15)
     corpus = seeds()

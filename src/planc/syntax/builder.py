@@ -559,15 +559,18 @@ def parser() -> Lark:
 
 def _parse(lark: Lark, text: str, builder: _Builder, fast: bool = True):
     """Run the shared LALR tables with callbacks bound to this parse's builder.
-    Clean text goes through `drive` (the same tables, driven faster); on any
-    problem, syntax or builder, the text is parsed again by Lark, which makes
-    today's diagnostics. Lark fixes a transformer when the parser is made, so
-    the callbacks are put into this parse's own configuration (made afresh by
+    Text without a syntax error goes through `drive` (the same tables, driven
+    faster, the same callback calls: so the builder's problems are the same too);
+    on a syntax error it is parsed again by Lark, which makes today's syntax
+    diagnostics (the fast pass's builder problems are dropped: Lark's pass finds
+    them again). Lark fixes a transformer when the parser is made, so the
+    callbacks are put into this parse's own configuration (made afresh by
     `parse_interactive`)."""
     if fast:
         trial = _Builder(builder.source)
         value = drive.run(lark, text, _Callbacks(trial))
-        if value is not drive.FAILED and not trial.problems:
+        if value is not drive.FAILED:
+            builder.problems += trial.problems
             return value
     callbacks = lark._parse_tree_builder.create_callback(_Callbacks(builder))
     run = lark.parse_interactive(text)

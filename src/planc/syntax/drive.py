@@ -16,13 +16,15 @@ generic machinery (issue 15: the parse was most of `planc check` of a big plan):
   `?rules` with one child passed through (`ExpandSingleChild`); a `?rule`
   reduction of one child changes only the parser state.
 
-It never reports anything. On any problem (a character no terminal matches,
-a token the table has no action for, or anything this module does not
-reproduce) `run` returns `FAILED` and the caller parses the text again with
-Lark (`builder._parse`), so every syntax diagnostic, recovery pass and
-builder problem is exactly today's. `PLANC_SLOW_PARSE=1` (or `ENABLED = False`)
-always takes Lark's path; `tests/test_parse_drive.py` checks both give the
-same `ast.Module` and diagnostics.
+It never reports anything. On a syntax problem (a character no terminal
+matches, a token the table has no action for) or anything this module does
+not reproduce, `run` returns `FAILED` and the caller parses the text again
+with Lark (`builder._parse`), so every syntax diagnostic and recovery pass is
+exactly today's. Otherwise our callbacks were called exactly as Lark calls
+them, so the builder's problems (E001 keyword as a name, …) are today's too.
+`PLANC_SLOW_PARSE=1` (or `ENABLED = False`) always takes Lark's path;
+`tests/test_parse_drive.py` checks both give the same `ast.Module`, the same
+diagnostics and the same callback calls with the same tokens.
 
 Lark internals read here (lark 1.3; `unsupported` names the first that is
 missing or different, and then every parse takes Lark's path):
