@@ -26,14 +26,16 @@ them, so the builder's problems (E001 keyword as a name, …) are today's too.
 `tests/test_parse_drive.py` checks both give the same `ast.Module`, the same
 diagnostics and the same callback calls with the same tokens.
 
-Lark internals read here (lark 1.3; `unsupported` names the first that is
-missing or different, and then every parse takes Lark's path):
+Lark internals read here (the same in lark 1.1.9, 1.2.2 and 1.3.1, which
+`pyproject.toml` allows; `unsupported` names the first one missing or
+different, and then every parse takes Lark's path; a test fails on it):
 `Lark.parse_interactive(…).parser_state.parse_conf` (`states`, `start_state`,
-`end_state`), `lark.parsers.lalr_analysis.Shift`, `Rule.expansion`/`origin`/
-`alias`/`options.template_source`, `Lark._parse_tree_builder.rule_builders`
-(wrapper chains of `ExpandSingleChild` and `partial(ChildFilterLALR_NoPlaceholders,
-to_include)`), `Lark.parser.lexer` (a `ContextualLexer`: `lexers` by state, each
-a `BasicLexer` with `scanner._mres`, `callback`, `ignore_types`, `newline_types`).
+`end_state`), `lark.parsers.lalr_analysis.Shift`, `Token.__slots__`,
+`Rule.expansion`/`origin`/`alias`/`options.template_source`,
+`Lark._parse_tree_builder` (`tree_class`; `rule_builders`: wrapper chains of
+`ExpandSingleChild` and `partial(ChildFilterLALR_NoPlaceholders, to_include)`),
+`Lark.parser.lexer` (a `ContextualLexer`: `lexers` by state, each a
+`BasicLexer` with `scanner._mres`, `callback`, `ignore_types`, `newline_types`).
 
 Measured for issue 15 (CPU, min of 5, Lark's path | this drive, side by side
 on the shared 2-core machine, load about 1.3): `parse_text` of
@@ -59,6 +61,7 @@ FAILED = object()  # the text must be parsed by Lark: a syntax problem, or nothi
 ENABLED = os.environ.get("PLANC_SLOW_PARSE", "") in ("", "0")
 
 _new_str = str.__new__
+_TOKEN_SLOTS = ("type", "start_pos", "value", "line", "column", "end_line", "end_column", "end_pos")  # all set in _loop
 _PASS = object()  # the callback of a `?rule` reduction of one child: none, the child is the value
 
 
@@ -71,6 +74,8 @@ class _Tables:
         from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
         from lark.parsers.lalr_analysis import Shift
 
+        if Token.__slots__ != _TOKEN_SLOTS:
+            raise _Unsupported(f"Lark's Token has the attributes {Token.__slots__}, not {_TOKEN_SLOTS}")
         conf = lark.parse_interactive("").parser_state.parse_conf
         number = {state: i for i, state in enumerate(conf.states)}
         rules: list = []
@@ -108,8 +113,11 @@ class _Tables:
     def match_of(self, basic, state: int):
         """The state's scanner's `match`, in place of its placeholder; None if Lark's
         scanner is not one plain regular expression (then Lark parses the text)."""
-        scanner = basic.scanner
-        if len(scanner._mres) != 1 or basic.callback:
+        try:
+            scanner = basic.scanner
+            if len(scanner._mres) != 1 or basic.callback:
+                return None
+        except (AttributeError, TypeError):  # a changed Lark: parse with Lark
             return None
         self.match[state] = match = scanner._mres[0].match
         return match
@@ -157,7 +165,7 @@ def tables(lark: Lark) -> _Tables | str:
     if found is None:
         try:
             found = _Tables(lark)
-        except (_Unsupported, AttributeError, KeyError, TypeError, ImportError, IndexError) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever a changed Lark raises here means: Lark's path
             found = f"{type(exc).__name__}: {exc}"
         _TABLES[id(lark)] = found
         _KEEP.append(lark)
