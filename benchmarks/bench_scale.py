@@ -1,6 +1,6 @@
 """Scaling (issue 15): growth factors for 10x the work, evaluation speed, crosses.
 
-    python benchmarks/bench_scale.py [--only lines,depth,undefined,eval,big,cross,build] [--src DIR ...]
+    python benchmarks/bench_scale.py [--only lines,depth,undefined,parse,eval,big,cross,build] [--src DIR ...]
 
 Generates plans in a temporary folder (never in the repository) and runs
 each measurement in a fresh process (`planc` from `--src`, default this
@@ -16,6 +16,8 @@ growth factor for 10x the work (the target is at most 11x):
   printed for 3k -> 10k is scaled to 10x: (t10k / t1k));
 - `undefined`: `planc check` of a plan with 1k and 10k references to names
   it does not define (each an E003 with its "did you mean" search);
+- `parse`: `parse_text` alone (in process, best of 5) of the realistic plan
+  below at 98.6k targets (234,786 tokens): the figure of `syntax/drive.py`;
 - `eval`: evaluation alone (in process, after resolve, collection paused as
   `compile_plan` pauses it) of a realistic plan (regions -> teams -> reps
   with caps and overassign -> months -> products) at about 10k and 100k
@@ -204,6 +206,17 @@ PROBE = textwrap.dedent("""
     if kind == "lark":
         from planc.syntax.builder import parser
         parser().parse(open(path, encoding="utf-8").read())
+    elif kind == "parse":  # best of 5, after a first parse that builds the parser
+        from planc.source import Source
+        from planc.syntax.builder import parse_text
+        source = Source(path, open(path, encoding="utf-8").read())
+        parse_text(source)
+        runs = []
+        for _ in range(5):
+            t1 = time.process_time()
+            parse_text(source)
+            runs.append(time.process_time() - t1)
+        extra = {"best": min(runs)}
     elif kind == "eval-inproc":
         import gc
         from planc.semantics.loader import load
@@ -259,7 +272,7 @@ def show(label: str, results: dict[str, dict], base: dict[str, dict] | None = No
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default="lines,depth,undefined,eval,big,cross,build")
+    ap.add_argument("--only", default="lines,depth,undefined,parse,eval,big,cross,build")
     ap.add_argument("--src", action="append", help="a planc src/ folder (repeatable)")
     ap.add_argument("--lines", default="1000,10000,100000")
     ap.add_argument("--depths", default="1000,3000,10000")
@@ -301,6 +314,13 @@ def main() -> None:
                 res = each("cli", plan, "check", str(plan))
                 show(f"check, chain {d:,} deep", res, prev)
                 prev = res
+        if "parse" in only:
+            plan = write("parse.plan", realistic_plan(200, 40))
+            res = each("parse", plan)
+            show("parse, 200 x 12 x 40", res)
+            for src, r in res.items():
+                if "best" in r:
+                    print(f"    {src}: parse_text, best of 5: {r['best']:.2f} s CPU")
         if "eval" in only:
             prev = None
             for reps in (80, 800):

@@ -30,7 +30,7 @@ try:  # the builtin module: `hashlib` loads OpenSSL, which costs start-up time
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b as _digest
 
-from planc.syntax import ast
+from planc.syntax import ast, drive
 from planc.syntax.ast import KEYWORDS, NAMED_FUNCTIONS
 from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error
@@ -109,6 +109,9 @@ def _call(func: str) -> Callable[[_Builder, object, list], ast.Call]:
         self._nest(meta, node, *children)
         return node
     return build
+
+
+_NO_PARTS = (None, None, None, None, ())  # what `_child_parts` makes of no parts
 
 
 class _Builder:
@@ -371,8 +374,10 @@ class _Builder:
 
     def child(self, meta, children):
         name, *rest = children
-        alloc, low, high, label, attributes = self._child_parts(str(name), rest)
-        return ast.Child(str(name), alloc, low, high, label, attributes, self._span(meta), self._tok(name))
+        text = str(name)
+        # most children of a big plan are a bare name: no parts to sort out
+        alloc, low, high, label, attributes = self._child_parts(text, rest) if rest else _NO_PARTS
+        return ast.Child(text, alloc, low, high, label, attributes, self._span(meta), self._tok(name))
 
     def using(self, meta, children):
         return ("using", children[0])
@@ -552,10 +557,21 @@ def parser() -> Lark:
     return _PARSER
 
 
-def _parse(lark: Lark, text: str, builder: _Builder):
+def _parse(lark: Lark, text: str, builder: _Builder, fast: bool = True):
     """Run the shared LALR tables with callbacks bound to this parse's builder.
-    Lark fixes a transformer when the parser is made, so the callbacks are put
-    into this parse's own configuration (made afresh by `parse_interactive`)."""
+    Text without a syntax error goes through `drive` (the same tables, driven
+    faster, the same callback calls: so the builder's problems are the same too);
+    on a syntax error it is parsed again by Lark, which makes today's syntax
+    diagnostics (the fast pass's builder problems are dropped: Lark's pass finds
+    them again). Lark fixes a transformer when the parser is made, so the
+    callbacks are put into this parse's own configuration (made afresh by
+    `parse_interactive`)."""
+    if fast:
+        trial = _Builder(builder.source)
+        value = drive.run(lark, text, _Callbacks(trial))
+        if value is not drive.FAILED:
+            builder.problems += trial.problems
+            return value
     callbacks = lark._parse_tree_builder.create_callback(_Callbacks(builder))
     run = lark.parse_interactive(text)
     run.parser_state.parse_conf.callbacks = callbacks
@@ -575,7 +591,7 @@ def parse_text(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
     while True:
         builder = _Builder(source)
         try:
-            statements = _parse(lark, text, builder)
+            statements = _parse(lark, text, builder, fast=not syntax)  # a second pass is of broken text
             done = True
         except UnexpectedInput as exc:
             diag = syntax_diagnostic(source, lark, exc)

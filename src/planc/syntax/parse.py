@@ -45,7 +45,7 @@ def _key(source: Source) -> str:
         # trees built by older code under the same version number).
         here = Path(__file__).resolve().parent.parent
         h = _digest((resource_dir("grammar") / "planc.lark").read_bytes())
-        for module in ("syntax/builder.py", "syntax/ast.py", "source.py"):
+        for module in ("syntax/builder.py", "syntax/drive.py", "syntax/ast.py", "source.py"):
             h.update((here / module).read_bytes())
         _GRAMMAR_DIGEST = h.digest()
     h = _digest(_GRAMMAR_DIGEST)

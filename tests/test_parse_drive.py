@@ -1,0 +1,241 @@
+"""The fast drive of Lark's tables (`planc.syntax.drive`) against Lark's own path.
+
+For every plan in the repository, seeded mutants of them, and generated plans:
+the same `ast.Module` (compared field by field, spans and types included: AST
+nodes compare by identity), the same diagnostics, and the same callback calls
+with the same tokens (every position attribute) as Lark's parser makes.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lark import Token
+from lark.exceptions import UnexpectedInput
+
+from fuzzkit import mutant, seeds
+from planc.source import Source
+from planc.syntax import builder, drive
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = sorted(p for folder in ("examples", "tests", "stdlib") for p in (ROOT / folder).rglob("*.plan"))
+
+
+def differ(a, b) -> str | None:
+    """Where two parse results differ, field by field (types included), or None."""
+    todo = [(a, b, "module")]
+    while todo:
+        x, y, path = todo.pop()
+        if type(x) is not type(y):
+            return f"{path}: {type(x).__name__} != {type(y).__name__}"
+        if attrs.has(type(x)):
+            todo += [(getattr(x, f.name), getattr(y, f.name), f"{path}.{f.name}")
+                     for f in attrs.fields(type(x)) if not f.name.startswith("_")]
+        elif isinstance(x, (tuple, list)):
+            if len(x) != len(y):
+                return f"{path}: {len(x)} items != {len(y)}"
+            todo += [(p, q, f"{path}[{i}]") for i, (p, q) in enumerate(zip(x, y))]
+        elif x != y:
+            return f"{path}: {x!r} != {y!r}"
+    return None
+
+
+def both(text: str, monkeypatch) -> tuple:
+    """parse_text's (module, diagnostics) by the drive and by Lark alone."""
+    source = Source("t.plan", text)
+    monkeypatch.setattr(drive, "ENABLED", True)
+    fast = builder.parse_text(source)
+    monkeypatch.setattr(drive, "ENABLED", False)
+    slow = builder.parse_text(source)
+    return fast, slow
+
+
+def assert_same(text: str, monkeypatch) -> None:
+    (fast_module, fast_diags), (slow_module, slow_diags) = both(text, monkeypatch)
+    assert differ(fast_module, slow_module) is None, differ(fast_module, slow_module)
+    assert fast_diags == slow_diags
+    assert [d.span.line if d.span else None for d in fast_diags] == [
+        d.span.line if d.span else None for d in slow_diags]
+
+
+class Recorder:
+    """Callbacks that record each call: the rule and its children, tokens with every attribute."""
+
+    def __init__(self) -> None:
+        self.calls: list = []
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # Lark looks up `__default__`; inlined `_rules` have no callback
+            raise AttributeError(name)
+
+        def call(children):
+            self.calls.append((name, [(c.type, str(c), c.start_pos, c.line, c.column, c.end_line, c.end_column,
+                                       c.end_pos, type(c)) if isinstance(c, Token) else c for c in children]))
+            return ("node", len(self.calls))
+        return call
+
+
+def calls(text: str, monkeypatch) -> tuple[list, list] | None:
+    """The calls the drive makes and the calls Lark makes; None if Lark finds a syntax error."""
+    monkeypatch.setattr(drive, "ENABLED", True)
+    lark = builder.parser()
+    slow = Recorder()
+    run = lark.parse_interactive(text)
+    run.parser_state.parse_conf.callbacks = lark._parse_tree_builder.create_callback(slow)
+    try:
+        slow_value = run.resume_parse()
+    except UnexpectedInput:
+        assert drive.run(lark, text, Recorder()) is drive.FAILED  # never a result where Lark has an error
+        return None
+    fast = Recorder()
+    assert drive.run(lark, text, fast) == slow_value
+    return fast.calls, slow.calls
+
+
+def test_lark_internals_the_drive_reads_are_there():
+    reason = drive.unsupported(builder.parser())
+    assert reason is None, (
+        f"planc.syntax.drive cannot drive this Lark's tables ({reason}): every parse now takes Lark's "
+        "slower path. Check the Lark internals named in drive.py's docstring against the installed Lark.")
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_plan_in_the_repository(path, monkeypatch):
+    text = path.read_text(encoding="utf-8")
+    assert_same(text, monkeypatch)
+    recorded = calls(text, monkeypatch)
+    if recorded is not None:
+        fast, slow = recorded
+        assert fast == slow and len(slow) > 0
+
+
+def test_clean_plans_take_the_fast_path():
+    lark = builder.parser()
+    for path in (ROOT / "examples/fy2027/fy2027.plan", ROOT / "stdlib/seasonality.plan"):
+        source = Source(str(path), path.read_text(encoding="utf-8"))
+        trial = builder._Builder(source)
+        statements = drive.run(lark, source.text, builder._Callbacks(trial))
+        assert statements is not drive.FAILED and not trial.problems and len(statements) > 3
+
+
+def test_builder_problems_come_from_the_fast_pass_alone(monkeypatch):
+    text = 'target rest = 1\ntarget y = 30 M "a \\q"\nsplit y by q { a max 1 max 2 }\n'
+    (_, fast), (_, slow) = both(text, monkeypatch)
+    assert [d.code for d in fast] == ["E001", "E001", "E002", "E002"] and fast == slow
+    monkeypatch.setattr(drive, "ENABLED", True)
+    lark = builder.parser()
+    monkeypatch.setattr(lark, "parse_interactive", None)  # Lark's own pass is not run
+    assert builder.parse_text(Source("t.plan", text))[1] == fast
+
+
+def test_mutants_of_the_shipped_plans(monkeypatch):
+    rng = random.Random(15)
+    corpus = seeds()
+    for _ in range(60):
+        _, how, text = mutant(rng, corpus)
+        if len(text) < 20_000:
+            assert_same(text, monkeypatch)
+
+
+def test_an_unsupported_parser_takes_larks_path(monkeypatch):
+    lark = builder.parser()
+    text = (ROOT / "examples/fy2027/fy2027.plan").read_text(encoding="utf-8")
+    fast, _ = both(text, monkeypatch)
+    monkeypatch.setattr(drive, "ENABLED", True)
+    monkeypatch.setitem(drive._TABLES, id(lark), "a Lark upgrade changed ChildFilter")
+    assert drive.run(lark, text, Recorder()) is drive.FAILED
+    assert drive.unsupported(lark) == "a Lark upgrade changed ChildFilter"
+    module, diags = builder.parse_text(Source("t.plan", text))
+    assert not diags and differ(module, fast[0]) is None
+
+
+def test_an_unknown_wrapper_makes_a_rule_unsupported():
+    from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
+
+    rule, _ = builder.parser()._parse_tree_builder.rule_builders[0]
+    with pytest.raises(drive._Unsupported, match="wrapper"):
+        drive._rule_shape(rule, [print], ExpandSingleChild, ChildFilterLALR_NoPlaceholders)
+
+
+# ---- generated plans --------------------------------------------------------------------------------
+
+NAMES = st.one_of(
+    st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True),
+    st.sampled_from(["华东", "région_2", "Ünï", "k", "M", "万", "targetyear", "by_region", "CNY", "ACME",
+                     "rest", "sum", "target", "by", "of", "in", "min", "actuals", "csv", "even", "weight"]))
+AMOUNTS = st.sampled_from(["120M", "1.2亿", "4500万", "850k", "1_000", "12.5", "3", "100 CNY", "30 M",
+                           "45 accounts", "10%", "12.5%", "2B", "99999999999999999999999"])
+LABELS = st.sampled_from(["", ' "a label"', ' "标签 \\"q\\""', ' "bad \\q escape"'])
+ATTRS = st.sampled_from(["", ' [owner: "Li"]', " [owner: li, status: agreed]", " [\n  owner: \"x\",\n  due: 2027-03-01\n]"])
+SEPS = st.sampled_from(["\n", "\r\n", "; ", "\n\n", "\n# a comment\n", "  # trailing\n", "\n\t", ";\n"])
+BROKEN = st.sampled_from(["target = ", "split {", "@@", '"unterminated', "}", "target x = (1", "1 +", "target y = 1 +* 2",
+                          "table t { a = }", "split a by { b = 5 }", "[", "target t = min(1)", "\x00", "é = 1"])
+
+
+@st.composite
+def exprs(draw, depth: int = 0):
+    atoms = [AMOUNTS, NAMES, st.builds(lambda a, b: f"{a}.{b}", NAMES, NAMES),
+             st.builds(lambda n: f"mix({n})", NAMES), st.builds(lambda n: f"10% of {n}", NAMES)]
+    if depth < 3:
+        sub = exprs(depth + 1)
+        atoms += [st.builds(lambda a, o, b: f"{a} {o} {b}", sub, st.sampled_from("+-*/"), sub),
+                  st.builds(lambda a: f"({a})", sub), st.builds(lambda a: f"-{a}", sub),
+                  st.builds(lambda a, b: f"max({a},\n {b})", sub, sub), st.builds(lambda a: f"round({a})", sub)]
+    return draw(st.one_of(atoms))
+
+
+@st.composite
+def statements(draw):
+    kind = draw(st.sampled_from(["target", "split", "table", "table2", "header", "assert", "broken", "comment",
+                                 "scenario", "cross"]))
+    name = draw(NAMES)
+    if kind == "target":
+        value = draw(st.one_of(exprs(), st.just("sum")))
+        return f"target {name} = {value}{draw(LABELS)}{draw(ATTRS)}"
+    if kind == "split":
+        using = draw(st.sampled_from(["", " using even", " using weight(history)", " using weight(a: 1, b: 2)"]))
+        over = draw(st.sampled_from(["", " overassign 105%"]))
+        children = draw(st.lists(st.builds(
+            lambda n, a, cap, lab, at: f"{n}{a}{cap}{lab}{at}", NAMES,
+            st.sampled_from(["", " = 40%", " = rest", " = even", " = 1M"]),
+            st.sampled_from(["", " max 4000000", " min 1 max 2", " max 1 max 2"]), LABELS, ATTRS), max_size=4))
+        sep = draw(SEPS)
+        return f"split {name} by {draw(NAMES)}{using}{over} {{{sep}{sep.join(children)}{sep}}}"
+    if kind == "table":
+        rows = draw(st.lists(st.builds(lambda k, v: f"{k} = {v}", NAMES, AMOUNTS), max_size=4))
+        return f"table {name} {{{'; '.join(rows)}}}"
+    if kind == "table2":
+        return f'table {name} by a, b {{\n  {draw(NAMES)}: c1 = {draw(AMOUNTS)}, "c 2" = 2\n}}'
+    if kind == "header":
+        return 'plan "FY" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1; start: 2027-02-30 }'
+    if kind == "assert":
+        return f"{draw(st.sampled_from(['assert', 'expect']))} {draw(exprs())} <= {draw(exprs())}{draw(LABELS)}"
+    if kind == "scenario":
+        return f"scenario {name} {{\n  {draw(NAMES)} = {draw(AMOUNTS)}\n  {draw(NAMES)} by month using even\n}}"
+    if kind == "cross":
+        return f"cross {name} by {draw(NAMES)} seed {draw(NAMES)}"
+    if kind == "comment":
+        return "# " + draw(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"),
+                                   max_size=12))
+    return draw(BROKEN)
+
+
+@st.composite
+def plans(draw) -> str:
+    parts = draw(st.lists(statements(), max_size=8))
+    text = "".join(p + draw(SEPS) for p in parts)
+    return draw(st.sampled_from(["", "\t", "  "])) + text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(text=plans())
+def test_generated_plans(text, monkeypatch):
+    assert_same(text, monkeypatch)
+    recorded = calls(text, monkeypatch)
+    if recorded is not None:
+        assert recorded[0] == recorded[1]
