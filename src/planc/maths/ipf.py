@@ -35,6 +35,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from planc.maths.exact import ExactCells
 from planc.maths.ras import root_finder, settle, stopped
 
 Array = npt.NDArray[np.float64]
@@ -246,7 +247,7 @@ def _start(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fracti
 
 
 def make_exact(X: Array, support: list[tuple[int, int]], rows: list[Fraction], cols: list[Fraction],
-               total: Fraction, grid_bits: int) -> list[list[Fraction]] | tuple[int, int]:
+               total: Fraction, grid_bits: int) -> ExactCells | tuple[int, int]:
     """Exact cells from the float fit (see planc.maths.matrix), or the first
     cell the repair would turn negative. Each cell is q = round(x * 2**grid_bits)
     steps of 2**-grid_bits of the grand total; the row and column sums of q
@@ -275,13 +276,10 @@ def make_exact(X: Array, support: list[tuple[int, int]], rows: list[Fraction], c
     negative = sorted(cell for cell, v in N.items() if v < 0)
     if negative:
         return negative[0]
-    num, den = total.numerator, total.denominator * grid
-    den64 = total.denominator << grid_bits  # an unmoved cell is q * K steps: K cancels
-    zero = Fraction(0)
-    out = [[Fraction(int(q) * num, den64) if q else zero for q in line] for line in Q.tolist()]
+    out = [[int(q) * K for q in line] for line in Q.tolist()]  # an unmoved cell is q * K steps
     for (i, j), v in N.items():
-        out[i][j] = Fraction(v * num, den)
-    return out
+        out[i][j] = v
+    return ExactCells(out, total / grid)
 
 
 def spanning_forest(n: int, m: int, si: list[int], sj: list[int], nodes: int

@@ -14,6 +14,8 @@ import sys
 import time
 from fractions import Fraction
 
+from planc.maths.exact import ExactCells
+
 TINY = 1e-300
 
 
@@ -76,7 +78,7 @@ _sum = sum if sys.version_info < (3, 12) else _sum_left_to_right
 
 
 def make_exact(X: list[list[float]], support: list[tuple[int, int]], rows: list[Fraction],
-               cols: list[Fraction], total: Fraction, grid_bits: int) -> list[list[Fraction]] | tuple[int, int]:
+               cols: list[Fraction], total: Fraction, grid_bits: int) -> ExactCells | tuple[int, int]:
     """As planc.maths.ipf.make_exact."""
     n, m = len(rows), len(cols)
     rel = [r / total for r in rows] + [c / total for c in cols]
@@ -102,8 +104,7 @@ def make_exact(X: list[list[float]], support: list[tuple[int, int]], rows: list[
     for i, j in support:
         if N[i][j] < 0:
             return i, j
-    num, den = total.numerator, total.denominator * grid
-    return [[Fraction(v * num, den) for v in line] for line in N]
+    return ExactCells(N, total / grid)
 
 
 def settle(tree: list[list[tuple[int, int, int]]], excess: list[int]) -> list[tuple[int, int, int]]:
