@@ -48,14 +48,23 @@ class Bipartite:
     has to send (the residual source and sink edges); flows: each cell's flow."""
 
     def __init__(self, n: int, m: int, ci: Sequence[int], cj: Sequence[int], cap: int | None,
-                 flows: list[int], r_left: list[int], c_left: list[int]) -> None:
+                 flows: list[int], r_left: list[int], c_left: list[int],
+                 cells_of: tuple[Sequence[Sequence[int]], Sequence[Sequence[int]]] | None = None) -> None:
+        """`cells_of`: each row's and each column's cells (indices, in order), if
+        already known; made on first use otherwise."""
         self.n, self.m, self.ci, self.cj, self.cap = n, m, ci, cj, cap
         self.flows, self.r_left, self.c_left = flows, r_left, c_left
-        self.row_cells: list[list[int]] = [[] for _ in range(n)]
-        self.col_cells: list[list[int]] = [[] for _ in range(m)]
-        for k, (i, j) in enumerate(zip(ci, cj)):
-            self.row_cells[i].append(k)
-            self.col_cells[j].append(k)
+        self._cells_of = cells_of
+
+    def cells_of(self) -> tuple[Sequence[Sequence[int]], Sequence[Sequence[int]]]:
+        if self._cells_of is None:
+            row_cells: list[list[int]] = [[] for _ in range(self.n)]
+            col_cells: list[list[int]] = [[] for _ in range(self.m)]
+            for k, (i, j) in enumerate(zip(self.ci, self.cj)):
+                row_cells[i].append(k)
+                col_cells[j].append(k)
+            self._cells_of = row_cells, col_cells
+        return self._cells_of
 
     def levels(self, stop_at_sink: bool = True) -> tuple[list[int], int]:
         """BFS distances from the source in the residual network: (levels of the rows
@@ -63,6 +72,7 @@ class Bipartite:
         `stop_at_sink`, nodes as far as the sink or farther are left at -1: no
         path to the sink in the level graph passes through them."""
         n, flows, cap, ci, cj = self.n, self.flows, self.cap, self.ci, self.cj
+        row_cells, col_cells = self.cells_of()
         level = [-1] * (n + self.m)
         queue = [i for i in range(n) if self.r_left[i] > 0]
         for i in queue:
@@ -73,7 +83,7 @@ class Bipartite:
             if stop_at_sink and sink >= 0 and lu + 1 >= sink:
                 break
             if u < n:
-                for k in self.row_cells[u]:
+                for k in row_cells[u]:
                     v = n + cj[k]
                     if level[v] < 0 and (cap is None or flows[k] < cap):
                         level[v] = lu + 1
@@ -81,7 +91,7 @@ class Bipartite:
             else:
                 if sink < 0 and self.c_left[u - n] > 0:
                     sink = lu + 1
-                for k in self.col_cells[u - n]:
+                for k in col_cells[u - n]:
                     v = ci[k]
                     if level[v] < 0 and flows[k] > 0:
                         level[v] = lu + 1
@@ -104,7 +114,7 @@ class Bipartite:
         backward, 3 = column -> sink."""
         n, m, cap, flows = self.n, self.m, self.cap, self.flows
         ci, cj, r_left, c_left = self.ci, self.cj, self.r_left, self.c_left
-        row_cells, col_cells = self.row_cells, self.col_cells
+        row_cells, col_cells = self.cells_of()
         nxt = [0] * (n + m)
         nxt_s = 0
         total = 0

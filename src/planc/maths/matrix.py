@@ -38,7 +38,7 @@ from typing import Sequence
 from planc.maths.exact import ExactCells, Infeasible, check_shape, fmt, namers, zeros
 from planc.maths.exact import proportional_exact
 from planc.maths import rounding
-from planc.maths.flow import Bipartite, greedy, strong_components
+from planc.maths.support import fit_support
 
 Number = Fraction | int | float
 _SNAP = 10**9  # fractional parts within 1/_SNAP of 0 or 1 are snapped
@@ -108,7 +108,7 @@ def ipf_exact(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: 
                                   **{kind: k})
     if total == 0:
         return zeros(n, m)
-    support = _fit_support([[v > 0 for v in line] for line in A], rows, cols, name_r, name_c)
+    support = fit_support([[v > 0 for v in line] for line in A], rows, cols, name_r, name_c)
     if isinstance(support, Infeasible):
         return support
     deadline = None if max_seconds is None else time.monotonic() + max_seconds
@@ -203,43 +203,6 @@ def controlled_round(cells: Sequence[Sequence[Fraction]] | ExactCells, rows: Seq
 
 
 # --- IPF internals ------------------------------------------------------------
-
-def _fit_support(pos, rows, cols, name_r, name_c):
-    """Cells that can be positive in an exact fit; Infeasible if there is no fit.
-
-    Rows are sources (capacity = total), columns sinks, seeded cells unbounded
-    edges: a fit with the seed's support exists iff the max flow is the grand
-    total. Integer capacities: every total times the common denominator.
-    """
-    n, m = len(rows), len(cols)
-    scale = math.lcm(*(x.denominator for x in rows + cols))
-    R, C = [int(x * scale) for x in rows], [int(x * scale) for x in cols]
-    total = sum(R)
-    cells = [(i, j) for i in range(n) for j in range(m) if pos[i][j]]
-    ci, cj = [i for i, _ in cells], [j for _, j in cells]
-    R_left, C_left = R[:], C[:]
-    flows, flow = greedy(ci, cj, R_left, C_left)  # greedy start (north-west corner); Dinic corrects it
-    if flow < total:
-        net = Bipartite(n, m, ci, cj, None, flows, R_left, C_left)
-        flow += net.max_flow()
-    if flow < total:  # rows on the source side of the min cut over-ask their columns
-        level, _ = net.levels(stop_at_sink=False)
-        bad = [i for i in range(n) if level[i] >= 0]
-        reach = sorted({j for (i, j) in cells if level[i] >= 0})
-        need, have = sum(rows[i] for i in bad), sum((cols[j] for j in reach), Fraction(0))
-        return Infeasible(f"{name_r(bad)} need{'s' if len(bad) == 1 else ''} {fmt(need)} "
-                          f"but the seeded columns ({name_c(reach)}) total only {fmt(have)}",
-                          row=bad[0])
-    # A zero-flow cell can become positive iff some other fit uses it, i.e. its
-    # column reaches its row in the residual graph (they share a strong component).
-    adj: list[list[int]] = [[] for _ in range(n + m)]
-    for (i, j), f in zip(cells, flows):
-        adj[i].append(n + j)
-        if f > 0:
-            adj[n + j].append(i)
-    comp = strong_components(adj)
-    return [(i, j) for (i, j), f in zip(cells, flows) if f > 0 or comp[i] == comp[n + j]]
-
 
 def _seed_ints(seed, name_r, name_c):
     """The seed as integers on one denominator, (A, D) with seed = A / D; or
