@@ -78,6 +78,19 @@ def _common(values: list[Fraction]) -> tuple[int, list[int]]:
     return d, [v.numerator * (d // v.denominator) for v in values]
 
 
+def shares(values: Sequence[Fraction], total: Fraction) -> tuple[list[int], int]:
+    """(a, T) with values[k] / total = a[k] / T, all integers (not reduced): the
+    totals' parts of the grand total without a Fraction division each."""
+    d = math.lcm(total.denominator, *{v.denominator for v in values})
+    return [v.numerator * (d // v.denominator) for v in values], total.numerator * (d // total.denominator)
+
+
+def grid_of(a: list[int], T: int) -> int:
+    """The least K such that every a[k] / T is a whole number of 1/K (the lcm of their
+    reduced denominators)."""
+    return math.lcm(*{T // math.gcd(x, T) for x in a})
+
+
 def check_shape(matrix: Sequence[Sequence[object]], n: int, m: int) -> None:
     if len(matrix) != n or any(len(line) != m for line in matrix):
         raise ValueError(f"expected a {n} x {m} matrix")

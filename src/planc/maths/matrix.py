@@ -90,15 +90,24 @@ def ipf_exact(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: 
         raise ValueError("max_iterations must be at least 1")
     name_r, name_c = namers(row_names, col_names)
     rows, cols = [Fraction(x) for x in rows], [Fraction(x) for x in cols]
-    ints = _seed_ints(seed, name_r, name_c)
-    if isinstance(ints, Infeasible):
-        return ints
-    A, D = ints  # seed = A / D exactly
+    big = None
+    if n * m > SMALL_CROSS:  # numpy for the per-cell work (planc.maths.bigcross)
+        from planc.maths import bigcross
+
+        big = bigcross.seed_array(seed, n, m)
+    if big is None:
+        ints = _seed_ints(seed, name_r, name_c)
+        if isinstance(ints, Infeasible):
+            return ints
+        A = ints[0]  # seed = A / D exactly, D = ints[1]
     total = sum(rows, Fraction(0))
     if total != sum(cols, Fraction(0)):  # exact: inputs are Fractions
         return Infeasible(f"the rows total {fmt(total)} but the columns total {fmt(sum(cols))}")
-    row_any = [any(line) for line in A]
-    col_any = [any(line[j] for line in A) for j in range(m)]
+    if big is not None:
+        row_any, col_any = big.any(axis=1).tolist(), big.any(axis=0).tolist()
+    else:
+        row_any = [any(line) for line in A]
+        col_any = [any(line[j] for line in A) for j in range(m)]
     for kind, totals, name, seeded in (("row", rows, name_r, row_any), ("col", cols, name_c, col_any)):
         for k, (t, any_seed) in enumerate(zip(totals, seeded)):
             if t < 0:
@@ -108,7 +117,13 @@ def ipf_exact(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: 
                                   **{kind: k})
     if total == 0:
         return zeros(n, m)
-    support = fit_support([[v > 0 for v in line] for line in A], rows, cols, name_r, name_c)
+    support = None if big is None else bigcross.fit_support(big, rows, cols, name_r, name_c)
+    if support is None:
+        if big is not None:
+            A = big.tolist()
+        support = fit_support([[v > 0 for v in line] for line in A], rows, cols, name_r, name_c)
+    elif big is not None:
+        A = big
     if isinstance(support, Infeasible):
         return support
     deadline = None if max_seconds is None else time.monotonic() + max_seconds

@@ -37,15 +37,20 @@ def fit_support(pos, rows, cols, name_r, name_c) -> list[tuple[int, int]] | Infe
     flows = complete(net, flow, sum(R), rows, cols, name_r, name_c)
     if isinstance(flows, Infeasible):
         return flows
-    # A zero-flow cell can become positive iff some other fit uses it, i.e. its
-    # column reaches its row in the residual graph (they share a strong component).
+    return [cell for cell, k in zip(cells, can_be_positive(n, m, ci, cj, flows)) if k]
+
+
+def can_be_positive(n: int, m: int, ci: Sequence[int], cj: Sequence[int], flows: Sequence[int]) -> list[bool]:
+    """Per cell of a maximum flow: can some exact fit make it positive? A zero-flow
+    cell can iff some other fit uses it, i.e. its column reaches its row in the
+    residual graph (they share a strong component)."""
     adj: list[list[int]] = [[] for _ in range(n + m)]
     for i, j, f in zip(ci, cj, flows):
         adj[i].append(n + j)
         if f > 0:
             adj[n + j].append(i)
     comp = strong_components(adj)
-    return [(i, j) for (i, j), f in zip(cells, flows) if f > 0 or comp[i] == comp[n + j]]
+    return [f > 0 or comp[i] == comp[n + j] for i, j, f in zip(ci, cj, flows)]
 
 
 def complete(net: Bipartite, flow: int, total: int, rows: Sequence[Fraction], cols: Sequence[Fraction],
