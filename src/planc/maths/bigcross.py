@@ -20,8 +20,9 @@ from typing import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from planc.maths.exact import Infeasible
+from planc.maths.exact import ExactCells, Infeasible
 from planc.maths.flow import Bipartite
+from planc.maths.rounding import Prepared
 from planc.maths.support import can_be_positive, complete, scaled_totals
 
 Ints = npt.NDArray[np.int64]
@@ -51,6 +52,47 @@ def seed_array(seed: Sequence[Sequence[object]], n: int, m: int) -> Ints | None:
     return A
 
 
+def prepare(cells: ExactCells, unit: Fraction, snap: int | None) -> Prepared:
+    """planc.maths.rounding.prepare for ExactCells, on arrays: cell / unit =
+    numerator * a / b = floor + rem / b, b shared (Python ints in object arrays)."""
+    ratio = cells.step / unit
+    a, b = ratio.numerator, ratio.denominator
+    scaled = np.array(cells.numerators, dtype=object) * a
+    n, m = scaled.shape
+    floors = scaled // b
+    rems = scaled - floors * b
+    if snap:
+        low = (b - 1) // snap + 1  # rem * snap < b  <=>  rem < low
+        up = (rems > b - low).astype(bool)  # (b - rem) * snap < b: counts as 1
+        flex = ~(rems < low).astype(bool) & ~up
+        floors = floors + up.astype(object)  # Python ints stay Python ints
+    else:
+        flex = (rems != 0).astype(bool)
+    fi, fj = np.nonzero(flex)
+    keys = -(rems[fi, fj] / b).astype(np.float64)  # rem / b rounds as in the list code
+    order = np.argsort(keys, kind="stable")
+    ci, cj = fi[order], fj[order]
+    ci_list, cj_list = ci.tolist(), cj.tolist()
+
+    def network(bumps: list[int], r_left: list[int], c_left: list[int]) -> Bipartite:
+        by_row = np.argsort(ci, kind="stable")
+        row_starts = np.searchsorted(ci[by_row], np.arange(n + 1)).tolist()
+        by_col = np.argsort(cj, kind="stable")
+        col_starts = np.searchsorted(cj[by_col], np.arange(m + 1)).tolist()
+        cells_of = ([by_row[row_starts[i]:row_starts[i + 1]].tolist() for i in range(n)],
+                    [by_col[col_starts[j]:col_starts[j + 1]].tolist() for j in range(m)])
+        net = Dense(n, m, ci_list, cj_list, 1, bumps, r_left, c_left, cells_of)
+        back = np.zeros((n, m), dtype=bool)
+        bumped = np.array(bumps, dtype=bool)
+        back[ci[bumped], cj[bumped]] = True
+        net.dense(ci, cj, flex & ~back, back)
+        return net
+
+    return Prepared(floors.tolist(), floors.sum(axis=1).tolist(), floors.sum(axis=0).tolist(),
+                    np.count_nonzero(flex, axis=1).tolist(), np.count_nonzero(flex, axis=0).tolist(),
+                    ci_list, cj_list, network)
+
+
 def fit_support(A: Ints, rows: list[Fraction], cols: list[Fraction], name_r, name_c
                 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | Infeasible | None:
     """planc.maths.support.fit_support on an array: the cells (row and column
@@ -62,15 +104,18 @@ def fit_support(A: Ints, rows: list[Fraction], cols: list[Fraction], name_r, nam
         return None
     pos = A > 0
     si, sj = np.nonzero(pos)
-    starts = np.searchsorted(si, np.arange(n + 1)).tolist()
-    flows, R_left, C_left = _north_west(si, sj, starts, R, C)
+    flows, R_left, C_left = _north_west(pos, si, sj, R, C)
     flow = total - sum(R_left)
     ci, cj = si.tolist(), sj.tolist()
-    by_col = np.argsort(sj, kind="stable")
-    col_starts = np.searchsorted(sj[by_col], np.arange(m + 1)).tolist()
-    cells_of = ([range(starts[i], starts[i + 1]) for i in range(n)],
-                [by_col[col_starts[j]:col_starts[j + 1]].tolist() for j in range(m)])
-    net = Bipartite(n, m, ci, cj, None, flows, R_left, C_left, cells_of)
+    cells_of = None
+    if flow < total:  # Dinic will run: each row's and column's cells (a row's are consecutive)
+        starts = np.searchsorted(si, np.arange(n + 1)).tolist()
+        by_col = np.argsort(sj, kind="stable")
+        col_starts = np.searchsorted(sj[by_col], np.arange(m + 1)).tolist()
+        cells_of = ([range(starts[i], starts[i + 1]) for i in range(n)],
+                    [by_col[col_starts[j]:col_starts[j + 1]].tolist() for j in range(m)])
+    net = Dense(n, m, ci, cj, None, flows, R_left, C_left, cells_of)
+    net.dense(si, sj, pos)
     done = complete(net, flow, total, rows, cols, name_r, name_c)
     if isinstance(done, Infeasible):
         return done
@@ -80,24 +125,36 @@ def fit_support(A: Ints, rows: list[Fraction], cols: list[Fraction], name_r, nam
     return si[keep], sj[keep]
 
 
-def _north_west(si, sj, starts: list[int], R: list[int], C: list[int]) -> tuple[list[int], list[int], list[int]]:
-    """The greedy start of planc.maths.flow.greedy (each cell in turn, row by row, takes
-    what its row and column still have), a row at a time: after a row's k-th
-    cell it has taken min(total, its columns' leftovers summed to k)."""
-    Cl = np.array(C, dtype=np.int64)
+def _north_west(pos, si, sj, R: list[int], C: list[int]) -> tuple[list[int], list[int], list[int]]:
+    """A start for the max flow (any start gives the same support): the greedy of
+    planc.maths.flow.greedy, row by row, each row from the first column with
+    something left and only until its total is placed."""
+    n, m = pos.shape
+    seeded = pos.tolist()
+    C_left, R_left = list(C), list(R)
+    placed_i, placed_j, placed_f = [], [], []
+    first = 0
+    for i in range(n):
+        r, line = R_left[i], seeded[i]
+        j = first
+        while r and j < m:
+            c = C_left[j]
+            if c and line[j]:
+                f = r if r < c else c
+                r -= f
+                C_left[j] = c - f
+                placed_i.append(i)
+                placed_j.append(j)
+                placed_f.append(f)
+            j += 1
+        R_left[i] = r
+        while first < m and not C_left[first]:
+            first += 1
+    index = np.full((n, m), -1, dtype=np.int64)
+    index[si, sj] = np.arange(len(si))
     flows = np.zeros(len(si), dtype=np.int64)
-    R_left = list(R)
-    for i, r in enumerate(R):
-        a, b = starts[i], starts[i + 1]
-        if not r or a == b:
-            continue
-        J = sj[a:b]
-        taken = np.minimum(np.cumsum(Cl[J]), r)
-        take = np.diff(taken, prepend=0)
-        flows[a:b] = take
-        Cl[J] -= take
-        R_left[i] = r - int(taken[-1])
-    return flows.tolist(), R_left, Cl.tolist()
+    flows[index[placed_i, placed_j]] = placed_f
+    return flows.tolist(), R_left, C_left
 
 
 def _one_component(pos, flows: Ints, si, sj, R: list[int], C: list[int]):
@@ -132,3 +189,44 @@ def _reach(start: int, out_of_rows, out_of_cols):
         frontier = out_of_cols[:, new_c].any(axis=1) & ~seen_r
         seen_r |= frontier
     return seen_r, seen_c
+
+
+class Dense(Bipartite):
+    """Bipartite whose breadth-first search runs a level at a time on boolean
+    matrices (the same levels); the depth-first search is Bipartite's."""
+
+    def dense(self, si, sj, fwd, back=None) -> None:
+        """fwd: the cells with room for more flow; back: those with flow (made from
+        the flows if not given)."""
+        self.si, self.sj, self.fwd = si, sj, fwd
+        if back is None:
+            back = np.zeros(fwd.shape, dtype=bool)
+            has = np.array(self.flows, dtype=np.int64) > 0  # flows below 2**62
+            back[si[has], sj[has]] = True
+        self.back = back
+
+    def levels(self, stop_at_sink: bool = True) -> tuple[list[int], int]:
+        for k in self.touched:
+            i, j, f = self.ci[k], self.cj[k], self.flows[k]
+            self.back[i, j] = f > 0
+            if self.cap is not None:
+                self.fwd[i, j] = f < self.cap
+        self.touched.clear()
+        n, m = self.n, self.m
+        level_r, level_c = np.full(n, -1, dtype=np.int64), np.full(m, -1, dtype=np.int64)
+        short_c = np.array([x > 0 for x in self.c_left], dtype=bool)
+        front = np.array([x > 0 for x in self.r_left], dtype=bool)
+        level_r[front] = 1
+        depth, sink = 1, -1
+        while front.any() and not (stop_at_sink and 0 <= sink <= depth + 1):
+            cols = self.fwd[front].any(axis=0) & (level_c < 0)
+            level_c[cols] = depth + 1
+            depth += 1
+            if sink < 0 and (cols & short_c).any():
+                sink = depth + 1
+            if not cols.any() or (stop_at_sink and 0 <= sink <= depth + 1):
+                break
+            front = self.back[:, cols].any(axis=1) & (level_r < 0)
+            level_r[front] = depth + 1
+            depth += 1
+        return level_r.tolist() + level_c.tolist(), sink

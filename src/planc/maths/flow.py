@@ -55,6 +55,7 @@ class Bipartite:
         self.n, self.m, self.ci, self.cj, self.cap = n, m, ci, cj, cap
         self.flows, self.r_left, self.c_left = flows, r_left, c_left
         self._cells_of = cells_of
+        self.touched: list[int] = []  # the cells whose flow Dinic changed
 
     def cells_of(self) -> tuple[Sequence[Sequence[int]], Sequence[Sequence[int]]]:
         if self._cells_of is None:
@@ -175,8 +176,10 @@ class Bipartite:
                     r_left[x] -= f
                 elif kind == 1:
                     flows[x] += f
+                    self.touched.append(x)
                 elif kind == 2:
                     flows[x] -= f
+                    self.touched.append(x)
                 else:
                     c_left[x] -= f
             total += f

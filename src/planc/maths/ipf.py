@@ -28,7 +28,6 @@ lists), so `planc check` on other plans never loads numpy.
 from __future__ import annotations
 
 import functools
-import math
 import time
 from fractions import Fraction
 
@@ -268,8 +267,7 @@ def make_exact(X: Array, support: Support, rows: list[Fraction], cols: list[Frac
     excess = [x * grid // T - K * q for x, q in zip(rel, row_q + col_q)]  # target minus current
     si, sj = indices(support)
     order = np.argsort(-Q[si, sj], kind="stable")  # biggest first; ties by position (support is row-major)
-    tree, adjust = spanning_forest(n, m, si[order].tolist(), sj[order].tolist(), len(set(si.tolist())) +
-                                    len(set(sj.tolist())))
+    tree, adjust = spanning_forest(n, m, si[order].tolist(), sj[order].tolist(), len(np.unique(si)) + len(np.unique(sj)))
     for i, j, d in settle(tree, excess):
         adjust[i, j] = d
     N: dict[tuple[int, int], int] = {}  # the tree's cells, moved by the repair (in steps of the grid)
@@ -278,10 +276,20 @@ def make_exact(X: Array, support: Support, rows: list[Fraction], cols: list[Frac
     negative = sorted(cell for cell, v in N.items() if v < 0)
     if negative:
         return negative[0]
-    out = [[int(q) * K for q in line] for line in Q.tolist()]  # an unmoved cell is q * K steps
+    out = _times(Q, K)  # an unmoved cell is q * K steps
     for (i, j), v in N.items():
         out[i][j] = v
     return ExactCells(out, total / grid)
+
+
+def _times(Q: Array, K: int) -> list[list[int]]:
+    """int(q) * K for every q of Q (whole numbers below 2**64, as floats), as lists."""
+    top = int(Q.max()) if Q.size else 0
+    if K < 2**63 and top * K < 2**63:
+        return (Q.astype(np.int64) * K).tolist()
+    if top < 2**63:
+        return (Q.astype(np.int64).astype(object) * K).tolist()
+    return [[int(q) * K for q in line] for line in Q.tolist()]
 
 
 def indices(support: Support) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:

@@ -199,12 +199,11 @@ def controlled_round(cells: Sequence[Sequence[Fraction]] | ExactCells, rows: Seq
     if sum(R) != sum(C):
         return Infeasible(f"the rows total {fmt(sum(R) * unit)} but the columns total "
                           f"{fmt(sum(C) * unit)}")
-    parts = (rounding.parts_of_exact(cells, unit) if isinstance(cells, ExactCells)  # type: ignore[arg-type]
-             else rounding.parts_of_fractions(cells, unit))
+    prepare = _rounding_parts(cells, unit, n * m)
     R_int, C_int = [int(t) for t in R], [int(t) for t in C]
-    result = rounding.round_units(parts, R_int, C_int, unit, _SNAP, name_r, name_c)
+    result = rounding.round_units(prepare(_SNAP), R_int, C_int, unit, name_r, name_c)
     if isinstance(result, Infeasible):  # snapping may cost the only solution
-        result = rounding.round_units(parts, R_int, C_int, unit, None, name_r, name_c)
+        result = rounding.round_units(prepare(None), R_int, C_int, unit, name_r, name_c)
     if isinstance(result, Infeasible):
         return result
     # k units, made once per distinct k and shared: a large cross repeats few amounts
@@ -215,6 +214,18 @@ def controlled_round(cells: Sequence[Sequence[Fraction]] | ExactCells, rows: Seq
     else:
         amounts = {k: k * unit for k in distinct}
     return [list(map(amounts.__getitem__, line)) for line in result]
+
+
+def _rounding_parts(cells, unit: Fraction, size: int):
+    """snap -> rounding.Prepared: numpy for the ExactCells of a large cross
+    (planc.maths.bigcross), lists otherwise."""
+    if isinstance(cells, ExactCells) and size > SMALL_CROSS:
+        from planc.maths import bigcross
+
+        return lambda snap: bigcross.prepare(cells, unit, snap)
+    parts = (rounding.parts_of_exact(cells, unit) if isinstance(cells, ExactCells)
+             else rounding.parts_of_fractions(cells, unit))
+    return lambda snap: rounding.prepare(parts, snap)
 
 
 # --- IPF internals ------------------------------------------------------------

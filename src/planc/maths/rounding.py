@@ -10,7 +10,9 @@ Fraction. Either way the bumps depend only on the cells' values.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Sequence
+from typing import Callable, Sequence
+
+import attrs
 
 from planc.maths.exact import ExactCells, Infeasible, fmt
 from planc.maths.flow import Bipartite, greedy
@@ -52,40 +54,62 @@ def parts_of_exact(cells: ExactCells, unit: Fraction) -> Parts:
     return floors, rems, b
 
 
-def round_units(parts: Parts, R: list[int], C: list[int], unit: Fraction, snap: int | None,
-                name_r, name_c) -> list[list[int]] | Infeasible:
-    """Integer rounding in units: floors plus 0/1 bumps that meet R and C exactly.
+@attrs.frozen
+class Prepared:
+    """The floors (a fresh matrix, bumped in place), their row and column sums, how
+    many cells of each row and column have a fractional part (room), and those
+    cells in bumping order: biggest fractional part first, ties by row, then column."""
 
-    With `snap` = k, a fractional part below 1/k counts as 0 and above 1 - 1/k as 1.
-    """
-    n, m = len(R), len(C)
+    base: list[list[int]]
+    row_sums: list[int]
+    col_sums: list[int]
+    room_r: list[int]
+    room_c: list[int]
+    ci: list[int]
+    cj: list[int]
+    network: Callable[[list[int], list[int], list[int]], Bipartite]  # (bumps, r_left, c_left)
+
+
+def prepare(parts: Parts, snap: int | None) -> Prepared:
+    """Prepared from the cells' parts, on lists. With `snap` = k, a fractional part
+    below 1/k counts as 0 and above 1 - 1/k as 1."""
     base, fi, fj, keys = _snapped(parts, snap)
+    n, m = len(base), len(base[0]) if base else 0
     # Biggest fractional part first; a stable sort keeps exact ties in row, then column, order
     order = sorted(range(len(keys)), key=keys.__getitem__)
-    r = [R[i] - sum(base[i]) for i in range(n)]
-    c = [C[j] - s for j, s in enumerate(map(sum, zip(*base)))] if n else list(C)
     room_r, room_c = [0] * n, [0] * m
     for i in fi:
         room_r[i] += 1
     for j in fj:
         room_c[j] += 1
-    for kind, need, room, total, name in (("row", r, room_r, R, name_r), ("col", c, room_c, C, name_c)):
+    ci, cj = [fi[k] for k in order], [fj[k] for k in order]
+    return Prepared(base, list(map(sum, base)), list(map(sum, zip(*base))) if n else [0] * m, room_r, room_c,
+                    ci, cj, lambda bumps, r_left, c_left: Bipartite(n, m, ci, cj, 1, bumps, r_left, c_left))
+
+
+def round_units(prep: Prepared, R: list[int], C: list[int], unit: Fraction, name_r, name_c
+                ) -> list[list[int]] | Infeasible:
+    """Integer rounding in units: floors plus 0/1 bumps that meet R and C exactly."""
+    n = len(R)
+    r = [t - s for t, s in zip(R, prep.row_sums)]
+    c = [t - s for t, s in zip(C, prep.col_sums)]
+    for kind, need, room, total, name in (("row", r, prep.room_r, R, name_r),
+                                          ("col", c, prep.room_c, C, name_c)):
         for k in range(len(need)):
             if not 0 <= need[k] <= room[k]:
                 return Infeasible(f"{name([k])} cannot reach its total of {fmt(total[k] * unit)}: its "
                                   f"cells round down to {fmt((total[k] - need[k]) * unit)} and at "
                                   f"most {room[k]} of them can round up by {fmt(unit)}", **{kind: k})
-    ci, cj = [fi[k] for k in order], [fj[k] for k in order]
     r_left, c_left = r[:], c[:]
-    bumps, placed = greedy(ci, cj, r_left, c_left, 1)  # biggest fractional parts first
+    bumps, placed = greedy(prep.ci, prep.cj, r_left, c_left, 1)  # biggest fractional parts first
     if placed < sum(r):  # Dinic completes the greedy start, possibly re-routing it
-        net = Bipartite(n, m, ci, cj, 1, bumps, r_left, c_left)  # rows try big fracs first
-        net.max_flow()
+        prep.network(bumps, r_left, c_left).max_flow()  # rows try big fracs first
         for i in range(n):
             if r_left[i]:
                 return Infeasible(f"the cells cannot be rounded so that {name_r([i])} and every "
                                   "column meet their totals (the cells' margins do not match)", row=i)
-    for i, j, f in zip(ci, cj, bumps):
+    base = prep.base
+    for i, j, f in zip(prep.ci, prep.cj, bumps):
         if f:
             base[i][j] += 1
     return base
