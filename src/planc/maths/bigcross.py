@@ -55,29 +55,21 @@ def seed_array(seed: Sequence[Sequence[object]], n: int, m: int) -> Ints | None:
 def prepare(cells: ExactCells, unit: Fraction, snap: int | None) -> Prepared:
     """planc.maths.rounding.prepare for ExactCells, on arrays: cell / unit =
     numerator * a / b = floor + rem / b, b shared (Python ints in object arrays)."""
-    ratio = cells.step / unit
-    a, b = ratio.numerator, ratio.denominator
-    scaled = np.array(cells.numerators, dtype=object) * a
-    n, m = scaled.shape
-    floors = scaled // b
-    rems = scaled - floors * b
-    if snap:
-        low = (b - 1) // snap + 1  # rem * snap < b  <=>  rem < low
-        up = (rems > b - low).astype(bool)  # (b - rem) * snap < b: counts as 1
-        flex = ~(rems < low).astype(bool) & ~up
-        floors = floors + up.astype(object)  # Python ints stay Python ints
-    else:
-        flex = (rems != 0).astype(bool)
+    split = _split_coarse(cells, unit, snap)
+    if split is None:
+        split = _split(cells, unit, snap)
+    floors, flex, key = split
+    n, m = floors.shape
     fi, fj = np.nonzero(flex)
-    keys = -(rems[fi, fj] / b).astype(np.float64)  # rem / b rounds as in the list code
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(-key[fi, fj], kind="stable")  # keys as in the list code: -(rem / den)
     ci, cj = fi[order], fj[order]
     ci_list, cj_list = ci.tolist(), cj.tolist()
 
     def network(bumps: list[int], r_left: list[int], c_left: list[int]) -> Bipartite:
-        by_row = np.argsort(ci, kind="stable")
+        small = np.uint16 if max(n, m) < 2**16 else np.int64  # 16-bit keys sort by radix
+        by_row = np.argsort(ci.astype(small), kind="stable")
         row_starts = np.searchsorted(ci[by_row], np.arange(n + 1)).tolist()
-        by_col = np.argsort(cj, kind="stable")
+        by_col = np.argsort(cj.astype(small), kind="stable")
         col_starts = np.searchsorted(cj[by_col], np.arange(m + 1)).tolist()
         cells_of = ([by_row[row_starts[i]:row_starts[i + 1]].tolist() for i in range(n)],
                     [by_col[col_starts[j]:col_starts[j + 1]].tolist() for j in range(m)])
@@ -91,6 +83,68 @@ def prepare(cells: ExactCells, unit: Fraction, snap: int | None) -> Prepared:
     return Prepared(floors.tolist(), floors.sum(axis=1).tolist(), floors.sum(axis=0).tolist(),
                     np.count_nonzero(flex, axis=1).tolist(), np.count_nonzero(flex, axis=0).tolist(),
                     ci_list, cj_list, network)
+
+
+def _split(cells: ExactCells, unit: Fraction, snap: int | None):
+    """(floors, flex, fractional parts as floats): cell / unit = numerator * a / b =
+    floor + rem / b, b shared, on object arrays (Python ints); snapped as the
+    list code snaps (planc.maths.rounding._snapped)."""
+    ratio = cells.step / unit
+    a, b = ratio.numerator, ratio.denominator
+    scaled = np.array(cells.numerators, dtype=object) * a
+    floors = scaled // b
+    rems = scaled - floors * b
+    if snap:
+        low = (b - 1) // snap + 1  # rem * snap < b  <=>  rem < low
+        up = (rems > b - low).astype(bool)  # (b - rem) * snap < b: counts as 1
+        flex = ~(rems < low).astype(bool) & ~up
+        floors = floors + up.astype(object)  # Python ints stay Python ints
+    else:
+        flex = (rems != 0).astype(bool)
+    key = np.zeros(flex.shape)
+    key[flex] = (rems[flex] / b).astype(np.float64)  # int / int: correctly rounded
+    return floors, flex, key
+
+
+def _split_coarse(cells: ExactCells, unit: Fraction, snap: int | None):
+    """_split in 64-bit integers, for cells from the float fit (ExactCells.coarse):
+    an unmoved cell / unit is q * K * step / unit = q * a / 2**e with q below
+    2**64 and, when the totals are multiples of the unit, a odd and e <= 64.
+    q * a is formed from q's 32-bit halves. The moved cells are worked out
+    apart, in Python ints. None when the numbers do not fit."""
+    if cells.coarse is None:
+        return None
+    Q, K, moved = cells.coarse  # type: ignore[misc]
+    ratio = K * cells.step / unit
+    a, b = ratio.numerator, ratio.denominator
+    e = b.bit_length() - 1
+    if b != 1 << e or not 32 <= e <= 64 or a >= 2**31 or not Q.size or Q.max() >= 2.0**64:
+        return None
+    q = Q.astype(np.uint64)
+    mask32 = np.uint64(2**32 - 1)
+    t = (q & mask32) * np.uint64(a)
+    w = (q >> np.uint64(32)) * np.uint64(a) + (t >> np.uint64(32))  # q * a = w * 2**32 + t % 2**32
+    floors = (w >> np.uint64(e - 32)).astype(np.int64)
+    rems = ((w & np.uint64(2 ** (e - 32) - 1)) << np.uint64(32)) | (t & mask32)
+    if snap:
+        low = (b - 1) // snap + 1
+        up = rems > np.uint64(b - low)
+        flex = (rems >= np.uint64(low)) & ~up
+        floors += up
+    else:
+        flex = rems != 0
+    key = np.zeros(flex.shape)
+    key[flex] = rems[flex].astype(np.float64) / 2.0**e  # exact scaling of a correctly rounded float
+    ratio = cells.step / unit
+    a, b = ratio.numerator, ratio.denominator
+    for (i, j), v in moved.items():
+        fl, rem = divmod(v * a, b)
+        if snap and rem * snap < b:
+            rem = 0
+        elif snap and (b - rem) * snap < b:
+            fl, rem = fl + 1, 0
+        floors[i, j], flex[i, j], key[i, j] = fl, rem != 0, rem / b if rem else 0.0
+    return floors, flex, key
 
 
 def fit_support(A: Ints, rows: list[Fraction], cols: list[Fraction], name_r, name_c

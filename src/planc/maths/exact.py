@@ -33,6 +33,10 @@ class ExactCells:
 
     numerators: list[list[int]]
     step: Fraction
+    # From the float fit of a large cross (planc.maths.ipf.make_exact), or None:
+    # (Q, K, moved), numerators[i][j] == int(Q[i, j]) * K except at the cells in
+    # `moved`; lets controlled_round work on 64-bit integer arrays (planc.maths.bigcross).
+    coarse: object = attrs.field(default=None, repr=False)
 
     def cell(self, i: int, j: int) -> Fraction:
         """Cell (i, j) as a normalised Fraction (as Fraction(numerators[i][j] * step))."""

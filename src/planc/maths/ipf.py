@@ -279,7 +279,7 @@ def make_exact(X: Array, support: Support, rows: list[Fraction], cols: list[Frac
     out = _times(Q, K)  # an unmoved cell is q * K steps
     for (i, j), v in N.items():
         out[i][j] = v
-    return ExactCells(out, total / grid)
+    return ExactCells(out, total / grid, (Q, K, N))
 
 
 def _times(Q: Array, K: int) -> list[list[int]]:
