@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 from fractions import Fraction
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -37,7 +37,7 @@ def seed_array(seed: Sequence[Sequence[object]], n: int, m: int) -> Ints | None:
     if not kinds <= {int, Fraction} or not flat:
         return None
     if Fraction in kinds:
-        D = math.lcm(*{v.denominator for v in flat if type(v) is Fraction})  # type: ignore[attr-defined]
+        D = math.lcm(*{v.denominator for v in flat if type(v) is Fraction})
         if D == 1:
             flat = [v if type(v) is int else v.numerator for v in flat]  # type: ignore[attr-defined]
         else:
@@ -114,7 +114,8 @@ def _split_coarse(cells: ExactCells, unit: Fraction, snap: int | None):
     apart, in Python ints. None when the numbers do not fit."""
     if cells.coarse is None:
         return None
-    Q, K, moved = cells.coarse  # type: ignore[misc]
+    coarse: Any = cells.coarse
+    Q, K, moved = coarse
     ratio = K * cells.step / unit
     a, b = ratio.numerator, ratio.denominator
     e = b.bit_length() - 1

@@ -170,7 +170,7 @@ class Bipartite:
             if v != -2:
                 u = v
                 continue
-            f = min(self._residual(kind, x) for kind, x in path)
+            f = int(min(self._residual(kind, x) for kind, x in path))  # the source edge is finite
             for kind, x in path:
                 if kind == 0:
                     r_left[x] -= f

@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 import time
 from fractions import Fraction
-from typing import Sequence
+from typing import Any, Sequence
 
 from planc.maths.exact import ExactCells, Infeasible, check_shape, fmt, namers, zeros
 from planc.maths.exact import proportional_exact
@@ -90,7 +90,8 @@ def ipf_exact(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: 
         raise ValueError("max_iterations must be at least 1")
     name_r, name_c = namers(row_names, col_names)
     rows, cols = [Fraction(x) for x in rows], [Fraction(x) for x in cols]
-    big = None
+    A: Any = None  # the seed on one denominator: lists, or an int64 array (big)
+    big: Any = None
     if n * m > SMALL_CROSS:  # numpy for the per-cell work (planc.maths.bigcross)
         from planc.maths import bigcross
 
@@ -103,6 +104,8 @@ def ipf_exact(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: 
     total = sum(rows, Fraction(0))
     if total != sum(cols, Fraction(0)):  # exact: inputs are Fractions
         return Infeasible(f"the rows total {fmt(total)} but the columns total {fmt(sum(cols))}")
+    row_any: list[Any]
+    col_any: list[Any]
     if big is not None:
         row_any, col_any = big.any(axis=1).tolist(), big.any(axis=0).tolist()
     else:
@@ -117,7 +120,7 @@ def ipf_exact(seed: Sequence[Sequence[Number]], rows: Sequence[Fraction], cols: 
                                   **{kind: k})
     if total == 0:
         return zeros(n, m)
-    support = None if big is None else bigcross.fit_support(big, rows, cols, name_r, name_c)
+    support: Any = None if big is None else bigcross.fit_support(big, rows, cols, name_r, name_c)
     if support is None:
         if big is not None:
             A = big.tolist()

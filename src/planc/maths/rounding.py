@@ -127,7 +127,7 @@ def _snapped(parts: Parts, snap: int | None):
         for j, rem in enumerate(rm_line):
             if not rem:
                 continue
-            den = dens if type(dens) is int else dens[i][j]
+            den = dens if isinstance(dens, int) else dens[i][j]
             if snap:
                 if rem * snap < den:
                     continue

@@ -34,10 +34,10 @@ def fit_support(pos, rows, cols, name_r, name_c) -> list[tuple[int, int]] | Infe
     R_left, C_left = R[:], C[:]
     flows, flow = greedy(ci, cj, R_left, C_left)  # greedy start (north-west corner); Dinic corrects it
     net = Bipartite(n, m, ci, cj, None, flows, R_left, C_left)
-    flows = complete(net, flow, sum(R), rows, cols, name_r, name_c)
-    if isinstance(flows, Infeasible):
-        return flows
-    return [cell for cell, k in zip(cells, can_be_positive(n, m, ci, cj, flows)) if k]
+    done = complete(net, flow, sum(R), rows, cols, name_r, name_c)
+    if isinstance(done, Infeasible):
+        return done
+    return [cell for cell, k in zip(cells, can_be_positive(n, m, ci, cj, done)) if k]
 
 
 def can_be_positive(n: int, m: int, ci: Sequence[int], cj: Sequence[int], flows: Sequence[int]) -> list[bool]:
