@@ -1,5 +1,6 @@
 """Pure maths for `cross` (language.md §4 rule 10): proportional cells, IPF and
-controlled rounding. Stdlib and attrs (numpy in planc.maths.ipf); nothing else from planc.
+controlled rounding. Stdlib and attrs (numpy in planc.maths.ipf and planc.maths.bigcross,
+imported only for a large cross); nothing else from planc.
 
 * Data problems come back as an `Infeasible` value; programming errors (bad
   shapes, unit <= 0) raise ValueError. Lines are named by row_names/col_names,
@@ -18,6 +19,13 @@ controlled rounding. Stdlib and attrs (numpy in planc.maths.ipf); nothing else f
   leftovers are pushed along a maximum-weight spanning forest of the support
   (rows and columns as nodes, cells as edges), so they land on big cells.
   ipf's rows AND columns are therefore exact, and seed zeros are exactly 0.
+  ipf_exact returns them on that grid (ExactCells: an integer per cell and
+  one step), ipf as Fractions; proportional_exact / proportional_cells alike.
+* A cross of more than SMALL_CROSS cells does its per-cell work on numpy
+  arrays (planc.maths.bigcross): the seed, the flow's start and levels, and
+  the rounding's floors and fractional parts. Same results: the support and
+  an Infeasible's rows do not depend on which maximum flow is found, and
+  Dinic runs in the same order on either network.
 * controlled_round: floors plus one unit on some cells with a fractional part,
   chosen by max flow (Bacharach 1966, Cox 1987), so it cannot fail on exact
   input. Tie rule: cells are bumped greedily by decreasing fractional part
@@ -25,7 +33,9 @@ controlled rounding. Stdlib and attrs (numpy in planc.maths.ipf); nothing else f
   still need units; Dinic completes the rest, possibly re-routing a greedy
   bump. Fractional parts within 1e-9 of 0 or 1 are snapped to that end first,
   so float-noise around whole values stays put; if the snapped problem has no
-  solution the exact one is solved. Deterministic throughout.
+  solution the exact one is solved. Deterministic throughout. Given
+  ExactCells, it works from the numerators (one multiply and divmod per cell,
+  no Fraction); the result depends on the cells' values only.
 """
 
 from __future__ import annotations
