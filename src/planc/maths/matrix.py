@@ -203,17 +203,21 @@ def controlled_round(cells: Sequence[Sequence[Fraction]] | ExactCells, rows: Seq
     n, m = len(rows), len(cols)
     check_shape(cells.numerators if isinstance(cells, ExactCells) else cells, n, m)
     name_r, name_c = namers(row_names, col_names)
-    R, C = [Fraction(x) / unit for x in rows], [Fraction(x) / unit for x in cols]
-    for kind, totals, name in (("row", R, name_r), ("col", C, name_c)):
-        for k, t in enumerate(totals):
-            if t.denominator != 1:
-                return Infeasible(f"{name([k])} total {fmt(t * unit)} is not a multiple of the "
+    p, q = unit.numerator, unit.denominator
+    in_units: list[list[int]] = []  # the totals as whole numbers of units
+    for kind, totals, name in (("row", rows, name_r), ("col", cols, name_c)):
+        in_units.append([])
+        for k, x in enumerate(map(Fraction, totals)):
+            whole, rest = divmod(x.numerator * q, x.denominator * p)
+            if rest:
+                return Infeasible(f"{name([k])} total {fmt(x)} is not a multiple of the "
                                   f"rounding unit {fmt(unit)}", **{kind: k})
-    if sum(R) != sum(C):
-        return Infeasible(f"the rows total {fmt(sum(R) * unit)} but the columns total "
-                          f"{fmt(sum(C) * unit)}")
+            in_units[-1].append(whole)
+    R_int, C_int = in_units
+    if sum(R_int) != sum(C_int):
+        return Infeasible(f"the rows total {fmt(sum(R_int) * unit)} but the columns total "
+                          f"{fmt(sum(C_int) * unit)}")
     prepare = _rounding_parts(cells, unit, n * m)
-    R_int, C_int = [int(t) for t in R], [int(t) for t in C]
     result = rounding.round_units(prepare(_SNAP), R_int, C_int, unit, name_r, name_c)
     if isinstance(result, Infeasible):  # snapping may cost the only solution
         result = rounding.round_units(prepare(None), R_int, C_int, unit, name_r, name_c)
@@ -221,7 +225,6 @@ def controlled_round(cells: Sequence[Sequence[Fraction]] | ExactCells, rows: Seq
         return result
     # k units, made once per distinct k and shared: a large cross repeats few amounts
     distinct = set().union(*result)
-    p, q = unit.numerator, unit.denominator
     if q == 1:  # a whole unit: k * unit is a whole number (Fraction(int) skips the gcd)
         amounts = {k: Fraction(k * p) for k in distinct}
     else:

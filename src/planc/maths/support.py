@@ -22,7 +22,8 @@ from planc.maths.flow import Bipartite, greedy, strong_components
 def scaled_totals(rows: list[Fraction], cols: list[Fraction]) -> tuple[list[int], list[int]]:
     """The totals as integers: times the common denominator."""
     scale = math.lcm(*(x.denominator for x in rows + cols))
-    return [int(x * scale) for x in rows], [int(x * scale) for x in cols]
+    return ([x.numerator * (scale // x.denominator) for x in rows],
+            [x.numerator * (scale // x.denominator) for x in cols])
 
 
 def fit_support(pos, rows, cols, name_r, name_c) -> list[tuple[int, int]] | Infeasible:
