@@ -80,9 +80,15 @@ def prepare(cells: ExactCells, unit: Fraction, snap: int | None) -> Prepared:
         net.dense(ci, cj, flex & ~back, back)
         return net
 
-    return Prepared(floors.tolist(), floors.sum(axis=1).tolist(), floors.sum(axis=0).tolist(),
+    def finish(bumps: list[int]) -> list[list[int]]:
+        bumped = np.array(bumps, dtype=bool)
+        done = floors.copy()
+        done[ci[bumped], cj[bumped]] += 1
+        return done.tolist()
+
+    return Prepared([], floors.sum(axis=1).tolist(), floors.sum(axis=0).tolist(),
                     np.count_nonzero(flex, axis=1).tolist(), np.count_nonzero(flex, axis=0).tolist(),
-                    ci_list, cj_list, network)
+                    ci_list, cj_list, network, finish)
 
 
 def _split(cells: ExactCells, unit: Fraction, snap: int | None):

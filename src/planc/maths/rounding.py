@@ -56,9 +56,10 @@ def parts_of_exact(cells: ExactCells, unit: Fraction) -> Parts:
 
 @attrs.frozen
 class Prepared:
-    """The floors (a fresh matrix, bumped in place), their row and column sums, how
-    many cells of each row and column have a fractional part (room), and those
-    cells in bumping order: biggest fractional part first, ties by row, then column."""
+    """The floors (a fresh matrix, bumped in place; or [] and `finish` adds the
+    bumps), their row and column sums, how many cells of each row and column
+    have a fractional part (room), and those cells in bumping order: biggest
+    fractional part first, ties by row, then column."""
 
     base: list[list[int]]
     row_sums: list[int]
@@ -68,6 +69,16 @@ class Prepared:
     ci: list[int]
     cj: list[int]
     network: Callable[[list[int], list[int], list[int]], Bipartite]  # (bumps, r_left, c_left)
+    finish: Callable[[list[int]], list[list[int]]] | None = None  # floors plus bumps, if not base's
+
+
+def _bumped(prep: Prepared, bumps: list[int]) -> list[list[int]]:
+    """The floors plus the bumps, in base."""
+    base = prep.base
+    for i, j, f in zip(prep.ci, prep.cj, bumps):
+        if f:
+            base[i][j] += 1
+    return base
 
 
 def prepare(parts: Parts, snap: int | None) -> Prepared:
@@ -108,11 +119,7 @@ def round_units(prep: Prepared, R: list[int], C: list[int], unit: Fraction, name
             if r_left[i]:
                 return Infeasible(f"the cells cannot be rounded so that {name_r([i])} and every "
                                   "column meet their totals (the cells' margins do not match)", row=i)
-    base = prep.base
-    for i, j, f in zip(prep.ci, prep.cj, bumps):
-        if f:
-            base[i][j] += 1
-    return base
+    return prep.finish(bumps) if prep.finish else _bumped(prep, bumps)
 
 
 def _snapped(parts: Parts, snap: int | None):
