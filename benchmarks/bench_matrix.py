@@ -5,13 +5,13 @@ and the peak memory of one more run (tracemalloc, numpy loaded beforehand).
 
 Run: PYTHONPATH=src python benchmarks/bench_matrix.py [--rows 200 --cols 50] [--runs 5] [--fractions]
 
-Issue 15, measured on the shared 2-core machine (median of 3; other work running, so
-+-20%), ipf + controlled_round:
+Issue 15, measured on the shared 2-core machine, median of 5, CPU time of the process
+(wall time under the other engineers' load ran 1.5-2x higher for both):
 
 | cross      | before: ipf + controlled_round (Fractions) | after: ipf_exact + controlled_round (ExactCells) |
 | ---------- | ------------------------------------------- | ------------------------------------------------ |
-| 1000 x 100 | 700 ms (ipf 360 ms), peak 61 MB             | 130 ms (ipf_exact 75 ms), peak 19 MB             |
-| 2000 x 200 | 2,800 ms (ipf 1,270 ms), peak 241 MB        | 540 ms (ipf_exact 300 ms), peak 75 MB            |
+| 1000 x 100 | 733 ms (ipf 359 ms), peak 61 MB             | 134 ms (ipf_exact 85 ms), peak 21 MB             |
+| 2000 x 200 | 2,887 ms (ipf 1,223 ms), peak 241 MB        | 509 ms (ipf_exact 293 ms), peak 87 MB            |
 
 The results are the same cells (tests/test_maths_exact.py checks digests of 454
 problems written by the code from before).
