@@ -28,16 +28,19 @@ lists), so `planc check` on other plans never loads numpy.
 from __future__ import annotations
 
 import functools
-import math
 import time
 from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
 
+from planc.maths.exact import ExactCells, grid_of, shares
 from planc.maths.ras import root_finder, settle, stopped
 
 Array = npt.NDArray[np.float64]
+# The cells an exact fit may make positive, row by row: (row, column) pairs, or
+# their rows and columns as arrays (planc.maths.bigcross)
+Support = list[tuple[int, int]] | tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]
 
 
 def _quiet(fn):
@@ -180,7 +183,7 @@ def _rel_error(Y: Array, r: Array, c: Array) -> float:
 
 
 @_quiet
-def fit(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction], cols: list[Fraction],
+def fit(A: list[list[int]] | npt.NDArray[np.int64], support: Support, rows: list[Fraction], cols: list[Fraction],
         total: Fraction, tolerance: float, max_iterations: int, max_seconds: float | None,
         deadline: float | None, newton_steps: int,
         stall_window: int, stall_ratio: float, swept: tuple | None = None) -> Array | str:
@@ -223,37 +226,37 @@ def polish(X: Array | list[list[float]], rows: list[Fraction], cols: list[Fracti
     """Newton steps from a fit that met `tolerance` but is too loose for the exact
     repair (a cell smaller than the margins' errors would turn negative): the
     fit to well within it, or None."""
-    rt = np.array([float(r / total) for r in rows])
-    ct = np.array([float(c / total) for c in cols])
+    a, T = shares(rows + cols, total)
+    rt, ct = np.array([x / T for x in a[:len(rows)]]), np.array([x / T for x in a[len(rows):]])
     Y, err, _ = newton(np.array(X, dtype=np.float64), rt, ct, tolerance * _POLISH, steps, deadline)
     return Y if err <= tolerance else None
 
 
-def _start(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fraction], cols: list[Fraction],
+def _start(A: list[list[int]] | npt.NDArray[np.int64], support: Support, rows: list[Fraction], cols: list[Fraction],
            total: Fraction) -> tuple[Array, Array, Array]:
     """The seed scaled by its largest cell, and the totals as parts of 1 (as planc.maths.ras.start)."""
     n, m = len(rows), len(cols)
-    si = np.fromiter((i for i, _ in support), dtype=np.intp, count=len(support))
-    sj = np.fromiter((j for _, j in support), dtype=np.intp, count=len(support))
-    vals = [A[i][j] for i, j in support]
+    si, sj = indices(support)
+    vals = A[si, sj].tolist() if isinstance(A, np.ndarray) else [A[i][j] for i, j in zip(si.tolist(), sj.tolist())]
     peak = max(vals)
     X = np.zeros((n, m))
     if peak < 2**53:  # exact as floats, so one division rounds as float(Fraction) does
         X[si, sj] = np.array(vals, dtype=np.float64) / float(peak)
     else:
         X[si, sj] = [float(Fraction(v, peak)) for v in vals]
-    return X, np.array([float(r / total) for r in rows]), np.array([float(c / total) for c in cols])
+    a, T = shares(rows + cols, total)  # x / T rounds as float(Fraction(x, T))
+    return X, np.array([x / T for x in a[:n]]), np.array([x / T for x in a[n:]])
 
 
-def make_exact(X: Array, support: list[tuple[int, int]], rows: list[Fraction], cols: list[Fraction],
-               total: Fraction, grid_bits: int) -> list[list[Fraction]] | tuple[int, int]:
+def make_exact(X: Array, support: Support, rows: list[Fraction], cols: list[Fraction],
+               total: Fraction, grid_bits: int) -> ExactCells | tuple[int, int]:
     """Exact cells from the float fit (see planc.maths.matrix), or the first
     cell the repair would turn negative. Each cell is q = round(x * 2**grid_bits)
     steps of 2**-grid_bits of the grand total; the row and column sums of q
     are exact integer sums (q split in 32-bit halves)."""
     n, m = len(rows), len(cols)
-    rel = [r / total for r in rows] + [c / total for c in cols]
-    K = math.lcm(*(x.denominator for x in rel))  # the grid: K << grid_bits steps per grand total
+    rel, T = shares(rows + cols, total)  # the totals' parts of the grand total: rel[k] / T
+    K = grid_of(rel, T)  # the grid: K << grid_bits steps per grand total
     grid = K << grid_bits
     Q = np.rint(X * float(1 << grid_bits))  # whole numbers, exactly, as floats
     hi = np.floor(Q / 2.0**32)
@@ -261,12 +264,9 @@ def make_exact(X: Array, support: list[tuple[int, int]], rows: list[Fraction], c
     hi = hi.astype(np.int64)
     row_q = [(int(h) << 32) + int(x) for h, x in zip(hi.sum(axis=1).tolist(), lo.sum(axis=1).tolist())]
     col_q = [(int(h) << 32) + int(x) for h, x in zip(hi.sum(axis=0).tolist(), lo.sum(axis=0).tolist())]
-    excess = [int(x * grid) - K * q for x, q in zip(rel, row_q + col_q)]  # target minus current
-    si = np.fromiter((i for i, _ in support), dtype=np.intp, count=len(support))
-    sj = np.fromiter((j for _, j in support), dtype=np.intp, count=len(support))
-    order = np.argsort(-Q[si, sj], kind="stable")  # biggest first; ties by position (support is row-major)
-    tree, adjust = spanning_forest(n, m, si[order].tolist(), sj[order].tolist(), len(set(si.tolist())) +
-                                    len(set(sj.tolist())))
+    excess = [x * grid // T - K * q for x, q in zip(rel, row_q + col_q)]  # target minus current
+    si, sj = indices(support)
+    tree, adjust = _biggest_forest(Q, si, sj, n, m)
     for i, j, d in settle(tree, excess):
         adjust[i, j] = d
     N: dict[tuple[int, int], int] = {}  # the tree's cells, moved by the repair (in steps of the grid)
@@ -275,13 +275,48 @@ def make_exact(X: Array, support: list[tuple[int, int]], rows: list[Fraction], c
     negative = sorted(cell for cell, v in N.items() if v < 0)
     if negative:
         return negative[0]
-    num, den = total.numerator, total.denominator * grid
-    den64 = total.denominator << grid_bits  # an unmoved cell is q * K steps: K cancels
-    zero = Fraction(0)
-    out = [[Fraction(int(q) * num, den64) if q else zero for q in line] for line in Q.tolist()]
+    out = _times(Q, K)  # an unmoved cell is q * K steps
     for (i, j), v in N.items():
-        out[i][j] = Fraction(v * num, den)
-    return out
+        out[i][j] = v
+    return ExactCells(out, total / grid, (Q, K, N))
+
+
+def _times(Q: Array, K: int) -> list[list[int]]:
+    """int(q) * K for every q of Q (whole numbers below 2**64, as floats), as lists."""
+    top = int(Q.max()) if Q.size else 0
+    if K < 2**63 and top * K < 2**63:
+        return (Q.astype(np.int64) * K).tolist()
+    if top < 2**63:
+        return (Q.astype(np.int64).astype(object) * K).tolist()
+    return [[int(q) * K for q in line] for line in Q.tolist()]
+
+
+def indices(support: Support) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The support's rows and columns as arrays (row by row)."""
+    if isinstance(support, tuple):
+        return support
+    si = np.fromiter((i for i, _ in support), dtype=np.intp, count=len(support))
+    sj = np.fromiter((j for _, j in support), dtype=np.intp, count=len(support))
+    return si, sj
+
+
+def _biggest_forest(Q: Array, si, sj, n: int, m: int):
+    """spanning_forest over the support's cells, biggest first (ties by position: the
+    support is row-major). Tried first on the biggest cells only (those at least
+    the 8 x nodes-th biggest, in the same order): a forest complete within them
+    is the one the whole order gives."""
+    nodes = len(np.unique(si)) + len(np.unique(sj))
+    values = Q[si, sj]
+    head = 8 * nodes
+    if head < len(values):
+        cut = np.partition(values, len(values) - head)[len(values) - head]
+        top = np.nonzero(values >= cut)[0]
+        order = top[np.argsort(-values[top], kind="stable")]
+        tree, adjust = spanning_forest(n, m, si[order].tolist(), sj[order].tolist(), nodes)
+        if len(adjust) == nodes - 1:
+            return tree, adjust
+    order = np.argsort(-values, kind="stable")
+    return spanning_forest(n, m, si[order].tolist(), sj[order].tolist(), nodes)
 
 
 def spanning_forest(n: int, m: int, si: list[int], sj: list[int], nodes: int

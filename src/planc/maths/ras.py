@@ -14,6 +14,8 @@ import sys
 import time
 from fractions import Fraction
 
+from planc.maths.exact import ExactCells, grid_of, shares
+
 TINY = 1e-300
 
 
@@ -25,7 +27,8 @@ def start(A: list[list[int]], support: list[tuple[int, int]], rows: list[Fractio
     X = [[0.0] * m for _ in range(n)]
     for i, j in support:
         X[i][j] = float(Fraction(A[i][j], peak))
-    return X, [float(r / total) for r in rows], [float(c / total) for c in cols]
+    a, T = shares(rows + cols, total)  # x / T rounds as float(Fraction(x, T))
+    return X, [x / T for x in a[:n]], [x / T for x in a[n:]]
 
 
 def ras(X: list[list[float]], rt: list[float], ct: list[float], tolerance: float, max_iterations: int,
@@ -76,14 +79,14 @@ _sum = sum if sys.version_info < (3, 12) else _sum_left_to_right
 
 
 def make_exact(X: list[list[float]], support: list[tuple[int, int]], rows: list[Fraction],
-               cols: list[Fraction], total: Fraction, grid_bits: int) -> list[list[Fraction]] | tuple[int, int]:
+               cols: list[Fraction], total: Fraction, grid_bits: int) -> ExactCells | tuple[int, int]:
     """As planc.maths.ipf.make_exact."""
     n, m = len(rows), len(cols)
-    rel = [r / total for r in rows] + [c / total for c in cols]
-    grid = math.lcm(*(x.denominator for x in rel)) << grid_bits  # steps per grand total
+    rel, T = shares(rows + cols, total)  # the totals' parts of the grand total: rel[k] / T
+    grid = grid_of(rel, T) << grid_bits  # steps per grand total
     lift = float(1 << grid_bits)
     N = [[round(v * lift) * (grid >> grid_bits) for v in line] for line in X]
-    excess = [int(x * grid) for x in rel]  # target minus current, rows then columns
+    excess = [x * grid // T for x in rel]  # target minus current, rows then columns
     for i, j in support:
         excess[i] -= N[i][j]
         excess[n + j] -= N[i][j]
@@ -102,8 +105,7 @@ def make_exact(X: list[list[float]], support: list[tuple[int, int]], rows: list[
     for i, j in support:
         if N[i][j] < 0:
             return i, j
-    num, den = total.numerator, total.denominator * grid
-    return [[Fraction(v * num, den) for v in line] for line in N]
+    return ExactCells(N, total / grid)
 
 
 def settle(tree: list[list[tuple[int, int, int]]], excess: list[int]) -> list[tuple[int, int, int]]:
