@@ -12,7 +12,7 @@ from planc.amounts import format_amount
 from planc.diagnostics import error
 from planc.evaluate.record import Derivation, Input, Records, Scope
 from planc.semantics.expressions import one_line
-from planc.maths.matrix import Infeasible, controlled_round, ipf, proportional_cells
+from planc.maths.matrix import ExactCells, Infeasible, controlled_round, ipf_exact, proportional_exact
 from planc.semantics.model import CrossNode, TargetNode
 
 # RAS converges linearly; a seed whose cells span many orders of magnitude can
@@ -51,10 +51,10 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
     col_names = [c.name for c in cross.cols.children]
     seed = None
     if cross.seed is None:
-        fitted = proportional_cells(rows, cols)
+        fitted = proportional_exact(rows, cols)  # exact cells on one grid: no Fraction per cell
     else:
         seed = [[cross.seed.values[(r, c)] for c in col_names] for r in row_names]
-        fit = ipf(seed, rows, cols, row_names=row_names, col_names=col_names,
+        fit = ipf_exact(seed, rows, cols, row_names=row_names, col_names=col_names,
                   max_iterations=ipf_sweeps(len(rows) * len(cols)), max_seconds=IPF_SECONDS)
         if isinstance(fit, Infeasible):
             ev.diags.append(error("E035", f"cannot fit seed `{cross.seed.name}` to the totals: {fit.reason}",
@@ -91,7 +91,7 @@ class CellRecords:
     `Derivation` is made when it is asked for (`Records`), equal each time. The
     inputs of a row, a column and a seed value are made once and shared."""
 
-    def __init__(self, cross: CrossNode, fitted, rounded, seed, rows: list[Fraction], cols: list[Fraction],
+    def __init__(self, cross: CrossNode, fitted: ExactCells, rounded, seed, rows: list[Fraction], cols: list[Fraction],
                  row_total: Fraction, shared: tuple[Input, ...]) -> None:
         self.cross, self.fitted, self.rounded, self.seed, self.shared = cross, fitted, rounded, seed, shared
         self.rows, self.cols = rows, cols
@@ -117,7 +117,7 @@ class CellRecords:
             if seed_in is None:
                 seed_in = self.seed_inputs[id(value)] = Input("seed", self.cross.seed.name, value)  # type: ignore[union-attr]
             inputs += (seed_in,)
-        exact = self.fitted[i][j]
+        exact = self.fitted.cell(i, j)
         tn, td = self.total  # share = exact / total, from integers (as Fraction division makes it)
         share = Fraction(exact.numerator * td, exact.denominator * tn) if tn else None
         # (method, exact, rounded, share, inputs, weights, score, caps, expression, dimension)
