@@ -10,8 +10,9 @@ from fractions import Fraction
 
 from hypothesis import given, settings, strategies as st
 
+from planc.amounts import amount_width, format_amount
 from planc.diagnostics import display_width
-from planc.diagnostics.table import text_table
+from planc.diagnostics.table import streamed_table, text_table
 import pytest
 
 from planc import cli, pipeline
@@ -42,6 +43,25 @@ _cell = st.text(st.characters(min_codepoint=32, max_codepoint=0x4E10), max_size=
 def test_text_table_is_padded_alike_in_ascii_and_otherwise(rows, align):
     lines = text_table(("target", "amount", "how"), rows, align)
     assert lines == _table_by_hand(("target", "amount", "how"), rows, align)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_cell, _cell, _cell), max_size=12), st.sampled_from(["lrl", "rll", "lll"]),
+       st.booleans())
+def test_a_streamed_table_gives_the_lines_text_table_gives(rows, align, rule):
+    head = ("target", "金额", "how")
+    widths = [max((display_width(r[i]) for r in rows), default=0) for i in range(2)]
+    made = []  # each row is asked for as its line is written
+    lines = streamed_table(head, (made.append(r) or r for r in rows), align, widths, rule=rule)
+    assert list(lines) == text_table(head, rows, align, rule=rule)
+    assert made == rows
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(-10 ** 42, 10 ** 42), st.fractions(max_denominator=10 ** 6),
+                          st.integers(-10 ** 9, 10 ** 9).map(Fraction)), max_size=20))
+def test_amount_width_is_the_widest_formatted_amount(values):
+    assert amount_width(values) == max((len(format_amount(v)) for v in values), default=0)
 
 
 def test_ascii_table_pads_to_the_widest_cell():

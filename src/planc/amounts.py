@@ -7,6 +7,7 @@ amounts one way: thousands separators, exact, never a float.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Iterable
 
 SCALES = {"k": 10**3, "M": 10**6, "B": 10**9, "万": 10**4, "亿": 10**8}
 
@@ -68,6 +69,26 @@ def format_amount(value: Fraction | int) -> str:
         return f"{value.numerator:,}"
     # Display only: six decimals are plenty for a non-whole amount.
     return f"{float(value):,.6f}".rstrip("0").rstrip(".")
+
+
+def amount_width(values: Iterable[Fraction | int]) -> int:
+    """`max(len(format_amount(v)) for v in values)` (0 for none), without keeping the
+    texts: for whole amounts from the largest and the smallest alone (a whole amount's
+    text grows with its size), so a table of 400,000 amounts formats each once."""
+    high = low = None
+    rest: list[Fraction | int] = []  # amounts not whole, or beyond the plain format
+    for value in values:
+        whole = value if type(value) is int else value.numerator if value.denominator == 1 else None
+        if whole is None or not -_PRINTABLE_INT <= whole <= _PRINTABLE_INT:
+            rest.append(value)
+        elif high is None or low is None:
+            high = low = whole
+        elif whole > high:
+            high = whole
+        elif whole < low:
+            low = whole
+    ends = [] if high is None or low is None else [high, low]
+    return max(map(len, map(format_amount, [*ends, *rest])), default=0)
 
 
 def format_percent(ratio: Fraction) -> str:

@@ -156,5 +156,7 @@ def ordered_paths(result: Compilation) -> list[str]:
         return []
     values = result.evaluation.values
     seen = [n.path for n in result.model.walk() if n.path in values]
+    if len(seen) == len(values):  # the tree's paths are distinct: every amount is in the walk
+        return seen
     known = set(seen)
     return seen + [p for p in values if p not in known]

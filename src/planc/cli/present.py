@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from planc.amounts import JSON_SCHEMA_VERSION, format_amount, to_json_number
-from planc.diagnostics import Diagnostic, error, json_safe
+from typing import Iterator
+
+from planc.amounts import JSON_SCHEMA_VERSION, amount_width, format_amount, to_json_number
+from planc.diagnostics import Diagnostic, display_width, error, json_safe
 from planc.diagnostics.render import to_dict
-from planc.diagnostics.table import text_table
-from planc.evaluate.explain import as_json, explain
+from planc.diagnostics.table import streamed_table
+from planc.evaluate.explain import as_json, explain_at
 from planc.jsonstream import Items, batched, chunks
 from planc.semantics.model import find_targets
 from planc.pipeline import Compilation, ordered_paths
@@ -64,28 +66,35 @@ def write_json(doc: dict, stream) -> None:
 
 
 def amounts_table(result: Compilation, paths: list[str]) -> str:
+    return "\n".join(amounts_lines(result, paths))
+
+
+def amounts_lines(result: Compilation, paths: list[str]) -> Iterator[str]:
+    """The lines of the table `planc eval` prints: target, amount (and unit, when the plan
+    has counts or ratios), how it was made. How each amount was made is worded as its line
+    is written (`streamed_table`): a big cross's records are made one at a time, never all kept."""
     if result.evaluation is None:
-        return ""
+        return iter(())
     values = result.evaluation.values
     derivations = result.evaluation.derivations
     units = result.evaluation.units
-    rows = [(p, format_amount(values[p]), _how(derivations.get(p))) for p in paths if p in values]
-    if not rows:
-        return ""
+    shown = [p for p in paths if p in values]
+    if not shown:
+        return iter(())
+    amounts = (values[p] for p in shown)
+    widths = [max(map(display_width, shown)), amount_width(amounts)]
+    if any(p in units for p in shown):  # counts and ratios: a column naming their unit
+        unit = _unit_names(result)
+        widths.append(max(display_width(unit(units.get(p))) for p in shown))
+        with_units = ((p, format_amount(values[p]), unit(units.get(p)), explain_at(derivations, p)) for p in shown)
+        return streamed_table(("target", "amount", "unit", "how"), with_units, "lrll", widths, rule=True)
     currency = result.model.header.currency if result.model else None
     head = ("target", f"amount ({currency})" if currency else "amount", "how")
-    if any(p in units for p in paths):  # counts and ratios: a column naming their unit
-        shown = _unit_names(result)
-        wide = [(p, amount, shown(units.get(p)), how) for p, amount, how in rows]
-        return "\n".join(text_table(("target", "amount", "unit", "how"), wide, "lrll", rule=True))
-    return "\n".join(text_table(head, rows, "lrl", rule=True))
+    rows = ((p, format_amount(values[p]), explain_at(derivations, p)) for p in shown)
+    return streamed_table(head, rows, "lrl", widths, rule=True)
 
 
 def _unit_names(result: Compilation):
     """A target's unit as the eval table prints it: the measure's name, `ratio`, or the currency."""
     currency = (result.model.header.currency if result.model else None) or ""
     return lambda unit: currency if unit is None else unit
-
-
-def _how(d) -> str:
-    return "" if d is None else explain(d)

@@ -4,7 +4,7 @@ Chinese names (two columns a character) line up like any other."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 from planc.diagnostics import display_width
 
@@ -60,3 +60,29 @@ def _ascii_lines(widths: list[int], align: str, free_end: bool):
         specs[-1] = "{}"
     template = "  ".join(specs)
     return lambda rows: [template.format(*r).rstrip() for r in rows]
+
+
+def streamed_table(head: Sequence[str], rows: Iterable[Sequence[str]], align: str, widths: Sequence[int],
+                   rule: bool = False) -> Iterator[str]:
+    """The lines `text_table(head, rows, align, rule)` gives, for a table whose last
+    column is left-aligned (never padded) and whose other columns' `widths` the caller
+    knows (the display width of each column's widest cell, the heading aside): each
+    row is made as its line is written, so `planc eval` of a 400,000-cell cross keeps
+    no table in memory."""
+    assert align[-1] == "l" and len(head) == len(align) == len(widths) + 1
+    n = len(widths)
+    widths = [max(w, display_width(h)) for w, h in zip(widths, head)]
+    # an ASCII row is padded by a format, in C (as text_table's ASCII path); others by display width
+    template = "  ".join("{:>%d}" % w if a == "r" else "{:<%d}" % w for a, w in zip(align, widths)) + "  {}"
+
+    def line(cells: Sequence[str]) -> str:
+        if all(map(str.isascii, cells)):
+            return template.format(*cells).rstrip()
+        out = [" " * (w - display_width(c)) + c if a == "r" else c + " " * (w - display_width(c))
+               for c, w, a in zip(cells, widths, align)]
+        return "  ".join([*out, cells[n]]).rstrip()
+
+    yield line(head)
+    if rule:
+        yield "  ".join(["-" * w for w in widths] + ["-" * display_width(head[n])])
+    yield from map(line, rows)

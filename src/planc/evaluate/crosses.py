@@ -7,9 +7,11 @@ exact. The cells themselves are made at resolve time (`planc.semantics.cross`).
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Callable
 
 from planc.amounts import format_amount
 from planc.diagnostics import error
+from planc.evaluate.explain import cell_wording
 from planc.evaluate.record import Derivation, Input, Records, Scope
 from planc.semantics.expressions import one_line
 from planc.maths.matrix import ExactCells, Infeasible, controlled_round, ipf_exact, proportional_exact
@@ -100,13 +102,35 @@ class CellRecords:
         self.dimension = (cross.rows.dimension, cross.cols.dimension)
         self.inputs: tuple[list[Input], list[Input]] | None = None  # rows', columns' (at the first record)
         self.seed_inputs: dict[int, Input] = {}  # by id: the seed's equal values are one Fraction
+        # the parent's name, as the record's inputs name it, and how a cell was made, by words (`how`)
+        self.parent_name = shared[0].name if shared and shared[0].role == "parent" else ""
+        self.seed_name = cross.seed.name if seed is not None and cross.seed is not None else None
+        self.wordings: dict[int, tuple[object, Callable[[str, str], str]]] = {}
 
-    def record(self, cell: TargetNode) -> Derivation | None:
+    def _place(self, cell: TargetNode) -> tuple[int, int] | None:
         grid = self.cross.cells
         i = grid.row_at.get(cell.parent.name) if cell.parent is not None else None
         j = grid.col_at.get(cell.name)
         if i is None or j is None or grid.at(i, j) is not cell:
             return None
+        return i, j
+
+    def how(self, cell: TargetNode, words) -> str | None:
+        """How the cell was made, worded as `explain` words its record (`cell_wording`).
+        `cell` is one of this cross's cells, as `Records.lazy_at` finds them."""
+        if cell.parent is None:
+            return None
+        made = self.wordings.get(id(words))
+        if made is None or made[0] is not words:
+            wording = cell_wording(words, self.parent_name, self.dimension, self.seed_name)
+            made = self.wordings[id(words)] = (words, wording)
+        return made[1](cell.parent.name, cell.name)
+
+    def record(self, cell: TargetNode) -> Derivation | None:
+        place = self._place(cell)
+        if place is None:
+            return None
+        i, j = place
         if self.inputs is None:
             self.inputs = ([Input("row", r.name, v, r.path) for r, v in zip(self.cross.rows.children, self.rows)],
                            [Input("column", c.name, v, c.path) for c, v in zip(self.cross.cols.children, self.cols)])

@@ -11,11 +11,11 @@ plan's syntax tree: every name, value and piece of text is in the record.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Callable, Protocol
+from typing import Callable, Mapping, Protocol
 
 from planc.amounts import format_amount, format_percent
 from planc.amounts import to_exact_json as exact
-from planc.evaluate.record import Derivation, Input
+from planc.evaluate.record import Derivation, Input, Records
 
 
 class Words(Protocol):
@@ -115,20 +115,38 @@ def _method(d: Derivation, t: Words) -> str:
 
 def _cell(d: Derivation, t: Words) -> str:
     """A cross cell: `east × Q1 / year`, or `fitted to seed last_year`. Its inputs are
-    read in one pass (the first of each role, as `Derivation.input`): a large cross
-    explains 100,000 cells."""
+    read in one pass (the first of each role, as `Derivation.input`)."""
     found: dict[str, Input] = {}
     for i in d.inputs:
         if i.role not in found:
             found[i.role] = i
     row, col, parent, seed = found.get("row"), found.get("column"), found.get("parent"), found.get("seed")
-    dims = d.dimension + ("", "")
-    fields = dict(row=row.name if row else "", col=col.name if col else "", parent=parent.name if parent else "",
-                  rows=t.dimension(dims[0]) if dims[0] else "",
-                  cols=t.dimension(dims[1]) if dims[1] else "")  # as the row's dimension column shows them
-    if seed is not None:
-        return t("how_cell_seed", seed=seed.name, **fields)
-    return t("how_cell", **fields)
+    wording = cell_wording(t, parent.name if parent else "", d.dimension, seed.name if seed is not None else None)
+    return wording(row.name if row else "", col.name if col else "")
+
+
+def cell_wording(t: Words, parent: str, dimension: tuple[str, ...], seed: str | None) -> Callable[[str, str], str]:
+    """How the cells of one cross were made, from a cell's row and column names: what
+    `explain` says of a cell's record, and what its cross's `CellMaker.how` says without
+    making the record (`explain_at`; a large cross explains 400,000 cells)."""
+    dims = dimension + ("", "")
+    rows = t.dimension(dims[0]) if dims[0] else ""  # as the row's dimension column shows them
+    cols = t.dimension(dims[1]) if dims[1] else ""
+    key = "how_cell" if seed is None else "how_cell_seed"
+    return lambda row, col: t(key, seed=seed, row=row, col=col, parent=parent, rows=rows, cols=cols)
+
+
+def explain_at(records: Mapping[str, Derivation], path: str, t: Words = PLAIN) -> str:
+    """`explain(records[path], t)`, or "" when the path has no record; a cross cell whose
+    record would be made when asked (`Records`) is worded by its cross without it."""
+    made = records.lazy_at(path) if isinstance(records, Records) else None
+    if made is not None:
+        maker, cell = made
+        how = maker.how(cell, t)
+        if how is not None:
+            return how
+    d = records.get(path)
+    return "" if d is None else explain(d, t)
 
 
 def _values(d: Derivation, t: Words) -> str:

@@ -119,6 +119,9 @@ class CellMaker(Protocol):
 
     def record(self, cell: TargetNode) -> Derivation | None: ...
 
+    def how(self, cell: TargetNode, words) -> str | None:
+        """`explain(self.record(cell), words)`, without making the record."""
+
 
 class Records(dict):
     """Path -> Derivation, read by path only (`get`, `[]`, `in`; never iterated).
@@ -132,12 +135,17 @@ class Records(dict):
         self.targets = targets
         self.lazy: dict[int, CellMaker] = {}  # id(CrossNode) -> its cells' maker
 
-    def _made(self, path: str) -> Derivation | None:
+    def lazy_at(self, path: str) -> tuple[CellMaker, TargetNode] | None:
+        """The maker of the path's record, and its cell, when the record is made when asked."""
         node = self.targets.get(path) if self.lazy else None
-        if node is None or node.decl is not None:  # only a cell has no declaration
+        if node is None or node.decl is not None or dict.__contains__(self, path):  # only a cell has no declaration
             return None
         maker = self.lazy.get(id(node.producer))
-        return maker.record(node) if maker is not None else None
+        return (maker, node) if maker is not None else None
+
+    def _made(self, path: str) -> Derivation | None:
+        made = self.lazy_at(path)
+        return made[0].record(made[1]) if made is not None else None
 
     def __missing__(self, path: str) -> Derivation:
         made = self._made(path)

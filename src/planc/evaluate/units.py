@@ -130,8 +130,9 @@ def enter_split(ev: Evaluator, split: SplitNode) -> bool:
 
 def enter_cross(ev: Evaluator, parent: TargetNode, cells) -> None:
     unit = unit_of(ev, parent)
-    for cell in cells:
-        record(ev, cell, unit)
+    if unit != m.MONEY:  # (`record` keeps only units not in money: a money cross skips its cells)
+        for cell in cells:
+            record(ev, cell, unit)
     use_grid(ev, unit)
 
 
