@@ -1,5 +1,3 @@
-import sys
+from planc.cli import entry
 
-from planc.cli import main
-
-sys.exit(main())
+entry()
