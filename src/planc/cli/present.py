@@ -8,7 +8,7 @@ from planc.amounts import JSON_SCHEMA_VERSION, amount_width, format_amount, to_j
 from planc.diagnostics import Diagnostic, display_width, error, json_safe
 from planc.diagnostics.render import to_dict
 from planc.diagnostics.table import streamed_table
-from planc.evaluate.explain import as_json, explain_at
+from planc.evaluate.explain import as_json, explain_each
 from planc.jsonstream import Items, batched, chunks
 from planc.semantics.model import find_targets
 from planc.pipeline import Compilation, ordered_paths
@@ -86,11 +86,12 @@ def amounts_lines(result: Compilation, paths: list[str]) -> Iterator[str]:
     if any(p in units for p in shown):  # counts and ratios: a column naming their unit
         unit = _unit_names(result)
         widths.append(max(display_width(unit(units.get(p))) for p in shown))
-        with_units = ((p, format_amount(values[p]), unit(units.get(p)), explain_at(derivations, p)) for p in shown)
+        with_units = ((p, format_amount(values[p]), unit(units.get(p)), how)
+                      for p, how in zip(shown, explain_each(derivations, shown)))
         return streamed_table(("target", "amount", "unit", "how"), with_units, "lrll", widths, rule=True)
     currency = result.model.header.currency if result.model else None
     head = ("target", f"amount ({currency})" if currency else "amount", "how")
-    rows = ((p, format_amount(values[p]), explain_at(derivations, p)) for p in shown)
+    rows = ((p, format_amount(values[p]), how) for p, how in zip(shown, explain_each(derivations, shown)))
     return streamed_table(head, rows, "lrl", widths, rule=True)
 
 
