@@ -39,9 +39,9 @@ class Names(Protocol):
 
 PENDING = object()  # the splits it needs are not attached yet
 
-# Every cell is a target, fitted and rounded: `check` of a 2000 × 200 cross (400,000
-# cells) peaks at about 280 MB, `eval` printing every cell at about 410 MB
-# (benchmarks/bench_cross.py); 2000 × 2000 would take gigabytes. Documented in language.md §5.
+# Every cell is a target, fitted and rounded: `check` and `eval` of a 2000 × 200 cross
+# (400,000 cells) peak at about 280 MB (benchmarks/bench_cross.py); 2000 × 2000 would
+# take gigabytes. Documented in language.md §5.
 MAX_CROSS_CELLS = 500_000
 
 
