@@ -153,3 +153,23 @@ def test_a_cell_is_worded_without_its_record_as_its_record_is(result):
     assert explain_at(records, "year.west.Q4", every_field) == "mix:west|Q4|year|region|quarter"
     assert explain_at(records, "year.p1.Q2", every_field) == "p1|Q2|year|product|quarter"
     assert explain_at(records, "no.such.path") == ""
+
+
+def test_an_ambiguity_names_cells_and_targets_in_the_order_they_were_made():
+    """Cells are found through their cross, not the index; a tie between a cell and
+    another target still lists them as the index did: in the order they were made."""
+    from planc.semantics.model import made_order
+
+    text = PLAN.replace("target t = year.east.Q1 + Q1.east + year.Q2.west + p1.Q3 + direct",
+                        "target t = east.Q1")
+    text = "\n".join([*text.splitlines()[:2], "target early = 7", "split early by region { east = 50%; west = rest }",
+                      "split early.east by quarter { Q1 = 50%; Q2 = rest }", *text.splitlines()[2:]])
+    compiled = compile_text(text, "tie.plan")
+    ties = [d.message for d in compiled.diagnostics if d.code == "E004"]
+    # year's cells are made when its cross is attached, before early.east's split (a split of a split)
+    assert ties == ["`east.Q1` is ambiguous: it could be `year.east.Q1`, `early.east.Q1`, `other.east.Q1`"]
+    model = compiled.model
+    found = model.named(("east", "Q1"))
+    order = list(model.targets)
+    assert [n.path for n in found] == sorted((n.path for n in found), key=order.index)
+    assert made_order(list(reversed(found)), model.targets) == found

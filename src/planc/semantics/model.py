@@ -274,7 +274,8 @@ class Model:
         path (or alias) ends with `parts`, looking only at those sharing its last
         one or two components."""
         if len(parts) > 1:
-            return suffix_matches(pair_entries(self.by_pair, self.crosses, parts[-2], parts[-1]), parts)
+            found = suffix_matches(pair_entries(self.by_pair, self.crosses, parts[-2], parts[-1]), parts)
+            return made_order(found, self.targets)
         return suffix_matches(self.by_name.get(parts[0], ()), parts)
 
     def walk(self):
@@ -298,6 +299,22 @@ def pair_entries(by_pair: dict, crosses: Sequence[CrossNode], before: str, last:
         if found:
             bucket = [*bucket, *found]
     return bucket
+
+
+def made_order(found: list, targets: dict) -> list:
+    """`found` (targets a name matches) in the order they were made, their order in
+    `targets`: the order the name index listed them in when cross cells were in it, so
+    an ambiguity (E004) names its candidates as it always did. Only a tie that mixes
+    cells with other targets needs it, and that is an error: the walk stops at the last."""
+    if len(found) < 2 or not any(type(n) is CellNode for n in found):
+        return found
+    wanted, rank = {id(n) for n in found}, {}
+    for i, node in enumerate(targets.values()):
+        if id(node) in wanted:
+            rank[id(node)] = i
+            if len(rank) == len(wanted):
+                break
+    return sorted(found, key=lambda n: rank.get(id(n), len(targets)))
 
 
 def suffix_matches(paths, parts: tuple[str, ...]) -> list:
