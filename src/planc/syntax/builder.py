@@ -111,9 +111,6 @@ def _call(func: str) -> Callable[[_Builder, object, list], ast.Call]:
     return build
 
 
-_NO_PARTS = (None, None, None, None, ())  # what `_child_parts` makes of no parts
-
-
 class _Builder:
     """One method per grammar rule: (meta, named children) -> AST value.
     One builder per parse: it holds that parse's source and problems."""
@@ -375,8 +372,10 @@ class _Builder:
     def child(self, meta, children):
         name, *rest = children
         text = str(name)
-        # most children of a big plan are a bare name: no parts to sort out
-        alloc, low, high, label, attributes = self._child_parts(text, rest) if rest else _NO_PARTS
+        if not rest:  # most children of a big plan are a bare name: its span is the child's (one Span, shared)
+            span = self._tok(name)
+            return ast.Child(text, None, None, None, None, (), span, span)
+        alloc, low, high, label, attributes = self._child_parts(text, rest)
         return ast.Child(text, alloc, low, high, label, attributes, self._span(meta), self._tok(name))
 
     def using(self, meta, children):
