@@ -100,19 +100,19 @@ CPU seconds and peak RSS, bytecode compiled, parse cache off:
     check, 1k / 10k / 100k lines          0.37 / 1.64 / 15.5 s (x4.5, x9.4 for 10x; 375 MiB at 100k)
     check, 1k / 10k undefined names       0.45 / 2.49 s (x5.6)
     check, chain 1k / 3k / 10k deep       0.62 / 1.43 / 4.02 s (1k -> 10k: x6.5; 665 MiB at 10k)
-    parse_text, 98.6k targets             1.29 s, best of 5 (0.92 s with the collector paused)
+    parse_text, 98.6k targets             1.29 s, best of 5; 1.06 s once a bare-name child shares its Span
     evaluation, 10.7k / 106k targets      127,677 / 156,712 targets/s
     build (HTML) / eval --format json, 10.7k targets   1.14 / 0.67 s = 1.7x
-    2000 x 12 x 40 (986k targets)
-      parse / resolve / evaluation        11.0 / 3.8 / 6.1 s (162k targets/s)
-      check, end to end                   23.7 s, 1,175 MiB   (31.5 s in the third session)
-      eval --format json, end to end      27.1 s, 1,203 MiB   (34.1 s)
+    2000 x 12 x 40 (986k targets), first / last commit of the session
+      parse / resolve / evaluation        11.0 / 3.8 / 6.1 s | 9.9 / 4.2 / 4.6 s (214k targets/s)
+      check, end to end                   23.7 s, 1,175 MiB | 21.0 s, 1,114 MiB  (31.5 s in the third session)
+      eval --format json, end to end      27.1 s, 1,203 MiB | 23.2 s, 1,143 MiB  (34.1 s)
 
 `check` of 100k lines is now 0.7x a bare Lark parse of them: the parse
 drives Lark's own tables with less work per token (`syntax/drive.py`). The
-986k-target plan still misses 10 s end to end: its 2.4M tokens take 11 s to
-parse (about 4.6 us a token, half of it our builder's nodes and spans), and
-resolve, evaluation and lint about 12 s more (3.5-6 us a target each).
+986k-target plan still misses 10 s end to end: its 2.4M tokens take 10-11 s
+to parse (about 4.2 us a token, half of it our builder's nodes and spans),
+and resolve, evaluation and lint about 10 s more (3.5-5 us a target each).
 
 The first session's figures (commit f407095 | its end), load about 10:
 evaluation 12,249 | 30,389 targets/s at 10.7k targets; 986k targets,
