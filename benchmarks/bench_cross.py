@@ -128,7 +128,7 @@ PROBE = textwrap.dedent("""
     from planc.semantics.resolve import resolve
     from planc.evaluate import evaluate
     from planc.lint import configuration, lint
-    from planc.cli.present import amounts_json, amounts_table, select, write_json
+    from planc.cli.present import amounts_json, amounts_lines, select, write_json
     import gc
     from planc import cli
     gc.set_threshold(*cli._ONE_SHOT_GC)  # the collector as a one-shot command sets it
@@ -150,7 +150,7 @@ PROBE = textwrap.dedent("""
     timed("gc", lambda: (paused.__exit__(None, None, None), [[] for _ in range(100_001)]))
     result = pipeline.Compilation(str(plan), program, model, evaluation, diags, config)
     paths = select(result, [])[0]
-    timed("text", lambda: amounts_table(result, paths))
+    timed("text", lambda: "\\n".join(amounts_lines(result, paths)))
     timed("json", lambda: write_json(amounts_json(result, paths, diags), io.StringIO()))
     print(json.dumps(out))
 """)

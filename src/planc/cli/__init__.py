@@ -219,7 +219,7 @@ def entry() -> None:
     the output is flushed and the process exits without that teardown (`os._exit`),
     as mypy does. `main` itself returns normally: tests and embedders call it."""
     code = main()
-    if len(sys.argv) > 1 and sys.argv[1] == "lsp":  # the server ends as any process does
+    if command_named(sys.argv[1:]) == "lsp":  # the server ends as any process does
         sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -9,7 +9,7 @@ from planc.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_diagnostics
 
 def run(args) -> int:
     from planc.pipeline import compile_plan
-    from planc.cli.present import amounts_json, amounts_lines, select, write_json
+    from planc.cli.present import amounts_json, amounts_lines, select, write_json, write_lines
 
     result = compile_plan(args.plan, allow_outside=getattr(args, "allow_outside", ()))
     if result.unreadable:
@@ -38,14 +38,3 @@ def run(args) -> int:
         write_lines(amounts_lines(result, paths), sys.stdout)
     return EXIT_ERRORS if any(d.is_error for d in diags) else EXIT_OK
 
-
-def write_lines(lines, stream, batch: int = 4096) -> None:
-    """The lines and a final line break (as `print("\\n".join(lines))` writes them), a
-    batch at a time: a 400,000-line table is never one string."""
-    chunk: list[str] = []
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) == batch:
-            stream.write("\n".join(chunk) + "\n")
-            chunk.clear()
-    stream.write("\n".join(chunk) + "\n")

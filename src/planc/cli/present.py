@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from planc.amounts import JSON_SCHEMA_VERSION, amount_width, format_amount, to_json_number
 from planc.diagnostics import Diagnostic, display_width, error, json_safe
@@ -57,16 +57,23 @@ def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic],
     return out
 
 
+def write_lines(lines: Iterable[str], stream) -> None:
+    """`print("\\n".join(lines))`, written in pieces (`planc.jsonstream.batched`): a
+    400,000-line table is never one string."""
+    wrote = False
+    for piece in batched(f"{line}\n" for line in lines):
+        stream.write(piece)
+        wrote = True
+    if not wrote:
+        stream.write("\n")
+
+
 def write_json(doc: dict, stream) -> None:
     """`json.dumps(doc, ensure_ascii=False, indent=2)` and a line break, written piece by piece
     (`planc.jsonstream`), with the characters JSON leaves raw escaped (`json_safe`)."""
     for piece in batched(chunks(doc)):
         stream.write(json_safe(piece))
     stream.write("\n")
-
-
-def amounts_table(result: Compilation, paths: list[str]) -> str:
-    return "\n".join(amounts_lines(result, paths))
 
 
 def amounts_lines(result: Compilation, paths: list[str]) -> Iterator[str]:

@@ -107,14 +107,6 @@ class CellRecords:
         self.seed_name = cross.seed.name if seed is not None and cross.seed is not None else None
         self.wordings: dict[int, tuple[object, Callable[[str, str], str]]] = {}
 
-    def _place(self, cell: TargetNode) -> tuple[int, int] | None:
-        grid = self.cross.cells
-        i = grid.row_at.get(cell.parent.name) if cell.parent is not None else None
-        j = grid.col_at.get(cell.name)
-        if i is None or j is None or grid.at(i, j) is not cell:
-            return None
-        return i, j
-
     def how(self, cell: TargetNode, words) -> str | None:
         """How the cell was made, worded as `explain` words its record (`cell_wording`).
         `cell` is one of this cross's cells, as `Records.lazy_at` finds them."""
@@ -127,10 +119,11 @@ class CellRecords:
         return made[1](cell.parent.name, cell.name)
 
     def record(self, cell: TargetNode) -> Derivation | None:
-        place = self._place(cell)
-        if place is None:
+        grid = self.cross.cells
+        i = grid.row_at.get(cell.parent.name) if cell.parent is not None else None
+        j = grid.col_at.get(cell.name)
+        if i is None or j is None or grid.at(i, j) is not cell:
             return None
-        i, j = place
         if self.inputs is None:
             self.inputs = ([Input("row", r.name, v, r.path) for r, v in zip(self.cross.rows.children, self.rows)],
                            [Input("column", c.name, v, c.path) for c, v in zip(self.cross.cols.children, self.cols)])

@@ -133,7 +133,7 @@ def _cell(d: Derivation, t: Words) -> str:
 def cell_wording(t: Words, parent: str, dimension: tuple[str, ...], seed: str | None) -> Callable[[str, str], str]:
     """How the cells of one cross were made, from a cell's row and column names: what
     `explain` says of a cell's record, and what its cross's `CellMaker.how` says without
-    making the record (`explain_at`; a large cross explains 400,000 cells)."""
+    making the record (`explain_each`)."""
     dims = dimension + ("", "")
     rows = t.dimension(dims[0]) if dims[0] else ""  # as the row's dimension column shows them
     cols = t.dimension(dims[1]) if dims[1] else ""
@@ -144,14 +144,10 @@ def cell_wording(t: Words, parent: str, dimension: tuple[str, ...], seed: str | 
     return lambda row, col: t(key, seed=seed, row=row, col=col, parent=parent, rows=rows, cols=cols)
 
 
-def explain_at(records: Mapping[str, Derivation], path: str, t: Words = PLAIN) -> str:
-    """`explain(records[path], t)`, or "" when the path has no record; a cross cell whose
-    record would be made when asked (`Records`) is worded by its cross without it."""
-    return next(explain_each(records, [path], t))
-
-
 def explain_each(records: Mapping[str, Derivation], paths: Iterable[str], t: Words = PLAIN) -> Iterator[str]:
-    """`explain_at` of each path in turn (`planc eval` words 400,000 cross cells)."""
+    """`explain(records[path], t)` of each path in turn, "" where a path has no record; a
+    cross cell whose record would be made when asked (`Records`) is worded by its cross
+    without it (`planc eval` words 400,000 cross cells)."""
     lazy_at = records.lazy_at if isinstance(records, Records) else None
     for path in paths:
         made = lazy_at(path) if lazy_at is not None else None

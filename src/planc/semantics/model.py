@@ -273,10 +273,7 @@ class Model:
         """Language.md §4.3(b) through the index: the shallowest targets whose
         path (or alias) ends with `parts`, looking only at those sharing its last
         one or two components."""
-        if len(parts) > 1:
-            found = suffix_matches(pair_entries(self.by_pair, self.crosses, parts[-2], parts[-1]), parts)
-            return made_order(found, self.targets)
-        return suffix_matches(self.by_name.get(parts[0], ()), parts)
+        return named_in(self, parts)
 
     def walk(self):
         """Targets top-down: each parent before its children."""
@@ -299,6 +296,15 @@ def pair_entries(by_pair: dict, crosses: Sequence[CrossNode], before: str, last:
         if found:
             bucket = [*bucket, *found]
     return bucket
+
+
+def named_in(index, parts: tuple[str, ...]) -> list[TargetNode]:
+    """`Model.named` on any holder of the index (`targets`, `by_name`, `by_pair`,
+    `crosses`): the model, or the resolver while it builds them."""
+    if len(parts) > 1:
+        found = suffix_matches(pair_entries(index.by_pair, index.crosses, parts[-2], parts[-1]), parts)
+        return made_order(found, index.targets)
+    return suffix_matches(index.by_name.get(parts[0], ()), parts)
 
 
 def made_order(found: list, targets: dict) -> list:

@@ -17,8 +17,7 @@ from planc.syntax import ast
 from planc.diagnostics import Diagnostic, Label, error, warning
 from planc.semantics.loader import Program
 from planc.semantics.concepts import STATUS_ALIASES, STATUSES, canonical_status
-from planc.semantics.model import (CrossNode, Header, Model, SplitNode, Table, TargetNode, made_order, pair_entries,
-                                   suffix_matches)
+from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, named_in
 from planc.semantics.functions import CHILD_FUNCTIONS, MARGIN_FUNCTIONS, check_call, desugar_split, margin_of
 from planc.source import Span
 
@@ -534,10 +533,7 @@ class _Resolver:
             sibling = self.targets.get(f"{scope.path}.{'.'.join(parts)}")
             if sibling is not None:
                 return [sibling]
-        if len(parts) > 1:
-            found = suffix_matches(pair_entries(self.by_pair, self.crosses, parts[-2], parts[-1]), parts)
-            return made_order(found, self.targets)
-        return suffix_matches(self.by_name.get(parts[-1], ()), parts)
+        return named_in(self, parts)
 
     def ambiguous(self, ref: ast.Ref, found: list[TargetNode]) -> None:
         names = ", ".join(f"`{n.path}`" for n in found)
