@@ -4,6 +4,7 @@ document would be; a big report loads in Chromium and its notes lead to the rows
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -191,3 +192,71 @@ def test_a_big_report_loads_and_its_notes_lead_to_every_row(deep):
     assert [f.name for f in files] == ["big.csv", "big.json"]
     assert "year.g0.g0r0.Jan.p0," in files[0].read_text(encoding="utf-8-sig")
     assert "year.g0.g0r0.Jan.p0" in json.loads(files[1].read_text(encoding="utf-8"))["targets"]
+
+
+# ---- a big cross ---------------------------------------------------------------------------
+
+
+def test_window_fits_a_cross_in_so_many_cells():
+    assert limits.Shown.window(4, 4) == (4, 4)  # most crosses: whole
+    assert limits.Shown.window(1000, 100) == (100, 100)  # 10,000 cells
+    assert limits.Shown.window(30, 1000) == (30, 100)  # at most 100 columns
+    assert limits.Shown.window(5, 20_000) == (5, 100)
+    assert limits.Shown.window(0, 0) == (0, 0)
+
+
+def _build_with_review(out: Path) -> Path:
+    import argparse
+
+    from planc.cli.build import run
+    from report_helpers import ENV, EXAMPLE
+
+    args = argparse.Namespace(plans=[str(EXAMPLE)], output=str(out), format="html,md", lang="en",
+                              actuals=[str(EXAMPLE.parent / "data" / "actuals_2027.csv")], as_of="2027-03-31",
+                              encoding="utf-8", compare=None)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+        assert run(args, environ=ENV) == 0, err.getvalue()
+    return out
+
+
+def test_a_big_cross_shows_its_first_rows_and_columns_and_the_whole_totals(tmp_path, monkeypatch):
+    """The example's 4 × 4 cross of regions by quarters, in a window of 2 rows and 3 columns:
+    the cells shown are the whole table's, the totals the whole cross's, and a note says so;
+    the review's heat map of the cross shows the same window."""
+    from htmltree import parse, table_rows
+
+    whole = _build_with_review(tmp_path / "whole")
+    monkeypatch.setattr(limits, "CROSS_CELLS", 6)
+    monkeypatch.setattr(limits, "CROSS_COLUMNS", 3)
+    cut = _build_with_review(tmp_path / "cut")
+
+    def tables(out: Path):
+        root, _ = parse((out / "fy2027.html").read_text(encoding="utf-8"))
+        return root.find("table", "cross"), root.find("table", "heat")
+
+    (cross, heat), (cut_cross, cut_heat) = tables(whole), tables(cut)
+    rows, foot = table_rows(cross), table_rows(cross, "tfoot")
+    assert len(rows) == 4 and len(rows[0]) == 6  # name, 4 quarters, total
+    assert table_rows(cut_cross) == [row[:4] + row[-1:] for row in rows[:2]]
+    assert table_rows(cut_cross, "tfoot") == [foot[0][:4] + foot[0][-1:]]  # the whole columns' totals
+    assert table_rows(cut_cross, "thead") == [table_rows(cross, "thead")[0][:4] + ["Total"]]
+    heat_rows = table_rows(heat)
+    assert table_rows(cut_heat) == [row[:4] for row in heat_rows[:2]]
+    html = (cut / "fy2027.html").read_text(encoding="utf-8")
+    assert html.count("Showing the first 2 of 4 rows and the first 3 of 4 columns.") == 2  # the cross, its heat map
+    assert html.count("Every total is the whole cross&#39;s.") == 1
+    assert "Showing the first" not in (whole / "fy2027.html").read_text(encoding="utf-8")
+    md = (cut / "fy2027.md").read_text(encoding="utf-8")
+    assert md.count("> Showing the first 2 of 4 rows and the first 3 of 4 columns.") == 2
+
+    def cross_table(out: Path) -> list[list[str]]:
+        text = (out / "fy2027.md").read_text(encoding="utf-8")
+        section = text[text.index("\n## Cross tables\n"):]
+        table = [line for line in section[section.index("\n| "):].splitlines()[1:] if line.startswith("| ")]
+        table = table[:next(i for i, line in enumerate(table) if line.startswith("| **Total**")) + 1]
+        rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table]
+        return [row for row in rows if not all(set(cell) <= set("-:") for cell in row)]  # not the rule
+
+    whole_rows, cut_rows = cross_table(whole), cross_table(cut)
+    assert len(whole_rows) == 6 and whole_rows[-1][0] == "**Total**"  # heading, 4 regions, totals
+    assert cut_rows == [row[:4] + row[-1:] for row in [*whole_rows[:3], whole_rows[-1]]]  # the whole cross's totals

@@ -21,7 +21,7 @@ from planc.evaluate.units import grid_of
 from planc.maths.allocate import largest_remainder
 from planc.maths.apportion import exact_sum
 from planc.semantics.concepts import headline, last_year, target_status
-from planc.semantics.model import CrossNode, Model, SplitNode, TargetNode
+from planc.semantics.model import CellGrid, CrossNode, Model, SplitNode, TargetNode
 from planc.semantics.time import is_time_split
 from planc.pipeline import Compilation, ordered_paths
 from planc.report.negotiation import gather_negotiation
@@ -173,21 +173,14 @@ class _Builder:
                 continue
             rows = [c.name for c in cross.rows.children]
             cols = [c.name for c in cross.cols.children]
-            matrix = []
-            for r in rows:
-                line = []
-                for c in cols:
-                    node = cross.cells.get((r, c))
-                    line.append(self.values.get(node.path) if node is not None else None)
-                matrix.append(tuple(line))
+            matrix = _amounts(cross.cells, rows, cols, self.values)
             if all(v is None for line in matrix for v in line):
                 continue  # not evaluated
-            row_totals = tuple(sum((v for v in line if v is not None), Fraction(0)) for line in matrix)
-            columns = [[line[j] for line in matrix] for j in range(len(cols))]
-            col_totals = tuple(sum((v for v in column if v is not None), Fraction(0)) for column in columns)
+            row_totals = tuple(exact_sum([v for v in line if v is not None]) for line in matrix)
+            col_totals = tuple(exact_sum([v for v in column if v is not None]) for column in zip(*matrix))
             out.append(CrossView(len(out) + 1, self.row(cross.parent), cross.rows.dimension,
                                  cross.cols.dimension, tuple(rows), tuple(cols), tuple(matrix), row_totals,
-                                 col_totals, sum(row_totals, Fraction(0))))
+                                 col_totals, exact_sum(row_totals)))
         return out
 
     def time_split(self, node: TargetNode) -> SplitNode | None:
@@ -359,3 +352,19 @@ def _relative(file: str, base: Path) -> str:
         return str(Path(file).relative_to(base)) if str(base) not in ("", ".") else file
     except ValueError:
         return file
+
+
+def _amounts(grid: CellGrid, rows: list[str], cols: list[str], values: dict[str, Fraction]
+             ) -> tuple[tuple[Fraction | None, ...], ...]:
+    """The amount of each cell of a cross, row by row in its rows' and columns' order
+    (None where it has no cell or no amount): read off the grid, not looked up by name."""
+    js = [grid.col_at.get(c) for c in cols]
+    get = values.get
+    out = []
+    for r in rows:
+        i = grid.row_at.get(r)
+        line = grid.lines[i] if i is not None and i < len(grid.lines) else []
+        cells = [line[j] if j is not None and j < len(line) else None for j in js]
+        out.append(tuple([get(cell.path) if cell is not None else None for cell in cells]))
+    return tuple(out)
+

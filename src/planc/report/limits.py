@@ -12,6 +12,9 @@ JSON reports, which are for tools (docs/reports.md, "Big plans"):
 - the splits section shows a card for the splits of the top levels, as many
   whole levels of parents as fit in `SPLIT_CARDS` cards; a card's table shows
   at most `SPLIT_ROWS` children (its total is always the whole split's);
+- a cross's table shows at most `CROSS_COLUMNS` columns and as many rows as
+  fit in `CROSS_CELLS` cells (at least one); its totals are the whole cross's
+  (the review's heat map of the cross the same);
 - the open items show at most `TABLE_ROWS` rows; the HTML owner sheets and the
   Markdown report's list of owners at most `OWNER_SHEETS` (the Markdown report
   writes every owner's own file).
@@ -34,6 +37,8 @@ TREE_LEVELS = 50
 SPLIT_CARDS = 100
 SPLIT_ROWS = 1000
 TABLE_ROWS = 5000
+CROSS_CELLS = 10_000
+CROSS_COLUMNS = 100
 OWNER_SHEETS = 200
 
 T = TypeVar("T")
@@ -60,6 +65,13 @@ class Shown:
 
     def rows_hidden(self, split: SplitView) -> int:
         return max(0, len(split.rows) - SPLIT_ROWS)
+
+    @staticmethod
+    def window(rows: int, columns: int) -> tuple[int, int]:
+        """How many of a cross's rows and columns its table shows: every column up to
+        `CROSS_COLUMNS`, and the first rows that fit in `CROSS_CELLS` cells, at least one."""
+        shown_columns = min(columns, CROSS_COLUMNS)
+        return min(rows, max(1, CROSS_CELLS // max(1, shown_columns))), shown_columns
 
 
 def shown(report: Report) -> Shown:

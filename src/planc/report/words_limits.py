@@ -17,6 +17,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "limit_split_rows": ("Showing the first {shown} of {n} children; the total is the whole split's. "
                          "Every child is in the CSV and JSON reports:",
                          "仅显示前{shown}个子目标，共{n}个；合计为整个分解的合计。全部子目标见 CSV 和 JSON 报告："),
+    # a cross's table (and the review's heat map of it): what is shown, then what the totals are, then where the rest is
+    "limit_cross_rows": ("Showing the first {rows} of {n_rows} rows.", "仅显示前{rows}行，共{n_rows}行。"),
+    "limit_cross_cols": ("Showing the first {cols} of {n_cols} columns.", "仅显示前{cols}列，共{n_cols}列。"),
+    "limit_cross_both": ("Showing the first {rows} of {n_rows} rows and the first {cols} of {n_cols} columns.",
+                         "仅显示前{rows}行（共{n_rows}行）、前{cols}列（共{n_cols}列）。"),
+    "limit_cross_totals": ("Every total is the whole cross's.", "合计均为整个交叉表的合计。"),
+    "limit_cells": ("Every cell is in the CSV and JSON reports:", "全部单元格见 CSV 和 JSON 报告："),
     "limit_owner_list": ("Listing {shown} of {n} owners; every owner's sheet is a file in the folder above.",
                          "列出{shown}位负责人，共{n}位；每位负责人的目标书都在上述文件夹中。"),
     "limit_owners": ("Showing {shown} of {n} owner sheets. Every owner's sheet is in the Markdown report "

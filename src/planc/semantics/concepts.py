@@ -44,13 +44,62 @@ def history_entries(model: Model, names: tuple[str, ...] = HISTORY_TABLES, decla
     return out
 
 
-def last_year(model: Model, names: tuple[str, ...] = HISTORY_TABLES) -> dict[str, Fraction]:
-    """Target path -> last year's figure; the first table in `names` that has
-    the target wins."""
+def last_year(model: Model, names: tuple[str, ...] = HISTORY_TABLES) -> "dict[str, Fraction] | LastYear":
+    """Target path -> last year's figure (`get`, `[]`, `in`); the first table in `names`
+    that has the target wins, and within a table its first key naming the target. For a
+    model the resolver indexed, each target is looked up when asked (`LastYear`)."""
+    if model.by_name:
+        return LastYear(model, names)
     out: dict[str, Fraction] = {}
     for _table, node, amount in history_entries(model, names):
         out.setdefault(node.path, amount)
     return out
+
+
+class LastYear:
+    """`last_year` worked out per target when asked: a report shows a few thousand rows of
+    a plan whose history may have a key for each of 400,000 cross cells. A target's keys
+    are the suffixes of its path and aliases, as a key and as a 2-D key, which must name
+    it alone (`find_target`); a target whose names end in no key's last part has none."""
+
+    def __init__(self, model: Model, names: tuple[str, ...]) -> None:
+        self.model = model
+        self.tables = [model.tables[name].values for name in names if name in model.tables]
+        self.lasts = {key[-1] if isinstance(key, tuple) else key.rpartition(".")[2]
+                      for values in self.tables for key in values}
+        self.found: dict[str, Fraction | None] = {}
+
+    def get(self, path: str, default: Fraction | None = None) -> Fraction | None:
+        if path not in self.found:
+            self.found[path] = self._figure(path)
+        found = self.found[path]
+        return default if found is None else found
+
+    def __getitem__(self, path: str) -> Fraction:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self.get(path) is not None
+
+    def _figure(self, path: str) -> Fraction | None:
+        node = self.model.targets.get(path)
+        if node is None:
+            return None
+        names = [name.split(".") for name in (node.path, *node.aliases)]
+        if not any(parts[-1] in self.lasts for parts in names):
+            return None
+        for values in self.tables:
+            keys = [key for parts in names for k in range(1, len(parts) + 1)
+                    for key in (".".join(parts[-k:]), tuple(parts[-k:])) if key in values]
+            keys = [key for key in keys if find_target(self.model, key if isinstance(key, tuple)
+                                                       else tuple(key.split("."))) is node]
+            if keys:  # the table's first key that names the target, as `history_entries` lists them
+                first = keys[0] if len(keys) == 1 else min(keys, key=list(values).index)
+                return values[first]
+        return None
 
 
 def _pairs(model: Model) -> dict[tuple[str, ...], list]:
