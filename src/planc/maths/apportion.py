@@ -21,7 +21,10 @@ def exact_sum(values: Sequence[Fraction]) -> Fraction:
     """`sum(values, Fraction(0))` on one common denominator: one reduction, not one per term."""
     if not values:
         return Fraction(0)
-    common = math.lcm(*[v.denominator for v in values])
+    denominators = [v.denominator for v in values]
+    if denominators.count(1) == len(denominators):  # whole amounts (most): no multiples to take
+        return Fraction(sum([v.numerator for v in values]))
+    common = math.lcm(*denominators)
     return Fraction(sum([v.numerator * (common // v.denominator) for v in values]), common)
 
 

@@ -115,7 +115,17 @@ class CrossView:
     @functools.cached_property  # once per table: each cell's colour asks for it
     def max_cell(self) -> Fraction:
         values = [c for row in self.cells for c in row if c is not None]
-        return max(values) if values else Fraction(0)
+        if not values:
+            return Fraction(0)
+        if all(v.denominator == 1 for v in values):  # (whole amounts: compared as integers, in C)
+            return Fraction(max([v.numerator for v in values]))
+        return max(values)
+
+    def window(self, rows: int, columns: int) -> tuple[tuple[Fraction | None, ...], ...]:
+        """The amounts a table shows of its first `rows` rows and `columns` columns (`Shown.window`)."""
+        if rows >= len(self.cells) and columns >= len(self.col_names):
+            return self.cells
+        return tuple(line[:columns] for line in self.cells[:rows])
 
 
 @attrs.frozen
