@@ -89,6 +89,74 @@ def test_a_clean_csv_read_column_wise_gives_what_the_line_by_line_pass_gives(tmp
     assert all(type(v) is Fraction for v in clean.values())
 
 
+_CSV_TEXT = st.lists(st.sampled_from(["a", "b", "7", "1.5k", ",", ",", "\n", "\r\n", " ", "\t", '"', "\u3000",
+                                       "\x00", "\x0c", "华"]), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_CSV_TEXT)
+def test_a_plain_file_split_at_commas_is_what_the_csv_reader_reads(text):
+    """`_plain_columns` takes a file only when splitting it at commas is what `csv.reader`
+    does, and then gives the reader's header and the columns of its other lines."""
+    import csv
+    import io
+
+    from planc.semantics.loader import _plain_columns
+
+    plain = _plain_columns(text, csv.field_size_limit())
+    if plain is None:
+        return
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header, columns = plain
+    assert rows[0] == header
+    assert [list(row) for row in zip(*columns)] == rows[1:] and len(columns) == len(header)
+
+
+def test_a_plain_file_is_read_as_the_reader_reads_it(tmp_path):
+    lines = ["row,col,value", "a,x,12", "a,y,1.5k", "b,x,0", "b,y,7%"]
+    plain, diags = _data_values(tmp_path, "\r\n".join(lines) + "\r\n")
+    quoted, diags2 = _data_values(tmp_path, "\n".join(lines[:2] + ['"a",y,1.5k'] + lines[3:]) + "\n")
+    assert not diags and not diags2
+    assert plain == quoted == {("a", "x"): 12, ("a", "y"): 1500, ("b", "x"): 0, ("b", "y"): Fraction(7, 100)}
+    assert list(plain) == list(quoted)
+    # a plain file with a problem still has it reported with its line
+    values, diags = _data_values(tmp_path, "row,col,value\na,x,1\nb,x,two\n")
+    assert values is None and [d.code for d in diags] == ["E018"] and "line 3" in diags[0].message
+    values, diags = _data_values(tmp_path, "row,col,value\na,x,1\nb,x\n")
+    assert values is None and [d.code for d in diags] == ["E017"] and "line 3" in diags[0].message
+
+
+@given(st.lists(st.lists(st.one_of(st.integers(0, 50), st.fractions(0, 50, max_denominator=6)), min_size=3,
+                         max_size=3), min_size=1, max_size=4), st.booleans())
+def test_the_seed_on_one_denominator_is_each_cell_times_it(seed, shared):
+    """`seed_array`: every cell times the seed's common denominator, whether cells share
+    one object per distinct number (as a seed read from CSV does) or not."""
+    import math
+
+    import numpy as np
+
+    from planc.maths.bigcross import seed_array
+
+    if shared:  # one object per distinct value
+        distinct = {v: v for line in seed for v in line}
+        seed = [[distinct[v] for v in line] for line in seed]
+    else:  # equal values as distinct objects
+        seed = [[Fraction(v.numerator, v.denominator) if type(v) is Fraction else v for v in line] for line in seed]
+    d = math.lcm(*(Fraction(v).denominator for line in seed for v in line))
+    got = seed_array(seed, len(seed), 3)
+    assert got is not None and got.dtype == np.int64
+    assert got.tolist() == [[int(Fraction(v) * d) for v in line] for line in seed]
+
+
+@given(st.lists(st.text(alphabet="ab华\t ", max_size=5), max_size=50), st.integers(1, 7))
+def test_joined_lines_are_the_lines_each_ended(lines, count):
+    from planc.jsonstream import joined_lines
+
+    pieces = list(joined_lines(lines, count))
+    assert "".join(pieces) == "".join(f"{line}\n" for line in lines)
+    assert len(pieces) == -(-len(lines) // count)
+
+
 def test_a_repeated_key_is_still_reported_with_its_line(tmp_path):
     values, diags = _data_values(tmp_path, "row,col,value\na,x,1\nb,x,2\na,x,3\n")
     assert values is None

@@ -10,6 +10,8 @@ a megabyte for a file or a pipe.
 
 from __future__ import annotations
 
+import itertools
+
 import json
 import json.encoder
 from typing import Callable, Iterable, Iterator
@@ -104,3 +106,12 @@ def batched(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
             buffer, length = [], 0
     if buffer:
         yield "".join(buffer)
+
+
+def joined_lines(lines: Iterable[str], count: int = 1 << 14) -> Iterator[str]:
+    """The lines, each ended by a line break, joined `count` at a time (a 400,000-line
+    table is written in pieces, with no length to add up per line)."""
+    it = iter(lines)
+    while chunk := list(itertools.islice(it, count)):
+        chunk.append("")
+        yield "\n".join(chunk)

@@ -76,8 +76,9 @@ def streamed_table(head: Sequence[str], rows: Iterable[Sequence[str]], align: st
     template = "  ".join("{:>%d}" % w if a == "r" else "{:<%d}" % w for a, w in zip(align, widths)) + "  {}"
 
     def line(cells: Sequence[str]) -> str:
-        if all(map(str.isascii, cells)):
-            return template.format(*cells).rstrip()
+        text = template.format(*cells)
+        if text.isascii():  # (one check of the line, not one per cell)
+            return text.rstrip()
         out = [" " * (w - display_width(c)) + c if a == "r" else c + " " * (w - display_width(c))
                for c, w, a in zip(cells, widths, align)]
         return "  ".join([*out, cells[n]]).rstrip()

@@ -33,16 +33,16 @@ def seed_array(seed: Sequence[Sequence[object]], n: int, m: int) -> Ints | None:
     """The seed as int64 on one denominator (as planc.maths.matrix's list code
     puts it), or None: a cell not an int or a Fraction, negative, or too large."""
     flat = list(itertools.chain.from_iterable(seed))
-    kinds = set(map(type, flat))
+    # A seed read from CSV shares one object per distinct number: work on those, by identity, in C loops.
+    distinct = dict(zip(map(id, flat), flat))
+    kinds = set(map(type, distinct.values()))
     if not kinds <= {int, Fraction} or not flat:
         return None
     if Fraction in kinds:
-        D = math.lcm(*{v.denominator for v in flat if type(v) is Fraction})
-        if D == 1:
-            flat = [v if type(v) is int else v.numerator for v in flat]  # type: ignore[attr-defined]
-        else:
-            flat = [v * D if type(v) is int else v.numerator * (D // v.denominator)  # type: ignore[attr-defined]
-                    for v in flat]
+        D = math.lcm(*{v.denominator for v in distinct.values() if type(v) is Fraction})
+        whole = {key: v * D if type(v) is int else v.numerator * (D // v.denominator)  # type: ignore[attr-defined]
+                 for key, v in distinct.items()}
+        flat = list(map(whole.__getitem__, map(id, flat)))
     try:
         A = np.array(flat, dtype=np.int64).reshape(n, m)
     except OverflowError:
