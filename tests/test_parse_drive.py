@@ -104,6 +104,17 @@ def test_lark_internals_the_drive_reads_are_there():
         "slower path. Check the Lark internals named in drive.py's docstring against the installed Lark.")
 
 
+def test_the_tables_name_symbols_by_plain_strings():
+    """Lark names a rule's symbol with a `Token`: looking it up in a table keyed by plain
+    strings calls `Token.__eq__`, in Python, on every reduction (a tenth of a big plan's parse)."""
+    lark = builder.parser()
+    tables = drive.tables(lark)
+    assert not isinstance(tables, str)
+    assert all(type(kind) is str for row in tables.actions for kind in row)
+    assert all(type(origin) is str for _, origin, *_ in tables.rules)
+    assert any(isinstance(rule.origin.name, Token) for rule, _ in lark._parse_tree_builder.rule_builders)
+
+
 @pytest.mark.parametrize("path", PLANS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_plan_in_the_repository(path, monkeypatch):
     text = path.read_text(encoding="utf-8")

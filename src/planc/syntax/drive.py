@@ -87,8 +87,10 @@ class _Tables:
         # Lark would call a callback given for an inlined `_rule` (and splice its value's children): not done here
         self.inlined = frozenset(_callback_name(rule) for rule, _ in lark._parse_tree_builder.rule_builders
                                  if rule.origin.name.startswith("_"))
+        # Symbols as plain strings (keys here, rule origins in `_rule_shape`): Lark names a
+        # rule's symbol with a `Token`, whose Python-level `__eq__` a lookup would call.
         self.actions = [
-            {kind: number[arg] if action is Shift else ~rule_index[arg] for kind, (action, arg) in row.items()}
+            {str(kind): number[arg] if action is Shift else ~rule_index[arg] for kind, (action, arg) in row.items()}
             for row in conf.states.values()]
         self.start, self.end = number[conf.start_state], number[conf.end_state]
         self.tree = partial(partial, lark._parse_tree_builder.tree_class)  # Lark's default for a rule without callback
@@ -152,7 +154,7 @@ def _rule_shape(rule, chain, expand_single, child_filter) -> tuple:
     inlined = rule.origin.name.startswith("_")
     if inlined and (expand1 or rule.alias):
         raise _Unsupported(f"rule {rule}: an inlined rule that is also expanded or aliased")
-    return len(rule.expansion), rule.origin.name, None if inlined else name, include, expand1
+    return len(rule.expansion), str(rule.origin.name), None if inlined else name, include, expand1
 
 
 _TABLES: dict[int, _Tables | str] = {}  # id(Lark) -> its tables, or why it cannot be driven (held: ids stay valid)
