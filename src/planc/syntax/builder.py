@@ -94,7 +94,7 @@ def token_span(source: Source, token: Token) -> Span:
 
 def bare_child(source: Source, token: Token) -> ast.Child:
     """A split's child written as a bare name: its span is its name's (one Span, shared)."""
-    span = Span(source, token.start_pos, token.end_pos)
+    span = Span(source, token.start_pos, token.end_pos)  # type: ignore[arg-type]  # (a lexed token has both)
     return ast.Child(str(token), None, None, None, None, (), span, span)
 
 
@@ -529,7 +529,7 @@ class _Callbacks:
         self.builder = builder
         for name in _RULES:
             setattr(self, name, self._wrap(getattr(builder, name)))
-        self.child = self._child(self.child)
+        setattr(self, "child", self._child(getattr(self, "child")))  # (set by the loop above)
 
     def _child(self, call, keywords=KEYWORDS):
         """`child`, with the bare name (most children of a big plan: a million in a plan of
