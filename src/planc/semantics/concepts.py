@@ -67,12 +67,9 @@ class LastYear:
         self.tables = [model.tables[name].values for name in names if name in model.tables]
         self.lasts = {key[-1] if isinstance(key, tuple) else key.rpartition(".")[2]
                       for values in self.tables for key in values}
-        self.found: dict[str, Fraction | None] = {}
 
     def get(self, path: str, default: Fraction | None = None) -> Fraction | None:
-        if path not in self.found:
-            self.found[path] = self._figure(path)
-        found = self.found[path]
+        found = self._figure(path)  # (not kept: the report keeps each row it makes)
         return default if found is None else found
 
     def __getitem__(self, path: str) -> Fraction:

@@ -264,7 +264,9 @@ class _Resolver:
         return Table(stmt.name, stmt.dims, values, stmt.name_span, imported, units)
 
     # ---- the target tree ---------------------------------------------------------
-    def add_target(self, node: TargetNode) -> bool:
+    def add_target(self, node: TargetNode, parent_name: str | None = None) -> bool:
+        """Add a target and index it; `parent_name`: its parent's name, the second last
+        part of its path (a split's child: nothing to split off its path)."""
         prior = self.targets.get(node.path)
         if prior is not None and prior.decl is None:  # a cross cell
             self.cross_clash(prior.producer, node)  # type: ignore[arg-type]
@@ -279,7 +281,10 @@ class _Resolver:
             pass  # a target may share a table's name; `T.key` still means the table
         self.targets[node.path] = node
         self.new_names.add(node.name)
-        self.index(node.path, node)
+        if parent_name is not None:
+            self.index_as(node.path, node, parent_name, node.name)
+        else:
+            self.index(node.path, node)
         for alias in node.aliases:  # below a cross cell: also reachable by the cell's other path
             self.index(alias, node)
         return True
@@ -356,10 +361,11 @@ class _Resolver:
                 self.refs[id(decl.parent)] = parent
                 parent.add_split(split)
                 attached.append(split)
+                parent_path, parent_name = parent.path, parent.name
                 for child in decl.children:
                     aliases = tuple([f"{a}.{child.name}" for a in parent.aliases]) if parent.aliases else ()
-                    node = TargetNode(child.name, f"{parent.path}.{child.name}", child, parent, split, aliases=aliases)
-                    if self.add_target(node):
+                    node = TargetNode(child.name, f"{parent_path}.{child.name}", child, parent, split, aliases=aliases)
+                    if self.add_target(node, parent_name):
                         split.children.append(node)
             progress_cross = self.try_crosses(waiting, crosses, final=False, dims=new_dims)
             candidates = sorted(pair for name in self.new_names for pair in waiting_for.get(name, {}).items())
