@@ -138,7 +138,7 @@ def test_cell_records_made_when_asked_equal_records_made_at_once(monkeypatch, re
 
 
 def test_a_cell_is_worded_without_its_record_as_its_record_is(result):
-    """`explain_each` words a lazily made cell through its cross (`CellMaker.how`); it must
+    """`explain_each` words a lazily made cell through its cross (`CellMaker.wording`); it must
     say what `explain` says of the record, for every target and in every wording."""
     from planc.evaluate.explain import DETAIL, PLAIN, Table, explain, explain_each
 

@@ -105,18 +105,12 @@ class CellRecords:
         # the parent's name, as the record's inputs name it, and how a cell was made, by words (`how`)
         self.parent_name = shared[0].name if shared and shared[0].role == "parent" else ""
         self.seed_name = cross.seed.name if seed is not None and cross.seed is not None else None
-        self.wordings: dict[int, tuple[object, Callable[[str, str], str]]] = {}
 
-    def how(self, cell: TargetNode, words) -> str | None:
-        """How the cell was made, worded as `explain` words its record (`cell_wording`).
-        `cell` is one of this cross's cells, as `Records.lazy_at` finds them."""
-        if cell.parent is None:
-            return None
-        made = self.wordings.get(id(words))
-        if made is None or made[0] is not words:
-            wording = cell_wording(words, self.parent_name, self.dimension, self.seed_name)
-            made = self.wordings[id(words)] = (words, wording)
-        return made[1](cell.parent.name, cell.name)
+    def wording(self, words) -> Callable[[TargetNode], str | None]:
+        """How a cell was made, worded as `explain` words its record (`cell_wording`), for
+        the cells of this cross (as `Records.lazy_at` finds them)."""
+        word = cell_wording(words, self.parent_name, self.dimension, self.seed_name)
+        return lambda cell: None if cell.parent is None else word(cell.parent.name, cell.name)
 
     def record(self, cell: TargetNode) -> Derivation | None:
         grid = self.cross.cells

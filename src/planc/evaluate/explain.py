@@ -132,7 +132,7 @@ def _cell(d: Derivation, t: Words) -> str:
 
 def cell_wording(t: Words, parent: str, dimension: tuple[str, ...], seed: str | None) -> Callable[[str, str], str]:
     """How the cells of one cross were made, from a cell's row and column names: what
-    `explain` says of a cell's record, and what its cross's `CellMaker.how` says without
+    `explain` says of a cell's record, and what its cross's `CellMaker.wording` says without
     making the record (`explain_each`)."""
     dims = dimension + ("", "")
     rows = t.dimension(dims[0]) if dims[0] else ""  # as the row's dimension column shows them
@@ -149,9 +149,16 @@ def explain_each(records: Mapping[str, Derivation], paths: Iterable[str], t: Wor
     cross cell whose record would be made when asked (`Records`) is worded by its cross
     without it (`planc eval` words 400,000 cross cells)."""
     lazy_at = records.lazy_at if isinstance(records, Records) else None
+    worded: dict[int, Callable] = {}  # id(maker) -> its cells' wording (the makers live as long as `records`)
     for path in paths:
         made = lazy_at(path) if lazy_at is not None else None
-        how = made[0].how(made[1], t) if made is not None else None
+        how = None
+        if made is not None:
+            maker, cell = made
+            word = worded.get(id(maker))
+            if word is None:
+                word = worded[id(maker)] = maker.wording(t)
+            how = word(cell)
         if how is None:
             d = records.get(path)
             how = "" if d is None else explain(d, t)

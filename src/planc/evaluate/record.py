@@ -6,7 +6,7 @@ engine gives them, so they never import the engine (imports run one way)."""
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Protocol
+from typing import Callable, Protocol
 
 import attrs
 
@@ -119,8 +119,8 @@ class CellMaker(Protocol):
 
     def record(self, cell: TargetNode) -> Derivation | None: ...
 
-    def how(self, cell: TargetNode, words) -> str | None:
-        """`explain(self.record(cell), words)`, without making the record."""
+    def wording(self, words) -> Callable[[TargetNode], str | None]:
+        """`cell -> explain(self.record(cell), words)`, without making the record."""
 
 
 class Records(dict):
