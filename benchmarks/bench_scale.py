@@ -114,6 +114,27 @@ drives Lark's own tables with less work per token (`syntax/drive.py`). The
 to parse (about 4.2 us a token, half of it our builder's nodes and spans),
 and resolve, evaluation and lint about 10 s more (3.5-5 us a target each).
 
+Fifth session (2026-12-01), 143b575 (the fourth session's end) | this
+code, side by side in one run (`--src`), CPU seconds, parse cache off, quiet
+machine; one run each unless said:
+
+    check, 1k / 10k / 100k lines          0.52 / 2.09 / 17.1 s      | 0.38 / 1.83 / 15.9 s (x8.7 for 10x)
+      (lark parse of the 100k lines       21.8 s                    | 22.0 s)
+    check, 1k / 10k undefined names       0.46 / 2.43 s (x5.3)      | 0.44 / 2.46 s (x5.6)
+    check, chain 1k / 3k / 10k deep       0.52 / 1.16 / 3.96 s      | 0.54 / 1.22 / 4.29 s
+    parse_text, 98.6k targets, best of 5  1.07 s                    | 0.92 s
+    2000 x 12 x 40 (986k targets)
+      parse / resolve / evaluation        9.5 / 4.1 / 4.7 s         | 8.1 / 4.1 / 4.3 s
+      check, end to end (least of 3)      19.2 s, 1,114 MiB         | 17.4 s, 1,114 MiB
+
+The parse's driven tables now name a rule's symbol with a plain string
+(Lark's are `Token`s, whose Python-level `__eq__` every reduction's goto
+lookup called), and a bare-name split child is built straight from its
+token (`builder.bare_child`). The 986k-target plan still misses 10 s end
+to end: parse about 8 s (3.4 us a token), resolve, evaluation and lint
+about 10 s (3-4.5 us a target each); what is left is spread over many small
+steps, none above a tenth.
+
 The first session's figures (commit f407095 | its end), load about 10:
 evaluation 12,249 | 30,389 targets/s at 10.7k targets; 986k targets,
 eval --format json end to end 124.5 s, 2,008 MiB | 71.5 s, 1,796 MiB.
