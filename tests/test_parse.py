@@ -169,3 +169,76 @@ def test_cache_falls_back_to_a_private_temporary_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
     folder = cache_dir()
     assert folder is not None and folder.startswith(str(tmp_path)) and "planc-cache-" in folder
+
+
+def _same_tree(a, b, seen: dict) -> None:
+    """`b` is `a` rebuilt: the same node types and values, spans at the same places in an
+    equal source, and an object shared in `a` shared alike in `b`."""
+    import attrs
+
+    from planc.source import Span
+
+    if id(a) in seen:
+        assert seen[id(a)] is b  # sharing kept (a bare child's span is its name's)
+        return
+    if attrs.has(type(a)):
+        seen[id(a)] = b
+        assert type(b) is type(a)
+        if isinstance(a, Source):
+            assert (b.path, b.text, b.quoted, b.line_count) == (a.path, a.text, a.quoted, a.line_count)
+            return
+        if isinstance(a, Span):
+            assert (b.start, b.end) == (a.start, a.end)
+            _same_tree(a.source, b.source, seen)
+            return
+        for field in attrs.fields(type(a)):
+            _same_tree(getattr(a, field.name), getattr(b, field.name), seen)
+    elif isinstance(a, (tuple, list)):
+        assert type(b) is type(a) and len(b) == len(a)
+        for x, y in zip(a, b):
+            _same_tree(x, y, seen)
+    else:
+        assert type(b) is type(a) and b == a
+
+
+def test_every_node_pickles_by_its_fields_and_comes_back_the_same():
+    """The parse cache pickles a module: each node and span as `cls(*fields)`
+    (`source.pickled_by_fields`), half the bytes of attrs' own state dicts."""
+    import pickle
+    from pathlib import Path
+
+    import attrs
+
+    from planc.source import Span
+
+    root = Path(__file__).resolve().parent.parent
+    plans = sorted([*root.glob("examples/**/*.plan"), *root.glob("stdlib/*.plan"), *root.glob("docs/**/*.plan")])
+    assert len(plans) > 3
+    kinds = set()
+    for path in plans:
+        module, diags = parse(Source(str(path), path.read_text(encoding="utf-8")), cached=False)
+        if module is None:
+            continue
+        payload = pickle.dumps(module, protocol=pickle.HIGHEST_PROTOCOL)
+        _same_tree(module, pickle.loads(payload), {})
+        kinds |= {type(node).__name__ for node in _nodes(module)}
+    assert {"Child", "Split", "Target", "Span", "BinOp"} <= kinds
+    node_classes = [c for c in vars(ast).values() if isinstance(c, type) and attrs.has(c) and c.__module__ == ast.__name__]
+    for cls in [Span, *node_classes]:  # every class, used in a plan here or not
+        assert cls.__reduce__ is not object.__reduce__, cls
+
+
+def _nodes(node):
+    import attrs
+
+    stack, seen = [node], set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if attrs.has(type(item)):
+            yield item
+            stack.extend(getattr(item, f.name) for f in attrs.fields(type(item)) if f.name != "source")
+        elif isinstance(item, (tuple, list)):
+            stack.extend(item)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Union
 
 import attrs
 
-from planc.source import Source, Span
+from planc.source import Source, Span, pickled_by_fields
 
 KEYWORDS = frozenset(
     "plan target split by using rest even weight of table data assert cross seed import min max "
@@ -28,7 +28,8 @@ NAMED_FUNCTIONS = frozenset({"round", "ceil", "floor", "last", "growth", "margin
 if TYPE_CHECKING:  # the attrs plugin of type checkers knows `frozen` by name
     from attrs import frozen as _node
 else:
-    _node = attrs.frozen(eq=False, repr=False)  # compared by identity: nodes are places in a text
+    def _node(cls):  # compared by identity: nodes are places in a text; pickled by their fields (parse cache)
+        return pickled_by_fields(attrs.frozen(eq=False, repr=False)(cls))
 
 
 def _repr(self) -> str:

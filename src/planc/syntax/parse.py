@@ -27,8 +27,9 @@ from planc.resources import cache_dir, cache_subdir, read_entry, resource_dir, w
 from planc.source import Source
 
 MAX_CACHED_MODULES = 512  # the oldest entries go beyond this
-# A parsed module pickles to about 20 times its text (a 6 MB plan of a million
-# targets: 128 MB); entries are authenticated, so the limit only bounds a read.
+# A parsed module pickles to about 9 times its text (a 6 MB plan of a million
+# targets: 52 MB, each node as `cls(*fields)`: `source.pickled_by_fields`);
+# entries are authenticated, so the limit only bounds a read.
 # Beyond it an entry is neither written nor read (the old 64 MB limit wrote
 # entries that were never read: 10 s of pickling on every run of that plan).
 MAX_ENTRY = 1 << 30
