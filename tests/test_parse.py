@@ -124,9 +124,32 @@ def test_a_parse_too_large_for_the_cache_is_not_written(tmp_path, monkeypatch):
     parse(Source("a.plan", small))
     monkeypatch.setattr(parse_module, "MAX_ENTRY", max(p.stat().st_size for p in (tmp_path / "ast").iterdir()))
     parse(Source("b.plan", large))
-    assert len(list((tmp_path / "ast").iterdir())) == 1  # the small one only
+    parse(Source("b.plan", large))  # (a big text is written at its second parse)
+    assert [p.suffix for p in (tmp_path / "ast").iterdir()] == [".pickle"]  # the small one only
     module, diags = parse(Source("b.plan", large))
     assert not diags and len(module.statements[1].children) == 200
+
+
+def test_a_big_text_is_cached_the_second_time_it_is_parsed(tmp_path, monkeypatch):
+    """Writing an entry costs about half a parse: a big text gets one only when it is parsed
+    again, so a plan checked once does not pay for it. Small texts are cached at once."""
+    import planc.syntax.parse as parse_module
+
+    monkeypatch.delenv("PLANC_NO_CACHE", raising=False)
+    monkeypatch.setenv("PLANC_CACHE_DIR", str(tmp_path))
+    big = "target y = 1\nsplit y by q using even { " + "; ".join(f"k{i}" for i in range(50)) + " }\n"
+    monkeypatch.setattr(parse_module, "EAGER_ENTRY", len(big))
+    parse(Source("small.plan", "target y = 1\n"))
+    names = lambda: sorted(p.suffix for p in (tmp_path / "ast").iterdir())  # noqa: E731
+    assert names() == [".pickle"]  # below the size: cached at its first parse
+    first, _ = parse(Source("big.plan", big))
+    assert names() == [".pickle", ".seen"]  # seen once: a marker, no entry
+    second, _ = parse(Source("big.plan", big))
+    assert names() == [".pickle", ".pickle"]  # seen again: its entry, the marker gone
+    monkeypatch.setattr("planc.syntax.builder.parse_text", lambda source: pytest.fail("parsed again"))
+    third, diags = parse(Source("big.plan", big))  # read from its entry
+    assert not diags and third is not second and len(third.statements[1].children) == 50
+    assert names() == [".pickle", ".pickle"]
 
 
 def test_parse_cache_can_be_switched_off(tmp_path, monkeypatch):

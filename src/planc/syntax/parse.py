@@ -33,6 +33,10 @@ MAX_CACHED_MODULES = 512  # the oldest entries go beyond this
 # Beyond it an entry is neither written nor read (the old 64 MB limit wrote
 # entries that were never read: 10 s of pickling on every run of that plan).
 MAX_ENTRY = 1 << 30
+# An entry costs about half a parse to write (4 s for a million targets): a text of
+# this size or more is cached the second time it is parsed, so a big plan checked
+# once (a changed plan, in pre-commit) never pays for an entry nobody reads.
+EAGER_ENTRY = 1 << 18
 
 
 _GRAMMAR_DIGEST: bytes | None = None
@@ -74,9 +78,27 @@ def parse(source: Source, cached: bool = True) -> tuple[ast.Module | None, list[
     from planc.syntax.builder import parse_text
 
     module, diagnostics = parse_text(source)
-    if folder and entry and module is not None:
+    if folder and entry and module is not None and (len(source.text) < EAGER_ENTRY or _seen_before(entry)):
         _store(folder, entry, module)
     return module, diagnostics
+
+
+def _seen_before(entry: str) -> bool:
+    """Was this entry's text parsed before (without being cached)? The first time,
+    a marker is left in its place (an empty private file); the second time it goes."""
+    marker = entry.removesuffix(".pickle") + ".seen"
+    try:
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        try:
+            os.remove(marker)
+        except OSError:
+            pass
+        return True
+    except OSError:
+        return False  # an unwritable cache: no entry either
+    os.close(fd)
+    return False
 
 
 def _store(folder: str, entry: str, module: ast.Module) -> None:
