@@ -70,13 +70,15 @@ class _Resolver:
         roots = self.collect_roots([s for _, s in statements if isinstance(s, ast.Target)])
         splits, crosses = self.attach_splits([s for _, s in statements if isinstance(s, ast.Split)],
                                              [s for _, s in statements if isinstance(s, ast.Cross)])
-        measures = self.check_measures(statements)
-        funnels = self.attach_funnels(statements, splits, measures)
+        # each statement's expressions, listed once for the four checks that walk them
+        expressions = [(s, _expressions(s)) for _, s in statements]
+        measures = self.check_measures(statements, expressions)
+        funnels = self.attach_funnels(statements, expressions, splits, measures)
         header = self.check_main(header, roots)
         asserts = [s for _, s in statements if isinstance(s, ast.Assert)]
         self.check_attributes()
-        self.check_currency(statements, header)
-        _review_calls_outside_asserts(statements, self.diags)
+        self.check_currency(expressions, header)
+        _review_calls_outside_asserts(expressions, self.diags)
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
                       modules, self.used_tables, frozenset(self.unparsed_names), measures=measures, funnels=funnels,
                       by_name=self.by_name, by_pair=self.by_pair)
@@ -175,9 +177,9 @@ class _Resolver:
                                     help=_suggest_one(name, [r.name for r in roots])))
         return header
 
-    def check_currency(self, statements, header: Header) -> None:
-        for _, stmt in statements:
-            for node in _expressions(stmt):
+    def check_currency(self, expressions, header: Header) -> None:
+        for _, exprs in expressions:
+            for node in exprs:
                 for sub in ast.walk_expr(node):
                     if isinstance(sub, ast.Number) and sub.currency:
                         if header.currency is None:
@@ -189,21 +191,21 @@ class _Resolver:
                                 "E020", f"amount in {sub.currency} in a plan in {header.currency}", sub.span,
                                 help=f"write the amount in {header.currency}; planc does not convert currencies"))
 
-    def check_measures(self, statements) -> dict:
+    def check_measures(self, statements, expressions) -> dict:
         """The measures declared, and every `N NAME` naming one (semantics/measures.py)."""
         import planc.semantics.measures as measures
 
         found = measures.collect([s for _, s in statements], self.diags)
-        exprs = [e for _, stmt in statements for e in _expressions(stmt)]
+        exprs = [e for _, found_in in expressions for e in found_in]
         measures.check_literals(exprs, found, self.diags, self.maybe_unparsed)
         return found
 
-    def attach_funnels(self, statements, splits, measures) -> list:
+    def attach_funnels(self, statements, expressions, splits, measures) -> list:
         """Each funnel's steps for every member of its dimension (semantics/funnels.py)."""
         import planc.semantics.funnels as funnels
 
         decls = [s for _, s in statements if isinstance(s, ast.Funnel)]
-        others = [e for _, stmt in statements if not isinstance(stmt, ast.Funnel) for e in _expressions(stmt)]
+        others = [e for stmt, exprs in expressions if not isinstance(stmt, ast.Funnel) for e in exprs]
         funnels.misplaced_lookups(others, self.diags)
         return funnels.attach(self, decls, splits, measures) if decls else []
 
@@ -772,12 +774,13 @@ def _expressions(stmt) -> list:
     return []
 
 
-def _review_calls_outside_asserts(statements, diags: list[Diagnostic]) -> None:
-    """`actual(…)` and `expected(…)` need actuals: only an assert may use them (E047)."""
-    for _, stmt in statements:
+def _review_calls_outside_asserts(expressions, diags: list[Diagnostic]) -> None:
+    """`actual(…)` and `expected(…)` need actuals: only an assert may use them (E047).
+    `expressions`: (statement, its expressions) pairs."""
+    for stmt, exprs in expressions:
         if isinstance(stmt, ast.Assert):
             continue
-        for node in _expressions(stmt):
+        for node in exprs:
             for sub in ast.walk_expr(node):
                 if isinstance(sub, ast.Call) and sub.func in ast.REVIEW_CALLS:
                     diags.append(error("E047", f"`{sub.func}(…)` is only for assertions", sub.span,

@@ -46,7 +46,7 @@ def check(ctx: Context):
     for split in ctx.splits():
         if len(split.children) < max(2, fewest) or customer_split(split):
             continue
-        known = [ctx.value(c) for c in split.children]
+        known = list(map(ctx.value, split.children))
         amounts = [a for a in known if a is not None and a.numerator >= 0]
         if len(amounts) != len(known):
             continue
