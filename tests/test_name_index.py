@@ -51,12 +51,16 @@ table last { Q3 = 7; p2 = 3; direct = 14; other = 15; west = 16 }
 """
 
 
+@pytest.mark.parametrize("asked", [5000, 3])
 @pytest.mark.parametrize("names", [("history", "last"), ("last", "history"), ("last",), ("nowhere", "history")])
-def test_last_year_asked_per_target_is_the_whole_lookup(names):
-    """`last_year` on an indexed model works a target out when asked (`LastYear`): for every
-    target, what the whole lookup over `history_entries` gives, first table and first key winning."""
+def test_last_year_asked_per_target_is_the_whole_lookup(names, asked, monkeypatch):
+    """`last_year` on an indexed model works a target out when asked (`LastYear`), and after
+    `ASKED` targets looks every key up once: for every target, what the whole lookup over
+    `history_entries` gives, first table and first key winning."""
     from planc.pipeline import compile_text
     from planc.semantics.concepts import LastYear, last_year
+
+    monkeypatch.setattr(LastYear, "ASKED", asked)
 
     cells = compile_text(CELLS, "cells.plan").model
     assert cells is not None

@@ -50,6 +50,10 @@ def last_year(model: Model, names: tuple[str, ...] = HISTORY_TABLES) -> "dict[st
     model the resolver indexed, each target is looked up when asked (`LastYear`)."""
     if model.by_name:
         return LastYear(model, names)
+    return _every_figure(model, names)
+
+
+def _every_figure(model: Model, names: tuple[str, ...]) -> dict[str, Fraction]:
     out: dict[str, Fraction] = {}
     for _table, node, amount in history_entries(model, names):
         out.setdefault(node.path, amount)
@@ -59,17 +63,33 @@ def last_year(model: Model, names: tuple[str, ...] = HISTORY_TABLES) -> "dict[st
 class LastYear:
     """`last_year` worked out per target when asked: a report shows a few thousand rows of
     a plan whose history may have a key for each of 400,000 cross cells. A target's keys
-    are the suffixes of its path and aliases, as a key and as a 2-D key, which must name
-    it alone (`find_target`); a target whose names end in no key's last part has none."""
+    are the suffixes of its path and aliases, in the shapes the table's keys have (dotted,
+    or a tuple of the same length), which must name it alone (`find_target`); a target
+    whose names end in no key's last part has none. After `ASKED` targets (a JSON, CSV or
+    workbook asks for every one), every key is looked up once instead (`history_entries`)."""
+
+    ASKED = 5000
 
     def __init__(self, model: Model, names: tuple[str, ...]) -> None:
-        self.model = model
-        self.tables = [model.tables[name].values for name in names if name in model.tables]
+        self.model, self.names = model, names
+        self.tables = []  # (values, has dotted keys, lengths of its tuple keys)
+        for name in names:
+            if name in model.tables:
+                values = model.tables[name].values
+                kinds = set(map(type, values))
+                lengths = {len(key) for key in values if type(key) is tuple} if tuple in kinds else set()
+                self.tables.append((values, bool(kinds - {tuple}), lengths))
         self.lasts = {key[-1] if isinstance(key, tuple) else key.rpartition(".")[2]
-                      for values in self.tables for key in values}
+                      for values, _, _ in self.tables for key in values}
+        self.asked = 0
+        self.every: dict[str, Fraction] | None = None
 
     def get(self, path: str, default: Fraction | None = None) -> Fraction | None:
-        found = self._figure(path)  # (not kept: the report keeps each row it makes)
+        if self.every is None:
+            self.asked += 1
+            if self.asked > self.ASKED:
+                self.every = _every_figure(self.model, self.names)
+        found = self.every.get(path) if self.every is not None else self._figure(path)
         return default if found is None else found
 
     def __getitem__(self, path: str) -> Fraction:
@@ -88,9 +108,14 @@ class LastYear:
         names = [name.split(".") for name in (node.path, *node.aliases)]
         if not any(parts[-1] in self.lasts for parts in names):
             return None
-        for values in self.tables:
-            keys = [key for parts in names for k in range(1, len(parts) + 1)
-                    for key in (".".join(parts[-k:]), tuple(parts[-k:])) if key in values]
+        for values, dotted, lengths in self.tables:
+            keys: list = []
+            for parts in names:
+                for k in range(1, len(parts) + 1):
+                    if dotted and (key := ".".join(parts[-k:])) in values:
+                        keys.append(key)
+                    if k in lengths and (pair := tuple(parts[-k:])) in values:
+                        keys.append(pair)
             keys = [key for key in keys if find_target(self.model, key if isinstance(key, tuple)
                                                        else tuple(key.split("."))) is node]
             if keys:  # the table's first key that names the target, as `history_entries` lists them
