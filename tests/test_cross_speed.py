@@ -220,3 +220,27 @@ def test_compile_after_compile_does_not_pile_up_garbage(tmp_path, monkeypatch):
     plain = _objects_after_compiles(tmp_path, monkeypatch, False, cli._ONE_SHOT_GC)
     spliced = _objects_after_compiles(tmp_path, monkeypatch, True, cli._ONE_SHOT_GC)
     assert spliced < plain * 1.2 + 30_000
+
+
+class _Tag(str):
+    """A str subclass: json writes it as a string; `_plain` leaves it to json."""
+
+
+_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30), st.text(max_size=8),
+                    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([_Tag("t"), 7.0, -0.0]))
+_KEYS = st.one_of(st.text(max_size=5), st.sampled_from([1, 2.5, None, True]))
+_JSON = st.recursive(_LEAVES, lambda inner: st.one_of(st.lists(inner, max_size=4), st.tuples(inner, inner),
+                                                       st.dictionaries(_KEYS, inner, max_size=4)), max_leaves=20)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_JSON, st.integers(0, 3))
+def test_dumps_is_json_dumps_with_an_indent(value, level):
+    """`jsonstream.dumps` writes plain values itself (`_plain`) and leaves the rest to json:
+    the text of `json.dumps(ensure_ascii=False, indent=2)`, indented for its level."""
+    import json
+
+    from planc.jsonstream import dumps
+
+    expected = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+    assert dumps(value, level) == expected

@@ -60,7 +60,59 @@ def dumps(value: object, level: int = 0) -> str:
         return int.__repr__(value)
     if isinstance(value, float):
         return _float(value)
-    return "".join(_NESTED(value, level))
+    try:
+        return _plain(value, level)
+    except (_NotPlain, RecursionError):
+        return "".join(_NESTED(value, level))
+
+
+class _NotPlain(Exception):
+    """A value `_plain` leaves to json's own encoder."""
+
+
+def _plain(value: object, level: int) -> str:
+    """`dumps` of dicts with string keys, lists, tuples, strings, ints, floats, booleans and
+    None, joined directly: json's encoder with an indent is pure Python, a generator per
+    value (an entry of a report's `details`: 10.7 us against 14.2).
+    Anything else (a subclass included) raises `_NotPlain`, and json's encoder writes it."""
+    kind = type(value)
+    if kind is str:
+        return _STRING(value)  # type: ignore[arg-type]
+    if kind is int:
+        return int.__repr__(value)
+    if value is None or value is True or value is False:
+        return "null" if value is None else ("true" if value else "false")
+    if kind is float:
+        return _float(value)  # type: ignore[arg-type]
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = "\n" + "  " * (level + 1)
+        members = []
+        for key, member in value.items():  # type: ignore[attr-defined]
+            if type(key) is not str:
+                raise _NotPlain
+            members.append(_STRING(key) + ": " + _leaf(member, level + 1))
+        return "{" + inner + ("," + inner).join(members) + "\n" + "  " * level + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = "\n" + "  " * (level + 1)
+        return ("[" + inner + ("," + inner).join([_leaf(v, level + 1) for v in value])  # type: ignore[attr-defined]
+                + "\n" + "  " * level + "]")
+    raise _NotPlain
+
+
+def _leaf(value: object, level: int) -> str:
+    """`_plain`, the common leaves first (most members of a report's entries)."""
+    kind = type(value)
+    if kind is str:
+        return _STRING(value)  # type: ignore[arg-type]
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return _plain(value, level)
 
 
 def chunks(value: object, level: int = 0) -> Iterator[str]:
