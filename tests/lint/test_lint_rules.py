@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from lintkit import codes, found, lint  # noqa: F401 - `lint` is a fixture
 from planc.lint.rules import RULES, lookup, run
@@ -231,6 +232,32 @@ def test_w106_threshold_is_strict_and_customers_are_exempt(lint):
     result = lint("target year = 100M\nsplit year by region { east = 75%; west = rest }\n"
                   "split year by customers { existing = 90%; new = rest }\n")
     assert "W106" not in codes(result)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 60), min_size=2, max_size=5), st.sampled_from(["1", "0.01"]),
+       st.sampled_from(["75%", "50%", "90%"]))
+def test_w106_reports_exactly_the_children_above_the_share(amounts, step, limit):
+    """Whole amounts are compared in integers, others exactly: W106 names each child whose
+    share of the split is above `max-share`, and only those (the brute force below)."""
+    from fractions import Fraction
+
+    from planc.lint.config import parse
+    from planc.pipeline import compile_text
+
+    kids = "; ".join(f"k{i} = {a}{'.25' if step == '0.01' and i % 2 == 0 else ''}" for i, a in enumerate(amounts))
+    text = (f'plan "P" {{ round: {step} }}\ntarget year = {sum(amounts) + 3}\n'
+            f"split year by region {{ {kids}; rest_ = rest }}\n")
+    config = parse({"rules": {"dominant-child": {"max-share": limit}}})
+    result = compile_text(text, "p.plan", config=config)
+    assert not result.has_errors
+    values = result.evaluation.values
+    kids_paths = [f"year.k{i}" for i in range(len(amounts))] + ["year.rest_"]
+    total = sum(values[p] for p in kids_paths)
+    share = Fraction(int(limit[:-1]), 100)
+    expected = sorted(p.rpartition(".")[2] for p in kids_paths if total > 0 and values[p] > share * total)
+    got = sorted(d.message.split("`")[1] for d in result.diagnostics if d.code == "W106")
+    assert got == expected
 
 
 # ---- W107 unused-table ----------------------------------------------------------------------------

@@ -42,14 +42,21 @@ OPTIONS = {
 
 
 def check(ctx: Context):
-    limit, fewest = ctx.options["max-share"], ctx.options["min-children"]
+    limit, fewest = Fraction(ctx.options["max-share"]), ctx.options["min-children"]
     for split in ctx.splits():
         if len(split.children) < max(2, fewest) or customer_split(split):
             continue
         known = list(map(ctx.value, split.children))
-        amounts = [a for a in known if a is not None and a.numerator >= 0]
+        amounts = [a for a in known if a is not None]
         if len(amounts) != len(known):
             continue
+        numerators = [a.numerator for a in amounts]
+        if min(numerators) < 0:
+            continue
+        if max([a.denominator for a in amounts]) == 1:  # (whole amounts, most splits: integers, in C)
+            whole = sum(numerators)
+            if whole <= 0 or max(numerators) * limit.denominator <= limit.numerator * whole:
+                continue  # no child above the limit
         total = exact_sum(amounts)
         if total <= 0:
             continue
