@@ -115,25 +115,36 @@ to parse (about 4.2 us a token, half of it our builder's nodes and spans),
 and resolve, evaluation and lint about 10 s more (3.5-5 us a target each).
 
 Fifth session (2026-12-01), 143b575 (the fourth session's end) | this
-code, side by side in one run (`--src`), CPU seconds, parse cache off, quiet
-machine; one run each unless said:
+code, side by side (`--src`), CPU seconds, parse cache off. The machine's
+speed drifted by 10-20% between runs this session, so only figures of one
+run compare; two runs, the second on the last commit:
 
     check, 1k / 10k / 100k lines          0.52 / 2.09 / 17.1 s      | 0.38 / 1.83 / 15.9 s (x8.7 for 10x)
-      (lark parse of the 100k lines       21.8 s                    | 22.0 s)
-    check, 1k / 10k undefined names       0.46 / 2.43 s (x5.3)      | 0.44 / 2.46 s (x5.6)
-    check, chain 1k / 3k / 10k deep       0.52 / 1.16 / 3.96 s      | 0.54 / 1.22 / 4.29 s
-    parse_text, 98.6k targets, best of 5  1.07 s                    | 0.92 s
-    2000 x 12 x 40 (986k targets)
-      parse / resolve / evaluation        9.5 / 4.1 / 4.7 s         | 8.1 / 4.1 / 4.3 s
-      check, end to end (least of 3)      19.2 s, 1,114 MiB         | 17.4 s, 1,114 MiB
+      second run                          0.69 / 1.69 / 19.8 s      | 0.77 / 1.84 / 21.3 s (x11.7 | x11.5)
+      (lark parse of the 100k lines       21.8 s, 23.6 s            | 22.0 s, 24.4 s)
+    check, 1k / 10k undefined names       0.72 / 3.82 s (x5.3)      | 0.70 / 3.30 s (x4.8)
+    check, chain 1k / 3k / 10k deep       0.65 / 1.49 / 4.53 s      | 0.62 / 1.33 / 5.27 s
+      10k deep again, 3 runs each         4.25 s least, 4.59 median | 4.34 s, 4.73 s
+    parse_text, 98.6k targets, best of 5  1.07 s, 1.26 s            | 0.92 s, 1.07 s
+    evaluation, 10.7k / 106k targets      83,478 / 109,609 /s       | 139,344 / 131,155 /s
+    2000 x 12 x 40 (986k targets), second run
+      parse / resolve / evaluation        14.3 / 5.5 / 5.6 s        | 10.5 / 4.1 / 4.4 s
+      check, end to end                   21.5 s, 1,114 MiB         | 18.4 s, 1,111 MiB
+      check, end to end, least of 3       19.2 s                    | 17.4 s (an earlier commit of the session)
+      eval --format json, end to end      23.5 s, 1,143 MiB         | 23.0 s, 1,140 MiB
 
 The parse's driven tables now name a rule's symbol with a plain string
 (Lark's are `Token`s, whose Python-level `__eq__` every reduction's goto
 lookup called), and a bare-name split child is built straight from its
-token (`builder.bare_child`). The 986k-target plan still misses 10 s end
-to end: parse about 8 s (3.4 us a token), resolve, evaluation and lint
-about 10 s (3-4.5 us a target each); what is left is spread over many small
-steps, none above a tenth.
+token (`builder.bare_child`). The parse cache pickles each node as its
+class and fields (`source.pickled_by_fields`): the 986k-target plan's entry
+is 52 MB, written in 4.1 s and read in 2.1 s (105 MB, 8 s and 4.9 s before),
+and a text of 256 KB or more is kept only the second time it is parsed, so
+a first `check` of a big plan no longer pays for writing it: with a warm
+cache the 986k-target plan's `check` takes about 13 s. The plan still
+misses 10 s end to end: parse 8-10 s (3.4-4 us a token), resolve,
+evaluation and lint about 10 s (3-4.5 us a target each); what is left is
+spread over many small steps, none above a tenth.
 
 The first session's figures (commit f407095 | its end), load about 10:
 evaluation 12,249 | 30,389 targets/s at 10.7k targets; 986k targets,
