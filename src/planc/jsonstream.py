@@ -52,14 +52,6 @@ class Array:
 def dumps(value: object, level: int = 0) -> str:
     """`json.dumps(value, ensure_ascii=False, indent=2)`, its lines indented for `level`
     (a JSON string never holds a raw line break, so every line break is the layout's)."""
-    if isinstance(value, str):
-        return _STRING(value)
-    if value is None or value is True or value is False:
-        return "null" if value is None else ("true" if value else "false")
-    if isinstance(value, int):
-        return int.__repr__(value)
-    if isinstance(value, float):
-        return _float(value)
     try:
         return _plain(value, level)
     except (_NotPlain, RecursionError):
