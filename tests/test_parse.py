@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 from fractions import Fraction as F
 
 import pytest
@@ -150,6 +151,20 @@ def test_a_big_text_is_cached_the_second_time_it_is_parsed(tmp_path, monkeypatch
     third, diags = parse(Source("big.plan", big))  # read from its entry
     assert not diags and third is not second and len(third.statements[1].children) == 50
     assert names() == [".pickle", ".pickle"]
+
+
+def test_the_cache_key_covers_every_module_that_builds_the_tree():
+    """A module the builder uses that is not in the key would let a changed
+    checkout load trees built by the old code (under the same version)."""
+    import planc.syntax.builder as builder
+    from planc.syntax import parse as parse_module
+
+    used = {m.__name__ for m in vars(builder).values() if isinstance(m, types.ModuleType)}
+    used |= {getattr(v, "__module__", "") for v in vars(builder).values() if callable(v)}
+    tree_modules = {u for u in used if u.startswith("planc.syntax.") or u == "planc.source"}
+    assert {"planc.syntax.quick", "planc.syntax.drive", "planc.syntax.ast", "planc.source"} <= tree_modules
+    hashed = {"planc." + m.removesuffix(".py").replace("/", ".") for m in parse_module.TREE_CODE}
+    assert tree_modules - {"planc.syntax.errors"} <= hashed, tree_modules - hashed
 
 
 def test_parse_cache_can_be_switched_off(tmp_path, monkeypatch):

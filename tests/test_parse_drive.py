@@ -9,6 +9,7 @@ with the same tokens (every position attribute) as Lark's parser makes.
 from __future__ import annotations
 
 import random
+from functools import partial
 from pathlib import Path
 
 import attrs
@@ -20,7 +21,7 @@ from lark.exceptions import UnexpectedInput
 
 from fuzzkit import mutant, seeds
 from planc.source import Source
-from planc.syntax import builder, drive
+from planc.syntax import builder, drive, quick
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = sorted(p for folder in ("examples", "tests", "stdlib") for p in (ROOT / folder).rglob("*.plan"))
@@ -250,3 +251,90 @@ def test_generated_plans(text, monkeypatch):
     recorded = calls(text, monkeypatch)
     if recorded is not None:
         assert recorded[0] == recorded[1]
+
+
+# ---- splits of bare names, read by `syntax/quick.py` ------------------------------------------------
+
+QUICK_NAMES = st.one_of(
+    st.from_regex(r"[a-z][a-z0-9_]{0,4}", fullmatch=True),
+    st.sampled_from(["华东", "Ünï", "_x", "CNY", "ACME", "USDx", "xUSD", "by", "even", "rest", "split", "using",
+                     "weight", "actuals", "targetyear", "p0"]))
+QUICK_GAPS = st.sampled_from(["", " ", "\t", "\n", ";", "; ", " ;\n  ", "\r\n", "\n# note; p9\n", " # c\n", "\f",
+                              ";;", "  \n\n  ", "\r", " # c }\n"])
+
+
+@st.composite
+def quick_splits(draw) -> str:
+    """Splits in and around the shape `quick.split_at` reads, with its edge cases."""
+    ref = ".".join(draw(st.lists(QUICK_NAMES, min_size=1, max_size=3)))
+    ref = draw(st.sampled_from([ref, ref.replace(".", " . ", 1)]))
+    using = draw(st.sampled_from(["", " using even", " using weight(mix)", " using weight( mix\t)", "  using  even",
+                                  " using weight(mix, b)", " using weight(3)", " overassign 105%", " using evens"]))
+    kids = draw(st.lists(QUICK_NAMES, min_size=0, max_size=6))
+    body = "".join((draw(QUICK_GAPS) if i else "") + k for i, k in enumerate(kids))
+    end = draw(st.sampled_from(["", " # end", " x", ";", "\n}", " = 1"]))
+    return f"split {ref} by {draw(QUICK_NAMES)}{using}{draw(st.sampled_from([' ', '', '  ']))}{{" \
+           f"{draw(QUICK_GAPS)}{body}{draw(QUICK_GAPS)}}}{end}"
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.one_of(quick_splits(), quick_splits(), statements()), min_size=1, max_size=6),
+       seps=st.lists(SEPS, min_size=6, max_size=6))
+def test_generated_splits_of_bare_names(parts, seps, monkeypatch):
+    assert_same("".join(p + s for p, s in zip(parts, seps)), monkeypatch)
+
+
+def _quick_reads(text: str, monkeypatch) -> list:
+    """The statements `quick.split_at` read while parsing `text` (by the drive)."""
+    read: list = []
+
+    def counted(source, text, pos):
+        made = original(source, text, pos)
+        if made is not None:
+            read.append(text[pos:made[1]])
+        return made
+
+    original = quick.split_at
+    monkeypatch.setattr(drive, "ENABLED", True)
+    monkeypatch.setattr(quick, "split_at", counted)
+    builder.parse_text(Source("t.plan", text))
+    monkeypatch.setattr(quick, "split_at", original)
+    return read
+
+
+def test_splits_of_bare_names_are_read_quickly_and_the_same(monkeypatch):
+    text = ('plan "Q" { round: 1 }\ntable mix { p0 = 1; p1 = 2 }\ntarget year = 100\n'
+            "split year by region using even {  # the coast\n  east\n  west  # last\n}\n"
+            "split east by product using weight(mix) { p0; p1 }\n"
+            "split west by q { a;;b\r\n  c }; split year.west.a by m { x }\n")
+    assert _quick_reads(text, monkeypatch) == [
+        "split year by region using even {  # the coast\n  east\n  west  # last\n}",
+        "split east by product using weight(mix) { p0; p1 }",
+        "split west by q { a;;b\r\n  c }", "split year.west.a by m { x }"]
+    assert_same(text, monkeypatch)
+    # lines and columns after statements read across lines are the lexer's: a builder
+    # problem of the fast pass (a keyword as a name) points at the right place
+    (_, fast), (_, slow) = both(text + "target rest = 1\n", monkeypatch)
+    assert fast == slow and [(d.code, d.span.line, d.span.column) for d in fast] == [("E001", 11, 8)]
+    # and every token lexed after them has the line and column of its offset
+    source = Source("t.plan", text + "target t = 1\n")
+    recorder = Recorder()
+    monkeypatch.setattr(drive, "ENABLED", True)
+    assert drive.run(builder.parser(), source.text, recorder, partial(quick.split_at, source)) is not drive.FAILED
+    tokens = [c for _, children in recorder.calls for c in children if isinstance(c, tuple) and len(c) == 9]
+    assert len(tokens) > 10 and any(t[3] == 11 for t in tokens)
+    for kind, value, start, line, column, end_line, end_column, end, _ in tokens:
+        assert (line, column, end_line, end_column) == (*source.position(start), *source.position(end)), value
+
+
+@pytest.mark.parametrize("text", [
+    "split a by b {\n  split c by d { e }\n}\n",  # inside a block: never at a statement's start
+    "split a by b {\n  c  # a comment between children\n  d\n}\n",
+    "split a by b { by; c }\n", "split a by b { CNY }\n", "split rest by b { c }\n", "split a by b { c # d\n e }\n",
+    "split a by b { c\f}\n", "split a . b by c { d }\n", "split a by b { c = 1 }\n", "split a by b { c d }\n",
+    "scenario s {\n  split a by b { c }\n}\n", "split a by b using weight(3) { c }\n",
+])
+def test_what_quick_declines_is_parsed_as_before(text, monkeypatch):
+    reads = _quick_reads(text, monkeypatch)
+    assert reads == []
+    assert_same(text, monkeypatch)

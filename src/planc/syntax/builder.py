@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import os
 from fractions import Fraction
+from functools import partial
 from typing import Callable
 
 from lark import Lark, Token
@@ -30,7 +31,7 @@ try:  # the builtin module: `hashlib` loads OpenSSL, which costs start-up time
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b as _digest
 
-from planc.syntax import ast, drive
+from planc.syntax import ast, drive, quick
 from planc.syntax.ast import KEYWORDS, NAMED_FUNCTIONS
 from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error
@@ -586,7 +587,7 @@ def _parse(lark: Lark, text: str, builder: _Builder, fast: bool = True):
     `parse_interactive`)."""
     if fast:
         trial = _Builder(builder.source)
-        value = drive.run(lark, text, _Callbacks(trial))
+        value = drive.run(lark, text, _Callbacks(trial), partial(quick.split_at, builder.source))
         if value is not drive.FAILED:
             builder.problems += trial.problems
             return value

@@ -48,6 +48,8 @@ what is left is our builder (`_Callbacks.call`, `child`, `Span`s, AST nodes).
 Later (2026-12-01): the tables name symbols by plain strings, not Lark's
 `Token`s (a lookup by a `Token` called its Python `__eq__`), and a bare-name
 child skips the generic callback: 1.07 -> 0.92 s, best of 5.
+Sixth session: a split of bare names at the start of a statement is read
+whole by `syntax/quick.py` (`run`'s `quick_split`): 1.47 -> 0.58 s, best of 5.
 Small plans: a 300-line plan 23 | 13 ms, examples/fy2027 9.3 | 5.2 ms (the
 first parse of a process, tables included: 36 | 27 ms). A syntax error costs
 the fast pass up to it (a 300-line plan broken at its end: 47 | 60 ms).
@@ -183,9 +185,12 @@ def unsupported(lark: Lark) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def run(lark: Lark, text: str, callbacks: object):
+def run(lark: Lark, text: str, callbacks: object, quick_split=None):
     """Parse `text` with `callbacks` (an object with one method per rule, as
-    given to Lark's `create_callback`): the start rule's value, or FAILED."""
+    given to Lark's `create_callback`): the start rule's value, or FAILED.
+    `quick_split(text, pos)`: where a statement starts with `split` (at `pos`),
+    the `split_stmt` value and the offset after it, or None to parse it here
+    (`syntax/quick.py`); its statements make no callback calls."""
     if not ENABLED:
         return FAILED
     t = tables(lark)
@@ -195,12 +200,15 @@ def run(lark: Lark, text: str, callbacks: object):
     rules = [(size, origin, _PASS if size == 1 and expand1 and include is None
               else None if name is None else getattr(callbacks, name, None) or tree(name), include, expand1)
              for size, origin, name, include, expand1 in t.rules]
-    return _loop(text, t.actions, rules, t.match, t.newlines, t.ignore, t.start, t.end)
+    return _loop(text, t.actions, rules, t.match, t.newlines, t.ignore, t.start, t.end, quick_split)
 
 
-def _loop(text, actions, rules, matchers, newline_kinds, ignore, start, end_state):
+def _loop(text, actions, rules, matchers, newline_kinds, ignore, start, end_state, quick_split=None):
     """Lex in the current state, shift, reduce: Lark's `ContextualLexer.lex`,
-    `BasicLexer.next_token` and `ParserState.feed_token` in one loop."""
+    `BasicLexer.next_token` and `ParserState.feed_token` in one loop. Where
+    `split` would be shifted in a state that expects a whole statement (it has
+    a goto on `split_stmt`: only the start rule's states do), `quick_split`
+    may read the statement and it is pushed as if its rule had been reduced."""
     n = len(text)
     pos, line, line_start = 0, 1, 0
     stack = [start]
@@ -245,6 +253,19 @@ def _loop(text, actions, rules, matchers, newline_kinds, ignore, start, end_stat
             except KeyError:
                 return FAILED
             if action >= 0:
+                if kind == "SPLIT" and quick_split is not None and "split_stmt" in row:
+                    made = quick_split(text, token.start_pos)
+                    if made is not None:
+                        node, end = made
+                        newlines = text.count("\n", pos, end)
+                        if newlines:
+                            line += newlines
+                            line_start = text.rindex("\n", pos, end) + 1
+                        pos = end
+                        state = row["split_stmt"]
+                        stack.append(state)
+                        values.append(node)
+                        break
                 stack.append(action)
                 values.append(token)
                 state = action

@@ -42,6 +42,10 @@ EAGER_ENTRY = 1 << 18
 _GRAMMAR_DIGEST: bytes | None = None
 
 
+# The modules that build and define the tree: part of every entry's key.
+TREE_CODE = ("syntax/builder.py", "syntax/drive.py", "syntax/quick.py", "syntax/ast.py", "source.py")
+
+
 def _key(source: Source) -> str:
     global _GRAMMAR_DIGEST
     if _GRAMMAR_DIGEST is None:
@@ -50,7 +54,7 @@ def _key(source: Source) -> str:
         # trees built by older code under the same version number).
         here = Path(__file__).resolve().parent.parent
         h = _digest((resource_dir("grammar") / "planc.lark").read_bytes())
-        for module in ("syntax/builder.py", "syntax/drive.py", "syntax/ast.py", "source.py"):
+        for module in TREE_CODE:
             h.update((here / module).read_bytes())
         _GRAMMAR_DIGEST = h.digest()
     h = _digest(_GRAMMAR_DIGEST)

@@ -1,0 +1,79 @@
+"""A split of bare names, built straight from its text (issue 15).
+
+Most of a big plan is splits like `split r12.Jan by product using weight(mix)
+{ p0; p1; … p39 }`: 24,000 of them, with 960,000 children, in a plan of
+2,000 reps × 12 months × 40 products. Through the LALR tables each child
+costs a lexed name, a separator, a shift and two reductions. `split_at`
+reads such a statement with one regular expression and builds the very
+`ast.Split` the grammar's callbacks would build (the same nodes, fields and
+spans), or returns None for anything else; `drive` calls it only where the
+parser is about to shift `split` at the start of a statement, and parses
+everything it declines as before.
+
+What it accepts is a strict subset of the grammar's `split_stmt`, read as
+the contextual lexer reads it:
+
+    split REF by NAME [using even | using weight(NAME)] { NAME (SEP NAME)* }
+
+REF is `NAME(.NAME)*` without spaces; names are the grammar's NAME, and a
+keyword (the builder would report E001) or a name of three capitals (which
+reads as a currency where one may stand) makes it decline. Between two
+children, blanks and at least one `;` or line break; before the first and
+after the last, comments too. `tests/test_parse_drive.py` checks the modules and the
+diagnostics against Lark's own path, on every plan in the repository and on
+generated ones.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import repeat
+
+from planc.syntax import ast
+from planc.syntax.ast import KEYWORDS
+from planc.source import Source, Span
+
+_NAME = r"[^\W\d]\w*"  # the grammar's NAME
+_BLANK = r"[ \t\r]"  # WS without \f (declined)
+# Blanks, separators and whole comments (to the line's end, as lexed: never part of one)
+_GAP = rf"(?:{_BLANK}|[;\n]|#[^\n]*(?=\n))*"
+_BETWEEN = rf"{_BLANK}*[;\n](?:{_BLANK}|[;\n])*"  # between two children: at least one separator, no comment
+_SPLIT = re.compile(
+    rf"split{_BLANK}+(?P<ref>{_NAME}(?:\.{_NAME})*){_BLANK}+by{_BLANK}+(?P<dim>{_NAME})"
+    rf"(?:{_BLANK}+using{_BLANK}+(?:(?P<even>even)|(?P<weight>weight\({_BLANK}*(?P<table>{_NAME}){_BLANK}*\))))?"
+    rf"{_BLANK}*\{{{_GAP}(?P<kids>{_NAME}(?:{_BETWEEN}{_NAME})*){_GAP}\}}")
+_NAMES = re.compile(_NAME)
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_CURRENCY_WORD = re.compile(r"(?<!\w)[A-Z]{3}(?!\w)")
+_group, _start, _end = re.Match.group, re.Match.start, re.Match.end
+_NONE, _EMPTY = repeat(None), repeat(())  # endless: `map` stops at the names
+
+
+def split_at(source: Source, text: str, pos: int) -> tuple[ast.Split, int] | None:
+    """The split statement starting at `pos` (the `split` keyword) and where it
+    ends, if it is one this module reads; otherwise None."""
+    m = _SPLIT.match(text, pos)
+    if m is None:
+        return None
+    parts = m.group("ref").split(".")
+    dimension = m.group("dim")
+    table = m.group("table")
+    if any(p in KEYWORDS or _CURRENCY.fullmatch(p) for p in (*parts, dimension, table or "")):
+        return None
+    start, end = m.span("kids")
+    found = list(_NAMES.finditer(text, start, end))
+    names = list(map(_group, found))
+    if not KEYWORDS.isdisjoint(names) or _CURRENCY_WORD.search(text, start, end):
+        return None
+    spans = list(map(Span, repeat(source), map(_start, found), map(_end, found)))
+    # as `builder.bare_child`: the child's span is its name's, one Span for both
+    children = tuple(map(ast.Child, names, _NONE, _NONE, _NONE, _NONE, _EMPTY, spans, spans))
+    method: ast.Even | ast.Weight | None = None
+    if m.group("even"):
+        method = ast.Even(Span(source, *m.span("even")))
+    elif table:
+        ref = ast.Ref((table,), Span(source, *m.span("table")))
+        method = ast.Weight((ast.WeightArg(None, ref, ref.span),), Span(source, *m.span("weight")))
+    node = ast.Split(ast.Ref(tuple(parts), Span(source, *m.span("ref"))), dimension, method, None,
+                     children, True, Span(source, pos, m.end()), Span(source, *m.span("dim")))
+    return node, m.end()
