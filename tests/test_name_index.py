@@ -82,3 +82,25 @@ def test_last_year_asked_per_target_is_the_whole_lookup(names, asked, monkeypatc
         assert lazy.get("nowhere") is None and "nowhere" not in lazy
         found += len(whole)
     assert found >= 8  # figures were found: cells, aliases, dotted keys
+
+
+def test_children_added_in_one_pass_or_one_by_one_are_found_alike():
+    """`Resolver.add_children` adds a split's children in one pass unless a path is
+    taken (then one by one, reporting E007): both index every child the same way."""
+    from planc.pipeline import compile_text
+
+    text = ('plan "D" { round: 1 }\ntarget x = 100\nsplit x by q { a; b; a }\n'
+            "split x by r { b = 50%; c = rest }\nsplit x.q_ by s { d }\n")
+    result = compile_text(text)
+    twice = [(d.code, d.span.line, d.span.column, d.message) for d in result.diagnostics if d.code == "E007"]
+    assert twice == [("E007", 3, 22, "`x.a` is defined twice"), ("E007", 4, 16, "`x.b` is defined twice")]
+    clean = compile_text('plan "D" { round: 1 }\ntarget x = 100\nsplit x by q using even { a; b }\n'
+                         "split x by r using even { c; d }\nsplit b by s using even { e }\n")
+    model = clean.model
+    assert model is not None and clean.evaluation is not None
+    assert list(model.targets) == ["x", "x.a", "x.b", "x.c", "x.d", "x.b.e"]
+    scan = _unindexed(model)
+    for name in ("a", "b", "e", "x.b", "b.e", "x.b.e", "q", "x.e"):
+        assert find_targets(model, name) == find_targets(scan, name), name
+    assert [n.path for n in find_targets(model, "b.e")] == ["x.b.e"]
+    assert clean.evaluation.values["x.b.e"] == 50

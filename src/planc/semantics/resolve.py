@@ -8,7 +8,7 @@ so a split's parent is always resolved against every shallower target
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 
 import attrs
@@ -291,6 +291,36 @@ class _Resolver:
             self.index(alias, node)
         return True
 
+    def add_children(self, split: SplitNode, parent: TargetNode, children: Sequence[ast.Child]) -> None:
+        """`add_target` for each child of `split`: in one pass when none of their
+        paths is taken and the parent has no aliases (nearly every split)."""
+        parent_path, parent_name = parent.path, parent.name
+        nodes = [TargetNode(child.name, f"{parent_path}.{child.name}", child, parent, split,
+                            aliases=tuple([f"{a}.{child.name}" for a in parent.aliases]) if parent.aliases else ())
+                 for child in children]
+        paths = [node.path for node in nodes]
+        if parent.aliases or not self.targets.keys().isdisjoint(paths) or len(set(paths)) < len(paths):
+            for node in nodes:  # E007, a cross cell's clash, aliases: one by one
+                if self.add_target(node, parent_name):
+                    split.children.append(node)
+            return
+        self.targets.update(zip(paths, nodes))
+        self.new_names.update([node.name for node in nodes])
+        by_name, by_pair = self.by_name, self.by_pair
+        for entry in zip(paths, nodes):  # as `index_as`
+            last = entry[1].name
+            bucket = by_name.get(last)
+            if bucket is None:
+                by_name[last] = [entry]
+            else:
+                bucket.append(entry)
+            pair = by_pair.get((parent_name, last))
+            if pair is None:
+                by_pair[parent_name, last] = [entry]
+            else:
+                pair.append(entry)
+        split.children.extend(nodes)
+
     def index(self, path: str, node: TargetNode) -> None:
         """Make `node` findable by `path` (its own path or an alias) and its suffixes."""
         head, dot, last = path.rpartition(".")
@@ -363,12 +393,7 @@ class _Resolver:
                 self.refs[id(decl.parent)] = parent
                 parent.add_split(split)
                 attached.append(split)
-                parent_path, parent_name = parent.path, parent.name
-                for child in decl.children:
-                    aliases = tuple([f"{a}.{child.name}" for a in parent.aliases]) if parent.aliases else ()
-                    node = TargetNode(child.name, f"{parent_path}.{child.name}", child, parent, split, aliases=aliases)
-                    if self.add_target(node, parent_name):
-                        split.children.append(node)
+                self.add_children(split, parent, decl.children)
             progress_cross = self.try_crosses(waiting, crosses, final=False, dims=new_dims)
             candidates = sorted(pair for name in self.new_names for pair in waiting_for.get(name, {}).items())
             if not progress and not progress_cross:
