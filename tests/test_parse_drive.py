@@ -255,30 +255,35 @@ def test_generated_plans(text, monkeypatch):
 
 # ---- splits of bare names, read by `syntax/quick.py` ------------------------------------------------
 
-QUICK_NAMES = st.one_of(
-    st.from_regex(r"[a-z][a-z0-9_]{0,4}", fullmatch=True),
-    st.sampled_from(["华东", "Ünï", "_x", "CNY", "ACME", "USDx", "xUSD", "by", "even", "rest", "split", "using",
-                     "weight", "actuals", "targetyear", "p0"]))
-QUICK_GAPS = st.sampled_from(["", " ", "\t", "\n", ";", "; ", " ;\n  ", "\r\n", "\n# note; p9\n", " # c\n", "\f",
-                              ";;", "  \n\n  ", "\r", " # c }\n"])
+PLAIN_NAMES = st.one_of(st.from_regex(r"[a-z][a-z0-9_]{0,4}", fullmatch=True), st.sampled_from(["华东", "Ünï", "_x", "p0"]))
+EDGE_NAMES = st.one_of(PLAIN_NAMES, st.sampled_from(["CNY", "ACME", "USDx", "xUSD", "by", "even", "rest", "split",
+                                                     "using", "weight", "actuals", "targetyear"]))
+PLAIN_GAPS = st.sampled_from(["; ", ";", "\n", "\n  ", " ;\n  ", "\r\n", ";;", "  \n\n  ", "\t;"])
+EDGE_GAPS = st.sampled_from(["; ", "\n", "", " ", "\n# note; p9\n", " # c\n", "\f", "\r", " # c }\n"])
 
 
 @st.composite
 def quick_splits(draw) -> str:
-    """Splits in and around the shape `quick.split_at` reads, with its edge cases."""
-    ref = ".".join(draw(st.lists(QUICK_NAMES, min_size=1, max_size=3)))
-    ref = draw(st.sampled_from([ref, ref.replace(".", " . ", 1)]))
-    using = draw(st.sampled_from(["", " using even", " using weight(mix)", " using weight( mix\t)", "  using  even",
-                                  " using weight(mix, b)", " using weight(3)", " overassign 105%", " using evens"]))
-    kids = draw(st.lists(QUICK_NAMES, min_size=0, max_size=6))
-    body = "".join((draw(QUICK_GAPS) if i else "") + k for i, k in enumerate(kids))
-    end = draw(st.sampled_from(["", " # end", " x", ";", "\n}", " = 1"]))
-    return f"split {ref} by {draw(QUICK_NAMES)}{using}{draw(st.sampled_from([' ', '', '  ']))}{{" \
-           f"{draw(QUICK_GAPS)}{body}{draw(QUICK_GAPS)}}}{end}"
+    """Splits of the shape `quick.split_at` reads, and (one in three) around it: the
+    names, separators, methods and endings it must decline or read with care."""
+    edgy = draw(st.integers(0, 2)) == 0
+    names, gaps = (EDGE_NAMES, EDGE_GAPS) if edgy else (PLAIN_NAMES, PLAIN_GAPS)
+    ref = ".".join(draw(st.lists(names, min_size=1, max_size=3)))
+    usings = ["", " using even", " using weight(mix)"]
+    if edgy:
+        ref = draw(st.sampled_from([ref, ref.replace(".", " . ", 1)]))
+        usings += ["  using  even", " using weight( mix\t)", " using weight(mix, b)", " using weight(3)",
+                   " overassign 105%", " using evens"]
+    kids = draw(st.lists(names, min_size=0 if edgy else 1, max_size=6))
+    body = "".join((draw(gaps) if i else "") + k for i, k in enumerate(kids))
+    end = draw(st.sampled_from(["", " # end", ";", " x", "\n}", " = 1"] if edgy else ["", " # end", ";"]))
+    around = st.sampled_from(["", " ", "\n", " # c\n"] + (["\f", "\r", " # c }\n"] if edgy else []))
+    return (f"split {ref} by {draw(names)}{draw(st.sampled_from(usings))}{draw(st.sampled_from([' ', '', '  ']))}"
+            f"{{{draw(around)}{body}{draw(around)}}}{end}")
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(parts=st.lists(st.one_of(quick_splits(), quick_splits(), statements()), min_size=1, max_size=6),
+@given(parts=st.lists(st.one_of(quick_splits(), quick_splits(), quick_splits(), statements()), min_size=1, max_size=6),
        seps=st.lists(SEPS, min_size=6, max_size=6))
 def test_generated_splits_of_bare_names(parts, seps, monkeypatch):
     assert_same("".join(p + s for p, s in zip(parts, seps)), monkeypatch)
