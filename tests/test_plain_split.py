@@ -63,6 +63,14 @@ def test_proportional_units_are_the_fraction_largest_remainder(amount, weights, 
     assert got == _fraction_largest_remainder(amount, exact, unit)
     assert sum(got) == amount
     assert all(type(x) is F for x in got)
+    # with the amounts already made: the same values, each distinct one a single object, kept
+    made: dict = {F(7).numerator: F(7)}
+    again = proportional_units(amount, weights, sum(weights), unit, made)
+    assert again == got and all(type(x) is F for x in again)
+    if unit.denominator == 1:
+        assert all(made[x.numerator] is x for x in again)
+        assert proportional_units(amount, weights, sum(weights), unit, made) == again
+        assert all(a is b for a, b in zip(proportional_units(amount, weights, sum(weights), unit, made), again))
 
 
 def _everything(path: Path) -> str:

@@ -104,7 +104,7 @@ def plain_split(run: _SplitRun, parent: Fraction) -> bool:
         run.shared = (exact_total, total)
     n = len(weights)
     exacts = proportional(total, weights, weight_sum)
-    rounded = proportional_units(total, weights, weight_sum, ev.unit)
+    rounded = proportional_units(total, weights, weight_sum, ev.unit, ev.memo.setdefault("whole amounts", {}))
     if rounded is None:
         rounded = largest_remainder(total, exacts, ev.unit, [None] * n, [None] * n)
     # `run.left_inputs` of flexible children without fixed siblings

@@ -86,12 +86,16 @@ def proportional(amount: Fraction, weights: Sequence[int], total: int) -> list[F
     return [Fraction(p * w, q) for w in weights]
 
 
-def proportional_units(amount: Fraction, weights: Sequence[int], total: int, unit: Fraction) -> list[Fraction] | None:
+def proportional_units(amount: Fraction, weights: Sequence[int], total: int, unit: Fraction,
+                       made: dict[int, Fraction] | None = None) -> list[Fraction] | None:
     """`largest_remainder(amount, proportional(amount, weights, total), unit)`
     in whole numbers: each share in units is `p·wᵢ·ud / (q·total·un)` (amount
     p/q, unit un/ud), floored by `divmod`, and the leftover units go to the
     largest remainders, ties to the earliest. None where `whole_units`
-    would not apply either (the amount off the grid, a unit not positive)."""
+    would not apply either (the amount off the grid, a unit not positive).
+    `made`: whole amounts already made as Fractions, by value, kept across
+    calls (a large plan has a million amounts but a few thousand distinct
+    ones; a Fraction is immutable, so one object serves every target)."""
     un, ud = unit.numerator, unit.denominator
     if un <= 0 or not weights:
         return None
@@ -105,6 +109,12 @@ def proportional_units(amount: Fraction, weights: Sequence[int], total: int, uni
     rest = [r for _, r in pairs]
     for i in sorted(range(len(floors)), key=rest.__getitem__, reverse=True)[:units - sum(floors)]:
         floors[i] += 1
-    if ud == 1:
-        return [Fraction(k * un) for k in floors]
-    return [Fraction(k * un, ud) for k in floors]
+    if ud != 1:
+        return [Fraction(k * un, ud) for k in floors]
+    if un != 1:
+        floors = [k * un for k in floors]
+    if made is None:
+        return [Fraction(k) for k in floors]
+    for k in set(floors).difference(made):  # (set operations on ints, in C)
+        made[k] = Fraction(k)
+    return list(map(made.__getitem__, floors))
