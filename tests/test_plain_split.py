@@ -103,6 +103,13 @@ target year = 1000500
 split year by region using weight(w) { a; b; c }
 split a by team using even { x; y; z; v; u; t; s }
 """,
+    "hires": """plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1 }
+target year = 1200000
+split year by team using even { north; south [start: 2027-04-01] }
+split north by rep using even { a [owner: "A"]; b [start: 2027-07-01, owner: "B"]; c }
+split south by rep using even { d; e }
+split b by month using even { Jan; Feb; Mar; Apr; May; Jun; Jul; Aug; Sep; Oct; Nov; Dec }
+""",
     "failures": """plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1 }
 table zero { a = 0; b = 0 }
 table part { a = 5 }

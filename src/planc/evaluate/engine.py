@@ -67,7 +67,8 @@ class Evaluator:
             deps += self._profile_sources(node)
             for child in node.children:
                 decl = child.decl
-                refs.extend((decl.alloc, decl.min, decl.max))  # type: ignore[union-attr]
+                if decl.alloc is not None or decl.min is not None or decl.max is not None:  # type: ignore[union-attr]
+                    refs.extend((decl.alloc, decl.min, decl.max))  # type: ignore[union-attr]
             return deps + [d for d in self._ref_producers(refs) if d is not node]
         elif isinstance(node, CrossNode):
             return [node.rows, node.cols]

@@ -62,11 +62,13 @@ def is_plain(run: _SplitRun) -> bool:
     method = split.decl.method
     if not isinstance(method, (ast.Even, ast.Weight)) or split.bottom_up:
         return False
-    for node in split.children:
+    for node in split.children:  # one pass: most of a large plan's targets
         decl = node.decl
         if decl.alloc is not None or decl.min is not None or decl.max is not None:  # type: ignore[union-attr]
             return False
-    if _starts(split.parent) or any(_starts(node) for node in split.children):
+        if decl.attributes and _starts(node):  # type: ignore[union-attr]
+            return False
+    if _starts(split.parent):
         return False
     return isinstance(method, ast.Even) or run.uses_tables(method)
 
