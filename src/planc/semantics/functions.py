@@ -104,7 +104,8 @@ def desugar_split(decl: ast.Split, tables: dict, diags: list[Diagnostic]) -> ast
                 ast.Child(key, None, None, None, None, (), decl.span, decl.dimension_span) for key in keys
                 if key.isidentifier() and key not in ast.KEYWORDS))
         decl = attrs.evolve(decl, method=None)
-    if growth is None and not any(_has_child_call(c) for c in decl.children):
+    # (most children of a large plan have no allocation at all: listed, then looked at)
+    if growth is None and not any(map(_has_child_call, [c.alloc for c in decl.children if c.alloc is not None])):
         return decl
     return attrs.evolve(decl, children=tuple(_child(c, growth) for c in decl.children))
 
@@ -121,9 +122,8 @@ def check_growth(method: ast.Call, diags: list[Diagnostic]) -> bool:
     return True
 
 
-def _has_child_call(child: ast.Child) -> bool:
-    return child.alloc is not None and any(isinstance(n, ast.Call) and n.func in CHILD_FUNCTIONS
-                                           for n in ast.walk_expr(child.alloc))
+def _has_child_call(alloc: ast.Alloc) -> bool:
+    return any(isinstance(n, ast.Call) and n.func in CHILD_FUNCTIONS for n in ast.walk_expr(alloc))
 
 
 def _child(child: ast.Child, growth: ast.Call | None) -> ast.Child:
