@@ -4,7 +4,7 @@ keep every rule to the plan being checked (not its imports)."""
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import attrs
 
@@ -50,15 +50,18 @@ class Context:
         """Targets declared in the checked file (not cross cells, not imports)."""
         found = self.shared.get("targets")
         if found is None:  # once per run: most rules look at them all
+            main = self.main  # (`local`, with the main file looked up once, not per target)
             found = self.shared["targets"] = [
                 node for node in self.model.targets.values()
-                if node.decl is not None and self.local(node.decl.span)]
+                if node.decl is not None and (main is None or node.decl.span.source is main)]
         return iter(found)
 
     def splits(self) -> Iterator[SplitNode]:
         found = self.shared.get("splits")
         if found is None:
-            found = self.shared["splits"] = [split for split in self.model.splits if self.local(split.decl.span)]
+            main = self.main
+            found = self.shared["splits"] = [split for split in self.model.splits
+                                             if main is None or split.decl.span.source is main]
         return iter(found)
 
     def statements(self) -> tuple:
@@ -69,6 +72,13 @@ class Context:
         if self.evaluation is None:
             return None
         return self.evaluation.values.get(node.path)
+
+    def values(self, nodes: Iterable[TargetNode]) -> list[Fraction | None]:
+        """`value` of each node (a split's children: a million in a large plan)."""
+        if self.evaluation is None:
+            return [None for _ in nodes]
+        get = self.evaluation.values.get
+        return [get(node.path) for node in nodes]
 
     def exact(self, node: TargetNode) -> Fraction | None:
         """Before rounding, when known (equal shares stay equal)."""

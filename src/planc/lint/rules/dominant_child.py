@@ -46,7 +46,7 @@ def check(ctx: Context):
     for split in ctx.splits():
         if len(split.children) < max(2, fewest) or customer_split(split):
             continue
-        known = list(map(ctx.value, split.children))
+        known = ctx.values(split.children)
         amounts = [a for a in known if a is not None]
         if len(amounts) != len(known):
             continue

@@ -56,7 +56,7 @@ def check(ctx: Context):
                     help="add a child for new customers (how many, worth how much), "
                          "so growth does not rest on existing accounts alone")
             continue
-        amounts = [ctx.value(c) for c in new]
+        amounts = ctx.values(new)
         if all(a is not None and a <= 0 for a in amounts):
             yield ctx.report(
                 f"`{new[0].name}` gets nothing: growth rests on existing customers alone",

@@ -48,7 +48,7 @@ def check(ctx: Context):
         first = amounts[0]
         if first is None or len(set(amounts)) != 1 or first == 0:
             continue
-        rounded = [ctx.value(c) for c in split.children]
+        rounded = ctx.values(split.children)
         if len(set(rounded)) == 1:
             message = f"{split.describe()} gives all {len(amounts)} periods the same amount"
         else:
