@@ -38,13 +38,11 @@ _BLANK = r"[ \t\r]"  # WS without \f (declined)
 # Blanks, separators and whole comments (to the line's end, as lexed: never part of one)
 _GAP = rf"(?:{_BLANK}|[;\n]|#[^\n]*(?=\n))*"
 _BETWEEN = rf"{_BLANK}*[;\n](?:{_BLANK}|[;\n])*"  # between two children: at least one separator, no comment
-_SPLIT = re.compile(
+_SPLIT_TEXT = (
     rf"split{_BLANK}+(?P<ref>{_NAME}(?:\.{_NAME})*){_BLANK}+by{_BLANK}+(?P<dim>{_NAME})"
     rf"(?:{_BLANK}+using{_BLANK}+(?:(?P<even>even)|(?P<weight>weight\({_BLANK}*(?P<table>{_NAME}){_BLANK}*\))))?"
     rf"{_BLANK}*\{{{_GAP}(?P<kids>{_NAME}(?:{_BETWEEN}{_NAME})*){_GAP}\}}")
-_NAMES = re.compile(_NAME)
-_CURRENCY = re.compile(r"[A-Z]{3}")
-_CURRENCY_WORD = re.compile(r"(?<!\w)[A-Z]{3}(?!\w)")
+_patterns: tuple[re.Pattern, ...] = ()  # compiled at the first split (about 1 ms: not at import, for start-up)
 _group, _start, _end = re.Match.group, re.Match.start, re.Match.end
 _NONE, _EMPTY = repeat(None), repeat(())  # endless: `map` stops at the names
 
@@ -52,18 +50,22 @@ _NONE, _EMPTY = repeat(None), repeat(())  # endless: `map` stops at the names
 def split_at(source: Source, text: str, pos: int) -> tuple[ast.Split, int] | None:
     """The split statement starting at `pos` (the `split` keyword) and where it
     ends, if it is one this module reads; otherwise None."""
-    m = _SPLIT.match(text, pos)
+    global _patterns
+    if not _patterns:  # the statement, a name, a currency (three capitals) alone and as a word
+        _patterns = tuple(map(re.compile, (_SPLIT_TEXT, _NAME, r"[A-Z]{3}", r"(?<!\w)[A-Z]{3}(?!\w)")))
+    split, name, currency, currency_word = _patterns
+    m = split.match(text, pos)
     if m is None:
         return None
     parts = m.group("ref").split(".")
     dimension = m.group("dim")
     table = m.group("table")
-    if any(p in KEYWORDS or _CURRENCY.fullmatch(p) for p in (*parts, dimension, table or "")):
+    if any(p in KEYWORDS or currency.fullmatch(p) for p in (*parts, dimension, table or "")):
         return None
     start, end = m.span("kids")
-    found = list(_NAMES.finditer(text, start, end))
+    found = list(name.finditer(text, start, end))
     names = list(map(_group, found))
-    if not KEYWORDS.isdisjoint(names) or _CURRENCY_WORD.search(text, start, end):
+    if not KEYWORDS.isdisjoint(names) or currency_word.search(text, start, end):
         return None
     spans = list(map(Span, repeat(source), map(_start, found), map(_end, found)))
     # as `builder.bare_child`: the child's span is its name's, one Span for both
