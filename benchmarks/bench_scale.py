@@ -148,14 +148,16 @@ spread over many small steps, none above a tenth.
 
 Sixth session (2026-12-01), 6b778d3 (the fifth session's end) | this code,
 side by side (`--src`), CPU seconds, parse cache off. The machine ran about
-1.8x slower than in the fifth session (evaluation of 106k targets: 76k
-targets/s against 131k), so compare within the rows only:
+1.8x slower than in the fifth session (evaluation of 106k targets: 77k
+targets/s against 131k), so compare within the rows only; `--only
+parse,eval,big` at the session's end, `lines,depth,undefined` midway:
 
-    parse_text, 98.6k targets, best of 5  1.85 s                    | 0.84 s
+    parse_text, 98.6k targets, best of 5  1.84 s                    | 0.81 s
+    evaluation, 10.7k / 106k targets      71,249 / 77,102 /s        | 73,452 / 92,937 /s
     2000 x 12 x 40 (986k targets)
-      parse / resolve / evaluation        18.0 / 5.9 / 8.7 s        | 6.9 / 5.1 / 8.6 s
-      check, end to end                   35.8 s, 1,111 MiB         | 24.8 s, 1,111 MiB
-      eval --format json, end to end      40.2 s, 1,140 MiB         | 29.8 s, 1,140 MiB
+      parse / resolve / evaluation        15.9 / 5.2 / 8.8 s        | 7.0 / 4.3 / 7.8 s
+      check, end to end                   35.4 s, 1,111 MiB         | 22.6 s, 1,038 MiB
+      eval --format json, end to end      38.9 s, 1,140 MiB         | 25.8 s, 1,068 MiB
     check, 1k / 10k / 100k lines          0.76 / 3.39 / 30.3 s      | 0.77 / 3.49 / 29.1 s (x8.9 | x8.3 for 10x)
       (lark parse of the 100k lines       31.7 s                    | 31.9 s)
     check, 1k / 10k undefined names       0.85 / 4.62 s (x5.4)      | 0.84 / 4.57 s (x5.4)
@@ -163,10 +165,13 @@ targets/s against 131k), so compare within the rows only:
 
 A split of bare names at the start of a statement (`split r.Jan by product
 using weight(mix) { p0; ... p39 }`, most of the 986k-target plan's text) is
-read whole by `syntax/quick.py` instead of token by token, and a split's
-children are added to the resolver's index in one pass. The plan still
-misses 10 s end to end: what is left is the builder's nodes (a `Child` and
-a `Span` per child), resolve, evaluation and lint, 3-5 us a target each.
+read whole by `syntax/quick.py` instead of token by token; a split's
+children are added to the resolver's index in one pass; whole rounded
+amounts are made once per distinct value (a few thousand Fractions, not a
+million: -73 MiB); the lint reads the main file once per run, not per
+target. The plan still misses 10 s end to end (22.6 s here, about 12 s at
+the fifth session's machine speed): what is left is a node, a record and a
+Fraction or two per target in each stage, 3-5 us a target each.
 
 The first session's figures (commit f407095 | its end), load about 10:
 evaluation 12,249 | 30,389 targets/s at 10.7k targets; 986k targets,
