@@ -306,19 +306,8 @@ class _Resolver:
             return
         self.targets.update(zip(paths, nodes))
         self.new_names.update([node.name for node in nodes])
-        by_name, by_pair = self.by_name, self.by_pair
-        for entry in zip(paths, nodes):  # as `index_as`
-            last = entry[1].name
-            bucket = by_name.get(last)
-            if bucket is None:
-                by_name[last] = [entry]
-            else:
-                bucket.append(entry)
-            pair = by_pair.get((parent_name, last))
-            if pair is None:
-                by_pair[parent_name, last] = [entry]
-            else:
-                pair.append(entry)
+        for path, node in zip(paths, nodes):
+            self.index_as(path, node, parent_name, node.name)
         split.children.extend(nodes)
 
     def index(self, path: str, node: TargetNode) -> None:
