@@ -21,7 +21,9 @@ matches, a token the table has no action for) or anything this module does
 not reproduce, `run` returns `FAILED` and the caller parses the text again
 with Lark (`builder._parse`), so every syntax diagnostic and recovery pass is
 exactly today's. Otherwise our callbacks were called exactly as Lark calls
-them, so the builder's problems (E001 keyword as a name, …) are today's too.
+them, so the builder's problems (E001 keyword as a name, …) are today's too;
+but for a split of bare names that `syntax/quick.py` reads whole, which makes
+no calls (it reads only text in which the builder finds no problem).
 `PLANC_SLOW_PARSE=1` (or `ENABLED = False`) always takes Lark's path;
 `tests/test_parse_drive.py` checks both give the same `ast.Module`, the same
 diagnostics and the same callback calls with the same tokens.
