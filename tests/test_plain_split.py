@@ -16,6 +16,7 @@ from pathlib import Path
 from hypothesis import given, settings, strategies as st
 
 import planc.evaluate.plain as plain
+from planc.evaluate.record import Records, keep_lazily
 import planc.maths.allocate as allocate
 import planc.maths.apportion as apportion
 from planc.maths.apportion import proportional, proportional_units
@@ -145,3 +146,26 @@ def test_plans_evaluate_the_same_with_and_without_the_plain_path(tmp_path):
         assert fast == general, name
     failures = _everything(tmp_path / "failures.plan")  # they reach the general path's errors
     assert all(code in failures for code in ("E021", "E038", "E012", "E013")), failures
+
+
+def test_a_plain_splits_records_are_made_when_asked_and_equal_the_eager_ones(tmp_path):
+    """`check` of a million-target plan asks for none of its plain children's
+    records, so none is stored; each one asked for is the general path's."""
+    path = tmp_path / "weights.plan"
+    path.write_text(PLANS["weights"], encoding="utf-8")
+    records = compile_plan(path, display=path.name).evaluation.derivations
+    assert isinstance(records, Records)
+    lazy = "year.east.Jan.b"  # a plain split's child
+    assert not dict.__contains__(records, lazy) and records.lazy
+    plain.ENABLED = False
+    try:
+        eager = compile_plan(path, display=path.name).evaluation.derivations
+    finally:
+        plain.ENABLED = True
+    assert dict.__contains__(eager, lazy)
+    assert repr(records[lazy]) == repr(eager[lazy]) and lazy in records
+    assert records.get("year.east.Jan.nowhere") is None and "year.east.Jan.nowhere" not in records
+    # an evaluation without lazy records gets every record at once
+    made: dict = {}
+    keep_lazily(made, object(), records.lazy_at(lazy)[0], [records.targets[lazy]])
+    assert list(made) == [lazy] and repr(made[lazy]) == repr(eager[lazy])

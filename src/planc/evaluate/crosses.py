@@ -12,7 +12,7 @@ from typing import Callable
 from planc.amounts import format_amount
 from planc.diagnostics import error
 from planc.evaluate.explain import cell_wording
-from planc.evaluate.record import Derivation, Input, Records, Scope
+from planc.evaluate.record import Derivation, Input, Scope, keep_lazily
 from planc.semantics.expressions import one_line
 from planc.maths.matrix import ExactCells, Infeasible, controlled_round, ipf_exact, proportional_exact
 from planc.semantics.model import CrossNode, TargetNode
@@ -80,12 +80,7 @@ def evaluate_cross(ev: Scope, cross: CrossNode) -> None:
     for line, amounts in zip(cross.cells.lines, cells):
         values.update((cell.path, amount) for cell, amount in zip(line, amounts) if cell is not None)
     maker = CellRecords(cross, fitted, cells, seed, rows, cols, row_total, shared)
-    records = ev.result.derivations
-    if isinstance(records, Records):
-        records.lazy[id(cross)] = maker
-    else:  # an evaluation without lazy records: every cell's record now
-        for cell in cross.cells.values():
-            records[cell.path] = maker.record(cell)  # type: ignore[assignment]
+    keep_lazily(ev.result.derivations, cross, maker, cross.cells.values())
 
 
 class CellRecords:

@@ -8,7 +8,8 @@ The children's scores are put once per evaluation on a common denominator
 reduction, and its place on the grid is found by integer `divmod`
 (`maths/apportion.py`). The values and the records are the very ones the
 general path (`evaluate/splits.py`) makes — tests/test_exactness.py and
-tests/test_plain_split.py compare them; anything unusual (a negative
+tests/test_plain_split.py compare them — but a child's record is made only
+when it is asked for (`PlainRecords`); anything unusual (a negative
 total, scores that do not add up to a positive number, an amount off the
 grid) is left to that path before anything is recorded.
 """
@@ -17,10 +18,11 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from planc.amounts import out_of_range
-from planc.evaluate.record import Derivation, Input, Scope
+from planc.evaluate.explain import explain
+from planc.evaluate.record import Derivation, Input, Scope, keep_lazily
 from planc.maths.allocate import largest_remainder, round_to
 from planc.maths.apportion import proportional, proportional_units
 from planc.semantics.expressions import one_line
@@ -105,10 +107,9 @@ def plain_split(run: _SplitRun, parent: Fraction) -> bool:
         total = round_to(exact_total, ev.unit, ev.mode)
         run.shared = (exact_total, total)
     n = len(weights)
-    exacts = proportional(total, weights, weight_sum)
     rounded = proportional_units(total, weights, weight_sum, ev.unit, ev.memo.setdefault("whole amounts", {}))
     if rounded is None:
-        rounded = largest_remainder(total, exacts, ev.unit, [None] * n, [None] * n)
+        rounded = largest_remainder(total, proportional(total, weights, weight_sum), ev.unit, [None] * n, [None] * n)
     # `run.left_inputs` of flexible children without fixed siblings
     pooled = (run.parent_input(parent),) + ((Input("overassign", over.text, over.ratio),) if over else ()) + (
         Input("pool", "left", total), Input("scores", "scores", scores_sum))
@@ -117,13 +118,50 @@ def plain_split(run: _SplitRun, parent: Fraction) -> bool:
     tail = ((split.dimension,), over.ratio if over is not None else None, text,
             run.shared[0] if run.shared else None, run.shared[1] if run.shared else None)
     method_name = "even" if isinstance(method, ast.Even) else "weight"
-    values, derivations = ev.result.values, ev.result.derivations  # (as `ev.set_value` does)
-    for node, (score, factors), exact, amount, share in zip(split.children, parts, exacts, rounded,
-                                                            shares if total else [None] * n):
-        path = node.path
-        values[path] = amount
-        derivations[path] = Derivation(method_name, exact, amount, share, pooled, factors, score, (), text, *tail)
+    values = ev.result.values  # (as `ev.set_value` does)
+    for node, amount in zip(split.children, rounded):
+        values[node.path] = amount
+    maker = PlainRecords(split.children, method_name, total, weights, weight_sum, rounded,
+                         shares if total else None, pooled, parts, text, tail)
+    keep_lazily(ev.result.derivations, split, maker, split.children)  # `check` asks for none of a million
     return True
+
+
+class PlainRecords:
+    """The records of one plain split's children, made when asked (`Records`):
+    the same `Derivation`s the loop over its children would make, from what
+    the split computed once (the children's whole weights, their amounts)."""
+
+    __slots__ = ("children", "method", "total", "weights", "weight_sum", "rounded", "shares",
+                 "pooled", "parts", "text", "tail", "at")
+
+    def __init__(self, children: list, method: str, total: Fraction, weights: list[int], weight_sum: int,
+                 rounded: list[Fraction], shares: list[Fraction] | None, pooled: tuple, parts: list,
+                 text: str, tail: tuple) -> None:
+        self.children, self.method, self.total = children, method, total
+        self.weights, self.weight_sum, self.rounded, self.shares = weights, weight_sum, rounded, shares
+        self.pooled, self.parts, self.text, self.tail = pooled, parts, text, tail
+        self.at: dict[int, int] | None = None  # id(child) -> its place, made at the first record
+
+    def record(self, node: TargetNode) -> Derivation | None:
+        at = self.at
+        if at is None:
+            at = self.at = {id(child): i for i, child in enumerate(self.children)}
+        i = at.get(id(node))
+        if i is None:
+            return None
+        total = self.total  # `proportional`'s share, for this child alone
+        exact = Fraction(total.numerator * self.weights[i], total.denominator * self.weight_sum)
+        score, factors = self.parts[i]
+        share = self.shares[i] if self.shares is not None else None
+        return Derivation(self.method, exact, self.rounded[i], share, self.pooled, factors, score, (),
+                          self.text, *self.tail)
+
+    def wording(self, words) -> Callable[[TargetNode], str | None]:
+        def word(node: TargetNode) -> str | None:
+            d = self.record(node)
+            return None if d is None else explain(d, words)
+        return word
 
 
 def _scored(run: _SplitRun, method: ast.Even | ast.Weight, text: str) -> tuple[list, tuple] | None:

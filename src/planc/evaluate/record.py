@@ -6,7 +6,7 @@ engine gives them, so they never import the engine (imports run one way)."""
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Callable, Protocol
+from typing import Callable, Iterable, Protocol
 
 import attrs
 
@@ -115,7 +115,8 @@ class AssertionResult:
 
 
 class CellMaker(Protocol):
-    """Makes the records of one cross's cells when asked (evaluate/crosses.py)."""
+    """Makes the records of one cross's cells (evaluate/crosses.py) or one plain
+    split's children (evaluate/plain.py) when asked."""
 
     def record(self, cell: TargetNode) -> Derivation | None: ...
 
@@ -125,20 +126,22 @@ class CellMaker(Protocol):
 
 class Records(dict):
     """Path -> Derivation, read by path only (`get`, `[]`, `in`; never iterated).
-    A cross's cells are not stored: the cross's `CellMaker` makes a cell's record
-    when it is asked for, so a 400,000-cell cross keeps its fit, not 400,000 records."""
+    The records of a cross's cells and of a plain split's children are not
+    stored: the cross's or split's maker (`lazy`, by its producer) makes a
+    target's record when it is asked for, so a 400,000-cell cross keeps its fit
+    and a million-target plan its splits' weights, not a record per target."""
 
     __slots__ = ("targets", "lazy")
 
     def __init__(self, targets: dict[str, TargetNode]) -> None:
         super().__init__()
         self.targets = targets
-        self.lazy: dict[int, CellMaker] = {}  # id(CrossNode) -> its cells' maker
+        self.lazy: dict[int, CellMaker] = {}  # id(CrossNode or SplitNode) -> its targets' maker
 
     def lazy_at(self, path: str) -> tuple[CellMaker, TargetNode] | None:
-        """The maker of the path's record, and its cell, when the record is made when asked."""
+        """The maker of the path's record, and its target, when the record is made when asked."""
         node = self.targets.get(path) if self.lazy else None
-        if node is None or node.decl is not None or dict.__contains__(self, path):  # only a cell has no declaration
+        if node is None or dict.__contains__(self, path):
             return None
         maker = self.lazy.get(id(node.producer))
         return (maker, node) if maker is not None else None
@@ -161,6 +164,19 @@ class Records(dict):
 
     def __contains__(self, path: object) -> bool:
         return dict.__contains__(self, path) or (isinstance(path, str) and self._made(path) is not None)
+
+
+def keep_lazily(records: dict[str, Derivation], producer: object, maker: CellMaker,
+                targets: Iterable[TargetNode]) -> None:
+    """Let `maker` make the records of `producer`'s `targets` when asked
+    (`Records`); an evaluation without lazy records gets each one now."""
+    if isinstance(records, Records):
+        records.lazy[id(producer)] = maker
+        return
+    for node in targets:
+        made = maker.record(node)
+        if made is not None:
+            records[node.path] = made
 
 
 @attrs.define
