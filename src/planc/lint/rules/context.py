@@ -4,6 +4,7 @@ keep every rule to the plan being checked (not its imports)."""
 from __future__ import annotations
 
 from fractions import Fraction
+from operator import attrgetter
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 import attrs
@@ -16,6 +17,9 @@ from planc.source import Source, Span
 
 if TYPE_CHECKING:
     from planc.evaluate import Evaluation
+
+
+_path = attrgetter("path")
 
 
 @attrs.define
@@ -56,6 +60,18 @@ class Context:
                 if node.decl is not None and (main is None or node.decl.span.source is main)]
         return iter(found)
 
+    def written(self) -> Iterator[TargetNode]:
+        """`targets` whose declaration writes more than a name: a root, or a child
+        with an amount, a cap, a label or settings. The others (a bare `p7;`,
+        most of a large plan's targets) have no expression or setting to read."""
+        found = self.shared.get("written")
+        if found is None:
+            found = self.shared["written"] = [  # (inline: a million targets)
+                node for node in self.targets() if not isinstance(d := node.decl, ast.Child)
+                or d.alloc is not None or d.min is not None or d.max is not None or d.attributes
+                or d.label is not None]
+        return iter(found)
+
     def splits(self) -> Iterator[SplitNode]:
         found = self.shared.get("splits")
         if found is None:
@@ -77,8 +93,7 @@ class Context:
         """`value` of each node (a split's children: a million in a large plan)."""
         if self.evaluation is None:
             return [None for _ in nodes]
-        get = self.evaluation.values.get
-        return [get(node.path) for node in nodes]
+        return list(map(self.evaluation.values.get, map(_path, nodes)))
 
     def exact(self, node: TargetNode) -> Fraction | None:
         """Before rounding, when known (equal shares stay equal)."""

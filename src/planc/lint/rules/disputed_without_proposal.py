@@ -39,7 +39,7 @@ OPTIONS: dict = {}
 
 
 def check(ctx: Context):
-    for node in ctx.targets():
+    for node in ctx.written():  # (a status is a setting)
         if target_status(node) != "disputed":
             continue
         attributes = node.attributes

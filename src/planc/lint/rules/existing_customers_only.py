@@ -31,9 +31,13 @@ split year by customers { existing = 90M; new = rest }
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from planc.amounts import format_amount
 from planc.lint.rules.context import Context
 from planc.semantics.concepts import customer_kind, is_customer_dimension
+
+_name = attrgetter("name")
 
 CODE = "W110"
 NAME = "existing-customers-only"
@@ -44,10 +48,11 @@ OPTIONS: dict = {}
 def check(ctx: Context):
     history = {id(node): amount for _t, node, amount in ctx.history()}
     for split in ctx.splits():
-        new = [c for c in split.children if customer_kind(c.name) == "new"]
-        old = [c for c in split.children if customer_kind(c.name) == "existing"]
-        if not old:
+        kinds = list(map(customer_kind, map(_name, split.children)))  # (one pass: a million children)
+        if "existing" not in kinds:
             continue
+        new = [c for c, k in zip(split.children, kinds) if k == "new"]
+        old = [c for c, k in zip(split.children, kinds) if k == "existing"]
         if not new:
             if is_customer_dimension(split.dimension):
                 yield ctx.report(

@@ -50,7 +50,7 @@ def ratio_only(expr, refs) -> bool:
 
 
 def check(ctx: Context):
-    for node in ctx.targets():
+    for node in ctx.written():
         decl = node.decl
         parts: list = []
         if isinstance(decl, ast.Target):

@@ -45,8 +45,11 @@ def percentages_fill(split: SplitNode) -> bool:
 
 
 def check(ctx: Context):
-    for split in ctx.splits():
-        if not percentages_fill(split):
+    # A split to look at has a `rest` child: found among the targets that write something
+    splits = {id(node.producer): node.producer for node in ctx.written()
+              if isinstance(node.decl, ast.Child) and isinstance(node.decl.alloc, ast.Rest)}
+    for split in splits.values():
+        if not isinstance(split, SplitNode) or not percentages_fill(split):
             continue
         rest = next(c.decl for c in split.children
                     if isinstance(c.decl, ast.Child) and isinstance(c.decl.alloc, ast.Rest))

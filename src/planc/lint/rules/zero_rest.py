@@ -25,6 +25,7 @@ from __future__ import annotations
 from planc.syntax import ast
 from planc.lint.rules.context import Context
 from planc.lint.rules.redundant_rest import percentages_fill
+from planc.semantics.model import SplitNode
 
 CODE = "W108"
 NAME = "zero-rest"
@@ -33,13 +34,13 @@ OPTIONS: dict = {}
 
 
 def check(ctx: Context):
-    for split in ctx.splits():
-        for child in split.children:
-            decl = child.decl
-            if not isinstance(decl, ast.Child) or not isinstance(decl.alloc, ast.Rest):
-                continue
-            if ctx.exact(child) == 0 and not percentages_fill(split):
-                yield ctx.report(
-                    f"`{child.name} = rest` comes out as zero: the other children of the "
-                    f"{split.describe()} take all of it", decl.alloc.span,
-                    help=f"remove `{child.name}`, or lower one of its siblings")
+    for child in ctx.written():
+        decl, split = child.decl, child.producer
+        if not isinstance(decl, ast.Child) or not isinstance(decl.alloc, ast.Rest) \
+                or not isinstance(split, SplitNode):
+            continue
+        if ctx.exact(child) == 0 and not percentages_fill(split):
+            yield ctx.report(
+                f"`{child.name} = rest` comes out as zero: the other children of the "
+                f"{split.describe()} take all of it", decl.alloc.span,
+                help=f"remove `{child.name}`, or lower one of its siblings")
