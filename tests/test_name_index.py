@@ -104,3 +104,31 @@ def test_children_added_in_one_pass_or_one_by_one_are_found_alike():
         assert find_targets(model, name) == find_targets(scan, name), name
     assert [n.path for n in find_targets(model, "b.e")] == ["x.b.e"]
     assert clean.evaluation.values["x.b.e"] == 50
+
+
+WRITTEN = """
+plan "Written" { round: 1 }
+table h { a = 100; b = 300 }
+target year = 1200
+split year by region { east = 50%; west = rest }
+split east by team using even { north; south [owner: "Li"]; centre "Centre"; far min 10 }
+split north by rep using even { x; y }
+target more = 440
+split more by team using growth(h, 110%)
+"""
+
+
+def test_the_written_targets_are_those_with_more_than_a_name(tmp_path):
+    """`model.written`, what resolve and lint read expressions and settings of, is
+    every target but a bare child and a cross cell, in definition order; a child
+    given an amount by `growth` counts as written."""
+    path = tmp_path / "written.plan"
+    path.write_text(WRITTEN, encoding="utf-8")
+    result = compile_plan(path)
+    assert result.model is not None and not [d for d in result.diagnostics if d.severity == "error"]
+    assert [n.path for n in result.model.written] == [
+        "year", "more", "year.east", "year.west", "more.a", "more.b",
+        "year.east.south", "year.east.centre", "year.east.far"]
+    order = list(result.model.targets)  # (the model's order: level by level)
+    assert [order.index(n.path) for n in result.model.written] == sorted(order.index(n.path) for n in result.model.written)
+    assert {"year.east.north", "year.east.north.x"} <= set(order)

@@ -17,6 +17,16 @@ from planc.syntax import ast
 from planc.source import Span
 
 
+def writes(decl: object) -> bool:
+    """A declaration that writes more than a name: a root, a funnel step, or a
+    child with an amount, a cap, a label or settings. A bare child (`p7;`, most
+    of a large plan's targets) and a cross cell have no expression or setting."""
+    if not isinstance(decl, ast.Child):
+        return decl is not None
+    return decl.alloc is not None or decl.min is not None or decl.max is not None \
+        or bool(decl.attributes) or decl.label is not None
+
+
 @attrs.define(eq=False, repr=False)  # a short repr: nodes link up and down the tree
 class TargetNode:
     name: str
@@ -268,6 +278,9 @@ class Model:
     # component and by its last two (`named` finds a reference's targets in it).
     by_name: dict[str, list] = attrs.Factory(dict)
     by_pair: dict[tuple[str, str], list] = attrs.Factory(dict)
+    # The targets whose declaration `writes` more than a name, in definition order:
+    # what the checks that read expressions or settings look at.
+    written: list[TargetNode] = attrs.Factory(list)
 
     def named(self, parts: tuple[str, ...]) -> list[TargetNode]:
         """Language.md §4.3(b) through the index: the shallowest targets whose

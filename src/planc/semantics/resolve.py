@@ -17,7 +17,7 @@ from planc.syntax import ast
 from planc.diagnostics import Diagnostic, Label, error, warning
 from planc.semantics.loader import Program
 from planc.semantics.concepts import STATUS_ALIASES, STATUSES, canonical_status
-from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, named_in
+from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, named_in, writes
 from planc.semantics.functions import CHILD_FUNCTIONS, MARGIN_FUNCTIONS, check_call, desugar_split, margin_of
 from planc.source import Span
 
@@ -45,6 +45,7 @@ class _Resolver:
         # The last two components -> (path, node): a dotted name is matched among the
         # few targets that end like it, not every target sharing its last name.
         self.by_pair: dict[tuple[str, str], list[tuple[str, TargetNode]]] = {}
+        self.written: list[TargetNode] = []  # `model.writes` their declaration: in definition order
         self.crosses: list[CrossNode] = []  # attached so far
         self.tables: dict[str, Table] = {}
         self.refs: dict = {}
@@ -81,7 +82,7 @@ class _Resolver:
         _review_calls_outside_asserts(expressions, self.diags)
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
                       modules, self.used_tables, frozenset(self.unparsed_names), measures=measures, funnels=funnels,
-                      by_name=self.by_name, by_pair=self.by_pair)
+                      by_name=self.by_name, by_pair=self.by_pair, written=self.written)
         self.resolve_refs(model)
         self.resolve_statements(model, [s for _, s in statements])
         return model, self.diags
@@ -282,6 +283,8 @@ class _Resolver:
         if node.name in self.tables:
             pass  # a target may share a table's name; `T.key` still means the table
         self.targets[node.path] = node
+        if writes(node.decl):
+            self.written.append(node)
         self.new_names.add(node.name)
         if parent_name is not None:
             self.index_as(node.path, node, parent_name, node.name)
@@ -305,6 +308,7 @@ class _Resolver:
                     split.children.append(node)
             return
         self.targets.update(zip(paths, nodes))
+        self.written.extend([node for node in nodes if writes(node.decl)])
         self.new_names.update([node.name for node in nodes])
         for path, node in zip(paths, nodes):
             self.index_as(path, node, parent_name, node.name)
@@ -394,7 +398,7 @@ class _Resolver:
         for decl in pending:
             self.undefined(decl.parent, "split parent")
         # Keep each target's splits in source order: the first split matters for `sum`.
-        for node in self.targets.values():
+        for node in {id(split.parent): split.parent for split in attached}.values():
             if len(node.splits) > 1 and isinstance(node.splits, list):
                 node.splits.sort(key=lambda s: (s.decl.span.source.path != s.parent.decl.span.source.path
                                                 if s.parent.decl else False, s.decl.span.start))
@@ -587,7 +591,7 @@ class _Resolver:
 
     # ---- references in expressions -----------------------------------------------
     def resolve_refs(self, model: Model) -> None:
-        for node in list(self.targets.values()):
+        for node in list(self.written):
             decl = node.decl
             if isinstance(decl, ast.Target):
                 self.resolve_expr(decl.value, None)
@@ -701,7 +705,7 @@ class _Resolver:
 
     # ---- attributes ---------------------------------------------------------------------
     def check_attributes(self) -> None:
-        for node in self.targets.values():
+        for node in self.written:  # (settings are written)
             for attr in getattr(node.decl, "attributes", ()):
                 if attr.key not in ATTRIBUTE_KEYS:
                     self.diags.append(warning("W002", f"unknown attribute `{attr.key}`", attr.key_span,

@@ -61,15 +61,13 @@ class Context:
         return iter(found)
 
     def written(self) -> Iterator[TargetNode]:
-        """`targets` whose declaration writes more than a name: a root, or a child
-        with an amount, a cap, a label or settings. The others (a bare `p7;`,
-        most of a large plan's targets) have no expression or setting to read."""
+        """`targets` whose declaration writes more than a name (`model.writes`):
+        the others, most of a large plan's targets, have no expression or setting."""
         found = self.shared.get("written")
         if found is None:
-            found = self.shared["written"] = [  # (inline: a million targets)
-                node for node in self.targets() if not isinstance(d := node.decl, ast.Child)
-                or d.alloc is not None or d.min is not None or d.max is not None or d.attributes
-                or d.label is not None]
+            main = self.main
+            found = self.shared["written"] = [
+                node for node in self.model.written if main is None or node.decl.span.source is main]  # type: ignore[union-attr]
         return iter(found)
 
     def splits(self) -> Iterator[SplitNode]:
