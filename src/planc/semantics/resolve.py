@@ -17,7 +17,7 @@ from planc.syntax import ast
 from planc.diagnostics import Diagnostic, Label, error, warning
 from planc.semantics.loader import Program
 from planc.semantics.concepts import STATUS_ALIASES, STATUSES, canonical_status
-from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, named_in, writes
+from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, named_in, writes, written_among
 from planc.semantics.functions import CHILD_FUNCTIONS, MARGIN_FUNCTIONS, check_call, desugar_split, margin_of
 from planc.source import Span
 
@@ -298,9 +298,11 @@ class _Resolver:
         """`add_target` for each child of `split`: in one pass when none of their
         paths is taken and the parent has no aliases (nearly every split)."""
         parent_path, parent_name = parent.path, parent.name
-        nodes = [TargetNode(child.name, f"{parent_path}.{child.name}", child, parent, split,
-                            aliases=tuple([f"{a}.{child.name}" for a in parent.aliases]) if parent.aliases else ())
-                 for child in children]
+        if parent.aliases:
+            nodes = [TargetNode(child.name, f"{parent_path}.{child.name}", child, parent, split,
+                                aliases=tuple([f"{a}.{child.name}" for a in parent.aliases])) for child in children]
+        else:
+            nodes = [TargetNode(child.name, f"{parent_path}.{child.name}", child, parent, split) for child in children]
         paths = [node.path for node in nodes]
         if parent.aliases or not self.targets.keys().isdisjoint(paths) or len(set(paths)) < len(paths):
             for node in nodes:  # E007, a cross cell's clash, aliases: one by one
@@ -308,34 +310,41 @@ class _Resolver:
                     split.children.append(node)
             return
         self.targets.update(zip(paths, nodes))
-        self.written.extend([node for node in nodes if writes(node.decl)])
-        self.new_names.update([node.name for node in nodes])
-        for path, node in zip(paths, nodes):
-            self.index_as(path, node, parent_name, node.name)
+        self.written.extend(written_among(nodes))
+        names = [node.name for node in nodes]
+        self.new_names.update(names)
+        self.index_all(paths, nodes, parent_name, names)
         split.children.extend(nodes)
 
     def index(self, path: str, node: TargetNode) -> None:
         """Make `node` findable by `path` (its own path or an alias) and its suffixes."""
         head, dot, last = path.rpartition(".")
-        self.index_as(path, node, head.rpartition(".")[2] if dot else None, last)
+        self.index_all((path,), (node,), head.rpartition(".")[2] if dot else None, (last,))
 
     def index_as(self, path: str, node: TargetNode, before: str | None, last: str) -> None:
-        """`index`, given the path's last two components (`before` None for a one-part path);
-        one (path, node) entry serves both tables. Cross cells are not indexed
-        (`model.pair_entries` finds them through their cross)."""
-        entry = (path, node)
-        # A new key gets a list of exactly one (most pairs name one target: a cell's two are its own)
-        bucket = self.by_name.get(last)
-        if bucket is None:
-            self.by_name[last] = [entry]
-        else:
-            bucket.append(entry)
-        if before is not None:  # and by its last two components
-            pair = self.by_pair.get((before, last))
-            if pair is None:
-                self.by_pair[before, last] = [entry]
+        """`index`, given the path's last two components (`before` None for a one-part path)."""
+        self.index_all((path,), (node,), before, (last,))
+
+    def index_all(self, paths: Sequence[str], nodes: Sequence[TargetNode], before: str | None,
+                  lasts: Sequence[str]) -> None:
+        """`index_as` for each path, node and last component, all with the same
+        component before it (a split's children). One (path, node) entry serves
+        both tables. Cross cells are not indexed (`model.pair_entries` finds
+        them through their cross)."""
+        by_name, by_pair = self.by_name, self.by_pair
+        for entry, last in zip(zip(paths, nodes), lasts):
+            # A new key gets a list of exactly one (most pairs name one target: a cell's two are its own)
+            bucket = by_name.get(last)
+            if bucket is None:
+                by_name[last] = [entry]
             else:
-                pair.append(entry)
+                bucket.append(entry)
+            if before is not None:  # and by its last two components
+                pair = by_pair.get((before, last))
+                if pair is None:
+                    by_pair[before, last] = [entry]
+                else:
+                    pair.append(entry)
 
     def collect_roots(self, decls: list[ast.Target]) -> list[TargetNode]:
         roots = []
