@@ -21,7 +21,7 @@ from lark.exceptions import UnexpectedInput
 
 from fuzzkit import mutant, seeds
 from planc.source import Source
-from planc.syntax import builder, drive, quick
+from planc.syntax import ast, builder, drive, quick
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = sorted(p for folder in ("examples", "tests", "stdlib") for p in (ROOT / folder).rglob("*.plan"))
@@ -343,3 +343,25 @@ def test_what_quick_declines_is_parsed_as_before(text, monkeypatch):
     reads = _quick_reads(text, monkeypatch)
     assert reads == []
     assert_same(text, monkeypatch)
+
+
+def test_spans_and_bare_children_made_slot_by_slot_equal_the_constructors():
+    """`source.spans` and `ast.bare_children` set each slot themselves (for speed):
+    every field of the class is set, to what the attrs constructor sets."""
+    from planc.source import Span, spans
+
+    source = Source("x.plan", "split a by b { p0; 华东 }")
+    made = spans(source, [15, 19], [17, 21])
+    built = [Span(source, 15, 17), Span(source, 19, 21)]
+    children = ast.bare_children(["p0", "华东"], made)
+    expected = [ast.Child(name, None, None, None, None, (), span, span) for name, span in zip(["p0", "华东"], built)]
+    for cls, got, want in ((Span, made, built), (ast.Child, list(children), expected)):
+        assert [type(x) for x in got] == [cls] * len(want)
+        for x, y in zip(got, want):
+            for field in attrs.fields(cls):  # (an unset slot raises AttributeError)
+                assert getattr(x, field.name) == getattr(y, field.name), (cls, field.name)
+    assert all(c.span is c.name_span for c in children)
+    assert [c.span.text for c in children] == ["p0", "华东"]
+    assert isinstance(children, tuple)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        children[0].name = "other"  # type: ignore[misc]

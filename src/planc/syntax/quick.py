@@ -27,11 +27,10 @@ generated ones.
 from __future__ import annotations
 
 import re
-from itertools import repeat
 
 from planc.syntax import ast
 from planc.syntax.ast import KEYWORDS
-from planc.source import Source, Span
+from planc.source import Source, Span, spans
 
 _NAME = r"[^\W\d]\w*"  # the grammar's NAME
 _BLANK = r"[ \t\r]"  # WS without \f (declined)
@@ -44,7 +43,6 @@ _SPLIT_TEXT = (
     rf"{_BLANK}*\{{{_GAP}(?P<kids>{_NAME}(?:{_BETWEEN}{_NAME})*){_GAP}\}}")
 _patterns: tuple[re.Pattern, ...] = ()  # compiled at the first split (about 1 ms: not at import, for start-up)
 _group, _start, _end = re.Match.group, re.Match.start, re.Match.end
-_NONE, _EMPTY = repeat(None), repeat(())  # endless: `map` stops at the names
 
 
 def split_at(source: Source, text: str, pos: int) -> tuple[ast.Split, int] | None:
@@ -67,9 +65,8 @@ def split_at(source: Source, text: str, pos: int) -> tuple[ast.Split, int] | Non
     names = list(map(_group, found))
     if not KEYWORDS.isdisjoint(names) or currency_word.search(text, start, end):
         return None
-    spans = list(map(Span, repeat(source), map(_start, found), map(_end, found)))
     # as `builder.bare_child`: the child's span is its name's, one Span for both
-    children = tuple(map(ast.Child, names, _NONE, _NONE, _NONE, _NONE, _EMPTY, spans, spans))
+    children = ast.bare_children(names, spans(source, map(_start, found), map(_end, found)))
     method: ast.Even | ast.Weight | None = None
     if m.group("even"):
         method = ast.Even(Span(source, *m.span("even")))
