@@ -11,7 +11,7 @@ import pytest
 
 from planc.pipeline import compile_plan
 from planc.semantics.concepts import history_entries
-from planc.semantics.model import find_targets
+from planc.semantics.model import find_targets, written_among
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,3 +132,8 @@ def test_the_written_targets_are_those_with_more_than_a_name(tmp_path):
     order = list(result.model.targets)  # (the model's order: level by level)
     assert [order.index(n.path) for n in result.model.written] == sorted(order.index(n.path) for n in result.model.written)
     assert {"year.east.north", "year.east.north.x"} <= set(order)
+    for split in result.model.splits:  # a split's own, as the resolver found them and found again
+        mine = [n.path for n in result.model.written if n.producer is split]
+        assert [n.path for n in split.written_children()] == mine
+        assert [n.path for n in written_among(split.children)] == mine
+    assert [len(s.written_children()) for s in result.model.splits] == [2, 2, 3, 0]  # (level by level)

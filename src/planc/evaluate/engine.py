@@ -65,7 +65,7 @@ class Evaluator:
         elif isinstance(node, SplitNode):
             deps: list[Node] = [] if node.bottom_up else [self.producer(node.parent)]
             deps += self._profile_sources(node)
-            for child in node.children:
+            for child in node.written_children():
                 decl = child.decl
                 if decl.alloc is not None or decl.min is not None or decl.max is not None:  # type: ignore[union-attr]
                     refs.extend((decl.alloc, decl.min, decl.max))  # type: ignore[union-attr]

@@ -17,6 +17,7 @@ grid) is left to that path before anything is recorded.
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 from fractions import Fraction
 from typing import Any, Callable, Protocol
 
@@ -50,6 +51,7 @@ class _SplitRun(Protocol):
     def flexible_children(self, method: ast.Even | ast.Weight, text: str) -> list: ...
 
 ONE = Fraction(1)
+_path, _name = attrgetter("path"), attrgetter("name")
 ENABLED = True  # False: every split takes the general path (tests/test_plain_split.py compares the two)
 
 
@@ -64,7 +66,7 @@ def is_plain(run: _SplitRun) -> bool:
     method = split.decl.method
     if not isinstance(method, (ast.Even, ast.Weight)) or split.bottom_up:
         return False
-    for node in split.children:  # one pass: most of a large plan's targets
+    for node in split.written_children():  # (none, in most splits of a large plan)
         decl = node.decl
         if decl.alloc is not None or decl.min is not None or decl.max is not None:  # type: ignore[union-attr]
             return False
@@ -118,9 +120,7 @@ def plain_split(run: _SplitRun, parent: Fraction) -> bool:
     tail = ((split.dimension,), over.ratio if over is not None else None, text,
             run.shared[0] if run.shared else None, run.shared[1] if run.shared else None)
     method_name = "even" if isinstance(method, ast.Even) else "weight"
-    values = ev.result.values  # (as `ev.set_value` does)
-    for node, amount in zip(split.children, rounded):
-        values[node.path] = amount
+    ev.result.values.update(zip(map(_path, split.children), rounded))  # (as `ev.set_value` does)
     maker = PlainRecords(split.children, method_name, total, weights, weight_sum, rounded,
                          shares if total else None, pooled, parts, text, tail)
     keep_lazily(ev.result.derivations, split, maker, split.children)  # `check` asks for none of a million
@@ -181,7 +181,7 @@ def _scored(run: _SplitRun, method: ast.Even | ast.Weight, text: str) -> tuple[l
         # tables score the same, whatever split they are in — read once.
         bare = _bare_tables(run, method)
         read: dict = run.ev.memo.setdefault("bare weights", {})
-        names = tuple(node.decl.name for node in nodes)  # type: ignore[union-attr]
+        names = tuple(map(_name, nodes))
         known = read.get((names, bare)) if bare else None
         if known is not None:
             key, parts = known

@@ -95,11 +95,11 @@ def enter_split(ev: Evaluator, split: SplitNode) -> bool:
     t = typer(ev)
     ok = True
     child_units: set[str] = set()
-    for child in split.children:
+    for child in split.written_children():  # (most children of a large plan: nothing of their own)
         decl = child.decl
         assert isinstance(decl, ast.Child)
         if decl.alloc is None and decl.min is None and decl.max is None:
-            continue  # (the usual child of a large plan: nothing of its own to check)
+            continue
         for part in (decl.alloc, decl.min, decl.max):
             if part is None or isinstance(part, (ast.Rest, ast.Even, ast.Weight, ast.Percent)):
                 continue

@@ -97,6 +97,15 @@ class SplitNode:
     decl: ast.Split
     parent: TargetNode
     children: list[TargetNode] = attrs.Factory(list)
+    # The children that `writes`, when the resolver found them as it added them
+    written: list[TargetNode] | None = attrs.field(default=None, init=False)
+
+    def written_children(self) -> list[TargetNode]:
+        """The children that `writes` (an amount, a cap, a label, settings): none
+        for most splits of a large plan. Asked after resolve."""
+        if self.written is None:
+            self.written = written_among(self.children)
+        return self.written
 
     @property
     def dimension(self) -> str:

@@ -310,11 +310,14 @@ class _Resolver:
                     split.children.append(node)
             return
         self.targets.update(zip(paths, nodes))
-        self.written.extend(written_among(nodes))
+        written = written_among(nodes)
+        self.written.extend(written)
         names = [node.name for node in nodes]
         self.new_names.update(names)
         self.index_all(paths, nodes, parent_name, names)
         split.children.extend(nodes)
+        if len(split.children) == len(nodes):  # (its only children, as they always are)
+            split.written = written
 
     def index(self, path: str, node: TargetNode) -> None:
         """Make `node` findable by `path` (its own path or an alias) and its suffixes."""
