@@ -184,7 +184,7 @@ def is_customer_dimension(dimension: str) -> bool:
 
 def customer_split(split: SplitNode) -> bool:
     """A split into existing and new customers (or existing ones by a customer dimension)."""
-    kinds = {customer_kind(c.name) for c in split.children}
+    kinds = set(map(customer_kind, [c.name for c in split.children]))
     return "existing" in kinds and ("new" in kinds or is_customer_dimension(split.dimension))
 
 

@@ -26,11 +26,14 @@ split year by region { east = 45M; north = 30M; west = rest }
 from __future__ import annotations
 
 from fractions import Fraction
+from operator import attrgetter
 
 from planc.amounts import format_percent as percent
 from planc.lint.rules.context import Context
 from planc.maths.apportion import exact_sum
 from planc.semantics.concepts import customer_split
+
+_numerator, _denominator = attrgetter("numerator"), attrgetter("denominator")
 
 CODE = "W106"
 NAME = "dominant-child"
@@ -50,10 +53,10 @@ def check(ctx: Context):
         amounts = [a for a in known if a is not None]
         if len(amounts) != len(known):
             continue
-        numerators = [a.numerator for a in amounts]
+        numerators = list(map(_numerator, amounts))
         if min(numerators) < 0:
             continue
-        if max([a.denominator for a in amounts]) == 1:  # (whole amounts, most splits: integers, in C)
+        if max(map(_denominator, amounts)) == 1:  # (whole amounts, most splits: integers, in C)
             whole = sum(numerators)
             if whole <= 0 or max(numerators) * limit.denominator <= limit.numerator * whole:
                 continue  # no child above the limit

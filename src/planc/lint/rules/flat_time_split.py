@@ -44,16 +44,15 @@ def check(ctx: Context):
     for split in ctx.splits():
         if len(split.children) < 2 or not is_time_split(split):
             continue
-        amounts = [ctx.exact(c) for c in split.children]
-        first = amounts[0]
-        if first is None or len(set(amounts)) != 1 or first == 0:
-            continue
-        rounded = ctx.values(split.children)
+        first = ctx.exact(split.children[0])
+        if first is None or first == 0 or any(ctx.exact(c) != first for c in split.children[1:]):
+            continue  # (at the first period that differs: a seasonal split asks for two records)
+        count, rounded = len(split.children), ctx.values(split.children)
         if len(set(rounded)) == 1:
-            message = f"{split.describe()} gives all {len(amounts)} periods the same amount"
+            message = f"{split.describe()} gives all {count} periods the same amount"
         else:
             shown = ", ".join(format_amount(r) for r in rounded if r is not None)
-            message = (f"{split.describe()} gives all {len(amounts)} periods the same share, "
+            message = (f"{split.describe()} gives all {count} periods the same share, "
                        f"{format_amount(first)} each before rounding ({shown} after)")
         yield ctx.report(
             message,
