@@ -119,23 +119,45 @@ def chunks(value: object, level: int = 0) -> Iterator[str]:
         yield dumps(value, level)
 
 
+BATCH = 4096  # members joined into one piece
+
+
 def _entries(entries: Iterable, level: int, opening: str, closing: str, keyed: bool) -> Iterator[str]:
     """The members of an object or list; a member that is `Items` or `Array` is streamed in
-    turn (a plain dict or list member is written whole)."""
+    turn (a plain dict or list member is written whole). Members are joined `BATCH` at a
+    time, an int written in place: a million targets' amounts are mostly whole numbers."""
+    size = BATCH
     pad = "\n" + "  " * (level + 1)
-    first = True
+    between = "," + pad
+    started = False
+    done: list[str] = []
+    add = done.append
     for entry in entries:
-        head = (opening if first else ",") + pad
-        first = False
+        head = ""
         if keyed:
             key, entry = entry
-            head += _STRING(key) + ": "
-        if isinstance(entry, (Items, Array)):
-            yield head
+            head = _STRING(key) + ": "
+        if type(entry) is int:
+            add(head + int.__repr__(entry))
+        elif isinstance(entry, (Items, Array)):
+            if done:
+                yield (between if started else opening + pad) + between.join(done)
+                started, done = True, []
+                add = done.append
+            yield (between if started else opening + pad) + head
+            started = True
             yield from chunks(entry, level + 1)
+            continue
         else:
-            yield head + dumps(entry, level + 1)
-    yield opening + closing if first else "\n" + "  " * level + closing
+            add(head + dumps(entry, level + 1))
+        if len(done) >= size:
+            yield (between if started else opening + pad) + between.join(done)
+            started, done = True, []
+            add = done.append
+    if done:
+        yield (between if started else opening + pad) + between.join(done)
+        started = True
+    yield "\n" + "  " * level + closing if started else opening + closing
 
 
 def batched(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from report_helpers import run_build
 
@@ -260,3 +261,38 @@ def test_a_big_cross_shows_its_first_rows_and_columns_and_the_whole_totals(tmp_p
     whole_rows, cut_rows = cross_table(whole), cross_table(cut)
     assert len(whole_rows) == 6 and whole_rows[-1][0] == "**Total**"  # heading, 4 regions, totals
     assert cut_rows == [row[:4] + row[-1:] for row in [*whole_rows[:3], whole_rows[-1]]]  # the whole cross's totals
+
+
+_SCALARS = st.one_of(st.integers(-10**30, 10**30), st.floats(allow_nan=False), st.text(max_size=5), st.none(),
+                     st.booleans())
+_PLAIN = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=4), inner, max_size=4)), max_leaves=12)
+
+
+def _lazy(value, depth: int = 0):
+    """`value` with its dicts and lists made `Items` and `Array` (the top-level dict stays a dict)."""
+    from planc.jsonstream import Array, Items
+
+    if isinstance(value, dict):
+        members = {k: _lazy(v, depth + 1) for k, v in value.items()}
+        return members if depth == 0 else Items(lambda: members.items())
+    if isinstance(value, list):
+        items = [_lazy(v, depth + 1) for v in value]
+        return Array(lambda: items)
+    return value
+
+
+@settings(max_examples=200, deadline=None)
+@given(doc=st.dictionaries(st.text(max_size=4), _PLAIN, max_size=6), batch=st.integers(1, 5))
+def test_streamed_json_in_any_batch_is_json_dumps(doc, batch):
+    """Members are joined `BATCH` at a time, ints written in place: the text is
+    json.dumps's whatever the batch and wherever a lazy member falls in one."""
+    import planc.jsonstream as jsonstream
+
+    saved = jsonstream.BATCH
+    jsonstream.BATCH = batch
+    try:
+        lazy = "".join(jsonstream.chunks(_lazy(doc)))
+    finally:
+        jsonstream.BATCH = saved
+    assert lazy == json.dumps(doc, ensure_ascii=False, indent=2)

@@ -43,7 +43,7 @@ def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic],
     out: dict = {
         "plan": header.title if header else None,
         "currency": header.currency if header else None,
-        "targets": Items(lambda: ((p, to_json_number(values[p])) for p in paths if p in values)),
+        "targets": Items(lambda: _numbers(values, paths)),
         "diagnostics": [to_dict(d) for d in diags],
     }
     units = result.evaluation.units if result.evaluation else {}
@@ -55,6 +55,20 @@ def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic],
         out["derivations"] = Items(lambda: ((p, as_json(records[p])) for p in paths if p in values and p in records))
     out["schema_version"] = JSON_SCHEMA_VERSION  # last: the keys above are the contract, unchanged
     return out
+
+
+def _numbers(values: dict, paths: list[str]) -> Iterator[tuple[str, int | float]]:
+    """(path, `to_json_number` of its amount) for each path with one: converted once
+    per amount object (a big plan's million amounts share a few thousand)."""
+    made: dict[int, int | float] = {}  # id(amount) -> its number; `values` keeps each alive
+    for path in paths:
+        value = values.get(path)
+        if value is None:
+            continue
+        number = made.get(id(value))
+        if number is None:
+            number = made[id(value)] = to_json_number(value)
+        yield path, number
 
 
 def write_lines(lines: Iterable[str], stream) -> None:
