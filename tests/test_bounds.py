@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from fractions import Fraction as F
 
+from hypothesis import given, strategies as st
+
 from helpers import codes, errors, run_planc
-from planc.amounts import format_amount, format_percent
+from planc.amounts import MAX_AMOUNT, MAX_STEP, format_amount, format_percent, out_of_range
 from planc.fmt import format_text
 from planc.pipeline import compile_plan
 
@@ -326,3 +328,11 @@ def test_a_cycle_of_siblings_is_one_diagnostic_labelled_at_each_reference(plan):
     (d,) = errors(result)
     assert (d.code, d.line, d.column) == ("E008", 3, 7)
     assert [(r.span.line, r.span.column) for r in d.related] == [(4, 7), (5, 7)]
+
+
+@given(st.fractions(), st.sampled_from([MAX_AMOUNT, MAX_STEP, F(7, 3)]))
+def test_out_of_range_in_integers_is_the_comparison_of_fractions(value, limit):
+    """`out_of_range` compares in integers what `abs(value) > limit` compares in fractions."""
+    assert out_of_range(value, limit) == (abs(value) > limit or value.denominator.bit_length() > 256)
+    big = value * 10**18 + limit
+    assert out_of_range(big, limit) == (abs(big) > limit or big.denominator.bit_length() > 256)

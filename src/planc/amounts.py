@@ -23,7 +23,8 @@ MAX_DENOMINATOR_BITS = 256
 
 
 def out_of_range(value: Fraction, limit: Fraction = MAX_AMOUNT) -> bool:
-    return abs(value) > limit or value.denominator.bit_length() > MAX_DENOMINATOR_BITS
+    n, d = value.numerator, value.denominator  # |n/d| > limit, in integers (d > 0)
+    return d.bit_length() > MAX_DENOMINATOR_BITS or abs(n) * limit.denominator > limit.numerator * d
 
 
 def describe_size(value: Fraction) -> str:

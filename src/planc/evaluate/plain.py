@@ -23,7 +23,7 @@ from typing import Any, Callable, Protocol
 
 from planc.amounts import out_of_range
 from planc.evaluate.explain import explain
-from planc.evaluate.record import Derivation, Input, Scope, keep_lazily
+from planc.evaluate.record import Derivation, Input, Scope, keep_lazily, parent_input
 from planc.maths.allocate import largest_remainder, round_to
 from planc.maths.apportion import proportional, proportional_units
 from planc.semantics.expressions import one_line
@@ -45,8 +45,6 @@ class _SplitRun(Protocol):
     def uses_tables(self, alloc: Any) -> bool: ...
 
     def scores(self, flex: list) -> list[Fraction] | None: ...
-
-    def parent_input(self, parent: Fraction) -> Input: ...
 
     def flexible_children(self, method: ast.Even | ast.Weight, text: str) -> list: ...
 
@@ -112,17 +110,10 @@ def plain_split(run: _SplitRun, parent: Fraction) -> bool:
     rounded = proportional_units(total, weights, weight_sum, ev.unit, ev.memo.setdefault("whole amounts", {}))
     if rounded is None:
         rounded = largest_remainder(total, proportional(total, weights, weight_sum), ev.unit, [None] * n, [None] * n)
-    # `run.left_inputs` of flexible children without fixed siblings
-    pooled = (run.parent_input(parent),) + ((Input("overassign", over.text, over.ratio),) if over else ()) + (
-        Input("pool", "left", total), Input("scores", "scores", scores_sum))
-    # the record's last fields, the same for every child: dimension, overassign,
-    # using, shared_exact, shared_rounded (evaluate/record.py)
-    tail = ((split.dimension,), over.ratio if over is not None else None, text,
-            run.shared[0] if run.shared else None, run.shared[1] if run.shared else None)
     method_name = "even" if isinstance(method, ast.Even) else "weight"
     ev.result.values.update(zip(map(_path, split.children), rounded))  # (as `ev.set_value` does)
-    maker = PlainRecords(split.children, method_name, total, weights, weight_sum, rounded,
-                         shares if total else None, pooled, parts, text, tail)
+    maker = PlainRecords(split, method_name, total, weights, weight_sum, rounded, shares if total else None,
+                         parts, text, (parent, scores_sum, run.shared))
     keep_lazily(ev.result.derivations, split, maker, split.children)  # `check` asks for none of a million
     return True
 
@@ -132,22 +123,35 @@ class PlainRecords:
     the same `Derivation`s the loop over its children would make, from what
     the split computed once (the children's whole weights, their amounts)."""
 
-    __slots__ = ("children", "method", "total", "weights", "weight_sum", "rounded", "shares",
-                 "pooled", "parts", "text", "tail", "at")
+    __slots__ = ("split", "method", "total", "weights", "weight_sum", "rounded", "shares",
+                 "parts", "text", "given", "at", "pooled", "tail")
 
-    def __init__(self, children: list, method: str, total: Fraction, weights: list[int], weight_sum: int,
-                 rounded: list[Fraction], shares: list[Fraction] | None, pooled: tuple, parts: list,
-                 text: str, tail: tuple) -> None:
-        self.children, self.method, self.total = children, method, total
+    def __init__(self, split: SplitNode, method: str, total: Fraction, weights: list[int], weight_sum: int,
+                 rounded: list[Fraction], shares: list[Fraction] | None, parts: list, text: str,
+                 given: tuple[Fraction, Fraction, tuple[Fraction, Fraction] | None]) -> None:
+        self.split, self.method, self.total = split, method, total
         self.weights, self.weight_sum, self.rounded, self.shares = weights, weight_sum, rounded, shares
-        self.pooled, self.parts, self.text, self.tail = pooled, parts, text, tail
-        self.at: dict[int, int] | None = None  # id(child) -> its place, made at the first record
+        self.parts, self.text = parts, text
+        self.given = given  # the parent's amount, the scores' sum, what an overassign shared (run.shared)
+        self.at: dict[int, int] | None = None  # id(child) -> its place: made at the first record, as are
+        self.pooled: tuple[Input, ...] = ()  # the inputs every child shares
+        self.tail: tuple = ()  # and the record's last fields
+
+    def _first(self) -> dict[int, int]:
+        split, over = self.split, self.split.decl.overassign
+        parent, scores_sum, shared = self.given
+        # `run.left_inputs` of flexible children without fixed siblings
+        self.pooled = (parent_input(split, parent),) + (
+            (Input("overassign", over.text, over.ratio),) if over else ()) + (
+            Input("pool", "left", self.total), Input("scores", "scores", scores_sum))
+        # dimension, overassign, using, shared_exact, shared_rounded (evaluate/record.py)
+        self.tail = ((split.dimension,), over.ratio if over is not None else None, self.text,
+                     shared[0] if shared else None, shared[1] if shared else None)
+        self.at = {id(child): i for i, child in enumerate(split.children)}
+        return self.at
 
     def record(self, node: TargetNode) -> Derivation | None:
-        at = self.at
-        if at is None:
-            at = self.at = {id(child): i for i, child in enumerate(self.children)}
-        i = at.get(id(node))
+        i = (self.at or self._first()).get(id(node))
         if i is None:
             return None
         total = self.total  # `proportional`'s share, for this child alone

@@ -12,7 +12,7 @@ import attrs
 
 from planc.diagnostics import Diagnostic
 from planc.semantics.expressions import Lookup
-from planc.semantics.model import Model, TargetNode
+from planc.semantics.model import Model, SplitNode, TargetNode
 from planc.syntax import ast
 
 
@@ -164,6 +164,11 @@ class Records(dict):
 
     def __contains__(self, path: object) -> bool:
         return dict.__contains__(self, path) or (isinstance(path, str) and self._made(path) is not None)
+
+
+def parent_input(split: SplitNode, parent: Fraction) -> Input:
+    """The input a split's child is given by its parent's amount."""
+    return Input("parent", split.parent.name, parent, split.parent.path)
 
 
 def keep_lazily(records: dict[str, Derivation], producer: object, maker: CellMaker,

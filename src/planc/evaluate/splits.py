@@ -13,7 +13,7 @@ from planc.maths.apportion import exact_sum
 from planc.amounts import format_amount, out_of_range
 from planc.diagnostics import Label, error
 from planc.evaluate.plain import plain_split
-from planc.evaluate.record import Cap, Derivation, Factor, Input, Scope, Trace
+from planc.evaluate.record import Cap, Derivation, Factor, Input, Scope, Trace, parent_input
 from planc.semantics.expressions import one_line, out_of_range_error
 from planc.semantics.model import SplitNode, Table, TargetNode
 from planc.semantics.time import matching_key
@@ -506,7 +506,7 @@ class _SplitRun:
 
     # ---- what the record says ----------------------------------------------------------
     def parent_input(self, parent: Fraction) -> Input:
-        return Input("parent", self.split.parent.name, parent, self.split.parent.path)
+        return parent_input(self.split, parent)
 
     def left_inputs(self, parent: Fraction, given: Fraction) -> tuple[Input, ...]:
         """What a `rest` or flexible child is left: the parent (× overassign) less the
