@@ -346,8 +346,11 @@ def test_what_quick_declines_is_parsed_as_before(text, monkeypatch):
 
 
 def test_spans_and_bare_children_made_slot_by_slot_equal_the_constructors():
-    """`source.spans` and `ast.bare_children` set each slot themselves (for speed):
-    every field of the class is set, to what the attrs constructor sets."""
+    """`source.spans` and `ast.bare_children`, and the parse cache reading spans and
+    children back, set each slot themselves (for speed): every field of the class is
+    set, to what the attrs constructor sets."""
+    import pickle
+
     from planc.source import Span, spans
 
     source = Source("x.plan", "split a by b { p0; 华东 }")
@@ -355,11 +358,15 @@ def test_spans_and_bare_children_made_slot_by_slot_equal_the_constructors():
     built = [Span(source, 15, 17), Span(source, 19, 21)]
     children = ast.bare_children(["p0", "华东"], made)
     expected = [ast.Child(name, None, None, None, None, (), span, span) for name, span in zip(["p0", "华东"], built)]
-    for cls, got, want in ((Span, made, built), (ast.Child, list(children), expected)):
+    written = ast.Child("x", ast.Rest(built[0]), None, ast.Ref(("y",), built[1]), "X", (), built[0], built[1])
+    again = pickle.loads(pickle.dumps([built, written]))
+    for cls, got, want in ((Span, made, built), (ast.Child, list(children), expected), (Span, again[0], built),
+                           (ast.Child, [again[1]], [written])):
         assert [type(x) for x in got] == [cls] * len(want)
         for x, y in zip(got, want):
             for field in attrs.fields(cls):  # (an unset slot raises AttributeError)
-                assert getattr(x, field.name) == getattr(y, field.name), (cls, field.name)
+                mine, theirs = getattr(x, field.name), getattr(y, field.name)
+                assert type(mine) is type(theirs) and repr(mine) == repr(theirs), (cls, field.name)
     assert all(c.span is c.name_span for c in children)
     assert [c.span.text for c in children] == ["p0", "华东"]
     assert isinstance(children, tuple)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import bisect
 import operator
-from typing import Iterable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 import attrs
 
 T = TypeVar("T")
+_new = object.__new__
 
 
 @attrs.frozen
@@ -50,22 +51,36 @@ class Source:
         return len(self._line_starts)
 
 
-def pickled_by_fields(cls: type[T]) -> type[T]:
-    """`cls` (frozen attrs, every field an argument of `__init__`) pickled as `cls(*fields)`:
-    attrs pickles a slotted instance as a dict of its fields, set back one by one in Python.
-    A parsed module of a million targets is cached as two million nodes and spans
-    (syntax/parse.py): this halves its pickle and the time to write and read it."""
+def pickled_by_fields(cls: type[T], make: Callable[..., T] | None = None) -> type[T]:
+    """`cls` (frozen attrs, every field an argument of `__init__`) pickled as `cls(*fields)`,
+    or `make(*fields)` when given: attrs pickles a slotted instance as a dict of its fields,
+    set back one by one in Python. A parsed module of a million targets is cached as two
+    million nodes and spans (syntax/parse.py): this halves its pickle and the time to
+    write and read it."""
     fields = attrs.fields(cls)  # type: ignore[arg-type]
     assert all(f.init and not f.kw_only for f in fields), cls
     read = operator.attrgetter(*[f.name for f in fields])
+    maker = cls if make is None else make
     if len(fields) == 1:
         def __reduce__(self):
-            return cls, (read(self),)
+            return maker, (read(self),)
     else:
         def __reduce__(self):
-            return cls, read(self)
+            return maker, read(self)
     cls.__reduce__ = __reduce__  # type: ignore[method-assign]
     return cls
+
+
+def slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
+    """The `__set__` of each named slot of `cls`, to make instances slot by slot: a
+    frozen attrs `__init__` sets each field through `object.__setattr__` by name, which
+    costs a third more. Only for the nodes a big plan has a million of (`Span`,
+    `ast.Child`), made by `spans`, `ast.bare_children` and the parse cache's reader;
+    tests/test_parse_drive.py checks every field against the constructor's."""
+    assert names == tuple(f.name for f in attrs.fields(cls)), cls  # every field, in order
+    assert not any(f.converter or f.validator for f in attrs.fields(cls)), cls
+    assert not hasattr(cls, "__attrs_post_init__"), cls
+    return tuple(cls.__dict__[name].__set__ for name in names)
 
 
 @pickled_by_fields
@@ -90,20 +105,31 @@ class Span:
         return self.source.text[self.start : self.end]
 
 
+_set_source, _set_start, _set_end = slot_setters(Span, ("source", "start", "end"))
+
+
+def _span(source: Source, start: int, end: int) -> Span:
+    """`Span(source, start, end)`, slot by slot (`slot_setters`): how the parse cache
+    reads a span back."""
+    span = _new(Span)
+    _set_source(span, source)
+    _set_start(span, start)
+    _set_end(span, end)
+    return span
+
+
+pickled_by_fields(Span, _span)
+
+
 def spans(source: Source, starts: Iterable[int], ends: Iterable[int]) -> list[Span]:
-    """`Span(source, start, end)` for each start and end, each slot set through its own
-    descriptor rather than attrs' frozen `__init__` (which goes through
-    `object.__setattr__` by name): a third less a span, for the million names of a
-    big plan's splits (`syntax/quick.py`). tests/test_parse_drive.py checks they equal
-    the constructor's."""
-    new = object.__new__
-    set_source, set_start, set_end = (Span.__dict__[name].__set__ for name in ("source", "start", "end"))
+    """`Span(source, start, end)` for each start and end, slot by slot (`slot_setters`),
+    for the million names of a big plan's splits (`syntax/quick.py`)."""
     made: list[Span] = []
     add = made.append
     for start, end in zip(starts, ends):
-        span = new(Span)
-        set_source(span, source)
-        set_start(span, start)
-        set_end(span, end)
+        span = _new(Span)
+        _set_source(span, source)
+        _set_start(span, start)
+        _set_end(span, end)
         add(span)
     return made

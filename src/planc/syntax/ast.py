@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable, Union
 
 import attrs
 
-from planc.source import Source, Span, pickled_by_fields
+from planc.source import Source, Span, pickled_by_fields, slot_setters
 
 KEYWORDS = frozenset(
     "plan target split by using rest even weight of table data assert cross seed import min max "
@@ -263,28 +263,46 @@ class Child:
     name_span: Span
 
 
+_CHILD_SLOTS = ("name", "alloc", "min", "max", "label", "attributes", "span", "name_span")
+_set_name, _set_alloc, _set_min, _set_max, _set_label, _set_attributes, _set_span, _set_name_span = \
+    slot_setters(Child, _CHILD_SLOTS)
+_new = object.__new__
+
+
+def _child(name: str, alloc: "Alloc | None", min: "Expr | None", max: "Expr | None", label: str | None,
+           attributes: tuple[Setting, ...], span: Span, name_span: Span) -> Child:
+    """`Child(…)`, slot by slot (`source.slot_setters`): how the parse cache reads a child back."""
+    child = _new(Child)
+    _set_name(child, name)
+    _set_alloc(child, alloc)
+    _set_min(child, min)
+    _set_max(child, max)
+    _set_label(child, label)
+    _set_attributes(child, attributes)
+    _set_span(child, span)
+    _set_name_span(child, name_span)
+    return child
+
+
+pickled_by_fields(Child, _child)
+
+
 def bare_children(names: Iterable[str], spans: Iterable[Span]) -> tuple[Child, ...]:
-    """`Child(name, None, None, None, None, (), span, span)` for each name and span: a
-    child written as its bare name (its span is its name's). Each slot is set through
-    its own descriptor rather than attrs' frozen `__init__`: 30% less a child, for
-    the million of a big plan's splits (`syntax/quick.py`). tests/test_parse_drive.py
-    checks they equal the constructor's, field by field."""
-    new = object.__new__
-    setters = [Child.__dict__[name].__set__ for name in
-               ("name", "alloc", "min", "max", "label", "attributes", "span", "name_span")]
-    set_name, set_alloc, set_min, set_max, set_label, set_attributes, set_span, set_name_span = setters
+    """`Child(name, None, None, None, None, (), span, span)` for each name and span, slot by
+    slot (`source.slot_setters`): a child written as its bare name (its span is its
+    name's), for the million of a big plan's splits (`syntax/quick.py`)."""
     made: list[Child] = []
     add = made.append
     for name, span in zip(names, spans):
-        child = new(Child)
-        set_name(child, name)
-        set_alloc(child, None)
-        set_min(child, None)
-        set_max(child, None)
-        set_label(child, None)
-        set_attributes(child, ())
-        set_span(child, span)
-        set_name_span(child, span)
+        child = _new(Child)
+        _set_name(child, name)
+        _set_alloc(child, None)
+        _set_min(child, None)
+        _set_max(child, None)
+        _set_label(child, None)
+        _set_attributes(child, ())
+        _set_span(child, span)
+        _set_name_span(child, span)
         add(child)
     return tuple(made)
 
