@@ -169,3 +169,24 @@ def test_a_plain_splits_records_are_made_when_asked_and_equal_the_eager_ones(tmp
     made: dict = {}
     keep_lazily(made, object(), records.lazy_at(lazy)[0], [records.targets[lazy]])
     assert list(made) == [lazy] and repr(made[lazy]) == repr(eager[lazy])
+
+
+def test_a_plain_childs_words_are_its_records_explained(tmp_path):
+    """`planc eval` words a `weight(…)` child once per score and factors (shared by the
+    same children of every split by the same tables): the words are `explain` of the
+    child's record, for every child, in every wording."""
+    from planc.evaluate.explain import DETAIL, PLAIN, explain, explain_each
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_scale
+
+    for name, text in (("weights", PLANS["weights"]),
+                       ("realistic", bench_scale.realistic_plan(reps=6, products=4, months=12, regions=2, teams=2))):
+        path = tmp_path / f"{name}.plan"
+        path.write_text(text, encoding="utf-8")
+        evaluation = compile_plan(path, display=path.name).evaluation
+        records, paths = evaluation.derivations, list(evaluation.values)
+        for words in (PLAIN, DETAIL, PLAIN):  # (the second PLAIN: words already made)
+            assert list(explain_each(records, paths, words)) == [explain(records[p], words) for p in paths], name
+        worded = [text for text in list(explain_each(records, paths)) if "→ score" in text]
+        assert len(worded) > len(set(worded)) > 1, name  # children worded alike across splits

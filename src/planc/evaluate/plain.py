@@ -113,7 +113,7 @@ def plain_split(run: _SplitRun, parent: Fraction) -> bool:
     method_name = "even" if isinstance(method, ast.Even) else "weight"
     ev.result.values.update(zip(map(_path, split.children), rounded))  # (as `ev.set_value` does)
     maker = PlainRecords(split, method_name, total, weights, weight_sum, rounded, shares if total else None,
-                         parts, text, (parent, scores_sum, run.shared))
+                         parts, text, (parent, scores_sum, run.shared), ev.memo.setdefault("worded", {}))
     keep_lazily(ev.result.derivations, split, maker, split.children)  # `check` asks for none of a million
     return True
 
@@ -124,11 +124,11 @@ class PlainRecords:
     the split computed once (the children's whole weights, their amounts)."""
 
     __slots__ = ("split", "method", "total", "weights", "weight_sum", "rounded", "shares",
-                 "parts", "text", "given", "at", "pooled", "tail")
+                 "parts", "text", "given", "at", "pooled", "tail", "worded")
 
     def __init__(self, split: SplitNode, method: str, total: Fraction, weights: list[int], weight_sum: int,
                  rounded: list[Fraction], shares: list[Fraction] | None, parts: list, text: str,
-                 given: tuple[Fraction, Fraction, tuple[Fraction, Fraction] | None]) -> None:
+                 given: tuple[Fraction, Fraction, tuple[Fraction, Fraction] | None], worded: dict) -> None:
         self.split, self.method, self.total = split, method, total
         self.weights, self.weight_sum, self.rounded, self.shares = weights, weight_sum, rounded, shares
         self.parts, self.text = parts, text
@@ -136,6 +136,7 @@ class PlainRecords:
         self.at: dict[int, int] | None = None  # id(child) -> its place: made at the first record, as are
         self.pooled: tuple[Input, ...] = ()  # the inputs every child shares
         self.tail: tuple = ()  # and the record's last fields
+        self.worded = worded  # the evaluation's: (id(words), id(part)) -> (part, words, its wording)
 
     def _first(self) -> dict[int, int]:
         split, over = self.split, self.split.decl.overassign
@@ -162,7 +163,26 @@ class PlainRecords:
                           self.text, *self.tail)
 
     def wording(self, words) -> Callable[[TargetNode], str | None]:
+        """`explain` of each child's record. A `weight(TABLES)` child's words come from
+        its score and factors alone (`parts`: no caps, no ramp in a plain split), and
+        those are shared by the same children of every split by the same tables: each
+        is worded once per evaluation (a million lines of `planc eval`)."""
+        worded, parts = self.worded, self.parts
+
         def word(node: TargetNode) -> str | None:
+            if self.method == "weight":
+                i = (self.at or self._first()).get(id(node))
+                if i is None:
+                    return None
+                part = parts[i]
+                if part[1]:  # factors: `weight(T) → score s`, from the part alone
+                    key = (id(words), id(part))
+                    known = worded.get(key)
+                    if known is None or known[0] is not part or known[1] is not words:
+                        d = self.record(node)
+                        assert d is not None
+                        known = worded[key] = (part, words, explain(d, words))
+                    return known[2]
             d = self.record(node)
             return None if d is None else explain(d, words)
         return word
