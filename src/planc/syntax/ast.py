@@ -10,6 +10,7 @@ classes is a real part of `planc check`'s start-up, and both choices halve it.
 from __future__ import annotations
 
 import datetime
+from itertools import repeat
 from fractions import Fraction
 from typing import TYPE_CHECKING, Iterable, Union
 
@@ -267,6 +268,7 @@ _CHILD_SLOTS = ("name", "alloc", "min", "max", "label", "attributes", "span", "n
 _set_name, _set_alloc, _set_min, _set_max, _set_label, _set_attributes, _set_span, _set_name_span = \
     slot_setters(Child, _CHILD_SLOTS)
 _new = object.__new__
+_NONE, _EMPTY = repeat(None), repeat(())  # endless: `map` stops at the names
 
 
 def _child(name: str, alloc: "Alloc | None", min: "Expr | None", max: "Expr | None", label: str | None,
@@ -289,22 +291,10 @@ pickled_by_fields(Child, _child)
 
 def bare_children(names: Iterable[str], spans: Iterable[Span]) -> tuple[Child, ...]:
     """`Child(name, None, None, None, None, (), span, span)` for each name and span, slot by
-    slot (`source.slot_setters`): a child written as its bare name (its span is its
-    name's), for the million of a big plan's splits (`syntax/quick.py`)."""
-    made: list[Child] = []
-    add = made.append
-    for name, span in zip(names, spans):
-        child = _new(Child)
-        _set_name(child, name)
-        _set_alloc(child, None)
-        _set_min(child, None)
-        _set_max(child, None)
-        _set_label(child, None)
-        _set_attributes(child, ())
-        _set_span(child, span)
-        _set_name_span(child, span)
-        add(child)
-    return tuple(made)
+    slot (`_child`): a child written as its bare name (its span is its name's), for the
+    million of a big plan's splits (`syntax/quick.py`)."""
+    spans = list(spans)
+    return tuple(map(_child, names, _NONE, _NONE, _NONE, _NONE, _EMPTY, spans, spans))
 
 
 @_node
