@@ -173,6 +173,36 @@ target. The plan still misses 10 s end to end (22.6 s here, about 12 s at
 the fifth session's machine speed): what is left is a node, a record and a
 Fraction or two per target in each stage, 3-5 us a target each.
 
+Seventh session (2026-12-01), 3f294c8 (the sixth session's end) | this code,
+side by side (`--src`), CPU seconds, parse cache off, the machine as slow as
+in the sixth session (`--only parse,eval,big`):
+
+    parse, 98.6k targets (process)        5.84 s                    | 4.84 s
+      parse_text, best of 5               0.82 s                    | 0.70 s
+    evaluation, 10.7k / 106k targets      72,537 / 82,847 /s        | 111,116 / 127,791 /s
+    2000 x 12 x 40 (986k targets)
+      parse / resolve / evaluation        7.1 / 5.1 / 7.97 s        | 5.9 / 4.5 / 3.24 s (304k targets/s)
+      check, end to end                   24.0 s, 1,038 MiB         | 16.5 s, 770 MiB
+      eval --format json, end to end      31.2 s, 1,068 MiB         | 20.7 s, 794 MiB
+      eval (the text table), wall         43.8 s, 1,075 MiB         | 31.6 s, 872 MiB (same output)
+
+A plain split's children's records are made when asked (`PlainRecords`, as
+a cross's cells'), so `check` and `eval --format json` make none; the
+targets written with more than a name are listed once (`Model.written`) and
+the reference, attribute and unit checks and the lint rules that read
+expressions or settings look only at those; a split's children are indexed
+in one loop; a split of bare names makes its spans and children slot by
+slot, as the parse cache now reads them back; JSON members are joined 4,096
+at a time. `planc eval`'s table words a `weight(...)` child once per score
+and factors (the 98.6k-target plan's table 2.58 -> 1.22 s). Midway
+(`--only lines,depth,undefined`, same two columns): check of 1k / 10k / 100k
+lines 0.75 / 3.65 / 29.7 s | 0.76 / 3.37 / 31.0 s (x8.1 | x9.2 for 10x; a
+bare Lark parse of the 100k lines took 32.9 | 34.4 s in the same runs),
+undefined names x7.0 | x4.0, chain 1k -> 10k x6.8 | x7.1. The plan still
+misses 10 s end to end on this machine (16.5 s; about 9-10 s at the fifth
+session's speed, which ran evaluation 1.7x faster): parse 5.9 s and resolve
+4.5 s are a node, a span and an index entry per target.
+
 The first session's figures (commit f407095 | its end), load about 10:
 evaluation 12,249 | 30,389 targets/s at 10.7k targets; 986k targets,
 eval --format json end to end 124.5 s, 2,008 MiB | 71.5 s, 1,796 MiB.
