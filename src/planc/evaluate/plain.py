@@ -100,7 +100,7 @@ def plain_split(run: _SplitRun, parent: Fraction) -> bool:
             run.children = []
             return False
         return True
-    parts, (weights, weight_sum, shares, scores_sum) = scored
+    parts, (weights, weight_sum, shares, scores_sum), shared_parts = scored
     ev = run.ev
     total = exact_total
     if over is not None:  # what the children share is on the grid (language.md, Rounding, step 2)
@@ -113,7 +113,8 @@ def plain_split(run: _SplitRun, parent: Fraction) -> bool:
     method_name = "even" if isinstance(method, ast.Even) else "weight"
     ev.result.values.update(zip(map(_path, split.children), rounded))  # (as `ev.set_value` does)
     maker = PlainRecords(split, method_name, total, weights, weight_sum, rounded, shares if total else None,
-                         parts, text, (parent, scores_sum, run.shared), ev.memo.setdefault("worded", {}))
+                         parts, text, (parent, scores_sum, run.shared),
+                         ev.memo.setdefault("worded", {}) if shared_parts else None)
     keep_lazily(ev.result.derivations, split, maker, split.children)  # `check` asks for none of a million
     return True
 
@@ -128,7 +129,7 @@ class PlainRecords:
 
     def __init__(self, split: SplitNode, method: str, total: Fraction, weights: list[int], weight_sum: int,
                  rounded: list[Fraction], shares: list[Fraction] | None, parts: list, text: str,
-                 given: tuple[Fraction, Fraction, tuple[Fraction, Fraction] | None], worded: dict) -> None:
+                 given: tuple[Fraction, Fraction, tuple[Fraction, Fraction] | None], worded: dict | None) -> None:
         self.split, self.method, self.total = split, method, total
         self.weights, self.weight_sum, self.rounded, self.shares = weights, weight_sum, rounded, shares
         self.parts, self.text = parts, text
@@ -136,7 +137,9 @@ class PlainRecords:
         self.at: dict[int, int] | None = None  # id(child) -> its place: made at the first record, as are
         self.pooled: tuple[Input, ...] = ()  # the inputs every child shares
         self.tail: tuple = ()  # and the record's last fields
-        self.worded = worded  # the evaluation's: (id(words), id(part)) -> (part, words, its wording)
+        # The evaluation's (id(words), id(part)) -> (part, words, its wording), when the
+        # parts are shared by every split of the same children by the same tables
+        self.worded = worded
 
     def _first(self) -> dict[int, int]:
         split, over = self.split, self.split.decl.overassign
@@ -170,7 +173,7 @@ class PlainRecords:
         worded, parts = self.worded, self.parts
 
         def word(node: TargetNode) -> str | None:
-            if self.method == "weight":
+            if worded is not None and self.method == "weight":
                 i = (self.at or self._first()).get(id(node))
                 if i is None:
                     return None
@@ -188,15 +191,17 @@ class PlainRecords:
         return word
 
 
-def _scored(run: _SplitRun, method: ast.Even | ast.Weight, text: str) -> tuple[list, tuple] | None:
+def _scored(run: _SplitRun, method: ast.Even | ast.Weight, text: str) -> tuple[list, tuple, bool] | None:
     """Each child's score and factors (`Factor`s of its tables), and the scores
     as whole weights on a common denominator with their sum, each child's part
     of it (wᵢ / W) and the scores' sum: once per evaluation for the same
-    children and tables. None when the scores failed (`run.ok` is then False)
-    or do not share anything out (negative, or summing to zero: the general
-    path reports it)."""
+    children and tables; and whether those scores and factors are shared with
+    every split of the same children by the same tables. None when the scores
+    failed (`run.ok` is then False) or do not share anything out (negative, or
+    summing to zero: the general path reports it)."""
     memo: dict = run.ev.memo.setdefault("whole scores", {})
     nodes = run.split.children
+    bare = None
     if isinstance(method, ast.Even):
         parts: list = [(ONE, ())] * len(nodes)
         key: tuple = ("even", len(nodes))
@@ -228,7 +233,7 @@ def _scored(run: _SplitRun, method: ast.Even | ast.Weight, text: str) -> tuple[l
         else:
             hit = (weights, weight_sum, [Fraction(w, weight_sum) for w in weights], Fraction(weight_sum, common))
         memo[key] = hit
-    return (parts, hit) if hit else None
+    return (parts, hit, bare is not None) if hit else None
 
 
 def _bare_tables(run: _SplitRun, method: ast.Weight) -> tuple[str, ...] | None:
