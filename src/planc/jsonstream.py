@@ -126,38 +126,31 @@ def _entries(entries: Iterable, level: int, opening: str, closing: str, keyed: b
     """The members of an object or list; a member that is `Items` or `Array` is streamed in
     turn (a plain dict or list member is written whole). Members are joined `BATCH` at a
     time, an int written in place: a million targets' amounts are mostly whole numbers."""
-    size = BATCH
     pad = "\n" + "  " * (level + 1)
     between = "," + pad
-    started = False
+    lead = opening + pad  # before the next piece: `between` once one is written
     done: list[str] = []
-    add = done.append
     for entry in entries:
         head = ""
         if keyed:
             key, entry = entry
             head = _STRING(key) + ": "
         if type(entry) is int:
-            add(head + int.__repr__(entry))
+            done.append(head + int.__repr__(entry))
         elif isinstance(entry, (Items, Array)):
-            if done:
-                yield (between if started else opening + pad) + between.join(done)
-                started, done = True, []
-                add = done.append
-            yield (between if started else opening + pad) + head
-            started = True
+            done.append(head)
+            yield lead + between.join(done)
+            lead, done = between, []
             yield from chunks(entry, level + 1)
-            continue
         else:
-            add(head + dumps(entry, level + 1))
-        if len(done) >= size:
-            yield (between if started else opening + pad) + between.join(done)
-            started, done = True, []
-            add = done.append
+            done.append(head + dumps(entry, level + 1))
+        if len(done) >= BATCH:
+            yield lead + between.join(done)
+            lead, done = between, []
     if done:
-        yield (between if started else opening + pad) + between.join(done)
-        started = True
-    yield "\n" + "  " * level + closing if started else opening + closing
+        yield lead + between.join(done)
+        lead = between
+    yield "\n" + "  " * level + closing if lead is between else opening + closing
 
 
 def batched(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
