@@ -120,8 +120,8 @@ split more by team using growth(h, 110%)
 
 def test_the_written_targets_are_those_with_more_than_a_name(tmp_path):
     """`model.written`, what resolve and lint read expressions and settings of, is
-    every target but a bare child and a cross cell, in definition order; a child
-    given an amount by `growth` counts as written."""
+    every target but a bare child, in definition order; a child given an amount
+    by `growth` counts as written, and so does one with only a label or settings."""
     path = tmp_path / "written.plan"
     path.write_text(WRITTEN, encoding="utf-8")
     result = compile_plan(path)

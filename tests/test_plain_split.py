@@ -188,5 +188,5 @@ def test_a_plain_childs_words_are_its_records_explained(tmp_path):
         records, paths = evaluation.derivations, list(evaluation.values)
         for words in (PLAIN, DETAIL, PLAIN):  # (the second PLAIN: words already made)
             assert list(explain_each(records, paths, words)) == [explain(records[p], words) for p in paths], name
-        worded = [text for text in list(explain_each(records, paths)) if "→ score" in text]
+        worded = [how for how in explain_each(records, paths) if "→ score" in how]
         assert len(worded) > len(set(worded)) > 1, name  # children worded alike across splits
