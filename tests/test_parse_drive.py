@@ -258,7 +258,7 @@ def test_generated_plans(text, monkeypatch):
 PLAIN_NAMES = st.one_of(st.from_regex(r"[a-z][a-z0-9_]{0,4}", fullmatch=True), st.sampled_from(["华东", "Ünï", "_x", "p0"]))
 EDGE_NAMES = st.one_of(PLAIN_NAMES, st.sampled_from(["CNY", "ACME", "USDx", "xUSD", "by", "even", "rest", "split",
                                                      "using", "weight", "actuals", "targetyear"]))
-PLAIN_GAPS = st.sampled_from(["; ", ";", "\n", "\n  ", " ;\n  ", "\r\n", ";;", "  \n\n  ", "\t;"])
+PLAIN_GAPS = st.sampled_from(["; ", ";", "\n", "\n  ", " ;\n  ", "\r\n", ";;", "  \n\n  ", "\t;", "; ; "])
 EDGE_GAPS = st.sampled_from(["; ", "\n", "", " ", "\n# note; p9\n", " # c\n", "\f", "\r", " # c }\n"])
 
 
@@ -311,16 +311,17 @@ def test_splits_of_bare_names_are_read_quickly_and_the_same(monkeypatch):
     text = ('plan "Q" { round: 1 }\ntable mix { p0 = 1; p1 = 2 }\ntarget year = 100\n'
             "split year by region using even {  # the coast\n  east\n  west  # last\n}\n"
             "split east by product using weight(mix) { p0; p1 }\n"
-            "split west by q { a;;b\r\n  c }; split year.west.a by m { x }\n")
+            "split west by q { a;;b\r\n  c }; split year.west.a by m { x }\n"
+            "split year.west.b by m { x; ; y; z }\n")  # "; " alone between names, and twice
     assert _quick_reads(text, monkeypatch) == [
         "split year by region using even {  # the coast\n  east\n  west  # last\n}",
         "split east by product using weight(mix) { p0; p1 }",
-        "split west by q { a;;b\r\n  c }", "split year.west.a by m { x }"]
+        "split west by q { a;;b\r\n  c }", "split year.west.a by m { x }", "split year.west.b by m { x; ; y; z }"]
     assert_same(text, monkeypatch)
     # lines and columns after statements read across lines are the lexer's: a builder
     # problem of the fast pass (a keyword as a name) points at the right place
     (_, fast), (_, slow) = both(text + "target rest = 1\n", monkeypatch)
-    assert fast == slow and [(d.code, d.span.line, d.span.column) for d in fast] == [("E001", 11, 8)]
+    assert fast == slow and [(d.code, d.span.line, d.span.column) for d in fast] == [("E001", 12, 8)]
     # and every token lexed after them has the line and column of its offset
     source = Source("t.plan", text + "target t = 1\n")
     recorder = Recorder()

@@ -27,6 +27,8 @@ generated ones.
 from __future__ import annotations
 
 import re
+from itertools import accumulate, repeat
+from operator import add
 
 from planc.syntax import ast
 from planc.syntax.ast import KEYWORDS
@@ -42,16 +44,15 @@ _SPLIT_TEXT = (
     rf"(?:{_BLANK}+using{_BLANK}+(?:(?P<even>even)|(?P<weight>weight\({_BLANK}*(?P<table>{_NAME}){_BLANK}*\))))?"
     rf"{_BLANK}*\{{{_GAP}(?P<kids>{_NAME}(?:{_BETWEEN}{_NAME})*){_GAP}\}}")
 _patterns: tuple[re.Pattern, ...] = ()  # compiled at the first split (about 1 ms: not at import, for start-up)
-_group, _start, _end = re.Match.group, re.Match.start, re.Match.end
 
 
 def split_at(source: Source, text: str, pos: int) -> tuple[ast.Split, int] | None:
     """The split statement starting at `pos` (the `split` keyword) and where it
     ends, if it is one this module reads; otherwise None."""
     global _patterns
-    if not _patterns:  # the statement, a name, a currency (three capitals) alone and as a word
-        _patterns = tuple(map(re.compile, (_SPLIT_TEXT, _NAME, r"[A-Z]{3}", r"(?<!\w)[A-Z]{3}(?!\w)")))
-    split, name, currency, currency_word = _patterns
+    if not _patterns:  # the statement, what is between two children, a currency (three capitals) alone and as a word
+        _patterns = tuple(map(re.compile, (_SPLIT_TEXT, f"({_BETWEEN})", r"[A-Z]{3}", r"(?<!\w)[A-Z]{3}(?!\w)")))
+    split, between, currency, currency_word = _patterns
     m = split.match(text, pos)
     if m is None:
         return None
@@ -60,13 +61,20 @@ def split_at(source: Source, text: str, pos: int) -> tuple[ast.Split, int] | Non
     table = m.group("table")
     if any(p in KEYWORDS or currency.fullmatch(p) for p in (*parts, dimension, table or "")):
         return None
-    start, end = m.span("kids")
-    found = list(name.finditer(text, start, end))
-    names = list(map(_group, found))
-    if not KEYWORDS.isdisjoint(names) or currency_word.search(text, start, end):
-        return None
+    start, kids = m.start("kids"), m.group("kids")
+    names = kids.split("; ")
+    if kids.count(";") == kids.count(" ") == len(names) - 1 and "" not in names and "\n" not in kids \
+            and "\t" not in kids and "\r" not in kids:  # each child but the last followed by just "; " (one line)
+        starts = list(accumulate(map(add, map(len, names), repeat(2)), initial=start))
+        starts.pop()  # (where a child after the last would start)
+    else:  # name, what is between, name, …: the names, and where each starts from the lengths
+        pieces = between.split(kids)
+        names = pieces[::2]
+        starts = list(accumulate(map(len, pieces), initial=start))[::2]
+    if not KEYWORDS.isdisjoint(names) or not kids.islower() and currency_word.search(kids):
+        return None  # (a three-capital name needs a capital: most children have none)
     # as `builder.bare_child`: the child's span is its name's, one Span for both
-    children = ast.bare_children(names, spans(source, map(_start, found), map(_end, found)))
+    children = ast.bare_children(names, spans(source, starts, map(add, starts, map(len, names))))
     method: ast.Even | ast.Weight | None = None
     if m.group("even"):
         method = ast.Even(Span(source, *m.span("even")))
