@@ -299,7 +299,7 @@ class Model:
     # The resolver's name index: (path, node) for every path and alias, by its last
     # component and by its last two (`named` finds a reference's targets in it).
     by_name: dict[str, list] = attrs.Factory(dict)
-    by_pair: dict[tuple[str, str], list] = attrs.Factory(dict)
+    by_pair: "PairIndex | dict[tuple[str, str], list]" = attrs.Factory(dict)
     # The targets whose declaration `writes` more than a name, in definition order:
     # what the checks that read expressions or settings look at.
     written: list[TargetNode] = attrs.Factory(list)
@@ -321,7 +321,47 @@ class Model:
                 stack.extend(reversed(kids))
 
 
-def pair_entries(by_pair: dict, crosses: Sequence[CrossNode], before: str, last: str) -> Sequence:
+class PairIndex:
+    """The name index by a path's last two components (`before`, `last`): (path,
+    node) entries, in the order they were indexed. It is grouped from the index
+    by last component (`by_name`) the first time a two-part name ending in
+    `last` is looked up, and kept current after that (`indexed`): most targets
+    of a large plan (a million products by month) are never named by two parts,
+    so they get no second entry. Reads as a dict: `get` and `in`."""
+
+    __slots__ = ("by_name", "groups")
+
+    def __init__(self, by_name: dict[str, list]) -> None:
+        self.by_name = by_name
+        self.groups: dict[str, dict[str, list]] = {}  # last -> before -> entries
+
+    def get(self, key: tuple[str, str], default=None):
+        before, last = key
+        group = self.groups.get(last)
+        if group is None:
+            group = self.groups[last] = {}
+            for entry in self.by_name.get(last, ()):
+                head, dot, _ = entry[0].rpartition(".")
+                if dot:  # (a one-part path has no component before its last)
+                    group.setdefault(head.rpartition(".")[2], []).append(entry)
+        return group.get(before, default)
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return self.get(key) is not None
+
+    def indexed(self, before: str | None, lasts: Sequence[str], entries: Sequence) -> None:
+        """`entries` were just added to `by_name` (one for each of `lasts`), with the
+        same component `before` their last: a group already made gets them too."""
+        groups = self.groups
+        if before is None or groups.keys().isdisjoint(lasts):
+            return
+        for last, entry in zip(lasts, entries):
+            group = groups.get(last)
+            if group is not None:
+                group.setdefault(before, []).append(entry)
+
+
+def pair_entries(by_pair: "PairIndex | dict", crosses: Sequence[CrossNode], before: str, last: str) -> Sequence:
     """The index's (path, node) entries for paths ending `before.last`, cross cells
     included. A one-part name needs no cells: a cell's row or column, one level up,
     always shadows it (§4.3(b): the shallowest match)."""

@@ -17,7 +17,8 @@ from planc.syntax import ast
 from planc.diagnostics import Diagnostic, Label, error, warning
 from planc.semantics.loader import Program
 from planc.semantics.concepts import STATUS_ALIASES, STATUSES, canonical_status
-from planc.semantics.model import CrossNode, Header, Model, SplitNode, Table, TargetNode, named_in, writes, written_among
+from planc.semantics.model import (CrossNode, Header, Model, PairIndex, SplitNode, Table, TargetNode, named_in, writes,
+                                   written_among)
 from planc.semantics.functions import CHILD_FUNCTIONS, MARGIN_FUNCTIONS, check_call, desugar_split, margin_of
 from planc.source import Span
 
@@ -44,7 +45,7 @@ class _Resolver:
         self.by_name: dict[str, list[tuple[str, TargetNode]]] = {}  # last component -> (path, node)
         # The last two components -> (path, node): a dotted name is matched among the
         # few targets that end like it, not every target sharing its last name.
-        self.by_pair: dict[tuple[str, str], list[tuple[str, TargetNode]]] = {}
+        self.by_pair = PairIndex(self.by_name)
         self.written: list[TargetNode] = []  # `model.writes` their declaration: in definition order
         self.crosses: list[CrossNode] = []  # attached so far
         self.tables: dict[str, Table] = {}
@@ -334,20 +335,16 @@ class _Resolver:
         component before it (a split's children). One (path, node) entry serves
         both tables. Cross cells are not indexed (`model.pair_entries` finds
         them through their cross)."""
-        by_name, by_pair = self.by_name, self.by_pair
-        for entry, last in zip(zip(paths, nodes), lasts):
-            # A new key gets a list of exactly one (most pairs name one target: a cell's two are its own)
+        by_name = self.by_name
+        entries = list(zip(paths, nodes))
+        for entry, last in zip(entries, lasts):
+            # A new key gets a list of exactly one (most names name one target: a cell's two are its own)
             bucket = by_name.get(last)
             if bucket is None:
                 by_name[last] = [entry]
             else:
                 bucket.append(entry)
-            if before is not None:  # and by its last two components
-                pair = by_pair.get((before, last))
-                if pair is None:
-                    by_pair[before, last] = [entry]
-                else:
-                    pair.append(entry)
+        self.by_pair.indexed(before, lasts, entries)  # and by the last two components, once asked
 
     def collect_roots(self, decls: list[ast.Target]) -> list[TargetNode]:
         roots = []
