@@ -20,7 +20,7 @@ child of a split by `DIM`). Everything else is an ordinary reference.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Iterable, Protocol
 
 from planc.diagnostics import Diagnostic, Label, error
 from planc.semantics.model import FunnelNode, SplitNode, Table, TargetNode
@@ -210,13 +210,11 @@ def _resolve(r: Resolver, decl: ast.Funnel) -> None:
                     r.used_tables.add(sub.table)
 
 
-def misplaced_lookups(exprs, diags: list[Diagnostic]) -> None:
-    """`T(DIM)` outside a funnel has no member to look up (E056)."""
-    for root in exprs:
-        for sub in ast.walk_expr(root):
-            if isinstance(sub, ast.Lookup):
-                diags.append(error("E056", f"`{sub.table}({sub.dimension})` is only meaningful in a funnel step",
-                                   sub.span, help=f"pick one value, e.g. `{sub.table}.KEY`"))
+def misplaced_lookups(lookups: Iterable[ast.Lookup], diags: list[Diagnostic]) -> None:
+    """`T(DIM)` outside a funnel has no member to look up (E056): `lookups` are those."""
+    for sub in lookups:
+        diags.append(error("E056", f"`{sub.table}({sub.dimension})` is only meaningful in a funnel step",
+                           sub.span, help=f"pick one value, e.g. `{sub.table}.KEY`"))
 
 
 def member_key(member: TargetNode, dimension: str) -> str | None:

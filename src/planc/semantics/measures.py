@@ -15,7 +15,7 @@ whole value is a bare number is money, as it always was.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 import attrs
 
@@ -95,22 +95,20 @@ def _whole(s: ast.Setting) -> Span:
     return Span(s.key_span.source, s.key_span.start, max(end, s.span.end))
 
 
-def check_literals(exprs, measures: dict[str, Measure], diags: list[Diagnostic],
+def check_literals(numbers: Iterable[ast.Number], measures: dict[str, Measure], diags: list[Diagnostic],
                    maybe_defined: Callable[[str], bool] = lambda name: False) -> None:
-    """E050 for every `N NAME` whose NAME is no declared measure."""
-    for root in exprs:
-        for sub in ast.walk_expr(root):
-            if isinstance(sub, ast.Number) and sub.measure and sub.measure not in measures \
-                    and not maybe_defined(sub.measure):
-                from planc.diagnostics.suggest import did_you_mean  # the error path only
+    """E050 for every `N NAME` among `numbers` whose NAME is no declared measure."""
+    for number in numbers:
+        if number.measure and number.measure not in measures and not maybe_defined(number.measure):
+            from planc.diagnostics.suggest import did_you_mean  # the error path only
 
-                from planc.syntax.typos import suffix_hint
+            from planc.syntax.typos import suffix_hint
 
-                hint = suffix_hint(sub.text, sub.measure) or did_you_mean(sub.measure, list(measures))
-                diags.append(error(
-                    "E050", f"unknown measure `{sub.measure}`", sub.measure_span or sub.span,
-                    label="no measure of this name",
-                    help=hint or f"declare it: `measure {sub.measure} {{ round: 1 }}`"))
+            hint = suffix_hint(number.text, number.measure) or did_you_mean(number.measure, list(measures))
+            diags.append(error(
+                "E050", f"unknown measure `{number.measure}`", number.measure_span or number.span,
+                label="no measure of this name",
+                help=hint or f"declare it: `measure {number.measure} {{ round: 1 }}`"))
 
 
 def words(unit: Unit) -> str:

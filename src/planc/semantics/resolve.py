@@ -7,6 +7,7 @@ so a split's parent is always resolved against every shallower target
 
 from __future__ import annotations
 
+import operator
 from fractions import Fraction
 from typing import TYPE_CHECKING, Sequence
 
@@ -72,15 +73,16 @@ class _Resolver:
         roots = self.collect_roots([s for _, s in statements if isinstance(s, ast.Target)])
         splits, crosses = self.attach_splits([s for _, s in statements if isinstance(s, ast.Split)],
                                              [s for _, s in statements if isinstance(s, ast.Cross)])
-        # each statement's expressions, listed once for the four checks that walk them
-        expressions = [(s, _expressions(s)) for _, s in statements]
-        measures = self.check_measures(statements, expressions)
-        funnels = self.attach_funnels(statements, expressions, splits, measures)
+        # the numbers, calls and lookups in the statements' expressions, with their
+        # statement: found in one walk for the four checks that look for them
+        looked_for = _looked_for(statements)
+        measures = self.check_measures(statements, looked_for)
+        funnels = self.attach_funnels(statements, looked_for, splits, measures)
         header = self.check_main(header, roots)
         asserts = [s for _, s in statements if isinstance(s, ast.Assert)]
         self.check_attributes()
-        self.check_currency(expressions, header)
-        _review_calls_outside_asserts(expressions, self.diags)
+        self.check_currency(looked_for, header)
+        _review_calls_outside_asserts(looked_for, self.diags)
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
                       modules, self.used_tables, frozenset(self.unparsed_names), measures=measures, funnels=funnels,
                       by_name=self.by_name, by_pair=self.by_pair, written=self.written)
@@ -179,36 +181,34 @@ class _Resolver:
                                     help=_suggest_one(name, [r.name for r in roots])))
         return header
 
-    def check_currency(self, expressions, header: Header) -> None:
-        for _, exprs in expressions:
-            for node in exprs:
-                for sub in ast.walk_expr(node):
-                    if isinstance(sub, ast.Number) and sub.currency:
-                        if header.currency is None:
-                            self.diags.append(error(
-                                "E020", f"amount in {sub.currency} but the plan declares no currency", sub.span,
-                                help=f"add `currency: {sub.currency}` to the plan header"))
-                        elif sub.currency != header.currency:
-                            self.diags.append(error(
-                                "E020", f"amount in {sub.currency} in a plan in {header.currency}", sub.span,
-                                help=f"write the amount in {header.currency}; planc does not convert currencies"))
+    def check_currency(self, looked_for, header: Header) -> None:
+        for _, sub in looked_for:
+            if isinstance(sub, ast.Number) and sub.currency:
+                if header.currency is None:
+                    self.diags.append(error(
+                        "E020", f"amount in {sub.currency} but the plan declares no currency", sub.span,
+                        help=f"add `currency: {sub.currency}` to the plan header"))
+                elif sub.currency != header.currency:
+                    self.diags.append(error(
+                        "E020", f"amount in {sub.currency} in a plan in {header.currency}", sub.span,
+                        help=f"write the amount in {header.currency}; planc does not convert currencies"))
 
-    def check_measures(self, statements, expressions) -> dict:
+    def check_measures(self, statements, looked_for) -> dict:
         """The measures declared, and every `N NAME` naming one (semantics/measures.py)."""
         import planc.semantics.measures as measures
 
         found = measures.collect([s for _, s in statements], self.diags)
-        exprs = [e for _, found_in in expressions for e in found_in]
-        measures.check_literals(exprs, found, self.diags, self.maybe_unparsed)
+        numbers = [sub for _, sub in looked_for if isinstance(sub, ast.Number)]
+        measures.check_literals(numbers, found, self.diags, self.maybe_unparsed)
         return found
 
-    def attach_funnels(self, statements, expressions, splits, measures) -> list:
+    def attach_funnels(self, statements, looked_for, splits, measures) -> list:
         """Each funnel's steps for every member of its dimension (semantics/funnels.py)."""
         import planc.semantics.funnels as funnels
 
         decls = [s for _, s in statements if isinstance(s, ast.Funnel)]
-        others = [e for stmt, exprs in expressions if not isinstance(stmt, ast.Funnel) for e in exprs]
-        funnels.misplaced_lookups(others, self.diags)
+        funnels.misplaced_lookups([sub for stmt, sub in looked_for if isinstance(sub, ast.Lookup)
+                                   and not isinstance(stmt, ast.Funnel)], self.diags)
         return funnels.attach(self, decls, splits, measures) if decls else []
 
     # ---- tables ----------------------------------------------------------------
@@ -785,12 +785,17 @@ def _defined_at(node: TargetNode) -> Span | None:
     return producer.decl.span if producer is not None else None
 
 
+_ALLOC_AND_CAPS = operator.attrgetter("alloc", "min", "max")
+_NO_ALLOC_NOR_CAPS = {(None, None, None)}
+
+
 def _expressions(stmt) -> list:
     if isinstance(stmt, ast.Target):
         return [stmt.value]
     if isinstance(stmt, ast.Split):
-        # (most children have no amount nor caps: the walks below need not visit them)
-        out = [c for child in stmt.children for c in (child.alloc, child.min, child.max) if c is not None]
+        # (most children have no amount nor caps, which one pass in C finds: the walk need not visit them)
+        out = [] if set(map(_ALLOC_AND_CAPS, stmt.children)) <= _NO_ALLOC_NOR_CAPS else \
+            [c for child in stmt.children for c in (child.alloc, child.min, child.max) if c is not None]
         return out + [stmt.method] if stmt.method is not None else out
     if isinstance(stmt, ast.Table):
         return [e.value for e in stmt.entries]
@@ -801,18 +806,21 @@ def _expressions(stmt) -> list:
     return []
 
 
-def _review_calls_outside_asserts(expressions, diags: list[Diagnostic]) -> None:
+def _looked_for(statements) -> list[tuple[object, ast.Number | ast.Call | ast.Lookup]]:
+    """(statement, node) for every number, call and lookup in the statements'
+    expressions, in the order of a walk of each (`ast.walk_expr`)."""
+    return [(stmt, sub) for _, stmt in statements for root in _expressions(stmt) for sub in ast.walk_expr(root)
+            if isinstance(sub, (ast.Number, ast.Call, ast.Lookup))]
+
+
+def _review_calls_outside_asserts(looked_for, diags: list[Diagnostic]) -> None:
     """`actual(…)` and `expected(…)` need actuals: only an assert may use them (E047).
-    `expressions`: (statement, its expressions) pairs."""
-    for stmt, exprs in expressions:
-        if isinstance(stmt, ast.Assert):
-            continue
-        for node in exprs:
-            for sub in ast.walk_expr(node):
-                if isinstance(sub, ast.Call) and sub.func in ast.REVIEW_CALLS:
-                    diags.append(error("E047", f"`{sub.func}(…)` is only for assertions", sub.span,
-                                       label="needs the actuals",
-                                       help="use it in an `assert`: `planc track` checks it against the actuals"))
+    `looked_for`: (statement, node) pairs (`_looked_for`)."""
+    for stmt, sub in looked_for:
+        if isinstance(sub, ast.Call) and sub.func in ast.REVIEW_CALLS and not isinstance(stmt, ast.Assert):
+            diags.append(error("E047", f"`{sub.func}(…)` is only for assertions", sub.span,
+                               label="needs the actuals",
+                               help="use it in an `assert`: `planc track` checks it against the actuals"))
 
 
 def _suggest_one(name: str, candidates: list[str]) -> str | None:
