@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import functools
 import re
+from operator import attrgetter
 from fractions import Fraction
 
 from planc.semantics.model import Model, SplitNode, Table, TargetNode, suffix_matches
+
+_name = attrgetter("name")
 
 # ---- history: last year's figures ---------------------------------------------------------
 
@@ -178,13 +181,25 @@ def customer_kind(name: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def customer_kinds(names: tuple[str, ...]) -> tuple[str | None, ...]:
+    """`customer_kind` of each of a split's children's names: the splits of a
+    large plan share a few lists of names (every month's forty products)."""
+    return tuple(map(customer_kind, names))
+
+
+def children_kinds(split: SplitNode) -> tuple[str | None, ...]:
+    """`customer_kind` of each of `split`'s children, in order."""
+    return customer_kinds(tuple(map(_name, split.children)))
+
+
 def is_customer_dimension(dimension: str) -> bool:
     return dimension.lower() in CUSTOMER_DIMENSIONS
 
 
 def customer_split(split: SplitNode) -> bool:
     """A split into existing and new customers (or existing ones by a customer dimension)."""
-    kinds = set(map(customer_kind, [c.name for c in split.children]))
+    kinds = children_kinds(split)
     return "existing" in kinds and ("new" in kinds or is_customer_dimension(split.dimension))
 
 

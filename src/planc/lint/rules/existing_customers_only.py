@@ -31,13 +31,9 @@ split year by customers { existing = 90M; new = rest }
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from planc.amounts import format_amount
 from planc.lint.rules.context import Context
-from planc.semantics.concepts import customer_kind, is_customer_dimension
-
-_name = attrgetter("name")
+from planc.semantics.concepts import children_kinds, is_customer_dimension
 
 CODE = "W110"
 NAME = "existing-customers-only"
@@ -48,7 +44,7 @@ OPTIONS: dict = {}
 def check(ctx: Context):
     history = {id(node): amount for _t, node, amount in ctx.history()}
     for split in ctx.splits():
-        kinds = list(map(customer_kind, map(_name, split.children)))  # (one pass: a million children)
+        kinds = children_kinds(split)
         if "existing" not in kinds:
             continue
         new = [c for c, k in zip(split.children, kinds) if k == "new"]
