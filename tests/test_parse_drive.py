@@ -373,3 +373,28 @@ def test_spans_and_bare_children_made_slot_by_slot_equal_the_constructors():
     assert isinstance(children, tuple)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         children[0].name = "other"  # type: ignore[misc]
+
+
+def test_a_split_of_bare_names_pickles_as_names_and_places():
+    """The parse cache writes a split whose children are all bare names as their names,
+    starts and ends (`ast._split_reduce`), and reads it back as the parser made it: every
+    field of the split and of each child, spans included. A split with any other child
+    pickles by its fields."""
+    import pickle
+
+    text = ("table mix { p0 = 1; p1 = 2 }\ntarget year = 100\n"
+            "split year by product using weight(mix) { p0; 华东\n  p1 }\n"
+            "split year by region { east = 40%; west }\n")
+    module, problems = builder.parse_text(Source("t.plan", text))
+    assert module is not None and not problems
+    bare, written = [s for s in module.statements if isinstance(s, ast.Split)]
+    assert ast._split_reduce(bare)[0] is ast._bare_split
+    assert ast._split_reduce(written)[0] is ast.Split
+    again = pickle.loads(pickle.dumps(module))
+    for old, new in zip([bare, written], [s for s in again.statements if isinstance(s, ast.Split)]):
+        assert repr(old) == repr(new)
+        for child, read in zip(old.children, new.children):
+            assert (read.span.start, read.span.end, read.name_span.start, read.name_span.end) == \
+                (child.span.start, child.span.end, child.name_span.start, child.name_span.end)
+            assert read.span.source is again.source and (read.span is read.name_span) == (child.span is child.name_span)
+    assert [c.span.text for c in again.statements[2].children] == ["p0", "华东", "p1"]

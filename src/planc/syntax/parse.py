@@ -27,14 +27,15 @@ from planc.resources import cache_dir, cache_subdir, read_entry, resource_dir, w
 from planc.source import Source
 
 MAX_CACHED_MODULES = 512  # the oldest entries go beyond this
-# A parsed module pickles to about 9 times its text (a 6 MB plan of a million
-# targets: 52 MB, each node as `cls(*fields)`: `source.pickled_by_fields`);
+# A parsed module pickles to about 5 times its text (a 6 MB plan of a million
+# targets: 28 MB, each node as `cls(*fields)`, `source.pickled_by_fields`, and a
+# split of bare names as their names and places, `ast._split_reduce`);
 # entries are authenticated, so the limit only bounds a read.
 # Beyond it an entry is neither written nor read (the old 64 MB limit wrote
 # entries that were never read: 10 s of pickling on every run of that plan).
 MAX_ENTRY = 1 << 30
-# An entry costs about a parse to write and 60% of one to read (a million targets:
-# parse 6.1 s, write 6.6 s, read 3.6 s, on a slow day): a text of this size or more
+# An entry costs half a parse to write and 60% of one to read (a million targets:
+# parse 4.8 s, write 2.4 s, read 3.0 s, on a slow day): a text of this size or more
 # is cached the second time it is parsed, so a big plan checked once (a changed
 # plan, in pre-commit) never pays for an entry nobody reads.
 EAGER_ENTRY = 1 << 18
