@@ -111,6 +111,26 @@ split north by rep using even { a [owner: "A"]; b [start: 2027-07-01, owner: "B"
 split south by rep using even { d; e }
 split b by month using even { Jan; Feb; Mar; Apr; May; Jun; Jul; Aug; Sep; Oct; Nov; Dec }
 """,
+    # Caps that hold no child take the plain path; a cap that holds one (or could
+    # steer the rounding, or names a target, or meets a total off the grid) the general one.
+    "caps": """plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1 }
+table mix { a = 1; b = 2; c = 3 }
+target year = 1200000
+target grid = 1000.5
+target must = 100
+target floor = 300
+split year by region using even overassign 110% { east max 500000; west min 100000 max 60%; north [owner: "N"]; south }
+split east by team using weight(mix) { a max 55001; b min 109999; c max 165001 [owner: "C"] }
+split west by team using weight(mix) { a max 55000; b; c }
+split north by team using weight(mix) { a max 55000.5; b; c }
+split south by team using weight(mix) { a min 54999.5; b; c min 1 max 99% }
+split east.a by rep using even { x max 18334; y; z }
+split east.b by rep using even { x max 36666.67; y; z }
+split east.c by rep using even { x max east.a; y; z }
+split grid by team using even { x max 500; y; z }
+split must by rep using even { x min 33.2; y; z }
+split floor by rep using even { x min 100; y; z }
+""",
     "failures": """plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1 }
 table zero { a = 0; b = 0 }
 table part { a = 5 }
@@ -146,6 +166,62 @@ def test_plans_evaluate_the_same_with_and_without_the_plain_path(tmp_path):
         assert fast == general, name
     failures = _everything(tmp_path / "failures.plan")  # they reach the general path's errors
     assert all(code in failures for code in ("E021", "E038", "E012", "E013")), failures
+
+
+def test_caps_that_hold_no_child_keep_a_split_plain(tmp_path):
+    """A split whose caps hold none of its children is computed by the plain path (its
+    children's records are made when asked and list the caps); one whose cap holds or
+    could steer a child, or names a target, or meets a total off the grid, by the general
+    path. Either way the values and records are the general path's (the test above)."""
+    path = tmp_path / "caps.plan"
+    path.write_text(PLANS["caps"], encoding="utf-8")
+    result = compile_plan(path, display=path.name)
+    records = result.evaluation.derivations
+    assert not [d for d in result.diagnostics if d.severity == "error"]
+    plain_paths = {"year.east", "year.south.a", "year.south.c", "year.east.a", "year.east.a.x"}
+    general = {"year.west.a", "year.north.a", "year.east.b.x", "year.east.b.y", "year.east.c.x", "grid.x", "must.x", "floor.x"}
+    for where in plain_paths | general:
+        assert dict.__contains__(records, where) == (where in general), where
+    assert [(c.bound, c.value, c.binding) for c in records["year.east"].caps] == [("max", 500000, False)]
+    assert [(c.bound, c.value) for c in records["year.east.c"].caps] == [("max", 165001)]
+    assert records["year.west.a"].caps[0].binding  # held at its max: the general path
+    assert [c.binding for c in records["floor.x"].caps] == [True]  # at its min: the general path
+    assert not records["year.north.a"].caps[0].binding  # its floor is a unit from its max: the general path
+    assert [(c.bound, c.value) for c in records["year.south.c"].caps] == [("min", 1), ("max", 326700)]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.integers(0, 10**6), st.lists(st.integers(0, 5), min_size=2, max_size=5),
+       st.sampled_from(["1", "1000", "0.01"]), st.sampled_from(["", " overassign 104%"]),
+       st.lists(st.tuples(st.sampled_from(["", "max", "min", "both", "pct"]),
+                          st.sampled_from([F(-2), F(-1), F(-1, 2), F(0), F(1, 3), F(1, 2), F(1), F(2), F(10**5)])),
+                min_size=5, max_size=5))
+def test_capped_splits_evaluate_as_the_general_path(tmp_path_factory, parent, weights, unit, over, caps):
+    """Random caps at, just inside and just outside each child's exact share, on and off
+    the grid: the plain path gives the general path's values, records and diagnostics."""
+    if sum(weights) == 0:
+        weights[0] = 1
+    names = [f"k{i}" for i in range(len(weights))]
+    pool = F(parent) * (F(104, 100) if over else 1)
+    kids = []
+    for name, w, (kind, delta) in zip(names, weights, caps):
+        share = pool * w / sum(weights)
+        low, high = share - delta - 1, share + delta  # (decimal text: thirds are written rounded)
+        cap = {"": "", "max": f" max {float(high):.2f}", "min": f" min {float(low):.2f}",
+               "both": f" min {float(low):.2f} max {float(high):.2f}", "pct": f" max {w * 20 + 10}%"}[kind]
+        kids.append(name + cap)
+    table = "; ".join(f"{n} = {w}" for n, w in zip(names, weights))
+    text = (f'plan "P" {{ currency: CNY; period: 2027-01-01 .. 2027-12-31; round: {unit} }}\n'
+            f"table t {{ {table} }}\ntarget year = {parent}\n"
+            f"split year by team using weight(t){over} {{ {'; '.join(kids)} }}\n")
+    path = tmp_path_factory.mktemp("caps") / "caps.plan"
+    path.write_text(text, encoding="utf-8")
+    fast = _everything(path)
+    plain.ENABLED = False
+    try:
+        assert fast == _everything(path), text
+    finally:
+        plain.ENABLED = True
 
 
 def test_a_plain_splits_records_are_made_when_asked_and_equal_the_eager_ones(tmp_path):

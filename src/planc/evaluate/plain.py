@@ -1,7 +1,10 @@
 """The common split, in whole numbers: every child shares by the split's
-`using even` or `using weight(TABLES)`, and none has an amount, a cap or a
-start date of its own (a plan splits each rep by month and each month by
-product this way: most targets of a large plan come from such splits).
+`using even` or `using weight(TABLES)`, and none has an amount or a start
+date of its own (a plan splits each rep by month and each month by product
+this way: most targets of a large plan come from such splits). A child may
+have a `min` or `max` written as a number or a percent, as long as no cap
+holds its child (`_held_caps`): caps are safety limits that rarely bind, and
+then they change neither the shares nor their rounding.
 
 The children's scores are put once per evaluation on a common denominator
 (whole weights wᵢ, their sum W), so each exact share is `left · wᵢ / W`, one
@@ -23,7 +26,7 @@ from typing import Any, Callable, Protocol
 
 from planc.amounts import out_of_range
 from planc.evaluate.explain import explain
-from planc.evaluate.record import Derivation, Input, Scope, keep_lazily, parent_input
+from planc.evaluate.record import Cap, Derivation, Input, Scope, keep_lazily, parent_input
 from planc.maths.allocate import largest_remainder, round_to
 from planc.maths.apportion import proportional, proportional_units
 from planc.semantics.expressions import one_line
@@ -48,6 +51,8 @@ class _SplitRun(Protocol):
 
     def flexible_children(self, method: ast.Even | ast.Weight, text: str) -> list: ...
 
+    def cap(self, expr: Any, parent: Fraction | None) -> Fraction | None: ...
+
 ONE = Fraction(1)
 _path, _name = attrgetter("path"), attrgetter("name")
 ENABLED = True  # False: every split takes the general path (tests/test_plain_split.py compares the two)
@@ -66,13 +71,54 @@ def is_plain(run: _SplitRun) -> bool:
         return False
     for node in split.written_children():  # (none, in most splits of a large plan)
         decl = node.decl
-        if decl.alloc is not None or decl.min is not None or decl.max is not None:  # type: ignore[union-attr]
+        if decl.alloc is not None or not (_literal(decl.min) and _literal(decl.max)):  # type: ignore[union-attr]
             return False
         if decl.attributes and _starts(node):  # type: ignore[union-attr]
             return False
     if _starts(split.parent):
         return False
     return isinstance(method, ast.Even) or run.uses_tables(method)
+
+
+def _literal(cap: object) -> bool:
+    """No cap, or one written as a number or a percent of the parent (`max 2M`,
+    `max 40%`): a cap that names another target waits for it (the general path)."""
+    return cap is None or isinstance(cap, (ast.Number, ast.Percent))
+
+
+def _decline(run: _SplitRun) -> bool:
+    """Leave the split to the general path, as this one found it (it keeps the children it classifies)."""
+    run.children, run.shared = [], None
+    return False
+
+
+def _held_caps(run: _SplitRun, parent: Fraction, total: Fraction, weights: list[int],
+               weight_sum: int) -> dict[int, tuple[Cap, ...]] | None:
+    """The caps of the split's capped children by their place, when none holds its child:
+    each exact share strictly inside its bounds, and its floor on the grid neither below
+    its min nor a unit from its max (so the rounding bumps no child because of a cap).
+    Water-filling and rounding with those caps then give the plain shares and amounts,
+    and the records only list the caps. None when a cap holds a child (the general path)."""
+    split, unit = run.split, run.ev.unit
+    found: dict[int, tuple[Cap, ...]] = {}
+    at: dict[int, int] | None = None
+    for node in split.written_children():
+        decl = node.decl
+        if decl.min is None and decl.max is None:  # type: ignore[union-attr]
+            continue
+        at = at or {id(child): i for i, child in enumerate(split.children)}
+        i = at[id(node)]
+        exact = Fraction(total.numerator * weights[i], total.denominator * weight_sum)
+        floor = (exact // unit) * unit
+        low, high = run.cap(decl.min, parent), run.cap(decl.max, parent)  # type: ignore[union-attr]
+        if low is not None and not (low < exact and low <= floor):
+            return None
+        if high is not None and not (exact < high and floor + unit <= high):
+            return None
+        found[i] = tuple(Cap(bound, value, one_line(expr.span.text), False)
+                         for bound, value, expr in (("min", low, decl.min), ("max", high, decl.max))  # type: ignore[union-attr]
+                         if value is not None and expr is not None)
+    return found
 
 
 def plain_split(run: _SplitRun, parent: Fraction) -> bool:
@@ -96,10 +142,7 @@ def plain_split(run: _SplitRun, parent: Fraction) -> bool:
     text = one_line(method.span.text)
     scored = _scored(run, method, text)
     if scored is None:  # reported (a missing key, a sum of zero), or a case for the general path
-        if run.ok:
-            run.children = []
-            return False
-        return True
+        return _decline(run) if run.ok else True
     parts, (weights, weight_sum, shares, scores_sum), shared_parts = scored
     ev = run.ev
     total = exact_total
@@ -108,13 +151,20 @@ def plain_split(run: _SplitRun, parent: Fraction) -> bool:
         run.shared = (exact_total, total)
     n = len(weights)
     rounded = proportional_units(total, weights, weight_sum, ev.unit, ev.memo.setdefault("whole amounts", {}))
+    capped = any(node.decl.min is not None or node.decl.max is not None  # type: ignore[union-attr]
+                 for node in split.written_children())
     if rounded is None:
+        if capped:  # a total off the grid: where its tail goes depends on the caps
+            return _decline(run)
         rounded = largest_remainder(total, proportional(total, weights, weight_sum), ev.unit, [None] * n, [None] * n)
+    caps = _held_caps(run, parent, total, weights, weight_sum) if capped else {}
+    if caps is None:  # a cap holds a child: the general path water-fills and rounds around it
+        return _decline(run)
     method_name = "even" if isinstance(method, ast.Even) else "weight"
     ev.result.values.update(zip(map(_path, split.children), rounded))  # (as `ev.set_value` does)
     maker = PlainRecords(split, method_name, total, weights, weight_sum, rounded, shares if total else None,
                          parts, text, (parent, scores_sum, run.shared),
-                         ev.memo.setdefault("worded", {}) if shared_parts else None)
+                         ev.memo.setdefault("worded", {}) if shared_parts else None, caps)
     keep_lazily(ev.result.derivations, split, maker, split.children)  # `check` asks for none of a million
     return True
 
@@ -125,11 +175,12 @@ class PlainRecords:
     the split computed once (the children's whole weights, their amounts)."""
 
     __slots__ = ("split", "method", "total", "weights", "weight_sum", "rounded", "shares",
-                 "parts", "text", "given", "at", "pooled", "tail", "worded")
+                 "parts", "text", "given", "at", "pooled", "tail", "worded", "caps")
 
     def __init__(self, split: SplitNode, method: str, total: Fraction, weights: list[int], weight_sum: int,
                  rounded: list[Fraction], shares: list[Fraction] | None, parts: list, text: str,
-                 given: tuple[Fraction, Fraction, tuple[Fraction, Fraction] | None], worded: dict | None) -> None:
+                 given: tuple[Fraction, Fraction, tuple[Fraction, Fraction] | None], worded: dict | None,
+                 caps: dict[int, tuple[Cap, ...]] | None = None) -> None:
         self.split, self.method, self.total = split, method, total
         self.weights, self.weight_sum, self.rounded, self.shares = weights, weight_sum, rounded, shares
         self.parts, self.text = parts, text
@@ -140,6 +191,7 @@ class PlainRecords:
         # The evaluation's (id(words), id(part)) -> (part, words, its wording), when the
         # parts are shared by every split of the same children by the same tables
         self.worded = worded
+        self.caps = caps or {}  # a capped child's caps (none holding it: `_held_caps`), by its place
 
     def _first(self) -> dict[int, int]:
         split, over = self.split, self.split.decl.overassign
@@ -162,8 +214,8 @@ class PlainRecords:
         exact = Fraction(total.numerator * self.weights[i], total.denominator * self.weight_sum)
         score, factors = self.parts[i]
         share = self.shares[i] if self.shares is not None else None
-        return Derivation(self.method, exact, self.rounded[i], share, self.pooled, factors, score, (),
-                          self.text, *self.tail)
+        return Derivation(self.method, exact, self.rounded[i], share, self.pooled, factors, score,
+                          self.caps.get(i, ()), self.text, *self.tail)
 
     def wording(self, words) -> Callable[[TargetNode], str | None]:
         """`explain` of each child's record. A `weight(TABLES)` child's words come from
@@ -178,7 +230,7 @@ class PlainRecords:
                 if i is None:
                     return None
                 part = parts[i]
-                if part[1]:  # factors: `weight(T) → score s`, from the part alone
+                if part[1] and i not in self.caps:  # factors: `weight(T) → score s`, from the part alone
                     key = (id(words), id(part))
                     known = worded.get(key)
                     if known is None or known[0] is not part or known[1] is not words:
