@@ -93,14 +93,17 @@ def _decline(run: _SplitRun) -> bool:
 
 
 def _held_caps(run: _SplitRun, parent: Fraction, total: Fraction, weights: list[int],
-               weight_sum: int) -> dict[int, tuple[Cap, ...]] | None:
-    """The caps of the split's capped children by their place, when none holds its child:
-    each exact share strictly inside its bounds, and its floor on the grid neither below
-    its min nor a unit from its max (so the rounding bumps no child because of a cap).
-    Water-filling and rounding with those caps then give the plain shares and amounts,
-    and the records only list the caps. None when a cap holds a child (the general path)."""
+               weight_sum: int) -> dict[int, tuple] | None:
+    """(min, max, declaration) of each capped child by its place, when no cap holds its
+    child: each exact share strictly inside its bounds, and its floor on the grid neither
+    below its min nor a unit from its max (so the rounding bumps no child because of a
+    cap). Water-filling and rounding with those caps then give the plain shares and
+    amounts, and the records only list them. None when a cap holds a child (the general
+    path). Compared in integers: a share is `p·wᵢ / q`, its floor `kᵢ` units."""
     split, unit = run.split, run.ev.unit
-    found: dict[int, tuple[Cap, ...]] = {}
+    p, q = total.numerator, total.denominator * weight_sum
+    un, ud = unit.numerator, unit.denominator
+    found: dict[int, tuple] = {}
     at: dict[int, int] | None = None
     for node in split.written_children():
         decl = node.decl
@@ -108,17 +111,23 @@ def _held_caps(run: _SplitRun, parent: Fraction, total: Fraction, weights: list[
             continue
         at = at or {id(child): i for i, child in enumerate(split.children)}
         i = at[id(node)]
-        exact = Fraction(total.numerator * weights[i], total.denominator * weight_sum)
-        floor = (exact // unit) * unit
-        low, high = run.cap(decl.min, parent), run.cap(decl.max, parent)  # type: ignore[union-attr]
-        if low is not None and not (low < exact and low <= floor):
+        share = p * weights[i]  # over q
+        units = share * ud // (q * un)  # the floor, in units
+        low, high = _cap(run, decl.min, parent), _cap(run, decl.max, parent)  # type: ignore[union-attr,arg-type]
+        if low is not None and not (low.numerator * q < share * low.denominator
+                                    and low.numerator * ud <= units * un * low.denominator):
             return None
-        if high is not None and not (exact < high and floor + unit <= high):
+        # (a share below its floor plus a unit that is at most the max is strictly below the max)
+        if high is not None and (units + 1) * un * high.denominator > high.numerator * ud:
             return None
-        found[i] = tuple(Cap(bound, value, one_line(expr.span.text), False)
-                         for bound, value, expr in (("min", low, decl.min), ("max", high, decl.max))  # type: ignore[union-attr]
-                         if value is not None and expr is not None)
+        found[i] = (low, high, decl)
     return found
+
+
+def _cap(run: _SplitRun, expr: ast.Number | ast.Percent | None, parent: Fraction) -> Fraction | None:
+    """A literal cap's value (`_literal`): a number's is its literal's, as `arithmetic`
+    reads it, without a walk for each of a hundred thousand reps; a percent is of the parent."""
+    return expr.value if isinstance(expr, ast.Number) else run.cap(expr, parent)
 
 
 def plain_split(run: _SplitRun, parent: Fraction) -> bool:
@@ -180,7 +189,7 @@ class PlainRecords:
     def __init__(self, split: SplitNode, method: str, total: Fraction, weights: list[int], weight_sum: int,
                  rounded: list[Fraction], shares: list[Fraction] | None, parts: list, text: str,
                  given: tuple[Fraction, Fraction, tuple[Fraction, Fraction] | None], worded: dict | None,
-                 caps: dict[int, tuple[Cap, ...]] | None = None) -> None:
+                 caps: dict[int, tuple] | None = None) -> None:
         self.split, self.method, self.total = split, method, total
         self.weights, self.weight_sum, self.rounded, self.shares = weights, weight_sum, rounded, shares
         self.parts, self.text = parts, text
@@ -191,7 +200,7 @@ class PlainRecords:
         # The evaluation's (id(words), id(part)) -> (part, words, its wording), when the
         # parts are shared by every split of the same children by the same tables
         self.worded = worded
-        self.caps = caps or {}  # a capped child's caps (none holding it: `_held_caps`), by its place
+        self.caps = caps or {}  # a capped child's (min, max, declaration), none holding it (`_held_caps`), by place
 
     def _first(self) -> dict[int, int]:
         split, over = self.split, self.split.decl.overassign
@@ -214,8 +223,13 @@ class PlainRecords:
         exact = Fraction(total.numerator * self.weights[i], total.denominator * self.weight_sum)
         score, factors = self.parts[i]
         share = self.shares[i] if self.shares is not None else None
-        return Derivation(self.method, exact, self.rounded[i], share, self.pooled, factors, score,
-                          self.caps.get(i, ()), self.text, *self.tail)
+        capped = self.caps.get(i)
+        caps = () if capped is None else tuple(  # as the general path's `caps_of`, none holding
+            Cap(bound, value, one_line(expr.span.text), False)
+            for bound, value, expr in (("min", capped[0], capped[2].min), ("max", capped[1], capped[2].max))
+            if value is not None and expr is not None)
+        return Derivation(self.method, exact, self.rounded[i], share, self.pooled, factors, score, caps,
+                          self.text, *self.tail)
 
     def wording(self, words) -> Callable[[TargetNode], str | None]:
         """`explain` of each child's record. A `weight(TABLES)` child's words come from
