@@ -124,3 +124,96 @@ def test_round_half_up_goes_to_the_nearest_multiple_and_up_at_the_half():
     assert round_half_up(F(42_056_500), unit) == 42_057_000
     assert round_half_up(F(42_056_501), unit) == 42_057_000
     assert round_half_up(F(-1_500), unit) == -1_000  # half up, also below zero
+
+
+def _fraction_water_fill(amount, scores, lows, highs):
+    """`water_fill` with caps as it was written in Fractions, before it worked on
+    common denominators: the oracle for the integer walk (issue 15)."""
+    n = len(scores)
+    lo = [low if low is not None else F(0) for low in lows]
+    hi = list(highs)
+    for i in range(n):
+        high = hi[i]
+        if scores[i] < 0:
+            return Infeasible(f"share {i + 1} has a negative score")
+        if high is not None and lo[i] > high:
+            return Infeasible(f"share {i + 1} has min {_amount(lo[i])} above max {_amount(high)}")
+    low_sum = sum(lo, F(0))
+    if amount < low_sum:
+        return Infeasible(f"the mins need {_amount(low_sum)} but only {_amount(amount)} is left")
+    bounded = [h for h in hi if h is not None]
+    if len(bounded) == n and amount > sum(bounded, F(0)):
+        return Infeasible(f"the maxes allow only {_amount(sum(bounded, F(0)))} "
+                          f"but {_amount(amount)} is left")
+
+    def filled(level: F) -> list[F]:
+        out = []
+        for s, low, high in zip(scores, lo, hi):
+            v = max(level * s, low)
+            out.append(min(v, high) if high is not None else v)
+        return out
+
+    # The total at level λ is C + S·λ between breakpoints: walk them in order,
+    # updating C and S as each share starts to grow or reaches its max, so the
+    # walk is O(n log n) rather than a full sum at every breakpoint.
+    const, slope = F(0), F(0)
+    events: dict[Fraction, list[F]] = {}  # level -> [change of C, change of S]
+    zero_break = False
+    for s, low, high in zip(scores, lo, hi):
+        zero_break = zero_break or (s > 0 and (low == 0 or high == 0))
+        if s == 0 or (high is not None and high <= 0):
+            const += min(max(F(0), low), high) if high is not None else max(F(0), low)
+            continue
+        if low > 0:
+            const += low
+            change = events.setdefault(low / s, [F(0), F(0)])
+            change[0] -= low
+            change[1] += s
+        else:
+            slope += s
+        if high is not None:
+            change = events.setdefault(high / s, [F(0), F(0)])
+            change[0] += high
+            change[1] -= s
+    levels = ([F(0)] if zero_break else []) + sorted(events)
+    prev, prev_total = F(0), const
+    for level in levels + [None]:
+        if level is None:
+            # Past the last breakpoint only uncapped shares still grow.
+            if slope == 0:
+                if prev_total == amount:
+                    return filled(prev)
+                return Infeasible("no share can take what is left (all scores zero or capped)")
+            return filled(prev + (amount - prev_total) / slope)
+        total = const + slope * level
+        if total >= amount:
+            if total == prev_total:
+                return filled(level)
+            # Linear between the two breakpoints: interpolate exactly.
+            return filled(prev + (level - prev) * (amount - prev_total) / (total - prev_total))
+        d_const, d_slope = events.get(level, (F(0), F(0)))
+        const, slope = const + d_const, slope + d_slope
+        prev, prev_total = level, total
+    raise AssertionError("unreachable")
+
+
+def _amount(value):
+    from planc.amounts import format_amount
+
+    return format_amount(value)
+
+
+bounds = st.one_of(st.none(), st.fractions(min_value=-20, max_value=200, max_denominator=12))
+
+
+@settings(max_examples=600)
+@given(st.fractions(min_value=-50, max_value=900, max_denominator=30),
+       st.lists(st.tuples(st.fractions(min_value=-1, max_value=40, max_denominator=9), bounds, bounds),
+                min_size=1, max_size=9))
+def test_water_fill_on_common_denominators_is_the_fraction_walk(amount, rows):
+    """The integer walk gives the Fraction walk's shares, every one, or its very reason
+    for refusing: negative and zero bounds, zero scores, thirds and sevenths of units."""
+    scores, lows, highs = (list(column) for column in zip(*rows))
+    if all(b is None for b in lows + highs):
+        highs[0] = F(7, 3)  # (no caps at all is the proportional branch, not the walk)
+    assert water_fill(amount, scores, lows, highs) == _fraction_water_fill(amount, scores, lows, highs)

@@ -144,68 +144,92 @@ def water_fill(
                 "no share can take what is left (all scores zero)")
         ratio = amount / total  # (amount · s / total, one product a share)
         return [ratio * s for s in scores]
-    lo = [low if low is not None else Fraction(0) for low in lows]
-    hi = list(highs)
+    # On common denominators (issue 15): each score sᵢ = aᵢ/S and each bound and the
+    # amount a whole number over B, so a share at level ν (that is λ·B/S) is ν·aᵢ/B
+    # and every comparison, sum and breakpoint below is an integer one; Fractions
+    # appear for the levels (a few per split) and the results.
+    s_den = math.lcm(*[s.denominator for s in scores])
+    a = [s.numerator * (s_den // s.denominator) for s in scores]
+    b_den = math.lcm(amount.denominator, *[v.denominator for v in (*lows, *highs) if v is not None])
+    total_b = amount.numerator * (b_den // amount.denominator)
+    lo = [0 if v is None else v.numerator * (b_den // v.denominator) for v in lows]
+    hi = [None if v is None else v.numerator * (b_den // v.denominator) for v in highs]
     for i in range(n):
-        high = hi[i]
-        if scores[i] < 0:
+        if a[i] < 0:
             return Infeasible(f"share {i + 1} has a negative score")
-        if high is not None and lo[i] > high:
-            return Infeasible(f"share {i + 1} has min {format_amount(lo[i])} above max {format_amount(high)}")
-    low_sum = sum(lo, Fraction(0))
-    if amount < low_sum:
-        return Infeasible(f"the mins need {format_amount(low_sum)} but only {format_amount(amount)} is left")
-    bounded = [h for h in hi if h is not None]
-    if len(bounded) == n and amount > sum(bounded, Fraction(0)):
-        return Infeasible(f"the maxes allow only {format_amount(sum(bounded, Fraction(0)))} "
+        if hi[i] is not None and lo[i] > hi[i]:  # type: ignore[operator]
+            return Infeasible(f"share {i + 1} has min {format_amount(Fraction(lo[i], b_den))} "
+                              f"above max {format_amount(Fraction(hi[i], b_den))}")  # type: ignore[arg-type]
+    low_sum = sum(lo)
+    if total_b < low_sum:
+        return Infeasible(f"the mins need {format_amount(Fraction(low_sum, b_den))} "
+                          f"but only {format_amount(amount)} is left")
+    if None not in hi and total_b > sum(hi):  # type: ignore[arg-type]
+        return Infeasible(f"the maxes allow only {format_amount(Fraction(sum(hi), b_den))} "  # type: ignore[arg-type]
                           f"but {format_amount(amount)} is left")
 
     def filled(level: Fraction) -> list[Fraction]:
+        p, q = level.numerator, level.denominator
+        made: dict[int, Fraction] = {}  # (shares held at one cap: one Fraction)
         out = []
-        for s, low, high in zip(scores, lo, hi):
-            v = max(level * s, low)
-            out.append(min(v, high) if high is not None else v)
+        for ai, low, high in zip(a, lo, hi):
+            v = max(p * ai, low * q)
+            if high is not None and v > high * q:
+                v = high * q
+            share = made.get(v)
+            if share is None:
+                share = made[v] = Fraction(v, q * b_den)
+            out.append(share)
         return out
 
-    # The total at level λ is C + S·λ between breakpoints: walk them in order,
-    # updating C and S as each share starts to grow or reaches its max, so the
-    # walk is O(n log n) rather than a full sum at every breakpoint.
-    const, slope = Fraction(0), Fraction(0)
-    events: dict[Fraction, list[Fraction]] = {}  # level -> [change of C, change of S]
+    # The total at level ν is C + slope·ν between breakpoints: walk them in order,
+    # updating C and the slope as each share starts to grow or reaches its max, so
+    # the walk is O(n log n) rather than a full sum at every breakpoint. A
+    # breakpoint X/aᵢ is keyed by its lowest terms.
+    const, slope = 0, 0
+    events: dict[tuple[int, int], list[int]] = {}  # level (p, q) -> [change of C, change of slope]
     zero_break = False
-    for s, low, high in zip(scores, lo, hi):
-        zero_break = zero_break or (s > 0 and (low == 0 or high == 0))
-        if s == 0 or (high is not None and high <= 0):
-            const += min(max(Fraction(0), low), high) if high is not None else max(Fraction(0), low)
+    for ai, low, high in zip(a, lo, hi):
+        zero_break = zero_break or (ai > 0 and (low == 0 or high == 0))
+        if ai == 0 or (high is not None and high <= 0):
+            const += min(max(0, low), high) if high is not None else max(0, low)
             continue
         if low > 0:
             const += low
-            change = events.setdefault(low / s, [Fraction(0), Fraction(0)])
+            g = math.gcd(low, ai)
+            change = events.setdefault((low // g, ai // g), [0, 0])
             change[0] -= low
-            change[1] += s
+            change[1] += ai
         else:
-            slope += s
+            slope += ai
         if high is not None:
-            change = events.setdefault(high / s, [Fraction(0), Fraction(0)])
+            g = math.gcd(high, ai)
+            change = events.setdefault((high // g, ai // g), [0, 0])
             change[0] += high
-            change[1] -= s
-    levels = ([Fraction(0)] if zero_break else []) + sorted(events)
-    prev, prev_total = Fraction(0), const
-    for level in levels + [None]:
-        if level is None:
+            change[1] -= ai
+    levels = ([(0, 1)] if zero_break else []) + sorted(events, key=_level)
+    prev, prev_total = Fraction(0), Fraction(const)
+    for key in levels + [None]:
+        if key is None:
             # Past the last breakpoint only uncapped shares still grow.
             if slope == 0:
-                if prev_total == amount:
+                if prev_total == total_b:
                     return filled(prev)
                 return Infeasible("no share can take what is left (all scores zero or capped)")
-            return filled(prev + (amount - prev_total) / slope)
+            return filled(prev + (total_b - prev_total) / slope)
+        level = _level(key)
         total = const + slope * level
-        if total >= amount:
+        if total >= total_b:
             if total == prev_total:
                 return filled(level)
             # Linear between the two breakpoints: interpolate exactly.
-            return filled(prev + (level - prev) * (amount - prev_total) / (total - prev_total))
-        d_const, d_slope = events.get(level, (Fraction(0), Fraction(0)))
+            return filled(prev + (level - prev) * (total_b - prev_total) / (total - prev_total))
+        d_const, d_slope = events.get(key, (0, 0))
         const, slope = const + d_const, slope + d_slope
         prev, prev_total = level, total
     raise AssertionError("unreachable")
+
+
+def _level(key: tuple[int, int]) -> Fraction:
+    """A breakpoint of `water_fill`, kept as (numerator, denominator) in lowest terms."""
+    return Fraction(key[0], key[1])
