@@ -162,3 +162,26 @@ def test_the_written_targets_are_those_with_more_than_a_name(tmp_path):
         assert [n.path for n in split.written_children()] == mine
         assert [n.path for n in written_among(split.children)] == mine
     assert [len(s.written_children()) for s in result.model.splits] == [2, 2, 3, 0]  # (level by level)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("target year = 100\nsplit year by region { east = 50%; west = rest }\n"
+     "split year by team { east = 30%; north = rest }\nsplit year by q { a = 1%; a = rest }\n",
+     [("E007", 3, 22, "`year.east` is defined twice"),
+      ("E006", 4, 23, "split of year by q allocates 1 of 100 (1.0%), 99 short"),  # (the second `a` is not added)
+      ("E007", 4, 27, "`year.a` is defined twice")]),
+    ("target year = 1200\nsplit year by region { east = 50%; west = rest }\n"
+     "split year by quarter { Q1 = 25%; Q2 = 25%; Q3 = 25%; Q4 = rest }\ncross region by quarter\n"
+     "split east by channel { Q1 = 50%; other = rest }\n",
+     [("E033", 5, 25, "`year.east.Q1` is a cell of the cross of region by quarter and cannot also be defined here")]),
+])
+def test_a_childs_path_taken_before_is_reported(text, expected):
+    """A child's path can only have been taken by another child of the same parent: of
+    an earlier split of it (E007), of the same split (E007) or a cross cell in its row
+    (E033). The resolver adds a split's children in one pass and looks for such a clash
+    only where one can be."""
+    from planc.pipeline import compile_text
+
+    result = compile_text(text, "clash.plan")
+    found = [(d.code, d.line, d.column, d.message) for d in result.diagnostics if d.severity == "error"]
+    assert found == expected

@@ -398,3 +398,21 @@ def test_a_split_of_bare_names_pickles_as_names_and_places():
                 (child.span.start, child.span.end, child.name_span.start, child.name_span.end)
             assert read.span.source is again.source and (read.span is read.name_span) == (child.span is child.name_span)
     assert [c.span.text for c in again.statements[2].children] == ["p0", "华东", "p1"]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_split_of_bare_names_holds_them_as_bare_children(fast, monkeypatch):
+    """Whichever way a split is parsed (`syntax/quick.py`, Lark's callbacks or the parse
+    cache), its children are `BareChildren` exactly when every one is a bare name: the
+    resolver then looks into none of them for amounts, caps, labels or settings."""
+    import pickle
+
+    monkeypatch.setattr(drive, "ENABLED", fast)
+    text = ("target year = 100\nsplit year by a { x; y }\nsplit year by b {\n  x\n  y  # c\n}\n"
+            "split year by c { x = 40%; y }\nsplit year by d { x \"X\"; y }\nsplit year by e { x [owner: o]; y }\n"
+            "split year by f { x max 5; y }\nsplit year by g\n")
+    module, problems = builder.parse_text(Source("t.plan", text))
+    assert module is not None and not problems
+    for again in (module, pickle.loads(pickle.dumps(module))):
+        splits = [s for s in again.statements if isinstance(s, ast.Split)]
+        assert [type(s.children).__name__ for s in splits] == ["BareChildren"] * 2 + ["tuple"] * 5

@@ -305,15 +305,18 @@ class _Resolver:
         else:
             nodes = [TargetNode(child.name, f"{parent_path}.{child.name}", child, parent, split) for child in children]
         paths = [node.path for node in nodes]
-        if parent.aliases or not self.targets.keys().isdisjoint(paths) or len(set(paths)) < len(paths):
+        names = [node.name for node in nodes]
+        # Only another child of the same parent can have taken a child's path: from an
+        # earlier split of it, a cross cell in its row or a funnel step of it.
+        taken = len(parent.splits) > 1 or parent.cells or parent.derived
+        if parent.aliases or taken and not self.targets.keys().isdisjoint(paths) or len(set(names)) < len(names):
             for node in nodes:  # E007, a cross cell's clash, aliases: one by one
                 if self.add_target(node, parent_name):
                     split.children.append(node)
             return
         self.targets.update(zip(paths, nodes))
-        written = written_among(nodes)
+        written = [] if type(children) is ast.BareChildren else written_among(nodes)
         self.written.extend(written)
-        names = [node.name for node in nodes]
         self.new_names.update(names)
         self.index_all(paths, nodes, parent_name, names)
         split.children.extend(nodes)
@@ -794,7 +797,8 @@ def _expressions(stmt) -> list:
         return [stmt.value]
     if isinstance(stmt, ast.Split):
         # (most children have no amount nor caps, which one pass in C finds: the walk need not visit them)
-        out = [] if set(map(_ALLOC_AND_CAPS, stmt.children)) <= _NO_ALLOC_NOR_CAPS else \
+        out = [] if type(stmt.children) is ast.BareChildren or \
+            set(map(_ALLOC_AND_CAPS, stmt.children)) <= _NO_ALLOC_NOR_CAPS else \
             [c for child in stmt.children for c in (child.alloc, child.min, child.max) if c is not None]
         return out + [stmt.method] if stmt.method is not None else out
     if isinstance(stmt, ast.Table):

@@ -265,6 +265,9 @@ class Child:
     name_span: Span
 
 
+_BARE_FIELDS = attrgetter("alloc", "min", "max", "label", "attributes")
+_ONLY_BARE = {(None, None, None, None, ())}
+_names, _spans, _name_spans = attrgetter("name"), attrgetter("span"), attrgetter("name_span")
 _CHILD_SLOTS = ("name", "alloc", "min", "max", "label", "attributes", "span", "name_span")
 _set_name, _set_alloc, _set_min, _set_max, _set_label, _set_attributes, _set_span, _set_name_span = \
     slot_setters(Child, _CHILD_SLOTS)
@@ -290,12 +293,31 @@ def _child(name: str, alloc: "Alloc | None", min: "Expr | None", max: "Expr | No
 pickled_by_fields(Child, _child)
 
 
-def bare_children(names: Iterable[str], spans: Iterable[Span]) -> tuple[Child, ...]:
+class BareChildren(tuple):
+    """A split's children, every one a bare name (`bare_children`): what is written
+    for most splits of a big plan, which the resolver need not look into for
+    amounts, caps, labels or settings. An immutable tuple: it stays true."""
+
+    __slots__ = ()
+
+
+def as_children(children: Iterable[Child]) -> tuple[Child, ...]:
+    """A split's children as it holds them: `BareChildren` when there are some and
+    every one is a bare name (its span its name's, as `bare_children` makes them),
+    whichever way the text was parsed; else a tuple."""
+    children = tuple(children)
+    if children and set(map(type, children)) == {Child} and set(map(_BARE_FIELDS, children)) <= _ONLY_BARE \
+            and list(map(id, map(_spans, children))) == list(map(id, map(_name_spans, children))):
+        return BareChildren(children)
+    return children
+
+
+def bare_children(names: Iterable[str], spans: Iterable[Span]) -> BareChildren:
     """`Child(name, None, None, None, None, (), span, span)` for each name and span, slot by
     slot (`_child`): a child written as its bare name (its span is its name's), for the
     million of a big plan's splits (`syntax/quick.py`)."""
     spans = list(spans)
-    return tuple(map(_child, names, _NONE, _NONE, _NONE, _NONE, _EMPTY, spans, spans))
+    return BareChildren(map(_child, names, _NONE, _NONE, _NONE, _NONE, _EMPTY, spans, spans))
 
 
 @_node
@@ -310,9 +332,6 @@ class Split:
     dimension_span: Span
 
 
-_BARE_FIELDS = attrgetter("alloc", "min", "max", "label", "attributes")
-_ONLY_BARE = {(None, None, None, None, ())}
-_names, _spans, _name_spans = attrgetter("name"), attrgetter("span"), attrgetter("name_span")
 _sources, _starts, _ends = attrgetter("source"), attrgetter("start"), attrgetter("end")
 _split_fields = attrgetter(*[f.name for f in attrs.fields(Split)])
 

@@ -392,7 +392,7 @@ class _Builder:
         return ("overassign", ast.Percent(self._number(token) / 100, str(token), self._tok(token)))
 
     def split_block(self, meta, children):
-        return ("block", tuple(children), self._span(meta))
+        return ("block", ast.as_children(children), self._span(meta))
 
     def split_stmt(self, meta, children):
         parent, dimension, *rest = children
@@ -419,7 +419,7 @@ class _Builder:
                               self._span(meta), self._tok(name), unit[2] if unit else None)
 
     def funnel_block(self, meta, children):
-        return ("block", tuple(children), self._span(meta))
+        return ("block", ast.as_children(children), self._span(meta))
 
     def funnel_by(self, meta, children):
         return ("by", str(children[0]), self._tok(children[0]))
@@ -436,7 +436,7 @@ class _Builder:
                           parts.get("of"))
 
     def measure_block(self, meta, children):
-        return ("block", tuple(children), self._span(meta))
+        return ("block", ast.as_children(children), self._span(meta))
 
     def measure_stmt(self, meta, children):
         name, *rest = children
