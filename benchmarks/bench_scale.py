@@ -1,6 +1,6 @@
 """Scaling (issue 15): growth factors for 10x the work, evaluation speed, crosses.
 
-    python benchmarks/bench_scale.py [--only lines,depth,undefined,parse,eval,big,cross,build] [--src DIR ...]
+    python benchmarks/bench_scale.py [--only lines,depth,undefined,parse,eval,caps,big,cross,build] [--src DIR ...]
 
 Generates plans in a temporary folder (never in the repository) and runs
 each measurement in a fresh process (`planc` from `--src`, default this
@@ -242,9 +242,11 @@ HEADER = 'plan "Scale" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round:
 
 
 # ---- plans ---------------------------------------------------------------------------
-def realistic_plan(reps: int, products: int, months: int = 12, regions: int = 10, teams: int = 4) -> str:
+def realistic_plan(reps: int, products: int, months: int = 12, regions: int = 10, teams: int = 4,
+                   product_cap: int | None = None) -> str:
     """Regions -> teams -> reps (history weights, caps, overassign) -> months -> products.
-    Targets: 1 + regions + regions*teams + reps + reps*months*(1 + products)."""
+    Targets: 1 + regions + regions*teams + reps + reps*months*(1 + products).
+    `product_cap`: every product split over-assigns 102% and caps its first product."""
     rnd = random.Random(15)
     per_team = max(1, reps // (regions * teams))
     out = [HEADER, "table season {" + "; ".join(f"{m} = {8 + rnd.randint(0, 6)}" for m in MONTHS[:months]) + "}",
@@ -265,7 +267,10 @@ def realistic_plan(reps: int, products: int, months: int = 12, regions: int = 10
         out.append(f"split {r} by month using weight(season) {{ " + "; ".join(MONTHS[:months]) + " }")
         if products:
             kids = "; ".join(f"p{k}" for k in range(products))
-            out += [f"split {r}.{m} by product using weight(mix) {{ {kids} }}" for m in MONTHS[:months]]
+            over = ""
+            if product_cap is not None:
+                kids, over = kids.replace("p0", f"p0 max {product_cap}", 1), " overassign 102%"
+            out += [f"split {r}.{m} by product using weight(mix){over} {{ {kids} }}" for m in MONTHS[:months]]
     return "\n".join(out) + "\n"
 
 
@@ -392,7 +397,7 @@ def show_speed(res: dict[str, dict], phases: bool = False) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default="lines,depth,undefined,parse,eval,big,cross,build")
+    ap.add_argument("--only", default="lines,depth,undefined,parse,eval,caps,big,cross,build")
     ap.add_argument("--src", action="append", help="a planc src/ folder (repeatable)")
     ap.add_argument("--lines", default="1000,10000,100000")
     ap.add_argument("--depths", default="1000,3000,10000")
@@ -449,6 +454,12 @@ def main() -> None:
                 show(f"evaluate, {reps} reps x 12 x 10", res, prev)
                 show_speed(res)
                 prev = res
+        if "caps" in only:  # a cap in every product split: holding none of them, and holding every first product
+            for cap, what in ((1_000_000, "no cap holds"), (100, "every cap holds")):
+                plan = write(f"caps{cap}.plan", realistic_plan(200, 40, product_cap=cap))
+                res = each("eval-inproc", plan)
+                show(f"evaluate, 200 x 12 x 40, capped products, {what}", res)
+                show_speed(res)
         if "big" in only:
             plan = write("big.plan", realistic_plan(2000, 40))
             res = each("eval-inproc", plan)

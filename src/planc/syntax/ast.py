@@ -337,18 +337,17 @@ _split_fields = attrgetter(*[f.name for f in attrs.fields(Split)])
 
 
 def _split_reduce(split: Split):
-    """A split whose children are all bare names (each with one span in the split's
-    source) pickles as their names, starts and ends, and is read back through
-    `bare_children` (`_bare_split`): most of a big plan's parse-cache entry, written in
-    a third of the time. Any other split pickles by its fields (`pickled_by_fields`)."""
+    """A split of bare names (`BareChildren`, each span in the split's source) pickles
+    as their names, starts and ends, and is read back through `bare_children`
+    (`_bare_split`): most of a big plan's parse-cache entry, written in a third of the
+    time. Any other split pickles by its fields (`pickled_by_fields`)."""
     children = split.children
-    places = list(map(_spans, children))
-    if children and set(map(_BARE_FIELDS, children)) <= _ONLY_BARE \
-            and list(map(id, places)) == list(map(id, map(_name_spans, children))) \
-            and set(map(id, map(_sources, places))) == {id(split.span.source)}:
-        return _bare_split, (split.parent, split.dimension, split.method, split.overassign, list(map(_names, children)),
-                             list(map(_starts, places)), list(map(_ends, places)), split.has_block, split.span,
-                             split.dimension_span)
+    if type(children) is BareChildren:
+        places = list(map(_spans, children))
+        if set(map(id, map(_sources, places))) == {id(split.span.source)}:
+            return _bare_split, (split.parent, split.dimension, split.method, split.overassign,
+                                 list(map(_names, children)), list(map(_starts, places)), list(map(_ends, places)),
+                                 split.has_block, split.span, split.dimension_span)
     return Split, _split_fields(split)
 
 
