@@ -203,6 +203,42 @@ misses 10 s end to end on this machine (16.5 s; about 9-10 s at the fifth
 session's speed, which ran evaluation 1.7x faster): parse 5.9 s and resolve
 4.5 s are a node, a span and an index entry per target.
 
+Eighth session (2026-12-01), d62f64f (the seventh session's end) | this
+code, side by side (`--src`), CPU seconds, parse cache off, the machine a
+little faster than in the seventh session (`--only parse,eval,caps,big`,
+then `--only lines,depth,undefined`):
+
+    parse, 98.6k targets (process)        5.07 s                    | 4.59 s
+      parse_text, best of 5               0.72 s                    | 0.66 s
+    evaluation, 10.7k / 106k targets      111,663 / 130,667 /s      | 121,525 / 133,664 /s
+    98.6k targets, a cap in every product split
+      no cap holds                        23,956 targets/s, 172 MiB | 228,472 targets/s, 107 MiB
+      every first product held            24,587 targets/s          | 33,878 targets/s
+    2000 x 12 x 40 (986k targets)
+      parse / resolve / evaluation        6.1 / 4.5 / 3.10 s        | 5.5 / 2.8 / 3.05 s
+      check, end to end                   15.8 s, 771 MiB           | 12.1 s, 764 MiB
+      eval --format json, end to end      18.4 s, 794 MiB           | 16.0 s, 787 MiB
+    check of 1k / 10k / 100k lines        0.72 / 3.28 / 28.8 s      | 0.67 / 2.58 / 22.0 s
+      growth for 10x (a bare Lark parse   x4.6 / x8.8, 365 MiB      | x3.9 / x8.5, 275 MiB
+      of the 100k lines: 31.1 s)
+    undefined names 1k -> 10k             x5.2                      | x5.2
+    chain 1k / 3k / 10k deep              1.02 / 2.29 / 7.13 s      | 1.03 / 2.40 / 7.15 s
+
+A split whose caps hold no child stays on the plain path (`_held_caps`:
+each exact share strictly inside its caps, its floor a unit or more from
+them), so caps written as safety limits cost nothing; the general path's
+water-fill walks its breakpoints in integers. A split of bare names holds
+them as `ast.BareChildren`, which the resolver does not look into; a
+child's path is looked up among the plan's targets only where another
+child of the same parent can have taken it; the index by a path's last two
+components is grouped when first asked (`PairIndex`); one walk finds the
+numbers, calls and lookups for four checks; a one-line split's names are
+placed by `str.split`. The parse cache writes a split of bare names as its
+names and places (the 986k-target plan's entry 55 -> 28 MB, written in
+6.6 -> 2.4 s, read in 3.6 -> 3.0 s). The 986k-target plan still misses
+10 s end to end on this machine (12.1 s): parse 5.5 s and evaluation 3.0 s
+are a node, a span, a record-less value and a dict entry per target.
+
 The first session's figures (commit f407095 | its end), load about 10:
 evaluation 12,249 | 30,389 targets/s at 10.7k targets; 986k targets,
 eval --format json end to end 124.5 s, 2,008 MiB | 71.5 s, 1,796 MiB.
