@@ -235,7 +235,7 @@ components is grouped when first asked (`PairIndex`); one walk finds the
 numbers, calls and lookups for four checks; a one-line split's names are
 placed by `str.split`. The parse cache writes a split of bare names as its
 names and places (the 986k-target plan's entry 55 -> 28 MB, written in
-6.6 -> 2.4 s, read in 3.6 -> 3.0 s). The 986k-target plan still misses
+6.6 -> 1.7 s, read in 3.6 -> 3.0 s). The 986k-target plan still misses
 10 s end to end on this machine (12.1 s): parse 5.5 s and evaluation 3.0 s
 are a node, a span, a record-less value and a dict entry per target.
 
