@@ -115,8 +115,8 @@ class AssertionResult:
 
 
 class CellMaker(Protocol):
-    """Makes the records of one cross's cells (evaluate/crosses.py) or one plain
-    split's children (evaluate/plain.py) when asked."""
+    """Makes the records of one cross's cells (evaluate/crosses.py) or one split's
+    children (evaluate/plain.py, evaluate/splits.py) when asked."""
 
     def record(self, cell: TargetNode) -> Derivation | None: ...
 
@@ -126,10 +126,10 @@ class CellMaker(Protocol):
 
 class Records(dict):
     """Path -> Derivation, read by path only (`get`, `[]`, `in`; never iterated).
-    The records of a cross's cells and of a plain split's children are not
-    stored: the cross's or split's maker (`lazy`, by its producer) makes a
-    target's record when it is asked for, so a 400,000-cell cross keeps its fit
-    and a million-target plan its splits' weights, not a record per target."""
+    The records of a cross's cells and of a split's children are not stored:
+    the cross's or split's maker (`lazy`, by its producer) makes a target's
+    record when it is asked for, so a 400,000-cell cross keeps its fit and a
+    million-target plan its splits' weights, not a record per target."""
 
     __slots__ = ("targets", "lazy")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import Callable
 import attrs
 
 from planc.syntax import ast
@@ -13,7 +14,8 @@ from planc.maths.apportion import exact_sum
 from planc.amounts import format_amount, out_of_range
 from planc.diagnostics import Label, error
 from planc.evaluate.plain import plain_split
-from planc.evaluate.record import Cap, Derivation, Factor, Input, Scope, Trace, parent_input
+from planc.evaluate.explain import explain
+from planc.evaluate.record import Cap, Derivation, Factor, Input, Scope, Trace, keep_lazily, parent_input
 from planc.semantics.expressions import one_line, out_of_range_error
 from planc.semantics.model import SplitNode, Table, TargetNode
 from planc.semantics.time import matching_key
@@ -586,8 +588,11 @@ class _SplitRun:
                       using=one_line(using.span.text) if using is not None else "",
                       shared_exact=self.shared[0] if self.shared else None,
                       shared_rounded=self.shared[1] if self.shared else None)  # the same for every child
+        values = self.ev.result.values  # (as `ev.set_value` does; the records are made when asked)
         for c in self.children:
-            self.ev.set_value(c.node, final[id(c)], self.record(c, final[id(c)], total, common))
+            values[c.node.path] = final[id(c)]
+        keep_lazily(self.ev.result.derivations, self.split, _Records(self, final, total, common),
+                    [c.node for c in self.children])
 
     def record(self, c: _Child, rounded: Fraction, total: Fraction, common: dict) -> Derivation:
         assert c.exact is not None  # every child has its exact amount by now
@@ -623,3 +628,26 @@ def _missing_key_help(table: Table, name: str) -> str:
 
         return missing_key_help(table.name, name, [str(k) for k in table.values])
     return f"add `{name} = …` to `{table.name}`, or give `{name}` a fixed amount"
+
+
+class _Records:
+    """The records of a split's children, made when asked (`Records`), from what its
+    run computed (`_SplitRun.finish`): `check` asks for none of them."""
+
+    __slots__ = ("run", "final", "total", "common", "at")
+
+    def __init__(self, run: _SplitRun, final: dict[int, Fraction], total: Fraction, common: dict) -> None:
+        self.run, self.final, self.total, self.common = run, final, total, common
+        self.at: dict[int, _Child] | None = None  # id(target) -> its child: made at the first record
+
+    def record(self, node: TargetNode) -> Derivation | None:
+        if self.at is None:
+            self.at = {id(c.node): c for c in self.run.children}
+        c = self.at.get(id(node))
+        return None if c is None else self.run.record(c, self.final[id(c)], self.total, self.common)
+
+    def wording(self, words) -> Callable[[TargetNode], str | None]:
+        def word(node: TargetNode) -> str | None:
+            d = self.record(node)
+            return None if d is None else explain(d, words)
+        return word
