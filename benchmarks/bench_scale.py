@@ -214,9 +214,12 @@ then `--only lines,depth,undefined`):
     98.6k targets, a cap in every product split
       no cap holds                        23,956 targets/s, 172 MiB | 228,472 targets/s, 107 MiB
       every first product held            24,587 targets/s          | 33,878 targets/s
+        (again, with the general path's records made when asked)
+                                          23,890 targets/s          | 43,881 targets/s
     2000 x 12 x 40 (986k targets)
       parse / resolve / evaluation        6.1 / 4.5 / 3.10 s        | 5.5 / 2.8 / 3.05 s
       check, end to end                   15.8 s, 771 MiB           | 12.1 s, 764 MiB
+        (a second run, at the end)        16.0 s, 771 MiB           | 13.1 s, 763 MiB
       eval --format json, end to end      18.4 s, 794 MiB           | 16.0 s, 787 MiB
     check of 1k / 10k / 100k lines        0.72 / 3.28 / 28.8 s      | 0.67 / 2.58 / 22.0 s
       growth for 10x (a bare Lark parse   x4.6 / x8.8, 365 MiB      | x3.9 / x8.5, 275 MiB
@@ -227,7 +230,8 @@ then `--only lines,depth,undefined`):
 A split whose caps hold no child stays on the plain path (`_held_caps`:
 each exact share strictly inside its caps, its floor a unit or more from
 them), so caps written as safety limits cost nothing; the general path's
-water-fill walks its breakpoints in integers. A split of bare names holds
+water-fill walks its breakpoints in integers and keeps its records for
+when they are asked, as the plain path does. A split of bare names holds
 them as `ast.BareChildren`, which the resolver does not look into; a
 child's path is looked up among the plan's targets only where another
 child of the same parent can have taken it; the index by a path's last two
