@@ -8,7 +8,6 @@ built once by the resolver and not changed afterwards.
 from __future__ import annotations
 
 import datetime
-import operator
 from fractions import Fraction
 from typing import Iterator, Sequence, Union
 
@@ -28,14 +27,10 @@ def writes(decl: object) -> bool:
         or bool(decl.attributes) or decl.label is not None
 
 
-_WRITTEN = operator.attrgetter("alloc", "min", "max", "label", "attributes")
-_BARE = {(None, None, None, None, ())}
-
-
 def written_among(children: Sequence["TargetNode"]) -> list["TargetNode"]:
     """The `children` of one split (declared by `ast.Child`ren) that `writes`: all
     the children of most splits are bare, which one pass in C finds out."""
-    if set(map(_WRITTEN, [child.decl for child in children])) <= _BARE:
+    if ast.only_names([child.decl for child in children]):  # type: ignore[misc]
         return []
     return [child for child in children if writes(child.decl)]
 

@@ -7,7 +7,6 @@ so a split's parent is always resolved against every shallower target
 
 from __future__ import annotations
 
-import operator
 from fractions import Fraction
 from typing import TYPE_CHECKING, Sequence
 
@@ -788,17 +787,12 @@ def _defined_at(node: TargetNode) -> Span | None:
     return producer.decl.span if producer is not None else None
 
 
-_ALLOC_AND_CAPS = operator.attrgetter("alloc", "min", "max")
-_NO_ALLOC_NOR_CAPS = {(None, None, None)}
-
-
 def _expressions(stmt) -> list:
     if isinstance(stmt, ast.Target):
         return [stmt.value]
     if isinstance(stmt, ast.Split):
-        # (most children have no amount nor caps, which one pass in C finds: the walk need not visit them)
-        out = [] if type(stmt.children) is ast.BareChildren or \
-            set(map(_ALLOC_AND_CAPS, stmt.children)) <= _NO_ALLOC_NOR_CAPS else \
+        # (most splits' children are bare names: the walk need not visit them)
+        out = [] if type(stmt.children) is ast.BareChildren or ast.only_names(stmt.children) else \
             [c for child in stmt.children for c in (child.alloc, child.min, child.max) if c is not None]
         return out + [stmt.method] if stmt.method is not None else out
     if isinstance(stmt, ast.Table):

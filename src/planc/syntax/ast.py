@@ -301,12 +301,18 @@ class BareChildren(tuple):
     __slots__ = ()
 
 
+def only_names(children: Iterable[Child]) -> bool:
+    """Every child is written as a bare name: no amount, cap, label or settings
+    (one pass in C: most splits of a large plan)."""
+    return set(map(_BARE_FIELDS, children)) <= _ONLY_BARE
+
+
 def as_children(children: Iterable[Child]) -> tuple[Child, ...]:
     """A split's children as it holds them: `BareChildren` when there are some and
     every one is a bare name (its span its name's, as `bare_children` makes them),
     whichever way the text was parsed; else a tuple."""
     children = tuple(children)
-    if children and set(map(type, children)) == {Child} and set(map(_BARE_FIELDS, children)) <= _ONLY_BARE \
+    if children and set(map(type, children)) == {Child} and only_names(children) \
             and list(map(id, map(_spans, children))) == list(map(id, map(_name_spans, children))):
         return BareChildren(children)
     return children
