@@ -360,19 +360,27 @@ def test_spans_and_bare_children_made_slot_by_slot_equal_the_constructors():
     children = ast.bare_children(["p0", "华东"], made)
     expected = [ast.Child(name, None, None, None, None, (), span, span) for name, span in zip(["p0", "华东"], built)]
     written = ast.Child("x", ast.Rest(built[0]), None, ast.Ref(("y",), built[1]), "X", (), built[0], built[1])
-    again = pickle.loads(pickle.dumps([built, written]))
-    for cls, got, want in ((Span, made, built), (ast.Child, list(children), expected), (Span, again[0], built),
-                           (ast.Child, [again[1]], [written])):
+    again = pickle.loads(pickle.dumps([built, written, children[1]]))
+    for cls, got, want in ((Span, made, built), (ast.BareChild, list(children), expected), (Span, again[0], built),
+                           (ast.Child, [again[1]], [written]), (ast.BareChild, [again[2]], expected[1:])):
         assert [type(x) for x in got] == [cls] * len(want)
         for x, y in zip(got, want):
-            for field in attrs.fields(cls):  # (an unset slot raises AttributeError)
+            for field in attrs.fields(type(y)):  # (an unset slot raises AttributeError)
                 mine, theirs = getattr(x, field.name), getattr(y, field.name)
                 assert type(mine) is type(theirs) and repr(mine) == repr(theirs), (cls, field.name)
-    assert all(c.span is c.name_span for c in children)
+    assert all(c.span is c.name_span and isinstance(c, ast.Child) for c in children)
     assert [c.span.text for c in children] == ["p0", "华东"]
     assert isinstance(children, tuple)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         children[0].name = "other"  # type: ignore[misc]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        children[0].alloc = ast.Rest(built[0])  # type: ignore[misc]  # (a class constant: still frozen)
+    # A child with more than its name is a `Child`: `attrs.evolve` and a call make one
+    grown = attrs.evolve(children[0], alloc=ast.Rest(built[0]))
+    assert type(grown) is ast.Child and grown.name == "p0" and isinstance(grown.alloc, ast.Rest)
+    assert grown.span is children[0].span and grown.name_span is children[0].span
+    called = ast.BareChild("q", None, None, None, None, (), built[0], built[1])  # type: ignore[call-arg]
+    assert type(called) is ast.Child and called.name_span is built[1]
 
 
 def test_a_split_of_bare_names_pickles_as_names_and_places():

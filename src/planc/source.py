@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import bisect
 import operator
+from collections import deque
 from itertools import repeat
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 import attrs
 
@@ -122,7 +123,11 @@ def _span(source: Source, start: int, end: int) -> Span:
 pickled_by_fields(Span, _span)
 
 
-def spans(source: Source, starts: Iterable[int], ends: Iterable[int]) -> list[Span]:
-    """`Span(source, start, end)` for each start and end, slot by slot (`_span`), for the
-    million names of a big plan's splits (`syntax/quick.py`)."""
-    return list(map(_span, repeat(source), starts, ends))
+def spans(source: Source, starts: Sequence[int], ends: Iterable[int]) -> list[Span]:
+    """`Span(source, start, end)` for each start and end, slot by slot, for the
+    million names of a big plan's splits (`syntax/quick.py`), each slot set for all at once."""
+    made = list(map(_new, repeat(Span, len(starts))))
+    deque(map(_set_source, made, repeat(source, len(made))), 0)
+    deque(map(_set_start, made, starts), 0)
+    deque(map(_set_end, made, ends), 0)
+    return made

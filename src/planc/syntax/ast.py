@@ -10,6 +10,7 @@ classes is a real part of `planc check`'s start-up, and both choices halve it.
 from __future__ import annotations
 
 import datetime
+from collections import deque
 from itertools import repeat
 from operator import attrgetter
 from fractions import Fraction
@@ -267,12 +268,11 @@ class Child:
 
 _BARE_FIELDS = attrgetter("alloc", "min", "max", "label", "attributes")
 _ONLY_BARE = {(None, None, None, None, ())}
-_names, _spans, _name_spans = attrgetter("name"), attrgetter("span"), attrgetter("name_span")
+_names, _spans = attrgetter("name"), attrgetter("span")
 _CHILD_SLOTS = ("name", "alloc", "min", "max", "label", "attributes", "span", "name_span")
 _set_name, _set_alloc, _set_min, _set_max, _set_label, _set_attributes, _set_span, _set_name_span = \
     slot_setters(Child, _CHILD_SLOTS)
 _new = object.__new__
-_NONE, _EMPTY = repeat(None), repeat(())  # endless: `map` stops at the names
 
 
 def _child(name: str, alloc: "Alloc | None", min: "Expr | None", max: "Expr | None", label: str | None,
@@ -293,6 +293,33 @@ def _child(name: str, alloc: "Alloc | None", min: "Expr | None", max: "Expr | No
 pickled_by_fields(Child, _child)
 
 
+class BareChild(Child):
+    """A child written as its bare name (`p7;`): a `Child` whose amount, caps, label and
+    settings are none and whose name span is its span. Those are class constants here,
+    so one is made with two slots set instead of eight (`bare_children`): a big plan has
+    a million. Fields read as a `Child`'s; `attrs.evolve` (and a call with a `Child`'s
+    arguments) makes a `Child`."""
+
+    __slots__ = ()
+    alloc = min = max = label = None
+    attributes: tuple = ()
+    name_span = Child.span  # (the `span` slot: read in C)
+
+    def __new__(cls, *args, **kwargs):
+        return Child(*args, **kwargs)  # (`bare_child` makes one without a call)
+
+    def __reduce__(self):
+        return bare_child, (self.name, self.span)
+
+
+def bare_child(name: str, span: Span) -> BareChild:
+    """`Child(name, None, None, None, None, (), span, span)`, as a `BareChild`."""
+    child = _new(BareChild)
+    _set_name(child, name)
+    _set_span(child, span)
+    return child
+
+
 class BareChildren(tuple):
     """A split's children, every one a bare name (`bare_children`): what is written
     for most splits of a big plan, which the resolver need not look into for
@@ -309,21 +336,23 @@ def only_names(children: Iterable[Child]) -> bool:
 
 def as_children(children: Iterable[Child]) -> tuple[Child, ...]:
     """A split's children as it holds them: `BareChildren` when there are some and
-    every one is a bare name (its span its name's, as `bare_children` makes them),
-    whichever way the text was parsed; else a tuple."""
+    every one is written as a bare name (a `BareChild`, as `bare_children` makes
+    them), whichever way the text was parsed; else a tuple."""
     children = tuple(children)
-    if children and set(map(type, children)) == {Child} and only_names(children) \
-            and list(map(id, map(_spans, children))) == list(map(id, map(_name_spans, children))):
+    if children and set(map(type, children)) == {BareChild}:
         return BareChildren(children)
     return children
 
 
 def bare_children(names: Iterable[str], spans: Iterable[Span]) -> BareChildren:
-    """`Child(name, None, None, None, None, (), span, span)` for each name and span, slot by
-    slot (`_child`): a child written as its bare name (its span is its name's), for the
-    million of a big plan's splits (`syntax/quick.py`)."""
+    """`bare_child(name, span)` for each name and span (a child written as its bare name,
+    its span its name's), slot by slot for all at once: the million of a big plan's
+    splits (`syntax/quick.py`)."""
     spans = list(spans)
-    return BareChildren(map(_child, names, _NONE, _NONE, _NONE, _NONE, _EMPTY, spans, spans))
+    children = list(map(_new, repeat(BareChild, len(spans))))
+    deque(map(_set_name, children, names), 0)
+    deque(map(_set_span, children, spans), 0)
+    return BareChildren(children)
 
 
 @_node

@@ -94,9 +94,8 @@ def token_span(source: Source, token: Token) -> Span:
 
 
 def bare_child(source: Source, token: Token) -> ast.Child:
-    """A split's child written as a bare name: its span is its name's (one Span, shared)."""
-    span = Span(source, token.start_pos, token.end_pos)  # type: ignore[arg-type]  # (a lexed token has both)
-    return ast.Child(str(token), None, None, None, None, (), span, span)
+    """A split's child written as a bare name: its span is its name's (`ast.BareChild`)."""
+    return ast.bare_child(str(token), Span(source, token.start_pos, token.end_pos))  # type: ignore[arg-type]  # (a lexed token has both)
 
 
 def _binop(op: str) -> Callable[[_Builder, object, list], ast.BinOp]:
