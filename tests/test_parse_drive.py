@@ -333,6 +333,26 @@ def test_splits_of_bare_names_are_read_quickly_and_the_same(monkeypatch):
         assert (line, column, end_line, end_column) == (*source.position(start), *source.position(end)), value
 
 
+def test_a_list_of_children_read_again_is_placed_where_it_stands(monkeypatch):
+    """`quick` reads a list of children once (by its text) and places each copy at its own
+    offset; the same list declined (a keyword in it) is declined each time."""
+    monkeypatch.setattr(quick, "_read", {})
+    kids = "p0; 华东; p2"
+    text = ('plan "Q" { round: 1 }\ntarget year = 100\nsplit year by region { a; b }\n'
+            f"split a by product {{ {kids} }}\nsplit b by product {{ {kids} }}\n"
+            "split a.p0 by m { x; by }\nsplit a.p2 by m { x; by }\n")
+    assert _quick_reads(text, monkeypatch) == [
+        "split year by region { a; b }", f"split a by product {{ {kids} }}", f"split b by product {{ {kids} }}"]
+    assert set(quick._read) == {"a; b", kids, "x; by"}
+    assert_same(text, monkeypatch)
+    monkeypatch.setattr(drive, "ENABLED", True)
+    module, _ = builder.parse_text(Source("t.plan", text.split("split a.p0")[0]))
+    a, b = (s for s in module.statements if isinstance(s, ast.Split) and s.dimension == "product")
+    assert [c.span.text for c in b.children] == ["p0", "华东", "p2"]
+    assert [c.span.start - b.span.start for c in b.children] == [c.span.start - a.span.start for c in a.children]
+    assert all(x.name is y.name for x, y in zip(a.children, b.children))  # (one string for both)
+
+
 @pytest.mark.parametrize("text", [
     "split a by b {\n  split c by d { e }\n}\n",  # inside a block: never at a statement's start
     "split a by b {\n  c  # a comment between children\n  d\n}\n",

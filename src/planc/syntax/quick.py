@@ -46,6 +46,29 @@ _SPLIT_TEXT = (
 _patterns: tuple[re.Pattern, ...] = ()  # compiled at the first split (about 1 ms: not at import, for start-up)
 
 
+# The children's text read (`_children`), by that text (at most 256 of them, each at
+# most 4 kB): a big plan's splits repeat a few lists of names (every month's forty
+# products), which then share their name strings.
+_read: dict[str, tuple[list[str], list[int], list[int]] | tuple[()]] = {}
+
+
+def _children(kids: str, between: re.Pattern, currency_word: re.Pattern):
+    """The names in `kids` (a split's children, from the first name to the last), where
+    each starts and ends in it; `()` where the split is declined (a keyword or a currency)."""
+    names = kids.split("; ")
+    if kids.count(";") == kids.count(" ") == len(names) - 1 and "" not in names and "\n" not in kids \
+            and "\t" not in kids and "\r" not in kids:  # each child but the last followed by just "; " (one line)
+        starts = list(accumulate(map(add, map(len, names), repeat(2)), initial=0))
+        starts.pop()  # (where a child after the last would start)
+    else:  # name, what is between, name, …: the names, and where each starts from the lengths
+        pieces = between.split(kids)
+        names = pieces[::2]
+        starts = list(accumulate(map(len, pieces), initial=0))[::2]
+    if not KEYWORDS.isdisjoint(names) or not kids.islower() and currency_word.search(kids):
+        return ()  # (a three-capital name needs a capital: most children have none)
+    return names, starts, list(map(add, starts, map(len, names)))
+
+
 def split_at(source: Source, text: str, pos: int) -> tuple[ast.Split, int] | None:
     """The split statement starting at `pos` (the `split` keyword) and where it
     ends, if it is one this module reads; otherwise None."""
@@ -62,19 +85,18 @@ def split_at(source: Source, text: str, pos: int) -> tuple[ast.Split, int] | Non
     if any(p in KEYWORDS or currency.fullmatch(p) for p in (*parts, dimension, table or "")):
         return None
     start, kids = m.start("kids"), m.group("kids")
-    names = kids.split("; ")
-    if kids.count(";") == kids.count(" ") == len(names) - 1 and "" not in names and "\n" not in kids \
-            and "\t" not in kids and "\r" not in kids:  # each child but the last followed by just "; " (one line)
-        starts = list(accumulate(map(add, map(len, names), repeat(2)), initial=start))
-        starts.pop()  # (where a child after the last would start)
-    else:  # name, what is between, name, …: the names, and where each starts from the lengths
-        pieces = between.split(kids)
-        names = pieces[::2]
-        starts = list(accumulate(map(len, pieces), initial=start))[::2]
-    if not KEYWORDS.isdisjoint(names) or not kids.islower() and currency_word.search(kids):
-        return None  # (a three-capital name needs a capital: most children have none)
+    read = _read.get(kids)
+    if read is None:
+        read = _children(kids, between, currency_word)
+        if len(kids) <= 4096:  # (kept small: a long list is seldom repeated)
+            if len(_read) >= 256:
+                _read.clear()
+            _read[kids] = read
+    if not read:
+        return None
+    names, starts, ends = read
     # as `builder.bare_child`: the child's span is its name's, one Span for both
-    children = ast.bare_children(names, spans(source, starts, map(add, starts, map(len, names))))
+    children = ast.bare_children(names, spans(source, list(map(add, starts, repeat(start))), map(add, ends, repeat(start))))
     method: ast.Even | ast.Weight | None = None
     if m.group("even"):
         method = ast.Even(Span(source, *m.span("even")))
