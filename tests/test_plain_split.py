@@ -168,6 +168,24 @@ def test_plans_evaluate_the_same_with_and_without_the_plain_path(tmp_path):
     assert all(code in failures for code in ("E021", "E038", "E012", "E013")), failures
 
 
+def test_a_splits_children_values_are_its_childrens_values(tmp_path):
+    """`Evaluation.children_values` (what `dominant-child` and `flat-time-split` read) is
+    `values` of each child in order, for every split; a plain split gives the list it
+    computed (no lookup per child), the general path a list of lookups."""
+    path = tmp_path / "caps.plan"
+    path.write_text(PLANS["caps"], encoding="utf-8")
+    result = compile_plan(path, display=path.name)
+    ev, splits = result.evaluation, result.model.splits
+    kinds = set()
+    for split in splits:
+        got = ev.children_values(split)
+        assert got == [ev.values.get(c.path) for c in split.children], split.parent.path
+        maker = ev.derivations.lazy.get(id(split))
+        kinds.add(type(maker).__name__)
+        assert (got is getattr(maker, "rounded", None)) == isinstance(maker, plain.PlainRecords), split.parent.path
+    assert "PlainRecords" in kinds and len(kinds) > 1
+
+
 def test_caps_that_hold_no_child_keep_a_split_plain(tmp_path):
     """A split whose caps hold none of its children is computed by the plain path (its
     children's records are made when asked and list the caps); one whose cap holds or

@@ -215,6 +215,11 @@ class PlainRecords:
         self.at = {id(child): i for i, child in enumerate(split.children)}
         return self.at
 
+    @property
+    def amounts(self) -> list[Fraction]:
+        """The children's amounts, in order: what the split wrote to `values` (`Evaluation.children_values`)."""
+        return self.rounded
+
     def record(self, node: TargetNode) -> Derivation | None:
         i = (self.at or self._first()).get(id(node))
         if i is None:

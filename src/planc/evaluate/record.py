@@ -6,6 +6,7 @@ engine gives them, so they never import the engine (imports run one way)."""
 from __future__ import annotations
 
 from fractions import Fraction
+from operator import attrgetter
 from typing import Callable, Iterable, Protocol
 
 import attrs
@@ -14,6 +15,8 @@ from planc.diagnostics import Diagnostic
 from planc.semantics.expressions import Lookup
 from planc.semantics.model import Model, SplitNode, TargetNode
 from planc.syntax import ast
+
+_path = attrgetter("path")
 
 
 @attrs.frozen
@@ -190,6 +193,17 @@ class Evaluation:
     derivations: dict[str, Derivation] = attrs.Factory(dict)
     assertions: list[AssertionResult] = attrs.Factory(list)
     units: dict[str, str] = attrs.Factory(dict)  # path -> measure or `ratio`, for targets not in money
+
+    def children_values(self, split: SplitNode) -> list[Fraction | None]:
+        """`values` of each of `split`'s children, in order (None where unknown). A split
+        that computed them as one list (a plain split's maker: its `amounts`) gives that
+        list, not a lookup for each of a million children; the caller does not change it."""
+        records = self.derivations
+        maker = records.lazy.get(id(split)) if isinstance(records, Records) else None
+        amounts = getattr(maker, "amounts", None)
+        if amounts is not None:
+            return amounts
+        return list(map(self.values.get, map(_path, split.children)))
 
 
 class Trace:

@@ -93,6 +93,13 @@ class Context:
             return [None for _ in nodes]
         return list(map(self.evaluation.values.get, map(_path, nodes)))
 
+    def children_values(self, split: SplitNode) -> list[Fraction | None]:
+        """`values` of `split`'s children, in order (`Evaluation.children_values`: a
+        plain split's own list); not to be changed."""
+        if self.evaluation is None:
+            return [None] * len(split.children)
+        return self.evaluation.children_values(split)
+
     def exact(self, node: TargetNode) -> Fraction | None:
         """Before rounding, when known (equal shares stay equal)."""
         if self.evaluation is None:

@@ -49,7 +49,7 @@ def check(ctx: Context):
     for split in ctx.splits():
         if len(split.children) < max(2, fewest) or customer_split(split):
             continue
-        known = ctx.values(split.children)
+        known = ctx.children_values(split)
         amounts = [a for a in known if a is not None]
         if len(amounts) != len(known):
             continue

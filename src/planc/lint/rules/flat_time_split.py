@@ -47,7 +47,7 @@ def check(ctx: Context):
         first = ctx.exact(split.children[0])
         if first is None or first == 0 or any(ctx.exact(c) != first for c in split.children[1:]):
             continue  # (at the first period that differs: a seasonal split asks for two records)
-        count, rounded = len(split.children), ctx.values(split.children)
+        count, rounded = len(split.children), ctx.children_values(split)
         if len(set(rounded)) == 1:
             message = f"{split.describe()} gives all {count} periods the same amount"
         else:
