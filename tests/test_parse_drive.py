@@ -338,12 +338,15 @@ def test_a_list_of_children_read_again_is_placed_where_it_stands(monkeypatch):
     offset; the same list declined (a keyword in it) is declined each time."""
     monkeypatch.setattr(quick, "_read", {})
     kids = "p0; 华东; p2"
+    commented = "split a.p2 by q { u; v  # {}\n}"  # (its text to the first `}` is no block)
     text = ('plan "Q" { round: 1 }\ntarget year = 100\nsplit year by region { a; b }\n'
             f"split a by product {{ {kids} }}\nsplit b by product {{ {kids} }}\n"
+            f"{commented}\n{commented.replace('a.p2', 'b.p2')}\n"
             "split a.p0 by m { x; by }\nsplit a.p2 by m { x; by }\n")
     assert _quick_reads(text, monkeypatch) == [
-        "split year by region { a; b }", f"split a by product {{ {kids} }}", f"split b by product {{ {kids} }}"]
-    assert set(quick._read) == {"a; b", kids, "x; by"}
+        "split year by region { a; b }", f"split a by product {{ {kids} }}", f"split b by product {{ {kids} }}",
+        commented, commented.replace("a.p2", "b.p2")]
+    assert set(quick._read) == {" a; b ", f" {kids} ", " x; by ", " u; v  # {}\n"}  # (the text between the braces)
     assert_same(text, monkeypatch)
     monkeypatch.setattr(drive, "ENABLED", True)
     module, _ = builder.parse_text(Source("t.plan", text.split("split a.p0")[0]))
