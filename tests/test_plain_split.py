@@ -74,6 +74,37 @@ def test_proportional_units_are_the_fraction_largest_remainder(amount, weights, 
         assert all(a is b for a, b in zip(proportional_units(amount, weights, sum(weights), unit, made), again))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=14), st.lists(st.integers(0, 10**5), min_size=2, max_size=40),
+       st.sampled_from([F(1), F(5), F(1, 4), F(3, 7), F(250)]), st.integers(1, 3))
+def test_recurring_remainders_give_the_same_units(weights, amounts, unit, denominator):
+    """Weights with a small sum make a split's remainders recur across amounts
+    (`apportion._units_of`, read once per remainder): the units are those of the
+    direct walk and of the Fraction largest remainder, for each amount in turn."""
+    if sum(weights) == 0:
+        weights[0] = 1
+    total = sum(weights)
+    for k in amounts:
+        amount = F(k, denominator)
+        got = proportional_units(amount, weights, total, unit)
+        saved, apportion._RECURRING = apportion._RECURRING, -1  # the direct walk only
+        try:
+            direct = proportional_units(amount, weights, total, unit)
+        finally:
+            apportion._RECURRING = saved
+        assert got == direct
+        if got is not None:
+            assert got == _fraction_largest_remainder(amount, proportional(amount, weights, total), unit)
+
+
+def test_a_remainder_is_read_once_for_the_same_weights():
+    apportion._units_of.cache_clear()
+    weights = [12, 8, 4, 11, 15, 3]  # (their sum, 53: 53 remainders at most)
+    got = [proportional_units(F(k * 1000 + k % 7), weights, 53, F(1)) for k in range(2000)]
+    assert apportion._units_of.cache_info().misses <= 53 and apportion._units_of.cache_info().hits >= 1947
+    assert got == [apportion._units(k * 1000 + k % 7, 53, k * 1000 + k % 7, weights) for k in range(2000)]
+
+
 def _everything(path: Path) -> str:
     result = compile_plan(path, display=path.name)
     ev = result.evaluation

@@ -12,6 +12,7 @@ otherwise, for the general code to handle.
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 from typing import Sequence
@@ -86,6 +87,26 @@ def proportional(amount: Fraction, weights: Sequence[int], total: int) -> list[F
     return [Fraction(p * w, q) for w in weights]
 
 
+_RECURRING = 4096  # at most this many remainders r for one set of (at most 100) weights (`_units_of`)
+
+
+def _units(scale: int, big: int, units: int, weights: Sequence[int]) -> list[int]:
+    """Each `scale·wᵢ / big` floored, and the `units` left over (Σ wᵢ·scale/big, whole)
+    one each to the largest remainders, ties to the earliest."""
+    pairs = [divmod(scale * w, big) for w in weights]
+    floors = [f for f, _ in pairs]
+    rest = [r for _, r in pairs]
+    for i in sorted(range(len(floors)), key=rest.__getitem__, reverse=True)[:units - sum(floors)]:
+        floors[i] += 1
+    return floors
+
+
+@functools.lru_cache(maxsize=4096)
+def _units_of(weights: tuple[int, ...], big: int, r: int) -> tuple[int, ...]:
+    """`_units` of `r` (0 ≤ r < big; Σwᵢ·r/big is whole whenever Σwᵢ·scale/big is)."""
+    return tuple(_units(r, big, sum(weights) * r // big, weights))
+
+
 def proportional_units(amount: Fraction, weights: Sequence[int], total: int, unit: Fraction,
                        made: dict[int, Fraction] | None = None) -> list[Fraction] | None:
     """`largest_remainder(amount, proportional(amount, weights, total), unit)`
@@ -104,11 +125,15 @@ def proportional_units(amount: Fraction, weights: Sequence[int], total: int, uni
     units, off = divmod(scale * total, big)
     if off:
         return None  # the amount is off the grid: a sub-unit tail to place
-    pairs = [divmod(scale * w, big) for w in weights]
-    floors = [f for f, _ in pairs]
-    rest = [r for _, r in pairs]
-    for i in sorted(range(len(floors)), key=rest.__getitem__, reverse=True)[:units - sum(floors)]:
-        floors[i] += 1
+    if big <= _RECURRING and len(weights) <= 100:
+        # scale = q·big + r: each share is q·wᵢ units plus share(r)ᵢ, and the remainders,
+        # so the leftover units, are r's. A few tables' weights and a small `big` make a
+        # few r recur across a plan's splits (every month's forty products): read once.
+        q, r = divmod(scale, big)
+        floors = [q * w + k for w, k in zip(weights, _units_of(tuple(weights), big, r))] if q else \
+            list(_units_of(tuple(weights), big, r))
+    else:
+        floors = _units(scale, big, units, weights)
     if ud != 1:
         return [Fraction(k * un, ud) for k in floors]
     if un != 1:
