@@ -8,6 +8,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from planc.pipeline import compile_plan
 from planc.semantics.concepts import history_entries
@@ -185,3 +186,84 @@ def test_a_childs_path_taken_before_is_reported(text, expected):
     result = compile_text(text, "clash.plan")
     found = [(d.code, d.line, d.column, d.message) for d in result.diagnostics if d.severity == "error"]
     assert found == expected
+
+
+# ---- the index by last component, filed when asked (semantics/name_index.py) -------------------
+
+_LISTS = [("a", "b", "c"), ("c", "d"), ("a",), ("e", "f", "e"), ("b", "a"), ("g", "h")]
+_op = st.one_of(
+    st.tuples(st.just("add"), st.integers(0, len(_LISTS) - 1)),
+    st.tuples(st.sampled_from(["get", "item", "in", "set"]), st.sampled_from("abcdefghz")),
+    st.tuples(st.sampled_from(["iter", "len", "bool", "items", "copy"]), st.just(None)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_op, max_size=40))
+def test_a_name_index_reads_as_the_index_filed_at_once(ops):
+    """Lists of names indexed again wait in a group until one of their names is read
+    (or indexed alone, or the index listed): every read, and the whole index at the
+    end, equals a dict filed entry by entry as they came (order included)."""
+    from planc.semantics.name_index import NameIndex
+
+    index, eager = NameIndex(), {}
+    for i, (op, arg) in enumerate(ops):
+        if op == "add":
+            names = _LISTS[arg]
+            paths = [f"{i}.{name}" for name in names]
+            nodes = [object() for _ in names]
+            index.add(paths, nodes, names)
+            for entry, name in zip(zip(paths, nodes), names):
+                eager.setdefault(name, []).append(entry)
+        elif op == "get":
+            assert index.get(arg, ()) == eager.get(arg, ())
+        elif op == "item":
+            assert (index[arg] if arg in eager else None) == eager.get(arg)
+        elif op == "in":
+            assert (arg in index) == (arg in eager)
+        elif op == "set":  # (a new list under a name: as the eager one)
+            index[arg] = eager[arg] = [(f"{i}.{arg}", None)]
+        elif op == "iter":
+            assert list(index) == list(eager)
+        elif op == "len":
+            assert len(index) == len(eager)
+        elif op == "bool":
+            assert bool(index) == bool(eager)
+        elif op == "items":
+            assert list(index.items()) == list(eager.items())
+        else:
+            assert index.copy() == eager
+        assert set(index.waiting) <= set(dict.keys(index))  # (so `in` and truth file nothing)
+    assert bool(index) == bool(eager)
+    assert list(index.items()) == list(eager.items())
+    assert not index.groups and not index.waiting
+
+
+def test_a_list_of_names_indexed_again_waits_until_read():
+    from planc.semantics.name_index import NameIndex
+
+    index = NameIndex()
+    index.add(["x.p0", "x.p1"], [1, 2], ["p0", "p1"])
+    for i in range(3):
+        index.add([f"y{i}.p0", f"y{i}.p1"], [10 + i, 20 + i], ["p0", "p1"])
+    assert dict.get(index, "p0") == [("x.p0", 1)]  # (not filed yet)
+    assert index.waiting == {"p0": ("p0", "p1"), "p1": ("p0", "p1")} and "p1" in index
+    assert index.get("p1") == [("x.p1", 2), ("y0.p1", 20), ("y1.p1", 21), ("y2.p1", 22)]
+    assert dict.get(index, "p0") == [("x.p0", 1), ("y0.p0", 10), ("y1.p0", 11), ("y2.p0", 12)]
+    assert not index.waiting
+
+
+def test_a_big_plans_products_are_never_filed(tmp_path):
+    """The realistic plan's products, named by no reference, stay in their group; a
+    reference to one files it, and finds what a scan finds."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_scale
+
+    path = tmp_path / "real.plan"
+    path.write_text(bench_scale.realistic_plan(reps=12, products=4, months=12, regions=3, teams=2), encoding="utf-8")
+    model = compile_plan(path).model
+    assert {"p0", "p1", "p2", "p3"} <= set(model.by_name.waiting)
+    found = find_targets(model, "p2")
+    assert found == find_targets(_unindexed(model), "p2") and len(found) > 100
+    assert "p2" not in model.by_name.waiting

@@ -25,7 +25,6 @@ class Names(Protocol):
     targets: dict[str, TargetNode]
     tables: dict[str, Table]
     used_tables: set[str]
-    by_name: dict[str, list[tuple[str, TargetNode]]]
     split_dims: dict[str, set[int]]  # dimension -> ids of the targets split by it
 
     def index(self, path: str, node: TargetNode) -> None:

@@ -344,16 +344,17 @@ class PairIndex:
     def __contains__(self, key: tuple[str, str]) -> bool:
         return self.get(key) is not None
 
-    def indexed(self, before: str | None, lasts: Sequence[str], entries: Sequence) -> None:
-        """`entries` were just added to `by_name` (one for each of `lasts`), with the
-        same component `before` their last: a group already made gets them too."""
+    def indexed(self, before: str | None, lasts: Sequence[str], paths: Sequence[str],
+                nodes: Sequence[TargetNode]) -> None:
+        """`paths` and `nodes` were just added to `by_name` (one for each of `lasts`), with
+        the same component `before` their last: a group already made gets them too."""
         groups = self.groups
         if before is None or groups.keys().isdisjoint(lasts):
             return
-        for last, entry in zip(lasts, entries):
+        for last, path, node in zip(lasts, paths, nodes):
             group = groups.get(last)
             if group is not None:
-                group.setdefault(before, []).append(entry)
+                group.setdefault(before, []).append((path, node))
 
 
 def pair_entries(by_pair: "PairIndex | dict", crosses: Sequence[CrossNode], before: str, last: str) -> Sequence:

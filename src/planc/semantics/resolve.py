@@ -19,6 +19,7 @@ from planc.semantics.loader import Program
 from planc.semantics.concepts import STATUS_ALIASES, STATUSES, canonical_status
 from planc.semantics.model import (CrossNode, Header, Model, PairIndex, SplitNode, Table, TargetNode, named_in, writes,
                                    written_among)
+from planc.semantics.name_index import NameIndex
 from planc.semantics.functions import CHILD_FUNCTIONS, MARGIN_FUNCTIONS, check_call, desugar_split, margin_of
 from planc.source import Span
 
@@ -42,7 +43,7 @@ class _Resolver:
         self.program = program
         self.diags: list[Diagnostic] = []
         self.targets: dict[str, TargetNode] = {}
-        self.by_name: dict[str, list[tuple[str, TargetNode]]] = {}  # last component -> (path, node)
+        self.by_name = NameIndex()  # last component -> (path, node), filed when asked
         # The last two components -> (path, node): a dotted name is matched among the
         # few targets that end like it, not every target sharing its last name.
         self.by_pair = PairIndex(self.by_name)
@@ -172,7 +173,7 @@ class _Resolver:
         inner = [node for _path, node in self.by_name.get(name, ()) if node.parent is not None]
         if inner:
             self.diags.append(error("E025", f"`main` must name a root target; `{name}` is part of "
-                                    f"`{inner[0].parent.path}`", span,  # type: ignore[union-attr]
+                                    f"`{inner[0].parent.path}`", span,
                                     label="not a root target",
                                     help="roots: " + ", ".join(f"`{r.name}`" for r in roots)))
         else:
@@ -334,19 +335,11 @@ class _Resolver:
     def index_all(self, paths: Sequence[str], nodes: Sequence[TargetNode], before: str | None,
                   lasts: Sequence[str]) -> None:
         """`index_as` for each path, node and last component, all with the same
-        component before it (a split's children). One (path, node) entry serves
-        both tables. Cross cells are not indexed (`model.pair_entries` finds
-        them through their cross)."""
-        by_name = self.by_name
-        entries = list(zip(paths, nodes))
-        for entry, last in zip(entries, lasts):
-            # A new key gets a list of exactly one (most names name one target: a cell's two are its own)
-            bucket = by_name.get(last)
-            if bucket is None:
-                by_name[last] = [entry]
-            else:
-                bucket.append(entry)
-        self.by_pair.indexed(before, lasts, entries)  # and by the last two components, once asked
+        component before it (a split's children): by last component (`NameIndex`,
+        filed when asked) and by the last two once asked (`PairIndex`). Cross cells
+        are not indexed (`model.pair_entries` finds them through their cross)."""
+        self.by_name.add(paths, nodes, lasts)
+        self.by_pair.indexed(before, lasts, paths, nodes)  # and by the last two components, once asked
 
     def collect_roots(self, decls: list[ast.Target]) -> list[TargetNode]:
         roots = []
