@@ -370,6 +370,30 @@ def test_w112_imported_plan_file(lint):
     assert found(result, "W112") == [(2, 7)]
 
 
+def test_w112_finds_through_the_name_index_what_every_target_gives(lint, monkeypatch):
+    """The rule looks up the targets named like a table in the resolver's index: the
+    same reports as the walk over every target of the file (an imported file's target
+    and a cross cell are not reported; a name reached twice is reported once)."""
+    import attrs
+
+    from planc.lint.rules import shadowed_name
+    from planc.lint.rules.context import Context
+
+    result = lint("table east { a = 1 }\ntable Q1 { a = 1 }\nimport \"./shared.plan\"\n"
+                  "target year = 2M + east.a\nsplit year by region { east = 50%; west = rest }\n"
+                  "split year by quarter { Q1 = 50%; Q2 = rest }\ncross region by quarter\n"
+                  "split year.west by team using even { east; north }\n",
+                  files={"shared.plan": "target east = 1\n"})
+    assert found(result, "W112") == [(5, 24), (6, 25), (8, 38)]
+
+    def reports(model):
+        ctx = Context(model, result.evaluation, "W112", "warning", {}, {})
+        return sorted((d.line, d.column) for d in shadowed_name.check(ctx))
+
+    assert reports(result.model) == reports(attrs.evolve(result.model, by_name={}, by_pair={})) == \
+        [(5, 24), (6, 25), (8, 38)]
+
+
 # ---- built-in warnings ------------------------------------------------------------------------------------
 
 

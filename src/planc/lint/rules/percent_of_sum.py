@@ -36,7 +36,7 @@ OPTIONS: dict = {}
 def _expressions(stmt) -> Iterator[object]:
     if isinstance(stmt, ast.Target):
         yield stmt.value
-    elif isinstance(stmt, ast.Split):
+    elif isinstance(stmt, ast.Split) and type(stmt.children) is not ast.BareChildren:  # (names only: none)
         for child in stmt.children:
             if child.alloc is not None or child.min is not None or child.max is not None:
                 yield from (child.alloc, child.min, child.max)

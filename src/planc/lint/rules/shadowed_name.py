@@ -63,7 +63,13 @@ def check(ctx: Context):
                     f"table `{stmt.name}` hides the table of the same name from {_where(imported[stmt.name])}",
                     stmt.name_span, help=f"give your table its own name, e.g. `my_{stmt.name}`")
     tables = set(ctx.model.tables) | local_tables
-    for node in ctx.targets():
+    by_name = ctx.model.by_name
+    if by_name:  # the resolver's index: the targets named like a table, not every target
+        named = {id(node): node for name in sorted(tables) for _path, node in by_name.get(name, ())}
+        nodes = [node for node in named.values() if node.decl is not None and ctx.local(node.decl.span)]
+    else:
+        nodes = list(ctx.targets())
+    for node in nodes:
         if node.name in tables:
             yield ctx.report(
                 f"target `{node.path}` has the name of table `{node.name}`; "
