@@ -370,27 +370,32 @@ def test_what_quick_declines_is_parsed_as_before(text, monkeypatch):
 
 
 def test_spans_and_bare_children_made_slot_by_slot_equal_the_constructors():
-    """`source.spans` and `ast.bare_children`, and the parse cache reading spans and
-    children back, set each slot themselves (for speed): every field of the class is
-    set, to what the attrs constructor sets."""
+    """`ast.bare_children`, and the parse cache reading spans and children back, set
+    each slot themselves (for speed): every field of the class reads as what the attrs
+    constructor sets. A bare child's span is made when first read, once."""
     import pickle
 
-    from planc.source import Span, spans
+    from planc.source import Span
 
     source = Source("x.plan", "split a by b { p0; 华东 }")
-    made = spans(source, [15, 19], [17, 21])
     built = [Span(source, 15, 17), Span(source, 19, 21)]
-    children = ast.bare_children(["p0", "华东"], made)
+    children = ast.bare_children(["p0", "华东"], source, [15, 19])
+    assert all(ast.source_of(c) is source for c in children)
+    for child in children:  # (no span made yet, not even by `source_of`)
+        with pytest.raises(AttributeError):
+            ast._get_span(child)
     expected = [ast.Child(name, None, None, None, None, (), span, span) for name, span in zip(["p0", "华东"], built)]
     written = ast.Child("x", ast.Rest(built[0]), None, ast.Ref(("y",), built[1]), "X", (), built[0], built[1])
     again = pickle.loads(pickle.dumps([built, written, children[1]]))
-    for cls, got, want in ((Span, made, built), (ast.BareChild, list(children), expected), (Span, again[0], built),
+    for cls, got, want in ((ast.BareChild, list(children), expected), (Span, again[0], built),
                            (ast.Child, [again[1]], [written]), (ast.BareChild, [again[2]], expected[1:])):
         assert [type(x) for x in got] == [cls] * len(want)
         for x, y in zip(got, want):
             for field in attrs.fields(type(y)):  # (an unset slot raises AttributeError)
                 mine, theirs = getattr(x, field.name), getattr(y, field.name)
                 assert type(mine) is type(theirs) and repr(mine) == repr(theirs), (cls, field.name)
+    assert all(ast._get_span(c) is c.span for c in children)  # (made once, then kept)
+    assert ast.source_of(written) is source and ast.source_of(again[2]) is again[2].span.source
     assert all(c.span is c.name_span and isinstance(c, ast.Child) for c in children)
     assert [c.span.text for c in children] == ["p0", "华东"]
     assert isinstance(children, tuple)
@@ -407,8 +412,8 @@ def test_spans_and_bare_children_made_slot_by_slot_equal_the_constructors():
 
 
 def test_a_split_of_bare_names_pickles_as_names_and_places():
-    """The parse cache writes a split whose children are all bare names as their names,
-    starts and ends (`ast._split_reduce`), and reads it back as the parser made it: every
+    """The parse cache writes a split whose children are all bare names as their names
+    and starts (`ast._split_reduce`), and reads it back as the parser made it: every
     field of the split and of each child, spans included. A split with any other child
     pickles by its fields."""
     import pickle

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import bisect
 import operator
-from collections import deque
-from itertools import repeat
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, Callable, TypeVar
 
 import attrs
 
@@ -77,7 +75,7 @@ def slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any]
     """The `__set__` of each named slot of `cls`, to make instances slot by slot: a
     frozen attrs `__init__` sets each field through `object.__setattr__` by name, which
     costs a third more. Only for the nodes a big plan has a million of (`Span`,
-    `ast.Child`), made by `spans`, `ast.bare_children` and the parse cache's reader;
+    `ast.Child`), made by `ast.bare_children` and the parse cache's reader;
     tests/test_parse_drive.py checks every field against the constructor's."""
     assert names == tuple(f.name for f in attrs.fields(cls)), cls  # every field, in order
     assert not any(f.converter or f.validator for f in attrs.fields(cls)), cls
@@ -121,13 +119,3 @@ def _span(source: Source, start: int, end: int) -> Span:
 
 
 pickled_by_fields(Span, _span)
-
-
-def spans(source: Source, starts: Sequence[int], ends: Iterable[int]) -> list[Span]:
-    """`Span(source, start, end)` for each start and end, slot by slot, for the
-    million names of a big plan's splits (`syntax/quick.py`), each slot set for all at once."""
-    made = list(map(_new, repeat(Span, len(starts))))
-    deque(map(_set_source, made, repeat(source, len(made))), 0)
-    deque(map(_set_start, made, starts), 0)
-    deque(map(_set_end, made, ends), 0)
-    return made

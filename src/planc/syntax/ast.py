@@ -14,11 +14,11 @@ from collections import deque
 from itertools import repeat
 from operator import attrgetter
 from fractions import Fraction
-from typing import TYPE_CHECKING, Iterable, Union
+from typing import TYPE_CHECKING, Iterable, Sequence, Union
 
 import attrs
 
-from planc.source import Source, Span, pickled_by_fields, slot_setters, spans
+from planc.source import Source, Span, pickled_by_fields, slot_setters
 
 KEYWORDS = frozenset(
     "plan target split by using rest even weight of table data assert cross seed import min max "
@@ -268,7 +268,7 @@ class Child:
 
 _BARE_FIELDS = attrgetter("alloc", "min", "max", "label", "attributes")
 _ONLY_BARE = {(None, None, None, None, ())}
-_names, _spans = attrgetter("name"), attrgetter("span")
+_names = attrgetter("name")
 _CHILD_SLOTS = ("name", "alloc", "min", "max", "label", "attributes", "span", "name_span")
 _set_name, _set_alloc, _set_min, _set_max, _set_label, _set_attributes, _set_span, _set_name_span = \
     slot_setters(Child, _CHILD_SLOTS)
@@ -296,28 +296,54 @@ pickled_by_fields(Child, _child)
 class BareChild(Child):
     """A child written as its bare name (`p7;`): a `Child` whose amount, caps, label and
     settings are none and whose name span is its span. Those are class constants here,
-    so one is made with two slots set instead of eight (`bare_children`): a big plan has
-    a million. Fields read as a `Child`'s; `attrs.evolve` (and a call with a `Child`'s
-    arguments) makes a `Child`."""
+    and the span is made from where the name starts when it is first read (`check` reads
+    few of a million): one is made with three slots set instead of eight and a `Span`
+    (`bare_children`). Fields read as a `Child`'s; `attrs.evolve` (and a call with a
+    `Child`'s arguments) makes a `Child`."""
 
-    __slots__ = ()
+    __slots__ = ("_source", "_start")  # where the name is
+    _source: Source
+    _start: int
     alloc = min = max = label = None
     attributes: tuple = ()
-    name_span = Child.span  # (the `span` slot: read in C)
 
     def __new__(cls, *args, **kwargs):
         return Child(*args, **kwargs)  # (`bare_child` makes one without a call)
 
+    @property
+    def span(self) -> Span:
+        try:
+            return _get_span(self)  # (the `span` slot, once made)
+        except AttributeError:
+            start = self._start
+            span = Span(self._source, start, start + len(self.name))
+            _set_span(self, span)
+            return span
+
+    name_span = span
+
     def __reduce__(self):
         return bare_child, (self.name, self.span)
+
+
+_get_span = Child.__dict__["span"].__get__
+_set_source, _set_start = BareChild.__dict__["_source"].__set__, BareChild.__dict__["_start"].__set__
+_sources_of, _starts_of = attrgetter("_source"), attrgetter("_start")
 
 
 def bare_child(name: str, span: Span) -> BareChild:
     """`Child(name, None, None, None, None, (), span, span)`, as a `BareChild`."""
     child = _new(BareChild)
     _set_name(child, name)
+    _set_source(child, span.source)
+    _set_start(child, span.start)
     _set_span(child, span)
     return child
+
+
+def source_of(node: "Target | Child | FunnelStep") -> Source:
+    """The source `node` was written in (a `BareChild`'s without making its span)."""
+    return node._source if type(node) is BareChild else node.span.source
 
 
 class BareChildren(tuple):
@@ -344,14 +370,14 @@ def as_children(children: Iterable[Child]) -> tuple[Child, ...]:
     return children
 
 
-def bare_children(names: Iterable[str], spans: Iterable[Span]) -> BareChildren:
-    """`bare_child(name, span)` for each name and span (a child written as its bare name,
-    its span its name's), slot by slot for all at once: the million of a big plan's
-    splits (`syntax/quick.py`)."""
-    spans = list(spans)
-    children = list(map(_new, repeat(BareChild, len(spans))))
+def bare_children(names: Sequence[str], source: Source, starts: Iterable[int]) -> BareChildren:
+    """A `BareChild` for each name, starting at each of `starts` in `source` (a child
+    written as its bare name: its span is its name's), slot by slot for all at once:
+    the million of a big plan's splits (`syntax/quick.py`)."""
+    children = list(map(_new, repeat(BareChild, len(names))))
     deque(map(_set_name, children, names), 0)
-    deque(map(_set_span, children, spans), 0)
+    deque(map(_set_source, children, repeat(source, len(children))), 0)
+    deque(map(_set_start, children, starts), 0)
     return BareChildren(children)
 
 
@@ -367,7 +393,6 @@ class Split:
     dimension_span: Span
 
 
-_sources, _starts, _ends = attrgetter("source"), attrgetter("start"), attrgetter("end")
 _split_fields = attrgetter(*[f.name for f in attrs.fields(Split)])
 
 
@@ -377,20 +402,17 @@ def _split_reduce(split: Split):
     (`_bare_split`): most of a big plan's parse-cache entry, written in a third of the
     time. Any other split pickles by its fields (`pickled_by_fields`)."""
     children = split.children
-    if type(children) is BareChildren:
-        places = list(map(_spans, children))
-        if set(map(id, map(_sources, places))) == {id(split.span.source)}:
-            return _bare_split, (split.parent, split.dimension, split.method, split.overassign,
-                                 list(map(_names, children)), list(map(_starts, places)), list(map(_ends, places)),
-                                 split.has_block, split.span, split.dimension_span)
+    if type(children) is BareChildren and set(map(id, map(_sources_of, children))) == {id(split.span.source)}:
+        return _bare_split, (split.parent, split.dimension, split.method, split.overassign,
+                             list(map(_names, children)), list(map(_starts_of, children)),
+                             split.has_block, split.span, split.dimension_span)
     return Split, _split_fields(split)
 
 
 def _bare_split(parent: Ref, dimension: str, method: "Method | Call | None", overassign: Percent | None,
-                names: list[str], starts: list[int], ends: list[int], has_block: bool, span: Span,
-                dimension_span: Span) -> Split:
+                names: list[str], starts: list[int], has_block: bool, span: Span, dimension_span: Span) -> Split:
     """The split `_split_reduce` wrote: its children made as `syntax/quick.py` makes them."""
-    children = bare_children(names, spans(span.source, starts, ends))
+    children = bare_children(names, span.source, starts)
     return Split(parent, dimension, method, overassign, children, has_block, span, dimension_span)
 
 

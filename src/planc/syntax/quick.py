@@ -33,7 +33,7 @@ from operator import add
 
 from planc.syntax import ast
 from planc.syntax.ast import KEYWORDS
-from planc.source import Source, Span, spans
+from planc.source import Source, Span
 
 _NAME = r"[^\W\d]\w*"  # the grammar's NAME
 _BLANK = r"[ \t\r]"  # WS without \f (declined)
@@ -51,13 +51,13 @@ _patterns: tuple[re.Pattern, ...] = ()  # compiled at the first split (about 1 m
 # The block's text read (`_block`), by that text (between the braces; at most 256 of
 # them, each at most 4 kB): a big plan's splits repeat a few lists of names (every
 # month's forty products), read once, whose copies then share their name strings.
-_read: dict[str, tuple[list[str], list[int], list[int]] | tuple[()]] = {}
+_read: dict[str, tuple[list[str], list[int]] | tuple[()]] = {}
 
 
 def _block(text: str, at: int, block: re.Pattern, between: re.Pattern,
-           currency_word: re.Pattern) -> tuple[tuple[list[str], list[int], list[int]] | tuple[()], int] | None:
-    """The names in the block after the `{` at `at - 1`, where each starts and ends
-    (from `at`), and the offset after its `}`; `()` where the split is declined (a keyword
+           currency_word: re.Pattern) -> tuple[tuple[list[str], list[int]] | tuple[()], int] | None:
+    """The names in the block after the `{` at `at - 1`, where each starts (from `at`),
+    and the offset after its `}`; `()` where the split is declined (a keyword
     or a currency among them); None where the block is not a list of names."""
     m = block.match(text, at)
     if m is None:
@@ -74,7 +74,7 @@ def _block(text: str, at: int, block: re.Pattern, between: re.Pattern,
         starts = list(accumulate(map(len, pieces), initial=start))[::2]
     if not KEYWORDS.isdisjoint(names) or not kids.islower() and currency_word.search(kids):
         return (), m.end()  # (a three-capital name needs a capital: most children have none)
-    return (names, starts, list(map(add, starts, map(len, names)))), m.end()
+    return (names, starts), m.end()
 
 
 def split_at(source: Source, text: str, pos: int) -> tuple[ast.Split, int] | None:
@@ -112,9 +112,8 @@ def split_at(source: Source, text: str, pos: int) -> tuple[ast.Split, int] | Non
             _read[text[at:end - 1]] = read
     if not read:
         return None
-    names, starts, ends = read
-    # as `builder.bare_child`: the child's span is its name's, one Span for both
-    children = ast.bare_children(names, spans(source, list(map(add, starts, repeat(at))), map(add, ends, repeat(at))))
+    names, starts = read
+    children = ast.bare_children(names, source, map(add, starts, repeat(at)))  # (as `builder.bare_child`)
     method: ast.Even | ast.Weight | None = None
     if m.group("even"):
         method = ast.Even(Span(source, *m.span("even")))

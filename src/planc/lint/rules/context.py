@@ -55,9 +55,9 @@ class Context:
         found = self.shared.get("targets")
         if found is None:  # once per run: most rules look at them all
             main = self.main  # (`local`, with the main file looked up once, not per target)
-            found = self.shared["targets"] = [
+            found = self.shared["targets"] = [  # (`source_of`: a bare child's span is made when read)
                 node for node in self.model.targets.values()
-                if node.decl is not None and (main is None or node.decl.span.source is main)]
+                if node.decl is not None and (main is None or ast.source_of(node.decl) is main)]
         return iter(found)
 
     def written(self) -> Iterator[TargetNode]:
