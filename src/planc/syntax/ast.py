@@ -397,8 +397,8 @@ _split_fields = attrgetter(*[f.name for f in attrs.fields(Split)])
 
 
 def _split_reduce(split: Split):
-    """A split of bare names (`BareChildren`, each span in the split's source) pickles
-    as their names, starts and ends, and is read back through `bare_children`
+    """A split of bare names (`BareChildren`, each in the split's source) pickles as
+    their names and starts, and is read back through `bare_children`
     (`_bare_split`): most of a big plan's parse-cache entry, written in a third of the
     time. Any other split pickles by its fields (`pickled_by_fields`)."""
     children = split.children
