@@ -243,6 +243,43 @@ names and places (the 986k-target plan's entry 55 -> 28 MB, written in
 10 s end to end on this machine (12.1 s): parse 5.5 s and evaluation 3.0 s
 are a node, a span, a record-less value and a dict entry per target.
 
+Ninth session (2026-12-01), f159f55 (the eighth session's end) | this
+code, side by side (`--src`), CPU seconds, parse cache off, the machine
+slower than in the eighth session (`--only parse,eval,caps,big`, then
+`--only lines,depth,undefined`):
+
+    parse, 98.6k targets (process)        4.65 s, 62 MiB            | 2.50 s, 48 MiB
+      parse_text, best of 5               0.67 s                    | 0.32 s
+    evaluation, 10.7k / 106k targets      120,759 / 136,108 /s      | 127,208 / 144,569 /s
+    98.6k targets, a cap in every product split
+      no cap holds                        234,359 targets/s         | 252,128 targets/s
+      every first product held            45,542 targets/s          | 45,342 targets/s
+    2000 x 12 x 40 (986k targets)
+      parse / resolve / evaluation        5.5 / 2.7 / 2.75 s        | 2.8 / 2.3 / 2.60 s
+      check, end to end                   13.1 s, 763 MiB           | 9.0 s, 581 MiB
+      eval --format json, end to end      16.0 s, 787 MiB           | 11.3 s, 605 MiB
+      three checks, cache on (wall)       12.6 / 13.8 / 10.7 s      | 8.5 / 10.0 / 7.4 s
+      parse-cache entry: write / read     1.6 / 3.0 s, 28 MB        | 1.1 / 1.2 s, 22 MB
+    check of 1k / 10k / 100k lines        0.66 / 2.58 / 21.3 s      | 0.66 / 2.45 / 19.5 s
+      growth for 10x (a bare Lark parse   x3.9 / x8.3, 275 MiB      | x3.7 / x7.9, 276 MiB
+      of the 100k lines: 29.4 s)
+    undefined names 1k -> 10k             x5.2                      | x5.4
+    chain 1k / 3k / 10k deep              0.87 / 2.05 / 6.34 s      | 0.89 / 2.34 / 6.25 s
+
+A child written as its bare name is an `ast.BareChild` (its amount, caps,
+label and settings class constants; its span made from its start when
+first read: `check` makes none), made three slots at a time for a whole
+split; a split's block read before is found by its text, so repeated lists
+of names are matched and split once and share their strings; the index by
+last component keeps the children of a repeated list of names in a group,
+filed when one of the names is read (`NameIndex`: the products never are);
+an amount placed on weights with a small common denominator reuses the
+placing of its remainder (`apportion._units_of`, 98% hits); `dominant-child`
+reads a plain split's amounts as the list it computed and asks about
+customers last; `shadowed-name` looks names up in the index. The 986k-target
+plan's `check` is under 10 s here for the first time (9.0 s). The general
+path with a cap holding in every split stays at about 45k targets/s.
+
 The first session's figures (commit f407095 | its end), load about 10:
 evaluation 12,249 | 30,389 targets/s at 10.7k targets; 986k targets,
 eval --format json end to end 124.5 s, 2,008 MiB | 71.5 s, 1,796 MiB.
