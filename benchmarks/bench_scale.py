@@ -266,7 +266,7 @@ slower than in the eighth session (`--only parse,eval,caps,big`, then
     undefined names 1k -> 10k             x5.2                      | x5.4
     chain 1k / 3k / 10k deep              0.87 / 2.05 / 6.34 s      | 0.89 / 2.34 / 6.25 s
 
-A child written as its bare name is an `ast.BareChild` (its amount, caps,
+A child written as its bare name is an `bare.BareChild` (its amount, caps,
 label and settings class constants; its span made from its start when
 first read: `check` makes none), made three slots at a time for a whole
 split; a split's block read before is found by its text, so repeated lists

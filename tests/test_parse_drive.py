@@ -21,7 +21,7 @@ from lark.exceptions import UnexpectedInput
 
 from fuzzkit import mutant, seeds
 from planc.source import Source
-from planc.syntax import ast, builder, drive, quick
+from planc.syntax import ast, bare, builder, drive, quick
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = sorted(p for folder in ("examples", "tests", "stdlib") for p in (ROOT / folder).rglob("*.plan"))
@@ -370,7 +370,7 @@ def test_what_quick_declines_is_parsed_as_before(text, monkeypatch):
 
 
 def test_spans_and_bare_children_made_slot_by_slot_equal_the_constructors():
-    """`ast.bare_children`, and the parse cache reading spans and children back, set
+    """`bare.bare_children`, and the parse cache reading spans and children back, set
     each slot themselves (for speed): every field of the class reads as what the attrs
     constructor sets. A bare child's span is made when first read, once."""
     import pickle
@@ -379,23 +379,23 @@ def test_spans_and_bare_children_made_slot_by_slot_equal_the_constructors():
 
     source = Source("x.plan", "split a by b { p0; 华东 }")
     built = [Span(source, 15, 17), Span(source, 19, 21)]
-    children = ast.bare_children(["p0", "华东"], source, [15, 19])
-    assert all(ast.source_of(c) is source for c in children)
+    children = bare.bare_children(["p0", "华东"], source, [15, 19])
+    assert all(bare.source_of(c) is source for c in children)
     for child in children:  # (no span made yet, not even by `source_of`)
         with pytest.raises(AttributeError):
-            ast._get_span(child)
+            bare._get_span(child)
     expected = [ast.Child(name, None, None, None, None, (), span, span) for name, span in zip(["p0", "华东"], built)]
     written = ast.Child("x", ast.Rest(built[0]), None, ast.Ref(("y",), built[1]), "X", (), built[0], built[1])
     again = pickle.loads(pickle.dumps([built, written, children[1]]))
-    for cls, got, want in ((ast.BareChild, list(children), expected), (Span, again[0], built),
-                           (ast.Child, [again[1]], [written]), (ast.BareChild, [again[2]], expected[1:])):
+    for cls, got, want in ((bare.BareChild, list(children), expected), (Span, again[0], built),
+                           (ast.Child, [again[1]], [written]), (bare.BareChild, [again[2]], expected[1:])):
         assert [type(x) for x in got] == [cls] * len(want)
         for x, y in zip(got, want):
             for field in attrs.fields(type(y)):  # (an unset slot raises AttributeError)
                 mine, theirs = getattr(x, field.name), getattr(y, field.name)
                 assert type(mine) is type(theirs) and repr(mine) == repr(theirs), (cls, field.name)
-    assert all(ast._get_span(c) is c.span for c in children)  # (made once, then kept)
-    assert ast.source_of(written) is source and ast.source_of(again[2]) is again[2].span.source
+    assert all(bare._get_span(c) is c.span for c in children)  # (made once, then kept)
+    assert bare.source_of(written) is source and bare.source_of(again[2]) is again[2].span.source
     assert all(c.span is c.name_span and isinstance(c, ast.Child) for c in children)
     assert [c.span.text for c in children] == ["p0", "华东"]
     assert isinstance(children, tuple)
@@ -407,13 +407,13 @@ def test_spans_and_bare_children_made_slot_by_slot_equal_the_constructors():
     grown = attrs.evolve(children[0], alloc=ast.Rest(built[0]))
     assert type(grown) is ast.Child and grown.name == "p0" and isinstance(grown.alloc, ast.Rest)
     assert grown.span is children[0].span and grown.name_span is children[0].span
-    called = ast.BareChild("q", None, None, None, None, (), built[0], built[1])  # type: ignore[call-arg]
+    called = bare.BareChild("q", None, None, None, None, (), built[0], built[1])  # type: ignore[call-arg]
     assert type(called) is ast.Child and called.name_span is built[1]
 
 
 def test_a_split_of_bare_names_pickles_as_names_and_places():
     """The parse cache writes a split whose children are all bare names as their names
-    and starts (`ast._split_reduce`), and reads it back as the parser made it: every
+    and starts (`bare._split_reduce`), and reads it back as the parser made it: every
     field of the split and of each child, spans included. A split with any other child
     pickles by its fields."""
     import pickle
@@ -423,11 +423,11 @@ def test_a_split_of_bare_names_pickles_as_names_and_places():
             "split year by region { east = 40%; west }\n")
     module, problems = builder.parse_text(Source("t.plan", text))
     assert module is not None and not problems
-    bare, written = [s for s in module.statements if isinstance(s, ast.Split)]
-    assert ast._split_reduce(bare)[0] is ast._bare_split
-    assert ast._split_reduce(written)[0] is ast.Split
+    names_only, written = [s for s in module.statements if isinstance(s, ast.Split)]
+    assert bare._split_reduce(names_only)[0] is bare._bare_split
+    assert bare._split_reduce(written)[0] is ast.Split
     again = pickle.loads(pickle.dumps(module))
-    for old, new in zip([bare, written], [s for s in again.statements if isinstance(s, ast.Split)]):
+    for old, new in zip([names_only, written], [s for s in again.statements if isinstance(s, ast.Split)]):
         assert repr(old) == repr(new)
         for child, read in zip(old.children, new.children):
             assert (read.span.start, read.span.end, read.name_span.start, read.name_span.end) == \

@@ -75,7 +75,7 @@ def slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any]
     """The `__set__` of each named slot of `cls`, to make instances slot by slot: a
     frozen attrs `__init__` sets each field through `object.__setattr__` by name, which
     costs a third more. Only for the nodes a big plan has a million of (`Span`,
-    `ast.Child`), made by `ast.bare_children` and the parse cache's reader;
+    `ast.Child`), made by `bare.bare_children` and the parse cache's reader;
     tests/test_parse_drive.py checks every field against the constructor's."""
     assert names == tuple(f.name for f in attrs.fields(cls)), cls  # every field, in order
     assert not any(f.converter or f.validator for f in attrs.fields(cls)), cls

@@ -13,7 +13,7 @@ from typing import Iterator, Sequence, Union
 
 import attrs
 
-from planc.syntax import ast
+from planc.syntax import ast, bare
 from planc.source import Span
 
 
@@ -30,7 +30,7 @@ def writes(decl: object) -> bool:
 def written_among(children: Sequence["TargetNode"]) -> list["TargetNode"]:
     """The `children` of one split (declared by `ast.Child`ren) that `writes`: all
     the children of most splits are bare, which one pass in C finds out."""
-    if ast.only_names([child.decl for child in children]):  # type: ignore[misc]
+    if bare.only_names([child.decl for child in children]):  # type: ignore[misc]
         return []
     return [child for child in children if writes(child.decl)]
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import attrs
 
-from planc.syntax import ast
+from planc.syntax import ast, bare
 from planc.diagnostics import Diagnostic, Label, error, warning
 from planc.semantics.loader import Program
 from planc.semantics.concepts import STATUS_ALIASES, STATUSES, canonical_status
@@ -315,7 +315,7 @@ class _Resolver:
                     split.children.append(node)
             return
         self.targets.update(zip(paths, nodes))
-        written = [] if type(children) is ast.BareChildren else written_among(nodes)
+        written = [] if type(children) is bare.BareChildren else written_among(nodes)
         self.written.extend(written)
         self.new_names.update(names)
         self.index_all(paths, nodes, parent_name, names)
@@ -785,7 +785,7 @@ def _expressions(stmt) -> list:
         return [stmt.value]
     if isinstance(stmt, ast.Split):
         # (most splits' children are bare names: the walk need not visit them)
-        out = [] if type(stmt.children) is ast.BareChildren or ast.only_names(stmt.children) else \
+        out = [] if type(stmt.children) is bare.BareChildren or bare.only_names(stmt.children) else \
             [c for child in stmt.children for c in (child.alloc, child.min, child.max) if c is not None]
         return out + [stmt.method] if stmt.method is not None else out
     if isinstance(stmt, ast.Table):

@@ -31,7 +31,7 @@ try:  # the builtin module: `hashlib` loads OpenSSL, which costs start-up time
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b as _digest
 
-from planc.syntax import ast, drive, quick
+from planc.syntax import ast, bare, drive, quick
 from planc.syntax.ast import KEYWORDS, NAMED_FUNCTIONS
 from planc.amounts import MAX_AMOUNT, parse_number
 from planc.diagnostics import Diagnostic, error
@@ -94,8 +94,8 @@ def token_span(source: Source, token: Token) -> Span:
 
 
 def bare_child(source: Source, token: Token) -> ast.Child:
-    """A split's child written as a bare name: its span is its name's (`ast.BareChild`)."""
-    return ast.bare_child(str(token), Span(source, token.start_pos, token.end_pos))  # type: ignore[arg-type]  # (a lexed token has both)
+    """A split's child written as a bare name: its span is its name's (`bare.BareChild`)."""
+    return bare.bare_child(str(token), Span(source, token.start_pos, token.end_pos))  # type: ignore[arg-type]  # (a lexed token has both)
 
 
 def _binop(op: str) -> Callable[[_Builder, object, list], ast.BinOp]:
@@ -391,7 +391,7 @@ class _Builder:
         return ("overassign", ast.Percent(self._number(token) / 100, str(token), self._tok(token)))
 
     def split_block(self, meta, children):
-        return ("block", ast.as_children(children), self._span(meta))
+        return ("block", bare.as_children(children), self._span(meta))
 
     def split_stmt(self, meta, children):
         parent, dimension, *rest = children
@@ -418,7 +418,7 @@ class _Builder:
                               self._span(meta), self._tok(name), unit[2] if unit else None)
 
     def funnel_block(self, meta, children):
-        return ("block", ast.as_children(children), self._span(meta))
+        return ("block", bare.as_children(children), self._span(meta))
 
     def funnel_by(self, meta, children):
         return ("by", str(children[0]), self._tok(children[0]))
@@ -435,7 +435,7 @@ class _Builder:
                           parts.get("of"))
 
     def measure_block(self, meta, children):
-        return ("block", ast.as_children(children), self._span(meta))
+        return ("block", bare.as_children(children), self._span(meta))
 
     def measure_stmt(self, meta, children):
         name, *rest = children

@@ -29,7 +29,7 @@ from planc.source import Source
 MAX_CACHED_MODULES = 512  # the oldest entries go beyond this
 # A parsed module pickles to about 5 times its text (a 6 MB plan of a million
 # targets: 28 MB, each node as `cls(*fields)`, `source.pickled_by_fields`, and a
-# split of bare names as their names and places, `ast._split_reduce`);
+# split of bare names as their names and places, `bare._split_reduce`);
 # entries are authenticated, so the limit only bounds a read.
 # Beyond it an entry is neither written nor read (the old 64 MB limit wrote
 # entries that were never read: 10 s of pickling on every run of that plan).
@@ -45,7 +45,7 @@ _GRAMMAR_DIGEST: bytes | None = None
 
 
 # The modules that build and define the tree: part of every entry's key.
-TREE_CODE = ("syntax/builder.py", "syntax/drive.py", "syntax/quick.py", "syntax/ast.py", "source.py")
+TREE_CODE = ("syntax/builder.py", "syntax/drive.py", "syntax/quick.py", "syntax/ast.py", "syntax/bare.py", "source.py")
 
 
 def _key(source: Source) -> str:

@@ -31,7 +31,7 @@ import re
 from itertools import accumulate, repeat
 from operator import add
 
-from planc.syntax import ast
+from planc.syntax import ast, bare
 from planc.syntax.ast import KEYWORDS
 from planc.source import Source, Span
 
@@ -113,7 +113,7 @@ def split_at(source: Source, text: str, pos: int) -> tuple[ast.Split, int] | Non
     if not read:
         return None
     names, starts = read
-    children = ast.bare_children(names, source, map(add, starts, repeat(at)))  # (as `builder.bare_child`)
+    children = bare.bare_children(names, source, map(add, starts, repeat(at)))  # (as `builder.bare_child`)
     method: ast.Even | ast.Weight | None = None
     if m.group("even"):
         method = ast.Even(Span(source, *m.span("even")))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 import attrs
 
-from planc.syntax import ast
+from planc.syntax import ast, bare
 from planc.diagnostics import Diagnostic
 from planc.semantics.concepts import HISTORY_TABLES, history_entries
 from planc.semantics.model import Model, SplitNode, Table, TargetNode
@@ -57,7 +57,7 @@ class Context:
             main = self.main  # (`local`, with the main file looked up once, not per target)
             found = self.shared["targets"] = [  # (`source_of`: a bare child's span is made when read)
                 node for node in self.model.targets.values()
-                if node.decl is not None and (main is None or ast.source_of(node.decl) is main)]
+                if node.decl is not None and (main is None or bare.source_of(node.decl) is main)]
         return iter(found)
 
     def written(self) -> Iterator[TargetNode]:

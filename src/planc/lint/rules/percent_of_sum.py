@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from planc.syntax import ast
+from planc.syntax import ast, bare
 from planc.lint.rules.context import Context
 
 CODE = "W115"
@@ -36,7 +36,7 @@ OPTIONS: dict = {}
 def _expressions(stmt) -> Iterator[object]:
     if isinstance(stmt, ast.Target):
         yield stmt.value
-    elif isinstance(stmt, ast.Split) and type(stmt.children) is not ast.BareChildren:  # (names only: none)
+    elif isinstance(stmt, ast.Split) and type(stmt.children) is not bare.BareChildren:  # (names only: none)
         for child in stmt.children:
             if child.alloc is not None or child.min is not None or child.max is not None:
                 yield from (child.alloc, child.min, child.max)
