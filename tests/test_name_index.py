@@ -190,7 +190,7 @@ def test_a_childs_path_taken_before_is_reported(text, expected):
 
 # ---- the index by last component, filed when asked (semantics/name_index.py) -------------------
 
-_LISTS = [("a", "b", "c"), ("c", "d"), ("a",), ("e", "f", "e"), ("b", "a"), ("g", "h")]
+_LISTS = [("a", "b", "c"), ("c", "d"), ("a",), ("e", "f", "e"), ("b", "a"), ("g", "h"), ("h", "c", "h")]
 _op = st.one_of(
     st.tuples(st.just("add"), st.integers(0, len(_LISTS) - 1)),
     st.tuples(st.sampled_from(["get", "item", "in", "set"]), st.sampled_from("abcdefghz")),

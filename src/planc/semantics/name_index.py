@@ -44,7 +44,7 @@ class NameIndex(dict[str, list[tuple[str, Any]]]):
             if group is not None:
                 group.append((paths, nodes))
                 return
-            if key in self.seen:
+            if key in self.seen and len(set(key)) == len(key):  # (a name twice: E007, filed now)
                 self._begin(key, paths, nodes)
                 return
             if len(self.seen) < _SEEN_AT_MOST:
@@ -55,9 +55,6 @@ class NameIndex(dict[str, list[tuple[str, Any]]]):
         self._file(paths, nodes, lasts)
 
     def _begin(self, key: tuple[str, ...], paths: Sequence[str], nodes: Sequence[Any]) -> None:
-        if len(set(key)) < len(key):  # (a name twice in one split: E007, filed now)
-            self._file(paths, nodes, key)
-            return
         if self.waiting and not self.waiting.keys().isdisjoint(key):
             self.file(key)  # another group shares a name: it comes first
         self.groups[key] = [(paths, nodes)]
