@@ -164,6 +164,8 @@ def both_ways(seed, rows, cols):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_problems())
 @example(STALLED[0][:3])
+@example(([[0, 0, 0, 0, 3, 0], [0, 0, 0, 0, 0, 1.1125369292536007e-308]], [F(1), F(3)],
+          [F(0), F(0), F(0), F(0), F(1), F(3)]))  # (a subnormal seed: a scale overflows, NaN in both)
 def test_lists_and_arrays_give_the_same_cells(problem):
     """A small cross is fitted on lists (planc.maths.ras), a large one on numpy arrays
     (planc.maths.ipf): the same arithmetic, so the same cells, or the same reason."""

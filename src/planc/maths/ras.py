@@ -42,8 +42,10 @@ def ras(X: list[list[float]], rt: list[float], ct: list[float], tolerance: float
              for line, t, s in zip(X, rt, map(_sum, X))]
         g = [t / s if s > 0 else 1.0 for t, s in zip(ct, map(_sum, zip(*X)))]
         X = [[v * gj for v, gj in zip(line, g)] for line in X]
-        err = max(max(abs(_sum(line) - t) / max(t, TINY) for line, t in zip(X, rt)),
-                  max(abs(_sum(col) - t) / max(t, TINY) for col, t in zip(zip(*X), ct)))
+        errors = [abs(_sum(line) - t) / max(t, TINY) for line, t in zip(X, rt)]
+        errors += [abs(_sum(col) - t) / max(t, TINY) for col, t in zip(zip(*X), ct)]
+        # NaN wins, as in numpy's max (Python's `max` keeps whatever it met first)
+        err = math.nan if any(e != e for e in errors) else max(errors)
         window = (window + [err])[-stall_window:]
         stop = stopped(err, tolerance, window, stall_window, stall_ratio, deadline)
         if stop is not None:
