@@ -25,6 +25,18 @@ def test_positions_are_one_based_and_count_characters():
     assert src.line_text(2) == "华东 = 1" and src.line_count == 4
 
 
+@given(st.text(alphabet="ab\n\r华 \t", max_size=60))
+def test_every_offset_has_the_line_and_column_a_count_of_line_breaks_gives(text):
+    """`Source` finds where its lines start in C (the lengths of `text.split("\\n")`):
+    each offset's line is one more than the "\\n" before it, its column one more than
+    the characters since the last one."""
+    src = Source("x.plan", text)
+    for offset in range(len(text) + 1):
+        before = text[:offset]
+        assert src.position(offset) == (before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+    assert src.line_count == text.count("\n") + 1
+
+
 @pytest.mark.parametrize("text,value", [
     ("120_000_000", 120_000_000), ("1.5", F(3, 2)), ("850k", 850_000), ("120M", 120_000_000),
     ("2B", 2_000_000_000), ("4500万", 45_000_000), ("1.2亿", 120_000_000), ("12.5%", F(25, 2)),
