@@ -130,8 +130,7 @@ def proportional_units(amount: Fraction, weights: Sequence[int], total: int, uni
         # so the leftover units, are r's. A few tables' weights and a small `big` make a
         # few r recur across a plan's splits (every month's forty products): read once.
         q, r = divmod(scale, big)
-        floors = [q * w + k for w, k in zip(weights, _units_of(tuple(weights), big, r))] if q else \
-            list(_units_of(tuple(weights), big, r))
+        floors = [q * w + k for w, k in zip(weights, _units_of(tuple(weights), big, r))]
     else:
         floors = _units(scale, big, units, weights)
     if ud != 1:
