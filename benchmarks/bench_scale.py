@@ -227,7 +227,7 @@ then `--only lines,depth,undefined`):
     undefined names 1k -> 10k             x5.2                      | x5.2
     chain 1k / 3k / 10k deep              1.02 / 2.29 / 7.13 s      | 1.03 / 2.40 / 7.15 s
 
-A split whose caps hold no child stays on the plain path (`_held_caps`:
+A split whose caps hold no child stays on the plain path (`_none_holds`:
 each exact share strictly inside its caps, its floor a unit or more from
 them), so caps written as safety limits cost nothing; the general path's
 water-fill walks its breakpoints in integers and keeps its records for

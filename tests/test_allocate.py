@@ -217,3 +217,27 @@ def test_water_fill_on_common_denominators_is_the_fraction_walk(amount, rows):
     if all(b is None for b in lows + highs):
         highs[0] = F(7, 3)  # (no caps at all is the proportional branch, not the walk)
     assert water_fill(amount, scores, lows, highs) == _fraction_water_fill(amount, scores, lows, highs)
+
+
+def test_binding_cap_names_the_cap_that_holds_a_share():
+    from planc.maths.allocate import binding_cap
+
+    assert binding_cap(F(10), None, F(10), F(100)) == "max"
+    assert binding_cap(F(10), F(10), None, F(100)) == "min"
+    assert binding_cap(F(100), None, F(100), F(100)) is None  # a max of all that is left holds nothing
+    assert binding_cap(F(0), F(0), None, F(100)) is None  # nor does a min of nothing
+    assert binding_cap(F(9), F(5), F(10), F(100)) is None
+
+
+def test_held_shares_go_to_the_inside_of_their_cap_and_the_last_is_released():
+    from planc.maths.allocate import hold_at_caps
+
+    unit = F(1)
+    # down from a max, up from a min
+    assert hold_at_caps([(0, "max", F(21, 2), None, F(21, 2)), (2, "min", F(7, 2), F(7, 2), None)], 3, unit) \
+        == {0: 10, 2: 4}
+    # no whole amount within both caps: rounded with the others
+    assert hold_at_caps([(1, "max", F(21, 2), F(41, 4), F(21, 2))], 3, unit) == {}
+    # every share held: the last takes what rounding frees
+    assert hold_at_caps([(0, "max", F(5), None, F(5)), (1, "max", F(9, 2), None, F(9, 2))], 2, unit) == {0: 5}
+    assert hold_at_caps([], 0, unit) == {}

@@ -217,25 +217,30 @@ def test_a_splits_children_values_are_its_childrens_values(tmp_path):
     assert "PlainRecords" in kinds and len(kinds) > 1
 
 
-def test_caps_that_hold_no_child_keep_a_split_plain(tmp_path):
-    """A split whose caps hold none of its children is computed by the plain path (its
-    children's records are made when asked and list the caps); one whose cap holds or
-    could steer a child, or names a target, or meets a total off the grid, by the general
-    path. Either way the values and records are the general path's (the test above)."""
+def test_caps_written_as_numbers_keep_a_split_plain(tmp_path):
+    """A split whose caps are numbers or percents is computed by the plain path (its
+    children's records are made when asked and list the caps): when no cap holds a child
+    from its plain share alone, when one holds (`_held`: the level of `water_level`, the
+    held child inside its cap, the others by their weights). A cap that names a target,
+    or a total off the grid, is the general path's. Either way the values and records
+    are the general path's (the test above and the property test below)."""
     path = tmp_path / "caps.plan"
     path.write_text(PLANS["caps"], encoding="utf-8")
     result = compile_plan(path, display=path.name)
     records = result.evaluation.derivations
     assert not [d for d in result.diagnostics if d.severity == "error"]
-    plain_paths = {"year.east", "year.south.a", "year.south.c", "year.east.a", "year.east.a.x"}
-    general = {"year.west.a", "year.north.a", "year.east.b.x", "year.east.b.y", "year.east.c.x", "grid.x", "must.x", "floor.x"}
-    for where in plain_paths | general:  # (every record is made when asked, by its split's maker)
-        assert isinstance(records.lazy_at(where)[0], plain.PlainRecords) == (where not in general), where
+    untouched = {"year.east", "year.south.a", "year.south.c", "year.east.a", "year.east.a.x"}
+    held = {"year.west.a", "year.north.a", "year.east.b.x", "year.east.b.y", "must.x", "floor.x"}
+    general = {"year.east.c.x", "grid.x"}
+    for where in untouched | held | general:  # (every record is made when asked, by its split's maker)
+        maker = records.lazy_at(where)[0]
+        assert isinstance(maker, plain.PlainRecords) == (where not in general), where
+        assert where in general or (maker.level is not None) == (where in held), where
     assert [(c.bound, c.value, c.binding) for c in records["year.east"].caps] == [("max", 500000, False)]
     assert [(c.bound, c.value) for c in records["year.east.c"].caps] == [("max", 165001)]
-    assert records["year.west.a"].caps[0].binding  # held at its max: the general path
-    assert [c.binding for c in records["floor.x"].caps] == [True]  # at its min: the general path
-    assert not records["year.north.a"].caps[0].binding  # its floor is a unit from its max: the general path
+    assert records["year.west.a"].caps[0].binding and records["year.west.a"].rounded == 55000  # held at its max
+    assert [c.binding for c in records["floor.x"].caps] == [True]  # at its min
+    assert not records["year.north.a"].caps[0].binding  # its floor is a unit from its max: it steers the rounding
     assert [(c.bound, c.value) for c in records["year.south.c"].caps] == [("min", 1), ("max", 326700)]
 
 
@@ -316,3 +321,65 @@ def test_a_plain_childs_words_are_its_records_explained(tmp_path):
             assert list(explain_each(records, paths, words)) == [explain(records[p], words) for p in paths], name
         worded = [how for how in explain_each(records, paths) if "→ score" in how]
         assert len(worded) > len(set(worded)) > 1, name  # children worded alike across splits
+
+
+_HOLDING = st.sampled_from(["", "", "max below", "max below", "min above", "both", "max pct", "max at", "min at",
+                            "max near", "max near"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.integers(0, 10**6), st.integers(0, 10**4).map(lambda k: k * 1000)),
+       st.lists(st.tuples(st.integers(0, 6), _HOLDING, st.fractions(min_value=F(1, 10), max_value=F(99, 100))),
+                min_size=2, max_size=8),
+       st.sampled_from(["1", "1000", "0.01"]), st.sampled_from(["", " overassign 104%"]), st.booleans())
+def test_caps_that_hold_evaluate_as_the_general_path(tmp_path_factory, parent, children, unit, over, even):
+    """Caps that hold their children (a max below a child's plain share, a min above it,
+    several at once, a percent of the parent, a cap exactly at the share, children of
+    weight 0, a max within a unit of a share that no cap holds): the plain path's `_held` gives the general path's values, records and
+    diagnostics, or leaves the split to it."""
+    weights = [w for w, _, _ in children]
+    if sum(weights) == 0:
+        weights[0] = 1
+    pool = F(parent) * (F(104, 100) if over else 1)
+    kids = []
+    for i, ((_, kind, factor), w) in enumerate(zip(children, weights)):
+        share = pool / len(weights) if even else pool * w / sum(weights)
+        low, high = share * (2 - factor), share * factor
+        cap = {"": "", "max below": f" max {float(high):.2f}", "min above": f" min {float(low):.2f}",
+               "both": f" min {float(high * factor):.2f} max {float(high):.2f}",
+               "max pct": f" max {int(factor * 100) // len(weights)}%",
+               "max at": f" max {float(share):.2f}", "min at": f" min {float(share):.2f}",
+               "max near": f" max {float(share + F(unit) / 2):.2f}"}[kind]  # (it bars a bump up)
+        kids.append(f"k{i}{cap}")
+    table = "; ".join(f"k{i} = {w}" for i, w in enumerate(weights))
+    using = "even" if even else "weight(t)"
+    text = (f'plan "P" {{ currency: CNY; period: 2027-01-01 .. 2027-12-31; round: {unit} }}\n'
+            f"table t {{ {table} }}\ntarget year = {parent}\n"
+            f"split year by team using {using}{over} {{ {'; '.join(kids)} }}\n")
+    path = tmp_path_factory.mktemp("held") / "held.plan"
+    path.write_text(text, encoding="utf-8")
+    fast = _everything(path)
+    plain.ENABLED = False
+    try:
+        assert fast == _everything(path), text
+    finally:
+        plain.ENABLED = True
+
+
+def test_a_cap_that_holds_nothing_still_steers_the_rounding_of_a_held_split(tmp_path):
+    """k0 is held at 10, and the 91 left go 30⅓ each to k1..k3: the leftover unit would
+    go to k1, the earliest, but it would lift k1 above its max, so k2 takes it."""
+    path = tmp_path / "steer.plan"
+    path.write_text('plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1 }\n'
+                    "target year = 101\nsplit year by team using even { k0 max 10; k1 max 30.5; k2; k3 }\n",
+                    encoding="utf-8")
+    result = compile_plan(path, display=path.name)
+    values = result.evaluation.values
+    assert [values[f"year.k{i}"] for i in range(4)] == [10, 30, 31, 30]
+    assert result.evaluation.derivations.lazy_at("year.k1")[0].level is not None  # the plain path's `_held`
+    fast = _everything(path)
+    plain.ENABLED = False
+    try:
+        assert fast == _everything(path)
+    finally:
+        plain.ENABLED = True

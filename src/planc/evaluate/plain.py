@@ -2,9 +2,11 @@
 `using even` or `using weight(TABLES)`, and none has an amount or a start
 date of its own (a plan splits each rep by month and each month by product
 this way: most targets of a large plan come from such splits). A child may
-have a `min` or `max` written as a number or a percent, as long as no cap
-holds its child (`_held_caps`): caps are safety limits that rarely bind, and
-then they change neither the shares nor their rounding.
+have a `min` or `max` written as a number or a percent. Caps are mostly safety
+limits that hold no child (`_none_holds`): then they change neither the shares
+nor their rounding. Where one holds, the level the children fill to is found in
+integers (`allocate.water_level`), the held children are put inside their caps
+and the others share the rest by their weights (`_held`).
 
 The children's scores are put once per evaluation on a common denominator
 (whole weights wᵢ, their sum W), so each exact share is `left · wᵢ / W`, one
@@ -14,7 +16,7 @@ general path (`evaluate/splits.py`) makes — tests/test_exactness.py and
 tests/test_plain_split.py compare them — but a child's record is made only
 when it is asked for (`PlainRecords`); anything unusual (a negative
 total, scores that do not add up to a positive number, an amount off the
-grid) is left to that path before anything is recorded.
+grid, caps that cannot be met) is left to that path before anything is recorded.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from typing import Any, Callable, Protocol
 from planc.amounts import out_of_range
 from planc.evaluate.explain import explain
 from planc.evaluate.record import Cap, Derivation, Input, Scope, keep_lazily, parent_input
-from planc.maths.allocate import largest_remainder, round_to
+from planc.maths.allocate import (Infeasible, WaterLevel, binding_cap, hold_at_caps, largest_remainder, round_to,
+                                  water_level)
 from planc.maths.apportion import proportional, proportional_units
 from planc.semantics.expressions import one_line
 from planc.semantics.model import SplitNode, Table, TargetNode
@@ -92,17 +95,9 @@ def _decline(run: _SplitRun) -> bool:
     return False
 
 
-def _held_caps(run: _SplitRun, parent: Fraction, total: Fraction, weights: list[int],
-               weight_sum: int) -> dict[int, tuple] | None:
-    """(min, max, declaration) of each capped child by its place, when no cap holds its
-    child: each exact share strictly inside its bounds, and its floor on the grid neither
-    below its min nor a unit from its max (so the rounding bumps no child because of a
-    cap). Water-filling and rounding with those caps then give the plain shares and
-    amounts, and the records only list them. None when a cap holds a child (the general
-    path). Compared in integers: a share is `p·wᵢ / q`, its floor `kᵢ` units."""
-    split, unit = run.split, run.ev.unit
-    p, q = total.numerator, total.denominator * weight_sum
-    un, ud = unit.numerator, unit.denominator
+def _caps(run: _SplitRun, parent: Fraction) -> dict[int, tuple]:
+    """(min, max, declaration) of each capped child, by its place."""
+    split = run.split
     found: dict[int, tuple] = {}
     at: dict[int, int] | None = None
     for node in split.written_children():
@@ -110,18 +105,74 @@ def _held_caps(run: _SplitRun, parent: Fraction, total: Fraction, weights: list[
         if decl.min is None and decl.max is None:  # type: ignore[union-attr]
             continue
         at = at or {id(child): i for i, child in enumerate(split.children)}
-        i = at[id(node)]
+        found[at[id(node)]] = (_cap(run, decl.min, parent), _cap(run, decl.max, parent), decl)  # type: ignore[union-attr,arg-type]
+    return found
+
+
+def _none_holds(caps: dict[int, tuple], total: Fraction, weights: list[int], weight_sum: int,
+                unit: Fraction) -> bool:
+    """No cap holds its child: each exact share is strictly inside its bounds, and its
+    floor on the grid neither below its min nor a unit from its max (so the rounding
+    bumps no child because of a cap). Water-filling and rounding with those caps then
+    give the plain shares and amounts, and the records only list them. Compared in
+    integers: a share is `p·wᵢ / q`, its floor `kᵢ` units."""
+    p, q = total.numerator, total.denominator * weight_sum
+    un, ud = unit.numerator, unit.denominator
+    for i, (low, high, _) in caps.items():
         share = p * weights[i]  # over q
         units = share * ud // (q * un)  # the floor, in units
-        low, high = _cap(run, decl.min, parent), _cap(run, decl.max, parent)  # type: ignore[union-attr,arg-type]
         if low is not None and not (low.numerator * q < share * low.denominator
                                     and low.numerator * ud <= units * un * low.denominator):
-            return None
+            return False
         # (a share below its floor plus a unit that is at most the max is strictly below the max)
         if high is not None and (units + 1) * un * high.denominator > high.numerator * ud:
+            return False
+    return True
+
+
+def _held(caps: dict[int, tuple], total: Fraction, weights: list[int], unit: Fraction,
+          made: dict) -> tuple[list[Fraction], WaterLevel, dict[int, str | None]] | None:
+    """The amounts of a split where a cap holds a child, as the general path finds
+    them (`water_fill`, then `finish`): the children's level (`water_level`), the
+    held ones on the grid inside their caps (`hold_at_caps`), and the others share
+    what is left by their weights — the exact shares of children no cap holds are
+    their weights' parts at the level, so largest remainder of them is
+    `proportional_units` of what is left. Also the level and the cap holding each
+    capped child. None for the general path: infeasible caps (it reports E013), or
+    a child at a cap that is rounded with the others (its share is not its weight's)."""
+    n = len(weights)
+    lows: list[Fraction | None] = [None] * n
+    highs: list[Fraction | None] = [None] * n
+    for i, (low, high, _) in caps.items():
+        lows[i], highs[i] = low, high
+    level = water_level(total, weights, lows, highs)
+    if isinstance(level, Infeasible):
+        return None
+    bounds = {i: binding_cap(level.share(i), lows[i], highs[i], total) for i in caps}
+    held = hold_at_caps([(i, bound, level.share(i), lows[i], highs[i]) for i, bound in bounds.items() if bound],
+                        n, unit)
+    if any(i not in held and not level.free(i) for i in caps):
+        return None
+    moving = [i for i in range(n) if i not in held]
+    part = [weights[i] for i in moving]
+    part_sum = sum(part)
+    if part_sum <= 0:
+        return None
+    pool = total - sum(held.values(), Fraction(0))
+    if any(i in caps for i in moving):  # a cap that holds nothing still steers the rounding
+        amounts = largest_remainder(pool, proportional(pool, part, part_sum), unit,
+                                    [lows[i] for i in moving], [highs[i] for i in moving])
+    else:
+        got = proportional_units(pool, part, part_sum, unit, made)
+        if got is None:
             return None
-        found[i] = (low, high, decl)
-    return found
+        amounts = got
+    rounded: list[Fraction] = [Fraction(0)] * n
+    for i, amount in zip(moving, amounts):
+        rounded[i] = amount
+    for i, amount in held.items():
+        rounded[i] = amount
+    return rounded, level, bounds
 
 
 def _cap(run: _SplitRun, expr: ast.Number | ast.Percent | None, parent: Fraction) -> Fraction | None:
@@ -166,14 +217,19 @@ def plain_split(run: _SplitRun, parent: Fraction) -> bool:
         if capped:  # a total off the grid: where its tail goes depends on the caps
             return _decline(run)
         rounded = largest_remainder(total, proportional(total, weights, weight_sum), ev.unit, [None] * n, [None] * n)
-    caps = _held_caps(run, parent, total, weights, weight_sum) if capped else {}
-    if caps is None:  # a cap holds a child: the general path water-fills and rounds around it
-        return _decline(run)
+    caps = _caps(run, parent) if capped else {}
+    level: WaterLevel | None = None
+    bounds: dict[int, str | None] = {}
+    if caps and not _none_holds(caps, total, weights, weight_sum, ev.unit):
+        held = _held(caps, total, weights, ev.unit, ev.memo.setdefault("whole amounts", {}))
+        if held is None:
+            return _decline(run)
+        rounded, level, bounds = held
     method_name = "even" if isinstance(method, ast.Even) else "weight"
     ev.result.values.update(zip(map(_path, split.children), rounded))  # (as `ev.set_value` does)
     maker = PlainRecords(split, method_name, total, weights, weight_sum, rounded, shares if total else None,
                          parts, text, (parent, scores_sum, run.shared),
-                         ev.memo.setdefault("worded", {}) if shared_parts else None, caps)
+                         ev.memo.setdefault("worded", {}) if shared_parts else None, caps, level, bounds)
     keep_lazily(ev.result.derivations, split, maker, split.children)  # `check` asks for none of a million
     return True
 
@@ -184,12 +240,13 @@ class PlainRecords:
     the split computed once (the children's whole weights, their amounts)."""
 
     __slots__ = ("split", "method", "total", "weights", "weight_sum", "rounded", "shares",
-                 "parts", "text", "given", "at", "pooled", "tail", "worded", "caps")
+                 "parts", "text", "given", "at", "pooled", "tail", "worded", "caps", "level", "bounds")
 
     def __init__(self, split: SplitNode, method: str, total: Fraction, weights: list[int], weight_sum: int,
                  rounded: list[Fraction], shares: list[Fraction] | None, parts: list, text: str,
                  given: tuple[Fraction, Fraction, tuple[Fraction, Fraction] | None], worded: dict | None,
-                 caps: dict[int, tuple] | None = None) -> None:
+                 caps: dict[int, tuple] | None = None, level: WaterLevel | None = None,
+                 bounds: dict[int, str | None] | None = None) -> None:
         self.split, self.method, self.total = split, method, total
         self.weights, self.weight_sum, self.rounded, self.shares = weights, weight_sum, rounded, shares
         self.parts, self.text = parts, text
@@ -200,7 +257,9 @@ class PlainRecords:
         # The evaluation's (id(words), id(part)) -> (part, words, its wording), when the
         # parts are shared by every split of the same children by the same tables
         self.worded = worded
-        self.caps = caps or {}  # a capped child's (min, max, declaration), none holding it (`_held_caps`), by place
+        self.caps = caps or {}  # a capped child's (min, max, declaration), by place
+        # Where a cap holds a child (`_held`): the exact shares' level, and the cap holding each capped child
+        self.level, self.bounds = level, bounds or {}
 
     def _first(self) -> dict[int, int]:
         split, over = self.split, self.split.decl.overassign
@@ -224,13 +283,18 @@ class PlainRecords:
         i = (self.at or self._first()).get(id(node))
         if i is None:
             return None
-        total = self.total  # `proportional`'s share, for this child alone
-        exact = Fraction(total.numerator * self.weights[i], total.denominator * self.weight_sum)
+        total = self.total
+        if self.level is None:  # `proportional`'s share, for this child alone
+            exact = Fraction(total.numerator * self.weights[i], total.denominator * self.weight_sum)
+            share = self.shares[i] if self.shares is not None else None
+        else:
+            exact = self.level.share(i)
+            share = exact / total if total else None
         score, factors = self.parts[i]
-        share = self.shares[i] if self.shares is not None else None
         capped = self.caps.get(i)
-        caps = () if capped is None else tuple(  # as the general path's `caps_of`, none holding
-            Cap(bound, value, one_line(expr.span.text), False)
+        holding = self.bounds.get(i)
+        caps = () if capped is None else tuple(  # as the general path's `caps_of`
+            Cap(bound, value, one_line(expr.span.text), holding == bound)
             for bound, value, expr in (("min", capped[0], capped[2].min), ("max", capped[1], capped[2].max))
             if value is not None and expr is not None)
         return Derivation(self.method, exact, self.rounded[i], share, self.pooled, factors, score, caps,

@@ -9,7 +9,8 @@ from typing import Callable
 import attrs
 
 from planc.syntax import ast
-from planc.maths.allocate import Infeasible, is_multiple, largest_remainder, round_half_up, round_to, water_fill
+from planc.maths.allocate import (Infeasible, binding_cap, hold_at_caps, is_multiple, largest_remainder,
+                                  round_half_up, round_to, water_fill)
 from planc.maths.apportion import exact_sum
 from planc.amounts import format_amount, out_of_range
 from planc.diagnostics import Label, error
@@ -485,13 +486,8 @@ class _SplitRun:
             if low is None and high is None:  # no caps: nothing to record about them
                 c.inputs = c.inputs + pooled
                 continue
-            capped = None
-            if high is not None and share == high and high < left:
-                capped = "max"
-            elif low is not None and share == low and low > 0:
-                capped = "min"
             c.inputs = c.inputs + pooled
-            c.caps = self.caps_of(c, low, high, capped)
+            c.caps = self.caps_of(c, low, high, binding_cap(share, low, high, left))
         return True
 
     def ramped(self, flex: list[_Child], scores: list[Fraction]) -> list[Fraction]:
@@ -574,11 +570,10 @@ class _SplitRun:
                 self.ev.check_multiple(c.amount, c.alloc)
         final = {id(c): c.amount for c in fixed}
         moving = [c for c in self.children if c.kind != FIXED]
-        held = {id(c): v for c in moving if c.caps and c.capped and (v := _inside_cap(c, unit)) is not None}
-        if moving and len(held) == len(moving):  # someone must take what rounding the held ones frees
-            held.pop(id(moving[-1]), None)
-        final.update(held)
-        moving = [c for c in moving if id(c) not in held]
+        held = hold_at_caps([(k, c.capped, c.amount, c.low, c.high) for k, c in enumerate(moving)
+                             if c.caps and c.capped], len(moving), unit)
+        final.update((id(moving[k]), v) for k, v in held.items())
+        moving = [c for k, c in enumerate(moving) if k not in held]
         pool = total - sum(final.values(), Fraction(0))
         amounts = largest_remainder(pool, [c.amount for c in moving], unit,
                                     [c.low for c in moving], [c.high for c in moving])
@@ -602,17 +597,6 @@ class _SplitRun:
         return Derivation(method, c.exact, rounded, share=c.exact / total if total else None,
                           inputs=c.inputs, weights=c.weights, score=c.score, caps=c.caps,
                           expression=c.expression, **common)
-
-
-def _inside_cap(c: _Child, unit: Fraction) -> Fraction | None:
-    """A held child's amount on the grid, rounded towards the inside of its cap
-    (down from a max, up from a min); None if no multiple of `unit` lies
-    within both its caps (then it is apportioned like the others)."""
-    steps = c.amount / unit
-    value = (math.floor(steps) if c.capped == "max" else math.ceil(steps)) * unit
-    if (c.low is not None and value < c.low) or (c.high is not None and value > c.high):
-        return None
-    return Fraction(value)
 
 
 def _table_named(value: ast.Expr) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import attrs
 
@@ -144,12 +144,64 @@ def water_fill(
                 "no share can take what is left (all scores zero)")
         ratio = amount / total  # (amount · s / total, one product a share)
         return [ratio * s for s in scores]
-    # On common denominators (issue 15): each score sᵢ = aᵢ/S and each bound and the
-    # amount a whole number over B, so a share at level ν (that is λ·B/S) is ν·aᵢ/B
-    # and every comparison, sum and breakpoint below is an integer one; Fractions
-    # appear for the levels (a few per split) and the results.
+    # On common denominators (issue 15): each score sᵢ = aᵢ/S (`water_level`).
     s_den = math.lcm(*[s.denominator for s in scores])
-    a = [s.numerator * (s_den // s.denominator) for s in scores]
+    level = water_level(amount, [s.numerator * (s_den // s.denominator) for s in scores], lows, highs)
+    return level if isinstance(level, Infeasible) else level.shares()
+
+
+class WaterLevel:
+    """Where `water_level` found the water: share i is clamp(ν·aᵢ, lowᵢ, highᵢ) / B
+    for the level ν (a Fraction) and the bounds as whole numbers over B."""
+
+    __slots__ = ("level", "a", "lo", "hi", "b_den")
+
+    def __init__(self, level: Fraction, a: Sequence[int], lo: list[int], hi: list[int | None], b_den: int) -> None:
+        self.level, self.a, self.lo, self.hi, self.b_den = level, a, lo, hi, b_den
+
+    def _scaled(self, places: Iterable[int]) -> list[int]:
+        """Shares at these places, times q·B (ν = p/q)."""
+        p, q, a, lo, hi = self.level.numerator, self.level.denominator, self.a, self.lo, self.hi
+        out = []
+        for i in places:
+            v = max(p * a[i], lo[i] * q)
+            high = hi[i]
+            out.append(v if high is None or v <= high * q else high * q)
+        return out
+
+    def share(self, i: int) -> Fraction:
+        return Fraction(self._scaled((i,))[0], self.level.denominator * self.b_den)
+
+    def free(self, i: int) -> bool:
+        """Share i is its score's part at the level, held by neither bound."""
+        return self._scaled((i,))[0] == self.level.numerator * self.a[i]
+
+    def shares(self) -> list[Fraction]:
+        q = self.level.denominator
+        made: dict[int, Fraction] = {}  # (shares held at one cap: one Fraction)
+        out = []
+        for v in self._scaled(range(len(self.a))):
+            share = made.get(v)
+            if share is None:
+                share = made[v] = Fraction(v, q * self.b_den)
+            out.append(share)
+        return out
+
+
+def water_level(
+    amount: Fraction,
+    a: Sequence[int],
+    lows: Sequence[Fraction | None],
+    highs: Sequence[Fraction | None],
+) -> WaterLevel | Infeasible:
+    """`water_fill` for whole scores aᵢ (on a common denominator S, as scores sᵢ = aᵢ/S),
+    as the level it finds: `WaterLevel.shares()` are `water_fill`'s shares, and a
+    caller that needs few of them (evaluate/plain.py) asks for those alone.
+
+    Each bound and the amount are whole numbers over B, so a share at level ν
+    (that is λ·B/S) is ν·aᵢ/B and every comparison, sum and breakpoint below is
+    an integer one; Fractions appear for the levels (a few per split)."""
+    n = len(a)
     b_den = math.lcm(amount.denominator, *[v.denominator for v in (*lows, *highs) if v is not None])
     total_b = amount.numerator * (b_den // amount.denominator)
     lo = [0 if v is None else v.numerator * (b_den // v.denominator) for v in lows]
@@ -168,19 +220,8 @@ def water_fill(
         return Infeasible(f"the maxes allow only {format_amount(Fraction(sum(hi), b_den))} "  # type: ignore[arg-type]
                           f"but {format_amount(amount)} is left")
 
-    def filled(level: Fraction) -> list[Fraction]:
-        p, q = level.numerator, level.denominator
-        made: dict[int, Fraction] = {}  # (shares held at one cap: one Fraction)
-        out = []
-        for ai, low, high in zip(a, lo, hi):
-            v = max(p * ai, low * q)
-            if high is not None and v > high * q:
-                v = high * q
-            share = made.get(v)
-            if share is None:
-                share = made[v] = Fraction(v, q * b_den)
-            out.append(share)
-        return out
+    def filled(level: Fraction) -> WaterLevel:
+        return WaterLevel(level, a, lo, hi, b_den)
 
     # The total at level ν is C + slope·ν between breakpoints: walk them in order,
     # updating C and the slope as each share starts to grow or reaches its max, so
@@ -228,6 +269,35 @@ def water_fill(
         const, slope = const + d_const, slope + d_slope
         prev, prev_total = level, total
     raise AssertionError("unreachable")
+
+
+def binding_cap(share: Fraction, low: Fraction | None, high: Fraction | None, left: Fraction) -> str | None:
+    """"max" or "min" when that cap holds a flexible child's exact `share` of `left`
+    (a max of all that is left, or a min of nothing, holds nothing)."""
+    if high is not None and share == high and high < left:
+        return "max"
+    if low is not None and share == low and low > 0:
+        return "min"
+    return None
+
+
+def hold_at_caps(held: Sequence[tuple[int, str, Fraction, Fraction | None, Fraction | None]], count: int,
+                 unit: Fraction) -> dict[int, Fraction]:
+    """The amounts of shares a cap holds, among `count` shares that are rounded together.
+    `held`: (place, the cap that holds it ("min" or "max"), its exact share, low, high).
+    Each is put on the grid towards the inside of its cap (down from a max, up from a
+    min); one with no multiple of `unit` within both its caps is left out (it is
+    apportioned with the others), and so is the last share when every one is held:
+    someone must take what rounding the held ones frees. By place."""
+    found: dict[int, Fraction] = {}
+    for i, bound, share, low, high in held:
+        steps = share / unit
+        value = (math.floor(steps) if bound == "max" else math.ceil(steps)) * unit
+        if (low is None or value >= low) and (high is None or value <= high):
+            found[i] = Fraction(value)
+    if count and len(found) == count:
+        found.pop(count - 1, None)
+    return found
 
 
 def _level(key: tuple[int, int]) -> Fraction:
