@@ -280,6 +280,33 @@ customers last; `shadowed-name` looks names up in the index. The 986k-target
 plan's `check` is under 10 s here for the first time (9.0 s). The general
 path with a cap holding in every split stays at about 45k targets/s.
 
+Tenth session (2026-12-01), 18d6226 (the ninth session's end) | this
+code, side by side (`--src`), CPU seconds, parse cache off (`--only
+parse,eval,caps,big`, then `--only lines,depth,undefined`):
+
+    evaluation, 10.7k / 106k targets      100,905 / 143,108 /s      | 130,490 / 154,658 /s
+    98.6k targets, a cap in every product split
+      no cap holds                        258,716 targets/s         | 253,343 targets/s
+      every first product held            45,727 targets/s, 145 MiB | 123,346 targets/s, 108 MiB
+    2000 x 12 x 40 (986k targets)
+      parse / resolve / evaluation        2.8 / 2.5 / 2.62 s        | 2.8 / 2.4 / 2.54 s
+      check, end to end                   9.20 s, 581 MiB           | 9.14 s, 583 MiB
+      eval --format json, end to end      12.29 s, 605 MiB          | 12.10 s, 606 MiB
+    check of 1k / 10k / 100k lines        0.83 / 2.72 / 21.6 s      | 0.68 / 2.56 / 21.5 s
+      growth for 10x (a bare Lark parse   x3.3 / x7.9, 276 MiB      | x3.8 / x8.4, 276 MiB
+      of the 100k lines: 31.0 s)
+    undefined names 1k -> 10k             x4.5                      | x5.2
+    chain 1k / 3k / 10k deep              1.19 / 2.48 / 7.39 s      | 1.02 / 2.33 / 7.11 s
+
+A plain split whose cap holds a child stays plain: the level its children
+fill to is found in integers (`allocate.water_level`, the walk of
+`water_fill`), the held children go inside their caps
+(`allocate.hold_at_caps`, which the general path's rounding uses too), and
+the others share the rest by largest remainder of their weights, in units
+(`plain._held`). The realistic plan's reps (capped at 3-4M under a 105%
+overassign, a few held) take this path as well: 10.7k targets 101k ->
+130k targets/s.
+
 The first session's figures (commit f407095 | its end), load about 10:
 evaluation 12,249 | 30,389 targets/s at 10.7k targets; 986k targets,
 eval --format json end to end 124.5 s, 2,008 MiB | 71.5 s, 1,796 MiB.

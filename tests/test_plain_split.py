@@ -113,6 +113,24 @@ def _everything(path: Path) -> str:
                  [(d.line, d.column, d.code, d.message) for d in result.diagnostics]))
 
 
+def _general(path: Path) -> str:
+    """`_everything` of the plan with every split on the general path."""
+    plain.ENABLED = False
+    try:
+        return _everything(path)
+    finally:
+        plain.ENABLED = True
+
+
+def _one_split(folder: Path, unit: str, table: str, parent: int, using: str, kids: list[str]) -> Path:
+    """A plan of one split of `year`, written to `folder`."""
+    path = folder / "split.plan"
+    path.write_text(f'plan "P" {{ currency: CNY; period: 2027-01-01 .. 2027-12-31; round: {unit} }}\n'
+                    f"table t {{ {table} }}\ntarget year = {parent}\n"
+                    f"split year by team using {using} {{ {'; '.join(kids)} }}\n", encoding="utf-8")
+    return path
+
+
 PLANS = {
     "weights": """plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1 }
 table season { Jan = 8; Feb = 9; Mar = 13 }
@@ -188,13 +206,7 @@ def test_plans_evaluate_the_same_with_and_without_the_plain_path(tmp_path):
     for name, text in plans.items():
         path = tmp_path / f"{name}.plan"
         path.write_text(text, encoding="utf-8")
-        fast = _everything(path)
-        plain.ENABLED = False
-        try:
-            general = _everything(path)
-        finally:
-            plain.ENABLED = True
-        assert fast == general, name
+        assert _everything(path) == _general(path), name
     failures = _everything(tmp_path / "failures.plan")  # they reach the general path's errors
     assert all(code in failures for code in ("E021", "E038", "E012", "E013")), failures
 
@@ -265,17 +277,8 @@ def test_capped_splits_evaluate_as_the_general_path(tmp_path_factory, parent, we
                "both": f" min {float(low):.2f} max {float(high):.2f}", "pct": f" max {w * 20 + 10}%"}[kind]
         kids.append(name + cap)
     table = "; ".join(f"{n} = {w}" for n, w in zip(names, weights))
-    text = (f'plan "P" {{ currency: CNY; period: 2027-01-01 .. 2027-12-31; round: {unit} }}\n'
-            f"table t {{ {table} }}\ntarget year = {parent}\n"
-            f"split year by team using weight(t){over} {{ {'; '.join(kids)} }}\n")
-    path = tmp_path_factory.mktemp("caps") / "caps.plan"
-    path.write_text(text, encoding="utf-8")
-    fast = _everything(path)
-    plain.ENABLED = False
-    try:
-        assert fast == _everything(path), text
-    finally:
-        plain.ENABLED = True
+    path = _one_split(tmp_path_factory.mktemp("caps"), unit, table, parent, f"weight(t){over}", kids)
+    assert _everything(path) == _general(path), path.read_text()
 
 
 def test_a_plain_splits_records_are_made_when_asked_and_equal_the_general_paths(tmp_path):
@@ -352,34 +355,16 @@ def test_caps_that_hold_evaluate_as_the_general_path(tmp_path_factory, parent, c
                "max near": f" max {float(share + F(unit) / 2):.2f}"}[kind]  # (it bars a bump up)
         kids.append(f"k{i}{cap}")
     table = "; ".join(f"k{i} = {w}" for i, w in enumerate(weights))
-    using = "even" if even else "weight(t)"
-    text = (f'plan "P" {{ currency: CNY; period: 2027-01-01 .. 2027-12-31; round: {unit} }}\n'
-            f"table t {{ {table} }}\ntarget year = {parent}\n"
-            f"split year by team using {using}{over} {{ {'; '.join(kids)} }}\n")
-    path = tmp_path_factory.mktemp("held") / "held.plan"
-    path.write_text(text, encoding="utf-8")
-    fast = _everything(path)
-    plain.ENABLED = False
-    try:
-        assert fast == _everything(path), text
-    finally:
-        plain.ENABLED = True
+    path = _one_split(tmp_path_factory.mktemp("held"), unit, table, parent, ("even" if even else "weight(t)") + over, kids)
+    assert _everything(path) == _general(path), path.read_text()
 
 
 def test_a_cap_that_holds_nothing_still_steers_the_rounding_of_a_held_split(tmp_path):
     """k0 is held at 10, and the 91 left go 30⅓ each to k1..k3: the leftover unit would
     go to k1, the earliest, but it would lift k1 above its max, so k2 takes it."""
-    path = tmp_path / "steer.plan"
-    path.write_text('plan "P" { currency: CNY; period: 2027-01-01 .. 2027-12-31; round: 1 }\n'
-                    "target year = 101\nsplit year by team using even { k0 max 10; k1 max 30.5; k2; k3 }\n",
-                    encoding="utf-8")
+    path = _one_split(tmp_path, "1", "k0 = 1", 101, "even", ["k0 max 10", "k1 max 30.5", "k2", "k3"])
     result = compile_plan(path, display=path.name)
     values = result.evaluation.values
     assert [values[f"year.k{i}"] for i in range(4)] == [10, 30, 31, 30]
     assert result.evaluation.derivations.lazy_at("year.k1")[0].level is not None  # the plain path's `_held`
-    fast = _everything(path)
-    plain.ENABLED = False
-    try:
-        assert fast == _everything(path)
-    finally:
-        plain.ENABLED = True
+    assert _everything(path) == _general(path)
