@@ -10,6 +10,7 @@ command prints problems the same way.
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 import attrs
 
@@ -25,6 +26,11 @@ class Label:
 
     span: Span
     message: str = ""
+
+
+def labels(pairs: Iterable[tuple[Span | None, str]]) -> tuple[Label, ...]:
+    """Secondary labels from (span or None, message) pairs; places without a span are left out."""
+    return tuple(Label(span, message) for span, message in pairs if span is not None)
 
 
 @attrs.frozen

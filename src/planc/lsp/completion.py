@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from planc.amounts import format_amount
-from planc.semantics.resolve import ATTRIBUTE_KEYS, HEADER_KEYS, STATUSES
+from planc.semantics.concepts import STATUSES
+from planc.semantics.settings import ATTRIBUTE_KEYS, HEADER_KEYS
 from planc.semantics.time import TIME_DIMENSIONS
 from planc.syntax import ast
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from planc.lsp.positions import common_ends, units
-from planc.semantics.resolve import ATTRIBUTE_KEYS, HEADER_KEYS, STATUSES
+from planc.semantics.concepts import STATUSES
+from planc.semantics.settings import ATTRIBUTE_KEYS, HEADER_KEYS
 from planc.syntax.ast import KEYWORDS
 
 if TYPE_CHECKING:

@@ -2,7 +2,9 @@
 
 Order-free: root targets first, then splits are attached level by level,
 so a split's parent is always resolved against every shallower target
-(the shallowest-match rule of language.md §4.3 needs that).
+(the shallowest-match rule of language.md §4.3 needs that). The header's and
+the targets' settings are checked by semantics/settings.py, and references
+resolved by semantics/references.py (`References`, which the resolver is).
 """
 
 from __future__ import annotations
@@ -14,31 +16,25 @@ from typing import TYPE_CHECKING, Sequence
 import attrs
 
 from planc.syntax import ast, bare
-from planc.diagnostics import Diagnostic, Label, error, warning
+from planc.diagnostics import Diagnostic, Label, error, labels
 from planc.semantics.loader import Program
-from planc.semantics.concepts import STATUS_ALIASES, STATUSES, canonical_status
-from planc.semantics.model import (CrossNode, Header, Model, PairIndex, SplitNode, Table, TargetNode, named_in, writes,
+from planc.semantics.model import (CrossNode, Header, Model, PairIndex, SplitNode, Table, TargetNode, writes,
                                    written_among)
 from planc.semantics.name_index import NameIndex
-from planc.semantics.functions import CHILD_FUNCTIONS, MARGIN_FUNCTIONS, check_call, desugar_split, margin_of
-from planc.source import Span
+from planc.semantics.references import References, import_help
+from planc.semantics.settings import check_attributes, check_currency, check_main, read_header
+from planc.semantics.functions import check_call, desugar_split
 
 if TYPE_CHECKING:
     from planc.diagnostics.suggest import Suggester
 
-HEADER_KEYS = {
-    "currency": "name", "period": "period", "owner": "string", "round": "amount",
-    "status": "name", "owners": "name", "description": "string", "version": "string", "main": "name",
-    "calendar": "name",
-}
-ATTRIBUTE_KEYS = {"owner", "status", "note", "due", "margin", "proposed", "start", "ramp"}
 
 
 def resolve(program: Program) -> tuple[Model, list[Diagnostic]]:
     return _Resolver(program).run()
 
 
-class _Resolver:
+class _Resolver(References):
     def __init__(self, program: Program) -> None:
         self.program = program
         self.diags: list[Diagnostic] = []
@@ -66,7 +62,7 @@ class _Resolver:
     def run(self) -> tuple[Model, list[Diagnostic]]:
         modules = self.program.modules
         statements = [(i, s) for i, m in enumerate(modules) for s in m.statements]
-        header = self.header([s for i, s in statements if isinstance(s, ast.PlanHeader) and i == 0])
+        header = read_header([s for i, s in statements if isinstance(s, ast.PlanHeader) and i == 0], self.diags)
         self.collect_tables(statements)
         self.period = header.period  # weeks and days of `split X by week` lie in it
         self.check_calendar(header)
@@ -78,10 +74,10 @@ class _Resolver:
         looked_for = _looked_for(statements)
         measures = self.check_measures(statements, looked_for)
         funnels = self.attach_funnels(statements, looked_for, splits, measures)
-        header = self.check_main(header, roots)
+        header = check_main(header, roots, self.by_name, self.diags)
         asserts = [s for _, s in statements if isinstance(s, ast.Assert)]
-        self.check_attributes()
-        self.check_currency(looked_for, header)
+        check_attributes(self.written, self.diags)
+        check_currency(looked_for, header, self.diags)
         _review_calls_outside_asserts(looked_for, self.diags)
         model = Model(header, roots, self.targets, splits, crosses, self.tables, asserts, self.refs,
                       modules, self.used_tables, frozenset(self.unparsed_names), measures=measures, funnels=funnels,
@@ -103,95 +99,6 @@ class _Resolver:
             from planc.semantics.scenario import check_scenarios
 
             model.scenarios = check_scenarios(scenarios, self.diags)
-
-    # ---- header ----------------------------------------------------------------
-    def header(self, headers: list[ast.PlanHeader]) -> Header:
-        if not headers:
-            return Header()
-        first = headers[0]
-        for extra in headers[1:]:
-            self.diags.append(error("E007", "the plan header is given twice", extra.span,
-                                    related=(Label(first.span, "first given here"),),
-                                    help="merge the two headers into one"))
-        fields: dict = {"title": first.title, "span": first.span}
-        settings: dict[str, ast.Setting] = {}
-        for s in first.settings:
-            if s.key in settings:
-                self.diags.append(error("E007", f"header key `{s.key}` is given twice", s.key_span,
-                                        related=(Label(settings[s.key].key_span, "first given here"),),
-                                        help=f"keep one `{s.key}:` and delete the other"))
-                continue
-            settings[s.key] = s
-            expected = HEADER_KEYS.get(s.key)
-            if expected is None:
-                self.diags.append(warning("W003", f"unknown header key `{s.key}`", s.key_span,
-                                          help="known keys: " + ", ".join(sorted(HEADER_KEYS))))
-                continue
-            if s.kind != expected and not (expected == "string" and s.kind == "name"):
-                self.diags.append(error("E025", f"header `{s.key}` expects {_kind_words(expected)}", s.span,
-                                        help=f"e.g. `{s.key}: {_HEADER_EXAMPLES.get(s.key, '…')}`"))
-                continue
-            value = s.value  # of the kind the key expects (checked above)
-            if s.key == "round":
-                assert isinstance(value, Fraction)
-                if value <= 0:
-                    self.diags.append(error("E025", "`round` must be a positive amount", s.span,
-                                            help="e.g. `round: 1000` for whole thousands"))
-                    continue
-                fields["round"] = value
-            elif s.key == "period":
-                assert isinstance(value, tuple)
-                start, end = value
-                if end < start:
-                    self.diags.append(error("E025", f"the period ends ({end}) before it starts ({start})", s.span,
-                                            help=f"write the first day first: `period: {end} .. {start}`"))
-                    continue
-                fields["period"] = value
-            elif s.key == "currency":
-                assert isinstance(value, str)
-                if not (len(value) == 3 and value.isascii() and value.isupper()):
-                    self.diags.append(error("E025", f"currency `{value}` is not a 3-letter ISO code", s.span,
-                                            help="e.g. `currency: CNY`"))
-                    continue
-                fields["currency"] = value
-            elif s.key == "owner":
-                fields["owner"] = value
-        return Header(settings=settings, **fields)
-
-    def check_main(self, header: Header, roots: list[TargetNode]) -> Header:
-        """`main: NAME` names the headline target, which must be a root."""
-        setting = header.settings.get("main")
-        if setting is None or setting.kind != "name" or not isinstance(setting.value, str):
-            return header
-        name = setting.value
-        span = setting.span
-        at = span.source.text.find(name, setting.key_span.end)
-        if at >= 0:  # the value itself, not the whole entry
-            span = Span(span.source, at, at + len(name))
-        if any(r.name == name for r in roots):
-            return attrs.evolve(header, main=name)
-        inner = [node for _path, node in self.by_name.get(name, ()) if node.parent is not None]
-        if inner:
-            self.diags.append(error("E025", f"`main` must name a root target; `{name}` is part of "
-                                    f"`{inner[0].parent.path}`", span,
-                                    label="not a root target",
-                                    help="roots: " + ", ".join(f"`{r.name}`" for r in roots)))
-        else:
-            self.diags.append(error("E003", f"undefined name `{name}`", span, label="no root target of this name",
-                                    help=_suggest_one(name, [r.name for r in roots])))
-        return header
-
-    def check_currency(self, looked_for, header: Header) -> None:
-        for _, sub in looked_for:
-            if isinstance(sub, ast.Number) and sub.currency:
-                if header.currency is None:
-                    self.diags.append(error(
-                        "E020", f"amount in {sub.currency} but the plan declares no currency", sub.span,
-                        help=f"add `currency: {sub.currency}` to the plan header"))
-                elif sub.currency != header.currency:
-                    self.diags.append(error(
-                        "E020", f"amount in {sub.currency} in a plan in {header.currency}", sub.span,
-                        help=f"write the amount in {header.currency}; planc does not convert currencies"))
 
     def check_measures(self, statements, looked_for) -> dict:
         """The measures declared, and every `N NAME` naming one (semantics/measures.py)."""
@@ -278,7 +185,7 @@ class _Resolver:
         if prior is not None:
             self.diags.append(error(
                 "E007", f"`{node.path}` is defined twice", node.span, label="second definition",
-                related=_labels([(prior.span, "first defined here")]),
+                related=labels([(prior.span, "first defined here")]),
                 help="rename one of them, or delete one: a target is defined once"))
             return False
         if node.name in self.tables:
@@ -408,10 +315,6 @@ class _Resolver:
                                                 if s.parent.decl else False, s.decl.span.start))
         return attached, crosses
 
-    def maybe_unparsed(self, *names: str | None) -> bool:
-        """Could a file that did not parse have defined one of these names?"""
-        return any(name in self.unparsed_names for name in names if name)
-
     def unparsed_children(self, pending: list[ast.Split]) -> None:
         """A split whose parent may be in a file that did not parse may define its children too."""
         grown = True
@@ -441,7 +344,7 @@ class _Resolver:
             self.diags.append(error(
                 "E033", f"{what} of the {cross.describe()} and cannot also be defined here", first.span,
                 label="a cell of the cross" if others else None,
-                related=_labels([(n.span, "also a cell of the cross") for n in others] +
+                related=labels([(n.span, "also a cell of the cross") for n in others] +
                                 [(cross.decl.span, "the cross makes " + ("these cells" if others else "this cell"))]),
                 help="split the cell itself, or drop the cross"))
 
@@ -543,7 +446,7 @@ class _Resolver:
         if table is None or table.is_2d:
             self.diags.append(error(
                 "E028", f"split of {decl.parent.dotted} by {decl.dimension} has no children", decl.span,
-                help=(_import_help(names[0]) if table is None and names and names[0] else None)
+                help=(import_help(names[0]) if table is None and names and names[0] else None)
                 or "list the children in `{ … }`, or use `weight(TABLE)` to take them from a table's keys"))
             return decl
         bad = [key for key in table.values if not key.isidentifier() or key in ast.KEYWORDS]
@@ -556,177 +459,6 @@ class _Resolver:
                          for key in table.values)
         return attrs.evolve(decl, children=children)
 
-    # ---- lookup ---------------------------------------------------------------------
-    def lookup(self, parts: tuple[str, ...], scope: TargetNode | None) -> list[TargetNode]:
-        """Sibling first (inside a split of `scope`), then shallowest suffix match."""
-        if scope is not None:
-            sibling = self.targets.get(f"{scope.path}.{'.'.join(parts)}")
-            if sibling is not None:
-                return [sibling]
-        return named_in(self, parts)
-
-    def ambiguous(self, ref: ast.Ref, found: list[TargetNode]) -> None:
-        names = ", ".join(f"`{n.path}`" for n in found)
-        self.diags.append(error("E004", f"`{ref.dotted}` is ambiguous: it could be {names}", ref.span,
-                                related=_labels([(_defined_at(n), f"`{n.path}` is defined here") for n in found]),
-                                help=f"write more of the path, e.g. `{found[0].path}`"))
-
-    def undefined(self, ref: ast.Ref, what: str) -> None:
-        if self.maybe_unparsed(*ref.parts):
-            return  # it may be defined in a file that did not parse (reported there)
-        self.diags.append(error("E003", f"undefined name `{ref.dotted}`", ref.span,
-                                label="no target or table of this name",
-                                help=_import_help(ref.parts[0])
-                                or self.suggest("names", self.names).did_you_mean(ref.dotted)))
-
-    def names(self) -> list[str]:
-        return list(self.by_name) + list(self.targets) + list(self.tables)
-
-    def suggest(self, key: str, candidates) -> Suggester:
-        """One index per candidate set, rebuilt only when targets or tables were added:
-        thousands of misspelt names must not rebuild it each time (issue 14)."""
-        size = (len(self.targets), len(self.tables))
-        cached = self.suggesters.get(key)
-        if cached is None or cached[0] != size:
-            from planc.diagnostics.suggest import Suggester  # the error path only
-
-            cached = self.suggesters[key] = (size, Suggester(candidates()))
-        return cached[1]
-
-    # ---- references in expressions -----------------------------------------------
-    def resolve_refs(self, model: Model) -> None:
-        for node in list(self.written):
-            decl = node.decl
-            if isinstance(decl, ast.Target):
-                self.resolve_expr(decl.value, None)
-            elif isinstance(decl, ast.Child) and not (decl.alloc is None and decl.min is None and decl.max is None):
-                scope = node.parent
-                for part in (decl.alloc, decl.min, decl.max):
-                    self.resolve_expr(part, scope)
-        for split in model.splits:
-            if split.decl.method is not None:
-                self.resolve_expr(split.decl.method, split.parent)
-        for stmt in model.asserts:
-            self.resolve_expr(stmt.left, None)
-            self.resolve_expr(stmt.right, None)
-
-    def resolve_expr(self, expr, scope: TargetNode | None) -> None:
-        if expr is None:
-            return
-        if isinstance(expr, ast.Weight):  # its arguments name tables, not targets
-            for arg in expr.args:
-                self.resolve_weight_arg(arg)
-            return
-        tables: set[int] = set()  # `last(T)`, `growth(T, P)`: T names a table (semantics/functions.py)
-        for sub in ast.walk_expr(expr):
-            if isinstance(sub, ast.Ref) and id(sub) not in self.refs and id(sub) not in tables:
-                self.resolve_ref(sub, scope)
-            elif isinstance(sub, ast.Call) and sub.func not in ("min", "max"):
-                check_call(sub, self.diags)
-                tables.update(self.function_tables(sub))
-        self.resolve_margins(expr)
-
-    def resolve_margins(self, expr) -> None:
-        """`margin(T)`, `profit(T)`: the margin of target T, keyed by the call (semantics/functions.py)."""
-        for sub in ast.walk_expr(expr):
-            if not (isinstance(sub, ast.Call) and sub.func in MARGIN_FUNCTIONS and len(sub.args) == 1):
-                continue
-            target = self.refs.get(id(sub.args[0])) if isinstance(sub.args[0], ast.Ref) else None
-            if target is None and isinstance(sub.args[0], ast.Ref):
-                continue  # unresolved: already reported
-            value = margin_of(sub, target, self.diags)
-            if value is not None:
-                self.refs[id(sub)] = value
-
-    def function_tables(self, call: ast.Call) -> list[int]:
-        """The table argument of `last(T)`/`growth(T, P)`: used, and not a target reference."""
-        first = call.args[0] if call.args else None
-        if call.func not in CHILD_FUNCTIONS or not isinstance(first, ast.Ref) or first.parts[0] not in self.tables:
-            return []
-        self.used_tables.add(first.parts[0])
-        return [id(first)]
-
-    def resolve_weight_arg(self, arg: ast.WeightArg) -> None:
-        name = arg.table
-        if name in self.broken_tables:
-            return  # its data file failed to load: reported there
-        if name is None and isinstance(arg.value, ast.Ref) and len(arg.value.parts) == 1:
-            name = arg.value.parts[0]
-            if name in self.broken_tables or (name not in self.tables and self.maybe_unparsed(name)):
-                return
-            if name not in self.tables:
-                self.diags.append(error("E026", f"`{name}` is not a table", arg.value.span,
-                                        help=_import_help(name) or
-                                        self.suggest("tables", lambda: list(self.tables)).did_you_mean(name) or
-                                        "weight(T) takes a table name, or a number for a raw score"))
-                return
-            self.used_tables.add(name)
-            self.refs[id(arg.value)] = self.tables[name]
-            return
-        if name is not None:
-            if name in self.tables:
-                self.used_tables.add(name)
-            elif not self.maybe_unparsed(name):
-                self.diags.append(error("E026", f"`{name}` is not a table", arg.span,
-                                        help=_import_help(name) or
-                                        self.suggest("tables", lambda: list(self.tables)).did_you_mean(name)))
-            else:
-                self.used_tables.add(name)
-        # The weight itself (60%, 3, …) is an ordinary expression.
-        for sub in ast.walk_expr(arg.value):
-            if isinstance(sub, ast.Ref) and id(sub) not in self.refs:
-                self.resolve_ref(sub, None)
-
-    def resolve_ref(self, ref: ast.Ref, scope: TargetNode | None) -> None:
-        parts = ref.parts
-        if parts[0] in self.broken_tables:
-            return  # its data file failed to load: reported there
-        table = self.tables.get(parts[0])
-        if table is not None and len(parts) > 1:
-            self.used_tables.add(table.name)
-            key = parts[1] if len(parts) == 2 and not table.is_2d else tuple(parts[1:])
-            if key in table.values:
-                self.refs[id(ref)] = table.values[key]
-                return
-            if (len(parts) == 2) == (not table.is_2d):
-                shown = key if isinstance(key, str) else ".".join(key)
-                keys = self.suggest(f"table {table.name}", lambda: [k if isinstance(k, str) else ".".join(k)
-                                                                     for k in table.values])
-                self.diags.append(error("E026", f"table `{table.name}` has no key `{shown}`", ref.span,
-                                        help=keys.did_you_mean(shown)))
-                return
-            # `T.a` on a 2-D table or `T.a.b` on a 1-D table: maybe a target after all.
-        found = self.lookup(parts, scope)
-        if len(found) == 1:
-            self.refs[id(ref)] = found[0]
-        elif found:
-            self.ambiguous(ref, found)
-        elif table is not None:
-            self.diags.append(error("E026", f"table `{table.name}` is used as an amount", ref.span,
-                                    help=f"pick one value, e.g. `{table.name}.{_first_key(table)}`"))
-        else:
-            self.undefined(ref, "reference")
-
-    # ---- attributes ---------------------------------------------------------------------
-    def check_attributes(self) -> None:
-        for node in self.written:  # (settings are written)
-            for attr in getattr(node.decl, "attributes", ()):
-                if attr.key not in ATTRIBUTE_KEYS:
-                    self.diags.append(warning("W002", f"unknown attribute `{attr.key}`", attr.key_span,
-                                              help="known attributes: " + ", ".join(sorted(ATTRIBUTE_KEYS))))
-                elif attr.key == "status" and (attr.kind != "name" or canonical_status(attr.value) not in STATUSES):
-                    self.diags.append(error("E025", f"status must be one of {', '.join(STATUSES)}", attr.span,
-                                            help="e.g. `status: agreed`, or in Chinese: " + ", ".join(STATUS_ALIASES)))
-                elif attr.key == "start" and attr.kind != "date":
-                    self.diags.append(error("E025", "start must be a date, e.g. `start: 2027-07-01`", attr.span))
-                elif attr.key == "ramp" and attr.kind != "name":
-                    self.diags.append(error("E025", "ramp must name a table, e.g. `ramp: ramp_standard`", attr.span))
-                elif attr.key == "proposed" and attr.kind != "amount":
-                    self.diags.append(error("E025", "proposed must be an amount, e.g. `proposed: 26M`", attr.span))
-                elif attr.key == "margin" and attr.kind != "percent":
-                    self.diags.append(error("E025", "margin must be a percentage, e.g. `margin: 35%`", attr.span))
-                elif attr.key == "due" and attr.kind != "date":
-                    self.diags.append(error("E025", "due must be a date, e.g. `due: 2027-03-31`", attr.span))
 
 
 def constant(expr: ast.Expr, diags: list[Diagnostic]) -> Fraction | None:
@@ -749,35 +481,6 @@ def _literal_unit(expr: ast.Expr) -> str | None:
 
     unit = Typer(lambda ref: BROKEN, []).unit(expr)
     return None if unit == BROKEN else unit
-
-
-def _first_key(table: Table) -> str:
-    for key in table.values:
-        return key if isinstance(key, str) else ".".join(key)
-    return "KEY"
-
-
-_HEADER_EXAMPLES = {"currency": "CNY", "period": "2027-01-01 .. 2027-12-31", "owner": '"Wang Fang"',
-                    "round": "1000", "status": "draft", "owners": "required", "description": '"…"',
-                    "version": '"2"', "main": "year"}
-
-
-def _kind_words(kind: str) -> str:
-    return {"name": "a name", "period": "a period `DATE .. DATE`", "string": "a string",
-            "amount": "an amount", "percent": "a percentage", "date": "a date"}[kind]
-
-
-def _labels(pairs) -> tuple[Label, ...]:
-    """Secondary labels from (span or None, message) pairs; places without a span are left out."""
-    return tuple(Label(span, message) for span, message in pairs if span is not None)
-
-
-def _defined_at(node: TargetNode) -> Span | None:
-    """Where a target is defined: its name, or for a cross cell the `cross` that makes it."""
-    if node.span is not None:
-        return node.span
-    producer = node.producer
-    return producer.decl.span if producer is not None else None
 
 
 def _expressions(stmt) -> list:
@@ -812,16 +515,3 @@ def _review_calls_outside_asserts(looked_for, diags: list[Diagnostic]) -> None:
             diags.append(error("E047", f"`{sub.func}(…)` is only for assertions", sub.span,
                                label="needs the actuals",
                                help="use it in an `assert`: `planc track` checks it against the actuals"))
-
-
-def _suggest_one(name: str, candidates: list[str]) -> str | None:
-    from planc.diagnostics.suggest import did_you_mean  # the error path only
-
-    return did_you_mean(name, candidates)
-
-
-def _import_help(name: str) -> str | None:
-    """`import "std/…"` for a stdlib table used without its import (the error path only)."""
-    from planc.semantics.stdlib import import_help
-
-    return import_help(name)
