@@ -244,3 +244,44 @@ def test_dumps_is_json_dumps_with_an_indent(value, level):
 
     expected = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
     assert dumps(value, level) == expected
+
+
+_NUMBERS = st.one_of(st.integers(-10**30, 10**30), st.floats(allow_nan=True, allow_infinity=True),
+                     st.none(), st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=6), _NUMBERS, max_size=30), st.integers(0, 3), st.integers(1, 5),
+       st.booleans())
+def test_numbers_are_written_as_json_dumps_writes_them(members, level, batch, nested):
+    """`jsonstream.Numbers` (an object given as its keys and their numbers, joined in C a
+    batch at a time): the text of `json.dumps(ensure_ascii=False, indent=2)` — ints alone
+    or mixed with floats, NaN, infinities, None and booleans, empty, nested in a document."""
+    import json
+
+    import planc.jsonstream as jsonstream
+
+    lazy = jsonstream.Numbers(lambda: (list(members), list(members.values())))
+    doc, expected = ({"plan": "P", "targets": lazy, "n": 1}, {"plan": "P", "targets": members, "n": 1}) \
+        if nested else (lazy, members)
+    text = json.dumps(expected, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+    saved, jsonstream.BATCH = jsonstream.BATCH, batch  # (batches end within the members)
+    try:
+        assert "".join(jsonstream.chunks(doc, level)) == text
+    finally:
+        jsonstream.BATCH = saved
+
+
+def test_eval_json_lists_the_targets_with_an_amount():
+    """`planc eval --format json`'s `targets`: the chosen paths that have an amount, in
+    order, a whole amount as an int and another as the nearest float (`to_json_number`)."""
+    from fractions import Fraction
+
+    from planc.cli.present import _numbers
+
+    half, whole = Fraction(1, 2), Fraction(7)
+    values = {"a": whole, "b": half, "c": whole, "d": Fraction(-7, 1)}
+    assert _numbers(values, ["d", "b", "x", "a", "c"]) == (["d", "b", "a", "c"], [-7, 0.5, 7, 7])
+    got = _numbers(values, ["a", "d", "x"])  # whole amounts only: their numerators
+    assert got == (["a", "d"], [7, -7]) and all(type(n) is int for n in got[1])
+    assert _numbers(values, []) == ([], [])

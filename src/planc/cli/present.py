@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Iterable, Iterator
 
 from planc.amounts import JSON_SCHEMA_VERSION, amount_width, format_amount, to_json_number
@@ -9,9 +10,11 @@ from planc.diagnostics import Diagnostic, display_width, error, json_safe
 from planc.diagnostics.render import to_dict
 from planc.diagnostics.table import streamed_table
 from planc.evaluate.explain import as_json, explain_each
-from planc.jsonstream import Items, batched, chunks, joined_lines
+from planc.jsonstream import Items, Numbers, batched, chunks, joined_lines
 from planc.semantics.model import find_targets
 from planc.pipeline import Compilation, ordered_paths
+
+_numerator, _denominator = attrgetter("numerator"), attrgetter("denominator")
 
 
 def select(result: Compilation, refs: list[str]) -> tuple[list[str], list[Diagnostic]]:
@@ -43,11 +46,11 @@ def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic],
     out: dict = {
         "plan": header.title if header else None,
         "currency": header.currency if header else None,
-        "targets": Items(lambda: _numbers(values, paths)),
+        "targets": Numbers(lambda: _numbers(values, paths)),
         "diagnostics": [to_dict(d) for d in diags],
     }
     units = result.evaluation.units if result.evaluation else {}
-    shown = {p: units[p] for p in paths if p in values and p in units}
+    shown = {p: units[p] for p in paths if p in values and p in units} if units else None
     if shown:  # only for plans with counts or ratios: a money-only plan keeps the four keys
         out["units"] = shown
     if how:
@@ -57,18 +60,16 @@ def amounts_json(result: Compilation, paths: list[str], diags: list[Diagnostic],
     return out
 
 
-def _numbers(values: dict, paths: list[str]) -> Iterator[tuple[str, int | float]]:
-    """(path, `to_json_number` of its amount) for each path with one: converted once
-    per amount object (a big plan's million amounts share a few thousand)."""
-    made: dict[int, int | float] = {}  # id(amount) -> its number; `values` keeps each alive
-    for path in paths:
-        value = values.get(path)
-        if value is None:
-            continue
-        number = made.get(id(value))
-        if number is None:
-            number = made[id(value)] = to_json_number(value)
-        yield path, number
+def _numbers(values: dict, paths: list[str]) -> tuple[list[str], list[int | float]]:
+    """The paths with an amount, and `to_json_number` of each amount, in C loops: whole
+    amounts (a big plan's million) are their numerators."""
+    amounts: list = list(map(values.get, paths))
+    if type(None) in set(map(type, amounts)):  # (a chosen target without an amount is left out)
+        paths = [p for p, a in zip(paths, amounts) if a is not None]
+        amounts = [a for a in amounts if a is not None]
+    if list(map(_denominator, amounts)).count(1) == len(amounts):
+        return paths, list(map(_numerator, amounts))
+    return paths, list(map(to_json_number, amounts))
 
 
 def write_lines(lines: Iterable[str], stream) -> None:
