@@ -148,9 +148,9 @@ def _held(caps: dict[int, tuple], total: Fraction, weights: list[int], unit: Fra
     level = water_level(total, weights, lows, highs)
     if isinstance(level, Infeasible):
         return None
-    bounds = {i: binding_cap(level.share(i), lows[i], highs[i], total) for i in caps}
-    held = hold_at_caps([(i, bound, level.share(i), lows[i], highs[i]) for i, bound in bounds.items() if bound],
-                        n, unit)
+    shares = {i: level.share(i) for i in caps}
+    bounds = {i: binding_cap(shares[i], lows[i], highs[i], total) for i in caps}
+    held = hold_at_caps([(i, bound, shares[i], lows[i], highs[i]) for i, bound in bounds.items() if bound], n, unit)
     if any(i not in held and not level.free(i) for i in caps):
         return None
     moving = [i for i in range(n) if i not in held]
